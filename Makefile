@@ -1,0 +1,63 @@
+# Kansrijk — the two set-up commands are `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+PYTEST_ARGS ?=
+
+.PHONY: install browser demo serve test test-sqlite test-postgres lint bench messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml uv.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
+	$(BIN)/uv sync --frozen --quiet
+	touch $@
+
+install: $(VENV)/.installed
+
+# Debian's Chromium for the browser tests (no test tool can download its own browser here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+
+demo: install
+	mkdir -p var
+	DJANGO_SETTINGS_MODULE=kansrijk.conf.dev $(MANAGE) migrate --noinput
+	DJANGO_SETTINGS_MODULE=kansrijk.conf.dev $(MANAGE) seed_demo
+	DJANGO_SETTINGS_MODULE=kansrijk.conf.dev $(MANAGE) runserver 127.0.0.1:8000
+
+serve: install
+	DJANGO_SETTINGS_MODULE=kansrijk.conf.dev $(MANAGE) runserver 127.0.0.1:8000
+
+test: install browser
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgres
+
+test-sqlite: install
+	@echo "=== test suite on SQLite"
+	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	@echo "=== test suite on PostgreSQL"
+	scripts/with_postgres.sh $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check kansrijk tests bench
+	$(BIN)/ruff format --check kansrijk tests bench
+	$(BIN)/mypy kansrijk
+	DJANGO_SETTINGS_MODULE=kansrijk.conf.test $(MANAGE) makemigrations --check --dry-run
+	$(BIN)/pip-audit --progress-spinner off --skip-editable
+
+messages: install
+	cd kansrijk && ../$(MANAGE) makemessages -l nl --no-obsolete --no-location && ../$(MANAGE) compilemessages -l nl
+
+bench: install
+	mkdir -p bench/results
+	scripts/with_postgres.sh $(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var

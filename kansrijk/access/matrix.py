@@ -1,0 +1,115 @@
+"""THE permission matrix: role × relation to the case × action.
+
+Need-to-know: each role sees only what its part in a case needs. A grant is looked up
+as MATRIX[role][relation] ∋ action. `access.policies` turns this table into query
+filters, so lists are filtered inside the database and object checks agree with lists.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from kansrijk.access.roles import Role
+
+
+class Action(StrEnum):
+    EXISTS = "exists"  # see that a case exists
+    SUMMARY = "summary"  # state, contact person, plan, own actions
+    FULL = "full"  # the whole file, notes and contacts included
+    EDIT = "edit"  # add notes, contacts, plan versions
+    TRANSITION = "transition"  # take a step on the route
+    EXPORT = "export"  # print, export, inzage
+
+
+class Relation(StrEnum):
+    CONTACT_PERSON = "contact_person"  # the family's one contact person
+    SUPPORT_TEAM = "support_team"  # on the case's support team (CaseMember)
+    SIGNAL_AUTHOR = "signal_author"  # filed a signal on the case
+    REFERRAL_RECIPIENT = "referral_recipient"  # their organisation received a referral
+    SAME_LOCATION = "same_location"  # works at the case's child centre, no other tie
+    NONE = "none"  # no relation at all
+
+
+_SUMMARY = frozenset({Action.EXISTS, Action.SUMMARY})
+_READ = _SUMMARY | {Action.FULL}
+_WORK = _READ | {Action.EDIT, Action.TRANSITION}
+_ALL = _WORK | {Action.EXPORT}
+
+MATRIX: dict[Role, dict[Relation, frozenset[Action]]] = {
+    Role.TEACHER: {
+        Relation.SIGNAL_AUTHOR: _SUMMARY,
+        Relation.SUPPORT_TEAM: _SUMMARY,
+    },
+    Role.INTERNAL_COACH: {
+        Relation.CONTACT_PERSON: _ALL,
+        Relation.SUPPORT_TEAM: _ALL,
+        Relation.SIGNAL_AUTHOR: _WORK,
+        Relation.SAME_LOCATION: _WORK,
+    },
+    Role.DIRECTOR: {
+        Relation.CONTACT_PERSON: _ALL,
+        Relation.SAME_LOCATION: _SUMMARY,
+    },
+    Role.COORDINATOR: {
+        Relation.CONTACT_PERSON: _ALL,
+        Relation.SUPPORT_TEAM: _WORK,
+        Relation.SAME_LOCATION: _SUMMARY | {Action.TRANSITION},
+    },
+    Role.EDUCATION_SPECIALIST: {
+        Relation.CONTACT_PERSON: _ALL,
+        Relation.SUPPORT_TEAM: _WORK,
+    },
+    Role.FAMILY_SPECIALIST: {
+        Relation.CONTACT_PERSON: _ALL,
+        Relation.SUPPORT_TEAM: _WORK,
+    },
+    Role.PSYCHOLOGIST: {
+        Relation.CONTACT_PERSON: _ALL,
+        Relation.SUPPORT_TEAM: _WORK,
+        Relation.REFERRAL_RECIPIENT: _READ,
+    },
+    Role.BEHAVIOURAL_SCIENTIST: {
+        Relation.CONTACT_PERSON: _ALL,
+        Relation.SUPPORT_TEAM: _WORK,
+        Relation.REFERRAL_RECIPIENT: _READ,
+    },
+    Role.DISTRICT_TEAM: {
+        Relation.CONTACT_PERSON: _ALL,
+        Relation.SUPPORT_TEAM: _WORK,
+        Relation.REFERRAL_RECIPIENT: _READ,
+    },
+    Role.SCHOOL_NURSE: {
+        Relation.SIGNAL_AUTHOR: _SUMMARY,
+        Relation.SUPPORT_TEAM: _WORK,
+    },
+    Role.COMMUNITY_OFFICER: {
+        Relation.SUPPORT_TEAM: _SUMMARY,
+    },
+    Role.CHILDCARE_WORKER: {
+        Relation.SIGNAL_AUTHOR: _SUMMARY,
+    },
+    Role.POLICY_OFFICER: {},
+    Role.PRIVACY_OFFICER: {},
+    Role.ADMINISTRATOR: {},
+}
+
+#: Roles that may file a signal about a pupil of their own location.
+SIGNALLING_ROLES = frozenset(
+    {
+        Role.TEACHER,
+        Role.INTERNAL_COACH,
+        Role.DIRECTOR,
+        Role.SCHOOL_NURSE,
+        Role.CHILDCARE_WORKER,
+        Role.FAMILY_SPECIALIST,
+        Role.EDUCATION_SPECIALIST,
+    }
+)
+#: Roles that see the attention list of their school (seed 001: SWV-er and IB, shared with GS).
+ATTENTION_LIST_ROLES = frozenset(
+    {Role.INTERNAL_COACH, Role.EDUCATION_SPECIALIST, Role.FAMILY_SPECIALIST, Role.COORDINATOR}
+)
+
+
+def allows(role: str, relation: Relation, action: Action) -> bool:
+    return action in MATRIX.get(Role(role), {}).get(relation, frozenset())

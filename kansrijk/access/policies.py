@@ -1,0 +1,101 @@
+"""The permission matrix as query filters: every list and every object check uses these.
+
+A professional's memberships decide which (role, relation) pairs apply; each pair that
+grants the action becomes one condition, and the conditions are OR-ed inside the query.
+Object checks run the same filter on one row, so a page and its list never disagree.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+
+from kansrijk.access.matrix import MATRIX, Action, Relation
+from kansrijk.access.roles import Role
+
+if TYPE_CHECKING:
+    from kansrijk.cases.models import Case
+    from kansrijk.core.models import Membership, Professional
+
+
+def memberships_of(user: Professional) -> list[Membership]:
+    """The user's memberships, read once per request."""
+    cached: list[Membership] | None = getattr(user, "_kansrijk_memberships", None)
+    if cached is None:
+        cached = list(user.memberships.select_related("organisation", "location"))
+        user._kansrijk_memberships = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def roles_of(user: Professional) -> set[Role]:
+    return {Role(m.role) for m in memberships_of(user)}
+
+
+def _relation_condition(user: Professional, membership: Membership, relation: Relation) -> Q:
+    from kansrijk.cases.models import CaseMember, Referral, Signal
+
+    if relation == Relation.CONTACT_PERSON:
+        return Q(contact_person=user)
+    if relation == Relation.SUPPORT_TEAM:
+        team = CaseMember.objects.filter(case=OuterRef("pk"), professional=user, role=membership.role)
+        return Q(Exists(team))
+    if relation == Relation.SIGNAL_AUTHOR:
+        return Q(Exists(Signal.objects.filter(case=OuterRef("pk"), author=user)))
+    if relation == Relation.REFERRAL_RECIPIENT:
+        referred = Referral.objects.filter(case=OuterRef("pk"), organisation=membership.organisation_id)
+        return Q(Exists(referred))
+    if relation == Relation.SAME_LOCATION:
+        if membership.location_id is not None:
+            return Q(location=membership.location_id)
+        return Q(location__organisation=membership.organisation_id)
+    return Q(pk__in=[])
+
+
+def membership_condition(user: Professional, membership: Membership, action: Action) -> Q | None:
+    """The cases on which this one membership grants the action, or None for none."""
+    condition: Q | None = None
+    for relation, actions in MATRIX.get(Role(membership.role), {}).items():
+        if action in actions:
+            part = _relation_condition(user, membership, relation)
+            condition = part if condition is None else condition | part
+    return condition
+
+
+def case_condition(user: Professional, action: Action) -> Q:
+    """All cases on which the user may take the action, as one filter."""
+    condition = Q(pk__in=[])
+    if not user.is_authenticated or not user.is_active:
+        return condition
+    for membership in memberships_of(user):
+        part = membership_condition(user, membership, action)
+        if part is not None:
+            condition |= part
+    return condition
+
+
+def filter_cases(queryset: QuerySet[Case], user: Professional, action: Action) -> QuerySet[Case]:
+    return queryset.filter(case_condition(user, action))
+
+
+def granting_roles(user: Professional, case: Case | int, action: Action) -> set[Role]:
+    """The roles through which the user may take the action on this case (one query)."""
+    from kansrijk.cases.models import Case
+
+    case_id = case if isinstance(case, int) else case.pk
+    annotations = {}
+    for index, membership in enumerate(memberships_of(user)):
+        condition = membership_condition(user, membership, action)
+        if condition is not None:
+            annotations[f"m{index}"] = ExpressionWrapper(condition, output_field=BooleanField())
+    if not annotations or not user.is_active:
+        return set()
+    row = Case.objects.filter(pk=case_id).annotate(**annotations).values(*annotations).first()
+    if row is None:
+        return set()
+    members = memberships_of(user)
+    return {Role(members[int(key[1:])].role) for key, granted in row.items() if granted}
+
+
+def can(user: Professional, action: Action, case: Case | int) -> bool:
+    return bool(granting_roles(user, case, action))

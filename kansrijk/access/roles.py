@@ -1,0 +1,32 @@
+"""The roles a professional can hold in a membership (GLOSSARY: People)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    TEACHER = "teacher", _("Teacher")
+    INTERNAL_COACH = "internal_coach", _("Internal coach (IB)")
+    DIRECTOR = "director", _("Director")
+    COORDINATOR = "coordinator", _("Care coordinator")
+    EDUCATION_SPECIALIST = "education_specialist", _("SWV specialist")
+    FAMILY_SPECIALIST = "family_specialist", _("Family specialist")
+    PSYCHOLOGIST = "psychologist", _("Psychologist")
+    BEHAVIOURAL_SCIENTIST = "behavioural_scientist", _("Behavioural scientist")
+    SCHOOL_NURSE = "school_nurse", _("School nurse")
+    DISTRICT_TEAM = "district_team", _("District team worker")
+    COMMUNITY_OFFICER = "community_officer", _("Community officer")
+    CHILDCARE_WORKER = "childcare_worker", _("Childcare worker")
+    POLICY_OFFICER = "policy_officer", _("Policy officer")
+    PRIVACY_OFFICER = "privacy_officer", _("Privacy officer")
+    ADMINISTRATOR = "administrator", _("Functional administrator")
+
+
+#: Roles that take part in the support-team meeting (VOT) of a school.
+SUPPORT_TEAM_ROLES = frozenset(
+    {Role.INTERNAL_COACH, Role.EDUCATION_SPECIALIST, Role.FAMILY_SPECIALIST}
+)
+#: Roles that can be asked to take over a case when it is escalated.
+ESCALATION_ROLES = frozenset(
+    {Role.DISTRICT_TEAM, Role.PSYCHOLOGIST, Role.BEHAVIOURAL_SCIENTIST}
+)

@@ -1,0 +1,308 @@
+"""Families, children, cases and everything recorded on a case (DESIGN §2)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kansrijk.access.roles import Role
+from kansrijk.cases.bsn import validate_bsn
+from kansrijk.cases.workflow import CaseState, Outcome
+from kansrijk.core.models import Location, Organisation
+
+
+class Family(models.Model):
+    name = models.CharField(_("family name"), max_length=200)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("family")
+        verbose_name_plural = _("families")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Child(models.Model):
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="children")
+    given_name = models.CharField(_("given name"), max_length=100)
+    family_name = models.CharField(_("family name"), max_length=100)
+    date_of_birth = models.DateField(_("date of birth"))
+    bsn = models.CharField(
+        _("BSN"), max_length=9, null=True, blank=True, unique=True, validators=[validate_bsn]
+    )
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, related_name="children", null=True, blank=True,
+        verbose_name=_("school or childcare"),
+    )
+    group = models.CharField(_("group"), max_length=20, blank=True)
+    left_on = models.DateField(_("left the school on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        verbose_name = _("child")
+        verbose_name_plural = _("children")
+        indexes = [models.Index(fields=["location", "group"])]
+
+    def __str__(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    def age_on(self, day: datetime.date) -> int:
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class Guardian(models.Model):
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="guardians")
+    name = models.CharField(_("name"), max_length=200)
+    relation = models.CharField(_("relation"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    parental_authority = models.BooleanField(_("has parental authority"), default=True)
+
+    class Meta:
+        verbose_name = _("guardian")
+        verbose_name_plural = _("guardians")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Case(models.Model):
+    """One per family ("1 gezin 1 plan"), with exactly one contact person at any time."""
+
+    class Priority(models.IntegerChoices):
+        SAFETY = 1, _("P1 — safety first")
+        HIGH = 2, _("P2 — high")
+        NORMAL = 3, _("P3 — normal")
+
+    class Route(models.TextChoices):
+        CARE = "care", _("Care route")
+        SAFETY = "safety", _("Safety route")
+
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="cases")
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, related_name="cases", verbose_name=_("child centre")
+    )
+    state = models.CharField(
+        _("state"), max_length=30, choices=CaseState.choices, default=CaseState.SIGNALLED
+    )
+    route = models.CharField(_("route"), max_length=10, choices=Route.choices, default=Route.CARE)
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.NORMAL
+    )
+    contact_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contact_cases",
+        verbose_name=_("contact person"),
+    )
+    outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices, blank=True)
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    last_step_at = models.DateTimeField(_("last step at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["family"],
+                condition=~models.Q(state=CaseState.CLOSED),
+                name="one_open_case_per_family",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["location", "state"]),
+            models.Index(fields=["state", "last_step_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return _("Case %(number)s") % {"number": self.pk}
+
+    @property
+    def is_open(self) -> bool:
+        return self.state != CaseState.CLOSED
+
+
+class ContactPersonAssignment(models.Model):
+    """History of who was the family's one contact person, and since when."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="contact_history")
+    professional = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=models.Q(ended_at__isnull=True),
+                name="one_current_contact_person",
+            )
+        ]
+
+
+class CaseMember(models.Model):
+    """A professional on the case's support team, in a role, from the moment they were added."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="members")
+    professional = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_memberships"
+    )
+    role = models.CharField(max_length=30, choices=Role.choices)
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "professional", "role"], name="case_member_unique"
+            )
+        ]
+
+
+class Signal(models.Model):
+    class Domain(models.TextChoices):
+        LEARNING = "learning", _("Learning")
+        BEHAVIOUR = "behaviour", _("Behaviour")
+        DEVELOPMENT = "development", _("Development")
+        HOME = "home", _("Home situation")
+        HEALTH = "health", _("Health")
+        ATTENDANCE = "attendance", _("Attendance")
+        MONEY_HOUSING = "money_housing", _("Money and housing")
+
+    class Urgency(models.TextChoices):
+        LOW = "low", _("Can wait a few weeks")
+        NORMAL = "normal", _("Within two weeks")
+        HIGH = "high", _("This week")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="signals")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="signals")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signals"
+    )
+    author_role = models.CharField(max_length=30, choices=Role.choices)
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="signals")
+    domain = models.CharField(_("domain"), max_length=20, choices=Domain.choices)
+    urgency = models.CharField(
+        _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    description = models.TextField(_("what did you notice?"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["author", "created_at"])]
+
+
+class PlanVersion(models.Model):
+    """One version of the family's plan; a change makes a new version, old ones are kept."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="plans")
+    number = models.PositiveIntegerField()
+    summary = models.TextField(_("approach"), blank=True)
+    evaluation_date = models.DateField(_("evaluation date"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "number"], name="plan_version_unique")
+        ]
+
+
+class Goal(models.Model):
+    plan = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="goals")
+    text = models.CharField(_("goal"), max_length=500)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+
+class PlanAction(models.Model):
+    plan = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="actions")
+    description = models.CharField(_("action"), max_length=500)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="plan_actions",
+        null=True, blank=True, verbose_name=_("owner"),
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    done = models.BooleanField(_("done"), default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+
+class Referral(models.Model):
+    """The organisation a case was escalated to; it gains need-to-know access (access.matrix)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT)
+    target = models.CharField(max_length=30)
+    created_at = models.DateTimeField(default=timezone.now)
+
+
+class Step(models.Model):
+    """Append-only record of every transition of a case: from, to, by, when, why."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="steps")
+    transition = models.CharField(max_length=40)
+    from_state = models.CharField(max_length=30, choices=CaseState.choices)
+    to_state = models.CharField(max_length=30, choices=CaseState.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    role = models.CharField(max_length=30, choices=Role.choices)
+    at = models.DateTimeField(default=timezone.now)
+    comment = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["case", "at"])]
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("Steps are append-only.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ValueError("Steps are append-only.")
+
+
+class Note(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class FamilyContact(models.Model):
+    """A logged contact with the family: by phone, WhatsApp, a home visit (seed 001, step 3)."""
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("Phone")
+        WHATSAPP = "whatsapp", _("WhatsApp")
+        HOME_VISIT = "home_visit", _("Home visit")
+        VIDEO = "video", _("Video call")
+        AT_SCHOOL = "at_school", _("At school")
+        EMAIL = "email", _("E-mail")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="family_contacts")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    happened_at = models.DateTimeField(_("when"), default=timezone.now)
+    summary = models.TextField(_("summary"))
+
+    class Meta:
+        ordering = ["-happened_at", "-id"]

@@ -1,0 +1,360 @@
+"""The only code that writes case data (house rule 1). Every function takes the acting
+professional as `by=`, checks the permission matrix, writes its access-log entry in the
+same transaction, and schedules side effects with on_commit."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kansrijk.access.matrix import SIGNALLING_ROLES, Action
+from kansrijk.access.policies import can, granting_roles, memberships_of
+from kansrijk.access.roles import ESCALATION_ROLES, Role
+from kansrijk.audit.models import Event
+from kansrijk.audit.services import log_access
+from kansrijk.cases.errors import CaseError, NotFound, TransitionRefused
+from kansrijk.cases.models import (
+    Case,
+    CaseMember,
+    Child,
+    ContactPersonAssignment,
+    FamilyContact,
+    Goal,
+    Note,
+    PlanAction,
+    PlanVersion,
+    Referral,
+    Signal,
+    Step,
+)
+from kansrijk.cases.workflow import (
+    BY_NAME,
+    CaseState,
+    ConsentAnswer,
+    Transition,
+)
+from kansrijk.core.models import Membership, Professional
+
+
+def _log_write(by: Professional, case: Case, detail: str, child_id: int | None = None) -> None:
+    log_access(
+        by=by, event=Event.WRITE, purpose="zorgroute", case_id=case.pk,
+        family_id=case.family_id, child_id=child_id, detail=detail,
+    )
+
+
+def _professional_at(location_id: int, role: Role) -> Professional | None:
+    membership = (
+        Membership.objects.filter(location_id=location_id, role=role, professional__is_active=True)
+        .select_related("professional")
+        .order_by("id")
+        .first()
+    )
+    return membership.professional if membership else None
+
+
+def _add_member(case: Case, professional: Professional, role: Role) -> None:
+    CaseMember.objects.get_or_create(case=case, professional=professional, role=role)
+
+
+def _assign_contact_person(case: Case, professional: Professional, *, by: Professional) -> None:
+    now = timezone.now()
+    ContactPersonAssignment.objects.filter(case=case, ended_at__isnull=True).update(ended_at=now)
+    ContactPersonAssignment.objects.create(
+        case=case, professional=professional, started_at=now, assigned_by=by
+    )
+    case.contact_person = professional
+
+
+def _step(case: Case, *, by: Professional, role: Role, name: str, source: str,
+          comment: str = "", data: dict[str, Any] | None = None) -> Step:
+    now = timezone.now()
+    case.last_step_at = now
+    return Step.objects.create(
+        case=case, transition=name, from_state=source, to_state=case.state, by=by, role=role,
+        at=now, comment=comment, data=data or {},
+    )
+
+
+# --- signals -------------------------------------------------------------------------------
+
+
+def signal_create(
+    *, by: Professional, child: Child, domain: str, urgency: str, description: str
+) -> Signal:
+    """File a signal; it opens the family's case or joins the one that is open (seed 001)."""
+    membership = next(
+        (m for m in memberships_of(by)
+         if m.role in SIGNALLING_ROLES and m.location_id == child.location_id),
+        None,
+    )
+    if membership is None or child.location_id is None:
+        raise NotFound
+    if not description.strip():
+        raise CaseError(_("Describe what you noticed."), field="description")
+    with transaction.atomic():
+        case = (
+            Case.objects.select_for_update()
+            .filter(family_id=child.family_id)
+            .exclude(state=CaseState.CLOSED)
+            .first()
+        )
+        priority = Case.Priority.HIGH if urgency == Signal.Urgency.HIGH else Case.Priority.NORMAL
+        opened = case is None
+        if case is None:
+            coach = _professional_at(child.location_id, Role.INTERNAL_COACH) or by
+            case = Case.objects.create(
+                family_id=child.family_id, location_id=child.location_id,
+                contact_person=coach, priority=priority,
+            )
+            ContactPersonAssignment.objects.create(case=case, professional=coach, assigned_by=by)
+            if coach != by:
+                _add_member(case, coach, Role.INTERNAL_COACH)
+        elif priority < case.priority:
+            case.priority = priority
+        signal = Signal.objects.create(
+            case=case, child=child, author=by, author_role=membership.role,
+            location_id=child.location_id, domain=domain, urgency=urgency,
+            description=description.strip(),
+        )
+        _step(
+            case, by=by, role=Role(membership.role),
+            name="open" if opened else "signal_joined", source=case.state,
+            data={"signal": signal.pk, "child": child.pk},
+        )
+        case.save()
+        _log_write(by, case, f"signal {signal.pk}", child_id=child.pk)
+    return signal
+
+
+# --- transitions ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Refusal:
+    transition: Transition
+    reason: str
+
+
+def _acting_role(by: Professional, case: Case, transition: Transition) -> Role:
+    roles = granting_roles(by, case, Action.TRANSITION) & transition.roles
+    if not roles:
+        if not can(by, Action.SUMMARY, case):
+            raise NotFound
+        raise TransitionRefused(_("Your role may not take this step."))
+    return sorted(roles)[0]
+
+
+def case_transition(
+    *, by: Professional, case_id: int, name: str, comment: str = "",
+    data: dict[str, Any] | None = None,
+) -> Step:
+    """Apply one row of the transition table under a row lock, writing exactly one step."""
+    data = dict(data or {})
+    data["comment"] = comment
+    transition = BY_NAME.get(name)
+    with transaction.atomic():
+        case = Case.objects.select_for_update().filter(pk=case_id).first()
+        if case is None:
+            raise NotFound
+        if transition is None:
+            if not can(by, Action.SUMMARY, case):
+                raise NotFound
+            raise TransitionRefused(_("Unknown step: %(name)s.") % {"name": name})
+        role = _acting_role(by, case, transition)
+        if case.state not in transition.sources:
+            raise TransitionRefused(
+                _("This step is not possible while the case is '%(state)s'.")
+                % {"state": CaseState(case.state).label}
+            )
+        reason = transition.refusal(case, data)
+        if reason:
+            raise TransitionRefused(str(reason))
+        source = case.state
+        case.state = transition.target
+        recorded = _apply_effects(case, transition, by=by, data=data)
+        step = _step(case, by=by, role=role, name=transition.name, source=source,
+                     comment=comment.strip(), data=recorded)
+        case.save()
+        _log_write(by, case, f"transition {transition.name}")
+    return step
+
+
+def _apply_effects(
+    case: Case, transition: Transition, *, by: Professional, data: dict[str, Any]
+) -> dict[str, Any]:
+    """What a transition does besides changing the state; returns what the step records."""
+    from kansrijk.consent.services import consent_record_for_case
+
+    name = transition.name
+    if name in {"consent_given", "consent_refused"}:
+        answer = ConsentAnswer.GIVEN if name == "consent_given" else ConsentAnswer.REFUSED
+        consent_record_for_case(
+            case=case, by=by, answer=answer, method=data.get("method") or "verbal",
+            guardian_id=data.get("guardian"),
+        )
+        if answer == ConsentAnswer.GIVEN:
+            for role in (Role.EDUCATION_SPECIALIST, Role.FAMILY_SPECIALIST):
+                member = _professional_at(case.location_id, role)
+                if member is not None:
+                    _add_member(case, member, role)
+        return {"consent": answer.value, "method": data.get("method") or "verbal"}
+    if name == "check_district_team":
+        return {
+            "district_team_check": data["district_team_check"],
+            "known_to": (data.get("known_to") or "").strip(),
+        }
+    if name == "start_support":
+        if case.contact_person_id != by.pk:
+            _assign_contact_person(case, by, by=by)
+        _add_member(case, by, Role.FAMILY_SPECIALIST)
+        return {"contact_person": by.pk}
+    if name == "escalate":
+        return _escalate(case, by=by, data=data)
+    if name == "close":
+        case.outcome = data["outcome"]
+        case.closed_at = timezone.now()
+        return {"outcome": data["outcome"]}
+    return {}
+
+
+def _escalate(case: Case, *, by: Professional, data: dict[str, Any]) -> dict[str, Any]:
+    target = Role(data["escalated_to"])
+    assert target in ESCALATION_ROLES
+    workers = Membership.objects.filter(role=target, professional__is_active=True).select_related(
+        "professional", "organisation"
+    )
+    worker = workers.filter(location=case.location_id).first() or workers.order_by("id").first()
+    if worker is not None:
+        Referral.objects.create(case=case, organisation=worker.organisation, target=target)
+        _add_member(case, worker.professional, target)
+    previous = case.plans.order_by("-number").first()
+    plan = _new_plan_version(
+        case, by=by,
+        summary=previous.summary if previous else "",
+        evaluation_date=previous.evaluation_date if previous else None,
+        goals=[*(g.text for g in previous.goals.all()), data["plan_goal"].strip()]
+        if previous else [data["plan_goal"].strip()],
+        actions=[
+            {"description": a.description, "owner": a.owner, "due_date": a.due_date, "done": a.done}
+            for a in previous.actions.all()
+        ] if previous else [],
+    )
+    return {
+        "escalated_to": target.value,
+        "worker": worker.professional_id if worker else None,
+        "plan_version": plan.number,
+    }
+
+
+# --- plans, notes, contacts ----------------------------------------------------------------
+
+
+def _new_plan_version(
+    case: Case, *, by: Professional, summary: str, evaluation_date: datetime.date | None,
+    goals: list[str], actions: list[dict[str, Any]],
+) -> PlanVersion:
+    latest = case.plans.order_by("-number").values_list("number", flat=True).first() or 0
+    plan = PlanVersion.objects.create(
+        case=case, number=latest + 1, summary=summary.strip(),
+        evaluation_date=evaluation_date, created_by=by,
+    )
+    Goal.objects.bulk_create(
+        Goal(plan=plan, text=text.strip(), position=index)
+        for index, text in enumerate(g for g in goals if g.strip())
+    )
+    PlanAction.objects.bulk_create(
+        PlanAction(
+            plan=plan, description=action["description"].strip(), owner=action.get("owner"),
+            due_date=action.get("due_date"), done=bool(action.get("done")), position=index,
+        )
+        for index, action in enumerate(a for a in actions if a["description"].strip())
+    )
+    for action in actions:
+        owner = action.get("owner")
+        if owner is not None and any(
+            m.role == Role.TEACHER and m.location_id == case.location_id
+            for m in owner.memberships.all()
+        ):
+            _add_member(case, owner, Role.TEACHER)
+    return plan
+
+
+def plan_create_version(
+    *, by: Professional, case_id: int, summary: str, evaluation_date: datetime.date | None,
+    goals: list[str], actions: list[dict[str, Any]],
+) -> PlanVersion:
+    """A new version of the family's plan; earlier versions stay as they were."""
+    if not any(g.strip() for g in goals):
+        raise CaseError(_("A plan needs at least one goal."), field="goals")
+    with transaction.atomic():
+        case = Case.objects.select_for_update().filter(pk=case_id).first()
+        if case is None or not can(by, Action.EDIT, case):
+            raise NotFound
+        if not case.is_open:
+            raise CaseError(_("This case is closed."))
+        plan = _new_plan_version(
+            case, by=by, summary=summary, evaluation_date=evaluation_date,
+            goals=goals, actions=actions,
+        )
+        case.last_step_at = timezone.now()
+        case.save(update_fields=["last_step_at"])
+        _log_write(by, case, f"plan version {plan.number}")
+    return plan
+
+
+def note_add(*, by: Professional, case_id: int, text: str) -> Note:
+    if not text.strip():
+        raise CaseError(_("A note cannot be empty."), field="text")
+    with transaction.atomic():
+        case = Case.objects.filter(pk=case_id).first()
+        if case is None or not can(by, Action.EDIT, case):
+            raise NotFound
+        note = Note.objects.create(case=case, author=by, text=text.strip())
+        _log_write(by, case, f"note {note.pk}")
+    return note
+
+
+def family_contact_log(
+    *, by: Professional, case_id: int, channel: str, summary: str,
+    happened_at: datetime.datetime | None = None,
+) -> FamilyContact:
+    """Log a contact with the family (phone, WhatsApp, home visit …) on the case."""
+    if channel not in FamilyContact.Channel.values:
+        raise CaseError(_("Choose how you were in contact."), field="channel")
+    if not summary.strip():
+        raise CaseError(_("Summarise the contact."), field="summary")
+    with transaction.atomic():
+        case = Case.objects.filter(pk=case_id).first()
+        if case is None or not can(by, Action.EDIT, case):
+            raise NotFound
+        if not case.is_open:
+            raise CaseError(_("This case is closed."))
+        contact = FamilyContact.objects.create(
+            case=case, by=by, channel=channel, summary=summary.strip(),
+            happened_at=happened_at or timezone.now(),
+        )
+        case.last_step_at = timezone.now()
+        case.save(update_fields=["last_step_at"])
+        _log_write(by, case, f"family contact {contact.pk}")
+    return contact
+
+
+def plan_action_set_done(*, by: Professional, action_id: int, done: bool) -> PlanAction:
+    """The owner, or whoever may edit the case, ticks an action off."""
+    with transaction.atomic():
+        action = PlanAction.objects.select_related("plan__case").filter(pk=action_id).first()
+        if action is None:
+            raise NotFound
+        case = action.plan.case
+        if action.owner_id != by.pk and not can(by, Action.EDIT, case):
+            raise NotFound
+        action.done = done
+        action.save(update_fields=["done"])
+        _log_write(by, case, f"plan action {action.pk} done={done}")
+    return action

@@ -1,0 +1,21 @@
+"""Production: secrets from the environment, HTTPS only, whitenoise with hashed static files."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from kansrijk.conf.base import *  # noqa: F403
+from kansrijk.conf.base import SECRET_KEY
+
+if SECRET_KEY.startswith("dev-only"):
+    raise ImproperlyConfigured("Set KANSRIJK_SECRET_KEY in production.")
+
+DEBUG = False
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_SSL_REDIRECT = True
+SECURE_HSTS_SECONDS = 31536000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

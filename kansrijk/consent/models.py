@@ -1,0 +1,55 @@
+"""The consent register: per child × purpose × recipient, given, refused or withdrawn."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kansrijk.cases.models import Case, Child, Guardian
+from kansrijk.core.models import Organisation
+
+
+class Purpose(models.TextChoices):
+    DISCUSS_IN_VOT = "discuss_in_vot", _("Discuss in the support-team meeting")
+    SHARE_WITH_DISTRICT_TEAM = "share_with_district_team", _("Share with the district team")
+    WARM_HANDOVER = "warm_handover", _("Warm handover")
+    REFERRAL = "referral", _("Referral")
+
+
+class Consent(models.Model):
+    class Status(models.TextChoices):
+        GIVEN = "given", _("Given")
+        REFUSED = "refused", _("Refused")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Method(models.TextChoices):
+        PAPER = "paper", _("On paper")
+        VERBAL = "verbal", _("Verbally")
+        PORTAL = "portal", _("Through the parent portal")
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="consents")
+    case = models.ForeignKey(
+        Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="consents"
+    )
+    purpose = models.CharField(_("purpose"), max_length=40, choices=Purpose.choices)
+    recipient = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True,
+        verbose_name=_("recipient"), help_text=_("Empty means the members of the support team."),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    given_by = models.ForeignKey(
+        Guardian, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("guardian")
+    )
+    by_child = models.BooleanField(_("the young person decided"), default=False)
+    method = models.CharField(_("how"), max_length=20, choices=Method.choices)
+    recorded_at = models.DateTimeField(_("when"), default=timezone.now)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        indexes = [models.Index(fields=["child", "purpose", "recorded_at"])]

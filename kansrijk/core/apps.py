@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "kansrijk.core"
+    label = "core"
+    verbose_name = "Kansrijk core"
+
+    def ready(self) -> None:
+        from kansrijk.core import signals  # noqa: F401  (connects the login receivers)

@@ -1,0 +1,100 @@
+"""Organisations, their locations, and the professionals who work there (DESIGN §2)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kansrijk.access.roles import Role
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        SCHOOL_BOARD = "school_board", _("School / child centre")
+        CHILDCARE = "childcare", _("Childcare")
+        SWV = "swv", _("School partnership (SWV)")
+        CJG = "cjg", _("Youth health service (CJG)")
+        DISTRICT_TEAM = "district_team", _("District team")
+        MENTAL_HEALTH = "mental_health", _("Mental health care (GGZ)")
+        POLICE = "police", _("Police")
+        MUNICIPALITY = "municipality", _("Municipality")
+        COORDINATION = "coordination", _("Care coordination")
+        PARTNER = "partner", _("Partner")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Location(models.Model):
+    class Kind(models.TextChoices):
+        CHILD_CENTRE = "child_centre", _("Child centre")
+        CHILDCARE = "childcare", _("Childcare location")
+        OFFICE = "office", _("Office")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="locations"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    code = models.SlugField(_("short code"), max_length=20, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    district = models.CharField(_("district"), max_length=100, default="Westwijk")
+    address = models.CharField(_("address"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Professional(AbstractUser):
+    """A user of Kansrijk; what they may do follows from their memberships."""
+
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["first_name", "last_name"]
+        verbose_name = _("professional")
+        verbose_name_plural = _("professionals")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Membership(models.Model):
+    """One role of a professional at an organisation, optionally at one of its locations."""
+
+    professional = models.ForeignKey(
+        Professional, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships"
+    )
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, related_name="memberships", null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["professional", "role", "organisation", "location"],
+                name="membership_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.professional} — {self.get_role_display()} @ {self.location or self.organisation}"

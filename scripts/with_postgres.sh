@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Run a command against a throw-away PostgreSQL cluster of its own, stopped afterwards.
+# With DATABASE_URL already set, the command runs against that server instead.
+set -euo pipefail
+
+if [ -n "${DATABASE_URL:-}" ] && [[ "${DATABASE_URL}" == postgres* ]]; then
+    exec "$@"
+fi
+
+find_bindir() {
+    if command -v pg_config >/dev/null 2>&1 && [ -x "$(pg_config --bindir)/initdb" ]; then
+        pg_config --bindir; return
+    fi
+    local dir
+    for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -Vr); do
+        [ -x "$dir/initdb" ] && { echo "$dir"; return; }
+    done
+    command -v initdb >/dev/null 2>&1 && dirname "$(command -v initdb)"
+}
+
+bindir=$(find_bindir || true)
+if [ -z "$bindir" ]; then
+    echo "No PostgreSQL binaries found: installing the postgresql package." >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    bindir=$(find_bindir)
+fi
+
+tmp=$(mktemp -d /tmp/kansrijk-pg.XXXXXX)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+as_owner=()
+if [ "$(id -u)" = "0" ]; then
+    chown postgres: "$tmp"
+    as_owner=(runuser -u postgres --)
+fi
+
+cleanup() {
+    "${as_owner[@]}" "$bindir/pg_ctl" -D "$tmp/data" -m immediate stop >/dev/null 2>&1 || true
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+"${as_owner[@]}" "$bindir/initdb" -D "$tmp/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
+"${as_owner[@]}" "$bindir/pg_ctl" -D "$tmp/data" -l "$tmp/log" -w start -o \
+    "-p $port -k $tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" >/dev/null
+"${as_owner[@]}" "$bindir/createdb" -h 127.0.0.1 -p "$port" -U postgres kansrijk
+
+export DATABASE_URL="postgres://postgres@127.0.0.1:$port/kansrijk"
+echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on port $port" >&2
+"$@"

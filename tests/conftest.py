@@ -1,0 +1,121 @@
+"""Shared fixtures: a small Westwijk-like world with one professional per role, and a browser."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+
+from kansrijk.access.roles import Role
+from kansrijk.core.models import Location, Organisation, Professional
+from tests.factories import ChildFactory, GuardianFactory, LocationFactory, OrganisationFactory, professional
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop beside the ORM
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+
+
+@dataclass
+class World:
+    school: Location
+    other_school: Location
+    teacher: Professional
+    other_teacher: Professional
+    coach: Professional
+    other_coach: Professional
+    director: Professional
+    coordinator: Professional
+    swv: Professional
+    family_specialist: Professional
+    district_team: Professional
+    psychologist: Professional
+    behavioural_scientist: Professional
+    nurse: Professional
+    officer: Professional
+    policy_officer: Professional
+
+    def by_role(self) -> dict[str, Professional]:
+        return {
+            "teacher": self.teacher, "internal_coach": self.coach, "director": self.director,
+            "coordinator": self.coordinator, "education_specialist": self.swv,
+            "family_specialist": self.family_specialist, "district_team": self.district_team,
+            "psychologist": self.psychologist, "behavioural_scientist": self.behavioural_scientist,
+            "school_nurse": self.nurse, "community_officer": self.officer,
+            "policy_officer": self.policy_officer,
+        }
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    board = OrganisationFactory(name="Stichting Kindcentra Westwijk")
+    school = LocationFactory(organisation=board, name="Kindcentrum De Schakel", code="schakel")
+    other = LocationFactory(organisation=board, name="IKC De Wereldwijzer", code="wereldwijzer")
+    swv = OrganisationFactory(name="SWV Onderwijs dat past", kind=Organisation.Kind.SWV)
+    district = OrganisationFactory(name="Wijkteam Westwijk", kind=Organisation.Kind.DISTRICT_TEAM)
+    ggz = OrganisationFactory(name="GGZ Delfland", kind=Organisation.Kind.MENTAL_HEALTH)
+    coordination = OrganisationFactory(name="Regie Westwijk", kind=Organisation.Kind.COORDINATION)
+    municipality = OrganisationFactory(name="Gemeente Vlaardingen", kind=Organisation.Kind.MUNICIPALITY)
+    cjg = OrganisationFactory(name="CJG Rijnmond", kind=Organisation.Kind.CJG)
+    police = OrganisationFactory(name="Politie Vlaardingen", kind=Organisation.Kind.POLICE)
+    coordinator = professional(Role.COORDINATOR, school, organisation=coordination, username="regisseur")
+    from kansrijk.core.models import Membership
+
+    Membership.objects.create(professional=coordinator, role=Role.COORDINATOR, organisation=coordination, location=other)
+    return World(
+        school=school,
+        other_school=other,
+        teacher=professional(Role.TEACHER, school, username="leerkracht"),
+        other_teacher=professional(Role.TEACHER, school, username="leerkracht2"),
+        coach=professional(Role.INTERNAL_COACH, school, username="ib"),
+        other_coach=professional(Role.INTERNAL_COACH, other, username="ib2"),
+        director=professional(Role.DIRECTOR, school, username="directeur"),
+        coordinator=coordinator,
+        swv=professional(Role.EDUCATION_SPECIALIST, school, organisation=swv, username="swv"),
+        family_specialist=professional(Role.FAMILY_SPECIALIST, school, organisation=district, username="gs"),
+        district_team=professional(Role.DISTRICT_TEAM, None, organisation=district, username="wijkteam"),
+        psychologist=professional(Role.PSYCHOLOGIST, None, organisation=ggz, username="psycholoog"),
+        behavioural_scientist=professional(Role.BEHAVIOURAL_SCIENTIST, None, organisation=district, username="gw"),
+        nurse=professional(Role.SCHOOL_NURSE, school, organisation=cjg, username="verpleegkundige"),
+        officer=professional(Role.COMMUNITY_OFFICER, school, organisation=police, username="wijkagent"),
+        policy_officer=professional(Role.POLICY_OFFICER, None, organisation=municipality, username="beleid"),
+    )
+
+
+@pytest.fixture
+def pupil(world: World):  # type: ignore[no-untyped-def]
+    child = ChildFactory(location=world.school, given_name="Sem", family_name="Jansen")
+    GuardianFactory(family=child.family, name="Anna Jansen")
+    return child
+
+
+@pytest.fixture
+def on_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Debian's chromium is missing: run `make browser`.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):  # type: ignore[no-untyped-def]
+    context = browser.new_context(locale="nl-NL", base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
