@@ -61,6 +61,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "kansrijk.core.navigation.navigation",
             ],
         },
     },
@@ -101,6 +102,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "kansrijk" / "static"]
 STATIC_ROOT = Path(env_str("KANSRIJK_STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 
 SESSION_COOKIE_AGE = 12 * 60 * 60

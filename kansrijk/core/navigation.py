@@ -1,0 +1,50 @@
+"""The main menu: one entry per page a role works from, shown only to roles that may use it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from kansrijk.access.matrix import ATTENTION_LIST_ROLES, SIGNALLING_ROLES
+from kansrijk.access.policies import roles_of
+from kansrijk.access.roles import Role
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: Promise
+    url_name: str
+    roles: frozenset[Role] | None  # None: every professional
+
+
+ENTRIES: tuple[Entry, ...] = (
+    Entry(_("My work"), "cases:my_work", None),
+    Entry(_("New signal"), "cases:signal_new", SIGNALLING_ROLES),
+    Entry(_("Attention list"), "cases:attention_lists", ATTENTION_LIST_ROLES),
+    Entry(_("Roster"), "roster:index", None),
+    Entry(_("Monitor"), "monitor:dashboard", frozenset(
+        {Role.DIRECTOR, Role.COORDINATOR, Role.POLICY_OFFICER, Role.EDUCATION_SPECIALIST}
+    )),
+)
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    if not user.is_authenticated:
+        return {"nav": []}
+    roles = roles_of(user)  # type: ignore[arg-type]
+    items = []
+    for entry in ENTRIES:
+        if entry.roles is not None and not roles & entry.roles:
+            continue
+        try:
+            url = reverse(entry.url_name)
+        except NoReverseMatch:
+            continue  # that part of the product is not installed
+        items.append({"label": entry.label, "url": url, "current": request.path.startswith(url) and url != "/"})
+    return {"nav": items, "user_roles": sorted(r.label for r in roles)}
