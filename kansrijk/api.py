@@ -64,3 +64,7 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return problem(request, exc.status_code, str(exc) or "Error")
+
+
+# Routers of the apps, mounted last so their handlers above apply to them too.
+api.add_router("/monitor/", "kansrijk.monitor.api.router")

@@ -11,6 +11,8 @@ urlpatterns = [
     path("health", health, name="health"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/", api.urls),
+    path("roster/", include("kansrijk.roster.urls")),
+    path("monitor/", include("kansrijk.monitor.urls")),
     path("", include("kansrijk.core.urls")),
     path("", include("kansrijk.cases.urls")),
 ]

@@ -10,11 +10,17 @@ from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from kansrijk.access.matrix import ATTENTION_LIST_ROLES, SIGNALLING_ROLES, Action
-from kansrijk.access.policies import filter_cases, memberships_of
+from kansrijk.access.policies import filter_cases, granting_roles, memberships_of
 from kansrijk.access.roles import Role
 from kansrijk.cases.errors import NotFound
 from kansrijk.cases.models import Case, Child, PlanAction, PlanVersion, Signal
-from kansrijk.cases.workflow import ATTENTION_LIST_STATES, OPEN_STATES, CaseState
+from kansrijk.cases.workflow import (
+    ATTENTION_LIST_STATES,
+    OPEN_STATES,
+    CaseState,
+    Transition,
+    transitions_from,
+)
 from kansrijk.core.models import Location
 
 if TYPE_CHECKING:
@@ -142,3 +148,9 @@ def primary_role(user: Professional) -> Role | None:
         if role in roles:
             return role
     return next(iter(sorted(roles)), None)
+
+
+def allowed_transitions(user: Professional, case: Case) -> list[Transition]:
+    """The route steps this user may take on this case now: the case page's buttons."""
+    roles = granting_roles(user, case, Action.TRANSITION)
+    return [t for t in transitions_from(case.state) if roles & t.roles]

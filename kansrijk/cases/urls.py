@@ -1,4 +1,8 @@
 from django.urls import path
 
+from kansrijk.cases import views
+
 app_name = "cases"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.my_work, name="my_work"),
+]

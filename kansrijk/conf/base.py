@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "kansrijk.audit",
     "kansrijk.cases",
     "kansrijk.consent",
+    "kansrijk.roster",
+    "kansrijk.monitor",
     "kansrijk.demo",
 ]
 

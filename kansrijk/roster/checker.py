@@ -8,6 +8,7 @@ like the solver, and is also run on rosters edited by hand.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -115,7 +116,7 @@ def check(problem: Problem, shifts: tuple[Shift, ...] | list[Shift]) -> list[Vio
     for s in valid:
         by_req[s.requirement].append(s)
     for req in problem.requirements:
-        found += _check_requirement(req, by_req[req.id], days, frozen)
+        found += _check_requirement(req, by_req[req.id], frozen)
 
     if problem.frozen_before is not None:
         past_now = {s for s in valid if frozen(s.date, s.part)}
@@ -128,10 +129,9 @@ def check(problem: Problem, shifts: tuple[Shift, ...] | list[Shift]) -> list[Vio
 
 
 def _check_requirement(
-    req: Requirement, shifts: list[Shift], days: list[date], frozen: object
+    req: Requirement, shifts: list[Shift], frozen: Callable[[date, Part], bool]
 ) -> list[Violation]:
     """Unit shape, concurrency, distinct days and coverage of one requirement."""
-    is_frozen = frozen  # callable(date, part) -> bool
     found: list[Violation] = []
     units: list[tuple[date, Part]] = []
     if req.unit is Unit.DAY:
@@ -140,7 +140,7 @@ def _check_requirement(
             halves[(s.person, s.location, s.date)].add(s.part)
         for (pid, code, day), parts in halves.items():
             if len(parts) == 1:
-                split = is_frozen(day, Part.MORNING)  # type: ignore[operator]
+                split = frozen(day, Part.MORNING)
                 if not (split and Part.MORNING in parts):
                     found.append(
                         Violation("half_a_day", f"{req.id}: {pid} at {code} on {day} only {parts}")

@@ -1,0 +1,2 @@
+app_name = "roster"
+urlpatterns: list = []
