@@ -154,3 +154,28 @@ def allowed_transitions(user: Professional, case: Case) -> list[Transition]:
     """The route steps this user may take on this case now: the case page's buttons."""
     roles = granting_roles(user, case, Action.TRANSITION)
     return [t for t in transitions_from(case.state) if roles & t.roles]
+
+
+# --- the case file: callers pass a case they got from case_for(user, id, action) ------------
+
+
+def plan_versions(case: Case) -> QuerySet[PlanVersion]:
+    """Every version of the case's plan, newest first, with goals and actions (4 queries)."""
+    actions = Prefetch("actions", queryset=PlanAction.objects.select_related("owner"))
+    return (
+        case.plans.select_related("created_by")
+        .prefetch_related("goals", actions)
+        .order_by("-number")
+    )
+
+
+def case_journal(case: Case) -> dict[str, QuerySet]:  # type: ignore[type-arg]
+    """The full file's lists (Action.FULL): steps, notes, family contacts, guardians."""
+    return {
+        "steps": case.steps.select_related("by").order_by("at", "id"),
+        "notes": case.notes.select_related("author").order_by("-created_at", "-id"),
+        "family_contacts": case.family_contacts.select_related("by").order_by(
+            "-happened_at", "-id"
+        ),
+        "guardians": case.family.guardians.order_by("id"),
+    }

@@ -1,10 +1,339 @@
-"""Pages of the zorgroute: my work, the signal form, the case page, the attention list."""
+"""Pages of the zorgroute: my work, the signal form, the case page, the attention list.
+
+Views only read through selectors and write through services; a case the user may not
+see answers 404 exactly like a missing one.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from itertools import chain
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kansrijk.access.matrix import ATTENTION_LIST_ROLES, SIGNALLING_ROLES, Action
+from kansrijk.access.policies import can, roles_of
+from kansrijk.access.roles import Role
+from kansrijk.audit.models import Event
+from kansrijk.audit.services import log_access
+from kansrijk.cases import selectors, services
+from kansrijk.cases.errors import CaseError, NotFound
+from kansrijk.cases.forms import (
+    FamilyContactForm,
+    NoteForm,
+    PlanActionFormSet,
+    PlanForm,
+    SignalForm,
+    TransitionForm,
+)
+from kansrijk.cases.models import Case, PlanVersion
+from kansrijk.cases.workflow import BY_NAME, CaseState
+from kansrijk.core.models import Location, Professional
+
+
+def _user(request: HttpRequest) -> Professional:
+    return request.user  # type: ignore[return-value]
+
+
+def _log_list(request: HttpRequest, purpose: str, cases: list[Case]) -> None:
+    ids = ",".join(str(c.pk) for c in cases[:60])
+    log_access(by=_user(request), event=Event.LIST, purpose=purpose,
+               detail=f"cases {ids}" if ids else "empty")
+
+
+# --- my work -------------------------------------------------------------------------------
 
 
 def my_work(request: HttpRequest) -> HttpResponse:
-    return render(request, "cases/my_work.html", {})
+    """What each role comes for: a teacher's signals, an IB's pupils by state, a GS's
+    caseload and today, the coordinator's open cases with the stalled ones on top."""
+    user = _user(request)
+    roles = roles_of(user)
+    context: dict[str, Any] = {
+        "can_signal": bool(roles & SIGNALLING_ROLES),
+        "stalled_before": selectors.stalled_before(),
+        "today": timezone.localdate(),
+    }
+    shown: list[Case] = []
+    if roles & SIGNALLING_ROLES:
+        context["signals"] = list(selectors.signals_by(user)[:50])
+    context["actions"] = list(selectors.actions_owned_by(user))
+    if Role.INTERNAL_COACH in roles:
+        cases = list(selectors.cases_visible_to(user, action=Action.SUMMARY, states=selectors.OPEN_STATES))
+        by_state: dict[str, list[Case]] = {state.value: [] for state in CaseState if state != CaseState.CLOSED}
+        for case in cases:
+            by_state[case.state].append(case)
+        context["pupils_by_state"] = [
+            (CaseState(state).label, items) for state, items in by_state.items()
+        ]
+        shown += cases
+    if roles & {Role.FAMILY_SPECIALIST, Role.DISTRICT_TEAM, Role.PSYCHOLOGIST,
+                Role.BEHAVIOURAL_SCIENTIST, Role.EDUCATION_SPECIALIST}:
+        caseload = list(selectors.caseload(user))
+        context["caseload"] = caseload
+        context["team_cases"] = [
+            c for c in selectors.cases_visible_to(user, action=Action.FULL, states=selectors.OPEN_STATES)
+            if c.contact_person_id != user.pk
+        ]
+        shown += caseload + context["team_cases"]
+    if roles & {Role.COORDINATOR, Role.DIRECTOR}:
+        open_cases = list(selectors.open_cases_for_coordinator(user))
+        context["open_cases"] = open_cases
+        shown += open_cases
+    context["counts"] = [
+        (CaseState(state).label, n) for state, n in selectors.state_counts(user).items() if n
+    ] if roles & ATTENTION_LIST_ROLES else None
+    _log_list(request, "my work", shown)
+    return render(request, "cases/my_work.html", context)
+
+
+# --- signals -------------------------------------------------------------------------------
+
+
+def signal_new(request: HttpRequest) -> HttpResponse:
+    """A teacher files a signal: one screen, then back to my work with the result."""
+    user = _user(request)
+    if not roles_of(user) & SIGNALLING_ROLES:
+        raise Http404
+    pupils = selectors.pupils_for_signal(user)
+    form = SignalForm(request.POST or None, pupils=pupils, initial={"child": request.GET.get("child")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            signal = services.signal_create(
+                by=user, child=form.cleaned_data["child"], domain=form.cleaned_data["domain"],
+                urgency=form.cleaned_data["urgency"], description=form.cleaned_data["description"],
+            )
+        except CaseError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        except NotFound:
+            form.add_error("child", _("Choose a pupil from the list."))
+        else:
+            messages.success(request, _("Thank you. Your signal about %(child)s has been filed; %(contact)s will pick it up.") % {
+                "child": signal.child.given_name, "contact": signal.case.contact_person,
+            })
+            return redirect("cases:my_work")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "cases/signal_form.html", {"form": form}, status=status)
+
+
+# --- the case page -------------------------------------------------------------------------
+
+
+def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
+    user = _user(request)
+    full = can(user, Action.FULL, case)
+    edit = can(user, Action.EDIT, case)
+    plans = list(case.plans.select_related("created_by").prefetch_related("goals", "actions__owner"))
+    version_number = request.GET.get("version")
+    plan: PlanVersion | None = plans[0] if plans else None
+    if version_number and version_number.isdigit():
+        plan = next((p for p in plans if p.number == int(version_number)), plan)
+    steps = list(case.steps.select_related("by"))
+    notes = list(case.notes.select_related("author")) if full else []
+    contacts = list(case.family_contacts.select_related("by")) if full else []
+    journal = sorted(
+        chain(
+            ({"kind": "step", "at": s.at, "item": s} for s in steps),
+            ({"kind": "note", "at": n.created_at, "item": n} for n in notes),
+            ({"kind": "contact", "at": c.happened_at, "item": c} for c in contacts),
+        ),
+        key=lambda entry: entry["at"], reverse=True,
+    )
+    transition_forms = forms.pop("transition_forms", None) or [
+        TransitionForm(transition=t, case=case) for t in selectors.allowed_transitions(user, case)
+    ]
+    return {
+        "case": case,
+        "children": list(case.family.children.all()) if full else
+        sorted({s.child for s in case.signals.select_related("child")}, key=lambda c: c.given_name),
+        "guardians": list(case.family.guardians.all()) if full else [],
+        "contact_history": list(case.contact_history.select_related("professional")),
+        "plans": plans,
+        "plan": plan,
+        "journal": journal,
+        "full": full,
+        "edit": edit and case.is_open,
+        "transition_forms": transition_forms,
+        "note_form": forms.pop("note_form", None) or NoteForm(),
+        "contact_form": forms.pop("contact_form", None) or FamilyContactForm(),
+        "today": timezone.localdate(),
+    }
+
+
+def _visible_case(request: HttpRequest, case_id: int, action: Action = Action.SUMMARY) -> Case:
+    try:
+        return selectors.case_for(_user(request), case_id, action)
+    except NotFound as missing:
+        raise Http404 from missing
+
+
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _visible_case(request, case_id)
+    context = _case_context(request, case)
+    log_access(by=_user(request), event=Event.READ, purpose="zorgroute", case_id=case.pk,
+               family_id=case.family_id, detail="full file" if context["full"] else "summary")
+    return render(request, "cases/case_detail.html", context)
+
+
+def _render_case_with_errors(request: HttpRequest, case: Case, **forms: Any) -> HttpResponse:
+    context = _case_context(request, case, **forms)
+    return render(request, "cases/case_detail.html", context, status=400)
+
+
+@require_POST
+def case_transition(request: HttpRequest, case_id: int, name: str) -> HttpResponse:
+    user = _user(request)
+    case = _visible_case(request, case_id)
+    transition = BY_NAME.get(name)
+    if transition is None:
+        raise Http404
+    form = TransitionForm(request.POST, transition=transition, case=case)
+    if form.is_valid():
+        try:
+            services.case_transition(
+                by=user, case_id=case.pk, name=name, comment=form.cleaned_data.get("comment") or "",
+                data=form.service_data(),
+            )
+        except NotFound as missing:
+            raise Http404 from missing
+        except CaseError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Step taken: %(step)s.") % {"step": transition.label})
+            return redirect("cases:case_detail", case_id=case.pk)
+    case.refresh_from_db()
+    others = [
+        TransitionForm(transition=t, case=case)
+        for t in selectors.allowed_transitions(user, case) if t.name != name
+    ]
+    return _render_case_with_errors(request, case, transition_forms=[form, *others])
+
+
+@require_POST
+def note_add(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _visible_case(request, case_id, Action.EDIT)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.note_add(by=_user(request), case_id=case.pk, text=form.cleaned_data["text"])
+        except CaseError as error:
+            form.add_error("text", error.message)
+        else:
+            messages.success(request, _("Note added."))
+            return redirect("cases:case_detail", case_id=case.pk)
+    return _render_case_with_errors(request, case, note_form=form)
+
+
+@require_POST
+def family_contact_add(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _visible_case(request, case_id, Action.EDIT)
+    form = FamilyContactForm(request.POST)
+    if form.is_valid():
+        try:
+            services.family_contact_log(
+                by=_user(request), case_id=case.pk, channel=form.cleaned_data["channel"],
+                summary=form.cleaned_data["summary"],
+            )
+        except CaseError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Contact with the family logged."))
+            return redirect("cases:case_detail", case_id=case.pk)
+    return _render_case_with_errors(request, case, contact_form=form)
+
+
+def plan_new(request: HttpRequest, case_id: int) -> HttpResponse:
+    """A new version of the plan, starting from the current one; older versions are kept."""
+    user = _user(request)
+    case = _visible_case(request, case_id, Action.EDIT)
+    owners = Professional.objects.filter(
+        memberships__location=case.location, is_active=True
+    ).distinct().order_by("first_name", "last_name")
+    current = case.plans.prefetch_related("goals", "actions").first()
+    if request.method == "POST":
+        form = PlanForm(request.POST)
+        actions = PlanActionFormSet(request.POST, form_kwargs={"owners": owners})
+        if form.is_valid() and actions.is_valid():
+            rows = [a for a in actions.cleaned_data if a and (a.get("description") or "").strip()]
+            try:
+                plan = services.plan_create_version(
+                    by=user, case_id=case.pk, summary=form.cleaned_data["summary"],
+                    evaluation_date=form.cleaned_data["evaluation_date"],
+                    goals=form.cleaned_data["goals"], actions=rows,
+                )
+            except NotFound as missing:
+                raise Http404 from missing
+            except CaseError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, _("Plan version %(number)s saved.") % {"number": plan.number})
+                return redirect("cases:case_detail", case_id=case.pk)
+        status = 400
+    else:
+        initial = {}
+        action_initial: list[dict[str, Any]] = []
+        if current is not None:
+            initial = {
+                "summary": current.summary,
+                "goals": "\n".join(g.text for g in current.goals.all()),
+                "evaluation_date": current.evaluation_date,
+            }
+            action_initial = [
+                {"description": a.description, "owner": a.owner_id, "due_date": a.due_date}
+                for a in current.actions.all()
+            ]
+        form = PlanForm(initial=initial)
+        actions = PlanActionFormSet(initial=action_initial, form_kwargs={"owners": owners})
+        status = 200
+    log_access(by=user, event=Event.READ, purpose="zorgroute: plan", case_id=case.pk,
+               family_id=case.family_id)
+    return render(request, "cases/plan_form.html",
+                  {"case": case, "form": form, "actions": actions, "current": current}, status=status)
+
+
+@require_POST
+def plan_action_done(request: HttpRequest, action_id: int) -> HttpResponse:
+    try:
+        action = services.plan_action_set_done(
+            by=_user(request), action_id=action_id, done=request.POST.get("done") == "1"
+        )
+    except NotFound as missing:
+        raise Http404 from missing
+    messages.success(request, _("Action updated."))
+    target = request.POST.get("next")
+    if target == "case":
+        return redirect("cases:case_detail", case_id=action.plan.case_id)
+    return redirect("cases:my_work")
+
+
+# --- attention list ------------------------------------------------------------------------
+
+
+def attention_lists(request: HttpRequest) -> HttpResponse:
+    locations = selectors.attention_list_locations(_user(request))
+    if not locations:
+        raise Http404
+    if len(locations) == 1:
+        return redirect("cases:attention_list", location_code=locations[0].code)
+    return render(request, "cases/attention_lists.html", {"locations": locations})
+
+
+def attention_list(request: HttpRequest, location_code: str) -> HttpResponse:
+    """Seed 001: the list of pupils who need extra attention, kept by the SWV-er and the IB
+    and shared with the family specialist."""
+    user = _user(request)
+    locations = {loc.code: loc for loc in selectors.attention_list_locations(user)}
+    location: Location | None = locations.get(location_code)
+    if location is None:
+        raise Http404
+    cases = list(selectors.attention_list(user, location))
+    _log_list(request, f"attention list {location.code}", cases)
+    return render(request, "cases/attention_list.html", {
+        "location": location, "cases": cases, "locations": list(locations.values()),
+        "stalled_before": selectors.stalled_before(),
+    })

@@ -1,0 +1,189 @@
+"""The zorgroute pages as a user sees them: Dutch, forgiving of bad input, need-to-know."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from kansrijk.audit.models import AccessLogEntry
+from kansrijk.cases import services
+from kansrijk.cases.models import Case, Signal
+from kansrijk.cases.workflow import CaseState
+from tests.auth import sign_in
+from tests.cases.route import advance, open_case
+from tests.factories import ChildFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_teacher_files_a_signal_in_three_screens(client, world, pupil):
+    """After logging in: my work (1) → the signal form (2) → my work with the result (3)."""
+    sign_in(client, world.teacher)
+    my_work = client.get("/")  # screen 1: where login lands
+    assert 'href="/signals/new/"' in my_work.content.decode()
+    form = client.get("/signals/new/")  # screen 2
+    assert "Sem Jansen" in form.content.decode()
+    done = client.post("/signals/new/", {
+        "child": pupil.pk, "domain": "behaviour", "urgency": "normal",
+        "description": "Sem is stil en eet zijn lunch niet op.",
+    }, follow=True)  # screen 3
+    assert [url for url, _ in done.redirect_chain] == ["/"]
+    page = done.content.decode()
+    assert "Sem Jansen" in page
+    assert "Gesignaleerd" in page  # the state of the new case, in Dutch
+    assert Signal.objects.get().case.contact_person == world.coach
+
+
+def test_bad_input_shows_dutch_messages_and_keeps_what_was_typed(client, world, pupil):
+    sign_in(client, world.teacher)
+    response = client.post("/signals/new/", {
+        "child": "999999", "domain": "nonsense", "urgency": "high",
+        "description": "Dit wil ik niet kwijtraken <script>alert(1)</script>",
+    })
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Kies een leerling uit de lijst." in page
+    assert "Kies waar het signaal over gaat." in page or "Selecteer een geldige keuze" in page
+    assert "Dit wil ik niet kwijtraken &lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert(1)</script>" not in page
+    assert 'value="high" ' in page and "checked" in page
+    assert Signal.objects.count() == 0
+
+
+def test_an_empty_description_is_refused_in_dutch(client, world, pupil):
+    sign_in(client, world.teacher)
+    response = client.post("/signals/new/", {"child": pupil.pk, "domain": "health",
+                                              "urgency": "low", "description": "   "})
+    assert response.status_code == 400
+    assert "Beschrijf wat je hebt gezien." in response.content.decode()
+
+
+def test_the_case_page_offers_the_allowed_next_steps(client, world, pupil):
+    case = advance(world, open_case(world, pupil), CaseState.SCHOOL_PLAN)
+    sign_in(client, world.coach)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert f"/cases/{case.pk}/steps/ask_consent/" in page
+    assert "consent_given" not in page
+    sign_in(client, world.teacher)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "/steps/" not in page  # a teacher sees what became of the signal, takes no steps
+
+
+def test_a_forbidden_case_looks_exactly_like_a_missing_one(client, world, pupil):
+    case = open_case(world, pupil)
+    sign_in(client, world.other_coach)
+    forbidden = client.get(f"/cases/{case.pk}/")
+    missing = client.get("/cases/987654/")
+    assert forbidden.status_code == missing.status_code == 404
+    assert forbidden.content == missing.content
+
+
+def test_a_teacher_does_not_see_the_family_specialists_notes(client, world, pupil):
+    case = advance(world, open_case(world, pupil), CaseState.IN_SUPPORT)
+    services.note_add(by=world.family_specialist, case_id=case.pk, text="Moeder vertelt over schulden.")
+    sign_in(client, world.family_specialist)
+    assert "Moeder vertelt over schulden." in client.get(f"/cases/{case.pk}/").content.decode()
+    sign_in(client, world.teacher)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "Moeder vertelt over schulden." not in page
+    assert "Wekelijks gesprek met Sem" in page  # the plan action assigned to the teacher
+
+
+def test_taking_a_step_through_the_page(client, world, pupil):
+    case = advance(world, open_case(world, pupil), CaseState.EVALUATED)
+    sign_in(client, world.coach)
+    response = client.post(f"/cases/{case.pk}/steps/close/", {"close-outcome": "stayed_regular",
+                                                              "close-comment": "Gaat goed."})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.state == CaseState.CLOSED and case.outcome == "stayed_regular"
+
+
+def test_a_refused_step_keeps_the_typed_explanation(client, world, pupil):
+    case = advance(world, open_case(world, pupil), CaseState.EVALUATED)
+    sign_in(client, world.coach)
+    response = client.post(f"/cases/{case.pk}/steps/close/", {"close-comment": "Mijn uitleg blijft staan"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Kies de uitkomst van de casus." in page
+    assert "Mijn uitleg blijft staan" in page
+    assert Case.objects.get(pk=case.pk).state == CaseState.EVALUATED
+
+
+def test_the_plan_page_makes_a_new_version_and_keeps_the_old(client, world, pupil):
+    case = advance(world, open_case(world, pupil), CaseState.SCHOOL_PLAN)
+    sign_in(client, world.coach)
+    response = client.post(f"/cases/{case.pk}/plan/", {
+        "summary": "Nieuwe aanpak", "goals": "Sem leest groep 5 niveau\nSem speelt buiten mee",
+        "evaluation_date": "2027-01-15",
+        "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "0",
+        "form-0-description": "Leesles", "form-0-owner": world.teacher.pk, "form-0-due_date": "2026-12-20",
+    })
+    assert response.status_code == 302
+    assert list(case.plans.values_list("number", flat=True)) == [2, 1]
+    page = client.get(f"/cases/{case.pk}/?version=1").content.decode()
+    assert "Sem voelt zich veilig in de klas" in page
+
+
+def test_the_plan_page_refuses_a_bad_date_and_keeps_the_goals(client, world, pupil):
+    case = open_case(world, pupil)
+    sign_in(client, world.coach)
+    response = client.post(f"/cases/{case.pk}/plan/", {
+        "goals": "Mijn doel", "evaluation_date": "31-31-2026",
+        "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "0", "form-0-description": "",
+    })
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Mijn doel" in page
+    assert "2026-12-01" in page  # the hint of the date format
+
+
+def test_the_attention_list_is_shared_after_consent(client, world, pupil):
+    case = advance(world, open_case(world, pupil), CaseState.AWAITING_CONSENT)
+    sign_in(client, world.swv)
+    assert "Sem" not in client.get("/attention-list/schakel/").content.decode()
+    services.case_transition(by=world.coach, case_id=case.pk, name="consent_given", data={"method": "paper"})
+    for user in (world.swv, world.family_specialist, world.coach):
+        sign_in(client, user)
+        page = client.get("/attention-list/schakel/").content.decode()
+        assert "Sem J." in page
+    sign_in(client, world.teacher)
+    assert client.get("/attention-list/schakel/").status_code == 404
+
+
+def test_reading_a_case_is_logged(client, world, pupil):
+    case = open_case(world, pupil)
+    sign_in(client, world.coach)
+    client.get(f"/cases/{case.pk}/")
+    entry = AccessLogEntry.objects.filter(event="read").latest("id")
+    assert (entry.case_id, entry.user_id, entry.role) == (case.pk, world.coach.pk, "internal_coach")
+
+
+def _make_cases(world, n: int) -> None:
+    for _ in range(n):
+        child = ChildFactory(location=world.school)
+        case = advance(world, open_case(world, child), CaseState.ON_ATTENTION_LIST)
+        assert case.state == CaseState.ON_ATTENTION_LIST
+
+
+@pytest.mark.parametrize(
+    ("user", "url"),
+    [
+        ("coordinator", "/"), ("coach", "/"), ("teacher", "/"), ("family_specialist", "/"),
+        ("swv", "/"), ("director", "/"), ("coach", "/attention-list/schakel/"),
+        ("family_specialist", "/attention-list/schakel/"),
+    ],
+)
+def test_list_pages_do_not_grow_queries_with_the_number_of_cases(client, world, user, url):
+    person = getattr(world, user)
+    sign_in(client, person)
+    _make_cases(world, 2)
+    client.get(url)  # warm caches (session, content types)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    _make_cases(world, 6)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+    assert len(many) <= 15
