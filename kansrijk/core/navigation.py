@@ -26,11 +26,18 @@ ENTRIES: tuple[Entry, ...] = (
     Entry(_("My work"), "cases:my_work", None),
     Entry(_("New signal"), "cases:signal_new", SIGNALLING_ROLES),
     Entry(_("Attention list"), "cases:attention_lists", ATTENTION_LIST_ROLES),
+    Entry(_("Notifications"), "notifications:inbox", None),
     Entry(_("Roster"), "roster:index", None),
     Entry(_("Monitor"), "monitor:dashboard", frozenset(
         {Role.DIRECTOR, Role.COORDINATOR, Role.POLICY_OFFICER, Role.EDUCATION_SPECIALIST}
     )),
 )
+
+
+def _unread(user: Any) -> int:
+    from kansrijk.notifications.models import Notification
+
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -46,5 +53,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             url = reverse(entry.url_name)
         except NoReverseMatch:
             continue  # that part of the product is not installed
-        items.append({"label": entry.label, "url": url, "current": request.path.startswith(url) and url != "/"})
+        badge = _unread(user) if entry.url_name == "notifications:inbox" else 0
+        items.append({"label": entry.label, "url": url, "badge": badge,
+                      "current": request.path.startswith(url) and url != "/"})
     return {"nav": items, "user_roles": sorted(r.label for r in roles)}

@@ -1,0 +1,40 @@
+"""Telling professionals something: an in-app notification and, by default, a mail.
+
+The mail is enqueued with transaction.on_commit (house rule 4), so nothing is mailed about a
+write that rolled back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+
+from django.db import transaction
+from django.utils import timezone
+
+from kansrijk.core.models import Professional
+from kansrijk.notifications.models import Notification
+from kansrijk.notifications.tasks import mail_notification
+
+
+def notify(
+    *, to: Professional | Iterable[Professional], subject: str, body: str = "", url: str = "",
+    mail: bool = True,
+) -> list[Notification]:
+    recipients = [to] if isinstance(to, Professional) else list(dict.fromkeys(to))
+    created = [
+        Notification.objects.create(recipient=person, subject=subject[:200], body=body, url=url)
+        for person in recipients
+    ]
+    if mail:
+        for notification in created:
+            transaction.on_commit(partial(mail_notification.enqueue, notification.pk))
+    return created
+
+
+def notification_mark_read(*, by: Professional, notification_id: int | None = None) -> int:
+    """Mark one (or, without an id, all) of the user's own notifications as read."""
+    unread = Notification.objects.filter(recipient=by, read_at__isnull=True)
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    return unread.update(read_at=timezone.now())
