@@ -45,9 +45,7 @@ def check(problem: Problem, shifts: tuple[Shift, ...] | list[Shift]) -> list[Vio
     people = {p.id: p for p in problem.people}
     locations = {loc.code: loc for loc in problem.locations}
     requirements = {r.id: r for r in problem.requirements}
-    frozen_from = (
-        _index(days, *problem.frozen_before) if problem.frozen_before is not None else -1
-    )
+    frozen_from = _index(days, *problem.frozen_before) if problem.frozen_before is not None else -1
 
     def frozen(day: date, part: Part) -> bool:
         return _index(days, day, part) < frozen_from
@@ -120,9 +118,7 @@ def check(problem: Problem, shifts: tuple[Shift, ...] | list[Shift]) -> list[Vio
 
     if problem.frozen_before is not None:
         past_now = {s for s in valid if frozen(s.date, s.part)}
-        past_before = {
-            s for s in problem.previous if s.date in days and frozen(s.date, s.part)
-        }
+        past_before = {s for s in problem.previous if s.date in days and frozen(s.date, s.part)}
         for s in past_now ^ past_before:
             found.append(Violation("past_changed", f"{s}: the past was changed"))
     return found
@@ -158,7 +154,9 @@ def _check_requirement(
         for when, n in Counter(key(u) for u in units).items():
             if n > req.max_concurrent:
                 found.append(
-                    Violation("concurrent", f"{req.id}: {n} at once on {when}, max {req.max_concurrent}")
+                    Violation(
+                        "concurrent", f"{req.id}: {n} at once on {when}, max {req.max_concurrent}"
+                    )
                 )
     if len(units) < req.amount:
         found.append(

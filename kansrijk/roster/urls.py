@@ -1,2 +1,17 @@
+from django.urls import path
+
+from kansrijk.roster import views
+
 app_name = "roster"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("centre/<slug:code>/", views.centre_week, name="centre_week"),
+    path("centre/<slug:code>/today/", views.today, name="today"),
+    path("person/<int:pk>/", views.person_week, name="person_week"),
+    path("feeds/", views.feed_create, name="feed_create"),
+    path("feeds/<int:pk>/revoke/", views.feed_revoke, name="feed_revoke"),
+    path("consent/", views.public_name, name="public_name"),
+    path("public/<slug:code>/", views.public_centre, name="public_centre"),
+    path("public/<slug:code>/feed.ics", views.centre_feed, name="centre_feed"),
+    path("feed/<str:token>.ics", views.person_feed, name="person_feed"),
+]

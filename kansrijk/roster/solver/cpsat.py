@@ -122,14 +122,17 @@ class _Model:
         """A day unit is the same person at the same place all day (a started day counts)."""
         p = self.problem
         for d, day in enumerate(p.days):
-            morning, afternoon = (req_id, person_id, code, 2 * d), (req_id, person_id, code, 2 * d + 1)
+            morning, afternoon = (
+                (req_id, person_id, code, 2 * d),
+                (req_id, person_id, code, 2 * d + 1),
+            )
             am, pm = self.x.get(morning), self.x.get(afternoon)
             split = p.is_frozen((day, PARTS[0])) and not p.is_frozen((day, PARTS[1]))
             if am is None and pm is None:
                 continue
             if split:
                 if am is None:
-                    self.model.add(pm == 0)  # type: ignore[operator]
+                    self.model.add(pm == 0)
                     continue
                 if pm is not None:
                     self.model.add(pm <= am)
@@ -181,13 +184,20 @@ class _Model:
         for key, si in self._unit_slots.items():
             per_slot[(key[0], si)].append(self.x[key])
             per_day[(key[0], si // 2)].append(self.x[key])
-        for req in p.requirements:
-            groups = per_day if (req.distinct_days or req.unit is Unit.DAY) else per_slot
-            limit = 1 if req.distinct_days else req.max_concurrent
+        limits = {
+            r.id: (
+                r.distinct_days or r.unit is Unit.DAY,
+                1 if r.distinct_days else r.max_concurrent,
+            )
+            for r in p.requirements
+        }
+        for by_day, groups in ((True, per_day), (False, per_slot)):
             for (req_id, _), variables in groups.items():
-                if req_id == req.id and len(variables) > limit:
+                daily, limit = limits[req_id]
+                if daily == by_day and len(variables) > limit:
                     frozen = sum(1 for v in variables if _is_constant(v))
                     self.model.add(sum(variables) <= max(limit, frozen))
+        for req in p.requirements:
             units = self.units.get(req.id, [])
             frozen_units = sum(1 for v in units if _is_constant(v))
             self.model.add(sum(units) <= max(req.amount, frozen_units))
@@ -221,13 +231,16 @@ class _Model:
                     self.terms.changes.append(1 - var)
                 else:
                     self.terms.changes.append(var)
+        per_location: dict[tuple[str, str], list[cp_model.IntVar]] = defaultdict(list)
+        members_of: dict[str, set[str]] = defaultdict(set)
+        for rid, pid, code, si in self._unit_slots:
+            per_location[(rid, code)].append(self.x[(rid, pid, code, si)])
+            members_of[rid].add(pid)
         for req in p.requirements:
             locations = p.active_locations(req)
             if len(locations) < 2:
                 continue
-            counts = []
-            for code in locations:
-                counts.append(sum(self.x[k] for k in self._unit_slots if k[0] == req.id and k[2] == code))
+            counts = [cp_model.LinearExpr.sum(per_location[(req.id, c)]) for c in locations]
             hi = self.model.new_int_var(0, req.amount, f"hi_{req.id}")
             lo = self.model.new_int_var(0, req.amount, f"lo_{req.id}")
             self.model.add_max_equality(hi, counts)
@@ -236,9 +249,7 @@ class _Model:
         by_role: dict[str, set[str]] = defaultdict(set)
         for req in p.requirements:
             if not req.people:
-                by_role[req.role].update(
-                    pid for (rid, pid, _, _) in self._unit_slots if rid == req.id
-                )
+                by_role[req.role].update(members_of[req.id])
         for role, members in sorted(by_role.items()):
             if len(members) < 2:
                 continue
@@ -247,12 +258,13 @@ class _Model:
                 self.model.add(top >= sum(load[pid]))
             self.terms.fairness.append(top)
         w = p.weights
+        t = self.terms
+        groups = (t.shortfall, t.preference, t.spread, t.fairness, t.changes)
         self.model.minimize(
-            w.shortfall * sum(self.terms.shortfall)
-            + w.preference * sum(self.terms.preference)
-            + w.spread * sum(self.terms.spread)
-            + w.fairness * sum(self.terms.fairness)
-            + w.change * sum(self.terms.changes)
+            cp_model.LinearExpr.weighted_sum(
+                [cp_model.LinearExpr.sum(g) for g in groups],
+                [w.shortfall, w.preference, w.spread, w.fairness, w.change],
+            )
         )
         for (req_id, person_id, code, si), var in self.x.items():
             if p.previous and not _is_constant(var):
@@ -272,13 +284,17 @@ class _Model:
 
     def score(self, value: Callable[[cp_model.LinearExprT], int]) -> Score:
         t = self.terms
-        parts = [value(sum(items)) if items else 0 for items in (
-            t.shortfall, t.preference, t.spread, t.fairness, t.changes
-        )]
+        parts = [
+            value(sum(items)) if items else 0
+            for items in (t.shortfall, t.preference, t.spread, t.fairness, t.changes)
+        ]
         w = self.problem.weights
         objective = (
-            w.shortfall * parts[0] + w.preference * parts[1] + w.spread * parts[2]
-            + w.fairness * parts[3] + w.change * parts[4]
+            w.shortfall * parts[0]
+            + w.preference * parts[1]
+            + w.spread * parts[2]
+            + w.fairness * parts[3]
+            + w.change * parts[4]
         )
         return Score(objective, *parts)
 
@@ -329,11 +345,10 @@ def solve(
     if status == cp_model.MODEL_INVALID:  # pragma: no cover - a bug, not an input problem
         raise RuntimeError(built.model.validate())
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        explanations = [e for r in problem.requirements for e in precheck(problem, r)]
         return Result(
             Status.UNKNOWN,
             (),
-            explanations=tuple(explanations),
+            explanations=tuple(e for r in problem.requirements for e in precheck(problem, r)),
             wall_time_s=time.perf_counter() - started,
         )
     shifts = built.shifts(solver.value)
@@ -404,7 +419,7 @@ def _core(
     model.clear_objective()
     model.add_assumptions(list(built.literals.values()))
     solver = cp_model.CpSolver()
-    _parameters(solver, Options(time_limit_s=min(options.time_limit_s, 5.0), seed=options.seed))
+    _parameters(solver, Options(time_limit_s=min(options.time_limit_s, 1.0), seed=options.seed))
     status = solver.solve(model)
     if status != cp_model.INFEASIBLE:
         return None

@@ -43,7 +43,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "zijn samen maar %(available)s beschikbaar",
     ),
     "rooms": (
-        "%(label)s: %(needed)s with a room needed, but %(location)s has a room on only %(available)s",
+        "%(label)s: %(needed)s with a room needed, "
+        "but %(location)s has a room on only %(available)s",
         "%(label)s: %(needed)s met een ruimte nodig, maar %(location)s heeft maar "
         "%(available)s een ruimte",
     ),
@@ -87,8 +88,9 @@ def render(explanation: Explanation, language: str = "nl") -> str:
     for name in _QUANTITY_PARAMS:
         if name in params:
             params[name] = _quantity(int(str(params[name])), unit, language)
-    if isinstance(params.get("others"), list | tuple):
-        params["others"] = _AND[language].join(str(o) for o in params["others"])  # type: ignore[union-attr]
+    others = params.get("others")
+    if isinstance(others, list | tuple):
+        params["others"] = _AND[language].join(str(o) for o in others)
     return (english if language == "en" else dutch) % params
 
 

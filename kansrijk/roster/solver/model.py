@@ -1,4 +1,4 @@
-"""The solver's vocabulary: plain frozen dataclasses, so the solver runs and is tested without Django."""
+"""The solver's vocabulary: frozen dataclasses, so the solver runs and is tested without Django."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import cached_property
 
 WEEKDAYS = 5
 
@@ -44,7 +45,7 @@ def slot_index(days: tuple[date, ...], slot: Slot) -> int:
 
 @dataclass(frozen=True)
 class Location:
-    """A place people are rostered at; rooms bound how many room-needing activities fit per half-day."""
+    """A place people are rostered at; its rooms bound the room-needing work per half-day."""
 
     code: str
     name: str
@@ -167,11 +168,11 @@ class Problem:
     frozen_before: Slot | None = None
     weights: Weights = Weights()
 
-    @property
+    @cached_property
     def days(self) -> tuple[date, ...]:
         return week_days(self.iso_year, self.iso_week)
 
-    @property
+    @cached_property
     def slots(self) -> tuple[Slot, ...]:
         return tuple((d, p) for d in self.days for p in PARTS)
 

@@ -1,8 +1,8 @@
 """A generated region (many districts shaped like the Westwijk) to measure the solver at scale.
 
 Each district has four locations and its own nurse, district team worker, SWV specialist,
-family specialists, language workers, consultation partners and after-school workers; officers,
-psychologists and coordinators serve two districts. ``districts=10`` gives 40 locations and 100
+family specialists, language workers, consultation partners and after-school workers; officers and
+psychologists serve two districts. ``districts=10`` gives 40 locations and 100
 people with roughly 20 % spare capacity, so a complete roster exists but takes search to find.
 """
 
@@ -39,9 +39,11 @@ def _person(
     )
 
 
-def region_problem(seed: int = 1, districts: int = 10, iso_year: int = 2026, iso_week: int = 48) -> Problem:
-    """A deterministic random region of ``districts`` × 4 locations."""
-    rng = random.Random(seed)
+def region_problem(
+    seed: int = 1, districts: int = 10, iso_year: int = 2026, iso_week: int = 48
+) -> Problem:
+    """A deterministic random region of ``districts`` times 4 locations."""
+    rng = random.Random(seed)  # noqa: S311 - test data, not secrets
     locations: list[Location] = []
     people: list[Person] = []
     requirements: list[Requirement] = []
@@ -54,7 +56,9 @@ def region_problem(seed: int = 1, districts: int = 10, iso_year: int = 2026, iso
                 for part in PARTS
                 if rng.random() < 0.1
             }
-            locations.append(Location(code, code.upper(), rooms=rng.choice((3, 3, 4)), rooms_by_slot=busy))
+            locations.append(
+                Location(code, code.upper(), rooms=rng.choice((3, 3, 4)), rooms_by_slot=busy)
+            )
         people.append(_person(rng, f"nurse-{d}", "school_nurse", 8, codes))
         people.append(_person(rng, f"district-{d}", "district_team", 8, codes))
         people.append(_person(rng, f"swv-{d}", "education_specialist", 10, codes))
@@ -66,40 +70,87 @@ def region_problem(seed: int = 1, districts: int = 10, iso_year: int = 2026, iso
         people.append(_person(rng, f"youth-{d}", "after_school", 6, codes))
         for code in codes:
             requirements += [
-                Requirement(f"nurse-{code}", f"Nurse {code}", "school_nurse", (code,), 1,
-                            needs_room=True),
-                Requirement(f"district-{code}", f"District team {code}", "district_team",
-                            (code,), 1, needs_room=True),
-                Requirement(f"gs-{code}", f"Family specialist {code}", "family_specialist",
-                            (code,), rng.choice((2, 2, 3, 3, 4)), needs_room=True),
+                Requirement(
+                    f"nurse-{code}", f"Nurse {code}", "school_nurse", (code,), 1, needs_room=True
+                ),
+                Requirement(
+                    f"district-{code}",
+                    f"District team {code}",
+                    "district_team",
+                    (code,),
+                    1,
+                    needs_room=True,
+                ),
+                Requirement(
+                    f"gs-{code}",
+                    f"Family specialist {code}",
+                    "family_specialist",
+                    (code,),
+                    rng.choice((1, 2, 2, 3)),
+                    needs_room=True,
+                ),
             ]
         requirements += [
             Requirement(f"swv-{d}", f"SWV district {d}", "education_specialist", tuple(codes), 4),
-            Requirement(f"lang-{d}", f"Language district {d}", "language_worker", tuple(codes), 4,
-                        needs_room=True),
-            Requirement(f"after-{d}", f"After school district {d}", "after_school", tuple(codes),
-                        4, unit=Unit.HALF_DAY, parts=frozenset({Part.AFTERNOON}),
-                        distinct_days=True, needs_room=True),
+            Requirement(
+                f"lang-{d}",
+                f"Language district {d}",
+                "language_worker",
+                tuple(codes),
+                4,
+                needs_room=True,
+            ),
+            Requirement(
+                f"after-{d}",
+                f"After school district {d}",
+                "after_school",
+                tuple(codes),
+                4,
+                unit=Unit.HALF_DAY,
+                parts=frozenset({Part.AFTERNOON}),
+                distinct_days=True,
+                needs_room=True,
+            ),
         ]
         for k, topic in enumerate(("housing", "debt", "forms")):
             requirements.append(
-                Requirement(f"{topic}-{d}", f"Consultation {topic} district {d}", "consultation",
-                            tuple(codes), 1, unit=Unit.HALF_DAY, rotation=True,
-                            rotation_offset=k, needs_room=True)
+                Requirement(
+                    f"{topic}-{d}",
+                    f"Consultation {topic} district {d}",
+                    "consultation",
+                    tuple(codes),
+                    1,
+                    unit=Unit.HALF_DAY,
+                    rotation=True,
+                    rotation_offset=k,
+                    needs_room=True,
+                )
             )
     for pair in range(0, districts, 2):
-        codes = [loc.code for loc in locations if int(loc.code[1:].split("l")[0]) in (pair, pair + 1)]
+        codes = [
+            loc.code for loc in locations if int(loc.code[1:].split("l")[0]) in (pair, pair + 1)
+        ]
         people.append(_person(rng, f"officer-{pair}", "community_officer", 8, codes))
         people.append(_person(rng, f"psy-{pair}", "psychologist", 10, codes))
-        people.append(_person(rng, f"coord-{pair}", "coordinator", 10, codes))
         for code in codes:
             requirements.append(
-                Requirement(f"police-{code}", f"Officer {code}", "community_officer", (code,), 1,
-                            unit=Unit.HALF_DAY)
+                Requirement(
+                    f"police-{code}",
+                    f"Officer {code}",
+                    "community_officer",
+                    (code,),
+                    1,
+                    unit=Unit.HALF_DAY,
+                )
             )
         requirements += [
-            Requirement(f"psy-{pair}", f"Psychologist {pair}", "psychologist", tuple(codes), 5,
-                        needs_room=True),
-            Requirement(f"coord-{pair}", f"Coordinator {pair}", "coordinator", tuple(codes), 5),
+            Requirement(
+                f"psy-{pair}",
+                f"Psychologist {pair}",
+                "psychologist",
+                tuple(codes),
+                5,
+                needs_room=True,
+            ),
         ]
     return Problem(iso_year, iso_week, tuple(locations), tuple(people), tuple(requirements))

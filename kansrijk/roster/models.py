@@ -1,0 +1,214 @@
+"""Roster data: the rules to plan, people's availability and absences, and the planned shifts."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import time
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kansrijk.access.roles import Role
+from kansrijk.core.models import Location
+
+
+class Part(models.TextChoices):
+    MORNING = "morning", _("Morning")
+    AFTERNOON = "afternoon", _("Afternoon")
+
+
+#: The clock times of a half-day, for the public page and the calendar feeds.
+PART_HOURS: dict[str, tuple[time, time]] = {
+    Part.MORNING: (time(8, 30), time(12, 30)),
+    Part.AFTERNOON: (time(13, 0), time(17, 0)),
+}
+
+
+class Function(models.TextChoices):
+    """What a rule asks for: a membership role, or a partner function that has no role (yet)."""
+
+    SCHOOL_NURSE = Role.SCHOOL_NURSE.value, Role.SCHOOL_NURSE.label
+    FAMILY_SPECIALIST = Role.FAMILY_SPECIALIST.value, Role.FAMILY_SPECIALIST.label
+    PSYCHOLOGIST = Role.PSYCHOLOGIST.value, Role.PSYCHOLOGIST.label
+    DISTRICT_TEAM = Role.DISTRICT_TEAM.value, Role.DISTRICT_TEAM.label
+    COMMUNITY_OFFICER = Role.COMMUNITY_OFFICER.value, Role.COMMUNITY_OFFICER.label
+    EDUCATION_SPECIALIST = Role.EDUCATION_SPECIALIST.value, Role.EDUCATION_SPECIALIST.label
+    COORDINATOR = Role.COORDINATOR.value, Role.COORDINATOR.label
+    BEHAVIOURAL_SCIENTIST = Role.BEHAVIOURAL_SCIENTIST.value, Role.BEHAVIOURAL_SCIENTIST.label
+    LANGUAGE_WORKER = "language_worker", _("Language and parent-room worker")
+    AFTER_SCHOOL = "after_school", _("After-school activities")
+    HOUSING = "housing", _("Housing association consultation")
+    DEBT_HELP = "debt_help", _("Debt help consultation")
+    FORMS_HELP = "forms_help", _("Forms help consultation")
+
+
+class Unit(models.TextChoices):
+    DAY = "day", _("Day")
+    HALF_DAY = "half_day", _("Half-day")
+
+
+class Parts(models.TextChoices):
+    BOTH = "both", _("Morning or afternoon")
+    MORNING = "morning", _("Mornings only")
+    AFTERNOON = "afternoon", _("Afternoons only")
+
+
+class RosterRule(models.Model):
+    """A presence requirement planned every week (seed 000): "family specialist PWA, 4 days"."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    label = models.CharField(_("label"), max_length=200)
+    function = models.CharField(_("function"), max_length=40, choices=Function.choices)
+    locations = models.ManyToManyField(
+        Location, related_name="roster_rules", verbose_name=_("locations")
+    )
+    amount = models.PositiveSmallIntegerField(_("amount per week"))
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, default=Unit.DAY)
+    parts = models.CharField(
+        _("half-days"), max_length=10, choices=Parts.choices, default=Parts.BOTH
+    )
+    weekdays = models.CharField(
+        _("weekdays"),
+        max_length=20,
+        blank=True,
+        help_text=_("Comma-separated, 0 is Monday; empty is any day."),
+    )
+    people = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("named people")
+    )
+    rotation = models.BooleanField(_("rotates over the locations week by week"), default=False)
+    rotation_offset = models.PositiveSmallIntegerField(_("rotation offset"), default=0)
+    max_concurrent = models.PositiveSmallIntegerField(_("at the same time at most"), default=1)
+    distinct_days = models.BooleanField(_("on different days"), default=False)
+    needs_room = models.BooleanField(_("needs a room"), default=False)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("roster rule")
+        verbose_name_plural = _("roster rules")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Availability(models.Model):
+    """A professional's contract, regular availability, wishes and consent for the roster."""
+
+    professional = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roster_availability"
+    )
+    hours_per_week = models.PositiveSmallIntegerField(_("contract hours per week"), default=40)
+    days_off = models.CharField(_("days off"), max_length=20, blank=True)
+    #: Regular half-days as "0m,0a,1m,…" (weekday + m/a); empty means every half-day.
+    half_days = models.CharField(_("available half-days"), max_length=60, blank=True)
+    preferred_days = models.CharField(_("preferred days"), max_length=20, blank=True)
+    #: Partner functions this person fills in addition to their membership roles.
+    functions = models.CharField(_("extra functions"), max_length=200, blank=True)
+    #: Where this person is rostered; empty means anywhere (a family specialist: own centre).
+    locations = models.ManyToManyField(
+        Location, blank=True, related_name="+", verbose_name=_("works at")
+    )
+    public_name = models.BooleanField(
+        _("name may be shown on public pages"),
+        default=False,
+        help_text=_("Only with the professional's consent; otherwise parents see the role only."),
+    )
+
+    class Meta:
+        verbose_name = _("availability")
+        verbose_name_plural = _("availabilities")
+
+    def __str__(self) -> str:
+        return str(self.professional)
+
+
+class Absence(models.Model):
+    """Sickness or leave; registering one re-plans the rest of the week."""
+
+    professional = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roster_absences"
+    )
+    start = models.DateField(_("from"))
+    start_part = models.CharField(
+        _("from half-day"), max_length=10, choices=Part.choices, default=Part.MORNING
+    )
+    end = models.DateField(_("until"))
+    end_part = models.CharField(
+        _("until half-day"), max_length=10, choices=Part.choices, default=Part.AFTERNOON
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start"]
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+
+    def __str__(self) -> str:
+        return f"{self.professional} {self.start} - {self.end}"
+
+
+class LocationRooms(models.Model):
+    """How many rooms a location can give to rostered activities per half-day."""
+
+    location = models.OneToOneField(Location, on_delete=models.CASCADE, related_name="roster_rooms")
+    rooms = models.PositiveSmallIntegerField(_("rooms per half-day"), default=2)
+
+    class Meta:
+        verbose_name = _("rooms")
+        verbose_name_plural = _("rooms")
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.rooms}"
+
+
+class Shift(models.Model):
+    """One professional at one location for one half-day."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roster_shifts"
+    )
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="roster_shifts")
+    rule = models.ForeignKey(
+        RosterRule, on_delete=models.SET_NULL, null=True, blank=True, related_name="shifts"
+    )
+    role = models.CharField(_("function"), max_length=40, choices=Function.choices)
+    date = models.DateField(_("date"), db_index=True)
+    part = models.CharField(_("half-day"), max_length=10, choices=Part.choices)
+
+    class Meta:
+        ordering = ["date", "location", "role"]
+        verbose_name = _("shift")
+        verbose_name_plural = _("shifts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "date", "part"], name="roster_shift_one_place"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} @ {self.location} {self.date} {self.part}"
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class FeedToken(models.Model):
+    """The secret in a personal calendar-feed address; revoking it kills that address."""
+
+    professional = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roster_feed_tokens"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed token")
+        verbose_name_plural = _("calendar feed tokens")
+
+    def __str__(self) -> str:
+        return f"{self.professional} feed"

@@ -1,0 +1,268 @@
+"""Reads for the roster: the week as solver input, and shifts for the pages and feeds."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from kansrijk.core.models import Location, Membership, Professional
+from kansrijk.roster import solver
+from kansrijk.roster.models import (
+    Absence,
+    Availability,
+    FeedToken,
+    LocationRooms,
+    Parts,
+    RosterRule,
+    Shift,
+)
+
+PART_ORDER = {solver.Part.MORNING.value: 0, solver.Part.AFTERNOON.value: 1}
+DEFAULT_ROOMS = 2
+
+
+def parse_week(text: str | None, today: date | None = None) -> tuple[int, int]:
+    """ "2026-W48" as (2026, 48); the current week when empty or malformed."""
+    if text:
+        try:
+            year_text, week_text = text.upper().split("-W")
+            date.fromisocalendar(int(year_text), int(week_text), 1)
+            return int(year_text), int(week_text)
+        except ValueError:
+            pass
+    calendar = (today or timezone.localdate()).isocalendar()
+    return calendar.year, calendar.week
+
+
+def week_label(iso_year: int, iso_week: int) -> str:
+    return f"{iso_year}-W{iso_week:02d}"
+
+
+def neighbour_week(iso_year: int, iso_week: int, step: int) -> str:
+    monday = date.fromisocalendar(iso_year, iso_week, 1) + timedelta(weeks=step)
+    year, week, _ = monday.isocalendar()
+    return week_label(year, week)
+
+
+def _numbers(text: str) -> frozenset[int]:
+    return frozenset(int(n) for n in text.split(",") if n.strip().isdigit())
+
+
+def _half_days(text: str) -> frozenset[tuple[int, solver.Part]] | None:
+    if not text.strip():
+        return None
+    parts = {"m": solver.Part.MORNING, "a": solver.Part.AFTERNOON}
+    found = set()
+    for item in text.split(","):
+        item = item.strip()
+        if len(item) == 2 and item[0].isdigit() and item[1] in parts:
+            found.add((int(item[0]), parts[item[1]]))
+    return frozenset(found)
+
+
+def _absent_slots(absences: list[Absence], days: tuple[date, ...]) -> frozenset[solver.Slot]:
+    slots = set()
+    for a in absences:
+        first = (a.start, PART_ORDER[a.start_part])
+        last = (a.end, PART_ORDER[a.end_part])
+        for day in days:
+            for part in solver.PARTS:
+                if first <= (day, PART_ORDER[part.value]) <= last:
+                    slots.add((day, part))
+    return frozenset(slots)
+
+
+def _rule_to_requirement(rule: RosterRule) -> solver.Requirement:
+    parts = {
+        Parts.BOTH: solver.model.BOTH_PARTS,
+        Parts.MORNING: frozenset({solver.Part.MORNING}),
+        Parts.AFTERNOON: frozenset({solver.Part.AFTERNOON}),
+    }[Parts(rule.parts)]
+    return solver.Requirement(
+        id=rule.code,
+        label=rule.label,
+        role=rule.function,
+        locations=tuple(sorted(loc.code for loc in rule.locations.all())),
+        amount=rule.amount,
+        unit=solver.Unit(rule.unit),
+        parts=parts,
+        weekdays=_numbers(rule.weekdays),
+        people=frozenset(str(p.pk) for p in rule.people.all()),
+        rotation=rule.rotation,
+        rotation_offset=rule.rotation_offset,
+        max_concurrent=rule.max_concurrent,
+        distinct_days=rule.distinct_days,
+        needs_room=rule.needs_room,
+    )
+
+
+def to_solver_shift(shift: Shift) -> solver.Shift:
+    return solver.Shift(
+        person=str(shift.person_id),
+        requirement=shift.rule.code if shift.rule else "",
+        role=shift.role,
+        location=shift.location.code,
+        date=shift.date,
+        part=solver.Part(shift.part),
+    )
+
+
+def week_shifts(iso_year: int, iso_week: int) -> QuerySet[Shift]:
+    days = solver.week_days(iso_year, iso_week)
+    return Shift.objects.filter(date__range=(days[0], days[-1])).select_related(
+        "person", "location", "rule"
+    )
+
+
+def problem_for_week(
+    iso_year: int, iso_week: int, *, stay_close_to_last_week: bool = True
+) -> solver.Problem:
+    """The week as solver input: active rules, everyone they could use, rooms and absences."""
+    days = solver.week_days(iso_year, iso_week)
+    rules = list(RosterRule.objects.filter(active=True).prefetch_related("locations", "people"))
+    requirements = tuple(_rule_to_requirement(r) for r in rules)
+    functions = {r.function for r in rules}
+    named = {pid for r in requirements for pid in r.people}
+    availability = {
+        a.professional_id: a for a in Availability.objects.prefetch_related("locations")
+    }
+    extra = {
+        pk: {f.strip() for f in a.functions.split(",") if f.strip()}
+        for pk, a in availability.items()
+    }
+    memberships: dict[int, list[Membership]] = defaultdict(list)
+    for m in Membership.objects.filter(role__in=functions):
+        memberships[m.professional_id].append(m)
+    candidates = (
+        set(memberships)
+        | {pk for pk, fs in extra.items() if fs & functions}
+        | {int(pid) for pid in named}
+    )
+    absences: dict[int, list[Absence]] = defaultdict(list)
+    for absence in Absence.objects.filter(
+        start__lte=days[-1], end__gte=days[0], professional__in=candidates
+    ):
+        absences[absence.professional_id].append(absence)
+    people = []
+    for person in Professional.objects.filter(pk__in=candidates, is_active=True).order_by("pk"):
+        own = memberships.get(person.pk, [])
+        roles = frozenset({m.role for m in own} | extra.get(person.pk, set()))
+        a = availability.get(person.pk)
+        works_at = frozenset(loc.code for loc in a.locations.all()) if a else frozenset()
+        people.append(
+            solver.Person(
+                id=str(person.pk),
+                name=str(person),
+                roles=roles,
+                max_half_days=(a.hours_per_week // 4) if a else 10,
+                days_off=_numbers(a.days_off) if a else frozenset(),
+                available=_half_days(a.half_days) if a else None,
+                absent=_absent_slots(absences.get(person.pk, []), days),
+                preferred_days=_numbers(a.preferred_days) if a else frozenset(),
+                locations=works_at,
+            )
+        )
+    codes = {code for r in requirements for code in r.locations}
+    rooms = {r.location_id: r.rooms for r in LocationRooms.objects.all()}
+    locations = tuple(
+        solver.Location(loc.code, loc.name, rooms=rooms.get(loc.pk, DEFAULT_ROOMS))
+        for loc in Location.objects.filter(code__in=codes).order_by("code")
+    )
+    previous: tuple[solver.Shift, ...] = ()
+    if stay_close_to_last_week:
+        year, week, _ = (days[0] - timedelta(weeks=1)).isocalendar()
+        previous = tuple(to_solver_shift(s) for s in week_shifts(year, week))
+    return solver.Problem(
+        iso_year, iso_week, locations, tuple(people), requirements, previous=previous
+    )
+
+
+@dataclass(frozen=True)
+class Cell:
+    """The shifts of one half-day, for a week table."""
+
+    day: date
+    part: str
+    shifts: list[Shift]
+
+
+def week_table(shifts: list[Shift], iso_year: int, iso_week: int) -> list[tuple[date, list[Cell]]]:
+    """Shifts grouped per day and half-day (morning first), for the week pages."""
+    cells: dict[tuple[date, str], list[Shift]] = defaultdict(list)
+    for s in shifts:
+        cells[(s.date, s.part)].append(s)
+    return [
+        (
+            day,
+            [
+                Cell(
+                    day,
+                    part.value,
+                    sorted(cells[(day, part.value)], key=lambda s: (s.role, str(s.person))),
+                )
+                for part in solver.PARTS
+            ],
+        )
+        for day in solver.week_days(iso_year, iso_week)
+    ]
+
+
+def shifts_at(location: Location, iso_year: int, iso_week: int) -> list[Shift]:
+    return list(week_shifts(iso_year, iso_week).filter(location=location))
+
+
+def shifts_of(person: Professional, iso_year: int, iso_week: int) -> list[Shift]:
+    return list(week_shifts(iso_year, iso_week).filter(person=person))
+
+
+def shifts_on(location: Location, day: date) -> list[Shift]:
+    shifts = Shift.objects.filter(location=location, date=day).select_related("person", "rule")
+    return sorted(shifts, key=lambda s: (PART_ORDER[s.part], s.role, str(s.person)))
+
+
+def rostered_locations() -> QuerySet[Location]:
+    """Locations that appear in a rule: the child centres of the plan."""
+    return Location.objects.filter(roster_rules__active=True).distinct().order_by("name")
+
+
+def public_names() -> set[int]:
+    """Professionals who agreed to have their name on public pages."""
+    return set(
+        Availability.objects.filter(public_name=True).values_list("professional_id", flat=True)
+    )
+
+
+def feed_owner(token: str) -> Professional | None:
+    """The professional of a live feed token; ``None`` for unknown or revoked tokens."""
+    found = (
+        FeedToken.objects.filter(token=token, revoked_at__isnull=True)
+        .select_related("professional")
+        .first()
+    )
+    return found.professional if found else None
+
+
+def feed_tokens_of(person: Professional) -> QuerySet[FeedToken]:
+    return FeedToken.objects.filter(professional=person, revoked_at__isnull=True)
+
+
+def feed_shifts(
+    *,
+    person: Professional | None = None,
+    location: Location | None = None,
+    around: date | None = None,
+) -> list[Shift]:
+    """Shifts from four weeks back to eight weeks ahead, for calendar feeds."""
+    today = around or timezone.localdate()
+    qs = Shift.objects.filter(
+        date__range=(today - timedelta(weeks=4), today + timedelta(weeks=8))
+    ).select_related("person", "location")
+    if person is not None:
+        qs = qs.filter(person=person)
+    if location is not None:
+        qs = qs.filter(location=location)
+    return sorted(qs, key=lambda s: (s.date, PART_ORDER[s.part], s.location_id, s.role))

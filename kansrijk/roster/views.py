@@ -1,0 +1,172 @@
+"""Roster pages: the week per centre and per person, today per centre, and the public pages.
+
+Staff pages need a login (the project's LoginRequiredMiddleware); the public centre page and the
+calendar feeds are marked ``login_not_required`` — the personal feed is guarded by its token.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from kansrijk.core.models import Location, Professional
+from kansrijk.roster import ical, selectors, services
+from kansrijk.roster.models import PART_HOURS, Availability, Function
+
+ICS = "text/calendar; charset=utf-8"
+
+
+def _week(request: HttpRequest) -> tuple[int, int, dict[str, str]]:
+    year, week = selectors.parse_week(request.GET.get("week"))
+    nav = {
+        "week": selectors.week_label(year, week),
+        "previous_week": selectors.neighbour_week(year, week, -1),
+        "next_week": selectors.neighbour_week(year, week, 1),
+    }
+    return year, week, nav
+
+
+def _centre(code: str) -> Location:
+    return get_object_or_404(selectors.rostered_locations(), code=code)
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """Links to each centre's week and today, the user's own week and calendar feeds."""
+    user = request.user
+    consent = Availability.objects.filter(professional=user.pk, public_name=True).exists()
+    return render(
+        request,
+        "roster/index.html",
+        {
+            "centres": selectors.rostered_locations(),
+            "tokens": selectors.feed_tokens_of(user),  # type: ignore[arg-type]
+            "public_name": consent,
+        },
+    )
+
+
+@require_GET
+def centre_week(request: HttpRequest, code: str) -> HttpResponse:
+    centre = _centre(code)
+    year, week, nav = _week(request)
+    shifts = selectors.shifts_at(centre, year, week)
+    return render(
+        request,
+        "roster/week.html",
+        {
+            "title": centre.name,
+            "subject": "centre",
+            "table": selectors.week_table(shifts, year, week),
+            "centre": centre,
+            **nav,
+        },
+    )
+
+
+@require_GET
+def person_week(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Professional, pk=pk, is_active=True)
+    year, week, nav = _week(request)
+    shifts = selectors.shifts_of(person, year, week)
+    return render(
+        request,
+        "roster/week.html",
+        {
+            "title": str(person),
+            "subject": "person",
+            "table": selectors.week_table(shifts, year, week),
+            "person": person,
+            **nav,
+        },
+    )
+
+
+@require_GET
+def today(request: HttpRequest, code: str) -> HttpResponse:
+    """Who is here today, for the staff of a centre."""
+    centre = _centre(code)
+    day = timezone.localdate()
+    return render(
+        request,
+        "roster/today.html",
+        {"centre": centre, "day": day, "shifts": selectors.shifts_on(centre, day)},
+    )
+
+
+@login_not_required
+@require_GET
+def public_centre(request: HttpRequest, code: str) -> HttpResponse:
+    """For parents: who (by role) is present when; names only of staff who agreed."""
+    centre = _centre(code)
+    year, week, nav = _week(request)
+    shifts = selectors.shifts_at(centre, year, week)
+    named = selectors.public_names()
+    rows = []
+    for day, cells in selectors.week_table(shifts, year, week):
+        for cell in cells:
+            start, end = PART_HOURS[cell.part]
+            for s in cell.shifts:
+                rows.append(
+                    {
+                        "day": day,
+                        "start": start,
+                        "end": end,
+                        "role": Function(s.role).label if s.role in Function.values else s.role,
+                        "name": str(s.person) if s.person_id in named else "",
+                    }
+                )
+    return render(request, "roster/public_centre.html", {"centre": centre, "rows": rows, **nav})
+
+
+@login_not_required
+@require_GET
+def centre_feed(request: HttpRequest, code: str) -> HttpResponse:
+    """The centre's presence as a calendar; public, so names only of staff who agreed."""
+    centre = _centre(code)
+    body = ical.calendar(
+        centre.name, selectors.feed_shifts(location=centre), names=selectors.public_names()
+    )
+    return HttpResponse(body, content_type=ICS)
+
+
+@login_not_required
+@require_GET
+def person_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """A person's own shifts; the token is the key, and an unknown or revoked one is a 404."""
+    person = selectors.feed_owner(token)
+    if person is None:
+        raise Http404
+    body = ical.calendar(str(person), selectors.feed_shifts(person=person))
+    response = HttpResponse(body, content_type=ICS)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def feed_create(request: HttpRequest) -> HttpResponse:
+    services.feed_token_create(by=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("A new calendar address was made."))
+    return redirect("roster:index")
+
+
+@require_POST
+def feed_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    if not services.feed_token_revoke(by=request.user, token_id=pk):  # type: ignore[arg-type]
+        raise Http404
+    messages.success(request, _("The calendar address no longer works."))
+    return redirect("roster:index")
+
+
+@require_POST
+def public_name(request: HttpRequest) -> HttpResponse:
+    """The user gives or withdraws consent to show their name on the public pages."""
+    allowed = request.POST.get("allowed") == "1"
+    services.set_public_name(by=request.user, professional=request.user, allowed=allowed)  # type: ignore[arg-type]
+    messages.success(request, _("Your choice was saved."))
+    return redirect("roster:index")
