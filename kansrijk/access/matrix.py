@@ -27,6 +27,7 @@ class Relation(StrEnum):
     SIGNAL_AUTHOR = "signal_author"  # filed a signal on the case
     REFERRAL_RECIPIENT = "referral_recipient"  # their organisation received a referral
     SAME_LOCATION = "same_location"  # works at the case's child centre, no other tie
+    EMERGENCY = "emergency"  # break-the-glass grant in force (kansrijk.safety)
     NONE = "none"  # no relation at all
 
 
@@ -89,9 +90,29 @@ MATRIX: dict[Role, dict[Relation, frozenset[Action]]] = {
         Relation.SIGNAL_AUTHOR: _SUMMARY,
     },
     Role.POLICY_OFFICER: {},
+    Role.AREA_MANAGER: {},
+    Role.LANGUAGE_WORKER: {},
+    Role.AFTER_SCHOOL: {},
+    Role.CONSULTATION_PARTNER: {},
     Role.PRIVACY_OFFICER: {},
     Role.ADMINISTRATOR: {},
 }
+
+#: Break-the-glass (kansrijk.safety.models.EmergencyAccess): professionals who work with
+#: children's files may read a case without a relation for a short time, with a stated
+#: reason that is logged and reviewed; never edit, transition or export. Teachers and
+#: childcare workers are left out (in an emergency they file a safety signal, which alerts
+#: the coordinator at once), as are the community officer (police see a case only when
+#: involved with a recorded reason) and the roles that never see files.
+EMERGENCY_ROLES = frozenset(
+    {
+        Role.INTERNAL_COACH, Role.DIRECTOR, Role.COORDINATOR, Role.EDUCATION_SPECIALIST,
+        Role.FAMILY_SPECIALIST, Role.PSYCHOLOGIST, Role.BEHAVIOURAL_SCIENTIST,
+        Role.DISTRICT_TEAM, Role.SCHOOL_NURSE,
+    }
+)
+for _role in EMERGENCY_ROLES:
+    MATRIX[_role][Relation.EMERGENCY] = _READ
 
 #: Roles that may file a signal about a pupil of their own location.
 SIGNALLING_ROLES = frozenset(

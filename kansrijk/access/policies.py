@@ -13,6 +13,7 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 
 from kansrijk.access.matrix import MATRIX, Action, Relation
 from kansrijk.access.roles import Role
+from kansrijk.consent.models import Purpose
 
 if TYPE_CHECKING:
     from kansrijk.cases.models import Case
@@ -32,23 +33,47 @@ def roles_of(user: Professional) -> set[Role]:
     return {Role(m.role) for m in memberships_of(user)}
 
 
+#: Consent purposes that let an outside organisation see a case through the support team.
+TEAM_PURPOSES = frozenset({Purpose.DISCUSS_IN_VOT, Purpose.SHARE_WITH_DISTRICT_TEAM, Purpose.REFERRAL})
+#: Consent purposes that let an organisation see a case referred to it.
+REFERRAL_PURPOSES = frozenset({Purpose.REFERRAL, Purpose.SHARE_WITH_DISTRICT_TEAM})
+
+
+def _shared_with(membership: Membership, purposes: frozenset[Purpose], *, team_wide: bool) -> Q:
+    """Staff of the case's own organisation need no consent; anyone else needs consent in
+    force (or a recorded legal ground), so a withdrawal hides the case at once."""
+    from kansrijk.consent.selectors import sharing_condition
+
+    own = Q(location__organisation=membership.organisation_id)
+    return own | sharing_condition(membership.organisation_id, purposes, team_wide=team_wide)
+
+
 def _relation_condition(user: Professional, membership: Membership, relation: Relation) -> Q:
     from kansrijk.cases.models import CaseMember, Referral, Signal
 
     if relation == Relation.CONTACT_PERSON:
-        return Q(contact_person=user)
+        return Q(contact_person=user) & _shared_with(membership, TEAM_PURPOSES, team_wide=True)
     if relation == Relation.SUPPORT_TEAM:
         team = CaseMember.objects.filter(case=OuterRef("pk"), professional=user, role=membership.role)
-        return Q(Exists(team))
+        return Q(Exists(team)) & _shared_with(membership, TEAM_PURPOSES, team_wide=True)
     if relation == Relation.SIGNAL_AUTHOR:
         return Q(Exists(Signal.objects.filter(case=OuterRef("pk"), author=user)))
     if relation == Relation.REFERRAL_RECIPIENT:
         referred = Referral.objects.filter(case=OuterRef("pk"), organisation=membership.organisation_id)
-        return Q(Exists(referred))
+        return Q(Exists(referred)) & _shared_with(membership, REFERRAL_PURPOSES, team_wide=False)
     if relation == Relation.SAME_LOCATION:
         if membership.location_id is not None:
             return Q(location=membership.location_id)
         return Q(location__organisation=membership.organisation_id)
+    if relation == Relation.EMERGENCY:
+        from django.utils import timezone
+
+        from kansrijk.safety.models import EmergencyAccess
+
+        granted = EmergencyAccess.objects.filter(
+            case=OuterRef("pk"), user=user, expires_at__gt=timezone.now()
+        )
+        return Q(Exists(granted))
     return Q(pk__in=[])
 
 

@@ -18,8 +18,12 @@ class Role(models.TextChoices):
     COMMUNITY_OFFICER = "community_officer", _("Community officer")
     CHILDCARE_WORKER = "childcare_worker", _("Childcare worker")
     POLICY_OFFICER = "policy_officer", _("Policy officer")
+    AREA_MANAGER = "area_manager", _("Area manager")
     PRIVACY_OFFICER = "privacy_officer", _("Privacy officer")
     ADMINISTRATOR = "administrator", _("Functional administrator")
+    LANGUAGE_WORKER = "language_worker", _("Language and parent-room worker")
+    AFTER_SCHOOL = "after_school", _("After-school programme worker")
+    CONSULTATION_PARTNER = "consultation_partner", _("Consultation-hour partner")
 
 
 #: Roles that take part in the support-team meeting (VOT) of a school.

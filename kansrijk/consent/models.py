@@ -47,9 +47,35 @@ class Consent(models.Model):
     recorded_at = models.DateTimeField(_("when"), default=timezone.now)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    superseded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-recorded_at", "-id"]
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
-        indexes = [models.Index(fields=["child", "purpose", "recorded_at"])]
+        indexes = [
+            models.Index(fields=["child", "purpose", "recorded_at"]),
+            models.Index(fields=["status", "superseded_at"]),
+        ]
+
+
+class LegalGround(models.Model):
+    """Disclosure without consent: only on a recorded legal ground, visible to the coordinator."""
+
+    class Ground(models.TextChoices):
+        MELDCODE = "meldcode", _("Meldcode step (domestic violence or child abuse)")
+        CONFLICT_OF_DUTIES = "conflict_of_duties", _("Conflict of duties")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="legal_grounds")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, verbose_name=_("disclosed to")
+    )
+    ground = models.CharField(_("legal ground"), max_length=30, choices=Ground.choices)
+    explanation = models.TextField(_("explanation"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        verbose_name = _("legal ground")
+        verbose_name_plural = _("legal grounds")

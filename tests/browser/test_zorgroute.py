@@ -1,0 +1,78 @@
+"""A pupil's whole zorgroute in a real browser: signal → plan → consent → attention list →
+district-team check → support → evaluation → closed, each step by the person who takes it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from kansrijk.cases.models import Case
+from tests.auth import sign_in_browser
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_out(page: Page) -> None:
+    page.get_by_role("button", name="Uitloggen").click()
+    expect(page).to_have_url(re.compile("/login/"))
+
+
+def take_step(page: Page, label: str, fill: dict[str, str] | None = None,
+              choose: str | None = None) -> None:
+    """Open the step's panel on the case page, fill it in and submit it."""
+    page.locator("summary", has_text=label).click()
+    panel = page.locator("details.transition[open]")
+    for field_label, value in (fill or {}).items():
+        panel.get_by_label(field_label).fill(value)
+    if choose:
+        panel.get_by_label(choose).check()
+    panel.get_by_role("button", name=label).click()
+    expect(page.locator(".utrecht-alert--ok")).to_contain_text("Stap gezet")
+
+
+def test_signal_to_closure_in_the_browser(page: Page, world, pupil):
+    # The teacher signals in three screens.
+    sign_in_browser(page, world.teacher)
+    page.get_by_role("link", name="Nieuw signaal over een leerling").click()
+    page.get_by_label("Leerling").select_option(label="Sem Jansen (groep 5)")
+    page.get_by_label("Gedrag").check()
+    page.get_by_label("Binnen twee weken").check()
+    page.get_by_label("Wat heb je gezien?").fill("Sem is sinds de herfstvakantie stil.")
+    page.get_by_role("button", name="Signaal versturen").click()
+    expect(page.locator(".utrecht-alert--ok")).to_contain_text("Sem")
+    log_out(page)
+    case = Case.objects.get()
+
+    # The IB makes the plan with the teacher and asks the parents' consent.
+    sign_in_browser(page, world.coach)
+    page.goto(f"/cases/{case.pk}/")
+    page.get_by_role("link", name="Plan maken").click()
+    page.get_by_label("Doelen (één per regel)").fill("Sem voelt zich veilig in de klas")
+    page.locator("#id_form-0-description").fill("Wekelijks gesprek met Sem")
+    page.get_by_role("button", name="Plan opslaan").click()
+    take_step(page, "Plan maken met de leerkracht")
+    take_step(page, "Ouders toestemming vragen voor het VOT")
+    take_step(page, "Ouders gaven toestemming")
+    expect(page.get_by_test_id("case-state")).to_have_text("Op aandachtslijst")
+    log_out(page)
+
+    # The family specialist finds the pupil on the attention list and takes over.
+    sign_in_browser(page, world.family_specialist)
+    page.get_by_role("link", name="Aandachtslijst").first.click()
+    page.get_by_role("link", name=f"Casus {case.pk}").click()
+    take_step(page, "Lijst nagaan bij het wijkteam", choose="Niet bekend bij het wijkteam")
+    take_step(page, "Begeleiding van het gezin starten")
+    expect(page.get_by_test_id("contact-person")).to_contain_text(world.family_specialist.last_name)
+    page.get_by_label("Hoe").select_option(label="Telefoon")
+    page.get_by_label("Samenvatting").fill("Moeder gebeld, afspraak voor huisbezoek.")
+    page.get_by_role("button", name="Contact vastleggen").click()
+    take_step(page, "Evalueren in het VOT", fill={"Resultaat van de evaluatie": "Sem gaat vooruit."})
+    take_step(page, "Afsluiten met een uitkomst", choose="Gebleven in reguliere voorziening")
+    expect(page.get_by_test_id("case-state")).to_contain_text("Afgesloten")
+    log_out(page)
+
+    # The teacher sees what became of the signal.
+    sign_in_browser(page, world.teacher)
+    expect(page.locator("main")).to_contain_text("Afgesloten: Gebleven in reguliere voorziening")
