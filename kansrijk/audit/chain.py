@@ -1,31 +1,126 @@
-"""The hash chain over the access log: each entry hashes its predecessor's hash and its content."""
+"""The hash chain over the access log, as pure functions (no Django) so that the writer, the
+verifier and the benchmark share one definition.
+
+Each entry stores `previous_hash` (the `entry_hash` of the entry before it, or the base hash
+for the first one) and `entry_hash = SHA-256(previous_hash + U+001F + canonical content)`.
+The canonical content is the chained fields in a fixed order, joined by U+001F (the ASCII
+unit separator), with NULL written as the empty string and the time as integer
+microseconds since the Unix epoch (exact on every database, cheap to compute).
+Text fields never contain U+001F (the writer strips control characters, the verifier rejects
+them), so the join is unambiguous and content cannot be moved between fields.
+
+The chain alone cannot show that entries were removed from its end, nor that a whole tail
+was re-hashed. For that the one `ChainHead` row records the last id, the last hash and the
+count, signed with an HMAC whose key is not in the database (see `head_signature`).
+"""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
-import json
-from collections.abc import Iterable
+import hmac
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 GENESIS = "0" * 64
+SEPARATOR = "\x1f"
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+MICROSECOND = datetime.timedelta(microseconds=1)
+
+#: The fields an entry's hash covers, in hashing order.
 CHAINED_FIELDS = (
     "at", "event", "user_id", "username", "role", "organisation", "purpose",
     "source_address", "case_id", "family_id", "child_id", "detail",
-)
+)  # fmt: skip
+#: The text fields; they may not contain control characters.
+TEXT_FIELDS = ("event", "username", "role", "organisation", "purpose", "detail")
+#: The column order `verify` expects of each row.
+ROW_FIELDS = ("id", "previous_hash", "entry_hash", *CHAINED_FIELDS)
 
 
-def canonical(values: dict[str, Any]) -> bytes:
-    """A stable byte form of an entry's content: sorted keys, ISO times, no whitespace."""
-    content = {}
-    for name in CHAINED_FIELDS:
-        value = values.get(name)
-        content[name] = value.isoformat() if hasattr(value, "isoformat") else value
-    return json.dumps(content, sort_keys=True, separators=(",", ":"), default=str).encode()
+def microseconds(at: datetime.datetime) -> int:
+    """An aware time as integer microseconds since the epoch: the same on every database."""
+    return (at - EPOCH) // MICROSECOND
+
+
+def canonical(values: dict[str, Any]) -> str:
+    """The content an entry's hash covers, from a dict of its chained fields."""
+    return _join(tuple(values.get(name) for name in CHAINED_FIELDS))
+
+
+def _join(content: Sequence[Any]) -> str:
+    """The fields joined; `at` may already be integer microseconds (the verifier's fast path).
+    Written out field by field: this runs once per entry when a million are verified."""
+    (
+        at,
+        event,
+        user_id,
+        username,
+        role,
+        organisation,
+        purpose,
+        address,
+        case,
+        family,
+        child,
+        detail,
+    ) = content
+    if not isinstance(at, int):
+        at = microseconds(at)
+    return (
+        f"{at}\x1f{event}\x1f{'' if user_id is None else user_id}\x1f{username}\x1f{role}"
+        f"\x1f{organisation}\x1f{purpose}\x1f{'' if address is None else address}"
+        f"\x1f{'' if case is None else case}\x1f{'' if family is None else family}"
+        f"\x1f{'' if child is None else child}\x1f{detail}"
+    )
+
+
+#: How many separators a canonical form holds when no field contains one.
+SEPARATORS = len(CHAINED_FIELDS) - 1
 
 
 def link(previous_hash: str, values: dict[str, Any]) -> str:
-    return hashlib.sha256(previous_hash.encode() + canonical(values)).hexdigest()
+    """The hash of an entry with these values that follows an entry hashed `previous_hash`."""
+    return _digest(previous_hash, canonical(values))
+
+
+def _digest(previous_hash: str, content: str) -> str:
+    return hashlib.sha256(f"{previous_hash}{SEPARATOR}{content}".encode()).hexdigest()
+
+
+def clean_text(value: str, limit: int) -> str:
+    """Text as the chain stores it: control characters replaced by spaces, cut to the limit."""
+    return "".join(" " if ord(c) < 32 or ord(c) == 127 else c for c in value)[:limit]
+
+
+# --- the chain head ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HeadState:
+    """Where the chain ends and, after pruning, where it begins."""
+
+    last_id: int = 0
+    last_hash: str = GENESIS
+    count: int = 0
+    base_id: int = 0
+    base_hash: str = GENESIS
+    pruned: int = 0
+
+    def message(self) -> bytes:
+        return (
+            f"{self.last_id}|{self.last_hash}|{self.count}|"
+            f"{self.base_id}|{self.base_hash}|{self.pruned}"
+        ).encode()
+
+
+def head_signature(head: HeadState, key: bytes) -> str:
+    """HMAC-SHA-256 of the head: only whoever holds the key (the application) can move it."""
+    return hmac.new(key, head.message(), hashlib.sha256).hexdigest()
+
+
+# --- verification --------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -34,13 +129,87 @@ class Break:
     reason: str
 
 
-def verify(rows: Iterable[dict[str, Any]]) -> Break | None:
-    """The first entry where the chain does not hold, or None when it is intact."""
-    previous = GENESIS
+@dataclass(frozen=True)
+class Report:
+    entries: int
+    last_id: int
+    last_hash: str
+    broken: Break | None
+
+    @property
+    def intact(self) -> bool:
+        return self.broken is None
+
+
+def verify(
+    rows: Iterable[Sequence[Any]],
+    head: HeadState | None,
+    signature: str | None = None,
+    key: bytes | None = None,
+) -> Report:
+    """Walk the rows (ROW_FIELDS, in id order) and compare the end with the signed head.
+
+    Returns the first break: an entry whose content does not match its hash (changed), one
+    that does not link to the entry before it (deleted or inserted), one inserted with a valid
+    link (the entry after it links past it), entries after the head (appended outside the
+    application) or a head that names an entry the log no longer has (tail deleted).
+    """
+    base = head or HeadState()
+    previous, before_previous = base.base_hash, None
+    previous_id = base.base_id
+    count = 0
     for row in rows:
-        if row["previous_hash"] != previous:
-            return Break(row["id"], "previous hash does not match (entry deleted or inserted)")
-        if link(previous, row) != row["entry_hash"]:
-            return Break(row["id"], "content does not match its hash (entry changed)")
-        previous = row["entry_hash"]
-    return None
+        entry_id, previous_hash, entry_hash = row[0], row[1], row[2]
+        if entry_id <= base.base_id:
+            return _broken(count, entry_id, previous, "lies in the pruned part of the log")
+        if head is None:
+            return _broken(count, entry_id, previous, "the chain head is missing")
+        if entry_id > head.last_id:
+            return _broken(
+                count, entry_id, previous,
+                "comes after the chain head: appended outside the application",
+            )  # fmt: skip
+        if previous_hash != previous:
+            if before_previous is not None and previous_hash == before_previous:
+                return _broken(
+                    count, previous_id, previous,
+                    "inserted: the entry after it links past it",
+                )  # fmt: skip
+            return _broken(
+                count, entry_id, previous,
+                f"does not link to entry #{previous_id}: an entry before it was deleted "
+                "or inserted",
+            )  # fmt: skip
+        content = _join(row[3:])
+        if content.count(SEPARATOR) != SEPARATORS:
+            return _broken(count, entry_id, previous, "contains a control character: changed")
+        if _digest(previous, content) != entry_hash:
+            return _broken(count, entry_id, previous, "content does not match its hash: changed")
+        before_previous, previous, previous_id = previous, entry_hash, entry_id
+        count += 1
+    if head is None:
+        return Report(count, previous_id, previous, None)
+    if key is not None and signature != head_signature(head, key):
+        return _broken(
+            count, head.last_id, previous,
+            "the chain head's signature does not match: the head was changed outside the "
+            "application (or the audit key changed)",
+        )  # fmt: skip
+    if previous_id != head.last_id or previous != head.last_hash:
+        if previous_id < head.last_id:
+            return _broken(
+                count, head.last_id, previous,
+                f"missing: the chain head names it but the log ends at #{previous_id}; "
+                "entries at the end were deleted",
+            )  # fmt: skip
+        return _broken(count, previous_id, previous, "does not match the chain head: changed")
+    if count != head.count:
+        return _broken(
+            count, previous_id, previous,
+            f"the log holds {count} entries but the chain head counts {head.count}",
+        )  # fmt: skip
+    return Report(count, previous_id, previous, None)
+
+
+def _broken(count: int, entry_id: int, last_hash: str, reason: str) -> Report:
+    return Report(count, entry_id, last_hash, Break(entry_id, reason))

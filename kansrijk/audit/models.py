@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kansrijk.audit.chain import GENESIS, HeadState
+
 
 class Event(models.TextChoices):
     READ = "read", _("Read")
@@ -18,6 +20,22 @@ class Event(models.TextChoices):
     LOGIN = "login", _("Login")
     LOGIN_FAILED = "login_failed", _("Failed login")
     LOGOUT = "logout", _("Logout")
+
+
+class AppendOnlyQuerySet(models.QuerySet["AccessLogEntry"]):
+    """Refuses bulk changes, so no ORM path can rewrite or remove entries (the trigger does
+    the same in PostgreSQL for raw SQL); pruning goes through audit.pruning only."""
+
+    def update(self, **kwargs: object) -> int:
+        raise AppendOnlyError
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError
+
+
+class AppendOnlyError(ValueError):
+    def __init__(self) -> None:
+        super().__init__("The access log is append-only.")
 
 
 class AccessLogEntry(models.Model):
@@ -40,15 +58,51 @@ class AccessLogEntry(models.Model):
     previous_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
 
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         ordering = ["id"]
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log entries")
 
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.event} {self.username}"
+
     def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
-            raise ValueError("The access log is append-only.")
+        if not self._state.adding:
+            raise AppendOnlyError
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise ValueError("The access log is append-only.")
+        raise AppendOnlyError
+
+
+class ChainHead(models.Model):
+    """The one row that says where the chain ends (and, after pruning, where it begins),
+    signed with a key outside the database: deleting or re-hashing the tail shows up as a
+    head that no longer matches the log, and a moved head as a bad signature."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_id = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=GENESIS)
+    count = models.BigIntegerField(default=0)
+    base_id = models.BigIntegerField(default=0, help_text="Entries up to this id were pruned.")
+    base_hash = models.CharField(max_length=64, default=GENESIS)
+    pruned = models.BigIntegerField(default=0)
+    signature = models.CharField(max_length=64, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("access log chain head")
+
+    def __str__(self) -> str:
+        return f"#{self.last_id} {self.last_hash[:12]}"
+
+    def state(self) -> HeadState:
+        return HeadState(
+            last_id=self.last_id, last_hash=self.last_hash, count=self.count,
+            base_id=self.base_id, base_hash=self.base_hash, pruned=self.pruned,
+        )  # fmt: skip
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError

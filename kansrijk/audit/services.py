@@ -1,22 +1,99 @@
 """Writing the access log. Called inside the caller's transaction, so a write and its entry
-commit or roll back together (house rule 3)."""
+commit or roll back together (house rule 3).
+
+Appends are serialised by locking the one chain-head row (SELECT … FOR UPDATE on
+PostgreSQL; SQLite's IMMEDIATE transactions serialise writers anyway): the entry reads the
+head's hash, is inserted, and moves the head, all under that lock and in the same
+transaction, so the head can never disagree with a committed log.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime
+import hashlib
+import ipaddress
+from typing import TYPE_CHECKING, Any
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from kansrijk.audit import chain
 from kansrijk.audit.context import source_address
-from kansrijk.audit.models import AccessLogEntry, Event
+from kansrijk.audit.models import AccessLogEntry, ChainHead, Event
 
 if TYPE_CHECKING:
     from kansrijk.core.models import Professional
 
-#: Any fixed number: the advisory lock that serialises appends to the chain on PostgreSQL.
-_CHAIN_LOCK = 7513
+#: The pk of the one chain-head row.
+HEAD = 1
+
+
+class ChainHeadMissing(RuntimeError):
+    """The log has entries but no head: someone removed it. Writing stops (fail closed)."""
+
+
+def audit_key() -> bytes:
+    """The key that signs the chain head; kept outside the database (settings/environment)."""
+    secret = getattr(settings, "KANSRIJK_AUDIT_KEY", "") or settings.SECRET_KEY
+    return hashlib.sha256(b"kansrijk.audit.head:" + secret.encode()).digest()
+
+
+def normalised_address(address: str | None) -> str | None:
+    """The address as the database will hand it back (so the hash survives the round trip).
+
+    An IPv4 address inside IPv6 (::ffff:a.b.c.d from a dual-stack listener, or the old
+    ::a.b.c.d form) is stored as plain IPv4: PostgreSQL and Python print those differently."""
+    if not address:
+        return None
+    try:
+        parsed = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return None
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        if int(parsed) >> 32 == 0 and int(parsed) > 1:
+            return str(ipaddress.IPv4Address(int(parsed)))
+    return str(parsed)
+
+
+def locked_head() -> ChainHead:
+    """The chain head, locked until the end of the transaction; created on a fresh log."""
+    head = ChainHead.objects.select_for_update().filter(pk=HEAD).first()
+    if head is not None:
+        return head
+    if AccessLogEntry.objects.exists():
+        raise ChainHeadMissing("The access-log chain head is missing; run audit_verify.")
+    ChainHead.objects.get_or_create(pk=HEAD, defaults={"signature": _sign(chain.HeadState())})
+    return ChainHead.objects.select_for_update().get(pk=HEAD)
+
+
+def _sign(state: chain.HeadState) -> str:
+    return chain.head_signature(state, audit_key())
+
+
+def move_head(head: ChainHead, **changes: Any) -> None:
+    """Change the head (inside the caller's transaction, under its lock) and re-sign it."""
+    for name, value in changes.items():
+        setattr(head, name, value)
+    head.signature = _sign(head.state())
+    head.updated_at = timezone.now()
+    head.save()
+
+
+def append(values: dict[str, Any]) -> AccessLogEntry:
+    """Append one entry with exactly these chained values (`at` included) to the chain.
+
+    No savepoint: if the append fails, the caller's whole transaction must fail with it."""
+    with transaction.atomic(savepoint=False):
+        head = locked_head()
+        entry = AccessLogEntry(
+            previous_hash=head.last_hash, entry_hash=chain.link(head.last_hash, values), **values
+        )
+        entry.save()
+        move_head(head, last_id=entry.pk, last_hash=entry.entry_hash, count=head.count + 1)
+    return entry
 
 
 def log_access(
@@ -30,7 +107,13 @@ def log_access(
     detail: str = "",
     roles: str | None = None,
     username: str = "",
+    at: datetime.datetime | None = None,
 ) -> AccessLogEntry:
+    """Record one access: time, event, whose data, who (role, organisation), why, from where.
+
+    `by=None` is the system itself (retention, imports); `username` then names the process.
+    `at` exists for the retention tests and the benchmark; the application leaves it out.
+    """
     from kansrijk.access.policies import memberships_of
 
     role_text, organisation_text = "", ""
@@ -40,29 +123,17 @@ def log_access(
         organisation_text = ",".join(sorted({m.organisation.name for m in members}))
         username = by.get_username()
     values = {
-        "at": timezone.now(),
+        "at": at or timezone.now(),
         "event": event.value,
         "user_id": by.pk if by is not None and by.is_authenticated else None,
-        "username": username[:150],
-        "role": role_text[:200],
-        "organisation": organisation_text[:400],
-        "purpose": purpose[:200],
-        "source_address": source_address.get(),
+        "username": chain.clean_text(username, 150),
+        "role": chain.clean_text(role_text, 200),
+        "organisation": chain.clean_text(organisation_text, 400),
+        "purpose": chain.clean_text(purpose, 200),
+        "source_address": normalised_address(source_address.get()),
         "case_id": case_id,
         "family_id": family_id,
         "child_id": child_id,
-        "detail": detail[:500],
+        "detail": chain.clean_text(detail, 500),
     }
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
-        previous = (
-            AccessLogEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first()
-            or chain.GENESIS
-        )
-        entry = AccessLogEntry(
-            previous_hash=previous, entry_hash=chain.link(previous, values), **values
-        )
-        entry.save()
-    return entry
+    return append(values)

@@ -11,12 +11,8 @@ $$ LANGUAGE plpgsql;
 CREATE TRIGGER audit_accesslogentry_append_only
     BEFORE UPDATE OR DELETE ON audit_accesslogentry
     FOR EACH ROW EXECUTE FUNCTION audit_accesslogentry_append_only();
-CREATE TRIGGER audit_accesslogentry_no_truncate
-    BEFORE TRUNCATE ON audit_accesslogentry
-    FOR EACH STATEMENT EXECUTE FUNCTION audit_accesslogentry_append_only();
 """
 DROP = """
-DROP TRIGGER IF EXISTS audit_accesslogentry_no_truncate ON audit_accesslogentry;
 DROP TRIGGER IF EXISTS audit_accesslogentry_append_only ON audit_accesslogentry;
 DROP FUNCTION IF EXISTS audit_accesslogentry_append_only();
 """
@@ -24,12 +20,12 @@ DROP FUNCTION IF EXISTS audit_accesslogentry_append_only();
 
 def create(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
+        schema_editor.execute(CREATE, params=None)
 
 
 def drop(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
+        schema_editor.execute(DROP, params=None)
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,1 @@
+"""Benchmarks (not timed tests); each writes its figures to bench/results/."""

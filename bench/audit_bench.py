@@ -1,0 +1,255 @@
+"""Benchmark of the access log (not a timed test): what one entry adds to a request, and how
+long verifying a million entries takes. Writes bench/results/audit.json.
+
+    DJANGO_SETTINGS_MODULE=kansrijk.conf.test scripts/with_postgres.sh \
+        .venv/bin/python -m bench.audit_bench [--entries 1000000]
+
+It runs in a throw-away test database (created and dropped like the test runner does), so
+it never touches the data of the database DATABASE_URL names.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import io
+import json
+import os
+import platform
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).resolve().parent / "results" / "audit.json"
+
+
+def _percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+
+    def at(fraction: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] * 1000, 3)
+
+    return {
+        "p50_ms": at(0.50),
+        "p99_ms": at(0.99),
+        "mean_ms": round(statistics.fmean(ordered) * 1000, 3),
+    }
+
+
+# --- the two pages compared: the same read, with and without its access-log entry --------
+
+
+def _page(request: Any, logged: bool) -> Any:
+    from django.http import HttpResponse
+
+    from kansrijk.audit.models import Event
+    from kansrijk.audit.services import log_access
+    from kansrijk.cases.models import Case
+
+    case = Case.objects.select_related("family", "contact_person").get(pk=request.GET["case"])
+    if logged:
+        log_access(by=request.user, event=Event.READ, purpose="bench", case_id=case.pk,
+                   family_id=case.family_id, detail="case page")  # fmt: skip
+    return HttpResponse(f"<h1>{case.family.name}</h1><p>{case.contact_person}</p>")
+
+
+def page_plain(request: Any) -> Any:
+    return _page(request, logged=False)
+
+
+def page_logged(request: Any) -> Any:
+    return _page(request, logged=True)
+
+
+def _urlpatterns() -> list[Any]:
+    from django.urls import path
+
+    return [path("plain", page_plain), path("logged", page_logged)]
+
+
+urlpatterns: list[Any] = []  # filled in main() once Django is set up
+
+
+# --- the measurements ----------------------------------------------------------------------
+
+
+def _world() -> tuple[Any, Any]:
+    from kansrijk.access.roles import Role
+    from kansrijk.cases.models import Case, Child, Family
+    from kansrijk.core.models import Location, Membership, Organisation, Professional
+
+    board = Organisation.objects.create(name="Bench board", kind=Organisation.Kind.SCHOOL_BOARD)
+    school = Location.objects.create(organisation=board, name="Bench school", code="bench",
+                                     kind=Location.Kind.CHILD_CENTRE)  # fmt: skip
+    user = Professional.objects.create_user("bench-coach", password="bench-password-123")  # noqa: S106
+    Membership.objects.create(professional=user, role=Role.INTERNAL_COACH, organisation=board,
+                              location=school)  # fmt: skip
+    family = Family.objects.create(name="Bench")
+    Child.objects.create(family=family, given_name="Kim", family_name="Bench",
+                         date_of_birth=datetime.date(2017, 1, 1), location=school)  # fmt: skip
+    case = Case.objects.create(family=family, location=school, contact_person=user)
+    return user, case
+
+
+def bench_log_access(user: Any, case: Any, rounds: int) -> dict[str, Any]:
+    from django.db import transaction
+
+    from kansrijk.audit.models import Event
+    from kansrijk.audit.services import log_access
+
+    samples = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        with transaction.atomic():
+            log_access(by=user, event=Event.READ, purpose="bench", case_id=case.pk,
+                       family_id=case.family_id)  # fmt: skip
+        samples.append(time.perf_counter() - started)
+    return {"rounds": rounds, **_percentiles(samples)}
+
+
+def bench_pages(user: Any, case: Any, rounds: int) -> dict[str, Any]:
+    from django.test import Client, override_settings
+
+    from tests.auth import sign_in
+
+    client = sign_in(Client(), user)
+    times: dict[str, list[float]] = {"plain": [], "logged": []}
+    with override_settings(ROOT_URLCONF=__name__):
+        for name in times:  # warm up
+            assert client.get(f"/{name}", {"case": case.pk}).status_code == 200
+        for _ in range(rounds):
+            for name, samples in times.items():
+                started = time.perf_counter()
+                client.get(f"/{name}", {"case": case.pk})
+                samples.append(time.perf_counter() - started)
+    plain, logged = _percentiles(times["plain"]), _percentiles(times["logged"])
+    return {
+        "rounds": rounds,
+        "without_log": plain,
+        "with_log": logged,
+        "added_p50_ms": round(logged["p50_ms"] - plain["p50_ms"], 3),
+        "added_p99_ms": round(logged["p99_ms"] - plain["p99_ms"], 3),
+    }
+
+
+def _chained_rows(count: int) -> tuple[list[tuple[Any, ...]], str]:
+    from kansrijk.audit import chain
+
+    start = datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=30)
+    rows = []
+    previous = chain.GENESIS
+    for n in range(1, count + 1):
+        values = {
+            "at": start + datetime.timedelta(milliseconds=2 * n), "event": "read",
+            "user_id": None, "username": f"user{n % 500}", "role": "family_specialist",
+            "organisation": "Wijkteam Westwijk", "purpose": "zorgroute",
+            "source_address": f"10.0.{n % 250}.{n % 200}", "case_id": n % 40_000 + 1,
+            "family_id": n % 40_000 + 1, "child_id": None, "detail": f"case page {n}",
+        }  # fmt: skip
+        entry_hash = chain.link(previous, values)
+        rows.append((n, previous, entry_hash, *values.values()))
+        previous = entry_hash
+    return rows, previous
+
+
+def bench_verify(count: int) -> dict[str, Any]:
+    from django.db import connection, transaction
+
+    from kansrijk.audit import chain
+    from kansrijk.audit.models import AccessLogEntry
+    from kansrijk.audit.services import locked_head, move_head
+    from kansrijk.audit.verification import verify_log
+
+    started = time.perf_counter()
+    rows, last_hash = _chained_rows(count)
+    generated = time.perf_counter() - started
+    columns = ("id", "previous_hash", "entry_hash", *chain.CHAINED_FIELDS)
+    started = time.perf_counter()
+    with transaction.atomic():
+        head = locked_head()
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE audit_accesslogentry")  # allowed in a test_* database only
+        if connection.vendor == "postgresql":
+            with (
+                connection.cursor() as cursor,
+                cursor.cursor.copy(
+                    f"COPY audit_accesslogentry ({', '.join(columns)}) FROM STDIN"
+                ) as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence('audit_accesslogentry', 'id'), %s)",
+                    [count],
+                )
+        else:
+            AccessLogEntry.objects.bulk_create(
+                (AccessLogEntry(**dict(zip(columns, row, strict=True))) for row in rows),
+                batch_size=5000,
+            )
+        move_head(head, last_id=count, last_hash=last_hash, count=count, base_id=0,
+                  base_hash=chain.GENESIS, pruned=0)  # fmt: skip
+    inserted = time.perf_counter() - started
+    del rows
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE audit_accesslogentry")
+    started, cpu = time.perf_counter(), time.process_time()
+    report = verify_log()
+    verified, cpu = time.perf_counter() - started, time.process_time() - cpu
+    assert report.intact and report.entries == count, report
+    return {
+        "entries": count,
+        "generate_s": round(generated, 2),
+        "insert_s": round(inserted, 2),
+        "verify_s": round(verified, 2),
+        "verify_python_cpu_s": round(cpu, 2),
+        "verify_entries_per_s": round(count / verified),
+        "target_s": 15,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--entries", type=int, default=1_000_000)
+    parser.add_argument("--rounds", type=int, default=1000)
+    arguments = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kansrijk.conf.test")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test.utils import setup_databases, setup_test_environment, teardown_databases
+
+    urlpatterns.extend(_urlpatterns())
+    setup_test_environment()
+    databases = setup_databases(verbosity=0, interactive=False)
+    try:
+        user, case = _world()
+        result = {
+            "benchmark": "audit",
+            "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+            "database": f"{connection.vendor} {connection.get_database_version()}",
+            "machine": {
+                "python": platform.python_version(),
+                "cpus": os.cpu_count(),
+                "load_average_at_start": os.getloadavg(),
+            },
+            "log_access_in_transaction": bench_log_access(user, case, arguments.rounds),
+            "page_request": bench_pages(user, case, arguments.rounds // 2),
+            "verify": bench_verify(arguments.entries),
+        }
+    finally:
+        connection.close()
+        teardown_databases(databases, verbosity=0)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+    out = io.StringIO()
+    json.dump(result, out, indent=2)
+    print(out.getvalue())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+"""One search of the access log by the privacy officer, shared by the page and the API; the
+search itself is logged (Event.SEARCH), so the officer's own looks are accountable too."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+
+from kansrijk.audit.models import AccessLogEntry, Event
+from kansrijk.audit.selectors import (
+    BSN,
+    MAX_MATCHES,
+    Subject,
+    entries_about,
+    families_matching,
+    subject_for,
+)
+from kansrijk.audit.services import log_access
+from kansrijk.cases.models import Family
+from kansrijk.core.models import Professional
+
+PURPOSE = "privacy supervision (NEN 7513)"
+
+
+@dataclass
+class Criteria:
+    q: str = ""
+    family_id: int | None = None
+    child_id: int | None = None
+    case_id: int | None = None
+    user: str = ""
+    since: datetime.date | None = None
+    until: datetime.date | None = None
+
+    def describe(self) -> str:
+        parts = [
+            f"{name}={value}" for name, value in (
+                ("q", self.q), ("family", self.family_id), ("child", self.child_id),
+                ("case", self.case_id), ("user", self.user), ("since", self.since),
+                ("until", self.until),
+            ) if value not in (None, "")
+        ]  # fmt: skip
+        return "access log search: " + " ".join(parts)
+
+
+@dataclass
+class SearchResult:
+    subject: Subject | None = None
+    families: list[Family] = field(default_factory=list)
+    entries: QuerySet[AccessLogEntry] | None = None
+    not_found: bool = False
+
+
+def search_access_log(*, by: Professional, criteria: Criteria) -> SearchResult:
+    """Resolve the criteria to one family (or a list to choose from) and its entries."""
+    result = SearchResult()
+    direct = (criteria.family_id, criteria.child_id, criteria.case_id)
+    if any(value is not None for value in direct):
+        result.subject = subject_for(
+            family_id=criteria.family_id, child_id=criteria.child_id, case_id=criteria.case_id
+        )
+        result.not_found = result.subject is None
+    elif criteria.q:
+        families = list(families_matching(criteria.q)[:MAX_MATCHES])
+        if len(families) == 1:
+            child = None
+            if BSN.match(criteria.q):
+                child = next(c for c in families[0].children.all() if c.bsn == criteria.q)
+            result.subject = Subject(families[0], child)
+        else:
+            result.families = families
+            result.not_found = not families
+    if result.subject is not None:
+        result.entries = entries_about(
+            result.subject, since=criteria.since, until=criteria.until, user=criteria.user
+        )
+    subject = result.subject
+    matched = ",".join(str(f.pk) for f in result.families[:40])
+    log_access(
+        by=by, event=Event.SEARCH, purpose=PURPOSE,
+        family_id=subject.family.pk if subject else None,
+        child_id=subject.child.pk if subject and subject.child else None,
+        case_id=criteria.case_id if subject else None,
+        detail=criteria.describe() + (f" → families {matched}" if matched else ""),
+    )  # fmt: skip
+    return result

@@ -1,0 +1,108 @@
+"""Reading the access log for the privacy officer: who opened a family's or child's file.
+
+A search resolves to one family (through a child's BSN or name, the family name or a case
+number); the entries about that family are those naming the family, one of its children or
+one of its cases. Narrowed to a child, entries about a sibling alone are left out.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from kansrijk.access.policies import roles_of
+from kansrijk.access.roles import Role
+from kansrijk.audit.models import AccessLogEntry
+from kansrijk.cases.models import Case, Child, Family
+from kansrijk.core.models import Professional
+
+BSN = re.compile(r"^\d{9}$")
+MAX_MATCHES = 50
+
+
+def is_privacy_officer(user: Professional) -> bool:
+    """The one role that reads the access log (everyone else gets a 404, house rule 2)."""
+    return user.is_authenticated and user.is_active and Role.PRIVACY_OFFICER in roles_of(user)
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What an access-log search is about: a family, optionally narrowed to a child."""
+
+    family: Family
+    child: Child | None = None
+
+
+def families_matching(text: str) -> QuerySet[Family]:
+    """Families with a child whose BSN or name matches, or whose own name matches."""
+    text = " ".join(text.split())
+    if BSN.match(text):
+        condition = Q(children__bsn=text)
+    else:
+        condition = (
+            Q(name__icontains=text)
+            | Q(children__given_name__icontains=text)
+            | Q(children__family_name__icontains=text)
+        )
+        given, _space, family_name = text.partition(" ")
+        if family_name:
+            condition |= Q(children__given_name__icontains=given) & Q(
+                children__family_name__icontains=family_name
+            )
+    return (
+        Family.objects.filter(condition)
+        .distinct()
+        .prefetch_related("children")
+        .order_by("name", "id")
+    )
+
+
+def subject_for(
+    *, family_id: int | None = None, child_id: int | None = None, case_id: int | None = None
+) -> Subject | None:
+    if child_id is not None:
+        child = Child.objects.select_related("family").filter(pk=child_id).first()
+        return Subject(child.family, child) if child else None
+    if case_id is not None:
+        case = Case.objects.select_related("family").filter(pk=case_id).first()
+        return Subject(case.family) if case else None
+    if family_id is not None:
+        family = Family.objects.filter(pk=family_id).first()
+        return Subject(family) if family else None
+    return None
+
+
+def entries_about(
+    subject: Subject,
+    *,
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+    user: str = "",
+) -> QuerySet[AccessLogEntry]:
+    """The access-log entries about the subject, newest first, filtered by period and user."""
+    family = subject.family
+    cases = list(Case.objects.filter(family=family).values_list("id", flat=True))
+    children = list(Child.objects.filter(family=family).values_list("id", flat=True))
+    if subject.child is not None:
+        about = Q(child_id=subject.child.pk) | (
+            Q(child_id__isnull=True) & (Q(family_id=family.pk) | Q(case_id__in=cases))
+        )
+    else:
+        about = Q(family_id=family.pk) | Q(case_id__in=cases) | Q(child_id__in=children)
+    queryset = AccessLogEntry.objects.filter(about)
+    zone = timezone.get_current_timezone()
+    if since is not None:
+        start = datetime.datetime.combine(since, datetime.time.min, tzinfo=zone)
+        queryset = queryset.filter(at__gte=start)
+    if until is not None:
+        end = datetime.datetime.combine(
+            until + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+        )
+        queryset = queryset.filter(at__lt=end)
+    if user:
+        queryset = queryset.filter(username__iexact=user.strip())
+    return queryset.order_by("-id")

@@ -1,0 +1,29 @@
+"""Inzage over the API (mounted by kansrijk.api): the same export and rules as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router
+
+from kansrijk.core.models import Professional
+from kansrijk.privacy.inzage import inzage_export
+
+router = Router(tags=["privacy"])
+
+
+def _user(request: HttpRequest) -> Professional:
+    return request.user  # type: ignore[return-value]
+
+
+@router.get("/families/{family_id}/inzage", response=dict[str, Any])
+def family_inzage(request: HttpRequest, family_id: int) -> dict[str, Any]:
+    """Everything kept about a family (AVG art. 15); the export is logged."""
+    return inzage_export(by=_user(request), family_id=family_id).as_json()
+
+
+@router.get("/children/{child_id}/inzage", response=dict[str, Any])
+def child_inzage(request: HttpRequest, child_id: int) -> dict[str, Any]:
+    """Everything kept about a child (AVG art. 15); the export is logged."""
+    return inzage_export(by=_user(request), child_id=child_id).as_json()

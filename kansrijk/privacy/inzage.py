@@ -1,0 +1,269 @@
+"""Inzage (AVG art. 15): everything kept about a family or a child, as JSON and as PDF.
+
+"Everything" is found by walking the reverse relations from the family (children,
+guardians, cases) and on from there (signals, plan versions with their goals and actions,
+steps, notes, contacts, consents, contact-person history, support team, referrals — and any
+model a later app hangs on these), so a new kind of record is included without a change
+here. The access-log entries about the family, its children and its cases come last.
+
+Who may export: a professional to whom the permission matrix grants EXPORT on the case
+(the family's contact person), for the cases they may export; and the privacy officer, by the
+explicit rule below, for all of them. Anyone else gets the same 404 as for a family that does
+not exist. Every export is logged (Event.EXPORT) before it is built, so it lists itself.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from kansrijk.access.matrix import Action
+from kansrijk.access.policies import filter_cases
+from kansrijk.access.roles import Role
+from kansrijk.audit.models import AccessLogEntry, Event
+from kansrijk.audit.selectors import Subject, entries_about, is_privacy_officer
+from kansrijk.audit.services import log_access
+from kansrijk.cases.errors import NotFound
+from kansrijk.cases.models import Case, Child, Family
+from kansrijk.core.models import Professional
+
+PURPOSE = "inzage (AVG art. 15)"
+#: The explicit rule: the privacy officer may export any family's or child's file for an
+#: inzage request, outside the case matrix (where the role has no relation to any case).
+INZAGE_OFFICER_ROLES = frozenset({Role.PRIVACY_OFFICER})
+#: Models never walked into: they describe professionals and places, not the family.
+NOT_FAMILY_DATA = frozenset({"core.professional", "core.organisation", "core.location"})
+ACCESS_LOG_FIELDS = (
+    "id", "at", "event", "username", "role", "organisation", "purpose", "source_address",
+    "case_id", "family_id", "child_id", "detail",
+)  # fmt: skip
+
+
+@dataclass
+class Section:
+    """All records of one kind: a model's label, its verbose name, its fields and rows."""
+
+    label: str
+    title: str
+    fields: list[tuple[str, str]]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def display(self) -> list[list[tuple[str, str]]]:
+        """Each row as (label, text) pairs, for the PDF."""
+        return [[(title, _text(row, name)) for name, title in self.fields] for row in self.rows]
+
+
+def _text(row: dict[str, Any], name: str) -> str:
+    value = row.get(f"{name}_display", row.get(name))
+    if isinstance(value, dict) and "label" in value:
+        return str(value["label"])
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    return str(value)
+
+
+@dataclass
+class Inzage:
+    subject: Subject
+    generated_at: datetime.datetime
+    generated_by: str
+    rule: str
+    case_ids: list[int]
+    sections: dict[str, Section]
+    access_log: list[dict[str, Any]]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "kind": "kansrijk.inzage",
+            "version": 1,
+            "generated_at": self.generated_at.isoformat(),
+            "generated_by": self.generated_by,
+            "rule": self.rule,
+            "subject": {
+                "family": self.subject.family.pk,
+                "child": self.subject.child.pk if self.subject.child else None,
+            },
+            "cases": self.case_ids,
+            "records": {label: s.rows for label, s in self.sections.items()},
+            "access_log": self.access_log,
+        }
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, datetime.datetime):
+        return (
+            timezone.localtime(value).isoformat() if timezone.is_aware(value) else value.isoformat()
+        )
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return value
+
+
+def _record(obj: models.Model) -> dict[str, Any]:
+    """Every stored field of one record; a reference shows its id and what it names."""
+    row: dict[str, Any] = {}
+    for model_field in obj._meta.concrete_fields:
+        if model_field.is_relation:
+            related_id = getattr(obj, model_field.attname)
+            related = getattr(obj, model_field.name) if related_id is not None else None
+            row[model_field.name] = (
+                None if related is None else {"id": related_id, "label": str(related)}
+            )
+        else:
+            value = getattr(obj, model_field.attname)
+            display = getattr(obj, f"get_{model_field.name}_display", None)
+            row[model_field.name] = _value(value)
+            if model_field.choices and display is not None and value not in (None, ""):
+                row[f"{model_field.name}_display"] = str(display())
+    return row
+
+
+def _section(model: type[models.Model]) -> Section:
+    meta = model._meta
+    return Section(
+        label=meta.label_lower,
+        title=str(meta.verbose_name_plural),
+        fields=[(f.name, str(f.verbose_name)) for f in meta.concrete_fields],
+    )
+
+
+def _narrow(
+    queryset: models.QuerySet[Any], model: type[models.Model], via: models.Field[Any, Any],
+    case_ids: list[int], child: Child | None,
+) -> models.QuerySet[Any]:  # fmt: skip
+    """Keep to the cases in the export and, for a child's inzage, to that child."""
+    for model_field in model._meta.concrete_fields:
+        if not model_field.is_relation or model_field is via:
+            continue
+        target = model_field.related_model
+        if target is Case:
+            queryset = queryset.filter(
+                Q(**{f"{model_field.name}__in": case_ids})
+                | Q(**{f"{model_field.name}__isnull": True})
+            )
+        elif target is Child and child is not None:
+            queryset = queryset.filter(
+                Q(**{model_field.name: child.pk}) | Q(**{f"{model_field.name}__isnull": True})
+            )
+    return queryset
+
+
+def collect(subject: Subject, case_ids: list[int]) -> dict[str, Section]:
+    """Every record reachable from the family through reverse relations, grouped by kind."""
+    family, child = subject.family, subject.child
+    sections: dict[str, Section] = {}
+    seen: dict[type[models.Model], set[Any]] = defaultdict(set)
+    family_section = _section(Family)
+    family_section.rows.append(_record(family))
+    sections[family_section.label] = family_section
+    seen[Family].add(family.pk)
+    frontier: list[tuple[type[models.Model], list[Any]]] = [(Family, [family.pk])]
+    while frontier:
+        model, ids = frontier.pop(0)
+        for relation in model._meta.related_objects:
+            if relation.many_to_many or relation.hidden:
+                continue
+            related: type[models.Model] = relation.related_model  # type: ignore[assignment]
+            if related._meta.label_lower in NOT_FAMILY_DATA or related is AccessLogEntry:
+                continue
+            via = relation.field
+            queryset = related._default_manager.filter(**{f"{via.name}__in": ids})
+            if related is Case:
+                queryset = queryset.filter(pk__in=case_ids)
+            elif related is Child and child is not None:
+                queryset = queryset.filter(id=child.id)
+            queryset = _narrow(queryset, related, via, case_ids, child)
+            references = [f.name for f in related._meta.concrete_fields if f.is_relation]
+            rows = [
+                obj for obj in queryset.select_related(*references).order_by("pk")
+                if obj.pk not in seen[related]
+            ]  # fmt: skip
+            if not rows:
+                continue
+            section = sections.setdefault(related._meta.label_lower, _section(related))
+            section.rows.extend(_record(obj) for obj in rows)
+            seen[related].update(obj.pk for obj in rows)
+            frontier.append((related, [obj.pk for obj in rows]))
+    return sections
+
+
+def _access_log(subject: Subject, case_ids: list[int], everything: bool) -> list[dict[str, Any]]:
+    entries = entries_about(subject).order_by("id")
+    if not everything:
+        entries = entries.filter(Q(case_id__in=case_ids) | Q(case_id__isnull=True))
+    return [
+        {name: _value(value) for name, value in row.items()}
+        for row in entries.values(*ACCESS_LOG_FIELDS).iterator(chunk_size=2000)
+    ]
+
+
+def subject_of(*, family_id: int | None = None, child_id: int | None = None) -> Subject:
+    if child_id is not None:
+        child = Child.objects.select_related("family").filter(pk=child_id).first()
+        if child is None:
+            raise NotFound
+        return Subject(child.family, child)
+    family = Family.objects.filter(pk=family_id).first() if family_id is not None else None
+    if family is None:
+        raise NotFound
+    return Subject(family)
+
+
+def exportable_cases(by: Professional, subject: Subject) -> tuple[list[int], str]:
+    """The cases this user may export for the subject, and the rule that allows it."""
+    cases = Case.objects.filter(family=subject.family)
+    if subject.child is not None:
+        cases = cases.filter(signals__child=subject.child).distinct()
+    if is_privacy_officer(by):
+        return sorted(cases.values_list("id", flat=True)), "privacy officer (explicit rule)"
+    allowed = sorted(filter_cases(cases, by, Action.EXPORT).values_list("id", flat=True))
+    if not allowed:
+        raise NotFound
+    return allowed, "case matrix: export"
+
+
+def inzage_export(
+    *, by: Professional, family_id: int | None = None, child_id: int | None = None,
+    form: str = "json",
+) -> Inzage:  # fmt: skip
+    """Everything kept about the family or child that `by` may export; the export is logged."""
+    subject = subject_of(family_id=family_id, child_id=child_id)
+    case_ids, rule = exportable_cases(by, subject)
+    log_access(
+        by=by, event=Event.EXPORT, purpose=PURPOSE, family_id=subject.family.pk,
+        child_id=subject.child.pk if subject.child else None,
+        case_id=case_ids[0] if len(case_ids) == 1 else None,
+        detail=f"inzage {form}; rule: {rule}; cases {case_ids}",
+    )  # fmt: skip
+    officer = rule.startswith("privacy officer")
+    return Inzage(
+        subject=subject,
+        generated_at=timezone.now(),
+        generated_by=by.get_username(),
+        rule=rule,
+        case_ids=case_ids,
+        sections=collect(subject, case_ids),
+        access_log=_access_log(subject, case_ids, everything=officer),
+    )
+
+
+def render_pdf(inzage: Inzage) -> bytes:
+    """The inzage as a PDF document (WeasyPrint), for handing to the family."""
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    html = render_to_string("privacy/inzage_pdf.html", {"inzage": inzage})
+    pdf: bytes = HTML(string=html).write_pdf()
+    return pdf

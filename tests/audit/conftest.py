@@ -1,0 +1,19 @@
+"""The officer pages mounted (and the privacy app installed) as the lead will mount them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.apps import apps
+from django.test import override_settings
+
+
+@pytest.fixture(autouse=True)
+def privacy_mounted(settings) -> Iterator[None]:
+    settings.ROOT_URLCONF = "tests.privacy.urls"
+    if apps.is_installed("kansrijk.privacy"):
+        yield
+        return
+    with override_settings(INSTALLED_APPS=[*settings.INSTALLED_APPS, "kansrijk.privacy"]):
+        yield

@@ -1,0 +1,158 @@
+"""The privacy officer's page and API: who opened this child's file, when, why; others 404."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.utils import translation
+
+from kansrijk.access.roles import Role
+from kansrijk.audit.models import AccessLogEntry, Event
+from kansrijk.audit.services import log_access
+from kansrijk.core.models import Organisation, Professional
+from tests.auth import sign_in
+from tests.cases.route import open_case
+from tests.conftest import World
+from tests.factories import ChildFactory, professional
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer(world: World) -> Professional:
+    return professional(
+        Role.PRIVACY_OFFICER,
+        None,
+        organisation=Organisation.objects.get(name="Stichting Kindcentra Westwijk"),
+        username="fg",
+    )
+
+
+@pytest.fixture
+def opened(world: World, pupil):
+    """A case on Sem's family, and a nurse reading it from 10.0.0.7."""
+    case = open_case(world, pupil)
+    from kansrijk.audit.context import source_address
+
+    token = source_address.set("10.0.0.7")
+    try:
+        log_access(
+            by=world.nurse,
+            event=Event.READ,
+            purpose="care meeting",
+            case_id=case.pk,
+            family_id=case.family_id,
+            detail="case page",
+        )
+    finally:
+        source_address.reset(token)
+    return case
+
+
+def test_search_by_bsn_shows_who_opened_the_childs_file(
+    client: Client,
+    officer: Professional,
+    world: World,
+    opened,
+    pupil,
+) -> None:
+    pupil.bsn = "123456782"
+    pupil.save()
+    sign_in(client, officer)
+    with translation.override("en"):
+        response = client.get("/privacy/", {"q": "123456782"})
+    assert response.status_code == 200
+    page = response.context["page"]
+    rows = {(e.username, e.event, e.purpose, e.source_address) for e in page.object_list}
+    assert ("verpleegkundige", "read", "care meeting", "10.0.0.7") in rows
+    assert ("leerkracht", "write", "zorgroute", None) in rows
+    nurse = next(e for e in page.object_list if e.username == "verpleegkundige")
+    assert nurse.role == Role.SCHOOL_NURSE
+    assert nurse.organisation == "CJG Rijnmond"
+    content = response.content.decode()
+    assert "10.0.0.7" in content
+    assert f"/privacy/inzage/family/{pupil.family_id}/" in content
+    search = AccessLogEntry.objects.filter(event=Event.SEARCH, username="fg").get()
+    assert search.child_id == pupil.pk
+    assert search.family_id == pupil.family_id
+    assert "q=123456782" in search.detail
+
+
+def test_search_by_name_lists_families_to_choose_from(
+    client: Client,
+    officer: Professional,
+    world: World,
+    opened,
+    pupil,
+) -> None:
+    ChildFactory(location=world.school, given_name="Sem", family_name="Bakker")
+    sign_in(client, officer)
+    response = client.get("/privacy/", {"q": "Sem"})
+    assert response.status_code == 200
+    assert len(response.context["result"].families) == 2
+    response = client.get("/privacy/", {"family": pupil.family_id})
+    assert {e.username for e in response.context["page"].object_list} >= {
+        "leerkracht",
+        "verpleegkundige",
+    }
+
+
+def test_filters_by_period_and_user(client: Client, officer: Professional, opened) -> None:
+    sign_in(client, officer)
+    response = client.get("/privacy/", {"case": opened.pk, "user": "verpleegkundige"})
+    assert {e.username for e in response.context["page"].object_list} == {"verpleegkundige"}
+    response = client.get(
+        "/privacy/", {"case": opened.pk, "since": "2001-01-01", "until": "2001-12-31"}
+    )
+    assert list(response.context["page"].object_list) == []
+
+
+def test_bad_input_shows_field_errors_not_a_500(client: Client, officer: Professional) -> None:
+    sign_in(client, officer)
+    response = client.get(
+        "/privacy/", {"case": "abc", "since": "2026-05-01", "until": "2026-01-01"}
+    )
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"case", "until"}
+    assert client.get("/privacy/", {"q": "x\x00y"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "role",
+    ["teacher", "internal_coach", "director", "coordinator", "family_specialist", "policy_officer"],
+)
+def test_everyone_else_gets_404(client: Client, world: World, opened, role: str) -> None:
+    sign_in(client, world.by_role()[role])
+    assert client.get("/privacy/", {"case": opened.pk}).status_code == 404
+    assert client.get("/api/audit/entries", {"case": opened.pk}).status_code == 404
+    assert not AccessLogEntry.objects.filter(event=Event.SEARCH).exists()
+
+
+def test_the_api_answers_the_same_search(client: Client, officer: Professional, opened) -> None:
+    sign_in(client, officer)
+    response = client.get("/api/audit/entries", {"case": opened.pk, "user": "verpleegkundige"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["family"]["id"] == opened.family_id
+    assert body["total"] == 1
+    entry = body["entries"][0]
+    assert (entry["username"], entry["purpose"], entry["source_address"]) == (
+        "verpleegkundige",
+        "care meeting",
+        "10.0.0.7",
+    )
+    assert AccessLogEntry.objects.filter(event=Event.SEARCH, username="fg").count() == 1
+    assert client.get("/api/audit/entries", {"since": "not a date"}).status_code == 422
+
+
+def test_the_page_needs_few_queries(
+    client: Client,
+    officer: Professional,
+    opened,
+    django_assert_max_num_queries,
+) -> None:
+    sign_in(client, officer)
+    for _ in range(30):
+        log_access(by=officer, event=Event.READ, case_id=opened.pk)
+    with django_assert_max_num_queries(15):
+        client.get("/privacy/", {"case": opened.pk})

@@ -1,0 +1,159 @@
+"""Inzage (AVG art. 15): every kind of record about a family in the JSON, a real PDF, the
+export logged, and a 404 for everyone who may not export."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.test import Client
+
+from kansrijk.access.roles import Role
+from kansrijk.audit.models import AccessLogEntry, Event
+from kansrijk.cases import services
+from kansrijk.cases.models import Case
+from kansrijk.cases.workflow import CaseState
+from kansrijk.core.models import Organisation, Professional
+from kansrijk.privacy.inzage import inzage_export
+from tests.auth import sign_in
+from tests.cases.route import advance, open_case
+from tests.conftest import World
+from tests.factories import professional
+
+pytestmark = pytest.mark.django_db
+
+EVERY_KIND = {
+    "cases.family", "cases.child", "cases.guardian", "cases.case", "cases.signal",
+    "cases.planversion", "cases.goal", "cases.planaction", "cases.step", "cases.note",
+    "cases.familycontact", "cases.contactpersonassignment", "cases.casemember",
+    "cases.referral", "consent.consent",
+}  # fmt: skip
+
+
+@pytest.fixture
+def officer(world: World) -> Professional:
+    return professional(
+        Role.PRIVACY_OFFICER,
+        None,
+        organisation=Organisation.objects.create(name="FG", kind="partner"),
+        username="fg",
+    )
+
+
+@pytest.fixture
+def case(world: World, pupil) -> Case:
+    """Sem's family through the whole route into an escalation, with a note and a contact."""
+    case = advance(world, open_case(world, pupil), CaseState.ESCALATED)
+    services.note_add(by=world.family_specialist, case_id=case.pk, text="Moeder belt terug.")
+    services.family_contact_log(
+        by=world.family_specialist,
+        case_id=case.pk,
+        channel="home_visit",
+        summary="Huisbezoek, goed gesprek.",
+    )
+    return Case.objects.get(pk=case.pk)
+
+
+def test_the_json_holds_every_kind_of_record_and_the_access_log(
+    client: Client, world: World, case: Case, officer: Professional
+) -> None:
+    sign_in(client, officer)
+    response = client.get(f"/privacy/inzage/family/{case.family_id}/json")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('.json"')
+    body = json.loads(response.content)
+    assert set(body["records"]) >= EVERY_KIND
+    assert [p["number"] for p in body["records"]["cases.planversion"]] == [1, 2]  # all versions
+    assert body["records"]["cases.note"][0]["text"] == "Moeder belt terug."
+    assert body["records"]["cases.child"][0]["given_name"] == "Sem"
+    assert body["records"]["cases.guardian"][0]["name"] == "Anna Jansen"
+    assert body["records"]["cases.step"][0]["by"]["label"]  # who took the step, by name
+    events = {(e["username"], e["event"]) for e in body["access_log"]}
+    assert ("leerkracht", "write") in events
+    assert ("fg", "export") in events  # the export lists itself
+    export = AccessLogEntry.objects.get(event=Event.EXPORT)
+    assert (export.username, export.family_id) == ("fg", case.family_id)
+    assert "rule: privacy officer" in export.detail
+
+
+def test_the_pdf_is_a_real_pdf(client: Client, case: Case, officer: Professional) -> None:
+    sign_in(client, officer)
+    response = client.get(f"/privacy/inzage/family/{case.family_id}/pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    try:
+        from pypdf import PdfReader
+    except ImportError:  # not installed: read the text from WeasyPrint's laid-out pages
+        from django.template.loader import render_to_string
+        from weasyprint import HTML
+
+        export = inzage_export(by=officer, family_id=case.family_id, form="pdf")
+        document = HTML(
+            string=render_to_string("privacy/inzage_pdf.html", {"inzage": export})
+        ).render()
+        assert len(document.pages) >= 1
+        text = " ".join(" ".join(_texts(page._page_box)) for page in document.pages)
+    else:
+        text = "".join(
+            page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages
+        )
+    assert "Moeder belt terug." in text
+    assert "Anna Jansen" in text
+    assert AccessLogEntry.objects.filter(
+        event=Event.EXPORT, detail__startswith="inzage pdf"
+    ).exists()
+
+
+def _texts(box: object) -> list[str]:
+    found = [box.text] if isinstance(getattr(box, "text", None), str) else []  # type: ignore[attr-defined]
+    for child in getattr(box, "children", []):
+        found += _texts(child)
+    return found
+
+
+def test_the_contact_person_may_export_their_case(client: Client, world: World, case: Case) -> None:
+    sign_in(client, world.family_specialist)
+    assert case.contact_person == world.family_specialist
+    response = client.get(f"/api/privacy/families/{case.family_id}/inzage")
+    assert response.status_code == 200
+    assert response.json()["cases"] == [case.pk]
+    assert response.json()["rule"] == "case matrix: export"
+    assert client.get(f"/privacy/inzage/family/{case.family_id}/").status_code == 200
+    assert AccessLogEntry.objects.filter(event=Event.EXPORT, username="gs").count() == 1
+
+
+def test_a_childs_inzage_keeps_to_that_child(
+    client: Client, world: World, case: Case, officer, pupil
+) -> None:
+    sign_in(client, officer)
+    body = client.get(f"/api/privacy/children/{pupil.pk}/inzage").json()
+    assert [c["id"] for c in body["records"]["cases.child"]] == [pupil.pk]
+    assert body["subject"] == {"family": pupil.family_id, "child": pupil.pk}
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        "teacher",
+        "director",
+        "coordinator",
+        "nurse",
+        "policy_officer",
+        "district_team",
+        "other_coach",
+    ],
+)
+def test_who_may_not_export_gets_404(client: Client, world: World, case: Case, role: str) -> None:
+    sign_in(client, getattr(world, role))
+    family = case.family_id
+    for url in (
+        f"/privacy/inzage/family/{family}/",
+        f"/privacy/inzage/family/{family}/json",
+        f"/privacy/inzage/family/{family}/pdf",
+        f"/api/privacy/families/{family}/inzage",
+    ):
+        assert client.get(url).status_code == 404, url
+    assert client.get("/privacy/inzage/family/999999/json").status_code == 404
+    assert not AccessLogEntry.objects.filter(event=Event.EXPORT).exists()
