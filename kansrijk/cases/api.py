@@ -1,0 +1,565 @@
+"""The zorgroute over HTTP: cases, steps, plans, notes, family contacts, signals and the
+attention list. Reads go through `cases.selectors`, writes through `cases.services`; this
+module only translates between JSON and those functions, and logs every read."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, cast
+
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.utils.translation import gettext as _
+from ninja import Path, Query, Router, Status
+
+from kansrijk.access.matrix import Action
+from kansrijk.access.policies import can
+from kansrijk.audit.models import Event
+from kansrijk.audit.services import log_access
+from kansrijk.cases import selectors, services
+from kansrijk.cases.errors import CaseError, NotFound
+from kansrijk.cases.models import Case, FamilyContact, Note, PlanVersion, Signal, Step
+from kansrijk.cases.schemas import (
+    MAX_ID,
+    CaseDetail,
+    CaseItem,
+    CasePage,
+    CsrfOut,
+    FamilyContactIn,
+    FamilyContactOut,
+    NoteIn,
+    NoteOut,
+    PlanIn,
+    PlanOut,
+    Problem,
+    PupilPage,
+    SignalCreated,
+    SignalIn,
+    SignalPage,
+    StepOut,
+    TransitionIn,
+    TransitionOut,
+)
+from kansrijk.cases.workflow import CaseState
+from kansrijk.core.models import Location, Professional
+
+router = Router()
+
+PURPOSE = "zorgroute"
+MAX_OFFSET = 1_000_000
+CaseId = Path(..., ge=1, le=MAX_ID, description="The case's id.")
+Limit = Query(50, ge=1, le=200, description="At most this many items.")
+Offset = Query(0, ge=0, le=MAX_OFFSET, description="Skip this many items.")
+StateFilter = Query(None, description="Only cases in this state.")
+LocationFilter = Query(None, ge=1, le=MAX_ID, description="Only cases of this location (id).")
+LocationId = Path(..., ge=1, le=MAX_ID, description="The location's id.")
+
+
+def _user(request: HttpRequest) -> Professional:
+    return cast(Professional, request.auth)  # type: ignore[attr-defined]
+
+
+def _name(person: Professional | None) -> str:
+    return str(person) if person is not None else ""
+
+
+def _ids(objects: list[Any]) -> str:
+    return ",".join(str(o.pk) for o in objects)
+
+
+# --- serialising ------------------------------------------------------------------------------
+
+
+def _case_item(case: Case, stalled_before: datetime.datetime) -> dict[str, Any]:
+    return {
+        "id": case.pk,
+        "state": case.state,
+        "state_label": str(CaseState(case.state).label),
+        "priority": case.priority,
+        "priority_label": str(Case.Priority(case.priority).label),
+        "route": case.route,
+        "route_label": str(Case.Route(case.route).label),
+        "location": {"id": case.location_id, "name": case.location.name},
+        "contact_person": _name(case.contact_person),
+        "children": [
+            {"given_name": child.given_name, "group": child.group}
+            for child in case.family.children.all()
+        ],
+        "last_step_at": case.last_step_at,
+        "stalled": case.is_open and case.last_step_at < stalled_before,
+    }
+
+
+def _step(step: Step) -> dict[str, Any]:
+    return {
+        "id": step.pk,
+        "transition": step.transition,
+        "from_state": step.from_state,
+        "to_state": step.to_state,
+        "by": _name(step.by),
+        "role": step.role,
+        "at": step.at,
+        "comment": step.comment,
+        "data": step.data,
+    }
+
+
+def _note(note: Note) -> dict[str, Any]:
+    return {
+        "id": note.pk,
+        "text": note.text,
+        "author": _name(note.author),
+        "created_at": note.created_at,
+    }
+
+
+def _contact(contact: FamilyContact) -> dict[str, Any]:
+    return {
+        "id": contact.pk,
+        "channel": contact.channel,
+        "channel_label": str(FamilyContact.Channel(contact.channel).label),
+        "summary": contact.summary,
+        "happened_at": contact.happened_at,
+        "by": _name(contact.by),
+    }
+
+
+def _plan(plan: PlanVersion) -> dict[str, Any]:
+    return {
+        "id": plan.pk,
+        "number": plan.number,
+        "summary": plan.summary,
+        "evaluation_date": plan.evaluation_date,
+        "created_by": _name(plan.created_by),
+        "created_at": plan.created_at,
+        "goals": [{"id": g.pk, "text": g.text} for g in plan.goals.all()],
+        "actions": [
+            {
+                "id": a.pk,
+                "description": a.description,
+                "owner_id": a.owner_id,
+                "owner": _name(a.owner) if a.owner_id else None,
+                "due_date": a.due_date,
+                "done": a.done,
+            }
+            for a in plan.actions.all()
+        ],
+    }
+
+
+# --- the session ------------------------------------------------------------------------------
+
+
+@router.get(
+    "/csrf",
+    response=CsrfOut,
+    tags=["session"],
+    summary="The CSRF token for this session",
+    description="Send this token in the `X-CSRFToken` header of every POST, with the session "
+    "and `csrftoken` cookies. The token is also (re)set as the `csrftoken` cookie.",
+)
+def csrf_token(request: HttpRequest) -> dict[str, str]:
+    return {"csrf_token": get_token(request)}
+
+
+# --- cases ------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/cases",
+    response=CasePage,
+    tags=["cases"],
+    summary="My cases",
+    description="The cases you may see (per the permission matrix), P1 first, the longest "
+    "without a step on top among equal priority. Children are shown by first name and group. "
+    "`stalled` is true when an open case had no step for the configured number of days.",
+)
+def list_cases(
+    request: HttpRequest,
+    state: CaseState | None = StateFilter,
+    location: int | None = LocationFilter,
+    limit: int = Limit,
+    offset: int = Offset,
+) -> dict[str, Any]:
+    user = _user(request)
+    place = Location.objects.filter(pk=location).first() if location is not None else None
+    if location is not None and place is None:
+        cases: list[Case] = []
+        count = 0
+    else:
+        queryset = selectors.cases_visible_to(
+            user,
+            action=Action.SUMMARY,
+            states=frozenset({state}) if state is not None else None,
+            location=place,
+        )
+        count = queryset.count()
+        cases = list(queryset[offset : offset + limit])
+    log_access(
+        by=user,
+        event=Event.LIST,
+        purpose=PURPOSE,
+        detail=f"api cases state={state or ''} location={location or ''} "
+        f"offset={offset} count={count} cases={_ids(cases)}",
+    )
+    before = selectors.stalled_before()
+    return {
+        "count": count,
+        "limit": limit,
+        "offset": offset,
+        "items": [_case_item(case, before) for case in cases],
+    }
+
+
+@router.get(
+    "/cases/{case_id}",
+    response={200: CaseDetail, 404: Problem},
+    tags=["cases"],
+    summary="One case",
+    description="The case's summary; with the right to read the whole file (`full`: true) "
+    "also the guardians, the steps, the notes and the family contacts, and the children's "
+    "family names and dates of birth. A missing case and one you may not see both answer 404.",
+)
+def get_case(request: HttpRequest, case_id: int = CaseId) -> dict[str, Any]:
+    user = _user(request)
+    case = selectors.case_for(user, case_id, Action.SUMMARY)
+    full = can(user, Action.FULL, case)
+    children = list(case.family.children.order_by("date_of_birth"))
+    item = _case_item(case, selectors.stalled_before())
+    item["children"] = [
+        {
+            "given_name": c.given_name,
+            "group": c.group,
+            "family_name": c.family_name if full else None,
+            "date_of_birth": c.date_of_birth if full else None,
+        }
+        for c in children
+    ]
+    detail: dict[str, Any] = {
+        **item,
+        "outcome": case.outcome,
+        "outcome_label": str(case.get_outcome_display()) if case.outcome else "",
+        "opened_at": case.opened_at,
+        "closed_at": case.closed_at,
+        "full": full,
+    }
+    if full:
+        journal = selectors.case_journal(case)
+        detail["guardians"] = [
+            {
+                "id": g.pk,
+                "name": g.name,
+                "relation": g.relation,
+                "parental_authority": g.parental_authority,
+            }
+            for g in journal["guardians"]
+        ]
+        detail["steps"] = [_step(s) for s in journal["steps"]]
+        detail["notes"] = [_note(n) for n in journal["notes"]]
+        detail["family_contacts"] = [_contact(c) for c in journal["family_contacts"]]
+    log_access(
+        by=user,
+        event=Event.READ,
+        purpose=PURPOSE,
+        case_id=case.pk,
+        family_id=case.family_id,
+        detail=f"api case {'full' if full else 'summary'}",
+    )
+    return detail
+
+
+@router.get(
+    "/cases/{case_id}/transitions",
+    response={200: list[TransitionOut], 404: Problem},
+    tags=["zorgroute"],
+    summary="Steps I may take now",
+    description="The steps of the zorgroute you may take on this case in its current state.",
+)
+def list_transitions(request: HttpRequest, case_id: int = CaseId) -> list[dict[str, str]]:
+    user = _user(request)
+    case = selectors.case_for(user, case_id, Action.SUMMARY)
+    transitions = selectors.allowed_transitions(user, case)
+    log_access(
+        by=user,
+        event=Event.READ,
+        purpose=PURPOSE,
+        case_id=case.pk,
+        family_id=case.family_id,
+        detail="api transitions",
+    )
+    return [
+        {
+            "name": t.name,
+            "label": str(t.label),
+            "target": t.target.value,
+            "target_label": str(t.target.label),
+        }
+        for t in transitions
+    ]
+
+
+@router.post(
+    "/cases/{case_id}/transitions",
+    response={201: StepOut, 404: Problem, 409: Problem},
+    tags=["zorgroute"],
+    summary="Take a step",
+    description="Take one step of the zorgroute. What `data` needs depends on the step: "
+    "`consent_given`/`consent_refused`: `method`, optionally `guardian`; "
+    "`check_district_team`: `district_team_check`, and `known_to` when already known; "
+    "`escalate`: `escalated_to` and `plan_goal`, and `referral_consent` when the parents' "
+    "consent to the referral is not yet recorded; `evaluate`: a `comment`; "
+    "`close`: `outcome`. A step the route does not allow now answers 409 with the reason.",
+)
+def take_transition(
+    request: HttpRequest, payload: TransitionIn, case_id: int = CaseId
+) -> Status[dict[str, Any]]:
+    step = services.case_transition(
+        by=_user(request),
+        case_id=case_id,
+        name=payload.name,
+        comment=payload.comment,
+        data=payload.data.model_dump(mode="json", exclude_none=True),
+    )
+    return Status(201, _step(step))
+
+
+# --- plans, notes, family contacts ------------------------------------------------------------
+
+
+@router.get(
+    "/cases/{case_id}/plans",
+    response={200: list[PlanOut], 404: Problem},
+    tags=["plans"],
+    summary="The plan, every version",
+    description="All versions of the family's plan, newest first, with goals and actions.",
+)
+def list_plans(request: HttpRequest, case_id: int = CaseId) -> list[dict[str, Any]]:
+    user = _user(request)
+    case = selectors.case_for(user, case_id, Action.SUMMARY)
+    plans = list(selectors.plan_versions(case))
+    log_access(
+        by=user,
+        event=Event.READ,
+        purpose=PURPOSE,
+        case_id=case.pk,
+        family_id=case.family_id,
+        detail=f"api plans {_ids(plans)}",
+    )
+    return [_plan(p) for p in plans]
+
+
+@router.post(
+    "/cases/{case_id}/plans",
+    response={201: PlanOut, 404: Problem, 409: Problem},
+    tags=["plans"],
+    summary="A new version of the plan",
+    description="Write a new version of the plan (earlier versions are kept): at least one "
+    "goal, and actions with an owner (a professional's id) and a due date.",
+)
+def create_plan(
+    request: HttpRequest, payload: PlanIn, case_id: int = CaseId
+) -> Status[dict[str, Any]]:
+    owner_ids = {a.owner_id for a in payload.actions if a.owner_id is not None}
+    owners = {
+        p.pk: p
+        for p in Professional.objects.filter(pk__in=owner_ids, is_active=True).prefetch_related(
+            "memberships"
+        )
+    }
+    if owner_ids - owners.keys():
+        raise CaseError(_("Choose an owner who works with Kansrijk."), field="actions")
+    plan = services.plan_create_version(
+        by=_user(request),
+        case_id=case_id,
+        summary=payload.summary,
+        evaluation_date=payload.evaluation_date,
+        goals=payload.goals,
+        actions=[
+            {
+                "description": a.description,
+                "due_date": a.due_date,
+                "owner": owners.get(a.owner_id) if a.owner_id else None,
+            }
+            for a in payload.actions
+        ],
+    )
+    return Status(201, _plan(selectors.plan_versions(plan.case).get(pk=plan.pk)))
+
+
+@router.post(
+    "/cases/{case_id}/notes",
+    response={201: NoteOut, 404: Problem},
+    tags=["cases"],
+    summary="Add a note",
+    description="A note in the case's journal.",
+)
+def add_note(
+    request: HttpRequest, payload: NoteIn, case_id: int = CaseId
+) -> Status[dict[str, Any]]:
+    note = services.note_add(by=_user(request), case_id=case_id, text=payload.text)
+    return Status(201, _note(note))
+
+
+@router.post(
+    "/cases/{case_id}/contacts",
+    response={201: FamilyContactOut, 404: Problem, 409: Problem},
+    tags=["cases"],
+    summary="Log a contact with the family",
+    description="A phone call, WhatsApp, home visit … with the family (seed 001, step 3). "
+    "`happened_at` defaults to now; a time without offset is Amsterdam time.",
+)
+def log_family_contact(
+    request: HttpRequest, payload: FamilyContactIn, case_id: int = CaseId
+) -> Status[dict[str, Any]]:
+    contact = services.family_contact_log(
+        by=_user(request),
+        case_id=case_id,
+        channel=payload.channel,
+        summary=payload.summary,
+        happened_at=payload.happened_at,
+    )
+    return Status(201, _contact(contact))
+
+
+# --- signals ----------------------------------------------------------------------------------
+
+
+@router.get(
+    "/signals",
+    response=SignalPage,
+    tags=["signals"],
+    summary="My signals",
+    description="The signals you filed, newest first, with the state of the case each one "
+    "opened or joined.",
+)
+def list_signals(request: HttpRequest, limit: int = Limit, offset: int = Offset) -> dict[str, Any]:
+    user = _user(request)
+    queryset = selectors.signals_by(user)
+    count = queryset.count()
+    signals = list(queryset[offset : offset + limit])
+    log_access(
+        by=user,
+        event=Event.LIST,
+        purpose=PURPOSE,
+        detail=f"api signals offset={offset} count={count} signals={_ids(signals)}",
+    )
+    return {
+        "count": count,
+        "limit": limit,
+        "offset": offset,
+        "items": [
+            {
+                "id": s.pk,
+                "child": {
+                    "id": s.child_id,
+                    "given_name": s.child.given_name,
+                    "group": s.child.group,
+                },
+                "domain": s.domain,
+                "domain_label": str(Signal.Domain(s.domain).label),
+                "urgency": s.urgency,
+                "urgency_label": str(Signal.Urgency(s.urgency).label),
+                "description": s.description,
+                "created_at": s.created_at,
+                "case": {
+                    "id": s.case_id,
+                    "state": s.case.state,
+                    "state_label": str(CaseState(s.case.state).label),
+                    "contact_person": _name(s.case.contact_person),
+                },
+            }
+            for s in signals
+        ],
+    }
+
+
+@router.post(
+    "/signals",
+    response={201: SignalCreated, 404: Problem},
+    tags=["signals"],
+    summary="Signal a pupil",
+    description="File a signal about a pupil of your own location (see `GET /api/pupils`). "
+    "It opens the family's case, or joins the case that is open.",
+)
+def create_signal(request: HttpRequest, payload: SignalIn) -> Status[dict[str, Any]]:
+    user = _user(request)
+    child = selectors.pupils_for_signal(user).filter(pk=payload.child_id).first()
+    if child is None:
+        raise NotFound
+    signal = services.signal_create(
+        by=user,
+        child=child,
+        domain=payload.domain,
+        urgency=payload.urgency,
+        description=payload.description,
+        safety_concern=payload.safety_concern,
+    )
+    return Status(
+        201, {"id": signal.pk, "case_id": signal.case_id, "case_state": signal.case.state}
+    )
+
+
+@router.get(
+    "/pupils",
+    response=PupilPage,
+    tags=["signals"],
+    summary="Pupils I may signal about",
+    description="The pupils of the locations where you may file signals, by group and name.",
+)
+def list_pupils(request: HttpRequest, limit: int = Limit, offset: int = Offset) -> dict[str, Any]:
+    user = _user(request)
+    queryset = selectors.pupils_for_signal(user)
+    count = queryset.count()
+    pupils = list(queryset[offset : offset + limit])
+    log_access(
+        by=user,
+        event=Event.LIST,
+        purpose="signal",
+        detail=f"api pupils offset={offset} count={count}",
+    )
+    return {
+        "count": count,
+        "limit": limit,
+        "offset": offset,
+        "items": [
+            {
+                "id": c.pk,
+                "given_name": c.given_name,
+                "family_name": c.family_name,
+                "group": c.group,
+                "location": {"id": c.location_id, "name": c.location.name if c.location else ""},
+            }
+            for c in pupils
+        ],
+    }
+
+
+# --- the attention list -----------------------------------------------------------------------
+
+
+@router.get(
+    "/locations/{location_id}/attention-list",
+    response={200: list[CaseItem], 404: Problem},
+    tags=["attention list"],
+    summary="The attention list of a school",
+    description="Seed 001: the pupils of one school that need extra attention, kept by the "
+    "IB and the SWV specialist and shared with the family specialist. 404 when you do not "
+    "keep or share that school's list.",
+)
+def attention_list(
+    request: HttpRequest,
+    location_id: int = LocationId,
+) -> list[dict[str, Any]]:
+    user = _user(request)
+    place = next((p for p in selectors.attention_list_locations(user) if p.pk == location_id), None)
+    if place is None:
+        raise NotFound
+    cases = list(selectors.attention_list(user, place))
+    log_access(
+        by=user,
+        event=Event.LIST,
+        purpose=PURPOSE,
+        detail=f"api attention list location={place.pk} cases={_ids(cases)}",
+    )
+    before = selectors.stalled_before()
+    return [_case_item(case, before) for case in cases]

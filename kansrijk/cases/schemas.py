@@ -1,0 +1,334 @@
+"""What the case API accepts and answers (django-ninja schemas).
+
+Input types are strict about what the database would refuse, so bad input is a 422 and
+never a 500: ids fit a 64-bit key, text has no NUL byte (PostgreSQL refuses it) and no
+more characters than the column holds, dates and times stay within a sane range (an
+aware datetime near year 1 or 9999 overflows when converted to UTC).
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from typing import Annotated, Any
+
+from django.conf import settings
+from django.utils import timezone
+from ninja import Field, Schema
+from pydantic import AfterValidator, ConfigDict
+
+from kansrijk.cases.models import FamilyContact, Signal
+from kansrijk.cases.workflow import (
+    BY_NAME,
+    DistrictTeamCheck,
+    EscalationTarget,
+    Outcome,
+)
+from kansrijk.consent.models import Consent
+
+MAX_ID = 2**63 - 1
+#: The longest free text (notes, comments, descriptions) the API takes; TextFields have no limit.
+MAX_TEXT = 10_000
+EARLIEST = datetime.date(1900, 1, 1)
+LATEST = datetime.date(2999, 12, 31)
+NO_NUL = r"^[^\x00]*$"
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def _sane_date(value: datetime.date) -> datetime.date:
+    if not EARLIEST <= value <= LATEST:
+        raise ValueError(f"Date must lie between {EARLIEST} and {LATEST}.")
+    return value
+
+
+def _sane_datetime(value: datetime.datetime) -> datetime.datetime:
+    """Naive times are read as Amsterdam time, as a person in the Westwijk means them."""
+    _sane_date(value.date())
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+    return value
+
+
+SaneDate = Annotated[datetime.date, AfterValidator(_sane_date)]
+SaneDateTime = Annotated[datetime.datetime, AfterValidator(_sane_datetime)]
+Text = Annotated[str, Field(max_length=MAX_TEXT, pattern=NO_NUL)]
+RequiredText = Annotated[str, Field(min_length=1, max_length=MAX_TEXT, pattern=NO_NUL)]
+#: Goal.text and PlanAction.description are 500 characters.
+Line500 = Annotated[str, Field(min_length=1, max_length=500, pattern=NO_NUL)]
+Line200 = Annotated[str, Field(max_length=200, pattern=NO_NUL)]
+#: Documented as an enum; any other name is refused by the route itself (409, "Unknown step").
+TransitionName = Annotated[
+    str, Field(max_length=40, pattern=NO_NUL, json_schema_extra={"enum": sorted(BY_NAME)})
+]
+
+
+class Strict(Schema):
+    """Input schemas refuse unknown fields, so a typo is a 422 rather than silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- problems ---------------------------------------------------------------------------------
+
+
+class ProblemError(Schema):
+    loc: list[str]
+    msg: str
+    type: str
+
+
+class Problem(Schema):
+    """RFC 9457 problem details; `errors` lists the fields of a 422."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
+    errors: list[ProblemError] | None = None
+    field: str | None = None
+
+
+# --- shared parts -----------------------------------------------------------------------------
+
+
+class LocationOut(Schema):
+    id: int
+    name: str
+
+
+class ChildOut(Schema):
+    """At SUMMARY level only the first name and group; the rest needs the full file."""
+
+    given_name: str
+    group: str
+    family_name: str | None = None
+    date_of_birth: datetime.date | None = None
+
+
+class GuardianOut(Schema):
+    id: int
+    name: str
+    relation: str
+    parental_authority: bool
+
+
+class CaseItem(Schema):
+    id: int
+    state: str
+    state_label: str
+    priority: int
+    priority_label: str
+    route: str
+    route_label: str
+    location: LocationOut
+    contact_person: str
+    children: list[ChildOut]
+    last_step_at: datetime.datetime
+    stalled: bool
+
+
+class CasePage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[CaseItem]
+
+
+class StepOut(Schema):
+    id: int
+    transition: str
+    from_state: str
+    to_state: str
+    by: str
+    role: str
+    at: datetime.datetime
+    comment: str
+    data: dict[str, Any]
+
+
+class NoteOut(Schema):
+    id: int
+    text: str
+    author: str
+    created_at: datetime.datetime
+
+
+class FamilyContactOut(Schema):
+    id: int
+    channel: str
+    channel_label: str
+    summary: str
+    happened_at: datetime.datetime
+    by: str
+
+
+class CaseDetail(CaseItem):
+    outcome: str
+    outcome_label: str
+    opened_at: datetime.datetime
+    closed_at: datetime.datetime | None
+    full: bool = Field(description="True when the user may read the whole file.")
+    guardians: list[GuardianOut] | None = None
+    notes: list[NoteOut] | None = None
+    family_contacts: list[FamilyContactOut] | None = None
+    steps: list[StepOut] | None = None
+
+
+class TransitionOut(Schema):
+    name: str
+    label: str
+    target: str
+    target_label: str
+
+
+class TransitionData(Strict):
+    """What a step needs besides its name; which fields matter depends on the step."""
+
+    method: Consent.Method | None = Field(None, description="consent_given/refused")
+    guardian: Id | None = Field(None, description="consent_given/refused: guardian id")
+    district_team_check: DistrictTeamCheck | None = Field(None, description="check_district_team")
+    known_to: Line200 | None = Field(None, description="check_district_team, when already known")
+    escalated_to: EscalationTarget | None = Field(None, description="escalate")
+    plan_goal: Line500 | None = Field(None, description="escalate: the goal added to the plan")
+    outcome: Outcome | None = Field(None, description="close")
+    referral_consent: Consent.Method | None = Field(
+        None,
+        description="escalate: how the parents consented to the referral, when not yet "
+        "recorded and no legal ground applies",
+    )
+    by_child: bool | None = Field(
+        None, description="consent_given/escalate: the pupil (12+) answered themselves"
+    )
+
+
+class TransitionIn(Strict):
+    name: TransitionName
+    comment: Text = ""
+    data: TransitionData = Field(default_factory=lambda: TransitionData.model_validate({}))
+
+
+# --- plans ------------------------------------------------------------------------------------
+
+
+class PlanActionIn(Strict):
+    description: Line500
+    owner_id: Id | None = None
+    due_date: SaneDate | None = None
+
+
+class PlanIn(Strict):
+    summary: Text = ""
+    evaluation_date: SaneDate | None = None
+    goals: list[Line500] = Field(..., min_length=1, max_length=50)
+    actions: list[PlanActionIn] = Field(default_factory=list, max_length=100)
+
+
+class PlanActionOut(Schema):
+    id: int
+    description: str
+    owner_id: int | None
+    owner: str | None
+    due_date: datetime.date | None
+    done: bool
+
+
+class GoalOut(Schema):
+    id: int
+    text: str
+
+
+class PlanOut(Schema):
+    id: int
+    number: int
+    summary: str
+    evaluation_date: datetime.date | None
+    created_by: str
+    created_at: datetime.datetime
+    goals: list[GoalOut]
+    actions: list[PlanActionOut]
+
+
+# --- notes and contacts -----------------------------------------------------------------------
+
+
+class NoteIn(Strict):
+    text: RequiredText
+
+
+class FamilyContactIn(Strict):
+    channel: FamilyContact.Channel
+    summary: RequiredText
+    happened_at: SaneDateTime | None = None
+
+
+# --- signals ----------------------------------------------------------------------------------
+
+
+class SignalIn(Strict):
+    child_id: Id
+    domain: Signal.Domain
+    urgency: Signal.Urgency = Signal.Urgency.NORMAL
+    description: RequiredText
+    safety_concern: bool = Field(
+        False, description="Concerns about safety at home: P1 on the safety route."
+    )
+
+
+class SignalCreated(Schema):
+    id: int
+    case_id: int
+    case_state: str
+
+
+class SignalCase(Schema):
+    id: int
+    state: str
+    state_label: str
+    contact_person: str
+
+
+class SignalChild(Schema):
+    id: int
+    given_name: str
+    group: str
+
+
+class SignalOut(Schema):
+    id: int
+    child: SignalChild
+    domain: str
+    domain_label: str
+    urgency: str
+    urgency_label: str
+    description: str
+    created_at: datetime.datetime
+    case: SignalCase
+
+
+class SignalPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[SignalOut]
+
+
+class PupilOut(Schema):
+    id: int
+    given_name: str
+    family_name: str
+    group: str
+    location: LocationOut
+
+
+class PupilPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[PupilOut]
+
+
+class CsrfOut(Schema):
+    csrf_token: str
