@@ -1,0 +1,122 @@
+"""The monitor's exports: CSV and XLSX of what is on screen, and the quarter report as PDF.
+
+They are built from the same projected tables as the page, cell for cell with the same
+texts ("< 5", "x"), so an export can never show a number the screen hides.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from kansrijk.monitor.charts import sections
+from kansrijk.monitor.definitions import BY_KEY
+from kansrijk.monitor.reports import Report
+from kansrijk.monitor.tables import Table
+
+
+def to_csv(report: Report, tables: list[Table]) -> bytes:
+    """Long format, one line per cell: easy to load into a BI tool."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "period_start",
+            "period_end",
+            "figure",
+            "variant",
+            "domain",
+            "row_key",
+            "row",
+            "column_key",
+            "column",
+            "unit",
+            "value",
+            "display",
+            "suppressed",
+        ]
+    )
+    for table in tables:
+        for row, cells in table.body():
+            for column, cell, text in cells:
+                writer.writerow(
+                    [
+                        report.period.start.isoformat(),
+                        report.period.end.isoformat(),
+                        table.figure,
+                        table.variant,
+                        table.domain,
+                        row.key,
+                        row.label,
+                        column.key,
+                        column.label,
+                        table.column_unit(column),
+                        "" if cell.value is None or cell.hidden else cell.value,
+                        text,
+                        cell.status if cell.hidden else "",
+                    ]
+                )
+    return out.getvalue().encode("utf-8")
+
+
+def _sheet_title(table: Table, used: set[str]) -> str:
+    base = f"{table.figure}{'-' + table.variant if table.variant else ''}"
+    base += f"-{table.domain}" if table.domain else ""
+    title, n = base[:31], 2
+    while title in used:
+        title = f"{base[:28]}-{n}"
+        n += 1
+    used.add(title)
+    return title
+
+
+def to_xlsx(report: Report, tables: list[Table]) -> bytes:
+    """One sheet per table (numbers as numbers, hidden cells as their text) and a legend."""
+    book = Workbook()
+    about = book.active
+    assert about is not None
+    about.title = "info"
+    bold = Font(bold=True)
+    about.append([_("Kansrijk monitor")])
+    about["A1"].font = bold
+    about.append([_("Period"), str(report.period)])
+    about.append([_("Computed at"), report.computed_at.isoformat(timespec="minutes")])
+    about.append([_("< 5"), _("fewer than 5 children (or families, answers): not shown")])
+    about.append([_("x"), _("hidden so that a small number cannot be derived from totals")])
+    used: set[str] = {"info"}
+    for table in tables:
+        sheet = book.create_sheet(_sheet_title(table, used))
+        definition = BY_KEY[table.figure]
+        sheet.append([table.heading])
+        sheet["A1"].font = bold
+        sheet.append([definition.formula])
+        if not table.available:
+            sheet.append([_("Not available"), _(table.reason)])
+        sheet.append(["", *(c.label for c in table.columns)])
+        for cell in sheet[sheet.max_row]:
+            cell.font = bold
+        for row, cells in table.body():
+            line: list[Any] = [row.label]
+            for _column, cell, text in cells:
+                line.append(cell.value if cell.shown else text)
+            sheet.append(line)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def to_pdf(report: Report, tables: list[Table], context: dict[str, Any], base_url: str) -> bytes:
+    """The quarter report for the municipality: charts, tables and definitions, printable."""
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "monitor/report_pdf.html",
+        {**context, "report": report, "sections": sections(tables)},
+    )
+    return bytes(HTML(string=html, base_url=base_url).write_pdf())

@@ -1,0 +1,77 @@
+"""Reads of the monitor: reports from snapshots, comments for the coordinator, closed cases."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from kansrijk.access.matrix import Action
+from kansrijk.access.policies import filter_cases
+from kansrijk.cases.models import Case
+from kansrijk.cases.workflow import CaseState
+from kansrijk.monitor.audience import Audience
+from kansrijk.monitor.models import ExperienceResponse, MonitorSnapshot
+from kansrijk.monitor.periods import Period
+from kansrijk.monitor.reports import Report
+
+if TYPE_CHECKING:
+    from kansrijk.core.models import Professional
+
+#: A snapshot older than this is served, and a refresh is enqueued in the background.
+SNAPSHOT_MAX_AGE = datetime.timedelta(minutes=10)
+
+
+def report_for(period: Period) -> Report:
+    """The period's figures: from its snapshot, computed now only if there is none yet."""
+    from kansrijk.monitor.services import snapshot_refresh
+    from kansrijk.monitor.tasks import refresh_snapshot
+
+    snapshot = MonitorSnapshot.objects.filter(
+        period_start=period.start, period_end=period.end
+    ).first()
+    if snapshot is None:
+        snapshot = snapshot_refresh(period=period)
+    elif snapshot.computed_at < timezone.now() - SNAPSHOT_MAX_AGE:
+        first, last = period.first_month, period.last_month
+        transaction.on_commit(lambda: refresh_snapshot.enqueue(first, last))
+    return Report.from_data(snapshot.data)
+
+
+@dataclass(frozen=True)
+class Comment:
+    centre: str
+    month: str
+    text: str
+
+
+def experience_comments(audience: Audience, period: Period) -> list[Comment]:
+    """Parents' comments on cases closed in the period, without names, for the coordinator."""
+    if not audience.reads_comments:
+        return []
+    answers = (
+        ExperienceResponse.objects.filter(
+            case__closed_at__gte=period.start_at, case__closed_at__lt=period.end_at
+        )
+        .exclude(comment="")
+        .order_by("case__location__name", "case__closed_at", "id")
+        .values_list("case__location__name", "case__closed_at", "comment")
+    )
+    return [
+        Comment(centre, timezone.localtime(closed).strftime("%Y-%m"), text)
+        for centre, closed, text in answers
+    ]
+
+
+def closed_cases_awaiting_experience(user: Professional) -> QuerySet[Case]:
+    """Closed cases the user may edit for which no parents' answers are recorded yet."""
+    return (
+        filter_cases(Case.objects.all(), user, Action.EDIT)
+        .filter(state=CaseState.CLOSED, experience__isnull=True)
+        .select_related("location")
+        .order_by("-closed_at", "-id")
+    )

@@ -1,0 +1,76 @@
+"""The only code that writes the monitor's data: snapshots of the figures, parents' answers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kansrijk.access.matrix import Action
+from kansrijk.access.policies import can
+from kansrijk.audit.models import Event
+from kansrijk.audit.services import log_access
+from kansrijk.cases.errors import CaseError, NotFound
+from kansrijk.cases.models import Case
+from kansrijk.cases.workflow import CaseState
+from kansrijk.monitor.figures import compute_report
+from kansrijk.monitor.models import QUESTIONS, ExperienceResponse, MonitorSnapshot
+from kansrijk.monitor.periods import Period
+
+if TYPE_CHECKING:
+    from kansrijk.core.models import Professional
+
+
+def snapshot_refresh(*, period: Period, by: Professional | None = None) -> MonitorSnapshot:
+    """Compute the period's figures and store them, replacing the previous snapshot.
+
+    `by` is None when the background task runs it; the snapshot holds suppressed aggregates
+    only, so no access-log entry is written.
+    """
+    now = timezone.now()
+    data = compute_report(period, now=now)
+    snapshot, _created = MonitorSnapshot.objects.update_or_create(
+        period_start=period.start,
+        period_end=period.end,
+        defaults={"computed_at": now, "data": data},
+    )
+    return snapshot
+
+
+def _score(raw: Any, field: str) -> int:
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        value = 0
+    if not 1 <= value <= 5:
+        raise CaseError(_("Choose a score from 1 to 5."), field=field)
+    return value
+
+
+def experience_record(
+    *, by: Professional, case_id: int, scores: dict[str, Any], comment: str = ""
+) -> ExperienceResponse:
+    """Record a parent's answers after closure, on behalf of the parent (portal comes later)."""
+    values = {key: _score(scores.get(key), key) for key, _label in QUESTIONS}
+    with transaction.atomic():
+        case = Case.objects.select_for_update().filter(pk=case_id).first()
+        if case is None or not can(by, Action.EDIT, case):
+            raise NotFound
+        if case.state != CaseState.CLOSED:
+            raise CaseError(_("Parents' experience is asked after the case is closed."))
+        if ExperienceResponse.objects.filter(case=case).exists():
+            raise CaseError(_("The parents' answers for this case are already recorded."))
+        response = ExperienceResponse.objects.create(
+            case=case, comment=comment.strip(), recorded_by=by, **values
+        )
+        log_access(
+            by=by,
+            event=Event.WRITE,
+            purpose="monitor: parents' experience",
+            case_id=case.pk,
+            family_id=case.family_id,
+            detail=f"experience response {response.pk}",
+        )
+    return response

@@ -1,0 +1,279 @@
+"""The shape every figure leaves the monitor in: a table of already-suppressed cells.
+
+A report is computed once per period (figures.compute_report), suppressed once, stored as
+JSON in a snapshot, and then only *projected* per audience and filter: rows and columns of
+centres the viewer may not see are dropped, nothing is recomputed. Every audience and every
+export therefore sees the same suppressed numbers, so comparing two views reveals nothing
+that one view hides. Labels are resolved when shown, so a snapshot is language-neutral.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from kansrijk.monitor.definitions import BY_KEY, LEAD_TIMES, Figure, Unit, _dutch
+
+#: A hidden cell because it counts fewer than the threshold, or to protect such a cell.
+PRIMARY = "primary"
+SECONDARY = "secondary"
+#: A cell that cannot be computed (no data, no basis), not a hidden one.
+EMPTY = "empty"
+
+
+@dataclass
+class Cell:
+    value: float | int | None
+    status: str = ""  # "", PRIMARY, SECONDARY or EMPTY
+
+    @property
+    def hidden(self) -> bool:
+        return self.status in (PRIMARY, SECONDARY)
+
+    @property
+    def shown(self) -> bool:
+        return not self.status and self.value is not None
+
+
+@dataclass
+class Axis:
+    """A row or a column. `kind` says how its label is found; `centre` binds it to a centre."""
+
+    key: str
+    kind: str
+    name: str = ""
+    centre: int | None = None
+    total: bool = False
+
+    @property
+    def label(self) -> str:
+        return axis_label(self)
+
+
+@dataclass
+class Table:
+    figure: str
+    unit: str
+    columns: list[Axis]
+    rows: list[Axis]
+    cells: list[list[Cell]]
+    #: The columns drawn as bar charts under which the table stands.
+    charts: list[str] = field(default_factory=list)
+    domain: str = ""  # "" for all domains; a domain key for a domain's variant
+    variant: str = ""  # a second table of the same figure, e.g. "trend"
+    available: bool = True
+    reason: str = ""
+
+    @property
+    def definition(self) -> Figure:
+        return BY_KEY[self.figure]
+
+    @property
+    def title(self) -> str:
+        title = self.definition.label
+        if self.variant == "trend":
+            title = _("%(figure)s: trend per month") % {"figure": title}
+        return title
+
+    @property
+    def heading(self) -> str:
+        """The title, with the domain when this is a domain's variant."""
+        from kansrijk.cases.models import Signal
+
+        if self.domain:
+            return f"{self.title} — {Signal.Domain(self.domain).label}"
+        return self.title
+
+    @property
+    def anchor(self) -> str:
+        return "-".join(p for p in ("fig", self.figure, self.variant, self.domain) if p)
+
+    def column_unit(self, column: Axis) -> str:
+        return COLUMN_UNITS.get(column.key, self.unit)
+
+    def display(self, cell: Cell, column: Axis) -> str:
+        return display(cell, self.column_unit(column))
+
+    def body(self) -> list[tuple[Axis, list[tuple[Axis, Cell, str]]]]:
+        """Rows with (column, cell, text) triples, ready for a template."""
+        return [
+            (
+                row,
+                [
+                    (col, cell, self.display(cell, col))
+                    for col, cell in zip(self.columns, cells, strict=True)
+                ],
+            )
+            for row, cells in zip(self.rows, self.cells, strict=True)
+        ]
+
+    def cell(self, row_key: str, column_key: str) -> Cell:
+        r = next(i for i, row in enumerate(self.rows) if row.key == row_key)
+        c = next(i for i, col in enumerate(self.columns) if col.key == column_key)
+        return self.cells[r][c]
+
+    def project(self, centres: frozenset[int] | None) -> Table:
+        """The table with only the rows and columns of these centres (None: all) and totals."""
+        if centres is None:
+            return self
+        keep_rows = [i for i, r in enumerate(self.rows) if r.centre is None or r.centre in centres]
+        keep_cols = [
+            i for i, c in enumerate(self.columns) if c.centre is None or c.centre in centres
+        ]
+        return Table(
+            figure=self.figure,
+            unit=self.unit,
+            columns=[self.columns[i] for i in keep_cols],
+            rows=[self.rows[i] for i in keep_rows],
+            cells=[[self.cells[r][c] for c in keep_cols] for r in keep_rows],
+            charts=self.charts,
+            domain=self.domain,
+            variant=self.variant,
+            available=self.available,
+            reason=self.reason,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "figure": self.figure,
+            "unit": self.unit,
+            "charts": self.charts,
+            "domain": self.domain,
+            "variant": self.variant,
+            "available": self.available,
+            "reason": self.reason,
+            "columns": [_axis_dict(a) for a in self.columns],
+            "rows": [_axis_dict(a) for a in self.rows],
+            "cells": [[[c.value, c.status] for c in row] for row in self.cells],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Table:
+        return cls(
+            figure=data["figure"],
+            unit=data["unit"],
+            charts=list(data["charts"]),
+            domain=data["domain"],
+            variant=data["variant"],
+            available=data["available"],
+            reason=data["reason"],
+            columns=[Axis(**a) for a in data["columns"]],
+            rows=[Axis(**a) for a in data["rows"]],
+            cells=[[Cell(value, status) for value, status in row] for row in data["cells"]],
+        )
+
+
+def _axis_dict(axis: Axis) -> dict[str, Any]:
+    return {
+        "key": axis.key,
+        "kind": axis.kind,
+        "name": axis.name,
+        "centre": axis.centre,
+        "total": axis.total,
+    }
+
+
+#: Columns whose unit differs from their figure's unit.
+COLUMN_UNITS: dict[str, str] = {
+    "pupils": Unit.COUNT,
+    "signalled": Unit.COUNT,
+    "share": Unit.PERCENT,
+    "n": Unit.COUNT,
+    "median": Unit.DAYS,
+    "p90": Unit.DAYS,
+    "families": Unit.COUNT,
+    "one": Unit.COUNT,
+    "one_share": Unit.PERCENT,
+    "stalled_share": Unit.PERCENT,
+    "open": Unit.COUNT,
+    "stalled": Unit.COUNT,
+    "responses": Unit.COUNT,
+    "comments": Unit.COUNT,
+    "kept": Unit.COUNT,
+    "kept_share": Unit.PERCENT,
+    "special_education": Unit.COUNT,
+    "special_education_rate": Unit.PERCENT,
+    "specialist_youth_care": Unit.COUNT,
+    "specialist_youth_care_rate": Unit.PERCENT,
+    "rules": Unit.COUNT,
+    "met": Unit.COUNT,
+    "met_share": Unit.PERCENT,
+}
+
+
+def display(cell: Cell, unit: str) -> str:
+    """How a cell reads on screen and in exports: "< 5" for a small number, "x" to protect one."""
+    if cell.status == PRIMARY:
+        return "< 5"
+    if cell.status == SECONDARY:
+        return "x"
+    if cell.value is None or cell.status == EMPTY:
+        return "—"
+    if unit == Unit.COUNT:
+        return formats.number_format(int(cell.value), use_l10n=True, force_grouping=True)
+    text = formats.number_format(round(float(cell.value), 1), 1, use_l10n=True)
+    return f"{text} %" if unit == Unit.PERCENT else text
+
+
+def axis_label(axis: Axis) -> str:
+    from kansrijk.cases.models import Signal
+    from kansrijk.cases.workflow import Outcome
+    from kansrijk.consent.models import Consent
+    from kansrijk.monitor.models import QUESTIONS
+
+    if axis.kind == "lead":
+        interval = axis.key.split("|")[0]
+        nl, en = next((nl, en) for key, _t, nl, en in LEAD_TIMES if key == interval)
+        where = _("Region") if axis.total else axis.name
+        return f"{nl if _dutch() else en} · {where}"
+    if axis.total:
+        return _("Region") if axis.kind == "centre" else _("Total")
+    if axis.kind == "centre":
+        return axis.name
+    if axis.kind == "month":
+        month = datetime.date.fromisoformat(f"{axis.key}-01")
+        return formats.date_format(month, "YEAR_MONTH_FORMAT")
+    if axis.kind == "domain":
+        return str(Signal.Domain(axis.key).label)
+    if axis.kind == "outcome":
+        return str(Outcome(axis.key).label)
+    if axis.kind == "consent":
+        return str(Consent.Status(axis.key).label)
+    if axis.kind == "question":
+        return str(dict(QUESTIONS)[axis.key])
+    return stat_label(axis.key)
+
+
+def stat_label(key: str) -> str:
+    """Column labels of the statistics, in the active language."""
+    labels = {
+        "pupils": _("Pupils enrolled"),
+        "signalled": _("Children signalled"),
+        "share": _("Share signalled"),
+        "n": _("Cases"),
+        "median": _("Median (days)"),
+        "p90": _("90th percentile (days)"),
+        "families": _("Families with an open case"),
+        "one": _("With exactly one contact person"),
+        "one_share": _("Share with one contact person"),
+        "open": _("Open cases"),
+        "stalled": _("Without a step"),
+        "stalled_share": _("Share without a step"),
+        "responses": _("Answers"),
+        "comments": _("Comments"),
+        "kept": _("Kept in regular provision"),
+        "kept_share": _("Share kept in regular provision"),
+        "special_education": _("Children referred to special education"),
+        "special_education_rate": _("Per 100 pupils: special education"),
+        "specialist_youth_care": _("Children referred to specialist youth care"),
+        "specialist_youth_care_rate": _("Per 100 pupils: specialist youth care"),
+        "rules": _("Roster rules per week, summed over the weeks"),
+        "met": _("Requirements met"),
+        "met_share": _("Share met"),
+        "total": _("Total"),
+    }
+    return labels.get(key, key)

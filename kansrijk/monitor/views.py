@@ -1,0 +1,240 @@
+"""Pages of the monitor: the dashboard per audience, definitions, exports, the quarter report,
+the coordinator's comments, and recording a parent's answers after closure.
+
+Aggregates only: no page here shows a child or a family name. Who sees what is decided by
+monitor.audience; everyone else gets the same 404 as for a page that does not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from kansrijk.access.matrix import Action
+from kansrijk.audit.models import Event
+from kansrijk.audit.services import log_access
+from kansrijk.cases.errors import CaseError, NotFound
+from kansrijk.cases.selectors import case_for
+from kansrijk.cases.workflow import CaseState
+from kansrijk.monitor import exports
+from kansrijk.monitor.audience import Audience, audience_of
+from kansrijk.monitor.charts import sections
+from kansrijk.monitor.definitions import FIGURES, REFERENCES
+from kansrijk.monitor.figures import region_centres
+from kansrijk.monitor.forms import ExperienceForm, FilterForm, QuarterForm
+from kansrijk.monitor.periods import Period
+from kansrijk.monitor.reports import Report
+from kansrijk.monitor.selectors import (
+    closed_cases_awaiting_experience,
+    experience_comments,
+    report_for,
+)
+from kansrijk.monitor.services import experience_record
+from kansrijk.monitor.tables import Table
+
+View = Callable[..., HttpResponse]
+
+
+def monitor_view(view: View) -> View:
+    """Answer 404 to anyone without a monitor audience; pass the audience to the view."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            audience = audience_of(request.user)  # type: ignore[arg-type]
+        except NotFound:
+            raise Http404 from None
+        return view(request, audience, *args, **kwargs)
+
+    return wrapper
+
+
+def _filtered(request: HttpRequest, audience: Audience) -> tuple[FilterForm, Report, list[Table]]:
+    """The filter form, the period's report and its tables as this audience may see them."""
+    centres = [
+        (pk, name)
+        for pk, name in region_centres()
+        if audience.centres is None or pk in audience.centres
+    ]
+    form = FilterForm(request.GET or None, centres=centres)
+    report = report_for(form.period())
+    return form, report, report.view(audience.narrowed(form.chosen_centre()), form.chosen_domain())
+
+
+def _log_export(request: HttpRequest, kind: str, report: Report, form: FilterForm | None) -> None:
+    filters = ""
+    if form is not None and form.is_valid():
+        filters = f" centre={form.chosen_centre() or 'all'} domain={form.chosen_domain() or 'all'}"
+    log_access(
+        by=request.user,  # type: ignore[arg-type]
+        event=Event.EXPORT,
+        purpose="monitor: aggregated figures",
+        detail=f"monitor {kind} {report.period.first_month}..{report.period.last_month}{filters}",
+    )
+
+
+def _attachment(report: Report, extension: str) -> str:
+    period = report.period
+    return f'attachment; filename="monitor-{period.first_month}-{period.last_month}.{extension}"'
+
+
+@monitor_view
+def dashboard(request: HttpRequest, audience: Audience) -> HttpResponse:
+    try:
+        form, report, tables = _filtered(request, audience)
+    except NotFound:
+        raise Http404 from None
+    return render(
+        request,
+        "monitor/dashboard.html",
+        {
+            "form": form,
+            "report": report,
+            "sections": sections(tables),
+            "audience": audience,
+            "quarter_form": QuarterForm(),
+            "query": request.GET.urlencode(),
+            "references": REFERENCES.values(),
+        },
+    )
+
+
+@monitor_view
+def definitions(request: HttpRequest, audience: Audience) -> HttpResponse:
+    return render(
+        request,
+        "monitor/definitions.html",
+        {
+            "figures": FIGURES,
+            "references": REFERENCES.values(),
+        },
+    )
+
+
+@monitor_view
+def export_csv(request: HttpRequest, audience: Audience) -> HttpResponse:
+    try:
+        form, report, tables = _filtered(request, audience)
+    except NotFound:
+        raise Http404 from None
+    _log_export(request, "csv", report, form)
+    response = HttpResponse(exports.to_csv(report, tables), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = _attachment(report, "csv")
+    return response
+
+
+@monitor_view
+def export_xlsx(request: HttpRequest, audience: Audience) -> HttpResponse:
+    try:
+        form, report, tables = _filtered(request, audience)
+    except NotFound:
+        raise Http404 from None
+    _log_export(request, "xlsx", report, form)
+    response = HttpResponse(
+        exports.to_xlsx(report, tables),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = _attachment(report, "xlsx")
+    return response
+
+
+@monitor_view
+def quarter_report(request: HttpRequest, audience: Audience) -> HttpResponse:
+    form = QuarterForm(request.GET)
+    if not form.is_valid():
+        return render(request, "monitor/quarter_invalid.html", {"quarter_form": form}, status=400)
+    year, quarter = form.cleaned_data["year"], form.cleaned_data["quarter"]
+    report = report_for(Period.quarter(year, quarter))
+    tables = report.view(audience.centres)
+    _log_export(request, "pdf", report, None)
+    pdf = exports.to_pdf(
+        report,
+        tables,
+        {"year": year, "quarter": quarter, "audience": audience, "references": REFERENCES.values()},
+        base_url=request.build_absolute_uri("/"),
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="monitor-{year}-Q{quarter}.pdf"'
+    return response
+
+
+@monitor_view
+def comments(request: HttpRequest, audience: Audience) -> HttpResponse:
+    if not audience.reads_comments:
+        raise Http404
+    form = FilterForm(request.GET or None, centres=[])
+    period = form.period()
+    found = experience_comments(audience, period)
+    log_access(
+        by=request.user,  # type: ignore[arg-type]
+        event=Event.LIST,
+        purpose="monitor: parents' comments",
+        detail=f"{len(found)} comments {period.first_month}..{period.last_month}",
+    )
+    return render(
+        request,
+        "monitor/comments.html",
+        {
+            "form": form,
+            "period": period,
+            "comments": found,
+        },
+    )
+
+
+def experience_list(request: HttpRequest) -> HttpResponse:
+    cases = list(closed_cases_awaiting_experience(request.user)[:100])  # type: ignore[arg-type]
+    if cases:
+        log_access(
+            by=request.user,  # type: ignore[arg-type]
+            event=Event.LIST,
+            purpose="monitor: parents' experience",
+            detail="closed cases: " + ",".join(str(c.pk) for c in cases),
+        )
+    return render(request, "monitor/experience_list.html", {"cases": cases})
+
+
+def experience_new(request: HttpRequest, case_id: int) -> HttpResponse:
+    try:
+        case = case_for(request.user, case_id, Action.EDIT)  # type: ignore[arg-type]
+    except NotFound:
+        raise Http404 from None
+    if case.state != CaseState.CLOSED:
+        raise Http404
+    form = ExperienceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        comment = data.pop("comment", "")
+        try:
+            experience_record(
+                by=request.user,  # type: ignore[arg-type]
+                case_id=case.pk,
+                scores=data,
+                comment=comment,
+            )
+        except NotFound:
+            raise Http404 from None
+        except CaseError as error:
+            if error.field and error.field in form.fields:
+                form.add_error(error.field, error.message)
+            else:
+                form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The parents' answers are recorded. Thank you."))
+            return redirect("monitor:experience_list")
+    if request.method == "GET":
+        log_access(
+            by=request.user,  # type: ignore[arg-type]
+            event=Event.READ,
+            purpose="monitor: parents' experience",
+            case_id=case.pk,
+            family_id=case.family_id,
+            detail="experience form",
+        )
+    return render(request, "monitor/experience_form.html", {"case": case, "form": form})
