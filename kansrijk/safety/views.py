@@ -1,0 +1,437 @@
+"""Pages of the safety route: the meldcode of a case, contact attempts and the families that
+do not respond, the joint list of vulnerable families, the community officer, and
+break-the-glass with its review. Views read through selectors and write through services;
+a case the user may not see answers 404 like a missing one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kansrijk.access.matrix import Action
+from kansrijk.access.roles import Role
+from kansrijk.audit.models import Event
+from kansrijk.audit.services import log_access
+from kansrijk.cases import selectors as case_selectors
+from kansrijk.cases.errors import CaseError, NotFound
+from kansrijk.cases.models import Case
+from kansrijk.cases.workflow import CaseState
+from kansrijk.core.models import Professional
+from kansrijk.safety import selectors, services
+from kansrijk.safety.forms import (
+    ContactAttemptForm,
+    EmergencyGrantForm,
+    EmergencySearchForm,
+    MeldcodeStepForm,
+    OfficerForm,
+    ReportForm,
+    ResolveForm,
+    ReviewForm,
+    VulnerableFamilyForm,
+)
+from kansrijk.safety.models import WEIGHING_QUESTIONS, EmergencyAccess, MeldcodeStepNumber
+
+
+def _user(request: HttpRequest) -> Professional:
+    return request.user  # type: ignore[return-value]
+
+
+def _visible_case(request: HttpRequest, case_id: int) -> Case:
+    try:
+        return case_selectors.case_for(_user(request), case_id, Action.SUMMARY)
+    except NotFound as missing:
+        raise Http404 from missing
+
+
+def _form_error(form: Any, error: CaseError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+# --- the meldcode ---------------------------------------------------------------------------
+
+
+def meldcode_rows(meldcode: Any) -> list[dict[str, Any]]:
+    """The five steps in order, each recorded, next, skipped or still to come."""
+    recorded = {step.number: step for step in meldcode.steps.all()} if meldcode else {}
+    rows = []
+    for number in MeldcodeStepNumber:
+        step = recorded.get(number.value)
+        if step is not None:
+            status = "done"
+        elif meldcode is None:
+            status = "next" if number == MeldcodeStepNumber.MAP_SIGNALS else "later"
+        elif meldcode.is_open and meldcode.next_step == number.value:
+            status = "next"
+        elif meldcode.next_step > number.value or not meldcode.is_open:
+            status = "skipped"
+        else:
+            status = "later"
+        rows.append({"number": number.value, "label": number.label, "step": step, "status": status})
+    return rows
+
+
+def _meldcode_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
+    user = _user(request)
+    meldcode = selectors.meldcode_of(case)
+    may_work = bool(selectors.worker_roles(user, case)) and case.is_open
+    readable = may_work or selectors.may_read_meldcode(user, case)
+    step_form = forms.get("step_form")
+    if (
+        step_form is None
+        and may_work
+        and meldcode is not None
+        and meldcode.is_open
+        and (meldcode.next_step <= MeldcodeStepNumber.DECIDE)
+    ):
+        step_form = MeldcodeStepForm(number=meldcode.next_step)
+    open_or_none = meldcode is None or meldcode.is_open
+    return {
+        "case": case,
+        "meldcode": meldcode,
+        "rows": meldcode_rows(meldcode),
+        "readable": readable,
+        "may_work": may_work,
+        "step_form": step_form if may_work else None,
+        "report_form": (forms.get("report_form") or ReportForm())
+        if may_work and open_or_none
+        else None,
+        "questions": dict(WEIGHING_QUESTIONS),
+        "officers": list(
+            case.members.filter(role=Role.COMMUNITY_OFFICER).select_related("professional")
+        )
+        if readable
+        else [],
+    }
+
+
+def meldcode(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The meldcode of one case: the five steps in order, who did what when, the report."""
+    case = _visible_case(request, case_id)
+    context = _meldcode_context(request, case)
+    log_access(
+        by=_user(request),
+        event=Event.READ,
+        purpose="meldcode",
+        case_id=case.pk,
+        family_id=case.family_id,
+        detail="meldcode" if context["readable"] else "status",
+    )
+    return render(request, "safety/meldcode.html", context)
+
+
+def _meldcode_with_errors(request: HttpRequest, case: Case, **forms: Any) -> HttpResponse:
+    return render(
+        request, "safety/meldcode.html", _meldcode_context(request, case, **forms), status=400
+    )
+
+
+@require_POST
+def meldcode_start(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _visible_case(request, case_id)
+    try:
+        services.meldcode_start(by=_user(request), case_id=case.pk)
+    except CaseError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("The meldcode has started: the case is P1 on the safety route.")
+        )
+    return redirect("safety:meldcode", case_id=case.pk)
+
+
+@require_POST
+def meldcode_step(request: HttpRequest, case_id: int, number: int) -> HttpResponse:
+    case = _visible_case(request, case_id)
+    if number not in MeldcodeStepNumber.values:
+        raise Http404
+    form = MeldcodeStepForm(request.POST, number=number)
+    if form.is_valid():
+        try:
+            services.meldcode_step(
+                by=_user(request),
+                case_id=case.pk,
+                number=number,
+                summary=form.cleaned_data["summary"],
+                data=form.service_data(),
+            )
+        except NotFound as missing:
+            raise Http404 from missing
+        except CaseError as error:
+            _form_error(form, error)
+        else:
+            messages.success(
+                request, _("Recorded: %(step)s.") % {"step": MeldcodeStepNumber(number).label}
+            )
+            return redirect("safety:meldcode", case_id=case.pk)
+    return _meldcode_with_errors(request, case, step_form=form)
+
+
+@require_POST
+def meldcode_report(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _visible_case(request, case_id)
+    form = ReportForm(request.POST)
+    if form.is_valid():
+        try:
+            services.meldcode_report(
+                by=_user(request),
+                case_id=case.pk,
+                reported_on=form.cleaned_data["reported_on"],
+                reference=form.cleaned_data["reference"],
+                note=form.cleaned_data["note"],
+            )
+        except NotFound as missing:
+            raise Http404 from missing
+        except CaseError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The report to Veilig Thuis has been recorded."))
+            return redirect("safety:meldcode", case_id=case.pk)
+    return _meldcode_with_errors(request, case, report_form=form)
+
+
+# --- the community officer ------------------------------------------------------------------
+
+
+def community_officer(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Involve the community officer in a case, with the reason recorded."""
+    user = _user(request)
+    case = _visible_case(request, case_id)
+    if not selectors.worker_roles(user, case):
+        raise Http404
+    officers = (
+        Professional.objects.filter(memberships__role=Role.COMMUNITY_OFFICER, is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name")
+    )
+    form = OfficerForm(request.POST or None, officers=officers)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.involve_community_officer(
+                by=user,
+                case_id=case.pk,
+                officer=form.cleaned_data["officer"],
+                reason=form.cleaned_data["reason"],
+            )
+        except NotFound as missing:
+            raise Http404 from missing
+        except CaseError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The community officer is involved in this case."))
+            return redirect("safety:meldcode", case_id=case.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "safety/officer_form.html", {"case": case, "form": form}, status=status)
+
+
+# --- families that do not respond -----------------------------------------------------------
+
+
+def contact_attempt_new(request: HttpRequest) -> HttpResponse:
+    """School staff record an attempt to reach a family that got no answer."""
+    user = _user(request)
+    if not selectors.may_record_attempts(user):
+        raise Http404
+    pupils = case_selectors.pupils_for_signal(user)
+    form = ContactAttemptForm(request.POST or None, pupils=pupils)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _attempt, flag = services.contact_attempt_record(
+                by=user,
+                child_id=form.cleaned_data["child"].pk,
+                kind=form.cleaned_data["kind"],
+                happened_on=form.cleaned_data["happened_on"],
+                note=form.cleaned_data["note"],
+            )
+        except NotFound:
+            form.add_error("child", _("Choose a pupil from the list."))
+        except CaseError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The attempt has been recorded."))
+            if flag is not None:
+                messages.info(
+                    request,
+                    _(
+                        "The family has not responded %(count)s times; the "
+                        "coordinator has been told."
+                    )
+                    % {"count": flag.attempts},
+                )
+            return redirect("safety:contact_attempt_new")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "safety/contact_attempt_form.html", {"form": form}, status=status)
+
+
+def non_responding(request: HttpRequest) -> HttpResponse:
+    """The coordinator's list of families that do not respond, with every attempt."""
+    user = _user(request)
+    if not selectors.coordinator_location_ids(user):
+        raise Http404
+    flags = list(selectors.flagged_families(user))
+    attempts = selectors.attempts_of([f.family_id for f in flags])
+    rows = [
+        {"flag": f, "attempts": attempts[f.family_id], "form": ResolveForm(prefix=f"flag{f.pk}")}
+        for f in flags
+    ]
+    log_access(
+        by=user,
+        event=Event.LIST,
+        purpose="non-response",
+        detail="families " + ",".join(str(f.family_id) for f in flags[:60]),
+    )
+    return render(request, "safety/non_responding.html", {"rows": rows})
+
+
+@require_POST
+def non_response_resolve(request: HttpRequest, flag_id: int) -> HttpResponse:
+    form = ResolveForm(request.POST, prefix=f"flag{flag_id}")
+    if form.is_valid():
+        try:
+            services.non_response_resolve(
+                by=_user(request), flag_id=flag_id, resolution=form.cleaned_data["resolution"]
+            )
+        except NotFound as missing:
+            raise Http404 from missing
+        except CaseError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The follow-up has been recorded."))
+    else:
+        messages.error(request, _("Say what was done to reach the family."))
+    return redirect("safety:non_responding")
+
+
+# --- the joint list of vulnerable families --------------------------------------------------
+
+
+def vulnerable_families(request: HttpRequest) -> HttpResponse:
+    """The joint list of the coordinator, the SWV specialist and the area manager."""
+    user = _user(request)
+    if not selectors.may_keep_vulnerable_list(user):
+        raise Http404
+    form = VulnerableFamilyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.vulnerable_family_add(by=user, **form.cleaned_data)
+        except CaseError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The family has been added to the list."))
+            return redirect("safety:vulnerable_families")
+    entries = list(selectors.vulnerable_families(user))
+    for entry in entries:
+        state = getattr(entry, "case_state", None)
+        entry.case_state_label = CaseState(state).label if state else ""  # type: ignore[attr-defined]
+    log_access(
+        by=user,
+        event=Event.LIST,
+        purpose="vulnerable families",
+        detail="families " + ",".join(str(e.family_id) for e in entries[:60]),
+    )
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "safety/vulnerable_families.html",
+        {"entries": entries, "form": form},
+        status=status,
+    )
+
+
+# --- break-the-glass ------------------------------------------------------------------------
+
+
+def emergency(request: HttpRequest) -> HttpResponse:
+    """Break-the-glass: find a child's open case by exact BSN, then ask for access."""
+    user = _user(request)
+    if not selectors.may_break_glass(user):
+        raise Http404
+    search = EmergencySearchForm(request.POST or None, prefix="search")
+    context: dict[str, Any] = {"search": search}
+    if request.method == "POST" and search.is_valid():
+        found = services.emergency_search(by=user, bsn=search.cleaned_data["bsn"])
+        context["found"] = found
+        context["searched"] = True
+        if found is not None and found.case is not None and not found.has_access:
+            context["grant"] = EmergencyGrantForm(initial={"bsn": search.cleaned_data["bsn"]})
+    status = 400 if request.method == "POST" and search.errors else 200
+    return render(request, "safety/emergency.html", context, status=status)
+
+
+@require_POST
+def emergency_grant(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not selectors.may_break_glass(user):
+        raise Http404
+    form = EmergencyGrantForm(request.POST)
+    if form.is_valid():
+        try:
+            grant = services.emergency_access_grant(
+                by=user, bsn=form.cleaned_data["bsn"], reason=form.cleaned_data["reason"]
+            )
+        except CaseError as error:
+            _form_error(form, error)
+        else:
+            messages.warning(
+                request,
+                _(
+                    "Emergency access until %(time)s. Your reason is logged and the coordinator "
+                    "will review it."
+                )
+                % {"time": grant.expires_at.astimezone().strftime("%H:%M")},
+            )
+            return redirect("cases:case_detail", case_id=grant.case_id)
+    return render(
+        request,
+        "safety/emergency.html",
+        {"search": EmergencySearchForm(prefix="search"), "grant": form, "searched": True},
+        status=400,
+    )
+
+
+def emergency_review(request: HttpRequest) -> HttpResponse:
+    """The coordinator reviews every break-the-glass event of their centres."""
+    user = _user(request)
+    if not selectors.coordinator_location_ids(user):
+        raise Http404
+    grants = list(selectors.emergency_grants_to_review(user))
+    log_access(
+        by=user,
+        event=Event.LIST,
+        purpose="break the glass: review",
+        detail="cases " + ",".join(str(g.case_id) for g in grants[:60]),
+    )
+    return render(
+        request,
+        "safety/emergency_review.html",
+        {
+            "grants": grants,
+            "Review": EmergencyAccess.Review,
+        },
+    )
+
+
+@require_POST
+def emergency_review_decide(request: HttpRequest, grant_id: int) -> HttpResponse:
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.emergency_access_review(
+                by=_user(request),
+                grant_id=grant_id,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+            )
+        except NotFound as missing:
+            raise Http404 from missing
+        except CaseError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Review recorded."))
+    else:
+        messages.error(request, _("Choose approve or flag."))
+    return redirect("safety:emergency_review")
