@@ -1,0 +1,167 @@
+"""Meetings over HTTP: my meetings, one meeting's agenda as the table sees it, my actions.
+The same selectors and services as the pages; a meeting you do not sit in answers 404."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, cast
+
+from django.http import HttpRequest
+from ninja import Path, Router, Schema
+
+from kansrijk.audit.models import Event
+from kansrijk.audit.services import log_access
+from kansrijk.cases.schemas import MAX_ID, Problem
+from kansrijk.core.models import Professional
+from kansrijk.meetings import selectors, services
+from kansrijk.meetings.models import Meeting, MeetingAction
+
+router = Router(tags=["meetings"])
+
+MeetingId = Path(..., ge=1, le=MAX_ID, description="The meeting's id.")
+ActionId = Path(..., ge=1, le=MAX_ID, description="The action's id.")
+
+
+class MeetingOut(Schema):
+    id: int
+    kind: str
+    title: str
+    starts_at: datetime.datetime
+    duration_minutes: int
+    state: str
+    chair: str
+
+
+class ActionOut(Schema):
+    id: int
+    description: str
+    owner: str
+    due_date: datetime.date
+    done: bool
+    meeting: int
+    case: int | None
+
+
+class ItemOut(Schema):
+    id: int
+    position: int
+    label: str
+    identified: bool
+    reasons: list[str]
+    decision: str
+    step: str
+    minutes_spent: int
+    actions: list[ActionOut]
+
+
+class MeetingDetail(MeetingOut):
+    minutes_used: int
+    items: list[ItemOut]
+
+
+class DoneIn(Schema):
+    done: bool = True
+
+
+def _user(request: HttpRequest) -> Professional:
+    return cast(Professional, request.auth)  # type: ignore[attr-defined]
+
+
+def _meeting(meeting: Meeting) -> dict[str, Any]:
+    return {
+        "id": meeting.pk,
+        "kind": meeting.kind,
+        "title": meeting.title,
+        "starts_at": meeting.starts_at,
+        "duration_minutes": meeting.duration_minutes,
+        "state": meeting.state,
+        "chair": str(meeting.chair),
+    }
+
+
+def _action(action: MeetingAction) -> dict[str, Any]:
+    return {
+        "id": action.pk,
+        "description": action.description,
+        "owner": str(action.owner),
+        "due_date": action.due_date,
+        "done": action.done,
+        "meeting": action.meeting_id,
+        "case": action.case_id,
+    }
+
+
+@router.get(
+    "/actions",
+    response=list[ActionOut],
+    summary="My actions from meetings",
+    description="Actions agreed in meetings that you own: open ones, and those done in the "
+    "last 30 days. Plan actions are in the case's plan (`/api/cases/{case_id}/plans`).",
+)
+def list_actions(request: HttpRequest) -> list[dict[str, Any]]:
+    actions = selectors.my_actions(_user(request))["meeting"]
+    return [_action(a) for a in actions]
+
+
+@router.post(
+    "/actions/{action_id}/done",
+    response={200: ActionOut, 404: Problem},
+    summary="Mark an action done (or open again)",
+    description="The owner or the meeting's chair ticks an action off; `done: false` reopens it.",
+)
+def set_action_done(
+    request: HttpRequest, payload: DoneIn, action_id: int = ActionId
+) -> dict[str, Any]:
+    action = services.action_set_done(by=_user(request), action_id=action_id, done=payload.done)
+    action = MeetingAction.objects.select_related("owner").get(pk=action.pk)
+    return _action(action)
+
+
+@router.get(
+    "",
+    response=list[MeetingOut],
+    summary="My meetings",
+    description="The meetings you sit in (chair, member or invitee): the coming ones and "
+    "those of the last two weeks.",
+)
+def list_meetings(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_meeting(m) for m in selectors.upcoming_meetings_of(_user(request))[:100]]
+
+
+@router.get(
+    "/{meeting_id}",
+    response={200: MeetingDetail, 404: Problem},
+    summary="One meeting",
+    description="The meeting with its agenda as the table sees it: a case without consent "
+    "for every organisation present has no identifying data (`identified`: false) and is "
+    "missing when its series leaves such cases out.",
+)
+def get_meeting(request: HttpRequest, meeting_id: int = MeetingId) -> dict[str, Any]:
+    user = _user(request)
+    meeting = selectors.meeting_for(user, meeting_id)
+    views = [v for v in selectors.agenda_view(meeting, user) if not v.left_out]
+    ids = ",".join(str(v.item.case_id) for v in views if v.item.case_id)
+    log_access(
+        by=user,
+        event=Event.LIST,
+        purpose="meeting",
+        detail=f"meeting {meeting.pk} agenda (API): cases {ids or 'none'}",
+    )
+    return {
+        **_meeting(meeting),
+        "minutes_used": selectors.time_box(meeting, views).minutes,
+        "items": [
+            {
+                "id": v.item.pk,
+                "position": v.item.position,
+                "label": v.label,
+                "identified": v.identified,
+                "reasons": list(v.item.reasons),
+                "decision": v.item.decision,
+                "step": v.item.step.transition if v.item.step else "",
+                "minutes_spent": v.minutes,
+                "actions": [_action(a) for a in v.actions],
+            }
+            for v in views
+        ],
+    }

@@ -1,0 +1,497 @@
+"""Reading meetings, their agendas and actions.
+
+Cases reach an agenda only through `cases.selectors.cases_visible_to` with the chair's
+visibility (the permission matrix in the query); what the table then sees of a case is
+decided per item by the consent register (`consent.selectors.disclosure_allowed`) for every
+organisation present, and re-checked each time the agenda is shown, so a withdrawal takes
+effect at once.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from kansrijk.access.matrix import Action
+from kansrijk.cases.errors import NotFound
+from kansrijk.cases.models import Case, PlanAction, PlanVersion, Signal, Step
+from kansrijk.cases.selectors import (
+    actions_owned_by,
+    allowed_transitions,
+    cases_visible_to,
+    stalled_before,
+)
+from kansrijk.cases.workflow import ATTENTION_LIST_STATES, BY_NAME, OPEN_STATES, Transition
+from kansrijk.consent.models import Purpose
+from kansrijk.consent.selectors import Disclosure, disclosures
+from kansrijk.core.models import Organisation, Professional
+from kansrijk.meetings.models import (
+    AgendaItem,
+    Meeting,
+    MeetingAction,
+    MeetingKind,
+    MeetingSeries,
+    Participant,
+    WithoutConsent,
+)
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
+Reason = AgendaItem.Reason
+
+#: The order in which reasons weigh, for sorting items of equal priority and for display.
+REASON_ORDER: tuple[str, ...] = (
+    Reason.PRIORITY_1,
+    Reason.ESCALATED,
+    Reason.NEW_SIGNAL,
+    Reason.NEW_ON_LIST,
+    Reason.OVERDUE_ACTION,
+    Reason.EVALUATION_DUE,
+    Reason.STALLED,
+    Reason.ADDED_BY_CHAIR,
+)
+#: Both meeting kinds discuss cases with the organisations at the table (seed 001).
+PURPOSE = Purpose.DISCUSS_IN_VOT
+
+
+# --- meetings and series -------------------------------------------------------------------
+
+
+def meetings_of(user: Professional) -> QuerySet[Meeting]:
+    """Meetings the user sits in (chair, member or invitee); nobody else sees them."""
+    return (
+        Meeting.objects.filter(
+            Exists(Participant.objects.filter(meeting=OuterRef("pk"), professional=user))
+        )
+        .select_related("chair", "location", "series")
+        .order_by("starts_at", "id")
+    )
+
+
+def upcoming_meetings_of(user: Professional, *, days_back: int = 14) -> QuerySet[Meeting]:
+    since = timezone.now() - datetime.timedelta(days=days_back)
+    return meetings_of(user).filter(Q(starts_at__gte=since) | ~Q(state=Meeting.State.FINISHED))
+
+
+def meeting_for(user: Professional, meeting_id: int) -> Meeting:
+    """One meeting the user sits in, or NotFound (missing and forbidden answer alike)."""
+    meeting = meetings_of(user).filter(pk=meeting_id).first()
+    if meeting is None:
+        raise NotFound
+    return meeting
+
+
+def series_chaired_by(user: Professional) -> QuerySet[MeetingSeries]:
+    return (
+        MeetingSeries.objects.filter(chair=user).select_related("location").order_by("kind", "name")
+    )
+
+
+def previous_meeting(meeting: Meeting) -> Meeting | None:
+    if meeting.series_id is None:
+        return None
+    return (
+        Meeting.objects.filter(series=meeting.series_id, starts_at__lt=meeting.starts_at)
+        .order_by("-starts_at")
+        .first()
+    )
+
+
+def since_last_meeting(meeting: Meeting) -> datetime.datetime:
+    """The moment 'new' counts from: the previous meeting of the series, or one rhythm back."""
+    previous = previous_meeting(meeting)
+    if previous is not None:
+        return previous.started_at or previous.starts_at
+    weeks = meeting.series.every_weeks if meeting.series else 1
+    return meeting.starts_at - datetime.timedelta(weeks=weeks)
+
+
+def participants(meeting: Meeting) -> list[Participant]:
+    return list(
+        meeting.participants.select_related("professional").order_by(
+            "kind", "professional__first_name"
+        )
+    )
+
+
+def organisations_present(meeting: Meeting) -> list[Organisation]:
+    """Every organisation of everyone at the table; the consent must cover each of them."""
+    return list(
+        Organisation.objects.filter(
+            Exists(
+                Participant.objects.filter(
+                    meeting=meeting, professional__memberships__organisation=OuterRef("pk")
+                )
+            )
+        ).order_by("name")
+    )
+
+
+# --- building the agenda -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    case: Case
+    reasons: list[str]
+
+
+def _reason_rank(reasons: Iterable[str]) -> int:
+    return min(
+        (REASON_ORDER.index(r) for r in reasons if r in REASON_ORDER), default=len(REASON_ORDER)
+    )
+
+
+def agenda_cases(meeting: Meeting) -> QuerySet[Case]:
+    """The cases this meeting may discuss, as its chair may see them: a VOT the attention
+    list of its school, the care meeting every open case of the chair's centres."""
+    if meeting.kind == MeetingKind.SUPPORT_TEAM_MEETING:
+        return cases_visible_to(
+            meeting.chair,
+            action=Action.SUMMARY,
+            states=ATTENTION_LIST_STATES,
+            location=meeting.location,
+        )
+    return cases_visible_to(
+        meeting.chair, action=Action.SUMMARY, states=OPEN_STATES, location=meeting.location
+    )
+
+
+def agenda_candidates(meeting: Meeting) -> list[Candidate]:
+    """The cases that need the table now, each with every reason it does, P1 first."""
+    since = since_last_meeting(meeting)
+    day = timezone.localtime(meeting.starts_at).date()
+    current_number = (
+        PlanVersion.objects.filter(case=OuterRef(OuterRef("pk")))
+        .order_by("-number")
+        .values("number")[:1]
+    )
+    overdue_plan = PlanAction.objects.filter(
+        plan__case=OuterRef("pk"),
+        plan__number=Subquery(current_number),
+        done=False,
+        due_date__lt=day,
+    )
+    overdue_meeting = MeetingAction.objects.filter(
+        case=OuterRef("pk"), done=False, due_date__lt=day
+    )
+    current_plan = PlanVersion.objects.filter(case=OuterRef("pk")).order_by("-number")
+    last_evaluation = (
+        Step.objects.filter(case=OuterRef("pk"), transition="evaluate")
+        .order_by("-at")
+        .values("at")[:1]
+    )
+    cases = agenda_cases(meeting).annotate(
+        has_new_signal=Exists(Signal.objects.filter(case=OuterRef("pk"), created_at__gt=since)),
+        was_escalated=Exists(
+            Step.objects.filter(case=OuterRef("pk"), transition="escalate", at__gt=since)
+        ),
+        is_new_on_list=Exists(
+            Step.objects.filter(case=OuterRef("pk"), transition="consent_given", at__gt=since)
+        ),
+        has_overdue_action=Exists(overdue_plan) | Exists(overdue_meeting),
+        evaluation_date=Subquery(current_plan.values("evaluation_date")[:1]),
+        last_evaluated_at=Subquery(last_evaluation),
+    )
+    stalled = stalled_before()
+    found: list[Candidate] = []
+    for case in cases:
+        reasons: list[str] = []
+        if case.priority == Case.Priority.SAFETY:
+            reasons.append(Reason.PRIORITY_1)
+        if case.was_escalated:
+            reasons.append(Reason.ESCALATED)
+        if case.has_new_signal:
+            reasons.append(Reason.NEW_SIGNAL)
+        if case.is_new_on_list and meeting.kind == MeetingKind.SUPPORT_TEAM_MEETING:
+            reasons.append(Reason.NEW_ON_LIST)
+        if case.has_overdue_action:
+            reasons.append(Reason.OVERDUE_ACTION)
+        evaluation: datetime.date | None = case.evaluation_date
+        evaluated: datetime.datetime | None = case.last_evaluated_at
+        if (
+            evaluation is not None
+            and evaluation <= day
+            and (evaluated is None or timezone.localtime(evaluated).date() < evaluation)
+        ):
+            reasons.append(Reason.EVALUATION_DUE)
+        if case.last_step_at < stalled:
+            reasons.append(Reason.STALLED)
+        if reasons:
+            found.append(Candidate(case, reasons))
+    found.sort(
+        key=lambda c: (c.case.priority, _reason_rank(c.reasons), c.case.last_step_at, c.case.pk)
+    )
+    return found
+
+
+def addable_cases(meeting: Meeting) -> QuerySet[Case]:
+    """Cases the chair may put on the agenda by hand: those the meeting may discuss."""
+    on_agenda = meeting.items.filter(case__isnull=False).values("case_id")
+    return agenda_cases(meeting).exclude(pk__in=on_agenda)
+
+
+def case_for_agenda(meeting: Meeting, case_id: int) -> Case:
+    case = agenda_cases(meeting).filter(pk=case_id).first()
+    if case is None:
+        raise NotFound
+    return case
+
+
+# --- the agenda as the table sees it -------------------------------------------------------
+
+
+@dataclass
+class ConsentCheck:
+    allowed: bool
+    notes: list[str] = field(default_factory=list)  # per organisation, for the chair
+
+
+def consent_check(
+    case: Case,
+    organisations: Iterable[Organisation],
+    answers: dict[tuple[int, int], Disclosure] | None = None,
+) -> ConsentCheck:
+    """Does the family's consent (or a legal ground) cover discussing the case with every
+    organisation at the table? The notes say, per organisation, on what basis or why not.
+    `answers` are the consent register's answers for the whole agenda, asked at once."""
+    organisations = list(organisations)
+    if answers is None:
+        answers = disclosures([case], purpose=PURPOSE, organisations=organisations)
+    allowed = True
+    notes: list[str] = []
+    for organisation in organisations:
+        disclosure = answers[(case.pk, organisation.pk)]
+        if not disclosure.allowed:
+            allowed = False
+            notes.append(disclosure.reason)
+        elif disclosure.basis == "legal_ground":
+            notes.append(
+                _("%(organisation)s: legal ground (%(ground)s)")
+                % {"organisation": organisation.name, "ground": disclosure.reason}
+            )
+    return ConsentCheck(allowed, notes)
+
+
+def _children(case: Case) -> list:
+    children = {s.child_id: s.child for s in case.signals.all()}
+    return sorted(children.values(), key=lambda c: c.date_of_birth)
+
+
+def identified_label(case: Case, day: datetime.date) -> str:
+    children = ", ".join(
+        _("%(name)s (%(age)s)") % {"name": c.given_name, "age": c.age_on(day)}
+        for c in _children(case)
+    )
+    return _("Family %(family)s: %(children)s — %(school)s") % {
+        "family": case.family.name,
+        "children": children or "—",
+        "school": case.location.name,
+    }
+
+
+def anonymous_label(case: Case, day: datetime.date) -> str:
+    """Age and school only: no name, no BSN, not even the case number."""
+    ages = [c.age_on(day) for c in _children(case)]
+    text = ", ".join(str(a) for a in ages) or "?"
+    return ngettext(
+        "Pupil, age %(ages)s — %(school)s", "Pupils, ages %(ages)s — %(school)s", len(ages) or 1
+    ) % {"ages": text, "school": case.location.name}
+
+
+@dataclass
+class ItemView:
+    item: AgendaItem
+    label: str
+    identified: bool
+    left_out: bool
+    consent: ConsentCheck
+    reasons: list[str]
+    seconds: int
+    actions: list[MeetingAction]
+    step_label: str
+    transitions: list[Transition] = field(default_factory=list)
+
+    @property
+    def minutes(self) -> int:
+        return self.seconds // 60
+
+    @property
+    def running(self) -> bool:
+        return self.item.running_since is not None
+
+
+def _reason_labels(reasons: list[str]) -> list[str]:
+    ordered = sorted(reasons, key=lambda r: REASON_ORDER.index(r) if r in REASON_ORDER else 99)
+    return [str(Reason(r).label) for r in ordered if r in Reason.values]
+
+
+def agenda_items(meeting: Meeting) -> QuerySet[AgendaItem]:
+    signals = Prefetch("case__signals", queryset=Signal.objects.select_related("child"))
+    actions = Prefetch("actions", queryset=MeetingAction.objects.select_related("owner"))
+    return (
+        meeting.items.select_related("case__family", "case__location", "step")
+        .prefetch_related(signals, actions)
+        .order_by("position", "id")
+    )
+
+
+def agenda_view(
+    meeting: Meeting,
+    viewer: Professional,
+    *,
+    now: datetime.datetime | None = None,
+    with_transitions: bool = False,
+) -> list[ItemView]:
+    """The agenda as shown at the table: per item its label (identifying only when the
+    consent covers everyone present), why it is there, the time spent and what was decided."""
+    now = now or timezone.now()
+    day = timezone.localtime(meeting.starts_at).date()
+    organisations = list(organisations_present(meeting))
+    items = list(agenda_items(meeting))
+    answers = disclosures(
+        [item.case for item in items if item.case is not None],
+        purpose=PURPOSE,
+        organisations=organisations,
+    )
+    views: list[ItemView] = []
+    for item in items:
+        step_label = ""
+        if item.step is not None:
+            transition = BY_NAME.get(item.step.transition)
+            step_label = str(transition.label) if transition else item.step.transition
+        if item.case is None:
+            check = ConsentCheck(True)
+            label, identified, left_out = item.topic, True, False
+        else:
+            check = consent_check(item.case, organisations, answers)
+            identified = check.allowed
+            left_out = not check.allowed and meeting.without_consent == WithoutConsent.LEAVE_OUT
+            label = (
+                identified_label(item.case, day) if identified else anonymous_label(item.case, day)
+            )
+        view = ItemView(
+            item=item,
+            label=label,
+            identified=identified,
+            left_out=left_out,
+            consent=check,
+            reasons=_reason_labels(item.reasons),
+            seconds=item.seconds_at(now),
+            actions=list(item.actions.all()),
+            step_label=step_label,
+        )
+        if (
+            with_transitions
+            and item.case is not None
+            and not left_out
+            and item.step is None
+            and item.case.is_open
+        ):
+            view.transitions = allowed_transitions(viewer, item.case)
+        views.append(view)
+    return views
+
+
+@dataclass
+class TimeBox:
+    seconds: int
+    budget_seconds: int
+
+    @property
+    def minutes(self) -> int:
+        return self.seconds // 60
+
+    @property
+    def over(self) -> bool:
+        return self.seconds > self.budget_seconds
+
+
+def time_box(meeting: Meeting, items: Iterable[ItemView]) -> TimeBox:
+    return TimeBox(sum(v.seconds for v in items), meeting.duration_minutes * 60)
+
+
+def action_owner_choices(meeting: Meeting, case: Case | None) -> QuerySet[Professional]:
+    """Who may own an action: someone at the table, or someone working at the case's school."""
+    condition = Q(meeting_participations__meeting=meeting)
+    if case is not None:
+        condition |= Q(memberships__location=case.location_id)
+    return (
+        Professional.objects.filter(condition, is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name", "id")
+    )
+
+
+# --- actions ---------------------------------------------------------------------------------
+
+
+def meeting_actions_of(user: Professional, *, open_only: bool = False) -> QuerySet[MeetingAction]:
+    queryset = MeetingAction.objects.filter(owner=user).select_related("meeting")
+    if open_only:
+        queryset = queryset.filter(done=False)
+    return queryset.order_by("done", "due_date", "id")
+
+
+def my_actions(user: Professional) -> dict[str, list]:
+    """The 'my actions' page: actions from meetings (open, and done in the last 30 days)
+    and the open actions of the plans the user owns (cases.selectors.actions_owned_by)."""
+    recent = timezone.now() - datetime.timedelta(days=30)
+    meeting = meeting_actions_of(user).filter(Q(done=False) | Q(done_at__gte=recent))
+    return {"meeting": list(meeting), "plan": list(actions_owned_by(user))}
+
+
+def actions_due_between(first: datetime.date, last: datetime.date) -> QuerySet[MeetingAction]:
+    return (
+        MeetingAction.objects.filter(done=False, due_date__range=(first, last))
+        .select_related("owner", "meeting")
+        .order_by("due_date", "id")
+    )
+
+
+def plan_actions_due_between(first: datetime.date, last: datetime.date) -> QuerySet[PlanAction]:
+    """Open plan actions of the current version of open cases, due in the window."""
+    current_number = (
+        PlanVersion.objects.filter(case=OuterRef("plan__case"))
+        .order_by("-number")
+        .values("number")[:1]
+    )
+    return (
+        PlanAction.objects.filter(
+            owner__isnull=False,
+            done=False,
+            due_date__range=(first, last),
+            plan__number=Subquery(current_number),
+            plan__case__state__in=OPEN_STATES,
+        )
+        .select_related("owner", "plan")
+        .order_by("due_date", "id")
+    )
+
+
+# --- calendar feed ---------------------------------------------------------------------------
+
+
+def feed_meetings(user: Professional, *, today: datetime.date | None = None) -> list[Meeting]:
+    today = today or timezone.localdate()
+    start = datetime.datetime.combine(
+        today - datetime.timedelta(weeks=4), datetime.time(), tzinfo=timezone.get_current_timezone()
+    )
+    return list(meetings_of(user).filter(starts_at__gte=start)[:200])
+
+
+def feed_actions(user: Professional) -> tuple[list[MeetingAction], list[PlanAction]]:
+    return list(meeting_actions_of(user, open_only=True)[:200]), list(actions_owned_by(user)[:200])
+
+
+def transition_label(name: str) -> str | _StrPromise:
+    transition = BY_NAME.get(name)
+    return transition.label if transition else name
