@@ -5,9 +5,17 @@ Errors are answered as problem+json (RFC 9457), never as a 500 on bad input.
 
 from __future__ import annotations
 
+import functools
+import logging
+from collections.abc import Callable
 from typing import Any
 
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.urls import URLPattern, URLResolver
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import SessionAuth
@@ -15,18 +23,115 @@ from ninja.security import SessionAuth
 from kansrijk.cases.errors import CaseError, NotFound
 
 PROBLEM = "application/problem+json"
+logger = logging.getLogger(__name__)
 
-api = NinjaAPI(
+DESCRIPTION = """
+Signals, cases, the zorgroute, plans and the attention list of Kansrijk.
+
+**Signing in.** The API uses the session of the web application: log in at `/login/`
+and send the session cookie (`sessionid`) with every request. Without a session every
+operation answers `401`.
+
+**CSRF.** Requests that change something (`POST`) must also carry the CSRF token: read
+it with `GET /api/csrf` (it is also set as the `csrftoken` cookie) and send it in the
+`X-CSRFToken` header, together with the `csrftoken` cookie. Over HTTPS the `Referer` or
+`Origin` header must name this site. Without a valid token the answer is `403`.
+
+**Errors** are `application/problem+json` (RFC 9457): `type`, `title`, `status`,
+`detail`, and for `422` the list `errors` (`loc`, `msg`, `type`). A case that does not
+exist and one you may not see answer the same `404`.
+
+**Language.** Labels, titles and details follow the `Accept-Language` header
+(Dutch by default, English available).
+
+**Access log.** Every read and write of a child's or family's data is recorded.
+"""
+
+#: The errors every operation can answer, whatever its parameters.
+_COMMON_ERRORS = {
+    401: "Not logged in.",
+    422: "The request does not match the schema.",
+}
+_UNSAFE_ERRORS = {
+    400: "The request body is not valid JSON.",
+    403: "The CSRF token is missing or wrong.",
+}
+
+
+class KansrijkAPI(NinjaAPI):
+    """NinjaAPI whose operations answer for themselves (401, 405 as problems) and whose
+    OpenAPI document says that every error is application/problem+json."""
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        urls = super()._get_urls()
+        for pattern in urls:
+            if isinstance(pattern, URLPattern) and pattern.name not in {
+                "openapi-json",
+                "openapi-view",
+                "api-root",
+            }:
+                pattern.callback = _as_api_view(pattern.callback)
+        return urls
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        problem_ref = {"$ref": "#/components/schemas/Problem"}
+        for item in schema.get("paths", {}).values():
+            for method, operation in item.items():
+                responses = operation.setdefault("responses", {})
+                errors = dict(_COMMON_ERRORS)
+                if method.lower() not in {"get", "head", "options"}:
+                    errors.update(_UNSAFE_ERRORS)
+                for status, description in errors.items():
+                    responses.setdefault(status, {"description": description})
+                for status, response in responses.items():
+                    if int(status) >= 400:
+                        response["content"] = {PROBLEM: {"schema": problem_ref}}
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        if "Problem" not in components:
+            from kansrijk.cases.schemas import Problem
+
+            components.update(
+                Problem.model_json_schema(ref_template="#/components/schemas/{model}").pop(
+                    "$defs", {}
+                )
+            )
+            components["Problem"] = Problem.model_json_schema(
+                ref_template="#/components/schemas/{model}"
+            )
+            components["Problem"].pop("$defs", None)
+        return schema
+
+
+def _as_api_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The API checks the session itself (401 problem instead of the login page's redirect),
+    and a wrong method is a 405 problem like every other error."""
+
+    @functools.wraps(view)
+    def api_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and response.get("Content-Type", "") != PROBLEM:
+            allow = response.get("Allow", "")
+            response = problem(request, 405, _("Method not allowed"))
+            response["Allow"] = allow
+        return response
+
+    return login_not_required(api_view)
+
+
+api = KansrijkAPI(
     title="Kansrijk API",
     version="1",
-    description="Signals, cases, the zorgroute, plans and the attention list.",
+    description=DESCRIPTION,
     auth=SessionAuth(),
     urls_namespace="api",
     openapi_url="/openapi.json",
 )
 
 
-def problem(request: HttpRequest, status: int, title: str, detail: str = "", **extra: Any) -> HttpResponse:
+def problem(
+    request: HttpRequest, status: int, title: str, detail: str = "", **extra: Any
+) -> HttpResponse:
     body = {"type": "about:blank", "title": title, "status": status, **extra}
     if detail:
         body["detail"] = detail
@@ -38,33 +143,94 @@ def problem(request: HttpRequest, status: int, title: str, detail: str = "", **e
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = [
-        {"loc": [str(p) for p in e.get("loc", [])], "msg": str(e.get("msg", "")), "type": e.get("type", "")}
+        {
+            "loc": [str(p) for p in e.get("loc", [])],
+            "msg": str(e.get("msg", "")),
+            "type": str(e.get("type", "")),
+        }
         for e in exc.errors
     ]
-    return problem(request, 422, "Invalid request", "The request does not match the schema.", errors=errors)
+    return problem(
+        request,
+        422,
+        _("Invalid request"),
+        _("The request does not match the schema."),
+        errors=errors,
+    )
 
 
 @api.exception_handler(CaseError)
 def _refused(request: HttpRequest, exc: CaseError) -> HttpResponse:
-    extra = {"field": exc.field} if exc.field else {}
-    return problem(request, 409 if not exc.field else 422, "Not possible", exc.message, **extra)
+    if exc.field:
+        errors = [{"loc": ["body", exc.field], "msg": exc.message, "type": "value_error"}]
+        return problem(
+            request, 422, _("Invalid request"), exc.message, field=exc.field, errors=errors
+        )
+    return problem(request, 409, _("Not possible"), exc.message)
 
 
 @api.exception_handler(NotFound)
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return problem(request, 404, "Not found")
+    return problem(request, 404, _("Not found"), _("There is no such item, or you may not see it."))
 
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return problem(request, 401, "Not logged in")
+    return problem(
+        request,
+        401,
+        _("Not logged in"),
+        _("Log in first: the API uses the session of the web application."),
+    )
 
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return problem(request, exc.status_code, str(exc) or "Error")
+    status = exc.status_code
+    if status == 400:
+        return problem(request, 400, _("Bad request"), _("The request body is not valid JSON."))
+    if status == 403 and "CSRF" in exc.message:
+        return problem(
+            request,
+            403,
+            _("Forbidden"),
+            _("The CSRF check failed: send the token of GET /api/csrf in the X-CSRFToken header."),
+        )
+    if status == 403:
+        return problem(request, 403, _("Forbidden"))
+    if status == 429:
+        return problem(request, 429, _("Too many requests"))
+    return problem(request, status, _("Error"), str(exc))
 
+
+@api.exception_handler(SuspiciousOperation)
+@api.exception_handler(MultiPartParserError)
+def _unreadable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A body Django cannot read (a multipart body without boundary, too many fields, too
+    large) is the client's mistake, even when the CSRF check is the first to read it."""
+    if isinstance(exc, RequestDataTooBig):
+        return problem(request, 413, _("Request too large"))
+    return problem(request, 400, _("Bad request"), _("The request body cannot be read."))
+
+
+@api.exception_handler(Exception)
+def _crashed(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("API request failed: %s %s", request.method, request.path, exc_info=exc)
+    return problem(request, 500, _("Server error"), _("Something went wrong on our side."))
+
+
+api.add_router("/", "kansrijk.cases.api.router")
 
 # Routers of the apps, mounted last so their handlers above apply to them too.
+api.add_router("/meetings/", "kansrijk.meetings.api.router")
+api.add_router("/safety/", "kansrijk.safety.api.router")
+api.add_router("/audit/", "kansrijk.audit.api.router")
+api.add_router("/privacy/", "kansrijk.privacy.api.router")
 api.add_router("/monitor/", "kansrijk.monitor.api.router")
+
+
+@login_not_required
+def unknown_path(request: HttpRequest, path: str = "") -> HttpResponse:
+    """Any other address under /api/ answers a problem+json 404, not the HTML page."""
+    return _not_found(request, NotFound())

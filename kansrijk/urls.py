@@ -1,18 +1,26 @@
 """Root URLs: pages per app, the API under /api/, and the health check."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
-from kansrijk.api import api
+from kansrijk.api import api, unknown_path
 from kansrijk.core.views import health
 
 urlpatterns = [
     path("health", health, name="health"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/", api.urls),
+    re_path(r"^api/(?P<path>.*)$", unknown_path),
+    path("consent/", include("kansrijk.consent.urls")),
+    path("notifications/", include("kansrijk.notifications.urls")),
     path("roster/", include("kansrijk.roster.urls")),
     path("monitor/", include("kansrijk.monitor.urls")),
+    path("safety/", include("kansrijk.safety.urls")),
+    path("meetings/", include("kansrijk.meetings.urls")),
+    path("privacy/inzage/", include("kansrijk.privacy.urls")),
+    path("privacy/", include("kansrijk.audit.urls")),
+    path("account/", include("kansrijk.accounts.urls")),
     path("", include("kansrijk.core.urls")),
     path("", include("kansrijk.cases.urls")),
 ]

@@ -11,14 +11,28 @@ from django.db import connection
 
 from kansrijk.access.roles import Role
 from kansrijk.core.models import Location, Organisation, Professional
-from tests.factories import ChildFactory, GuardianFactory, LocationFactory, OrganisationFactory, professional
+from tests.factories import (
+    ChildFactory,
+    GuardianFactory,
+    LocationFactory,
+    OrganisationFactory,
+    professional,
+)
+
+pytest_plugins = ["tests.mail"]  # the real SMTP server fixture, smtp_server
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop beside the ORM
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 
 
@@ -43,11 +57,17 @@ class World:
 
     def by_role(self) -> dict[str, Professional]:
         return {
-            "teacher": self.teacher, "internal_coach": self.coach, "director": self.director,
-            "coordinator": self.coordinator, "education_specialist": self.swv,
-            "family_specialist": self.family_specialist, "district_team": self.district_team,
-            "psychologist": self.psychologist, "behavioural_scientist": self.behavioural_scientist,
-            "school_nurse": self.nurse, "community_officer": self.officer,
+            "teacher": self.teacher,
+            "internal_coach": self.coach,
+            "director": self.director,
+            "coordinator": self.coordinator,
+            "education_specialist": self.swv,
+            "family_specialist": self.family_specialist,
+            "district_team": self.district_team,
+            "psychologist": self.psychologist,
+            "behavioural_scientist": self.behavioural_scientist,
+            "school_nurse": self.nurse,
+            "community_officer": self.officer,
             "policy_officer": self.policy_officer,
         }
 
@@ -61,13 +81,19 @@ def world(db: None) -> World:
     district = OrganisationFactory(name="Wijkteam Westwijk", kind=Organisation.Kind.DISTRICT_TEAM)
     ggz = OrganisationFactory(name="GGZ Delfland", kind=Organisation.Kind.MENTAL_HEALTH)
     coordination = OrganisationFactory(name="Regie Westwijk", kind=Organisation.Kind.COORDINATION)
-    municipality = OrganisationFactory(name="Gemeente Vlaardingen", kind=Organisation.Kind.MUNICIPALITY)
+    municipality = OrganisationFactory(
+        name="Gemeente Vlaardingen", kind=Organisation.Kind.MUNICIPALITY
+    )
     cjg = OrganisationFactory(name="CJG Rijnmond", kind=Organisation.Kind.CJG)
     police = OrganisationFactory(name="Politie Vlaardingen", kind=Organisation.Kind.POLICE)
-    coordinator = professional(Role.COORDINATOR, school, organisation=coordination, username="regisseur")
+    coordinator = professional(
+        Role.COORDINATOR, school, organisation=coordination, username="regisseur"
+    )
     from kansrijk.core.models import Membership
 
-    Membership.objects.create(professional=coordinator, role=Role.COORDINATOR, organisation=coordination, location=other)
+    Membership.objects.create(
+        professional=coordinator, role=Role.COORDINATOR, organisation=coordination, location=other
+    )
     return World(
         school=school,
         other_school=other,
@@ -78,13 +104,23 @@ def world(db: None) -> World:
         director=professional(Role.DIRECTOR, school, username="directeur"),
         coordinator=coordinator,
         swv=professional(Role.EDUCATION_SPECIALIST, school, organisation=swv, username="swv"),
-        family_specialist=professional(Role.FAMILY_SPECIALIST, school, organisation=district, username="gs"),
-        district_team=professional(Role.DISTRICT_TEAM, None, organisation=district, username="wijkteam"),
+        family_specialist=professional(
+            Role.FAMILY_SPECIALIST, school, organisation=district, username="gs"
+        ),
+        district_team=professional(
+            Role.DISTRICT_TEAM, None, organisation=district, username="wijkteam"
+        ),
         psychologist=professional(Role.PSYCHOLOGIST, None, organisation=ggz, username="psycholoog"),
-        behavioural_scientist=professional(Role.BEHAVIOURAL_SCIENTIST, None, organisation=district, username="gw"),
+        behavioural_scientist=professional(
+            Role.BEHAVIOURAL_SCIENTIST, None, organisation=district, username="gw"
+        ),
         nurse=professional(Role.SCHOOL_NURSE, school, organisation=cjg, username="verpleegkundige"),
-        officer=professional(Role.COMMUNITY_OFFICER, school, organisation=police, username="wijkagent"),
-        policy_officer=professional(Role.POLICY_OFFICER, None, organisation=municipality, username="beleid"),
+        officer=professional(
+            Role.COMMUNITY_OFFICER, school, organisation=police, username="wijkagent"
+        ),
+        policy_officer=professional(
+            Role.POLICY_OFFICER, None, organisation=municipality, username="beleid"
+        ),
     )
 
 

@@ -57,12 +57,19 @@ class MembershipFactory(DjangoModelFactory):
     organisation = factory.LazyAttribute(lambda o: o.location.organisation)
 
 
-def professional(role: Role, location: Location | None = None, *,
-                 organisation: Organisation | None = None, **kwargs: object) -> Professional:
+def professional(
+    role: Role,
+    location: Location | None = None,
+    *,
+    organisation: Organisation | None = None,
+    **kwargs: object,
+) -> Professional:
     """A professional with one membership: `role` at `location` (or at `organisation`)."""
     person = ProfessionalFactory(**kwargs)
     Membership.objects.create(
-        professional=person, role=role, location=location,
+        professional=person,
+        role=role,
+        location=location,
         organisation=organisation or (location.organisation if location else OrganisationFactory()),
     )
     return person

@@ -17,7 +17,7 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[email.message.Message] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append(email.message_from_bytes(envelope.original_content))
         return "250 Message accepted for delivery"
 
@@ -34,7 +34,9 @@ def smtp_server(settings: Any) -> Iterator[Inbox]:
     # Both ends would otherwise ask DNS for this machine's name (socket.getfqdn), which waits
     # for a time-out on a machine without a resolver.
     DNS_NAME._fqdn = "localhost"  # type: ignore[attr-defined]
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port(), server_hostname="localhost")
+    controller = Controller(
+        inbox, hostname="127.0.0.1", port=_free_port(), server_hostname="localhost"
+    )
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"

@@ -106,9 +106,15 @@ MATRIX: dict[Role, dict[Relation, frozenset[Action]]] = {
 #: involved with a recorded reason) and the roles that never see files.
 EMERGENCY_ROLES = frozenset(
     {
-        Role.INTERNAL_COACH, Role.DIRECTOR, Role.COORDINATOR, Role.EDUCATION_SPECIALIST,
-        Role.FAMILY_SPECIALIST, Role.PSYCHOLOGIST, Role.BEHAVIOURAL_SCIENTIST,
-        Role.DISTRICT_TEAM, Role.SCHOOL_NURSE,
+        Role.INTERNAL_COACH,
+        Role.DIRECTOR,
+        Role.COORDINATOR,
+        Role.EDUCATION_SPECIALIST,
+        Role.FAMILY_SPECIALIST,
+        Role.PSYCHOLOGIST,
+        Role.BEHAVIOURAL_SCIENTIST,
+        Role.DISTRICT_TEAM,
+        Role.SCHOOL_NURSE,
     }
 )
 for _role in EMERGENCY_ROLES:

@@ -34,7 +34,9 @@ def roles_of(user: Professional) -> set[Role]:
 
 
 #: Consent purposes that let an outside organisation see a case through the support team.
-TEAM_PURPOSES = frozenset({Purpose.DISCUSS_IN_VOT, Purpose.SHARE_WITH_DISTRICT_TEAM, Purpose.REFERRAL})
+TEAM_PURPOSES = frozenset(
+    {Purpose.DISCUSS_IN_VOT, Purpose.SHARE_WITH_DISTRICT_TEAM, Purpose.REFERRAL}
+)
 #: Consent purposes that let an organisation see a case referred to it.
 REFERRAL_PURPOSES = frozenset({Purpose.REFERRAL, Purpose.SHARE_WITH_DISTRICT_TEAM})
 
@@ -54,12 +56,16 @@ def _relation_condition(user: Professional, membership: Membership, relation: Re
     if relation == Relation.CONTACT_PERSON:
         return Q(contact_person=user) & _shared_with(membership, TEAM_PURPOSES, team_wide=True)
     if relation == Relation.SUPPORT_TEAM:
-        team = CaseMember.objects.filter(case=OuterRef("pk"), professional=user, role=membership.role)
+        team = CaseMember.objects.filter(
+            case=OuterRef("pk"), professional=user, role=membership.role
+        )
         return Q(Exists(team)) & _shared_with(membership, TEAM_PURPOSES, team_wide=True)
     if relation == Relation.SIGNAL_AUTHOR:
         return Q(Exists(Signal.objects.filter(case=OuterRef("pk"), author=user)))
     if relation == Relation.REFERRAL_RECIPIENT:
-        referred = Referral.objects.filter(case=OuterRef("pk"), organisation=membership.organisation_id)
+        referred = Referral.objects.filter(
+            case=OuterRef("pk"), organisation=membership.organisation_id
+        )
         return Q(Exists(referred)) & _shared_with(membership, REFERRAL_PURPOSES, team_wide=False)
     if relation == Relation.SAME_LOCATION:
         if membership.location_id is not None:

@@ -31,6 +31,4 @@ SUPPORT_TEAM_ROLES = frozenset(
     {Role.INTERNAL_COACH, Role.EDUCATION_SPECIALIST, Role.FAMILY_SPECIALIST}
 )
 #: Roles that can be asked to take over a case when it is escalated.
-ESCALATION_ROLES = frozenset(
-    {Role.DISTRICT_TEAM, Role.PSYCHOLOGIST, Role.BEHAVIOURAL_SCIENTIST}
-)
+ESCALATION_ROLES = frozenset({Role.DISTRICT_TEAM, Role.PSYCHOLOGIST, Role.BEHAVIOURAL_SCIENTIST})

@@ -10,7 +10,9 @@ def bsn_is_valid(value: str) -> bool:
         return False
     if value == "000000000":
         return False
-    total = sum(int(digit) * weight for digit, weight in zip(value[:8], range(9, 1, -1), strict=True))
+    total = sum(
+        int(digit) * weight for digit, weight in zip(value[:8], range(9, 1, -1), strict=True)
+    )
     total -= int(value[8])
     return total % 11 == 0
 

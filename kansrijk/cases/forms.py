@@ -26,23 +26,41 @@ class PupilChoiceField(forms.ModelChoiceField):
 
 class SignalForm(forms.Form):
     child = PupilChoiceField(
-        label=_("Pupil"), queryset=Child.objects.none(), widget=forms.Select(attrs=SELECT),
-        error_messages={"required": _("Choose the pupil."),
-                        "invalid_choice": _("Choose a pupil from the list.")},
+        label=_("Pupil"),
+        queryset=Child.objects.none(),
+        widget=forms.Select(attrs=SELECT),
+        error_messages={
+            "required": _("Choose the pupil."),
+            "invalid_choice": _("Choose a pupil from the list."),
+        },
     )
     domain = forms.ChoiceField(
-        label=_("What is it about?"), choices=Signal.Domain.choices, widget=forms.RadioSelect,
+        label=_("What is it about?"),
+        choices=Signal.Domain.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": _("Choose what the signal is about.")},
     )
     urgency = forms.ChoiceField(
-        label=_("How urgent is it?"), choices=Signal.Urgency.choices, widget=forms.RadioSelect,
+        label=_("How urgent is it?"),
+        choices=Signal.Urgency.choices,
+        widget=forms.RadioSelect,
         initial=Signal.Urgency.NORMAL,
         error_messages={"required": _("Choose how urgent it is.")},
     )
     description = forms.CharField(
-        label=_("What did you notice?"), max_length=4000, widget=forms.Textarea(attrs=AREA),
+        label=_("What did you notice?"),
+        max_length=4000,
+        widget=forms.Textarea(attrs=AREA),
         help_text=_("Facts you saw or heard, and since when. No diagnoses."),
         error_messages={"required": _("Describe what you noticed.")},
+    )
+    safety_concern = forms.BooleanField(
+        label=_("Concerns about safety at home"),
+        required=False,
+        help_text=_(
+            "The case gets priority 1 on the safety route; the coordinator and the "
+            "family specialist are told at once."
+        ),
     )
 
     def __init__(self, *args: Any, pupils: QuerySet[Child], **kwargs: Any) -> None:
@@ -58,15 +76,21 @@ def _no_nul(value: str) -> str:
 
 class PlanForm(forms.Form):
     summary = forms.CharField(
-        label=_("Approach"), required=False, max_length=4000, widget=forms.Textarea(attrs=AREA),
+        label=_("Approach"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs=AREA),
         help_text=_("For example: extra phone calls with the parents, other learning material."),
     )
     goals = forms.CharField(
-        label=_("Goals (one per line)"), max_length=4000, widget=forms.Textarea(attrs=AREA),
+        label=_("Goals (one per line)"),
+        max_length=4000,
+        widget=forms.Textarea(attrs=AREA),
         error_messages={"required": _("A plan needs at least one goal.")},
     )
     evaluation_date = forms.DateField(
-        label=_("Evaluation date"), required=False,
+        label=_("Evaluation date"),
+        required=False,
         widget=forms.DateInput(attrs={**TEXT, "type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Enter a date like 2026-12-01.")},
     )
@@ -82,13 +106,18 @@ class PlanForm(forms.Form):
 
 
 class PlanActionForm(forms.Form):
-    description = forms.CharField(label=_("Action"), required=False, max_length=500,
-                                  widget=forms.TextInput(attrs=TEXT))
-    owner = forms.ModelChoiceField(label=_("Owner"), required=False,
-                                   queryset=Professional.objects.none(),
-                                   widget=forms.Select(attrs=SELECT))
+    description = forms.CharField(
+        label=_("Action"), required=False, max_length=500, widget=forms.TextInput(attrs=TEXT)
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Owner"),
+        required=False,
+        queryset=Professional.objects.none(),
+        widget=forms.Select(attrs=SELECT),
+    )
     due_date = forms.DateField(
-        label=_("Due date"), required=False,
+        label=_("Due date"),
+        required=False,
         widget=forms.DateInput(attrs={**TEXT, "type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Enter a date like 2026-12-01.")},
     )
@@ -99,7 +128,9 @@ class PlanActionForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if (data.get("owner") or data.get("due_date")) and not (data.get("description") or "").strip():
+        if (data.get("owner") or data.get("due_date")) and not (
+            data.get("description") or ""
+        ).strip():
             self.add_error("description", _("Describe the action, or leave the whole row empty."))
         return data
 
@@ -108,18 +139,27 @@ PlanActionFormSet = forms.formset_factory(PlanActionForm, extra=3, max_num=20)
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(label=_("Note"), max_length=4000, widget=forms.Textarea(attrs=AREA),
-                           error_messages={"required": _("A note cannot be empty.")})
+    text = forms.CharField(
+        label=_("Note"),
+        max_length=4000,
+        widget=forms.Textarea(attrs=AREA),
+        error_messages={"required": _("A note cannot be empty.")},
+    )
 
     def clean_text(self) -> str:
         return _no_nul(self.cleaned_data["text"])
 
 
 class FamilyContactForm(forms.Form):
-    channel = forms.ChoiceField(label=_("How"), choices=FamilyContact.Channel.choices,
-                                widget=forms.Select(attrs=SELECT))
-    summary = forms.CharField(label=_("Summary"), max_length=4000, widget=forms.Textarea(attrs=AREA),
-                              error_messages={"required": _("Summarise the contact.")})
+    channel = forms.ChoiceField(
+        label=_("How"), choices=FamilyContact.Channel.choices, widget=forms.Select(attrs=SELECT)
+    )
+    summary = forms.CharField(
+        label=_("Summary"),
+        max_length=4000,
+        widget=forms.Textarea(attrs=AREA),
+        error_messages={"required": _("Summarise the contact.")},
+    )
 
     def clean_summary(self) -> str:
         return _no_nul(self.cleaned_data["summary"])
@@ -128,8 +168,12 @@ class FamilyContactForm(forms.Form):
 class TransitionForm(forms.Form):
     """The fields a step of the route asks for; which ones depends on the transition."""
 
-    comment = forms.CharField(label=_("Explanation"), required=False, max_length=4000,
-                              widget=forms.Textarea(attrs={**AREA, "rows": 2}))
+    comment = forms.CharField(
+        label=_("Explanation"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={**AREA, "rows": 2}),
+    )
 
     def __init__(self, *args: Any, transition: Transition, case: Case, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", transition.name)
@@ -139,36 +183,62 @@ class TransitionForm(forms.Form):
         if name in {"consent_given", "consent_refused"}:
             guardians = case.family.guardians.filter(parental_authority=True)
             self.fields["guardian"] = forms.ModelChoiceField(
-                label=_("Answered by"), queryset=guardians, required=False,
+                label=_("Answered by"),
+                queryset=guardians,
+                required=False,
                 widget=forms.Select(attrs=SELECT),
             )
             self.fields["method"] = forms.ChoiceField(
-                label=_("How"), choices=Consent.Method.choices, initial=Consent.Method.VERBAL,
+                label=_("How"),
+                choices=Consent.Method.choices,
+                initial=Consent.Method.VERBAL,
                 widget=forms.Select(attrs=SELECT),
+            )
+            self.fields["by_child"] = forms.BooleanField(
+                label=_("The young person (12 or older) answered too"),
+                required=False,
             )
         elif name == "check_district_team":
             self.fields["district_team_check"] = forms.ChoiceField(
                 label=_("Is the family known to the district team?"),
-                choices=DistrictTeamCheck.choices, widget=forms.RadioSelect,
-                error_messages={"required": _("Record whether the district team already knows the family.")},
+                choices=DistrictTeamCheck.choices,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": _("Record whether the district team already knows the family.")
+                },
             )
             self.fields["known_to"] = forms.CharField(
-                label=_("Known to (worker or team)"), required=False, max_length=200,
+                label=_("Known to (worker or team)"),
+                required=False,
+                max_length=200,
                 widget=forms.TextInput(attrs=TEXT),
             )
         elif name == "escalate":
             self.fields["escalated_to"] = forms.ChoiceField(
-                label=_("Escalate to"), choices=EscalationTarget.choices,
+                label=_("Escalate to"),
+                choices=EscalationTarget.choices,
                 widget=forms.Select(attrs=SELECT),
             )
             self.fields["plan_goal"] = forms.CharField(
-                label=_("Tailored plan: what is the goal?"), max_length=500,
+                label=_("Tailored plan: what is the goal?"),
+                max_length=500,
                 widget=forms.Textarea(attrs={**AREA, "rows": 2}),
                 error_messages={"required": _("Describe the tailored plan for the escalation.")},
             )
+            self.fields["referral_consent"] = forms.ChoiceField(
+                label=_("Parents' consent to the referral"),
+                required=False,
+                choices=[
+                    ("", _("Already recorded, or a legal ground applies")),
+                    *Consent.Method.choices,
+                ],
+                widget=forms.Select(attrs=SELECT),
+            )
         elif name == "close":
             self.fields["outcome"] = forms.ChoiceField(
-                label=_("Outcome"), choices=Outcome.choices, widget=forms.RadioSelect,
+                label=_("Outcome"),
+                choices=Outcome.choices,
+                widget=forms.RadioSelect,
                 error_messages={"required": _("Choose the outcome of the case.")},
             )
         if name == "evaluate":
@@ -183,9 +253,10 @@ class TransitionForm(forms.Form):
         for key, value in data.items():
             if isinstance(value, str) and "\x00" in value:
                 self.add_error(key, _("The text contains a character that is not allowed."))
-        if data.get("district_team_check") == DistrictTeamCheck.ALREADY_KNOWN and not (
-            data.get("known_to") or ""
-        ).strip():
+        if (
+            data.get("district_team_check") == DistrictTeamCheck.ALREADY_KNOWN
+            and not (data.get("known_to") or "").strip()
+        ):
             self.add_error("known_to", _("Say to whom the family is already known."))
         return data
 

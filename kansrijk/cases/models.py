@@ -37,7 +37,11 @@ class Child(models.Model):
         _("BSN"), max_length=9, null=True, blank=True, unique=True, validators=[validate_bsn]
     )
     location = models.ForeignKey(
-        Location, on_delete=models.PROTECT, related_name="children", null=True, blank=True,
+        Location,
+        on_delete=models.PROTECT,
+        related_name="children",
+        null=True,
+        blank=True,
         verbose_name=_("school or childcare"),
     )
     group = models.CharField(_("group"), max_length=20, blank=True)
@@ -97,7 +101,9 @@ class Case(models.Model):
         _("priority"), choices=Priority.choices, default=Priority.NORMAL
     )
     contact_person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contact_cases",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="contact_cases",
         verbose_name=_("contact person"),
     )
     outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices, blank=True)
@@ -143,10 +149,14 @@ class ContactPersonAssignment(models.Model):
         ordering = ["-started_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["case"], condition=models.Q(ended_at__isnull=True),
+                fields=["case"],
+                condition=models.Q(ended_at__isnull=True),
                 name="one_current_contact_person",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.professional} ({self.started_at:%Y-%m-%d})"
 
 
 class CaseMember(models.Model):
@@ -158,6 +168,7 @@ class CaseMember(models.Model):
     )
     role = models.CharField(max_length=30, choices=Role.choices)
     added_at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
 
     class Meta:
         constraints = [
@@ -165,6 +176,9 @@ class CaseMember(models.Model):
                 fields=["case", "professional", "role"], name="case_member_unique"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.professional} — {self.get_role_display()}"
 
 
 class Signal(models.Model):
@@ -194,11 +208,15 @@ class Signal(models.Model):
         _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
     )
     description = models.TextField(_("what did you notice?"))
+    safety_concern = models.BooleanField(_("concerns about safety at home"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["author", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_domain_display()} ({self.created_at:%Y-%m-%d})"
 
 
 class PlanVersion(models.Model):
@@ -217,6 +235,9 @@ class PlanVersion(models.Model):
             models.UniqueConstraint(fields=["case", "number"], name="plan_version_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"v{self.number}"
+
 
 class Goal(models.Model):
     plan = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="goals")
@@ -226,13 +247,20 @@ class Goal(models.Model):
     class Meta:
         ordering = ["position", "id"]
 
+    def __str__(self) -> str:
+        return self.text
+
 
 class PlanAction(models.Model):
     plan = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="actions")
     description = models.CharField(_("action"), max_length=500)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="plan_actions",
-        null=True, blank=True, verbose_name=_("owner"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="plan_actions",
+        null=True,
+        blank=True,
+        verbose_name=_("owner"),
     )
     due_date = models.DateField(_("due date"), null=True, blank=True)
     done = models.BooleanField(_("done"), default=False)
@@ -240,6 +268,9 @@ class PlanAction(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.description
 
 
 class Referral(models.Model):
@@ -249,6 +280,9 @@ class Referral(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT)
     target = models.CharField(max_length=30)
     created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.target}"
 
 
 class Step(models.Model):
@@ -268,6 +302,9 @@ class Step(models.Model):
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["case", "at"])]
 
+    def __str__(self) -> str:
+        return f"{self.transition} ({self.from_state} → {self.to_state})"
+
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
             raise ValueError("Steps are append-only.")
@@ -285,6 +322,9 @@ class Note(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d}"
 
 
 class FamilyContact(models.Model):
@@ -306,3 +346,6 @@ class FamilyContact(models.Model):
 
     class Meta:
         ordering = ["-happened_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} ({self.happened_at:%Y-%m-%d})"

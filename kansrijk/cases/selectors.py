@@ -6,7 +6,8 @@ import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Case as Case_
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from kansrijk.access.matrix import ATTENTION_LIST_ROLES, SIGNALLING_ROLES, Action
@@ -66,26 +67,37 @@ def case_for(user: Professional, case_id: int, action: Action = Action.SUMMARY) 
     return case
 
 
+def _safety_first(prefix: str = "") -> Case_:
+    """0 for a P1 (safety) case, 1 otherwise: P1 stands on top of every list."""
+    return Case_(
+        When(**{f"{prefix}priority": Case.Priority.SAFETY}, then=Value(0)), default=Value(1)
+    )
+
+
 def open_cases_for_coordinator(user: Professional) -> QuerySet[Case]:
-    """All open cases of the user's centres, stalled ones (no step for N days) on top."""
+    """All open cases of the user's centres: P1 (safety) first, then the stalled ones (no
+    step for N days) on top."""
     return cases_visible_to(user, states=OPEN_STATES).order_by(
-        "last_step_at", "priority", "id"
+        _safety_first(), "last_step_at", "priority", "id"
     )
 
 
 def signals_by(user: Professional) -> QuerySet[Signal]:
-    """The user's own signals, with the state of the case each one opened or joined."""
+    """The user's own signals, with the state of the case each one opened or joined; those
+    on a P1 (safety) case first."""
     return (
         Signal.objects.filter(author=user)
         .select_related("child", "case", "case__contact_person")
-        .order_by("-created_at", "-id")
+        .order_by(_safety_first("case__"), "-created_at", "-id")
     )
 
 
 def actions_owned_by(user: Professional, *, open_only: bool = True) -> QuerySet[PlanAction]:
     """Plan actions assigned to the user in the current plan version of each case."""
     current_number = (
-        PlanVersion.objects.filter(case=OuterRef("plan__case")).order_by("-number").values("number")[:1]
+        PlanVersion.objects.filter(case=OuterRef("plan__case"))
+        .order_by("-number")
+        .values("number")[:1]
     )
     queryset = PlanAction.objects.filter(owner=user, plan__number=Subquery(current_number))
     if open_only:
@@ -96,7 +108,8 @@ def actions_owned_by(user: Professional, *, open_only: bool = True) -> QuerySet[
 def pupils_for_signal(user: Professional) -> QuerySet[Child]:
     """Pupils the user may signal about: those of the locations where they signal."""
     locations = [
-        m.location_id for m in memberships_of(user)
+        m.location_id
+        for m in memberships_of(user)
         if m.role in SIGNALLING_ROLES and m.location_id is not None
     ]
     return (
@@ -108,7 +121,8 @@ def pupils_for_signal(user: Professional) -> QuerySet[Child]:
 
 def attention_list_locations(user: Professional) -> list[Location]:
     ids = {
-        m.location_id for m in memberships_of(user)
+        m.location_id
+        for m in memberships_of(user)
         if m.role in ATTENTION_LIST_ROLES and m.location_id is not None
     }
     return list(Location.objects.filter(pk__in=ids).order_by("name"))
@@ -140,8 +154,12 @@ def caseload(user: Professional) -> QuerySet[Case]:
 
 def primary_role(user: Professional) -> Role | None:
     order = [
-        Role.COORDINATOR, Role.INTERNAL_COACH, Role.FAMILY_SPECIALIST, Role.EDUCATION_SPECIALIST,
-        Role.DIRECTOR, Role.TEACHER,
+        Role.COORDINATOR,
+        Role.INTERNAL_COACH,
+        Role.FAMILY_SPECIALIST,
+        Role.EDUCATION_SPECIALIST,
+        Role.DIRECTOR,
+        Role.TEACHER,
     ]
     roles = {Role(m.role) for m in memberships_of(user)}
     for role in order:
@@ -169,7 +187,7 @@ def plan_versions(case: Case) -> QuerySet[PlanVersion]:
     )
 
 
-def case_journal(case: Case) -> dict[str, QuerySet]:  # type: ignore[type-arg]
+def case_journal(case: Case) -> dict[str, QuerySet]:
     """The full file's lists (Action.FULL): steps, notes, family contacts, guardians."""
     return {
         "steps": case.steps.select_related("by").order_by("at", "id"),

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,13 +39,18 @@ from kansrijk.cases.workflow import (
     ConsentAnswer,
     Transition,
 )
-from kansrijk.core.models import Membership, Professional
+from kansrijk.core.models import Membership, Organisation, Professional
 
 
 def _log_write(by: Professional, case: Case, detail: str, child_id: int | None = None) -> None:
     log_access(
-        by=by, event=Event.WRITE, purpose="zorgroute", case_id=case.pk,
-        family_id=case.family_id, child_id=child_id, detail=detail,
+        by=by,
+        event=Event.WRITE,
+        purpose="zorgroute",
+        case_id=case.pk,
+        family_id=case.family_id,
+        child_id=child_id,
+        detail=detail,
     )
 
 
@@ -63,21 +69,45 @@ def _add_member(case: Case, professional: Professional, role: Role) -> None:
 
 
 def _assign_contact_person(case: Case, professional: Professional, *, by: Professional) -> None:
+    """The family's one contact person changes; the new one hears it at once (by mail too)."""
+    from kansrijk.notifications.services import notify
+
     now = timezone.now()
     ContactPersonAssignment.objects.filter(case=case, ended_at__isnull=True).update(ended_at=now)
     ContactPersonAssignment.objects.create(
         case=case, professional=professional, started_at=now, assigned_by=by
     )
     case.contact_person = professional
+    if professional != by:
+        notify(
+            to=professional,
+            subject=_("You are now the contact person for case %(number)s") % {"number": case.pk},
+            url=reverse("cases:case_detail", args=[case.pk]),
+        )
 
 
-def _step(case: Case, *, by: Professional, role: Role, name: str, source: str,
-          comment: str = "", data: dict[str, Any] | None = None) -> Step:
+def _step(
+    case: Case,
+    *,
+    by: Professional,
+    role: Role,
+    name: str,
+    source: str,
+    comment: str = "",
+    data: dict[str, Any] | None = None,
+) -> Step:
     now = timezone.now()
     case.last_step_at = now
     return Step.objects.create(
-        case=case, transition=name, from_state=source, to_state=case.state, by=by, role=role,
-        at=now, comment=comment, data=data or {},
+        case=case,
+        transition=name,
+        from_state=source,
+        to_state=case.state,
+        by=by,
+        role=role,
+        at=now,
+        comment=comment,
+        data=data or {},
     )
 
 
@@ -85,12 +115,22 @@ def _step(case: Case, *, by: Professional, role: Role, name: str, source: str,
 
 
 def signal_create(
-    *, by: Professional, child: Child, domain: str, urgency: str, description: str
+    *,
+    by: Professional,
+    child: Child,
+    domain: str,
+    urgency: str,
+    description: str,
+    safety_concern: bool = False,
 ) -> Signal:
-    """File a signal; it opens the family's case or joins the one that is open (seed 001)."""
+    """File a signal; it opens the family's case or joins the one that is open (seed 001).
+    Concerns about safety at home put the case at P1 on the safety route (kansrijk.safety)."""
     membership = next(
-        (m for m in memberships_of(by)
-         if m.role in SIGNALLING_ROLES and m.location_id == child.location_id),
+        (
+            m
+            for m in memberships_of(by)
+            if m.role in SIGNALLING_ROLES and m.location_id == child.location_id
+        ),
         None,
     )
     if membership is None or child.location_id is None:
@@ -105,12 +145,16 @@ def signal_create(
             .first()
         )
         priority = Case.Priority.HIGH if urgency == Signal.Urgency.HIGH else Case.Priority.NORMAL
+        if safety_concern:
+            priority = Case.Priority.SAFETY
         opened = case is None
         if case is None:
             coach = _professional_at(child.location_id, Role.INTERNAL_COACH) or by
             case = Case.objects.create(
-                family_id=child.family_id, location_id=child.location_id,
-                contact_person=coach, priority=priority,
+                family_id=child.family_id,
+                location_id=child.location_id,
+                contact_person=coach,
+                priority=priority,
             )
             ContactPersonAssignment.objects.create(case=case, professional=coach, assigned_by=by)
             if coach != by:
@@ -118,15 +162,28 @@ def signal_create(
         elif priority < case.priority:
             case.priority = priority
         signal = Signal.objects.create(
-            case=case, child=child, author=by, author_role=membership.role,
-            location_id=child.location_id, domain=domain, urgency=urgency,
+            case=case,
+            child=child,
+            author=by,
+            author_role=membership.role,
+            location_id=child.location_id,
+            domain=domain,
+            urgency=urgency,
             description=description.strip(),
+            safety_concern=safety_concern,
         )
         _step(
-            case, by=by, role=Role(membership.role),
-            name="open" if opened else "signal_joined", source=case.state,
+            case,
+            by=by,
+            role=Role(membership.role),
+            name="open" if opened else "signal_joined",
+            source=case.state,
             data={"signal": signal.pk, "child": child.pk},
         )
+        if safety_concern:
+            from kansrijk.safety.services import safety_signal_filed
+
+            safety_signal_filed(by=by, case=case, signal=signal)
         case.save()
         _log_write(by, case, f"signal {signal.pk}", child_id=child.pk)
     return signal
@@ -151,7 +208,11 @@ def _acting_role(by: Professional, case: Case, transition: Transition) -> Role:
 
 
 def case_transition(
-    *, by: Professional, case_id: int, name: str, comment: str = "",
+    *,
+    by: Professional,
+    case_id: int,
+    name: str,
+    comment: str = "",
     data: dict[str, Any] | None = None,
 ) -> Step:
     """Apply one row of the transition table under a row lock, writing exactly one step."""
@@ -178,8 +239,15 @@ def case_transition(
         source = case.state
         case.state = transition.target
         recorded = _apply_effects(case, transition, by=by, data=data)
-        step = _step(case, by=by, role=role, name=transition.name, source=source,
-                     comment=comment.strip(), data=recorded)
+        step = _step(
+            case,
+            by=by,
+            role=role,
+            name=transition.name,
+            source=source,
+            comment=comment.strip(),
+            data=recorded,
+        )
         case.save()
         _log_write(by, case, f"transition {transition.name}")
     return step
@@ -195,8 +263,12 @@ def _apply_effects(
     if name in {"consent_given", "consent_refused"}:
         answer = ConsentAnswer.GIVEN if name == "consent_given" else ConsentAnswer.REFUSED
         consent_record_for_case(
-            case=case, by=by, answer=answer, method=data.get("method") or "verbal",
+            case=case,
+            by=by,
+            answer=answer,
+            method=data.get("method") or "verbal",
             guardian_id=data.get("guardian"),
+            by_child=bool(data.get("by_child")),
         )
         if answer == ConsentAnswer.GIVEN:
             for role in (Role.EDUCATION_SPECIALIST, Role.FAMILY_SPECIALIST):
@@ -223,6 +295,38 @@ def _apply_effects(
     return {}
 
 
+def _ask_referral_consent(
+    case: Case, organisation: Organisation, *, by: Professional, data: dict[str, Any]
+) -> None:
+    """A referral is a disclosure: the consent service is asked first. Without consent in
+    force or a legal ground, the parents' answer must be recorded with the escalation."""
+    from kansrijk.consent.models import Purpose
+    from kansrijk.consent.selectors import disclosure_allowed
+    from kansrijk.consent.services import consent_record_for_case
+
+    if disclosure_allowed(case, purpose=Purpose.REFERRAL, organisation=organisation).allowed:
+        return
+    method = data.get("referral_consent")
+    if not method:
+        raise TransitionRefused(
+            _(
+                "Ask the parents' consent for the referral to %(organisation)s first, "
+                "or record a legal ground."
+            )
+            % {"organisation": organisation.name}
+        )
+    consent_record_for_case(
+        case=case,
+        by=by,
+        answer=ConsentAnswer.GIVEN,
+        method=method,
+        guardian_id=data.get("guardian"),
+        by_child=bool(data.get("by_child")),
+        purpose=Purpose.REFERRAL,
+        recipient=organisation,
+    )
+
+
 def _escalate(case: Case, *, by: Professional, data: dict[str, Any]) -> dict[str, Any]:
     target = Role(data["escalated_to"])
     assert target in ESCALATION_ROLES
@@ -231,19 +335,24 @@ def _escalate(case: Case, *, by: Professional, data: dict[str, Any]) -> dict[str
     )
     worker = workers.filter(location=case.location_id).first() or workers.order_by("id").first()
     if worker is not None:
+        _ask_referral_consent(case, worker.organisation, by=by, data=data)
         Referral.objects.create(case=case, organisation=worker.organisation, target=target)
         _add_member(case, worker.professional, target)
     previous = case.plans.order_by("-number").first()
     plan = _new_plan_version(
-        case, by=by,
+        case,
+        by=by,
         summary=previous.summary if previous else "",
         evaluation_date=previous.evaluation_date if previous else None,
         goals=[*(g.text for g in previous.goals.all()), data["plan_goal"].strip()]
-        if previous else [data["plan_goal"].strip()],
+        if previous
+        else [data["plan_goal"].strip()],
         actions=[
             {"description": a.description, "owner": a.owner, "due_date": a.due_date, "done": a.done}
             for a in previous.actions.all()
-        ] if previous else [],
+        ]
+        if previous
+        else [],
     )
     return {
         "escalated_to": target.value,
@@ -252,17 +361,37 @@ def _escalate(case: Case, *, by: Professional, data: dict[str, Any]) -> dict[str
     }
 
 
+def contact_person_keep_in_sight(*, case: Case, by: Professional) -> bool:
+    """After consent was withdrawn or refused, a contact person of an outside organisation may
+    no longer see the case; the school's IB becomes the contact person again. Runs inside the
+    caller's transaction; returns whether the contact person changed."""
+    if can(case.contact_person, Action.SUMMARY, case):
+        return False
+    coach = _professional_at(case.location_id, Role.INTERNAL_COACH) or by
+    _assign_contact_person(case, coach, by=by)
+    case.save(update_fields=["contact_person"])
+    return True
+
+
 # --- plans, notes, contacts ----------------------------------------------------------------
 
 
 def _new_plan_version(
-    case: Case, *, by: Professional, summary: str, evaluation_date: datetime.date | None,
-    goals: list[str], actions: list[dict[str, Any]],
+    case: Case,
+    *,
+    by: Professional,
+    summary: str,
+    evaluation_date: datetime.date | None,
+    goals: list[str],
+    actions: list[dict[str, Any]],
 ) -> PlanVersion:
     latest = case.plans.order_by("-number").values_list("number", flat=True).first() or 0
     plan = PlanVersion.objects.create(
-        case=case, number=latest + 1, summary=summary.strip(),
-        evaluation_date=evaluation_date, created_by=by,
+        case=case,
+        number=latest + 1,
+        summary=summary.strip(),
+        evaluation_date=evaluation_date,
+        created_by=by,
     )
     Goal.objects.bulk_create(
         Goal(plan=plan, text=text.strip(), position=index)
@@ -270,11 +399,16 @@ def _new_plan_version(
     )
     PlanAction.objects.bulk_create(
         PlanAction(
-            plan=plan, description=action["description"].strip(), owner=action.get("owner"),
-            due_date=action.get("due_date"), done=bool(action.get("done")), position=index,
+            plan=plan,
+            description=action["description"].strip(),
+            owner=action.get("owner"),
+            due_date=action.get("due_date"),
+            done=bool(action.get("done")),
+            position=index,
         )
         for index, action in enumerate(a for a in actions if a["description"].strip())
     )
+    _tell_new_owners(case, plan, by=by)
     for action in actions:
         owner = action.get("owner")
         if owner is not None and any(
@@ -285,9 +419,35 @@ def _new_plan_version(
     return plan
 
 
+def _tell_new_owners(case: Case, plan: PlanVersion, *, by: Professional) -> None:
+    """Mail whoever became owner of an action in this version and was not in the previous one."""
+    from kansrijk.notifications.services import notify
+
+    previous = case.plans.filter(number=plan.number - 1).first()
+    before = set(previous.actions.values_list("owner_id", "description")) if previous else set()
+    for action in plan.actions.select_related("owner"):
+        if (
+            action.owner is None
+            or action.owner == by
+            or (action.owner_id, action.description) in before
+        ):
+            continue
+        notify(
+            to=action.owner,
+            subject=_("New action for you in case %(number)s") % {"number": case.pk},
+            body=action.description,
+            url=reverse("cases:case_detail", args=[case.pk]),
+        )
+
+
 def plan_create_version(
-    *, by: Professional, case_id: int, summary: str, evaluation_date: datetime.date | None,
-    goals: list[str], actions: list[dict[str, Any]],
+    *,
+    by: Professional,
+    case_id: int,
+    summary: str,
+    evaluation_date: datetime.date | None,
+    goals: list[str],
+    actions: list[dict[str, Any]],
 ) -> PlanVersion:
     """A new version of the family's plan; earlier versions stay as they were."""
     if not any(g.strip() for g in goals):
@@ -299,8 +459,12 @@ def plan_create_version(
         if not case.is_open:
             raise CaseError(_("This case is closed."))
         plan = _new_plan_version(
-            case, by=by, summary=summary, evaluation_date=evaluation_date,
-            goals=goals, actions=actions,
+            case,
+            by=by,
+            summary=summary,
+            evaluation_date=evaluation_date,
+            goals=goals,
+            actions=actions,
         )
         case.last_step_at = timezone.now()
         case.save(update_fields=["last_step_at"])
@@ -321,7 +485,11 @@ def note_add(*, by: Professional, case_id: int, text: str) -> Note:
 
 
 def family_contact_log(
-    *, by: Professional, case_id: int, channel: str, summary: str,
+    *,
+    by: Professional,
+    case_id: int,
+    channel: str,
+    summary: str,
     happened_at: datetime.datetime | None = None,
 ) -> FamilyContact:
     """Log a contact with the family (phone, WhatsApp, home visit …) on the case."""
@@ -336,7 +504,10 @@ def family_contact_log(
         if not case.is_open:
             raise CaseError(_("This case is closed."))
         contact = FamilyContact.objects.create(
-            case=case, by=by, channel=channel, summary=summary.strip(),
+            case=case,
+            by=by,
+            channel=channel,
+            summary=summary.strip(),
             happened_at=happened_at or timezone.now(),
         )
         case.last_step_at = timezone.now()

@@ -42,8 +42,12 @@ def _user(request: HttpRequest) -> Professional:
 
 def _log_list(request: HttpRequest, purpose: str, cases: list[Case]) -> None:
     ids = ",".join(str(c.pk) for c in cases[:60])
-    log_access(by=_user(request), event=Event.LIST, purpose=purpose,
-               detail=f"cases {ids}" if ids else "empty")
+    log_access(
+        by=_user(request),
+        event=Event.LIST,
+        purpose=purpose,
+        detail=f"cases {ids}" if ids else "empty",
+    )
 
 
 # --- my work -------------------------------------------------------------------------------
@@ -64,20 +68,32 @@ def my_work(request: HttpRequest) -> HttpResponse:
         context["signals"] = list(selectors.signals_by(user)[:50])
     context["actions"] = list(selectors.actions_owned_by(user))
     if Role.INTERNAL_COACH in roles:
-        cases = list(selectors.cases_visible_to(user, action=Action.SUMMARY, states=selectors.OPEN_STATES))
-        by_state: dict[str, list[Case]] = {state.value: [] for state in CaseState if state != CaseState.CLOSED}
+        cases = list(
+            selectors.cases_visible_to(user, action=Action.SUMMARY, states=selectors.OPEN_STATES)
+        )
+        by_state: dict[str, list[Case]] = {
+            state.value: [] for state in CaseState if state != CaseState.CLOSED
+        }
         for case in cases:
             by_state[case.state].append(case)
         context["pupils_by_state"] = [
             (CaseState(state).label, items) for state, items in by_state.items()
         ]
         shown += cases
-    if roles & {Role.FAMILY_SPECIALIST, Role.DISTRICT_TEAM, Role.PSYCHOLOGIST,
-                Role.BEHAVIOURAL_SCIENTIST, Role.EDUCATION_SPECIALIST}:
+    if roles & {
+        Role.FAMILY_SPECIALIST,
+        Role.DISTRICT_TEAM,
+        Role.PSYCHOLOGIST,
+        Role.BEHAVIOURAL_SCIENTIST,
+        Role.EDUCATION_SPECIALIST,
+    }:
         caseload = list(selectors.caseload(user))
         context["caseload"] = caseload
         context["team_cases"] = [
-            c for c in selectors.cases_visible_to(user, action=Action.FULL, states=selectors.OPEN_STATES)
+            c
+            for c in selectors.cases_visible_to(
+                user, action=Action.FULL, states=selectors.OPEN_STATES
+            )
             if c.contact_person_id != user.pk
         ]
         shown += caseload + context["team_cases"]
@@ -85,9 +101,11 @@ def my_work(request: HttpRequest) -> HttpResponse:
         open_cases = list(selectors.open_cases_for_coordinator(user))
         context["open_cases"] = open_cases
         shown += open_cases
-    context["counts"] = [
-        (CaseState(state).label, n) for state, n in selectors.state_counts(user).items() if n
-    ] if roles & ATTENTION_LIST_ROLES else None
+    context["counts"] = (
+        [(CaseState(state).label, n) for state, n in selectors.state_counts(user).items() if n]
+        if roles & ATTENTION_LIST_ROLES
+        else None
+    )
     _log_list(request, "my work", shown)
     return render(request, "cases/my_work.html", context)
 
@@ -101,24 +119,41 @@ def signal_new(request: HttpRequest) -> HttpResponse:
     if not roles_of(user) & SIGNALLING_ROLES:
         raise Http404
     pupils = selectors.pupils_for_signal(user)
-    form = SignalForm(request.POST or None, pupils=pupils, initial={"child": request.GET.get("child")})
+    form = SignalForm(
+        request.POST or None, pupils=pupils, initial={"child": request.GET.get("child")}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             signal = services.signal_create(
-                by=user, child=form.cleaned_data["child"], domain=form.cleaned_data["domain"],
-                urgency=form.cleaned_data["urgency"], description=form.cleaned_data["description"],
+                by=user,
+                child=form.cleaned_data["child"],
+                domain=form.cleaned_data["domain"],
+                urgency=form.cleaned_data["urgency"],
+                description=form.cleaned_data["description"],
+                safety_concern=form.cleaned_data["safety_concern"],
             )
         except CaseError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         except NotFound:
             form.add_error("child", _("Choose a pupil from the list."))
         else:
-            messages.success(request, _("Thank you. Your signal about %(child)s has been filed; %(contact)s will pick it up.") % {
-                "child": signal.child.given_name, "contact": signal.case.contact_person,
-            })
+            messages.success(
+                request,
+                _(
+                    "Thank you. Your signal about %(child)s has been filed; "
+                    "%(contact)s will pick it up."
+                )
+                % {
+                    "child": signal.child.given_name,
+                    "contact": signal.case.contact_person,
+                },
+            )
             return redirect("cases:my_work")
     status = 400 if request.method == "POST" else 200
-    return render(request, "cases/signal_form.html", {"form": form}, status=status)
+    from kansrijk.safety.selectors import childcare_contacts_for
+
+    context = {"form": form, "childcare_contacts": childcare_contacts_for(user)}
+    return render(request, "cases/signal_form.html", context, status=status)
 
 
 # --- the case page -------------------------------------------------------------------------
@@ -128,7 +163,9 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
     user = _user(request)
     full = can(user, Action.FULL, case)
     edit = can(user, Action.EDIT, case)
-    plans = list(case.plans.select_related("created_by").prefetch_related("goals", "actions__owner"))
+    plans = list(
+        case.plans.select_related("created_by").prefetch_related("goals", "actions__owner")
+    )
     version_number = request.GET.get("version")
     plan: PlanVersion | None = plans[0] if plans else None
     if version_number and version_number.isdigit():
@@ -142,15 +179,19 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
             ({"kind": "note", "at": n.created_at, "item": n} for n in notes),
             ({"kind": "contact", "at": c.happened_at, "item": c} for c in contacts),
         ),
-        key=lambda entry: entry["at"], reverse=True,
+        key=lambda entry: entry["at"],
+        reverse=True,
     )
     transition_forms = forms.pop("transition_forms", None) or [
         TransitionForm(transition=t, case=case) for t in selectors.allowed_transitions(user, case)
     ]
     return {
         "case": case,
-        "children": list(case.family.children.all()) if full else
-        sorted({s.child for s in case.signals.select_related("child")}, key=lambda c: c.given_name),
+        "children": list(case.family.children.all())
+        if full
+        else sorted(
+            {s.child for s in case.signals.select_related("child")}, key=lambda c: c.given_name
+        ),
         "guardians": list(case.family.guardians.all()) if full else [],
         "contact_history": list(case.contact_history.select_related("professional")),
         "plans": plans,
@@ -175,8 +216,14 @@ def _visible_case(request: HttpRequest, case_id: int, action: Action = Action.SU
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _visible_case(request, case_id)
     context = _case_context(request, case)
-    log_access(by=_user(request), event=Event.READ, purpose="zorgroute", case_id=case.pk,
-               family_id=case.family_id, detail="full file" if context["full"] else "summary")
+    log_access(
+        by=_user(request),
+        event=Event.READ,
+        purpose="zorgroute",
+        case_id=case.pk,
+        family_id=case.family_id,
+        detail="full file" if context["full"] else "summary",
+    )
     return render(request, "cases/case_detail.html", context)
 
 
@@ -196,7 +243,10 @@ def case_transition(request: HttpRequest, case_id: int, name: str) -> HttpRespon
     if form.is_valid():
         try:
             services.case_transition(
-                by=user, case_id=case.pk, name=name, comment=form.cleaned_data.get("comment") or "",
+                by=user,
+                case_id=case.pk,
+                name=name,
+                comment=form.cleaned_data.get("comment") or "",
                 data=form.service_data(),
             )
         except NotFound as missing:
@@ -209,7 +259,8 @@ def case_transition(request: HttpRequest, case_id: int, name: str) -> HttpRespon
     case.refresh_from_db()
     others = [
         TransitionForm(transition=t, case=case)
-        for t in selectors.allowed_transitions(user, case) if t.name != name
+        for t in selectors.allowed_transitions(user, case)
+        if t.name != name
     ]
     return _render_case_with_errors(request, case, transition_forms=[form, *others])
 
@@ -236,7 +287,9 @@ def family_contact_add(request: HttpRequest, case_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.family_contact_log(
-                by=_user(request), case_id=case.pk, channel=form.cleaned_data["channel"],
+                by=_user(request),
+                case_id=case.pk,
+                channel=form.cleaned_data["channel"],
                 summary=form.cleaned_data["summary"],
             )
         except CaseError as error:
@@ -251,9 +304,11 @@ def plan_new(request: HttpRequest, case_id: int) -> HttpResponse:
     """A new version of the plan, starting from the current one; older versions are kept."""
     user = _user(request)
     case = _visible_case(request, case_id, Action.EDIT)
-    owners = Professional.objects.filter(
-        memberships__location=case.location, is_active=True
-    ).distinct().order_by("first_name", "last_name")
+    owners = (
+        Professional.objects.filter(memberships__location=case.location, is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name")
+    )
     current = case.plans.prefetch_related("goals", "actions").first()
     if request.method == "POST":
         form = PlanForm(request.POST)
@@ -262,16 +317,21 @@ def plan_new(request: HttpRequest, case_id: int) -> HttpResponse:
             rows = [a for a in actions.cleaned_data if a and (a.get("description") or "").strip()]
             try:
                 plan = services.plan_create_version(
-                    by=user, case_id=case.pk, summary=form.cleaned_data["summary"],
+                    by=user,
+                    case_id=case.pk,
+                    summary=form.cleaned_data["summary"],
                     evaluation_date=form.cleaned_data["evaluation_date"],
-                    goals=form.cleaned_data["goals"], actions=rows,
+                    goals=form.cleaned_data["goals"],
+                    actions=rows,
                 )
             except NotFound as missing:
                 raise Http404 from missing
             except CaseError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
-                messages.success(request, _("Plan version %(number)s saved.") % {"number": plan.number})
+                messages.success(
+                    request, _("Plan version %(number)s saved.") % {"number": plan.number}
+                )
                 return redirect("cases:case_detail", case_id=case.pk)
         status = 400
     else:
@@ -290,10 +350,19 @@ def plan_new(request: HttpRequest, case_id: int) -> HttpResponse:
         form = PlanForm(initial=initial)
         actions = PlanActionFormSet(initial=action_initial, form_kwargs={"owners": owners})
         status = 200
-    log_access(by=user, event=Event.READ, purpose="zorgroute: plan", case_id=case.pk,
-               family_id=case.family_id)
-    return render(request, "cases/plan_form.html",
-                  {"case": case, "form": form, "actions": actions, "current": current}, status=status)
+    log_access(
+        by=user,
+        event=Event.READ,
+        purpose="zorgroute: plan",
+        case_id=case.pk,
+        family_id=case.family_id,
+    )
+    return render(
+        request,
+        "cases/plan_form.html",
+        {"case": case, "form": form, "actions": actions, "current": current},
+        status=status,
+    )
 
 
 @require_POST
@@ -308,6 +377,8 @@ def plan_action_done(request: HttpRequest, action_id: int) -> HttpResponse:
     target = request.POST.get("next")
     if target == "case":
         return redirect("cases:case_detail", case_id=action.plan.case_id)
+    if target == "my_actions":
+        return redirect("meetings:my_actions")
     return redirect("cases:my_work")
 
 
@@ -333,7 +404,13 @@ def attention_list(request: HttpRequest, location_code: str) -> HttpResponse:
         raise Http404
     cases = list(selectors.attention_list(user, location))
     _log_list(request, f"attention list {location.code}", cases)
-    return render(request, "cases/attention_list.html", {
-        "location": location, "cases": cases, "locations": list(locations.values()),
-        "stalled_before": selectors.stalled_before(),
-    })
+    return render(
+        request,
+        "cases/attention_list.html",
+        {
+            "location": location,
+            "cases": cases,
+            "locations": list(locations.values()),
+            "stalled_before": selectors.stalled_before(),
+        },
+    )

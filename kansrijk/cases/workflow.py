@@ -114,6 +114,14 @@ def needs_evaluation(case: Case, data: dict[str, Any]) -> str | _StrPromise | No
     return None
 
 
+def no_open_meldcode(case: Case, data: dict[str, Any]) -> str | _StrPromise | None:
+    """The meldcode's mandatory steps come first; reporting to Veilig Thuis as the outcome
+    needs a recorded report (kansrijk.safety)."""
+    from kansrijk.safety.selectors import closing_refusal
+
+    return closing_refusal(case, data.get("outcome"))
+
+
 @dataclass(frozen=True)
 class Transition:
     name: str
@@ -137,54 +145,79 @@ _VOT = frozenset({Role.INTERNAL_COACH, Role.EDUCATION_SPECIALIST, Role.FAMILY_SP
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(
-        "make_plan", _("Make a plan with the teacher"),
-        frozenset({CaseState.SIGNALLED}), CaseState.SCHOOL_PLAN,
-        frozenset({_IB}), (has_plan,),
+        "make_plan",
+        _("Make a plan with the teacher"),
+        frozenset({CaseState.SIGNALLED}),
+        CaseState.SCHOOL_PLAN,
+        frozenset({_IB}),
+        (has_plan,),
     ),
     Transition(
-        "ask_consent", _("Ask the parents' consent for the support-team meeting"),
-        frozenset({CaseState.SCHOOL_PLAN}), CaseState.AWAITING_CONSENT,
+        "ask_consent",
+        _("Ask the parents' consent for the support-team meeting"),
+        frozenset({CaseState.SCHOOL_PLAN}),
+        CaseState.AWAITING_CONSENT,
         frozenset({_IB}),
     ),
     Transition(
-        "consent_given", _("Parents gave consent"),
-        frozenset({CaseState.AWAITING_CONSENT}), CaseState.ON_ATTENTION_LIST,
+        "consent_given",
+        _("Parents gave consent"),
+        frozenset({CaseState.AWAITING_CONSENT}),
+        CaseState.ON_ATTENTION_LIST,
         frozenset({_IB}),
     ),
     Transition(
-        "consent_refused", _("Parents refused consent: school-only support"),
-        frozenset({CaseState.AWAITING_CONSENT}), CaseState.SCHOOL_PLAN,
+        "consent_refused",
+        _("Parents refused consent: school-only support"),
+        frozenset({CaseState.AWAITING_CONSENT}),
+        CaseState.SCHOOL_PLAN,
         frozenset({_IB}),
     ),
     Transition(
-        "check_district_team", _("Check the list against the district team"),
-        frozenset({CaseState.ON_ATTENTION_LIST}), CaseState.CHECKED,
-        frozenset({Role.FAMILY_SPECIALIST}), (needs_district_check,),
+        "check_district_team",
+        _("Check the list against the district team"),
+        frozenset({CaseState.ON_ATTENTION_LIST}),
+        CaseState.CHECKED,
+        frozenset({Role.FAMILY_SPECIALIST}),
+        (needs_district_check,),
     ),
     Transition(
-        "start_support", _("Start supporting the family"),
-        frozenset({CaseState.CHECKED}), CaseState.IN_SUPPORT,
+        "start_support",
+        _("Start supporting the family"),
+        frozenset({CaseState.CHECKED}),
+        CaseState.IN_SUPPORT,
         frozenset({Role.FAMILY_SPECIALIST}),
     ),
     Transition(
-        "evaluate", _("Evaluate in the support-team meeting"),
-        frozenset({CaseState.IN_SUPPORT, CaseState.ESCALATED}), CaseState.EVALUATED,
-        _VOT | {Role.COORDINATOR}, (needs_evaluation,),
+        "evaluate",
+        _("Evaluate in the support-team meeting"),
+        frozenset({CaseState.IN_SUPPORT, CaseState.ESCALATED}),
+        CaseState.EVALUATED,
+        _VOT | {Role.COORDINATOR},
+        (needs_evaluation,),
     ),
     Transition(
-        "continue_support", _("Continue the support"),
-        frozenset({CaseState.EVALUATED}), CaseState.IN_SUPPORT,
+        "continue_support",
+        _("Continue the support"),
+        frozenset({CaseState.EVALUATED}),
+        CaseState.IN_SUPPORT,
         frozenset({Role.FAMILY_SPECIALIST}),
     ),
     Transition(
-        "escalate", _("Escalate with a tailored plan"),
-        frozenset({CaseState.EVALUATED}), CaseState.ESCALATED,
-        frozenset({Role.FAMILY_SPECIALIST, Role.COORDINATOR}), (needs_escalation_plan,),
+        "escalate",
+        _("Escalate with a tailored plan"),
+        frozenset({CaseState.EVALUATED}),
+        CaseState.ESCALATED,
+        frozenset({Role.FAMILY_SPECIALIST, Role.COORDINATOR}),
+        (needs_escalation_plan,),
     ),
     Transition(
-        "close", _("Close with an outcome"),
-        frozenset({CaseState.EVALUATED, CaseState.SCHOOL_PLAN}), CaseState.CLOSED,
-        _VOT | {Role.COORDINATOR}, (needs_outcome,),
+        "close",
+        _("Close with an outcome"),
+        frozenset({CaseState.EVALUATED, CaseState.SCHOOL_PLAN}),
+        CaseState.CLOSED,
+        _VOT | {Role.COORDINATOR},
+        (needs_outcome, no_open_meldcode),
     ),
 )
 

@@ -1,5 +1,6 @@
-"""Settings shared by every environment; values that differ per machine come from conf.environment."""
+"""Settings shared by every environment; per-machine values come from conf.environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -21,13 +22,23 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "kansrijk.core",
+    "kansrijk.accounts",
     "kansrijk.access",
     "kansrijk.audit",
     "kansrijk.cases",
     "kansrijk.consent",
+    "kansrijk.notifications",
     "kansrijk.roster",
     "kansrijk.monitor",
+    "kansrijk.safety",
+    "kansrijk.meetings",
+    "kansrijk.privacy",
     "kansrijk.demo",
 ]
 
@@ -39,10 +50,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "kansrijk.accounts.middleware.PermissionsPolicyMiddleware",
+    "kansrijk.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "kansrijk.audit.context.SourceAddressMiddleware",
+    "kansrijk.accounts.middleware.SessionExpiryMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kansrijk.urls"
@@ -89,7 +106,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "kansrijk.accounts.passwords.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -115,14 +132,50 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Authentication and sessions (OWASP ASVS level 2; kansrijk/accounts/).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out logins
+    "django.contrib.auth.backends.ModelBackend",
+]
+KANSRIJK_SESSION_IDLE_SECONDS = env_int("KANSRIJK_SESSION_IDLE_MINUTES", 30) * 60
+KANSRIJK_SESSION_ABSOLUTE_SECONDS = SESSION_COOKIE_AGE
+OTP_TOTP_ISSUER = "Kansrijk"
+AXES_FAILURE_LIMIT = env_int("KANSRIJK_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("KANSRIJK_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = False  # kansrijk.accounts resets only after the second factor
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "kansrijk.accounts.views.locked_out"
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]  # the same address as the access log
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # successes are in our own access log; no second copy of IPs
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 EMAIL_HOST = env_str("KANSRIJK_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("KANSRIJK_EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("KANSRIJK_DEFAULT_FROM_EMAIL", "kansrijk@localhost")
+KANSRIJK_BASE_URL = env_str("KANSRIJK_BASE_URL", "http://127.0.0.1:8000")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Domain settings.
+# Signs the access log's chain head; kept outside the database (falls back to SECRET_KEY).
+KANSRIJK_AUDIT_KEY = env_str("KANSRIJK_AUDIT_KEY", "")
 KANSRIJK_STALLED_AFTER_DAYS = env_int("KANSRIJK_STALLED_AFTER_DAYS", 14)
+KANSRIJK_NON_RESPONSE_THRESHOLD = env_int("KANSRIJK_NON_RESPONSE_THRESHOLD", 3)
 
 LOGGING = {
     "version": 1,

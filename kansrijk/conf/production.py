@@ -15,6 +15,9 @@ SECURE_SSL_REDIRECT = True
 SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The __Host- prefix makes browsers refuse these cookies unless Secure, host-only and Path=/.
+SESSION_COOKIE_NAME = "__Host-kansrijk_session"
+CSRF_COOKIE_NAME = "__Host-kansrijk_csrftoken"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

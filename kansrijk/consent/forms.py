@@ -15,20 +15,40 @@ SELECT = {"class": "utrecht-select utrecht-select--html-select"}
 
 
 class ConsentForm(forms.Form):
-    child = forms.ModelChoiceField(label=_("Child"), queryset=None, widget=forms.Select(attrs=SELECT))  # type: ignore[arg-type]
-    purpose = forms.ChoiceField(label=_("Purpose"), choices=Purpose.choices, widget=forms.Select(attrs=SELECT))
-    recipient = forms.ModelChoiceField(
-        label=_("Recipient"), required=False, queryset=Organisation.objects.order_by("name"),
-        empty_label=_("The support team"), widget=forms.Select(attrs=SELECT),
+    child = forms.ModelChoiceField(
+        label=_("Child"), queryset=None, widget=forms.Select(attrs=SELECT)
+    )  # type: ignore[arg-type]
+    purpose = forms.ChoiceField(
+        label=_("Purpose"), choices=Purpose.choices, widget=forms.Select(attrs=SELECT)
     )
-    status = forms.ChoiceField(label=_("Answer"), choices=Consent.Status.choices, widget=forms.RadioSelect)
-    guardian = forms.ModelChoiceField(label=_("Answered by"), required=False, queryset=None,  # type: ignore[arg-type]
-                                      widget=forms.Select(attrs=SELECT))
-    by_child = forms.BooleanField(label=_("The young person (12 or older) answered"), required=False)
-    method = forms.ChoiceField(label=_("How"), choices=Consent.Method.choices, widget=forms.Select(attrs=SELECT))
+    recipient = forms.ModelChoiceField(
+        label=_("Recipient"),
+        required=False,
+        queryset=Organisation.objects.order_by("name"),
+        empty_label=_("The support team"),
+        widget=forms.Select(attrs=SELECT),
+    )
+    status = forms.ChoiceField(
+        label=_("Answer"), choices=Consent.Status.choices, widget=forms.RadioSelect
+    )
+    guardian = forms.ModelChoiceField(
+        label=_("Answered by"),
+        required=False,
+        queryset=None,  # type: ignore[arg-type]
+        widget=forms.Select(attrs=SELECT),
+    )
+    by_child = forms.BooleanField(
+        label=_("The young person (12 or older) answered"), required=False
+    )
+    method = forms.ChoiceField(
+        label=_("How"), choices=Consent.Method.choices, widget=forms.Select(attrs=SELECT)
+    )
     valid_until = forms.DateField(
-        label=_("Valid until"), required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "utrecht-textbox"}, format="%Y-%m-%d"),
+        label=_("Valid until"),
+        required=False,
+        widget=forms.DateInput(
+            attrs={"type": "date", "class": "utrecht-textbox"}, format="%Y-%m-%d"
+        ),
         error_messages={"invalid": _("Enter a date like 2026-12-01.")},
     )
 
@@ -40,12 +60,17 @@ class ConsentForm(forms.Form):
 
 
 class LegalGroundForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Share with"), queryset=Organisation.objects.order_by("name"),
-                                          widget=forms.Select(attrs=SELECT))
-    ground = forms.ChoiceField(label=_("Legal ground"), choices=LegalGround.Ground.choices,
-                               widget=forms.RadioSelect)
+    organisation = forms.ModelChoiceField(
+        label=_("Share with"),
+        queryset=Organisation.objects.order_by("name"),
+        widget=forms.Select(attrs=SELECT),
+    )
+    ground = forms.ChoiceField(
+        label=_("Legal ground"), choices=LegalGround.Ground.choices, widget=forms.RadioSelect
+    )
     explanation = forms.CharField(
-        label=_("Why is sharing without consent necessary?"), max_length=4000,
+        label=_("Why is sharing without consent necessary?"),
+        max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3, "class": "utrecht-textarea"}),
         error_messages={"required": _("Explain why sharing without consent is necessary.")},
     )

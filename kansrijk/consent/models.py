@@ -35,8 +35,12 @@ class Consent(models.Model):
     )
     purpose = models.CharField(_("purpose"), max_length=40, choices=Purpose.choices)
     recipient = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True,
-        verbose_name=_("recipient"), help_text=_("Empty means the members of the support team."),
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("recipient"),
+        help_text=_("Empty means the members of the support team."),
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     given_by = models.ForeignKey(
@@ -57,6 +61,9 @@ class Consent(models.Model):
             models.Index(fields=["child", "purpose", "recorded_at"]),
             models.Index(fields=["status", "superseded_at"]),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()}: {self.get_status_display()}"
 
 
 class LegalGround(models.Model):
@@ -79,3 +86,6 @@ class LegalGround(models.Model):
         ordering = ["-recorded_at", "-id"]
         verbose_name = _("legal ground")
         verbose_name_plural = _("legal grounds")
+
+    def __str__(self) -> str:
+        return f"{self.get_ground_display()} → {self.organisation_id}"

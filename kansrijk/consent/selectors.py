@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -45,24 +46,58 @@ class Disclosure:
     reason: str
 
 
-def disclosure_allowed(case: Case, *, purpose: Purpose, organisation: Organisation) -> Disclosure:
-    """Asked before every disclosure: may this case be shown to this organisation for this purpose?"""
-    if case.location.organisation_id == organisation.pk:
-        return Disclosure(True, "own_organisation", _("The case belongs to this organisation."))
-    recipients = Q(recipient__isnull=True) if purpose == Purpose.DISCUSS_IN_VOT else Q()
-    consent = Consent.objects.filter(
-        in_force(), child__family=case.family_id, purpose=purpose
-    ).filter(recipients | Q(recipient=organisation.pk))
-    if consent.exists():
-        return Disclosure(True, "consent", _("The parents gave consent."))
-    ground = LegalGround.objects.filter(case=case, organisation=organisation).first()
-    if ground is not None:
-        return Disclosure(True, "legal_ground", str(ground.get_ground_display()))
-    return Disclosure(
-        False, "",
-        _("No consent for '%(purpose)s' with %(organisation)s.")
-        % {"purpose": Purpose(purpose).label, "organisation": organisation.name},
+def disclosures(
+    cases: Iterable[Case], *, purpose: Purpose, organisations: Iterable[Organisation]
+) -> dict[tuple[int, int], Disclosure]:
+    """May each case be shown to each organisation for this purpose? Two queries for any
+    number of cases and organisations (a meeting's agenda asks for every item at once)."""
+    cases, organisations = list(cases), list(organisations)
+    family_ids = {c.family_id for c in cases}
+    org_ids = [o.pk for o in organisations]
+    recipients = Q(recipient__in=org_ids)
+    if purpose == Purpose.DISCUSS_IN_VOT:
+        recipients |= Q(recipient__isnull=True)
+    consented = set(
+        Consent.objects.filter(in_force(), child__family__in=family_ids, purpose=purpose)
+        .filter(recipients)
+        .values_list("child__family_id", "recipient_id")
     )
+    grounds = {
+        (g.case_id, g.organisation_id): g
+        for g in LegalGround.objects.filter(case__in=cases, organisation__in=org_ids)
+    }
+    answers = {}
+    for case in cases:
+        for organisation in organisations:
+            key = (case.pk, organisation.pk)
+            if case.location.organisation_id == organisation.pk:
+                answers[key] = Disclosure(
+                    True, "own_organisation", _("The case belongs to this organisation.")
+                )
+            elif (case.family_id, None) in consented or (
+                case.family_id,
+                organisation.pk,
+            ) in consented:
+                answers[key] = Disclosure(True, "consent", _("The parents gave consent."))
+            elif key in grounds:
+                answers[key] = Disclosure(
+                    True, "legal_ground", str(grounds[key].get_ground_display())
+                )
+            else:
+                answers[key] = Disclosure(
+                    False,
+                    "",
+                    _("No consent for '%(purpose)s' with %(organisation)s.")
+                    % {"purpose": Purpose(purpose).label, "organisation": organisation.name},
+                )
+    return answers
+
+
+def disclosure_allowed(case: Case, *, purpose: Purpose, organisation: Organisation) -> Disclosure:
+    """Asked before every disclosure: may this case go to this organisation for this purpose?"""
+    return disclosures([case], purpose=purpose, organisations=[organisation])[
+        (case.pk, organisation.pk)
+    ]
 
 
 def consents_of_family(family_id: int) -> QuerySet[Consent]:

@@ -32,27 +32,43 @@ if TYPE_CHECKING:
 
 def _check_who_decides(child: Child, guardian: Guardian | None, by_child: bool) -> None:
     age = child.age_on(timezone.localdate())
-    if guardian is not None and (guardian.family_id != child.family_id or not guardian.parental_authority):
-        raise CaseError(_("Only a parent or carer with parental authority can answer."), field="guardian")
+    if guardian is not None and (
+        guardian.family_id != child.family_id or not guardian.parental_authority
+    ):
+        raise CaseError(
+            _("Only a parent or carer with parental authority can answer."), field="guardian"
+        )
     if age >= 16:
         if not by_child:
             raise CaseError(
                 _("%(name)s is 16 or older and decides alone: record the young person's answer.")
-                % {"name": child.given_name}, field="by_child",
+                % {"name": child.given_name},
+                field="by_child",
             )
     elif age >= 12:
         if guardian is None or not by_child:
             raise CaseError(
                 _("%(name)s is between 12 and 16: both a parent and the young person must answer.")
-                % {"name": child.given_name}, field="by_child",
+                % {"name": child.given_name},
+                field="by_child",
             )
     elif guardian is None:
-        raise CaseError(_("Choose the parent or carer with parental authority who answered."), field="guardian")
+        raise CaseError(
+            _("Choose the parent or carer with parental authority who answered."), field="guardian"
+        )
 
 
 def _write(
-    *, child: Child, case: Case | None, purpose: str, recipient: Organisation | None,
-    status: str, guardian: Guardian | None, by_child: bool, method: str, by: Professional,
+    *,
+    child: Child,
+    case: Case | None,
+    purpose: str,
+    recipient: Organisation | None,
+    status: str,
+    guardian: Guardian | None,
+    by_child: bool,
+    method: str,
+    by: Professional,
     valid_until: datetime.date | None,
 ) -> Consent:
     now = timezone.now()
@@ -60,16 +76,32 @@ def _write(
         child=child, purpose=purpose, recipient=recipient, superseded_at__isnull=True
     ).update(superseded_at=now)
     return Consent.objects.create(
-        child=child, case=case, purpose=purpose, recipient=recipient, status=status,
-        given_by=guardian, by_child=by_child, method=method, recorded_by=by,
-        recorded_at=now, valid_until=valid_until,
+        child=child,
+        case=case,
+        purpose=purpose,
+        recipient=recipient,
+        status=status,
+        given_by=guardian,
+        by_child=by_child,
+        method=method,
+        recorded_by=by,
+        recorded_at=now,
+        valid_until=valid_until,
     )
 
 
 def consent_record(
-    *, by: Professional, case_id: int, child: Child, purpose: str, status: str, method: str,
-    recipient: Organisation | None = None, guardian: Guardian | None = None,
-    by_child: bool = False, valid_until: datetime.date | None = None,
+    *,
+    by: Professional,
+    case_id: int,
+    child: Child,
+    purpose: str,
+    status: str,
+    method: str,
+    recipient: Organisation | None = None,
+    guardian: Guardian | None = None,
+    by_child: bool = False,
+    valid_until: datetime.date | None = None,
 ) -> Consent:
     """Record an answer (given, refused, withdrawn) for one child of the case's family."""
     from kansrijk.cases.models import Case
@@ -91,12 +123,26 @@ def consent_record(
         if status != Consent.Status.WITHDRAWN:
             _check_who_decides(child, guardian, by_child)
         consent = _write(
-            child=child, case=case, purpose=purpose, recipient=recipient, status=status,
-            guardian=guardian, by_child=by_child, method=method, by=by, valid_until=valid_until,
+            child=child,
+            case=case,
+            purpose=purpose,
+            recipient=recipient,
+            status=status,
+            guardian=guardian,
+            by_child=by_child,
+            method=method,
+            by=by,
+            valid_until=valid_until,
         )
-        log_access(by=by, event=Event.WRITE, purpose="consent register", case_id=case.pk,
-                   family_id=case.family_id, child_id=child.pk,
-                   detail=f"consent {purpose} {status}")
+        log_access(
+            by=by,
+            event=Event.WRITE,
+            purpose="consent register",
+            case_id=case.pk,
+            family_id=case.family_id,
+            child_id=child.pk,
+            detail=f"consent {purpose} {status}",
+        )
         if status != Consent.Status.GIVEN:
             from kansrijk.cases.services import contact_person_keep_in_sight
 
@@ -105,9 +151,15 @@ def consent_record(
 
 
 def consent_record_for_case(
-    *, case: Case, by: Professional, answer: ConsentAnswer, method: str,
-    guardian_id: int | None = None, by_child: bool = False,
-    purpose: Purpose = Purpose.DISCUSS_IN_VOT, recipient: Organisation | None = None,
+    *,
+    case: Case,
+    by: Professional,
+    answer: ConsentAnswer,
+    method: str,
+    guardian_id: int | None = None,
+    by_child: bool = False,
+    purpose: Purpose = Purpose.DISCUSS_IN_VOT,
+    recipient: Organisation | None = None,
 ) -> list[Consent]:
     """The answer to the IB's question (seed 001), for every child the case is about.
     Runs inside the caller's transaction (the case transition)."""
@@ -121,11 +173,23 @@ def consent_record_for_case(
     consents = []
     for child in children:
         if answer == ConsentAnswer.GIVEN:
-            _check_who_decides(child, guardian, by_child or child.age_on(timezone.localdate()) >= 12)
-        consents.append(_write(
-            child=child, case=case, purpose=purpose, recipient=recipient, status=status,
-            guardian=guardian, by_child=by_child, method=method, by=by, valid_until=None,
-        ))
+            _check_who_decides(
+                child, guardian, by_child or child.age_on(timezone.localdate()) >= 12
+            )
+        consents.append(
+            _write(
+                child=child,
+                case=case,
+                purpose=purpose,
+                recipient=recipient,
+                status=status,
+                guardian=guardian,
+                by_child=by_child,
+                method=method,
+                by=by,
+                valid_until=None,
+            )
+        )
     return consents
 
 
@@ -146,22 +210,34 @@ def legal_ground_record(
         if case is None or not can(by, Action.EDIT, case):
             raise NotFound
         record = LegalGround.objects.create(
-            case=case, organisation=organisation, ground=ground,
-            explanation=explanation.strip(), recorded_by=by,
+            case=case,
+            organisation=organisation,
+            ground=ground,
+            explanation=explanation.strip(),
+            recorded_by=by,
         )
-        log_access(by=by, event=Event.WRITE, purpose=f"disclosure on legal ground: {ground}",
-                   case_id=case.pk, family_id=case.family_id,
-                   detail=f"shared with {organisation.name}")
+        log_access(
+            by=by,
+            event=Event.WRITE,
+            purpose=f"disclosure on legal ground: {ground}",
+            case_id=case.pk,
+            family_id=case.family_id,
+            detail=f"shared with {organisation.name}",
+        )
         coordinators = [
-            m.professional for m in Membership.objects.filter(
+            m.professional
+            for m in Membership.objects.filter(
                 role=Role.COORDINATOR, location=case.location_id
             ).select_related("professional")
         ]
         notify(
             to=coordinators,
             subject=_("Case %(number)s shared without consent") % {"number": case.pk},
-            body=_("Legal ground: %(ground)s. Shared with %(organisation)s by %(who)s.") % {
-                "ground": record.get_ground_display(), "organisation": organisation.name, "who": by,
+            body=_("Legal ground: %(ground)s. Shared with %(organisation)s by %(who)s.")
+            % {
+                "ground": record.get_ground_display(),
+                "organisation": organisation.name,
+                "who": by,
             },
             url=reverse("consent:legal_grounds"),
         )
@@ -169,5 +245,8 @@ def legal_ground_record(
 
 
 def coordinator_locations(user: Professional) -> list[int]:
-    return [m.location_id for m in memberships_of(user)
-            if m.role == Role.COORDINATOR and m.location_id is not None]
+    return [
+        m.location_id
+        for m in memberships_of(user)
+        if m.role == Role.COORDINATOR and m.location_id is not None
+    ]

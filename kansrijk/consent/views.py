@@ -43,14 +43,28 @@ def register(request: HttpRequest, case_id: int) -> HttpResponse:
             data = form.cleaned_data
             try:
                 if form is ground_form:
-                    services.legal_ground_record(by=user, case_id=case.pk, organisation=data["organisation"],
-                                                 ground=data["ground"], explanation=data["explanation"])
-                    messages.warning(request, _("Legal ground recorded; the coordinator has been told."))
+                    services.legal_ground_record(
+                        by=user,
+                        case_id=case.pk,
+                        organisation=data["organisation"],
+                        ground=data["ground"],
+                        explanation=data["explanation"],
+                    )
+                    messages.warning(
+                        request, _("Legal ground recorded; the coordinator has been told.")
+                    )
                 else:
                     services.consent_record(
-                        by=user, case_id=case.pk, child=data["child"], purpose=data["purpose"],
-                        status=data["status"], method=data["method"], recipient=data["recipient"],
-                        guardian=data["guardian"], by_child=data["by_child"], valid_until=data["valid_until"],
+                        by=user,
+                        case_id=case.pk,
+                        child=data["child"],
+                        purpose=data["purpose"],
+                        status=data["status"],
+                        method=data["method"],
+                        recipient=data["recipient"],
+                        guardian=data["guardian"],
+                        by_child=data["by_child"],
+                        valid_until=data["valid_until"],
                     )
                     messages.success(request, _("Answer recorded in the consent register."))
             except CaseError as error:
@@ -59,13 +73,26 @@ def register(request: HttpRequest, case_id: int) -> HttpResponse:
                 return redirect("consent:register", case_id=case.pk)
         status = 400
     consents = list(selectors.consents_of_family(case.family_id))
-    log_access(by=user, event=Event.READ, purpose="consent register", case_id=case.pk,
-               family_id=case.family_id)
-    return render(request, "consent/register.html", {
-        "case": case, "in_force": [c for c in consents if c.superseded_at is None],
-        "history": consents, "consent_form": consent_form, "ground_form": ground_form,
-        "grounds": list(case.legal_grounds.select_related("organisation", "recorded_by")),
-    }, status=status)
+    log_access(
+        by=user,
+        event=Event.READ,
+        purpose="consent register",
+        case_id=case.pk,
+        family_id=case.family_id,
+    )
+    return render(
+        request,
+        "consent/register.html",
+        {
+            "case": case,
+            "in_force": [c for c in consents if c.superseded_at is None],
+            "history": consents,
+            "consent_form": consent_form,
+            "ground_form": ground_form,
+            "grounds": list(case.legal_grounds.select_related("organisation", "recorded_by")),
+        },
+        status=status,
+    )
 
 
 def legal_grounds(request: HttpRequest) -> HttpResponse:
@@ -74,6 +101,10 @@ def legal_grounds(request: HttpRequest) -> HttpResponse:
     if not locations:
         raise Http404
     grounds = list(selectors.legal_grounds_visible_to_coordinator(locations)[:200])
-    log_access(by=request.user, event=Event.LIST, purpose="disclosures on a legal ground",  # type: ignore[arg-type]
-               detail=f"cases {','.join(str(g.case_id) for g in grounds[:60])}")
+    log_access(
+        by=request.user,
+        event=Event.LIST,
+        purpose="disclosures on a legal ground",  # type: ignore[arg-type]
+        detail=f"cases {','.join(str(g.case_id) for g in grounds[:60])}",
+    )
     return render(request, "consent/legal_grounds.html", {"grounds": grounds})

@@ -97,4 +97,5 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.professional} — {self.get_role_display()} @ {self.location or self.organisation}"
+        where = self.location or self.organisation
+        return f"{self.professional} — {self.get_role_display()} @ {where}"

@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from kansrijk.access.matrix import ATTENTION_LIST_ROLES, SIGNALLING_ROLES
+from kansrijk.access.matrix import ATTENTION_LIST_ROLES, EMERGENCY_ROLES, SIGNALLING_ROLES
 from kansrijk.access.policies import roles_of
 from kansrijk.access.roles import Role
 
@@ -26,11 +26,30 @@ ENTRIES: tuple[Entry, ...] = (
     Entry(_("My work"), "cases:my_work", None),
     Entry(_("New signal"), "cases:signal_new", SIGNALLING_ROLES),
     Entry(_("Attention list"), "cases:attention_lists", ATTENTION_LIST_ROLES),
+    Entry(_("Shared without consent"), "consent:legal_grounds", frozenset({Role.COORDINATOR})),
+    Entry(
+        _("Families that do not respond"), "safety:non_responding", frozenset({Role.COORDINATOR})
+    ),
+    Entry(
+        _("Vulnerable families"),
+        "safety:vulnerable_families",
+        frozenset({Role.COORDINATOR, Role.EDUCATION_SPECIALIST, Role.AREA_MANAGER}),
+    ),
+    Entry(_("Emergency access"), "safety:emergency", EMERGENCY_ROLES),
+    Entry(
+        _("Emergency access to review"), "safety:emergency_review", frozenset({Role.COORDINATOR})
+    ),
+    Entry(_("Access log"), "audit:officer", frozenset({Role.PRIVACY_OFFICER})),
     Entry(_("Notifications"), "notifications:inbox", None),
+    Entry(_("Meetings"), "meetings:index", None),
     Entry(_("Roster"), "roster:index", None),
-    Entry(_("Monitor"), "monitor:dashboard", frozenset(
-        {Role.DIRECTOR, Role.COORDINATOR, Role.POLICY_OFFICER, Role.EDUCATION_SPECIALIST}
-    )),
+    Entry(
+        _("Monitor"),
+        "monitor:dashboard",
+        frozenset(
+            {Role.DIRECTOR, Role.COORDINATOR, Role.POLICY_OFFICER, Role.EDUCATION_SPECIALIST}
+        ),
+    ),
 )
 
 
@@ -54,6 +73,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         except NoReverseMatch:
             continue  # that part of the product is not installed
         badge = _unread(user) if entry.url_name == "notifications:inbox" else 0
-        items.append({"label": entry.label, "url": url, "badge": badge,
-                      "current": request.path.startswith(url) and url != "/"})
+        items.append(
+            {
+                "label": entry.label,
+                "url": url,
+                "badge": badge,
+                "current": request.path.startswith(url) and url != "/",
+            }
+        )
     return {"nav": items, "user_roles": sorted(r.label for r in roles)}

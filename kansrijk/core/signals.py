@@ -23,8 +23,12 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 
 @receiver(user_login_failed)
-def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+def _login_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+) -> None:
     log_access(
-        by=None, event=Event.LOGIN_FAILED, purpose="authentication",
+        by=None,
+        event=Event.LOGIN_FAILED,
+        purpose="authentication",
         username=str(credentials.get("username", ""))[:150],
     )

@@ -9,6 +9,8 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from kansrijk.accounts.views import second_step_url
+
 
 @login_not_required
 @never_cache
@@ -25,5 +27,10 @@ def health(request: HttpRequest) -> JsonResponse:
 
 
 class LoginView(auth_views.LoginView):
+    """The password step; the second factor follows (kansrijk.accounts)."""
+
     template_name = "core/login.html"
     redirect_authenticated_user = True
+
+    def get_success_url(self) -> str:
+        return second_step_url(super().get_success_url())

@@ -18,7 +18,11 @@ from kansrijk.notifications.tasks import mail_notification
 
 
 def notify(
-    *, to: Professional | Iterable[Professional], subject: str, body: str = "", url: str = "",
+    *,
+    to: Professional | Iterable[Professional],
+    subject: str,
+    body: str = "",
+    url: str = "",
     mail: bool = True,
 ) -> list[Notification]:
     recipients = [to] if isinstance(to, Professional) else list(dict.fromkeys(to))

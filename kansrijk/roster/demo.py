@@ -20,6 +20,8 @@ _ROLE_ORGANISATIONS = {
     Role.COMMUNITY_OFFICER: ("Politie Vlaardingen", Organisation.Kind.POLICE),
     Role.EDUCATION_SPECIALIST: ("SWV Onderwijs dat past", Organisation.Kind.SWV),
     Role.COORDINATOR: ("Regie Westwijk", Organisation.Kind.COORDINATION),
+    Role.LANGUAGE_WORKER: ("Taalhuis Vlaardingen", Organisation.Kind.PARTNER),
+    Role.AFTER_SCHOOL: ("Vlaardingen in Beweging", Organisation.Kind.PARTNER),
 }
 _PARTNER_ORGANISATIONS = {
     westwijk.LANGUAGE_WORKER: "Taalhuis Vlaardingen",

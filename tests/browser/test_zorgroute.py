@@ -19,8 +19,9 @@ def log_out(page: Page) -> None:
     expect(page).to_have_url(re.compile("/login/"))
 
 
-def take_step(page: Page, label: str, fill: dict[str, str] | None = None,
-              choose: str | None = None) -> None:
+def take_step(
+    page: Page, label: str, fill: dict[str, str] | None = None, choose: str | None = None
+) -> None:
     """Open the step's panel on the case page, fill it in and submit it."""
     page.locator("summary", has_text=label).click()
     panel = page.locator("details.transition[open]")
@@ -68,7 +69,9 @@ def test_signal_to_closure_in_the_browser(page: Page, world, pupil):
     page.get_by_label("Hoe").select_option(label="Telefoon")
     page.get_by_label("Samenvatting").fill("Moeder gebeld, afspraak voor huisbezoek.")
     page.get_by_role("button", name="Contact vastleggen").click()
-    take_step(page, "Evalueren in het VOT", fill={"Resultaat van de evaluatie": "Sem gaat vooruit."})
+    take_step(
+        page, "Evalueren in het VOT", fill={"Resultaat van de evaluatie": "Sem gaat vooruit."}
+    )
     take_step(page, "Afsluiten met een uitkomst", choose="Gebleven in reguliere voorziening")
     expect(page.get_by_test_id("case-state")).to_contain_text("Afgesloten")
     log_out(page)

@@ -18,15 +18,22 @@ PATH: list[tuple[str, str, dict]] = [
     ("evaluate", "family_specialist", {"comment": "Goed besproken in het VOT."}),
 ]
 STATE_AFTER = {
-    CaseState.SIGNALLED: 0, CaseState.SCHOOL_PLAN: 1, CaseState.AWAITING_CONSENT: 2,
-    CaseState.ON_ATTENTION_LIST: 3, CaseState.CHECKED: 4, CaseState.IN_SUPPORT: 5,
+    CaseState.SIGNALLED: 0,
+    CaseState.SCHOOL_PLAN: 1,
+    CaseState.AWAITING_CONSENT: 2,
+    CaseState.ON_ATTENTION_LIST: 3,
+    CaseState.CHECKED: 4,
+    CaseState.IN_SUPPORT: 5,
     CaseState.EVALUATED: 6,
 }
 
 
 def open_case(world: World, child: Child) -> Case:
     signal = services.signal_create(
-        by=world.teacher, child=child, domain="behaviour", urgency="normal",
+        by=world.teacher,
+        child=child,
+        domain="behaviour",
+        urgency="normal",
         description="Sem is sinds de herfstvakantie stil en komt vaak te laat.",
     )
     return signal.case
@@ -34,10 +41,18 @@ def open_case(world: World, child: Child) -> Case:
 
 def give_plan(world: World, case: Case) -> None:
     services.plan_create_version(
-        by=world.coach, case_id=case.pk, summary="Extra aandacht in de klas",
-        evaluation_date=datetime.date(2026, 12, 15), goals=["Sem voelt zich veilig in de klas"],
-        actions=[{"description": "Wekelijks gesprek met Sem", "owner": world.teacher,
-                  "due_date": datetime.date(2026, 12, 1)}],
+        by=world.coach,
+        case_id=case.pk,
+        summary="Extra aandacht in de klas",
+        evaluation_date=datetime.date(2026, 12, 15),
+        goals=["Sem voelt zich veilig in de klas"],
+        actions=[
+            {
+                "description": "Wekelijks gesprek met Sem",
+                "owner": world.teacher,
+                "due_date": datetime.date(2026, 12, 1),
+            }
+        ],
     )
 
 
@@ -46,19 +61,27 @@ def advance(world: World, case: Case, state: CaseState) -> Case:
     if state == CaseState.ESCALATED:
         advance(world, case, CaseState.EVALUATED)
         services.case_transition(
-            by=world.family_specialist, case_id=case.pk, name="escalate",
-            data={"escalated_to": "psychologist", "plan_goal": "Onderzoek door de psycholoog"},
+            by=world.family_specialist,
+            case_id=case.pk,
+            name="escalate",
+            data={
+                "escalated_to": "psychologist",
+                "plan_goal": "Onderzoek door de psycholoog",
+                "referral_consent": "verbal",
+            },
         )
         return Case.objects.get(pk=case.pk)
     if state == CaseState.CLOSED:
         advance(world, case, CaseState.EVALUATED)
-        services.case_transition(by=world.coach, case_id=case.pk, name="close",
-                                 data={"outcome": "stayed_regular"})
+        services.case_transition(
+            by=world.coach, case_id=case.pk, name="close", data={"outcome": "stayed_regular"}
+        )
         return Case.objects.get(pk=case.pk)
     give_plan(world, case)
     for name, who, data in PATH[: STATE_AFTER[state]]:
         data = dict(data)
         comment = data.pop("comment", "")
-        services.case_transition(by=getattr(world, who), case_id=case.pk, name=name,
-                                 comment=comment, data=data)
+        services.case_transition(
+            by=getattr(world, who), case_id=case.pk, name=name, comment=comment, data=data
+        )
     return Case.objects.get(pk=case.pk)

@@ -44,7 +44,9 @@ def test_anything_but_nine_digits_is_refused(text):
     assert not bsn_is_valid(text)
 
 
-@pytest.mark.parametrize("value", ["000000000", "123456789", "12345678", "1234567890", "99999003a", "９９９９９００３６"])
+@pytest.mark.parametrize(
+    "value", ["000000000", "123456789", "12345678", "1234567890", "99999003a", "９９９９９００３６"]
+)
 def test_known_bad_numbers_are_refused_with_a_message(value):
     with pytest.raises(ValidationError) as error:
         validate_bsn(value)

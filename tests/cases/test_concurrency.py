@@ -34,7 +34,7 @@ def run_together(jobs: list[Callable[[], object]]) -> list[object]:
         try:
             barrier.wait()
             results[index] = job()
-        except Exception as error:  # noqa: BLE001 - the test inspects what each job raised
+        except Exception as error:
             results[index] = error
         finally:
             connections.close_all()
@@ -50,10 +50,12 @@ def run_together(jobs: list[Callable[[], object]]) -> list[object]:
 def test_the_same_transition_twice_at_once_is_applied_once(world, pupil):
     case = advance(world, open_case(world, pupil), CaseState.SCHOOL_PLAN)
     before = Step.objects.filter(case=case).count()
-    results = run_together([
-        lambda: services.case_transition(by=world.coach, case_id=case.pk, name="ask_consent")
-        for _ in range(4)
-    ])
+    results = run_together(
+        [
+            lambda: services.case_transition(by=world.coach, case_id=case.pk, name="ask_consent")
+            for _ in range(4)
+        ]
+    )
     successes = [r for r in results if isinstance(r, Step)]
     refusals = [r for r in results if isinstance(r, TransitionRefused)]
     assert len(successes) == 1 and len(refusals) == 3, results
@@ -65,16 +67,33 @@ def test_competing_transitions_never_lose_a_step(world, pupil):
     case = advance(world, open_case(world, pupil), CaseState.EVALUATED)
     sibling = ChildFactory(family=pupil.family, location=world.school, given_name="Lotte")
     before = Step.objects.filter(case=case).count()
-    results = run_together([
-        lambda: services.case_transition(by=world.coach, case_id=case.pk, name="close",
-                                         data={"outcome": "stayed_regular"}),
-        lambda: services.case_transition(by=world.family_specialist, case_id=case.pk,
-                                         name="continue_support"),
-        lambda: services.case_transition(by=world.coordinator, case_id=case.pk, name="escalate",
-                                         data={"escalated_to": "district_team", "plan_goal": "x"}),
-        lambda: services.signal_create(by=world.other_teacher, child=sibling, domain="learning",
-                                       urgency="normal", description="Lotte leest nog niet."),
-    ])
+    results = run_together(
+        [
+            lambda: services.case_transition(
+                by=world.coach, case_id=case.pk, name="close", data={"outcome": "stayed_regular"}
+            ),
+            lambda: services.case_transition(
+                by=world.family_specialist, case_id=case.pk, name="continue_support"
+            ),
+            lambda: services.case_transition(
+                by=world.coordinator,
+                case_id=case.pk,
+                name="escalate",
+                data={
+                    "escalated_to": "district_team",
+                    "plan_goal": "x",
+                    "referral_consent": "verbal",
+                },
+            ),
+            lambda: services.signal_create(
+                by=world.other_teacher,
+                child=sibling,
+                domain="learning",
+                urgency="normal",
+                description="Lotte leest nog niet.",
+            ),
+        ]
+    )
     transitions = [r for r in results[:3] if isinstance(r, Step)]
     assert len(transitions) == 1, results
     assert all(isinstance(r, TransitionRefused) for r in results[:3] if not isinstance(r, Step))

@@ -12,7 +12,7 @@ from kansrijk.cases.models import Case, Signal
 from kansrijk.cases.workflow import CaseState
 from tests.auth import sign_in
 from tests.cases.route import advance, open_case
-from tests.factories import ChildFactory
+from tests.factories import ChildFactory, GuardianFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,10 +24,16 @@ def test_a_teacher_files_a_signal_in_three_screens(client, world, pupil):
     assert 'href="/signals/new/"' in my_work.content.decode()
     form = client.get("/signals/new/")  # screen 2
     assert "Sem Jansen" in form.content.decode()
-    done = client.post("/signals/new/", {
-        "child": pupil.pk, "domain": "behaviour", "urgency": "normal",
-        "description": "Sem is stil en eet zijn lunch niet op.",
-    }, follow=True)  # screen 3
+    done = client.post(
+        "/signals/new/",
+        {
+            "child": pupil.pk,
+            "domain": "behaviour",
+            "urgency": "normal",
+            "description": "Sem is stil en eet zijn lunch niet op.",
+        },
+        follow=True,
+    )  # screen 3
     assert [url for url, _ in done.redirect_chain] == ["/"]
     page = done.content.decode()
     assert "Sem Jansen" in page
@@ -37,10 +43,15 @@ def test_a_teacher_files_a_signal_in_three_screens(client, world, pupil):
 
 def test_bad_input_shows_dutch_messages_and_keeps_what_was_typed(client, world, pupil):
     sign_in(client, world.teacher)
-    response = client.post("/signals/new/", {
-        "child": "999999", "domain": "nonsense", "urgency": "high",
-        "description": "Dit wil ik niet kwijtraken <script>alert(1)</script>",
-    })
+    response = client.post(
+        "/signals/new/",
+        {
+            "child": "999999",
+            "domain": "nonsense",
+            "urgency": "high",
+            "description": "Dit wil ik niet kwijtraken <script>alert(1)</script>",
+        },
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "Kies een leerling uit de lijst." in page
@@ -53,8 +64,10 @@ def test_bad_input_shows_dutch_messages_and_keeps_what_was_typed(client, world, 
 
 def test_an_empty_description_is_refused_in_dutch(client, world, pupil):
     sign_in(client, world.teacher)
-    response = client.post("/signals/new/", {"child": pupil.pk, "domain": "health",
-                                              "urgency": "low", "description": "   "})
+    response = client.post(
+        "/signals/new/",
+        {"child": pupil.pk, "domain": "health", "urgency": "low", "description": "   "},
+    )
     assert response.status_code == 400
     assert "Beschrijf wat je hebt gezien." in response.content.decode()
 
@@ -81,7 +94,9 @@ def test_a_forbidden_case_looks_exactly_like_a_missing_one(client, world, pupil)
 
 def test_a_teacher_does_not_see_the_family_specialists_notes(client, world, pupil):
     case = advance(world, open_case(world, pupil), CaseState.IN_SUPPORT)
-    services.note_add(by=world.family_specialist, case_id=case.pk, text="Moeder vertelt over schulden.")
+    services.note_add(
+        by=world.family_specialist, case_id=case.pk, text="Moeder vertelt over schulden."
+    )
     sign_in(client, world.family_specialist)
     assert "Moeder vertelt over schulden." in client.get(f"/cases/{case.pk}/").content.decode()
     sign_in(client, world.teacher)
@@ -93,8 +108,10 @@ def test_a_teacher_does_not_see_the_family_specialists_notes(client, world, pupi
 def test_taking_a_step_through_the_page(client, world, pupil):
     case = advance(world, open_case(world, pupil), CaseState.EVALUATED)
     sign_in(client, world.coach)
-    response = client.post(f"/cases/{case.pk}/steps/close/", {"close-outcome": "stayed_regular",
-                                                              "close-comment": "Gaat goed."})
+    response = client.post(
+        f"/cases/{case.pk}/steps/close/",
+        {"close-outcome": "stayed_regular", "close-comment": "Gaat goed."},
+    )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.state == CaseState.CLOSED and case.outcome == "stayed_regular"
@@ -103,7 +120,9 @@ def test_taking_a_step_through_the_page(client, world, pupil):
 def test_a_refused_step_keeps_the_typed_explanation(client, world, pupil):
     case = advance(world, open_case(world, pupil), CaseState.EVALUATED)
     sign_in(client, world.coach)
-    response = client.post(f"/cases/{case.pk}/steps/close/", {"close-comment": "Mijn uitleg blijft staan"})
+    response = client.post(
+        f"/cases/{case.pk}/steps/close/", {"close-comment": "Mijn uitleg blijft staan"}
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "Kies de uitkomst van de casus." in page
@@ -114,12 +133,19 @@ def test_a_refused_step_keeps_the_typed_explanation(client, world, pupil):
 def test_the_plan_page_makes_a_new_version_and_keeps_the_old(client, world, pupil):
     case = advance(world, open_case(world, pupil), CaseState.SCHOOL_PLAN)
     sign_in(client, world.coach)
-    response = client.post(f"/cases/{case.pk}/plan/", {
-        "summary": "Nieuwe aanpak", "goals": "Sem leest groep 5 niveau\nSem speelt buiten mee",
-        "evaluation_date": "2027-01-15",
-        "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "0",
-        "form-0-description": "Leesles", "form-0-owner": world.teacher.pk, "form-0-due_date": "2026-12-20",
-    })
+    response = client.post(
+        f"/cases/{case.pk}/plan/",
+        {
+            "summary": "Nieuwe aanpak",
+            "goals": "Sem leest groep 5 niveau\nSem speelt buiten mee",
+            "evaluation_date": "2027-01-15",
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "0",
+            "form-0-description": "Leesles",
+            "form-0-owner": world.teacher.pk,
+            "form-0-due_date": "2026-12-20",
+        },
+    )
     assert response.status_code == 302
     assert list(case.plans.values_list("number", flat=True)) == [2, 1]
     page = client.get(f"/cases/{case.pk}/?version=1").content.decode()
@@ -129,10 +155,16 @@ def test_the_plan_page_makes_a_new_version_and_keeps_the_old(client, world, pupi
 def test_the_plan_page_refuses_a_bad_date_and_keeps_the_goals(client, world, pupil):
     case = open_case(world, pupil)
     sign_in(client, world.coach)
-    response = client.post(f"/cases/{case.pk}/plan/", {
-        "goals": "Mijn doel", "evaluation_date": "31-31-2026",
-        "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "0", "form-0-description": "",
-    })
+    response = client.post(
+        f"/cases/{case.pk}/plan/",
+        {
+            "goals": "Mijn doel",
+            "evaluation_date": "31-31-2026",
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "0",
+            "form-0-description": "",
+        },
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "Mijn doel" in page
@@ -143,7 +175,9 @@ def test_the_attention_list_is_shared_after_consent(client, world, pupil):
     case = advance(world, open_case(world, pupil), CaseState.AWAITING_CONSENT)
     sign_in(client, world.swv)
     assert "Sem" not in client.get("/attention-list/schakel/").content.decode()
-    services.case_transition(by=world.coach, case_id=case.pk, name="consent_given", data={"method": "paper"})
+    services.case_transition(
+        by=world.coach, case_id=case.pk, name="consent_given", data={"method": "paper"}
+    )
     for user in (world.swv, world.family_specialist, world.coach):
         sign_in(client, user)
         page = client.get("/attention-list/schakel/").content.decode()
@@ -163,6 +197,7 @@ def test_reading_a_case_is_logged(client, world, pupil):
 def _make_cases(world, n: int) -> None:
     for _ in range(n):
         child = ChildFactory(location=world.school)
+        GuardianFactory(family=child.family)
         case = advance(world, open_case(world, child), CaseState.ON_ATTENTION_LIST)
         assert case.state == CaseState.ON_ATTENTION_LIST
 
@@ -170,8 +205,13 @@ def _make_cases(world, n: int) -> None:
 @pytest.mark.parametrize(
     ("user", "url"),
     [
-        ("coordinator", "/"), ("coach", "/"), ("teacher", "/"), ("family_specialist", "/"),
-        ("swv", "/"), ("director", "/"), ("coach", "/attention-list/schakel/"),
+        ("coordinator", "/"),
+        ("coach", "/"),
+        ("teacher", "/"),
+        ("family_specialist", "/"),
+        ("swv", "/"),
+        ("director", "/"),
+        ("coach", "/attention-list/schakel/"),
         ("family_specialist", "/attention-list/schakel/"),
     ],
 )

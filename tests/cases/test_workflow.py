@@ -20,20 +20,29 @@ EXPECTED = {
     "consent_given": (CaseState.AWAITING_CONSENT, {"method": "paper"}, {"internal_coach"}),
     "consent_refused": (CaseState.AWAITING_CONSENT, {"method": "verbal"}, {"internal_coach"}),
     "check_district_team": (
-        CaseState.ON_ATTENTION_LIST, {"district_team_check": "not_known"}, {"family_specialist"}
+        CaseState.ON_ATTENTION_LIST,
+        {"district_team_check": "not_known"},
+        {"family_specialist"},
     ),
     "start_support": (CaseState.CHECKED, {}, {"family_specialist"}),
     "evaluate": (
-        CaseState.IN_SUPPORT, {"comment": "besproken"},
+        CaseState.IN_SUPPORT,
+        {"comment": "besproken"},
         {"internal_coach", "education_specialist", "family_specialist", "coordinator"},
     ),
     "continue_support": (CaseState.EVALUATED, {}, {"family_specialist"}),
     "escalate": (
-        CaseState.EVALUATED, {"escalated_to": "district_team", "plan_goal": "Wijkteam erbij"},
+        CaseState.EVALUATED,
+        {
+            "escalated_to": "district_team",
+            "plan_goal": "Wijkteam erbij",
+            "referral_consent": "paper",
+        },
         {"family_specialist", "coordinator"},
     ),
     "close": (
-        CaseState.EVALUATED, {"outcome": "with_family_specialist"},
+        CaseState.EVALUATED,
+        {"outcome": "with_family_specialist"},
         {"internal_coach", "education_specialist", "family_specialist", "coordinator"},
     ),
 }
@@ -44,9 +53,18 @@ def test_every_transition_has_an_expectation():
 
 
 ROLES = [
-    "teacher", "internal_coach", "director", "coordinator", "education_specialist",
-    "family_specialist", "district_team", "psychologist", "behavioural_scientist",
-    "school_nurse", "community_officer", "policy_officer",
+    "teacher",
+    "internal_coach",
+    "director",
+    "coordinator",
+    "education_specialist",
+    "family_specialist",
+    "district_team",
+    "psychologist",
+    "behavioural_scientist",
+    "school_nurse",
+    "community_officer",
+    "policy_officer",
 ]
 
 
@@ -60,13 +78,17 @@ def test_transition_allowed_or_refused_per_role(world, pupil, name, role):
     comment = data.pop("comment", "")
     steps_before = Step.objects.filter(case=case).count()
     if role in allowed:
-        step = services.case_transition(by=user, case_id=case.pk, name=name, comment=comment, data=data)
+        step = services.case_transition(
+            by=user, case_id=case.pk, name=name, comment=comment, data=data
+        )
         assert step.from_state == source
         assert Case.objects.get(pk=case.pk).state == step.to_state
         assert Step.objects.filter(case=case).count() == steps_before + 1
     else:
         with pytest.raises((TransitionRefused, NotFound)):
-            services.case_transition(by=user, case_id=case.pk, name=name, comment=comment, data=data)
+            services.case_transition(
+                by=user, case_id=case.pk, name=name, comment=comment, data=data
+            )
         assert Case.objects.get(pk=case.pk).state == source
         assert Step.objects.filter(case=case).count() == steps_before
 
@@ -74,7 +96,7 @@ def test_transition_allowed_or_refused_per_role(world, pupil, name, role):
 def test_a_role_that_can_see_the_case_is_refused_not_404(world, pupil):
     case = open_case(world, pupil)
     give_plan(world, case)
-    with pytest.raises(TransitionRefused, match="role"):
+    with pytest.raises(TransitionRefused, match="Uw rol mag"):
         services.case_transition(by=world.teacher, case_id=case.pk, name="make_plan")
 
 
@@ -89,7 +111,7 @@ def test_a_role_without_access_gets_not_found(world, pupil):
 
 def test_a_step_from_the_wrong_state_is_refused(world, pupil):
     case = advance(world, open_case(world, pupil), CaseState.SCHOOL_PLAN)
-    with pytest.raises(TransitionRefused, match="not possible"):
+    with pytest.raises(TransitionRefused, match="kan niet zolang"):
         services.case_transition(by=world.coach, case_id=case.pk, name="consent_given")
 
 
@@ -102,14 +124,23 @@ def test_unknown_transition_is_refused(world, pupil):
 @pytest.mark.parametrize(
     ("name", "source", "data", "message"),
     [
-        ("close", CaseState.EVALUATED, {}, "outcome"),
-        ("close", CaseState.EVALUATED, {"outcome": "nonsense"}, "outcome"),
-        ("check_district_team", CaseState.ON_ATTENTION_LIST, {}, "district team"),
-        ("check_district_team", CaseState.ON_ATTENTION_LIST,
-         {"district_team_check": "already_known", "known_to": "  "}, "whom"),
-        ("escalate", CaseState.EVALUATED, {"escalated_to": "psychologist"}, "plan"),
-        ("escalate", CaseState.EVALUATED, {"escalated_to": "astronaut", "plan_goal": "x"}, "escalated"),
-        ("evaluate", CaseState.IN_SUPPORT, {}, "evaluation"),
+        ("close", CaseState.EVALUATED, {}, "uitkomst"),
+        ("close", CaseState.EVALUATED, {"outcome": "nonsense"}, "uitkomst"),
+        ("check_district_team", CaseState.ON_ATTENTION_LIST, {}, "wijkteam"),
+        (
+            "check_district_team",
+            CaseState.ON_ATTENTION_LIST,
+            {"district_team_check": "already_known", "known_to": "  "},
+            "bij wie",
+        ),
+        ("escalate", CaseState.EVALUATED, {"escalated_to": "psychologist"}, "plan op maat"),
+        (
+            "escalate",
+            CaseState.EVALUATED,
+            {"escalated_to": "astronaut", "plan_goal": "x"},
+            "opgeschaald",
+        ),
+        ("evaluate", CaseState.IN_SUPPORT, {}, "evaluatie"),
     ],
 )
 def test_guards_refuse_with_a_reason(world, pupil, name, source, data, message):
@@ -120,7 +151,7 @@ def test_guards_refuse_with_a_reason(world, pupil, name, source, data, message):
 
 def test_make_plan_needs_a_plan(world, pupil):
     case = open_case(world, pupil)
-    with pytest.raises(TransitionRefused, match="plan"):
+    with pytest.raises(TransitionRefused, match="Maak eerst een plan"):
         services.case_transition(by=world.coach, case_id=case.pk, name="make_plan")
 
 
@@ -129,22 +160,34 @@ def test_the_whole_route_from_signal_to_closure(world, pupil):
     assert case.state == CaseState.CLOSED
     assert case.outcome == "stayed_regular"
     assert case.closed_at is not None
-    names = list(Step.objects.filter(case=case).order_by("at", "id").values_list("transition", flat=True))
-    assert names == ["open", "make_plan", "ask_consent", "consent_given", "check_district_team",
-                     "start_support", "evaluate", "close"]
+    names = list(
+        Step.objects.filter(case=case).order_by("at", "id").values_list("transition", flat=True)
+    )
+    assert names == [
+        "open",
+        "make_plan",
+        "ask_consent",
+        "consent_given",
+        "check_district_team",
+        "start_support",
+        "evaluate",
+        "close",
+    ]
     assert Consent.objects.filter(child=pupil, status=Consent.Status.GIVEN).count() == 1
 
 
 def test_consent_refused_means_school_only_support(world, pupil):
     case = advance(world, open_case(world, pupil), CaseState.AWAITING_CONSENT)
-    services.case_transition(by=world.coach, case_id=case.pk, name="consent_refused",
-                             data={"method": "verbal"})
+    services.case_transition(
+        by=world.coach, case_id=case.pk, name="consent_refused", data={"method": "verbal"}
+    )
     case.refresh_from_db()
     assert case.state == CaseState.SCHOOL_PLAN
     assert not CaseMember.objects.filter(case=case, professional=world.family_specialist).exists()
     assert Consent.objects.get(child=pupil).status == Consent.Status.REFUSED
-    services.case_transition(by=world.coach, case_id=case.pk, name="close",
-                             data={"outcome": "school_alone"})
+    services.case_transition(
+        by=world.coach, case_id=case.pk, name="close", data={"outcome": "school_alone"}
+    )
     assert Case.objects.get(pk=case.pk).outcome == "school_alone"
 
 
@@ -159,7 +202,9 @@ def test_there_is_exactly_one_contact_person_with_history(world, pupil):
 def test_already_known_is_recorded_on_the_step(world, pupil):
     case = advance(world, open_case(world, pupil), CaseState.ON_ATTENTION_LIST)
     step = services.case_transition(
-        by=world.family_specialist, case_id=case.pk, name="check_district_team",
+        by=world.family_specialist,
+        case_id=case.pk,
+        name="check_district_team",
         data={"district_team_check": "already_known", "known_to": "Wijkteam West, Karin"},
     )
     assert step.data == {"district_team_check": "already_known", "known_to": "Wijkteam West, Karin"}
@@ -179,8 +224,13 @@ def test_a_signal_about_a_sibling_joins_the_open_case(world, pupil):
 
     case = open_case(world, pupil)
     sibling = ChildFactory(family=pupil.family, location=world.school, given_name="Lotte")
-    signal = services.signal_create(by=world.other_teacher, child=sibling, domain="learning",
-                                    urgency="high", description="Lotte leest nog niet.")
+    signal = services.signal_create(
+        by=world.other_teacher,
+        child=sibling,
+        domain="learning",
+        urgency="high",
+        description="Lotte leest nog niet.",
+    )
     assert signal.case_id == case.pk
     case.refresh_from_db()
     assert case.priority == Case.Priority.HIGH
@@ -200,8 +250,9 @@ def test_a_teacher_cannot_signal_about_a_pupil_of_another_school(world):
 
     stranger = ChildFactory(location=world.other_school)
     with pytest.raises(NotFound):
-        services.signal_create(by=world.teacher, child=stranger, domain="health",
-                               urgency="low", description="x")
+        services.signal_create(
+            by=world.teacher, child=stranger, domain="health", urgency="low", description="x"
+        )
 
 
 def test_steps_are_append_only(world, pupil):

@@ -36,8 +36,13 @@ def test_a_withdrawal_removes_the_case_from_the_recipients_lists_at_once(client,
         assert case in selectors.attention_list(user, world.school)
     guardian = pupil.family.guardians.get()
     consent_services.consent_record(
-        by=world.coach, case_id=case.pk, child=pupil, purpose=Purpose.DISCUSS_IN_VOT,
-        status=Consent.Status.WITHDRAWN, method=Consent.Method.VERBAL, guardian=guardian,
+        by=world.coach,
+        case_id=case.pk,
+        child=pupil,
+        purpose=Purpose.DISCUSS_IN_VOT,
+        status=Consent.Status.WITHDRAWN,
+        method=Consent.Method.VERBAL,
+        guardian=guardian,
     )
     for user in (world.swv, world.family_specialist):
         assert case not in selectors.attention_list(user, world.school)
@@ -55,14 +60,23 @@ def test_under_twelve_a_parent_with_authority_decides(world, pupil):
     case = open_case(world, pupil)
     with pytest.raises(CaseError, match="ouder"):
         consent_services.consent_record(
-            by=world.coach, case_id=case.pk, child=pupil, purpose=Purpose.REFERRAL,
-            status=Consent.Status.GIVEN, method=Consent.Method.PAPER,
+            by=world.coach,
+            case_id=case.pk,
+            child=pupil,
+            purpose=Purpose.REFERRAL,
+            status=Consent.Status.GIVEN,
+            method=Consent.Method.PAPER,
         )
     no_authority = GuardianFactory(family=pupil.family, parental_authority=False)
     with pytest.raises(CaseError, match="gezag"):
         consent_services.consent_record(
-            by=world.coach, case_id=case.pk, child=pupil, purpose=Purpose.REFERRAL,
-            status=Consent.Status.GIVEN, method=Consent.Method.PAPER, guardian=no_authority,
+            by=world.coach,
+            case_id=case.pk,
+            child=pupil,
+            purpose=Purpose.REFERRAL,
+            status=Consent.Status.GIVEN,
+            method=Consent.Method.PAPER,
+            guardian=no_authority,
         )
 
 
@@ -70,13 +84,20 @@ def test_from_twelve_to_sixteen_both_answer_and_from_sixteen_the_young_person_al
     teen = ChildFactory(location=world.school, date_of_birth=born_years_ago(13))
     parent = GuardianFactory(family=teen.family)
     case = open_case(world, teen)
-    kwargs = {"by": world.coach, "case_id": case.pk, "purpose": Purpose.REFERRAL,
-              "status": Consent.Status.GIVEN, "method": Consent.Method.VERBAL}
+    kwargs = {
+        "by": world.coach,
+        "case_id": case.pk,
+        "purpose": Purpose.REFERRAL,
+        "status": Consent.Status.GIVEN,
+        "method": Consent.Method.VERBAL,
+    }
     with pytest.raises(CaseError, match="12 en 16"):
         consent_services.consent_record(child=teen, guardian=parent, **kwargs)
     consent_services.consent_record(child=teen, guardian=parent, by_child=True, **kwargs)
 
-    older = ChildFactory(family=teen.family, location=world.school, date_of_birth=born_years_ago(17))
+    older = ChildFactory(
+        family=teen.family, location=world.school, date_of_birth=born_years_ago(17)
+    )
     with pytest.raises(CaseError, match="16"):
         consent_services.consent_record(child=older, guardian=parent, **kwargs)
     consent = consent_services.consent_record(child=older, by_child=True, **kwargs)
@@ -87,12 +108,18 @@ def test_a_new_answer_supersedes_the_previous_one(world, pupil):
     case = advance(world, open_case(world, pupil), CaseState.ON_ATTENTION_LIST)
     first = Consent.objects.get(child=pupil, purpose=Purpose.DISCUSS_IN_VOT)
     consent_services.consent_record(
-        by=world.coach, case_id=case.pk, child=pupil, purpose=Purpose.DISCUSS_IN_VOT,
-        status=Consent.Status.WITHDRAWN, method=Consent.Method.PORTAL,
+        by=world.coach,
+        case_id=case.pk,
+        child=pupil,
+        purpose=Purpose.DISCUSS_IN_VOT,
+        status=Consent.Status.WITHDRAWN,
+        method=Consent.Method.PORTAL,
     )
     first.refresh_from_db()
     assert first.superseded_at is not None
-    assert Consent.objects.filter(child=pupil, superseded_at__isnull=True).get().status == "withdrawn"
+    assert (
+        Consent.objects.filter(child=pupil, superseded_at__isnull=True).get().status == "withdrawn"
+    )
     assert AccessLogEntry.objects.filter(detail__contains="withdrawn", child_id=pupil.pk).exists()
 
 
@@ -101,12 +128,23 @@ def test_escalation_asks_the_consent_service_first(world, pupil):
     ggz = Organisation.objects.get(name="GGZ Delfland")
     assert not disclosure_allowed(case, purpose=Purpose.REFERRAL, organisation=ggz).allowed
     with pytest.raises(TransitionRefused, match="GGZ Delfland"):
-        services.case_transition(by=world.family_specialist, case_id=case.pk, name="escalate",
-                                 data={"escalated_to": "psychologist", "plan_goal": "Onderzoek"})
+        services.case_transition(
+            by=world.family_specialist,
+            case_id=case.pk,
+            name="escalate",
+            data={"escalated_to": "psychologist", "plan_goal": "Onderzoek"},
+        )
     assert not can(world.psychologist, Action.SUMMARY, case)
-    services.case_transition(by=world.family_specialist, case_id=case.pk, name="escalate",
-                             data={"escalated_to": "psychologist", "plan_goal": "Onderzoek",
-                                   "referral_consent": "paper"})
+    services.case_transition(
+        by=world.family_specialist,
+        case_id=case.pk,
+        name="escalate",
+        data={
+            "escalated_to": "psychologist",
+            "plan_goal": "Onderzoek",
+            "referral_consent": "paper",
+        },
+    )
     decision = disclosure_allowed(case, purpose=Purpose.REFERRAL, organisation=ggz)
     assert (decision.allowed, decision.basis) == (True, "consent")
     assert can(world.psychologist, Action.FULL, case)
@@ -120,12 +158,19 @@ def test_a_legal_ground_opens_the_case_and_the_coordinator_sees_it(client, world
     CaseMember.objects.create(case=case, professional=world.psychologist, role="psychologist")
     assert not can(world.psychologist, Action.SUMMARY, case)
     consent_services.legal_ground_record(
-        by=world.coach, case_id=case.pk, organisation=ggz, ground=LegalGround.Ground.MELDCODE,
+        by=world.coach,
+        case_id=case.pk,
+        organisation=ggz,
+        ground=LegalGround.Ground.MELDCODE,
         explanation="Stap 2 meldcode: overleg met deskundige collega.",
     )
     assert can(world.psychologist, Action.SUMMARY, case)
-    assert disclosure_allowed(case, purpose=Purpose.REFERRAL, organisation=ggz).basis == "legal_ground"
-    assert Notification.objects.filter(recipient=world.coordinator, subject__contains=str(case.pk)).exists()
+    assert (
+        disclosure_allowed(case, purpose=Purpose.REFERRAL, organisation=ggz).basis == "legal_ground"
+    )
+    assert Notification.objects.filter(
+        recipient=world.coordinator, subject__contains=str(case.pk)
+    ).exists()
     sign_in(client, world.coordinator)
     page = client.get("/consent/legal-grounds/").content.decode()
     assert "Stap 2 meldcode" in page and "GGZ Delfland" in page
@@ -138,18 +183,32 @@ def test_the_register_page_records_and_keeps_bad_input(client, world, pupil):
     sign_in(client, world.coach)
     page = client.get(f"/consent/cases/{case.pk}/").content.decode()
     assert "Bespreken in het VOT" in page and "Gegeven" in page
-    response = client.post(f"/consent/cases/{case.pk}/", {
-        "form": "consent", "consent-child": pupil.pk, "consent-purpose": "referral",
-        "consent-status": "given", "consent-method": "paper", "consent-valid_until": "2020-01-01",
-    })
+    response = client.post(
+        f"/consent/cases/{case.pk}/",
+        {
+            "form": "consent",
+            "consent-child": pupil.pk,
+            "consent-purpose": "referral",
+            "consent-status": "given",
+            "consent-method": "paper",
+            "consent-valid_until": "2020-01-01",
+        },
+    )
     assert response.status_code == 400
     assert "De einddatum ligt in het verleden." in response.content.decode()
     assert 'value="2020-01-01"' in response.content.decode()
     guardian = pupil.family.guardians.get()
-    response = client.post(f"/consent/cases/{case.pk}/", {
-        "form": "consent", "consent-child": pupil.pk, "consent-purpose": "referral",
-        "consent-status": "given", "consent-method": "paper", "consent-guardian": guardian.pk,
-    })
+    response = client.post(
+        f"/consent/cases/{case.pk}/",
+        {
+            "form": "consent",
+            "consent-child": pupil.pk,
+            "consent-purpose": "referral",
+            "consent-status": "given",
+            "consent-method": "paper",
+            "consent-guardian": guardian.pk,
+        },
+    )
     assert response.status_code == 302
     assert Consent.objects.filter(purpose="referral", status="given", given_by=guardian).exists()
     sign_in(client, world.teacher)

@@ -26,8 +26,17 @@ def test_health_answers_503_when_the_database_is_down():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    env = {**os.environ, "DATABASE_URL": f"postgres://nobody@127.0.0.1:{port}/none",
-           "DJANGO_SETTINGS_MODULE": "kansrijk.conf.test"}
-    result = subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True, text=True,
-                            timeout=60, check=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://nobody@127.0.0.1:{port}/none",
+        "DJANGO_SETTINGS_MODULE": "kansrijk.conf.test",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     assert result.stdout.split() == ["503", "down"]

@@ -8,13 +8,14 @@ from django.db import transaction
 from kansrijk.notifications.models import Notification
 from kansrijk.notifications.services import notify
 from tests.auth import sign_in
-from tests.mail import smtp_server  # noqa: F401  (fixture)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_notification_is_mailed_after_commit_and_shown_in_the_inbox(client, world, smtp_server):
     with transaction.atomic():
-        notify(to=world.coordinator, subject="Nieuwe P1-casus", body="Kijk vandaag.", url="/cases/1/")
+        notify(
+            to=world.coordinator, subject="Nieuwe P1-casus", body="Kijk vandaag.", url="/cases/1/"
+        )
         assert smtp_server.messages == []  # nothing leaves before the commit
     assert len(smtp_server.messages) == 1
     mail = smtp_server.messages[0]
