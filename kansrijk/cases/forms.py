@@ -19,7 +19,7 @@ SELECT = {"class": "utrecht-select utrecht-select--html-select"}
 
 
 class PupilChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Child) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Child) -> str:
         group = _("group %(group)s") % {"group": obj.group} if obj.group else ""
         return f"{obj.given_name} {obj.family_name} ({group})" if group else str(obj)
 

@@ -7,6 +7,7 @@ see answers 404 exactly like a missing one.
 from __future__ import annotations
 
 from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 from django.contrib import messages
@@ -173,13 +174,13 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
     steps = list(case.steps.select_related("by"))
     notes = list(case.notes.select_related("author")) if full else []
     contacts = list(case.family_contacts.select_related("by")) if full else []
-    journal = sorted(
+    journal: list[dict[str, Any]] = sorted(
         chain(
             ({"kind": "step", "at": s.at, "item": s} for s in steps),
             ({"kind": "note", "at": n.created_at, "item": n} for n in notes),
             ({"kind": "contact", "at": c.happened_at, "item": c} for c in contacts),
         ),
-        key=lambda entry: entry["at"],
+        key=itemgetter("at"),
         reverse=True,
     )
     transition_forms = forms.pop("transition_forms", None) or [

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kansrijk.cases.models import Case
+from kansrijk.cases.models import Case, Child, Guardian
 from kansrijk.consent.models import Consent, LegalGround, Purpose
 from kansrijk.core.models import Organisation
 
@@ -15,9 +15,9 @@ SELECT = {"class": "utrecht-select utrecht-select--html-select"}
 
 
 class ConsentForm(forms.Form):
-    child = forms.ModelChoiceField(
-        label=_("Child"), queryset=None, widget=forms.Select(attrs=SELECT)
-    )  # type: ignore[arg-type]
+    child: forms.ModelChoiceField[Child] = forms.ModelChoiceField(
+        label=_("Child"), queryset=Child.objects.none(), widget=forms.Select(attrs=SELECT)
+    )
     purpose = forms.ChoiceField(
         label=_("Purpose"), choices=Purpose.choices, widget=forms.Select(attrs=SELECT)
     )
@@ -31,10 +31,10 @@ class ConsentForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Answer"), choices=Consent.Status.choices, widget=forms.RadioSelect
     )
-    guardian = forms.ModelChoiceField(
+    guardian: forms.ModelChoiceField[Guardian] = forms.ModelChoiceField(
         label=_("Answered by"),
         required=False,
-        queryset=None,  # type: ignore[arg-type]
+        queryset=Guardian.objects.none(),
         widget=forms.Select(attrs=SELECT),
     )
     by_child = forms.BooleanField(

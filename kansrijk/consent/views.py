@@ -97,14 +97,15 @@ def register(request: HttpRequest, case_id: int) -> HttpResponse:
 
 def legal_grounds(request: HttpRequest) -> HttpResponse:
     """The coordinator sees every disclosure without consent in their centres."""
-    locations = services.coordinator_locations(request.user)  # type: ignore[arg-type]
+    user: Professional = request.user  # type: ignore[assignment]
+    locations = services.coordinator_locations(user)
     if not locations:
         raise Http404
     grounds = list(selectors.legal_grounds_visible_to_coordinator(locations)[:200])
     log_access(
-        by=request.user,
+        by=user,
         event=Event.LIST,
-        purpose="disclosures on a legal ground",  # type: ignore[arg-type]
+        purpose="disclosures on a legal ground",
         detail=f"cases {','.join(str(g.case_id) for g in grounds[:60])}",
     )
     return render(request, "consent/legal_grounds.html", {"grounds": grounds})

@@ -63,7 +63,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     if not user.is_authenticated:
         return {"nav": []}
-    roles = roles_of(user)  # type: ignore[arg-type]
+    roles = roles_of(user)
     items = []
     for entry in ENTRIES:
         if entry.roles is not None and not roles & entry.roles:

@@ -6,12 +6,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from kansrijk.core.models import Professional
 from kansrijk.notifications.models import Notification
 from kansrijk.notifications.services import notification_mark_read
 
 
 def inbox(request: HttpRequest) -> HttpResponse:
-    items = Notification.objects.filter(recipient=request.user).order_by("-created_at", "-id")[:100]
+    user: Professional = request.user  # type: ignore[assignment]
+    items = Notification.objects.filter(recipient=user).order_by("-created_at", "-id")[:100]
     return render(request, "notifications/inbox.html", {"items": items})
 
 
