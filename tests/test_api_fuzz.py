@@ -118,3 +118,25 @@ def test_the_api_keeps_its_promises(case: Any, session: Session) -> None:
     with transaction_kept_open():
         response = case.call(app=APPLICATION, headers=session.headers, cookies=session.cookies)
     case.validate_response(response, checks=CHECKS, headers=session.headers)
+
+
+def test_every_schema_name_is_unique():
+    """Two response schemas with one name would be merged in the OpenAPI document, and a
+    client would read one shape for the other."""
+    from ninja import Schema
+
+    from kansrijk.api import api
+
+    api.get_openapi_schema()
+    names: dict[str, type] = {}
+    for cls in _all_subclasses(Schema):
+        if cls.__module__.startswith("kansrijk."):
+            other = names.setdefault(cls.__name__, cls)
+            assert other is cls, f"{cls.__name__} in {cls.__module__} and {other.__module__}"
+
+
+def _all_subclasses(cls: type) -> list[type]:
+    found = []
+    for sub in cls.__subclasses__():
+        found += [sub, *_all_subclasses(sub)]
+    return found

@@ -32,7 +32,7 @@ class EntryOut(Schema):
     detail: str
 
 
-class ChildOut(Schema):
+class AuditChildOut(Schema):
     id: int
     name: str
 
@@ -40,12 +40,12 @@ class ChildOut(Schema):
 class FamilyOut(Schema):
     id: int
     name: str
-    children: list[ChildOut]
+    children: list[AuditChildOut]
 
 
 class SearchOut(Schema):
     family: FamilyOut | None
-    child: ChildOut | None
+    child: AuditChildOut | None
     matches: list[FamilyOut]
     total: int
     entries: list[EntryOut]
@@ -66,7 +66,7 @@ class SearchIn(Schema):
 def _family(family: Family) -> FamilyOut:
     return FamilyOut(
         id=family.pk, name=family.name,
-        children=[ChildOut(id=c.pk, name=str(c)) for c in family.children.all()],
+        children=[AuditChildOut(id=c.pk, name=str(c)) for c in family.children.all()],
     )  # fmt: skip
 
 
@@ -90,7 +90,7 @@ def entries(request: HttpRequest, filters: Query[SearchIn]) -> SearchOut:
     subject = result.subject
     return SearchOut(
         family=_family(subject.family) if subject else None,
-        child=ChildOut(id=subject.child.pk, name=str(subject.child))
+        child=AuditChildOut(id=subject.child.pk, name=str(subject.child))
         if subject and subject.child else None,
         matches=[_family(f) for f in result.families],
         total=rows.count() if rows is not None else 0,

@@ -19,21 +19,28 @@ SELECT = {"class": "utrecht-select utrecht-select--html-select"}
 
 
 class PupilChoiceField(forms.ModelChoiceField):
+    """A pupil from the ones the user may signal about; the form sets the queryset."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Pupil"))
+        kwargs.setdefault("queryset", Child.objects.none())
+        kwargs.setdefault("widget", forms.Select(attrs=SELECT))
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "required": _("Choose the pupil."),
+                "invalid_choice": _("Choose a pupil from the list."),
+            },
+        )
+        super().__init__(**kwargs)
+
     def label_from_instance(self, obj: Child) -> str:
         group = _("group %(group)s") % {"group": obj.group} if obj.group else ""
         return f"{obj.given_name} {obj.family_name} ({group})" if group else str(obj)
 
 
 class SignalForm(forms.Form):
-    child = PupilChoiceField(
-        label=_("Pupil"),
-        queryset=Child.objects.none(),
-        widget=forms.Select(attrs=SELECT),
-        error_messages={
-            "required": _("Choose the pupil."),
-            "invalid_choice": _("Choose a pupil from the list."),
-        },
-    )
+    child = PupilChoiceField()
     domain = forms.ChoiceField(
         label=_("What is it about?"),
         choices=Signal.Domain.choices,

@@ -79,7 +79,7 @@ class TableOut(Schema):
     rows: list[RowOut]
 
 
-class ReportOut(Schema):
+class MonitorReportOut(Schema):
     period_start: str
     period_end: str
     computed_at: str
@@ -137,8 +137,8 @@ def references(request: HttpRequest) -> list[ReferenceOut]:
     ]
 
 
-@router.get("/report", response=ReportOut, summary="The figures of a period, suppressed")
-def report(request: HttpRequest, query: Query[ReportQuery]) -> ReportOut:
+@router.get("/report", response=MonitorReportOut, summary="The figures of a period, suppressed")
+def report(request: HttpRequest, query: Query[ReportQuery]) -> MonitorReportOut:
     from kansrijk.monitor.definitions import SUPPRESSION_THRESHOLD
 
     audience = _audience(request)
@@ -159,7 +159,7 @@ def report(request: HttpRequest, query: Query[ReportQuery]) -> ReportOut:
         detail=f"monitor api {period.first_month}..{period.last_month} "
         f"centre={query.centre or 'all'} domain={query.domain or 'all'}",
     )
-    return ReportOut(
+    return MonitorReportOut(
         period_start=found.period.start.isoformat(),
         period_end=found.period.end.isoformat(),
         computed_at=found.computed_at.isoformat(),

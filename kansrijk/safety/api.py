@@ -30,7 +30,7 @@ from kansrijk.safety.schemas import (
     MeldcodeStepOut,
     OfficerIn,
     ReportIn,
-    ReportOut,
+    VeiligThuisReportOut,
     ResolveIn,
     ReviewIn,
     StepIn,
@@ -161,7 +161,7 @@ def take_step(
 
 @router.post(
     "/cases/{case_id}/meldcode/report",
-    response={201: ReportOut, 404: Problem, 409: Problem},
+    response={201: VeiligThuisReportOut, 404: Problem, 409: Problem},
     summary="Record the report to Veilig Thuis",
     description="Possible at any step ('report now'); it completes the meldcode. The case's "
     "outcome 'reported to Veilig Thuis' needs this report.",

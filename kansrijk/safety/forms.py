@@ -134,15 +134,7 @@ class ReportForm(CleanText):
 
 
 class ContactAttemptForm(CleanText):
-    child = PupilChoiceField(
-        label=_("Pupil"),
-        queryset=Child.objects.none(),
-        widget=forms.Select(attrs=SELECT),
-        error_messages={
-            "required": _("Choose the pupil."),
-            "invalid_choice": _("Choose a pupil from the list."),
-        },
-    )
+    child = PupilChoiceField()
     kind = forms.ChoiceField(
         label=_("What happened?"),
         choices=ContactAttempt.Kind.choices,

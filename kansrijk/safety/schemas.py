@@ -61,7 +61,7 @@ class MeldcodeStepOut(Schema):
     data: dict[str, Any] | None = None
 
 
-class ReportOut(Schema):
+class VeiligThuisReportOut(Schema):
     id: int
     reported_on: datetime.date
     reported_by: str
@@ -80,7 +80,7 @@ class MeldcodeOut(Schema):
     started_at: datetime.datetime
     finished_at: datetime.datetime | None
     steps: list[MeldcodeStepOut]
-    report: ReportOut | None = None
+    report: VeiligThuisReportOut | None = None
 
 
 class OfficerIn(Strict):

@@ -78,4 +78,4 @@ def test_the_series_can_leave_such_cases_out_and_tells_the_chair(client, world, 
     assert world.school.name not in member_page.split('id="agenda"')[1].split("</section>")[0]
     chair_page = _page(client, world.coordinator, meeting)
     left_out = chair_page.split('data-testid="left-out"')[1].split("</ul>")[0]
-    assert "No consent for" in left_out and "Quaknoord" not in left_out
+    assert "Geen toestemming voor" in left_out and "Quaknoord" not in left_out
