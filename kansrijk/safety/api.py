@@ -30,10 +30,10 @@ from kansrijk.safety.schemas import (
     MeldcodeStepOut,
     OfficerIn,
     ReportIn,
-    VeiligThuisReportOut,
     ResolveIn,
     ReviewIn,
     StepIn,
+    VeiligThuisReportOut,
     VulnerableIn,
     VulnerableOut,
 )
