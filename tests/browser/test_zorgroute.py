@@ -1,5 +1,6 @@
-"""A pupil's whole zorgroute in a real browser: signal → plan → consent → attention list →
-district-team check → support → evaluation → closed, each step by the person who takes it."""
+"""A pupil's whole zorgroute in a real browser with the demo logins: signal → plan → consent →
+attention list → district-team check → support → evaluation → closed, each step by the person
+who takes it in the Westwijk demo (leerkracht.pwa, ib.pwa, gs.pwa)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from kansrijk.cases.models import Case
+from kansrijk.demo.people import DEMO_PASSWORD, seed_people
 from tests.auth import sign_in_browser
+from tests.factories import ChildFactory, GuardianFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,9 +36,16 @@ def take_step(
     expect(page.locator(".utrecht-alert--ok")).to_contain_text("Stap gezet")
 
 
-def test_signal_to_closure_in_the_browser(page: Page, world, pupil):
+def test_signal_to_closure_in_the_browser(page: Page):
+    westwijk = seed_people()
+    teacher, coach, specialist = (westwijk.staff[u] for u in ("leerkracht.pwa", "ib.pwa", "gs.pwa"))
+    pupil = ChildFactory(
+        location=westwijk.centres["pwa"], given_name="Sem", family_name="Jansen", group="5"
+    )
+    GuardianFactory(family=pupil.family, name="Anna Jansen")
+
     # The teacher signals in three screens.
-    sign_in_browser(page, world.teacher)
+    sign_in_browser(page, teacher, password=DEMO_PASSWORD)
     page.get_by_role("link", name="Nieuw signaal over een leerling").click()
     page.get_by_label("Leerling").select_option(label="Sem Jansen (groep 5)")
     page.get_by_label("Gedrag").check()
@@ -47,7 +57,7 @@ def test_signal_to_closure_in_the_browser(page: Page, world, pupil):
     case = Case.objects.get()
 
     # The IB makes the plan with the teacher and asks the parents' consent.
-    sign_in_browser(page, world.coach)
+    sign_in_browser(page, coach, password=DEMO_PASSWORD)
     page.goto(f"/cases/{case.pk}/")
     page.get_by_role("link", name="Plan maken").click()
     page.get_by_label("Doelen (één per regel)").fill("Sem voelt zich veilig in de klas")
@@ -60,12 +70,12 @@ def test_signal_to_closure_in_the_browser(page: Page, world, pupil):
     log_out(page)
 
     # The family specialist finds the pupil on the attention list and takes over.
-    sign_in_browser(page, world.family_specialist)
+    sign_in_browser(page, specialist, password=DEMO_PASSWORD)
     page.get_by_role("link", name="Aandachtslijst").first.click()
     page.get_by_role("link", name=f"Casus {case.pk}").click()
     take_step(page, "Lijst nagaan bij het wijkteam", choose="Niet bekend bij het wijkteam")
     take_step(page, "Begeleiding van het gezin starten")
-    expect(page.get_by_test_id("contact-person")).to_contain_text(world.family_specialist.last_name)
+    expect(page.get_by_test_id("contact-person")).to_contain_text(specialist.last_name)
     page.get_by_label("Hoe").select_option(label="Telefoon")
     page.get_by_label("Samenvatting").fill("Moeder gebeld, afspraak voor huisbezoek.")
     page.get_by_role("button", name="Contact vastleggen").click()
@@ -77,5 +87,5 @@ def test_signal_to_closure_in_the_browser(page: Page, world, pupil):
     log_out(page)
 
     # The teacher sees what became of the signal.
-    sign_in_browser(page, world.teacher)
+    sign_in_browser(page, teacher, password=DEMO_PASSWORD)
     expect(page.locator("main")).to_contain_text("Afgesloten: Gebleven in reguliere voorziening")
