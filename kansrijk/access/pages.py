@@ -1,0 +1,207 @@
+"""Every page and API operation, and what it needs from the permission matrix.
+
+A page about one case names the matrix action it needs on that case; other pages name the
+roles that may open them, and a page about an object of its own (a meeting, a feed token, a
+flag, a family's inzage) says so: its app decides who may see that object and its tests
+check it. `tests/access/test_matrix_walk.py` walks every role × relation × entry against the
+running pages and fails when a page or operation has no entry here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from kansrijk.access.matrix import (
+    ATTENTION_LIST_ROLES,
+    EMERGENCY_ROLES,
+    SIGNALLING_ROLES,
+    Action,
+)
+from kansrijk.access.roles import Role
+from kansrijk.meetings.views import CHAIR_ROLES  # who may set up a meeting series
+from kansrijk.safety.selectors import VULNERABLE_LIST_ROLES  # the joint list's keepers
+
+
+class Scope(StrEnum):
+    CASE = "case"  # about the case in the URL: needs one of `actions` on it (else 404)
+    ROLES = "roles"  # only for the listed roles (else 404)
+    PROFESSIONAL = "professional"  # any signed-in professional; shows only their own things
+    PUBLIC = "public"  # no login (health, public roster pages, token feeds)
+    #: About an object of its own (a meeting, a feed token, a flag, a family's inzage): its
+    #: app decides who may see it and its tests check it; the walk only requires the entry.
+    OBJECT = "object"
+
+
+@dataclass(frozen=True)
+class Rule:
+    scope: Scope
+    actions: frozenset[Action] = frozenset()  # CASE: any one of these grants the page
+    roles: frozenset[Role] = frozenset()
+    method: str = "GET"
+    state: str | None = None  # a page only for cases in this state
+
+
+def case(
+    action: Action | tuple[Action, ...], method: str = "GET", state: str | None = None
+) -> Rule:
+    """A page about the case in the URL; a tuple of actions means any one of them."""
+    actions = frozenset(action if isinstance(action, tuple) else (action,))
+    return Rule(Scope.CASE, actions=actions, method=method, state=state)
+
+
+def roles(*allowed: Role | frozenset[Role], method: str = "GET") -> Rule:
+    flat: set[Role] = set()
+    for item in allowed:
+        flat |= item if isinstance(item, frozenset) else {item}
+    return Rule(Scope.ROLES, roles=frozenset(flat), method=method)
+
+
+ANY = Rule(Scope.PROFESSIONAL)
+ANY_POST = Rule(Scope.PROFESSIONAL, method="POST")
+PUBLIC = Rule(Scope.PUBLIC)
+OBJECT = Rule(Scope.OBJECT)
+OBJECT_POST = Rule(Scope.OBJECT, method="POST")
+MONITOR_ROLES = frozenset(
+    {Role.DIRECTOR, Role.COORDINATOR, Role.POLICY_OFFICER, Role.EDUCATION_SPECIALIST}
+)
+#: Who works on the meldcode of a case (safety.selectors.worker_roles): edit or transition.
+MELDCODE_WORK = (Action.EDIT, Action.TRANSITION)
+
+
+#: Pages, by URL name.
+PAGES: dict[str, Rule] = {
+    "health": PUBLIC,
+    "set_language": PUBLIC,
+    "core:login": PUBLIC,
+    "core:logout": Rule(Scope.PUBLIC, method="POST"),
+    "cases:my_work": ANY,
+    "cases:signal_new": roles(SIGNALLING_ROLES),
+    "cases:case_detail": case(Action.SUMMARY),
+    "cases:case_transition": case(Action.SUMMARY, "POST"),
+    "cases:note_add": case(Action.EDIT, "POST"),
+    "cases:family_contact_add": case(Action.EDIT, "POST"),
+    "cases:plan_new": case(Action.EDIT),
+    "cases:plan_action_done": OBJECT_POST,  # the action's owner or case editor (cases)
+    "cases:attention_lists": roles(ATTENTION_LIST_ROLES),
+    "cases:attention_list": roles(ATTENTION_LIST_ROLES),
+    "consent:register": case(Action.FULL),
+    "consent:legal_grounds": roles(Role.COORDINATOR),
+    "notifications:inbox": ANY,
+    "notifications:mark_read": ANY_POST,
+    # Login and the second factor: reachable half-way through logging in.
+    "accounts:verify": PUBLIC,
+    "accounts:enrol": PUBLIC,
+    "accounts:security": ANY,
+    "accounts:recovery_codes": ANY,
+    "accounts:password_change": ANY,
+    # The roster holds staff data only: every professional sees who is where.
+    "roster:index": ANY,
+    "roster:centre_week": ANY,
+    "roster:today": ANY,
+    "roster:person_week": ANY,
+    "roster:feed_create": ANY_POST,
+    "roster:feed_revoke": OBJECT_POST,  # one's own feed token
+    "roster:public_name": ANY_POST,
+    "roster:public_centre": PUBLIC,
+    "roster:centre_feed": PUBLIC,
+    "roster:person_feed": PUBLIC,
+    # The monitor: aggregates only, for its audiences (monitor.audience).
+    "monitor:dashboard": roles(MONITOR_ROLES),
+    "monitor:definitions": roles(MONITOR_ROLES),
+    "monitor:export_csv": roles(MONITOR_ROLES),
+    "monitor:export_xlsx": roles(MONITOR_ROLES),
+    "monitor:quarter_report": roles(MONITOR_ROLES),
+    "monitor:comments": roles(Role.COORDINATOR),
+    "monitor:experience_list": ANY,
+    "monitor:experience_new": case(Action.EDIT, state="closed"),
+    # The safety route. Meldcode pages show the case to whoever sees it in summary; the
+    # service refuses steps (a message, not a 404) to those who may not work on it.
+    "safety:meldcode": case(Action.SUMMARY),
+    "safety:meldcode_start": case(Action.SUMMARY, "POST"),
+    "safety:meldcode_step": case(Action.SUMMARY, "POST"),
+    "safety:meldcode_report": case(Action.SUMMARY, "POST"),
+    "safety:community_officer": case(MELDCODE_WORK),
+    "safety:contact_attempt_new": roles(SIGNALLING_ROLES),
+    "safety:non_responding": roles(Role.COORDINATOR),
+    "safety:non_response_resolve": OBJECT_POST,  # a flag of the coordinator's centres
+    "safety:vulnerable_families": roles(VULNERABLE_LIST_ROLES),
+    "safety:emergency": roles(EMERGENCY_ROLES),
+    "safety:emergency_grant": roles(EMERGENCY_ROLES, method="POST"),
+    "safety:emergency_review": roles(Role.COORDINATOR),
+    "safety:emergency_review_decide": OBJECT_POST,  # a grant at the coordinator's centres
+    # Meetings: a meeting is seen by those who sit in it (meetings.selectors.meeting_for).
+    "meetings:index": ANY,
+    "meetings:series_new": roles(CHAIR_ROLES),
+    "meetings:meeting": OBJECT,
+    "meetings:agenda_build": OBJECT_POST,
+    "meetings:item_add": OBJECT_POST,
+    "meetings:invite": OBJECT_POST,
+    "meetings:start": OBJECT_POST,
+    "meetings:next": OBJECT_POST,
+    "meetings:finish": OBJECT_POST,
+    "meetings:minutes": OBJECT,
+    "meetings:minutes_pdf": OBJECT,
+    "meetings:item_move": OBJECT_POST,
+    "meetings:item_start": OBJECT_POST,
+    "meetings:item_decide": OBJECT_POST,
+    "meetings:my_actions": ANY,
+    "meetings:action_done": OBJECT_POST,
+    "meetings:calendar": ANY,
+    "meetings:calendar_create": ANY_POST,
+    "meetings:calendar_revoke": OBJECT_POST,  # one's own feed token
+    "meetings:feed": PUBLIC,  # the secret token is the key, like the roster's feeds
+    # The privacy officer's search of the access log.
+    "audit:officer": roles(Role.PRIVACY_OFFICER),
+    # Inzage: export on a case of the family, or the privacy officer (privacy.inzage).
+    "privacy:inzage_family": OBJECT,
+    "privacy:inzage_family_json": OBJECT,
+    "privacy:inzage_family_pdf": OBJECT,
+    "privacy:inzage_child": OBJECT,
+    "privacy:inzage_child_json": OBJECT,
+    "privacy:inzage_child_pdf": OBJECT,
+}
+
+#: API operations, by "METHOD /path" as in the OpenAPI schema.
+API: dict[str, Rule] = {
+    "GET /api/csrf": ANY,
+    "GET /api/cases": ANY,
+    "GET /api/cases/{case_id}": case(Action.SUMMARY),
+    "GET /api/cases/{case_id}/transitions": case(Action.SUMMARY),
+    "POST /api/cases/{case_id}/transitions": case(Action.SUMMARY, "POST"),
+    "GET /api/cases/{case_id}/plans": case(Action.SUMMARY),
+    "POST /api/cases/{case_id}/plans": case(Action.EDIT, "POST"),
+    "POST /api/cases/{case_id}/notes": case(Action.EDIT, "POST"),
+    "POST /api/cases/{case_id}/contacts": case(Action.EDIT, "POST"),
+    "GET /api/signals": ANY,
+    "POST /api/signals": roles(SIGNALLING_ROLES, method="POST"),
+    "GET /api/pupils": ANY,
+    "GET /api/locations/{location_id}/attention-list": roles(ATTENTION_LIST_ROLES),
+    "GET /api/monitor/figures": roles(MONITOR_ROLES),
+    "GET /api/monitor/references": roles(MONITOR_ROLES),
+    "GET /api/monitor/report": roles(MONITOR_ROLES),
+    # The safety route. The API takes meldcode steps and involves the officer through the
+    # service, which answers 404 only to those who do not see the case.
+    "GET /api/safety/cases/{case_id}/meldcode": case(Action.SUMMARY),
+    "POST /api/safety/cases/{case_id}/meldcode": case(Action.SUMMARY, "POST"),
+    "POST /api/safety/cases/{case_id}/meldcode/steps": case(Action.SUMMARY, "POST"),
+    "POST /api/safety/cases/{case_id}/meldcode/report": case(Action.SUMMARY, "POST"),
+    "POST /api/safety/cases/{case_id}/community-officer": case(Action.SUMMARY, "POST"),
+    "POST /api/safety/contact-attempts": roles(SIGNALLING_ROLES, method="POST"),
+    "GET /api/safety/non-responding": roles(Role.COORDINATOR),
+    "POST /api/safety/non-responding/{flag_id}/resolve": OBJECT_POST,
+    "GET /api/safety/vulnerable-families": roles(VULNERABLE_LIST_ROLES),
+    "POST /api/safety/vulnerable-families": roles(VULNERABLE_LIST_ROLES, method="POST"),
+    "POST /api/safety/emergency-access": roles(EMERGENCY_ROLES, method="POST"),
+    "GET /api/safety/emergency-access/review": roles(Role.COORDINATOR),
+    "POST /api/safety/emergency-access/{grant_id}/review": OBJECT_POST,
+    # Meetings.
+    "GET /api/meetings/": ANY,
+    "GET /api/meetings/{meeting_id}": OBJECT,
+    "GET /api/meetings/actions": ANY,
+    "POST /api/meetings/actions/{action_id}/done": OBJECT_POST,
+    # The privacy officer and inzage.
+    "GET /api/audit/entries": roles(Role.PRIVACY_OFFICER),
+    "GET /api/privacy/families/{family_id}/inzage": OBJECT,
+    "GET /api/privacy/children/{child_id}/inzage": OBJECT,
+}

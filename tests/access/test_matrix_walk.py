@@ -1,0 +1,378 @@
+"""Walk every role × relation × page and API operation and assert exactly what the matrix
+allows: a granted action answers (not 404, not 405, not 5xx), anything else answers 404.
+
+The walk fails when a page or operation exists without an entry in kansrijk/access/pages.py.
+Entries with Scope.OBJECT (a meeting, a feed token, a flag, a family's inzage) are about an
+object of their own: their app's tests check them, the walk only requires the entry.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, cast
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from kansrijk.access.matrix import MATRIX, Relation
+from kansrijk.access.pages import API, PAGES, Rule, Scope
+from kansrijk.access.roles import Role
+from kansrijk.api import api
+from kansrijk.cases.models import Case, CaseMember, Child, Referral, Signal
+from kansrijk.consent.models import Consent, Purpose
+from kansrijk.core.models import Location, Membership, Organisation, Professional
+from kansrijk.roster.models import Function, RosterRule
+from kansrijk.safety.models import Meldcode
+from tests.auth import sign_in
+from tests.factories import ChildFactory, LocationFactory, OrganisationFactory, ProfessionalFactory
+
+#: Values for the URL arguments of a case page other than the case.
+SAMPLE_KWARGS: dict[str, object] = {"name": "evaluate", "number": 1}
+#: Roles that belong to the school's own organisation; the others come from partner organisations.
+SCHOOL_ROLES = {Role.TEACHER, Role.INTERNAL_COACH, Role.DIRECTOR}
+WALKED_RELATIONS = [
+    Relation.CONTACT_PERSON,
+    Relation.SUPPORT_TEAM,
+    Relation.SIGNAL_AUTHOR,
+    Relation.REFERRAL_RECIPIENT,
+    Relation.SAME_LOCATION,
+    Relation.NONE,
+]
+
+
+# --- what exists -----------------------------------------------------------------------------
+
+
+@functools.cache
+def url_patterns() -> dict[str, tuple[str, ...]]:
+    """Every named page (API excluded), with the names of its URL arguments."""
+
+    def walk(patterns: list[Any], namespace: str | None = None) -> Any:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+                yield name, tuple(pattern.pattern.converters)
+
+    return {
+        name: args
+        for name, args in walk(get_resolver().url_patterns)
+        if not name.startswith("api:")
+    }
+
+
+@functools.cache
+def openapi_paths() -> dict[str, dict[str, Any]]:
+    return dict(api.get_openapi_schema()["paths"])
+
+
+def api_operations() -> set[str]:
+    return {f"{method.upper()} {path}" for path, ops in openapi_paths().items() for method in ops}
+
+
+def has_body(operation: str) -> bool:
+    method, path = operation.split(" ", 1)
+    return "requestBody" in openapi_paths()[path][method.lower()]
+
+
+def test_every_page_has_an_entry() -> None:
+    assert set(url_patterns()) - set(PAGES) == set(), "pages without an entry in access/pages.py"
+    assert set(PAGES) - set(url_patterns()) == set(), "entries in access/pages.py without a page"
+
+
+def test_every_api_operation_has_an_entry() -> None:
+    assert api_operations() - set(API) == set(), "operations without an entry in pages.API"
+    assert set(API) - api_operations() == set(), "entries in pages.API without an operation"
+
+
+def test_case_pages_are_walked_as_case_pages() -> None:
+    """A page or operation about a case is a CASE entry, so the walk reaches it; an OBJECT
+    entry names an object in its URL (else it is a list, and ROLES or PROFESSIONAL)."""
+    wrong = []
+    for name, rule in PAGES.items():
+        arguments = url_patterns().get(name, ())
+        if ("case_id" in arguments) != (rule.scope == Scope.CASE):
+            wrong.append(f"{name}: scope {rule.scope}, arguments {arguments}")
+        if rule.scope == Scope.OBJECT and not arguments:
+            wrong.append(f"{name}: OBJECT without an object in its URL")
+        if rule.scope == Scope.CASE and not rule.actions:
+            wrong.append(f"{name}: CASE without an action")
+    for operation, rule in API.items():
+        if ("{case_id}" in operation) != (rule.scope == Scope.CASE):
+            wrong.append(f"{operation}: scope {rule.scope}")
+        if rule.scope == Scope.OBJECT and "{" not in operation:
+            wrong.append(f"{operation}: OBJECT without an object in its path")
+        if rule.scope == Scope.CASE and not rule.actions:
+            wrong.append(f"{operation}: CASE without an action")
+    assert wrong == []
+
+
+def test_walked_operations_with_a_body_have_a_sample_body() -> None:
+    """Ninja refuses a body it cannot read (422) before the handler checks access, so the
+    walk sends a valid body to every operation it walks that takes one."""
+    walked = {o for o, rule in API.items() if rule.scope not in (Scope.OBJECT, Scope.PUBLIC)}
+    needing = {o for o in walked if has_body(o)}
+    assert needing - set(SAMPLE_BODIES) == set(), "add a valid body to SAMPLE_BODIES"
+    assert set(SAMPLE_BODIES) - needing == set(), "SAMPLE_BODIES for operations not walked"
+
+
+# --- the setting -----------------------------------------------------------------------------
+
+
+@dataclass
+class Setting:
+    user: Professional
+    home: Location
+    cases: dict[Relation, Case]
+    officer: Professional  # a community officer the meldcode workers may involve
+    #: A child at the user's own location with no case yet: signalling about a child of a
+    #: walked case would make the user its signal author and change what the walk expects.
+    pupil: Child
+
+
+def _case(location: Location, contact: Professional) -> Case:
+    child = cast(Child, ChildFactory(location=location))
+    case = Case.objects.create(family=child.family, location=location, contact_person=contact)
+    Consent.objects.create(
+        child=child,
+        case=case,
+        purpose=Purpose.DISCUSS_IN_VOT,
+        status=Consent.Status.GIVEN,
+        method="paper",
+        recorded_by=contact,
+    )
+    # An open meldcode, so that reading it answers for whoever may (else "none": 404).
+    Meldcode.objects.create(case=case, started_by=contact)
+    return case
+
+
+def build(role: Role) -> Setting:
+    """One professional in `role`, and one case per relation they can have to a case."""
+    board = cast(Organisation, OrganisationFactory(name="Schoolbestuur"))
+    home = cast(Location, LocationFactory(organisation=board, code="home"))
+    away = cast(Location, LocationFactory(organisation=board, code="away"))
+    organisation = (
+        board
+        if role in SCHOOL_ROLES
+        else cast(Organisation, OrganisationFactory(name=f"Partner {role}"))
+    )
+    user = cast(Professional, ProfessionalFactory(username=f"walker-{role}"))
+    Membership.objects.create(
+        professional=user, role=role, organisation=organisation, location=home
+    )
+    other = cast(Professional, ProfessionalFactory(username="someone-else"))
+    Membership.objects.create(
+        professional=other, role=Role.INTERNAL_COACH, organisation=board, location=away
+    )
+    officer = cast(Professional, ProfessionalFactory(username="officer-on-call"))
+    Membership.objects.create(
+        professional=officer,
+        role=Role.COMMUNITY_OFFICER,
+        organisation=cast(Organisation, OrganisationFactory(name="Politie")),
+        location=None,
+    )
+    cases = {
+        relation: _case(home if relation == Relation.SAME_LOCATION else away, other)
+        for relation in WALKED_RELATIONS
+    }
+    Case.objects.filter(pk=cases[Relation.CONTACT_PERSON].pk).update(contact_person=user)
+    CaseMember.objects.create(case=cases[Relation.SUPPORT_TEAM], professional=user, role=role)
+    signalled = cases[Relation.SIGNAL_AUTHOR]
+    Signal.objects.create(
+        case=signalled,
+        child=signalled.family.children.get(),
+        author=user,
+        author_role=role,
+        location=away,
+        domain="learning",
+        description="x",
+    )
+    referred = cases[Relation.REFERRAL_RECIPIENT]
+    Referral.objects.create(case=referred, organisation=organisation, target=role)
+    Consent.objects.create(
+        child=referred.family.children.get(),
+        case=referred,
+        purpose=Purpose.REFERRAL,
+        recipient=organisation,
+        status=Consent.Status.GIVEN,
+        method="paper",
+        recorded_by=other,
+    )
+    rostered = RosterRule.objects.create(
+        code="walk", label="Walk", function=Function.values[0], amount=1
+    )
+    rostered.locations.add(home)  # the roster's centre pages show rostered centres only
+    return Setting(
+        user=user,
+        home=home,
+        cases={r: Case.objects.get(pk=c.pk) for r, c in cases.items()},
+        officer=officer,
+        pupil=cast(Child, ChildFactory(location=home)),
+    )
+
+
+#: A BSN no child has: the BSN operations then refuse with a message, changing nothing.
+UNKNOWN_BSN = "000000000"
+
+#: Valid bodies, so that the API reaches its access check instead of refusing the schema.
+SAMPLE_BODIES: dict[str, Callable[[Setting], dict[str, Any]]] = {
+    "POST /api/cases/{case_id}/transitions": lambda s: {"name": "evaluate", "comment": "besproken"},
+    "POST /api/cases/{case_id}/plans": lambda s: {"goals": ["Sem leest mee"], "actions": []},
+    "POST /api/cases/{case_id}/notes": lambda s: {"text": "Notitie"},
+    "POST /api/cases/{case_id}/contacts": lambda s: {"channel": "phone", "summary": "Gebeld"},
+    "POST /api/signals": lambda s: {
+        "child_id": s.pupil.pk,
+        "domain": "learning",
+        "urgency": "normal",
+        "description": "x",
+    },
+    "POST /api/safety/cases/{case_id}/meldcode/steps": lambda s: {"number": 1, "summary": "x"},
+    "POST /api/safety/cases/{case_id}/meldcode/report": lambda s: {
+        "reported_on": timezone.localdate().isoformat(),
+        "reference": "VT-1",
+    },
+    "POST /api/safety/cases/{case_id}/community-officer": lambda s: {
+        "officer_id": s.officer.pk,
+        "reason": "x",
+    },
+    "POST /api/safety/contact-attempts": lambda s: {"child_id": s.pupil.pk, "kind": "unanswered"},
+    "POST /api/safety/vulnerable-families": lambda s: {
+        "bsn": UNKNOWN_BSN,
+        "source": "x",
+        "reason": "x",
+    },
+    "POST /api/safety/emergency-access": lambda s: {"bsn": UNKNOWN_BSN, "reason": "x"},
+}
+
+#: Values for the URL arguments of pages that are not about a case.
+SAMPLE_ARGUMENTS: dict[str, Callable[[Setting], object]] = {
+    "location_code": lambda s: s.home.code,
+    "code": lambda s: s.home.code,
+}
+#: Pages whose argument means something of its own.
+PAGE_ARGUMENTS: dict[str, Callable[[Setting], dict[str, object]]] = {
+    "roster:person_week": lambda s: {"pk": s.user.pk},
+}
+#: Values for the path parameters of operations that are not about a case.
+API_ARGUMENTS: dict[str, Callable[[Setting], object]] = {
+    "{location_id}": lambda s: s.home.pk,
+}
+
+
+# --- the walk --------------------------------------------------------------------------------
+
+
+def send(client: Client, rule: Rule, url: str, body: dict[str, Any] | None = None) -> Any:
+    if rule.method == "POST" and url.startswith("/api/"):
+        return client.post(url, body or {}, content_type="application/json")
+    if rule.method == "POST":
+        return client.post(url, {})
+    return client.get(url)
+
+
+def expected(rule: Rule, role: Role, relation: Relation | None) -> bool:
+    if rule.scope == Scope.CASE:
+        assert relation is not None
+        granted = MATRIX[role].get(relation, frozenset())
+        return bool(rule.actions & granted)
+    if rule.scope == Scope.ROLES:
+        return role in rule.roles
+    return True
+
+
+def verdict(response: Any, allowed: bool, where: str) -> str | None:
+    """What is wrong with the answer, or None."""
+    status = response.status_code
+    if status >= 500:
+        return f"{where}: server error {status}"
+    if status == 405:
+        return f"{where}: answered 405, the entry's method is wrong"
+    if allowed and status == 404:
+        return f"{where}: allowed by the matrix, answered 404"
+    if not allowed and status != 404:
+        return f"{where}: not allowed, answered {status} (a leak)"
+    return None
+
+
+def walk_pages(client: Client, role: Role, setting: Setting) -> list[str]:
+    problems: list[str] = []
+    for name, rule in PAGES.items():
+        if rule.scope in (Scope.PUBLIC, Scope.OBJECT):
+            continue
+        arguments = url_patterns()[name]
+        if rule.scope == Scope.CASE:
+            unknown = set(arguments) - {"case_id", *SAMPLE_KWARGS}
+            if unknown:
+                problems.append(f"{name}: give SAMPLE_KWARGS a value for {sorted(unknown)}")
+                continue
+            extra = {key: SAMPLE_KWARGS[key] for key in arguments if key != "case_id"}
+            for relation, case in setting.cases.items():
+                if rule.state:
+                    Case.objects.filter(pk=case.pk).update(state=rule.state)
+                url = reverse(name, kwargs={**extra, "case_id": case.pk})
+                problem = verdict(
+                    send(client, rule, url),
+                    expected(rule, role, relation),
+                    f"{role} × {relation} × {name}",
+                )
+                problems += [problem] if problem else []
+                if rule.state:
+                    Case.objects.filter(pk=case.pk).update(state=case.state)
+            continue
+        if name in PAGE_ARGUMENTS:
+            kwargs = PAGE_ARGUMENTS[name](setting)
+        else:
+            unknown = set(arguments) - set(SAMPLE_ARGUMENTS)
+            if unknown:
+                problems.append(f"{name}: has {sorted(unknown)}; use Scope.OBJECT or a sample")
+                continue
+            kwargs = {key: SAMPLE_ARGUMENTS[key](setting) for key in arguments}
+        url = reverse(name, kwargs=kwargs or None)
+        problem = verdict(send(client, rule, url), expected(rule, role, None), f"{role} × {name}")
+        problems += [problem] if problem else []
+    return problems
+
+
+def walk_api(client: Client, role: Role, setting: Setting) -> list[str]:
+    problems: list[str] = []
+    for operation, rule in API.items():
+        if rule.scope in (Scope.PUBLIC, Scope.OBJECT):
+            continue
+        path = operation.split(" ", 1)[1]
+        body = SAMPLE_BODIES[operation](setting) if operation in SAMPLE_BODIES else None
+        if rule.scope == Scope.CASE:
+            for relation, case in setting.cases.items():
+                url = path.replace("{case_id}", str(case.pk))
+                problem = verdict(
+                    send(client, rule, url, body),
+                    expected(rule, role, relation),
+                    f"{role} × {relation} × {operation}",
+                )
+                problems += [problem] if problem else []
+            continue
+        for parameter, value in API_ARGUMENTS.items():
+            path = path.replace(parameter, str(value(setting)))
+        if "{" in path:
+            problems.append(f"{operation}: use Scope.OBJECT or give API_ARGUMENTS a value")
+            continue
+        problem = verdict(
+            send(client, rule, path, body), expected(rule, role, None), f"{role} × {operation}"
+        )
+        problems += [problem] if problem else []
+    return problems
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(Role))
+def test_pages_and_api_answer_exactly_what_the_matrix_allows(client: Client, role: Role) -> None:
+    """One setting per role serves both walks; every mismatch is listed, not just the first."""
+    setting = build(role)
+    sign_in(client, setting.user)
+    problems = walk_pages(client, role, setting)
+    problems += walk_api(client, role, setting)
+    assert not problems, "\n".join(problems)
