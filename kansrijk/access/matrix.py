@@ -132,6 +132,10 @@ SIGNALLING_ROLES = frozenset(
         Role.EDUCATION_SPECIALIST,
     }
 )
+#: Roles that set up and chair meeting series (the weekly care meeting; a school's VOT).
+CHAIR_ROLES = frozenset({Role.COORDINATOR, Role.INTERNAL_COACH})
+#: Roles that keep the joint list of vulnerable families (seed 001), each from own sources.
+VULNERABLE_LIST_ROLES = frozenset({Role.COORDINATOR, Role.EDUCATION_SPECIALIST, Role.AREA_MANAGER})
 #: Roles that see the attention list of their school (seed 001: SWV-er and IB, shared with GS).
 ATTENTION_LIST_ROLES = frozenset(
     {Role.INTERNAL_COACH, Role.EDUCATION_SPECIALIST, Role.FAMILY_SPECIALIST, Role.COORDINATOR}

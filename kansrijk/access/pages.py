@@ -14,13 +14,13 @@ from enum import StrEnum
 
 from kansrijk.access.matrix import (
     ATTENTION_LIST_ROLES,
+    CHAIR_ROLES,
     EMERGENCY_ROLES,
     SIGNALLING_ROLES,
+    VULNERABLE_LIST_ROLES,
     Action,
 )
 from kansrijk.access.roles import Role
-from kansrijk.meetings.views import CHAIR_ROLES  # who may set up a meeting series
-from kansrijk.safety.selectors import VULNERABLE_LIST_ROLES  # the joint list's keepers
 
 
 class Scope(StrEnum):

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from kansrijk.access.matrix import CHAIR_ROLES
 from kansrijk.access.policies import memberships_of, roles_of
 from kansrijk.access.roles import Role
 from kansrijk.audit.models import Event
@@ -35,7 +36,6 @@ from kansrijk.roster import services as feed_token_services
 ICS = "text/calendar; charset=utf-8"
 #: Roles that may start a meeting series: the coordinator (care meeting, any VOT of their
 #: centres) and the internal coach (the VOT of their school).
-CHAIR_ROLES = frozenset({Role.COORDINATOR, Role.INTERNAL_COACH})
 
 
 def _user(request: HttpRequest) -> Professional:

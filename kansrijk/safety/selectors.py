@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
-from kansrijk.access.matrix import EMERGENCY_ROLES, SIGNALLING_ROLES, Action
+from kansrijk.access.matrix import EMERGENCY_ROLES, SIGNALLING_ROLES, VULNERABLE_LIST_ROLES, Action
 from kansrijk.access.policies import filter_cases, granting_roles, memberships_of, roles_of
 from kansrijk.access.roles import Role
 from kansrijk.cases.models import Case
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 
 #: Roles that keep the joint list of vulnerable families (seed 001: SWV and area managers,
 #: with the coordinator who chairs the care meeting).
-VULNERABLE_LIST_ROLES = frozenset({Role.COORDINATOR, Role.EDUCATION_SPECIALIST, Role.AREA_MANAGER})
 
 
 # --- the meldcode ---------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kansrijk.access.matrix import EMERGENCY_ROLES, SIGNALLING_ROLES, Action
+from kansrijk.access.matrix import EMERGENCY_ROLES, SIGNALLING_ROLES, VULNERABLE_LIST_ROLES, Action
 from kansrijk.access.policies import can, memberships_of, roles_of
 from kansrijk.access.roles import Role
 from kansrijk.audit.models import Event
@@ -518,7 +518,7 @@ def vulnerable_family_add(
     *, by: Professional, bsn: str, source: str, reason: str
 ) -> VulnerableFamily:
     """Put a family on the joint list, with where the concern comes from and why."""
-    roles = roles_of(by) & selectors.VULNERABLE_LIST_ROLES
+    roles = roles_of(by) & VULNERABLE_LIST_ROLES
     if not roles:
         raise NotFound
     source = _text(source, field="source", message=_("Name your source."), limit=100)
