@@ -37,13 +37,13 @@ def test_without_consent_the_item_shows_age_and_school_only(client, world, care_
     page = _page(client, world.director, meeting)
     assert 'data-consent="missing"' in page
     assert "Zebedeus" not in page and "Quaknoord" not in page and "111222333" not in page
-    assert f"age {child.age_on(meeting.starts_at.date())}" in page
+    assert f"leeftijd {child.age_on(meeting.starts_at.date())}" in page
     assert world.school.name in page
     assert 'data-testid="consent-notes"' not in page  # the reason is for the chair only
 
     chair_page = _page(client, world.coordinator, meeting)
     assert "Quaknoord" not in chair_page
-    assert "No consent for" in chair_page
+    assert "Geen toestemming voor" in chair_page
 
 
 def test_with_consent_for_everyone_present_the_item_names_the_family(client, world, care_meeting):

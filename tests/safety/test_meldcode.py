@@ -45,7 +45,7 @@ def _steps_1_to_3(by, case) -> None:  # type: ignore[no-untyped-def]
 
 def test_each_step_records_who_when_and_what_in_order(world, safety_case):
     coach = world.coach
-    with pytest.raises(CaseError, match="step 1"):
+    with pytest.raises(CaseError, match="stap 1"):
         services.meldcode_step(
             by=coach, case_id=safety_case.pk, number=2, summary="te vroeg", data={"colleague": "x"}
         )

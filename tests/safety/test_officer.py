@@ -51,7 +51,7 @@ def test_involving_needs_a_reason_and_a_basis_for_sharing(world, pupil, safety_c
             by=world.coach, case_id=safety_case.pk, officer=world.teacher, reason="x"
         )
     care = open_case(world, ChildFactory(location=world.school))
-    with pytest.raises(CaseError, match="consent"):  # care route, no consent: no sharing
+    with pytest.raises(CaseError, match="toestemming"):  # care route, no consent: no sharing
         services.involve_community_officer(
             by=world.coach, case_id=care.pk, officer=world.officer, reason="x"
         )
