@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import factory.random
 import pytest
 from django.db import connection
 
@@ -34,6 +35,13 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+
+
+@pytest.fixture(autouse=True)
+def _same_fake_names_every_run(request: pytest.FixtureRequest) -> None:
+    """Faker's names depend on the test alone, not on the order tests run in: a test that
+    passes once passes every time (no chance collisions between a child's and a user's name)."""
+    factory.random.reseed_random(request.node.nodeid)
 
 
 @dataclass
