@@ -111,21 +111,33 @@ def filter_cases(queryset: QuerySet[Case], user: Professional, action: Action) -
 
 def granting_roles(user: Professional, case: Case | int, action: Action) -> set[Role]:
     """The roles through which the user may take the action on this case (one query)."""
+    case_id = case if isinstance(case, int) else case.pk
+    return granting_roles_per_case(user, [case_id], action).get(case_id, set())
+
+
+def granting_roles_per_case(
+    user: Professional, case_ids: list[int], action: Action
+) -> dict[int, set[Role]]:
+    """The same for many cases at once, in one query (an agenda, a list with buttons)."""
     from kansrijk.cases.models import Case
 
-    case_id = case if isinstance(case, int) else case.pk
     annotations = {}
     for index, membership in enumerate(memberships_of(user)):
         condition = membership_condition(user, membership, action)
         if condition is not None:
             annotations[f"m{index}"] = ExpressionWrapper(condition, output_field=BooleanField())
-    if not annotations or not user.is_active:
-        return set()
-    row = Case.objects.filter(pk=case_id).annotate(**annotations).values(*annotations).first()
-    if row is None:
-        return set()
+    if not annotations or not user.is_active or not case_ids:
+        return {}
     members = memberships_of(user)
-    return {Role(members[int(key[1:])].role) for key, granted in row.items() if granted}
+    rows = Case.objects.filter(pk__in=case_ids).annotate(**annotations).values("pk", *annotations)
+    return {
+        row["pk"]: {
+            Role(members[int(key[1:])].role)
+            for key, granted in row.items()
+            if key != "pk" and granted
+        }
+        for row in rows
+    }
 
 
 def can(user: Professional, action: Action, case: Case | int) -> bool:

@@ -11,7 +11,7 @@ from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery, Valu
 from django.utils import timezone
 
 from kansrijk.access.matrix import ATTENTION_LIST_ROLES, SIGNALLING_ROLES, Action
-from kansrijk.access.policies import filter_cases, granting_roles, memberships_of
+from kansrijk.access.policies import filter_cases, granting_roles_per_case, memberships_of
 from kansrijk.access.roles import Role
 from kansrijk.cases.errors import NotFound
 from kansrijk.cases.models import Case, Child, PlanAction, PlanVersion, Signal
@@ -170,8 +170,18 @@ def primary_role(user: Professional) -> Role | None:
 
 def allowed_transitions(user: Professional, case: Case) -> list[Transition]:
     """The route steps this user may take on this case now: the case page's buttons."""
-    roles = granting_roles(user, case, Action.TRANSITION)
-    return [t for t in transitions_from(case.state) if roles & t.roles]
+    return allowed_transitions_per_case(user, [case])[case.pk]
+
+
+def allowed_transitions_per_case(
+    user: Professional, cases: list[Case]
+) -> dict[int, list[Transition]]:
+    """The same for many cases in one query (a meeting's agenda)."""
+    roles = granting_roles_per_case(user, [c.pk for c in cases], Action.TRANSITION)
+    return {
+        c.pk: [t for t in transitions_from(c.state) if roles.get(c.pk, set()) & t.roles]
+        for c in cases
+    }
 
 
 # --- the case file: callers pass a case they got from case_for(user, id, action) ------------

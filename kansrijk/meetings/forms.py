@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -30,6 +31,18 @@ def _no_nul(value: str) -> str:
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Professional) -> str:
         return str(obj)
+
+
+class OwnerChoiceField(forms.TypedChoiceField):
+    """One of the people fetched once for the whole agenda: every action row of every item
+    shows this select, so a queryset per field would cost a query each."""
+
+    def __init__(self, people: Sequence[Professional], **kwargs: Any) -> None:
+        self.people = {str(p.pk): p for p in people}
+        choices = [("", "---------"), *((key, str(p)) for key, p in self.people.items())]
+        super().__init__(
+            choices=choices, coerce=self.people.__getitem__, empty_value=None, **kwargs
+        )
 
 
 class PeopleChoiceField(forms.ModelMultipleChoiceField):
@@ -212,7 +225,7 @@ class DecisionForm(forms.Form):
         self,
         *args: Any,
         transitions: list[Transition],
-        owners: QuerySet[Professional],
+        owners: Sequence[Professional],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -240,10 +253,10 @@ class DecisionForm(forms.Form):
                 max_length=300,
                 widget=forms.TextInput(attrs=TEXT),
             )
-            self.fields[f"owner_{row}"] = PersonChoiceField(
+            self.fields[f"owner_{row}"] = OwnerChoiceField(
+                owners,
                 label=_("Owner"),
                 required=False,
-                queryset=owners,
                 widget=forms.Select(attrs=SELECT),
                 error_messages={"invalid_choice": _("Choose someone from the list.")},
             )

@@ -24,7 +24,7 @@ from kansrijk.cases.errors import NotFound
 from kansrijk.cases.models import Case, PlanAction, PlanVersion, Signal, Step
 from kansrijk.cases.selectors import (
     actions_owned_by,
-    allowed_transitions,
+    allowed_transitions_per_case,
     cases_visible_to,
     stalled_before,
 )
@@ -357,11 +357,9 @@ def agenda_view(
     day = timezone.localtime(meeting.starts_at).date()
     organisations = list(organisations_present(meeting))
     items = list(agenda_items(meeting))
-    answers = disclosures(
-        [item.case for item in items if item.case is not None],
-        purpose=PURPOSE,
-        organisations=organisations,
-    )
+    cases = [item.case for item in items if item.case is not None]
+    answers = disclosures(cases, purpose=PURPOSE, organisations=organisations)
+    steps = allowed_transitions_per_case(viewer, cases) if with_transitions else {}
     views: list[ItemView] = []
     for item in items:
         step_label = ""
@@ -396,7 +394,7 @@ def agenda_view(
             and item.step is None
             and item.case.is_open
         ):
-            view.transitions = allowed_transitions(viewer, item.case)
+            view.transitions = steps[item.case.pk]
         views.append(view)
     return views
 

@@ -25,6 +25,7 @@ from kansrijk.access.roles import Role
 from kansrijk.audit.models import Event
 from kansrijk.audit.services import log_access
 from kansrijk.cases.errors import CaseError, NotFound
+from kansrijk.cases.selectors import allowed_transitions
 from kansrijk.core.models import Location, Professional
 from kansrijk.meetings import ical, selectors, services
 from kansrijk.meetings.forms import AddItemForm, DecisionForm, InviteForm, SeriesForm
@@ -151,12 +152,17 @@ def _meeting_context(request: HttpRequest, meeting: Meeting, **forms: Any) -> di
     items = selectors.agenda_view(meeting, user, with_transitions=is_chair)
     bound: dict[int, DecisionForm] = forms.pop("decision_forms", {})
     if is_chair and meeting.state != Meeting.State.FINISHED:
+        owners: dict[int | None, list[Professional]] = {}
         for view in items:
             if view.left_out:
                 continue
+            case = view.item.case
+            key = case.location_id if case is not None else None
+            if key not in owners:
+                owners[key] = list(selectors.action_owner_choices(meeting, case))
             view.form = bound.get(view.item.pk) or DecisionForm(  # type: ignore[attr-defined]
                 transitions=view.transitions,
-                owners=selectors.action_owner_choices(meeting, view.item.case),
+                owners=owners[key],
                 prefix=f"item{view.item.pk}",
             )
     participants = selectors.participants(meeting)
@@ -345,13 +351,11 @@ def item_decide(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     meeting = _meeting(request, _item_meeting(request, pk))
     item = AgendaItem.objects.select_related("case__location").get(pk=pk)
-    transitions = (
-        [] if item.case is None or item.step_id else selectors.allowed_transitions(user, item.case)
-    )
+    transitions = [] if item.case is None or item.step_id else allowed_transitions(user, item.case)
     form = DecisionForm(
         request.POST,
         transitions=transitions,
-        owners=selectors.action_owner_choices(meeting, item.case),
+        owners=list(selectors.action_owner_choices(meeting, item.case)),
         prefix=f"item{pk}",
     )
     if form.is_valid():
