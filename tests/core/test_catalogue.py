@@ -1,27 +1,129 @@
 """The Dutch catalogues are complete: no untranslated and no fuzzy entry (fuzzy entries are
-skipped by compilemessages, so the page would show English)."""
+skipped by compilemessages, so the page would show English), the placeholders of every
+translation are those of its msgid, and the compiled .mo holds what the .po says.
+
+The .po files are parsed here with plain Python, so that the test needs no gettext tools.
+"""
 
 from __future__ import annotations
 
+import ast
+import gettext
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2] / "kansrijk"
 CATALOGUES = sorted(ROOT.glob("**/locale/nl/LC_MESSAGES/django.po"))
+PLACEHOLDER = re.compile(r"%\((\w+)\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]")
+
+
+@dataclass
+class Entry:
+    line: int
+    flags: set[str] = field(default_factory=set)
+    fields: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def msgid(self) -> str:
+        return self.fields.get("msgid", "")
+
+    @property
+    def translations(self) -> dict[str, str]:
+        return {k: v for k, v in self.fields.items() if k.startswith("msgstr")}
+
+    @property
+    def is_header(self) -> bool:
+        return self.msgid == "" and "msgctxt" not in self.fields
+
+
+def parse(path: Path) -> list[Entry]:
+    """Entries of a .po file; obsolete (#~) entries are left out."""
+    entries: list[Entry] = []
+    current: Entry | None = None
+    key: str | None = None
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            current, key = None, None
+            continue
+        if line.startswith("#~"):
+            key = None
+            continue
+        if current is None:
+            current = Entry(line=number)
+            entries.append(current)
+        if line.startswith("#,"):
+            current.flags |= {flag.strip() for flag in line[2:].split(",")}
+        elif line.startswith("#"):
+            continue
+        elif line.startswith('"'):
+            assert key is not None, f"{path}:{number}: continuation line without a keyword"
+            current.fields[key] += ast.literal_eval(line)
+        else:
+            key, _, value = line.partition(" ")
+            current.fields[key] = ast.literal_eval(value)
+    return [entry for entry in entries if "msgid" in entry.fields]
+
+
+def names(text: str) -> set[str]:
+    return set(PLACEHOLDER.findall(text))
 
 
 @pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_string_is_translated(path: Path):
     problems = []
-    for block in path.read_text(encoding="utf-8").split("\n\n"):
-        msgid = re.search(r'^msgid "(.*)"$', block, re.M)
-        if msgid is None or msgid.group(1) == "" or block.lstrip().startswith("#~"):
+    for entry in parse(path):
+        if entry.is_header:
             continue
-        if re.search(r"^#,.*\bfuzzy\b", block, re.M):
-            problems.append(f"fuzzy: {msgid.group(1)}")
-        for translation in re.findall(r'^msgstr(?:\[\d\])? "(.*)"$', block, re.M):
-            if translation == "" and not re.search(r'^msgstr(?:\[\d\])? ""\n"', block, re.M):
-                problems.append(f"untranslated: {msgid.group(1)}")
-    assert problems == []
+        if "fuzzy" in entry.flags:
+            problems.append(f"line {entry.line}: fuzzy: {entry.msgid!r}")
+        if not entry.translations:
+            problems.append(f"line {entry.line}: no msgstr: {entry.msgid!r}")
+        for key, translation in entry.translations.items():
+            if translation == "":
+                problems.append(f"line {entry.line}: untranslated {key}: {entry.msgid!r}")
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_translations_keep_the_placeholders(path: Path):
+    problems = []
+    for entry in parse(path):
+        if entry.is_header:
+            continue
+        wanted = names(entry.msgid) | names(entry.fields.get("msgid_plural", ""))
+        plural = "msgid_plural" in entry.fields
+        for key, translation in entry.translations.items():
+            got = names(translation)
+            # A singular plural form may leave the count out ("Every week" for 1 week);
+            # an unknown name would raise KeyError when the string is formatted.
+            if got - wanted or (not plural and got != wanted):
+                found = f"{key} has {sorted(got)}, msgid {sorted(wanted)}"
+                problems.append(f"line {entry.line}: {found}: {entry.msgid!r}")
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_compiled_catalogue_matches_the_po(path: Path):
+    """compilemessages was run after the last change to the .po."""
+    with path.with_suffix(".mo").open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)._catalog
+    problems = []
+    for entry in parse(path):
+        if entry.is_header or "fuzzy" in entry.flags:
+            continue
+        msgid = entry.msgid
+        if "msgctxt" in entry.fields:
+            msgid = f"{entry.fields['msgctxt']}\x04{msgid}"
+        if "msgid_plural" in entry.fields:
+            expected = {(msgid, int(key[7:-1])): text for key, text in entry.translations.items()}
+        else:
+            expected = {msgid: entry.fields["msgstr"]}
+        for key, text in expected.items():
+            if compiled.get(key) != text:
+                found = compiled.get(key)
+                problems.append(f"line {entry.line}: {entry.msgid!r}: .mo has {found!r}")
+    assert problems == [], "run manage.py compilemessages:\n" + "\n".join(problems)
