@@ -58,6 +58,30 @@ class Location(models.Model):
         return self.name
 
 
+class Group(models.Model):
+    """A class of a school or a group of a childcare location; a pupil's `Child.group` names
+    one, and a teacher's or childcare worker's membership lists the groups they teach."""
+
+    class Kind(models.TextChoices):
+        CLASS = "class", _("Class")
+        CHILDCARE = "childcare", _("Childcare group")
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="groups")
+    name = models.CharField(_("name"), max_length=20)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CLASS)
+
+    class Meta:
+        ordering = ["location__name", "name"]
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+        constraints = [
+            models.UniqueConstraint(fields=["location", "name"], name="group_unique_per_location")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.location} — {self.name}"
+
+
 class Professional(AbstractUser):
     """A user of Kansrijk; what they may do follows from their memberships."""
 
@@ -84,6 +108,11 @@ class Membership(models.Model):
     )
     location = models.ForeignKey(
         Location, on_delete=models.PROTECT, related_name="memberships", null=True, blank=True
+    )
+    #: The groups a teacher or childcare worker teaches at the location: the pupils they may
+    #: pick when filing a signal (need-to-know: their own groups, not the whole school).
+    groups = models.ManyToManyField(
+        Group, related_name="memberships", blank=True, verbose_name=_("groups")
     )
 
     class Meta:

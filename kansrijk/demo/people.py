@@ -13,7 +13,7 @@ from django.contrib.auth.hashers import make_password
 from faker import Faker
 
 from kansrijk.access.roles import Role
-from kansrijk.core.models import Location, Membership, Organisation, Professional
+from kansrijk.core.models import Group, Location, Membership, Organisation, Professional
 
 #: The one password of every demo login (the settings' validators want 12+ characters).
 DEMO_PASSWORD = "Westwijk-demo-2026"  # noqa: S105  (public: printed and documented)
@@ -50,6 +50,9 @@ POLICE = ("Politie Vlaardingen", Organisation.Kind.POLICE)
 MUNICIPALITY = ("Gemeente Vlaardingen", Organisation.Kind.MUNICIPALITY)
 COORDINATION = ("Regie Westwijk", Organisation.Kind.COORDINATION)
 
+#: The one group of each demo childcare location.
+CHILDCARE_GROUP = "peuters"
+
 #: Teachers per centre and the groups each one teaches (groups 1-8).
 TEACHER_GROUPS: tuple[tuple[str, tuple[int, ...]], ...] = (
     ("leerkracht", (1, 2)),
@@ -69,6 +72,7 @@ class StaffSpec:
     locations: tuple[str, ...]  # location codes; () means a membership without a location
     centre: str  # for the logins table
     can: str  # what this login shows in the demo (docs/demo.md, the command's output)
+    groups: tuple[str, ...] = ()  # the groups a teacher or childcare worker teaches
 
 
 def _staff_specs() -> list[StaffSpec]:
@@ -101,6 +105,7 @@ def _staff_specs() -> list[StaffSpec]:
                     (c.code,),
                     c.short,
                     f"files signals about groups {groups[0]}-{groups[-1]}; follows them up",
+                    tuple(str(g) for g in groups),
                 )
             )
         specs += [
@@ -120,6 +125,7 @@ def _staff_specs() -> list[StaffSpec]:
                 (f"ko-{c.code}",),
                 f"Kinderopvang {c.short}",
                 "files signals about toddlers in childcare",
+                (CHILDCARE_GROUP,),
             ),
         ]
     everywhere = CENTRE_CODES
@@ -247,6 +253,14 @@ def _location(code: str, name: str, kind: str, organisation: Organisation) -> Lo
     return location
 
 
+def _groups(location: Location, names: tuple[str, ...]) -> list[Group]:
+    kind = Group.Kind.CHILDCARE if location.kind == Location.Kind.CHILDCARE else Group.Kind.CLASS
+    return [
+        Group.objects.get_or_create(location=location, name=name, defaults={"kind": kind})[0]
+        for name in names
+    ]
+
+
 def _fake_names(count: int) -> list[tuple[str, str]]:
     """`count` distinct made-up (first, last) names, the same on every run."""
     fake = Faker("nl_NL")
@@ -301,9 +315,11 @@ def seed_people() -> Westwijk:
                 organisation = location.organisation
             else:
                 organisation = _organisation(*spec.organisation)
-            Membership.objects.create(
+            membership = Membership.objects.create(
                 professional=person, role=spec.role, organisation=organisation, location=location
             )
+            if spec.groups and location is not None:
+                membership.groups.set(_groups(location, spec.groups))
         staff[spec.username] = person
     _give_demo_devices(list(staff.values()))
     return Westwijk(centres=centres, childcare=childcare, staff=staff)

@@ -18,7 +18,7 @@ from faker import Faker
 
 from kansrijk.cases.bsn import bsn_is_valid
 from kansrijk.cases.models import Child, Family, Guardian
-from kansrijk.demo.people import CENTRES, Westwijk
+from kansrijk.demo.people import CENTRES, CHILDCARE_GROUP, Westwijk
 
 PUPIL_SEED = 20211222
 PUPILS_PER_CENTRE = 200
@@ -118,7 +118,7 @@ def seed_pupils(westwijk: Westwijk, today: datetime.date) -> list[DemoFamily]:
                     family_name=last,
                     date_of_birth=today - datetime.timedelta(days=rng.randint(400, 1400)),
                     location=westwijk.childcare[centre.code],
-                    group="peuters",
+                    group=CHILDCARE_GROUP,
                 )
                 pending_children.append((family, toddler, True))
             family.guardians = _guardians(fake, rng, last)
