@@ -7,16 +7,17 @@ Object checks run the same filter on one row, so a page and its list never disag
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
 from kansrijk.access.matrix import MATRIX, Action, Relation
+from kansrijk.access.registry import case_model, relation_filter
 from kansrijk.access.roles import Role
-from kansrijk.consent.models import Purpose
 
 if TYPE_CHECKING:
-    from kansrijk.cases.models import Case
+    from django.db.models import Model
+
     from kansrijk.core.models import Membership, Professional
 
 
@@ -30,57 +31,14 @@ def memberships_of(user: Professional) -> list[Membership]:
 
 
 def roles_of(user: Professional) -> set[Role]:
+    if not user.is_authenticated:
+        return set()
     return {Role(m.role) for m in memberships_of(user)}
 
 
-#: Consent purposes that let an outside organisation see a case through the support team.
-TEAM_PURPOSES = frozenset(
-    {Purpose.DISCUSS_IN_VOT, Purpose.SHARE_WITH_DISTRICT_TEAM, Purpose.REFERRAL}
-)
-#: Consent purposes that let an organisation see a case referred to it.
-REFERRAL_PURPOSES = frozenset({Purpose.REFERRAL, Purpose.SHARE_WITH_DISTRICT_TEAM})
-
-
-def _shared_with(membership: Membership, purposes: frozenset[Purpose], *, team_wide: bool) -> Q:
-    """Staff of the case's own organisation need no consent; anyone else needs consent in
-    force (or a recorded legal ground), so a withdrawal hides the case at once."""
-    from kansrijk.consent.selectors import sharing_condition
-
-    own = Q(location__organisation=membership.organisation_id)
-    return own | sharing_condition(membership.organisation_id, purposes, team_wide=team_wide)
-
-
 def _relation_condition(user: Professional, membership: Membership, relation: Relation) -> Q:
-    from kansrijk.cases.models import CaseMember, Referral, Signal
-
-    if relation == Relation.CONTACT_PERSON:
-        return Q(contact_person=user) & _shared_with(membership, TEAM_PURPOSES, team_wide=True)
-    if relation == Relation.SUPPORT_TEAM:
-        team = CaseMember.objects.filter(
-            case=OuterRef("pk"), professional=user, role=membership.role
-        )
-        return Q(Exists(team)) & _shared_with(membership, TEAM_PURPOSES, team_wide=True)
-    if relation == Relation.SIGNAL_AUTHOR:
-        return Q(Exists(Signal.objects.filter(case=OuterRef("pk"), author=user)))
-    if relation == Relation.REFERRAL_RECIPIENT:
-        referred = Referral.objects.filter(
-            case=OuterRef("pk"), organisation=membership.organisation_id
-        )
-        return Q(Exists(referred)) & _shared_with(membership, REFERRAL_PURPOSES, team_wide=False)
-    if relation == Relation.SAME_LOCATION:
-        if membership.location_id is not None:
-            return Q(location=membership.location_id)
-        return Q(location__organisation=membership.organisation_id)
-    if relation == Relation.EMERGENCY:
-        from django.utils import timezone
-
-        from kansrijk.safety.models import EmergencyAccess
-
-        granted = EmergencyAccess.objects.filter(
-            case=OuterRef("pk"), user=user, expires_at__gt=timezone.now()
-        )
-        return Q(Exists(granted))
-    return Q(pk__in=[])
+    build = relation_filter(relation)
+    return build(user, membership) if build is not None else Q(pk__in=[])
 
 
 def membership_condition(user: Professional, membership: Membership, action: Action) -> Q | None:
@@ -105,11 +63,11 @@ def case_condition(user: Professional, action: Action) -> Q:
     return condition
 
 
-def filter_cases(queryset: QuerySet[Case], user: Professional, action: Action) -> QuerySet[Case]:
+def filter_cases(queryset: QuerySet[Any], user: Professional, action: Action) -> QuerySet[Any]:
     return queryset.filter(case_condition(user, action))
 
 
-def granting_roles(user: Professional, case: Case | int, action: Action) -> set[Role]:
+def granting_roles(user: Professional, case: Model | int, action: Action) -> set[Role]:
     """The roles through which the user may take the action on this case (one query)."""
     case_id = case if isinstance(case, int) else case.pk
     return granting_roles_per_case(user, [case_id], action).get(case_id, set())
@@ -119,8 +77,6 @@ def granting_roles_per_case(
     user: Professional, case_ids: list[int], action: Action
 ) -> dict[int, set[Role]]:
     """The same for many cases at once, in one query (an agenda, a list with buttons)."""
-    from kansrijk.cases.models import Case
-
     annotations = {}
     for index, membership in enumerate(memberships_of(user)):
         condition = membership_condition(user, membership, action)
@@ -129,7 +85,8 @@ def granting_roles_per_case(
     if not annotations or not user.is_active or not case_ids:
         return {}
     members = memberships_of(user)
-    rows = Case.objects.filter(pk__in=case_ids).annotate(**annotations).values("pk", *annotations)
+    cases = case_model().objects.filter(pk__in=case_ids)
+    rows = cases.annotate(**annotations).values("pk", *annotations)
     return {
         row["pk"]: {
             Role(members[int(key[1:])].role)
@@ -140,5 +97,5 @@ def granting_roles_per_case(
     }
 
 
-def can(user: Professional, action: Action, case: Case | int) -> bool:
+def can(user: Professional, action: Action, case: Model | int) -> bool:
     return bool(granting_roles(user, case, action))

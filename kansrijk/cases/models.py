@@ -274,11 +274,21 @@ class PlanAction(models.Model):
 
 
 class Referral(models.Model):
-    """The organisation a case was escalated to; it gains need-to-know access (access.matrix)."""
+    """A case escalated to a function (`target`, a role) of an organisation; that function
+    of that organisation gains need-to-know access, and once a worker took the referral,
+    only that worker (cases.relations.referral_recipient)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT)
-    target = models.CharField(max_length=30)
+    target = models.CharField(max_length=30, choices=Role.choices)
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("worker"),
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

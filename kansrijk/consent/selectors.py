@@ -26,7 +26,7 @@ def in_force(today: datetime.date | None = None) -> Q:
     )
 
 
-def sharing_condition(organisation_id: int, purposes: frozenset[Purpose], *, team_wide: bool) -> Q:
+def sharing_condition(organisation_id: int, purposes: frozenset[str], *, team_wide: bool) -> Q:
     """Cases whose family consented to sharing with this organisation (or, when `team_wide`,
     with the support team as a whole), or on which a legal ground for it is recorded."""
     recipients = Q(recipient=organisation_id)
