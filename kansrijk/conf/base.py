@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "kansrijk.audit.context.SourceAddressMiddleware",
     "kansrijk.accounts.middleware.SessionExpiryMiddleware",
+    "kansrijk.access.gate.GateMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
