@@ -18,6 +18,7 @@ from tests.factories import (
     LocationFactory,
     OrganisationFactory,
     professional,
+    teaches,
 )
 
 pytest_plugins = ["tests.mail"]  # the real SMTP server fixture, smtp_server
@@ -105,8 +106,10 @@ def world(db: None) -> World:
     return World(
         school=school,
         other_school=other,
-        teacher=professional(Role.TEACHER, school, username="leerkracht"),
-        other_teacher=professional(Role.TEACHER, school, username="leerkracht2"),
+        teacher=teaches(professional(Role.TEACHER, school, username="leerkracht"), school, "5"),
+        other_teacher=teaches(
+            professional(Role.TEACHER, school, username="leerkracht2"), school, "5"
+        ),
         coach=professional(Role.INTERNAL_COACH, school, username="ib"),
         other_coach=professional(Role.INTERNAL_COACH, other, username="ib2"),
         director=professional(Role.DIRECTOR, school, username="directeur"),

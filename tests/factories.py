@@ -75,6 +75,17 @@ def professional(
     return person
 
 
+def teaches(person: Professional, location: Location, *groups: str) -> Professional:
+    """Give the person's membership at the location these groups (a teacher's classes)."""
+    from kansrijk.core.models import Group
+
+    membership = Membership.objects.get(professional=person, location=location)
+    membership.groups.add(
+        *(Group.objects.get_or_create(location=location, name=name)[0] for name in groups)
+    )
+    return person
+
+
 class FamilyFactory(DjangoModelFactory):
     class Meta:
         model = Family

@@ -34,7 +34,7 @@ class Relation(StrEnum):
 _SUMMARY = frozenset({Action.EXISTS, Action.SUMMARY})
 _READ = _SUMMARY | {Action.FULL}
 _WORK = _READ | {Action.EDIT, Action.TRANSITION}
-_ALL = _WORK | {Action.EXPORT}
+_ALL = _WORK | {Action.EXPORT}  # export (inzage) only for the family's contact person
 
 MATRIX: dict[Role, dict[Relation, frozenset[Action]]] = {
     Role.TEACHER: {
@@ -43,7 +43,7 @@ MATRIX: dict[Role, dict[Relation, frozenset[Action]]] = {
     },
     Role.INTERNAL_COACH: {
         Relation.CONTACT_PERSON: _ALL,
-        Relation.SUPPORT_TEAM: _ALL,
+        Relation.SUPPORT_TEAM: _WORK,
         Relation.SIGNAL_AUTHOR: _WORK,
         Relation.SAME_LOCATION: _WORK,
     },

@@ -7,11 +7,19 @@ Object checks run the same filter on one row, so a page and its list never disag
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
-from kansrijk.access.matrix import MATRIX, Action, Relation
+from kansrijk.access.matrix import (
+    CHAIR_ROLES,
+    EMERGENCY_ROLES,
+    MATRIX,
+    SIGNALLING_ROLES,
+    Action,
+    Relation,
+)
 from kansrijk.access.registry import case_model, relation_filter
 from kansrijk.access.roles import Role
 
@@ -99,3 +107,116 @@ def granting_roles_per_case(
 
 def can(user: Professional, action: Action, case: Model | int) -> bool:
     return bool(granting_roles(user, case, action))
+
+
+# --- named policies: the services and pages call these, nothing decides them twice ---------
+
+
+#: Pupils a role may pick when filing a signal (issue 21: need-to-know for the picker).
+PICK_OWN_GROUPS = frozenset({Role.TEACHER, Role.CHILDCARE_WORKER})
+PICK_WHOLE_LOCATION = frozenset({Role.INTERNAL_COACH, Role.DIRECTOR})
+PICK_BY_SEARCH = frozenset({Role.SCHOOL_NURSE})
+PICK_THROUGH_CASES = frozenset({Role.FAMILY_SPECIALIST, Role.EDUCATION_SPECIALIST})
+
+
+@dataclass(frozen=True)
+class PupilPick:
+    """Which pupils a professional may pick when filing a signal: a teacher their own
+    groups, the IB and director their school, the nurse only by name and date of birth
+    (never a list), the SWV specialist and family specialist only pupils of families whose
+    file they already read (through cases)."""
+
+    groups: frozenset[tuple[int, str]] = frozenset()  # (location id, group name), listed
+    locations: frozenset[int] = frozenset()  # whole locations, listed
+    search_locations: frozenset[int] = frozenset()  # found by name + date of birth only
+    through_cases: bool = False
+
+    @property
+    def listed(self) -> bool:
+        return bool(self.groups or self.locations or self.through_cases)
+
+
+def pupil_pick(user: Professional) -> PupilPick:
+    groups: set[tuple[int, str]] = set()
+    locations: set[int] = set()
+    search: set[int] = set()
+    through_cases = False
+    for m in memberships_of(user):
+        role = Role(m.role)
+        if role not in SIGNALLING_ROLES:
+            continue
+        if role in PICK_THROUGH_CASES:
+            through_cases = True
+        elif m.location_id is None:
+            continue
+        elif role in PICK_WHOLE_LOCATION:
+            locations.add(m.location_id)
+        elif role in PICK_BY_SEARCH:
+            search.add(m.location_id)
+        elif role in PICK_OWN_GROUPS:
+            groups.update((m.location_id, name) for name in m.groups.values_list("name", flat=True))
+    return PupilPick(frozenset(groups), frozenset(locations), frozenset(search), through_cases)
+
+
+def may_chair(user: Professional, *, care_meeting: bool = False) -> bool:
+    """Who sets up and chairs a meeting series: the coordinator the weekly care meeting, the
+    coordinator or an IB a school's support-team meeting (seed 000, seed 001)."""
+    roles = roles_of(user)
+    if care_meeting:
+        return Role.COORDINATOR in roles
+    return bool(roles & CHAIR_ROLES)
+
+
+#: Roles that never own an action on a child's plan: they see no case files.
+NO_CASE_ROLES = frozenset(role for role, grants in MATRIX.items() if not grants)
+
+
+def action_owner_condition(case: Model) -> Q:
+    """Who may own an action of this case's plan, as a filter on professionals: active
+    colleagues at the case's child centre whose role works on case files, and the network
+    workers already on the case (contact person, support team). A policy officer, an
+    administrator or a stranger never becomes owner (and so is never mailed the goal)."""
+    working_roles = [role.value for role in Role if role not in NO_CASE_ROLES]
+    at_centre = Q(
+        memberships__location=case.location_id,  # type: ignore[attr-defined]
+        memberships__role__in=working_roles,
+    )
+    on_case = Q(pk=case.contact_person_id) | Q(  # type: ignore[attr-defined]
+        case_memberships__case=case.pk
+    )
+    return Q(is_active=True) & (at_centre | on_case)
+
+
+def may_own_action(person: Professional, case: Model) -> bool:
+    from django.contrib.auth import get_user_model
+
+    model = get_user_model()
+    return model.objects.filter(action_owner_condition(case), pk=person.pk).exists()
+
+
+#: Roles that export inzage for any family (an explicit rule outside the case matrix, logged
+#: as such); everyone else exports what the matrix grants EXPORT: the family's contact person.
+INZAGE_OFFICER_ROLES = frozenset({Role.PRIVACY_OFFICER})
+
+
+def emergency_locations(user: Professional) -> frozenset[int] | None:
+    """Where the user can have an emergency with a child: the locations where they hold a
+    role that may break the glass. None means nowhere."""
+    found = {
+        m.location_id
+        for m in memberships_of(user)
+        if Role(m.role) in EMERGENCY_ROLES and m.location_id is not None
+    }
+    return frozenset(found) or None
+
+
+def location_wide_locations(user: Professional) -> frozenset[int]:
+    """The locations whose cases the user sees in summary for the whole location (the IB,
+    the director, the coordinator): there they see every child of a case at that location.
+    Anyone else sees, in summary, only the child they signalled, not the family."""
+    return frozenset(
+        m.location_id
+        for m in memberships_of(user)
+        if m.location_id is not None
+        and Action.SUMMARY in MATRIX.get(Role(m.role), {}).get(Relation.SAME_LOCATION, ())
+    )

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
 from kansrijk.access.matrix import Action
-from kansrijk.access.policies import can
 from kansrijk.audit.models import Event
 from kansrijk.audit.services import log_access
 from kansrijk.cases import selectors, services
@@ -53,6 +52,8 @@ Offset = Query(0, ge=0, le=MAX_OFFSET, description="Skip this many items.")
 StateFilter = Query(None, description="Only cases in this state.")
 LocationFilter = Query(None, ge=1, le=MAX_ID, description="Only cases of this location (id).")
 LocationId = Path(..., ge=1, le=MAX_ID, description="The location's id.")
+NameSearch = Query("", max_length=100, description="Part of the pupil's name.")
+BirthSearch = Query(None, description="The pupil's date of birth.")
 
 
 def _user(request: HttpRequest) -> Professional:
@@ -83,7 +84,7 @@ def _case_item(case: Case, stalled_before: datetime.datetime) -> dict[str, Any]:
         "contact_person": _name(case.contact_person),
         "children": [
             {"given_name": child.given_name, "group": child.group}
-            for child in case.family.children.all()
+            for child in case.shown_children  # type: ignore[attr-defined]
         ],
         "last_step_at": case.last_step_at,
         "stalled": case.is_open and case.last_step_at < stalled_before,
@@ -195,6 +196,7 @@ def list_cases(
         )
         count = queryset.count()
         cases = list(queryset[offset : offset + limit])
+        selectors.children_shown(user, cases)
     log_access(
         by=user,
         event=Event.LIST,
@@ -223,8 +225,9 @@ def list_cases(
 def get_case(request: HttpRequest, case_id: int = CaseId) -> dict[str, Any]:
     user = _user(request)
     case = selectors.case_for(user, case_id, Action.SUMMARY)
-    full = can(user, Action.FULL, case)
-    children = list(case.family.children.order_by("date_of_birth"))
+    file = selectors.case_file(user, case)
+    full = file.full
+    children = file.children
     item = _case_item(case, selectors.stalled_before())
     item["children"] = [
         {
@@ -244,7 +247,6 @@ def get_case(request: HttpRequest, case_id: int = CaseId) -> dict[str, Any]:
         "full": full,
     }
     if full:
-        journal = selectors.case_journal(case)
         detail["guardians"] = [
             {
                 "id": g.pk,
@@ -252,11 +254,11 @@ def get_case(request: HttpRequest, case_id: int = CaseId) -> dict[str, Any]:
                 "relation": g.relation,
                 "parental_authority": g.parental_authority,
             }
-            for g in journal["guardians"]
+            for g in file.guardians
         ]
-        detail["steps"] = [_step(s) for s in journal["steps"]]
-        detail["notes"] = [_note(n) for n in journal["notes"]]
-        detail["family_contacts"] = [_contact(c) for c in journal["family_contacts"]]
+        detail["steps"] = [_step(s) for s in file.steps]
+        detail["notes"] = [_note(n) for n in file.notes]
+        detail["family_contacts"] = [_contact(c) for c in file.family_contacts]
     log_access(
         by=user,
         event=Event.READ,
@@ -367,7 +369,9 @@ def create_plan(
         )
     }
     if owner_ids - owners.keys():
-        raise CaseError(_("Choose an owner who works with Kansrijk."), field="actions")
+        raise CaseError(
+            _("Choose an owner who works on this case or at its child centre."), field="actions"
+        )
     plan = services.plan_create_version(
         by=_user(request),
         case_id=case_id,
@@ -483,7 +487,7 @@ def list_signals(request: HttpRequest, limit: int = Limit, offset: int = Offset)
 )
 def create_signal(request: HttpRequest, payload: SignalIn) -> Status[dict[str, Any]]:
     user = _user(request)
-    child = selectors.pupils_for_signal(user).filter(pk=payload.child_id).first()
+    child = selectors.pupils_for_signal(user, searchable=True).filter(pk=payload.child_id).first()
     if child is None:
         raise NotFound
     signal = services.signal_create(
@@ -504,11 +508,19 @@ def create_signal(request: HttpRequest, payload: SignalIn) -> Status[dict[str, A
     response=PupilPage,
     tags=["signals"],
     summary="Pupils I may signal about",
-    description="The pupils of the locations where you may file signals, by group and name.",
+    description="The pupils you may file a signal about: a teacher's own groups, the IB's "
+    "school, the families whose file you read. Pupils you may only find by search (the school "
+    "nurse) are listed only when both `name` and `date_of_birth` are given.",
 )
-def list_pupils(request: HttpRequest, limit: int = Limit, offset: int = Offset) -> dict[str, Any]:
+def list_pupils(
+    request: HttpRequest,
+    name: str = NameSearch,
+    date_of_birth: datetime.date | None = BirthSearch,
+    limit: int = Limit,
+    offset: int = Offset,
+) -> dict[str, Any]:
     user = _user(request)
-    queryset = selectors.pupils_for_signal(user)
+    queryset = selectors.pupils_for_signal(user, name=name, date_of_birth=date_of_birth)
     count = queryset.count()
     pupils = list(queryset[offset : offset + limit])
     log_access(
@@ -555,6 +567,7 @@ def attention_list(
     if place is None:
         raise NotFound
     cases = list(selectors.attention_list(user, place))
+    selectors.children_shown(user, cases)
     log_access(
         by=user,
         event=Event.LIST,

@@ -39,6 +39,19 @@ class PupilChoiceField(forms.ModelChoiceField):
         return f"{obj.given_name} {obj.family_name} ({group})" if group else str(obj)
 
 
+class PupilSearchForm(forms.Form):
+    """The nurse finds a pupil by name and date of birth: never a list of a whole school."""
+
+    name = forms.CharField(
+        label=_("Pupil's name"), max_length=100, widget=forms.TextInput(attrs=TEXT)
+    )
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"),
+        widget=forms.DateInput(attrs={**TEXT, "type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Enter a date like 2026-12-01.")},
+    )
+
+
 class SignalForm(forms.Form):
     child = PupilChoiceField()
     domain = forms.ChoiceField(

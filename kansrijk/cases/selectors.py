@@ -3,18 +3,36 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Case as Case_
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery, Value, When
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
-from kansrijk.access.matrix import ATTENTION_LIST_ROLES, SIGNALLING_ROLES, Action
-from kansrijk.access.policies import filter_cases, granting_roles_per_case, memberships_of
+from kansrijk.access.matrix import ATTENTION_LIST_ROLES, Action
+from kansrijk.access.policies import (
+    can,
+    filter_cases,
+    granting_roles_per_case,
+    location_wide_locations,
+    memberships_of,
+    pupil_pick,
+)
 from kansrijk.access.roles import Role
 from kansrijk.cases.errors import NotFound
-from kansrijk.cases.models import Case, Child, PlanAction, PlanVersion, Signal
+from kansrijk.cases.models import (
+    Case,
+    Child,
+    FamilyContact,
+    Guardian,
+    Note,
+    PlanAction,
+    PlanVersion,
+    Signal,
+    Step,
+)
 from kansrijk.cases.workflow import (
     ATTENTION_LIST_STATES,
     OPEN_STATES,
@@ -105,18 +123,72 @@ def actions_owned_by(user: Professional, *, open_only: bool = True) -> QuerySet[
     return queryset.select_related("plan", "plan__case").order_by("due_date", "id")
 
 
-def pupils_for_signal(user: Professional) -> QuerySet[Child]:
-    """Pupils the user may signal about: those of the locations where they signal."""
-    locations = [
-        m.location_id
-        for m in memberships_of(user)
-        if m.role in SIGNALLING_ROLES and m.location_id is not None
-    ]
+def pupils_for_signal(
+    user: Professional,
+    *,
+    name: str = "",
+    date_of_birth: datetime.date | None = None,
+    searchable: bool = False,
+) -> QuerySet[Child]:
+    """Pupils the user may pick when filing a signal (access.policies.pupil_pick): a
+    teacher's own groups, the school for the IB, the families whose file the family and SWV
+    specialists read; the nurse's pupils only when `name` and `date_of_birth` find them.
+    `searchable` also admits those the user could find by search (a service's check)."""
+    pick = pupil_pick(user)
+    condition = Q(pk__in=[])
+    for location_id, group in pick.groups:
+        condition |= Q(location=location_id, group=group)
+    if pick.locations:
+        condition |= Q(location__in=pick.locations)
+    if pick.search_locations:
+        if searchable:
+            condition |= Q(location__in=pick.search_locations)
+        elif name.strip() and date_of_birth is not None:
+            term = name.strip()
+            condition |= Q(
+                Q(given_name__icontains=term) | Q(family_name__icontains=term),
+                location__in=pick.search_locations,
+                date_of_birth=date_of_birth,
+            )
+    if pick.through_cases:
+        seen = filter_cases(Case.objects.filter(family=OuterRef("family")), user, Action.FULL)
+        condition |= Q(Exists(seen))
     return (
-        Child.objects.filter(location__in=locations, left_on__isnull=True)
+        Child.objects.filter(condition, left_on__isnull=True)
         .select_related("location")
-        .order_by("group", "family_name", "given_name")
+        .order_by("group", "family_name", "given_name", "id")
     )
+
+
+def children_shown(user: Professional, cases: list[Case]) -> dict[int, list[Child]]:
+    """Which of the family's children each case shows to the user (issue 21, leaks 3 and 5):
+    with the full file every child; in summary only the children the user signalled, and at
+    the locations they oversee (access.policies.location_wide_locations) the children there
+    — never a sibling who is none of their business. Sets `case.shown_children`; at most two queries."""
+    if not cases:
+        return {}
+    full = granting_roles_per_case(user, [c.pk for c in cases], Action.FULL)
+    locations = location_wide_locations(user)
+    summary_only = [c.pk for c in cases if not full.get(c.pk)]
+    signalled = (
+        set(
+            Signal.objects.filter(author=user, case__in=summary_only).values_list(
+                "case_id", "child_id"
+            )
+        )
+        if summary_only
+        else set()
+    )
+    shown: dict[int, list[Child]] = {}
+    for case in cases:
+        children = sorted(case.family.children.all(), key=lambda c: (c.date_of_birth, c.pk))
+        if not full.get(case.pk):
+            children = [
+                c for c in children if (case.pk, c.pk) in signalled or c.location_id in locations
+            ]
+        case.shown_children = children  # type: ignore[attr-defined]
+        shown[case.pk] = children
+    return shown
 
 
 def attention_list_locations(user: Professional) -> list[Location]:
@@ -197,13 +269,38 @@ def plan_versions(case: Case) -> QuerySet[PlanVersion]:
     )
 
 
-def case_journal(case: Case) -> dict[str, QuerySet]:
-    """The full file's lists (Action.FULL): steps, notes, family contacts, guardians."""
-    return {
-        "steps": case.steps.select_related("by").order_by("at", "id"),
-        "notes": case.notes.select_related("author").order_by("-created_at", "-id"),
-        "family_contacts": case.family_contacts.select_related("by").order_by(
-            "-happened_at", "-id"
-        ),
-        "guardians": case.family.guardians.order_by("id"),
-    }
+@dataclass
+class CaseFile:
+    """What one user reads of one case: the one selector that decides the fields per level
+    (summary or full file), so that the case page and the API show the same."""
+
+    full: bool
+    children: list[Child]
+    guardians: list[Guardian]
+    steps: list[Step]  # in summary without comment and data (a VOT evaluation is file content)
+    notes: list[Note]
+    family_contacts: list[FamilyContact]
+
+
+def case_file(user: Professional, case: Case) -> CaseFile:
+    """The case as `user` may read it (the caller got it from case_for(user, id, SUMMARY))."""
+    full = can(user, Action.FULL, case)
+    children = children_shown(user, [case])[case.pk]
+    steps = list(case.steps.select_related("by").order_by("at", "id"))
+    if not full:
+        for step in steps:  # never saved: steps are append-only
+            step.comment, step.data = "", {}
+    return CaseFile(
+        full=full,
+        children=children,
+        guardians=list(case.family.guardians.order_by("id")) if full else [],
+        steps=steps,
+        notes=list(case.notes.select_related("author").order_by("-created_at", "-id"))
+        if full
+        else [],
+        family_contacts=list(
+            case.family_contacts.select_related("by").order_by("-happened_at", "-id")
+        )
+        if full
+        else [],
+    )

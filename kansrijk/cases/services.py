@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kansrijk.access.matrix import SIGNALLING_ROLES, Action
-from kansrijk.access.policies import can, granting_roles, memberships_of
+from kansrijk.access.policies import can, granting_roles, may_own_action, memberships_of
 from kansrijk.access.roles import ESCALATION_ROLES, Role
 from kansrijk.audit.models import Event
 from kansrijk.audit.services import log_access
@@ -124,16 +124,20 @@ def signal_create(
     safety_concern: bool = False,
 ) -> Signal:
     """File a signal; it opens the family's case or joins the one that is open (seed 001).
-    Concerns about safety at home put the case at P1 on the safety route (kansrijk.safety)."""
+    Concerns about safety at home put the case at P1 on the safety route (kansrijk.safety).
+    Only a pupil the user may pick (access.policies.pupil_pick) can be signalled."""
+    from kansrijk.cases.selectors import pupils_for_signal
+
+    signalling = [m for m in memberships_of(by) if m.role in SIGNALLING_ROLES]
     membership = next(
-        (
-            m
-            for m in memberships_of(by)
-            if m.role in SIGNALLING_ROLES and m.location_id == child.location_id
-        ),
-        None,
+        (m for m in signalling if m.location_id == child.location_id),
+        signalling[0] if signalling else None,
     )
-    if membership is None or child.location_id is None:
+    if (
+        membership is None
+        or child.location_id is None
+        or not pupils_for_signal(by, searchable=True).filter(pk=child.pk).exists()
+    ):
         raise NotFound
     if not description.strip():
         raise CaseError(_("Describe what you noticed."), field="description")
@@ -458,6 +462,12 @@ def plan_create_version(
             raise NotFound
         if not case.is_open:
             raise CaseError(_("This case is closed."))
+        owners = {a["owner"] for a in actions if a.get("owner") is not None}
+        if any(not may_own_action(owner, case) for owner in owners):
+            raise CaseError(
+                _("Choose an owner who works on this case or at its child centre."),
+                field="actions",
+            )
         plan = _new_plan_version(
             case,
             by=by,

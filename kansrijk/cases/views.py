@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kansrijk.access.matrix import ATTENTION_LIST_ROLES, SIGNALLING_ROLES, Action
-from kansrijk.access.policies import can, roles_of
+from kansrijk.access.policies import action_owner_condition, can, pupil_pick, roles_of
 from kansrijk.access.roles import Role
 from kansrijk.audit.models import Event
 from kansrijk.audit.services import log_access
@@ -29,6 +29,7 @@ from kansrijk.cases.forms import (
     NoteForm,
     PlanActionFormSet,
     PlanForm,
+    PupilSearchForm,
     SignalForm,
     TransitionForm,
 )
@@ -107,6 +108,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
         if roles & ATTENTION_LIST_ROLES
         else None
     )
+    selectors.children_shown(user, shown)
     _log_list(request, "my work", shown)
     return render(request, "cases/my_work.html", context)
 
@@ -119,7 +121,11 @@ def signal_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not roles_of(user) & SIGNALLING_ROLES:
         raise Http404
-    pupils = selectors.pupils_for_signal(user)
+    search = PupilSearchForm(request.GET or None) if pupil_pick(user).search_locations else None
+    found = search.cleaned_data if search is not None and search.is_valid() else {}
+    pupils = selectors.pupils_for_signal(
+        user, name=found.get("name", ""), date_of_birth=found.get("date_of_birth")
+    )
     form = SignalForm(
         request.POST or None, pupils=pupils, initial={"child": request.GET.get("child")}
     )
@@ -153,7 +159,11 @@ def signal_new(request: HttpRequest) -> HttpResponse:
     status = 400 if request.method == "POST" else 200
     from kansrijk.safety.selectors import childcare_contacts_for
 
-    context = {"form": form, "childcare_contacts": childcare_contacts_for(user)}
+    context = {
+        "form": form,
+        "search": search,
+        "childcare_contacts": childcare_contacts_for(user),
+    }
     return render(request, "cases/signal_form.html", context, status=status)
 
 
@@ -162,7 +172,7 @@ def signal_new(request: HttpRequest) -> HttpResponse:
 
 def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
     user = _user(request)
-    full = can(user, Action.FULL, case)
+    file = selectors.case_file(user, case)
     edit = can(user, Action.EDIT, case)
     plans = list(
         case.plans.select_related("created_by").prefetch_related("goals", "actions__owner")
@@ -171,14 +181,11 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
     plan: PlanVersion | None = plans[0] if plans else None
     if version_number and version_number.isdigit():
         plan = next((p for p in plans if p.number == int(version_number)), plan)
-    steps = list(case.steps.select_related("by"))
-    notes = list(case.notes.select_related("author")) if full else []
-    contacts = list(case.family_contacts.select_related("by")) if full else []
     journal: list[dict[str, Any]] = sorted(
         chain(
-            ({"kind": "step", "at": s.at, "item": s} for s in steps),
-            ({"kind": "note", "at": n.created_at, "item": n} for n in notes),
-            ({"kind": "contact", "at": c.happened_at, "item": c} for c in contacts),
+            ({"kind": "step", "at": s.at, "item": s} for s in file.steps),
+            ({"kind": "note", "at": n.created_at, "item": n} for n in file.notes),
+            ({"kind": "contact", "at": c.happened_at, "item": c} for c in file.family_contacts),
         ),
         key=itemgetter("at"),
         reverse=True,
@@ -188,17 +195,13 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
     ]
     return {
         "case": case,
-        "children": list(case.family.children.all())
-        if full
-        else sorted(
-            {s.child for s in case.signals.select_related("child")}, key=lambda c: c.given_name
-        ),
-        "guardians": list(case.family.guardians.all()) if full else [],
+        "children": file.children,
+        "guardians": file.guardians,
         "contact_history": list(case.contact_history.select_related("professional")),
         "plans": plans,
         "plan": plan,
         "journal": journal,
-        "full": full,
+        "full": file.full,
         "edit": edit and case.is_open,
         "transition_forms": transition_forms,
         "note_form": forms.pop("note_form", None) or NoteForm(),
@@ -306,7 +309,7 @@ def plan_new(request: HttpRequest, case_id: int) -> HttpResponse:
     user = _user(request)
     case = _visible_case(request, case_id, Action.EDIT)
     owners = (
-        Professional.objects.filter(memberships__location=case.location, is_active=True)
+        Professional.objects.filter(action_owner_condition(case))
         .distinct()
         .order_by("first_name", "last_name")
     )
@@ -404,6 +407,7 @@ def attention_list(request: HttpRequest, location_code: str) -> HttpResponse:
     if location is None:
         raise Http404
     cases = list(selectors.attention_list(user, location))
+    selectors.children_shown(user, cases)
     _log_list(request, f"attention list {location.code}", cases)
     return render(
         request,

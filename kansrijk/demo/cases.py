@@ -344,7 +344,7 @@ class CaseScript:
         if self.domain == Signal.Domain.HEALTH and self.rng.random() < 0.6:
             author = self.staff("verpleegkundige")
         elif self.domain == Signal.Domain.HOME and self.rng.random() < 0.2:
-            author = self.gs
+            author = self.staff(f"ib.{self.centre}")  # the GS picks pupils only through cases
         self.signal(author, self.child, joined=False).run(at)
 
     def signal(self, author: Professional, child: Child, *, joined: bool) -> Action:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kansrijk.access.policies import may_chair
 from kansrijk.audit.models import Event
 from kansrijk.audit.services import log_access
 from kansrijk.cases.errors import CaseError, NotFound, TransitionRefused
@@ -96,8 +97,12 @@ def series_create(
     starts_on: datetime.date | None = None,
 ) -> MeetingSeries:
     """A recurring meeting chaired by `by`; its next meeting is planned with its agenda."""
+    if not may_chair(by):
+        raise NotFound
     if kind not in MeetingKind.values:
         raise CaseError(_("Choose the kind of meeting."), field="kind")
+    if kind == MeetingKind.CARE_MEETING and not may_chair(by, care_meeting=True):
+        raise CaseError(_("The coordinator chairs the weekly care meeting."), field="kind")
     if kind == MeetingKind.SUPPORT_TEAM_MEETING and location is None:
         raise CaseError(_("A support-team meeting belongs to one school."), field="location")
     if not 1 <= every_weeks <= 8:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kansrijk.access.matrix import CHAIR_ROLES
-from kansrijk.access.policies import memberships_of, roles_of
+from kansrijk.access.policies import may_chair, memberships_of
 from kansrijk.access.roles import Role
 from kansrijk.audit.models import Event
 from kansrijk.audit.services import log_access
@@ -73,7 +73,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "meetings": list(selectors.upcoming_meetings_of(user)),
             "series": list(selectors.series_chaired_by(user)),
-            "can_chair": bool(roles_of(user) & CHAIR_ROLES),
+            "can_chair": may_chair(user),
             "now": timezone.now(),
         },
     )
@@ -108,13 +108,13 @@ def _colleagues(locations: Any) -> Any:
 
 def series_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if not roles_of(user) & CHAIR_ROLES:
+    if not may_chair(user):
         raise Http404
     locations = _chair_locations(user)
     form = SeriesForm(request.POST or None, locations=locations, people=_colleagues(locations))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if data["kind"] == "care_meeting" and Role.COORDINATOR not in roles_of(user):
+        if data["kind"] == "care_meeting" and not may_chair(user, care_meeting=True):
             form.add_error("kind", _("The coordinator chairs the weekly care meeting."))
         else:
             try:

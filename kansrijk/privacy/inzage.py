@@ -25,19 +25,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kansrijk.access.matrix import Action
-from kansrijk.access.policies import filter_cases
-from kansrijk.access.roles import Role
+from kansrijk.access.policies import INZAGE_OFFICER_ROLES, filter_cases, roles_of
 from kansrijk.audit.models import AccessLogEntry, Event
-from kansrijk.audit.selectors import Subject, entries_about, is_privacy_officer
+from kansrijk.audit.selectors import Subject, entries_about
 from kansrijk.audit.services import log_access
 from kansrijk.cases.errors import NotFound
 from kansrijk.cases.models import Case, Child, Family
 from kansrijk.core.models import Professional
 
 PURPOSE = "inzage (AVG art. 15)"
-#: The explicit rule: the privacy officer may export any family's or child's file for an
-#: inzage request, outside the case matrix (where the role has no relation to any case).
-INZAGE_OFFICER_ROLES = frozenset({Role.PRIVACY_OFFICER})
 #: Models never walked into: they describe professionals and places, not the family.
 NOT_FAMILY_DATA = frozenset({"core.professional", "core.organisation", "core.location"})
 ACCESS_LOG_FIELDS = (
@@ -226,7 +222,7 @@ def exportable_cases(by: Professional, subject: Subject) -> tuple[list[int], str
     cases = Case.objects.filter(family=subject.family)
     if subject.child is not None:
         cases = cases.filter(signals__child=subject.child).distinct()
-    if is_privacy_officer(by):
+    if roles_of(by) & INZAGE_OFFICER_ROLES:
         return sorted(cases.values_list("id", flat=True)), "privacy officer (explicit rule)"
     allowed = sorted(filter_cases(cases, by, Action.EXPORT).values_list("id", flat=True))
     if not allowed:

@@ -13,7 +13,13 @@ from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from kansrijk.access.matrix import EMERGENCY_ROLES, SIGNALLING_ROLES, VULNERABLE_LIST_ROLES, Action
-from kansrijk.access.policies import filter_cases, granting_roles, memberships_of, roles_of
+from kansrijk.access.policies import (
+    emergency_locations,
+    filter_cases,
+    granting_roles,
+    memberships_of,
+    roles_of,
+)
 from kansrijk.access.roles import Role
 from kansrijk.cases.models import Case
 from kansrijk.cases.workflow import OPEN_STATES, Outcome
@@ -215,7 +221,18 @@ def vulnerable_families(user: Professional) -> QuerySet[VulnerableFamily]:
 
 
 def may_break_glass(user: Professional) -> bool:
-    return bool(roles_of(user) & EMERGENCY_ROLES)
+    return bool(emergency_scope(user))
+
+
+def emergency_scope(user: Professional) -> frozenset[int]:
+    """The locations whose children the user can have an emergency with: where they hold a
+    role that may break the glass (access.policies), and the childcare locations whose
+    fixed district-team contact they are (the safety route's recipients)."""
+    own = emergency_locations(user) or frozenset()
+    contact_of = ChildcareContact.objects.filter(professional=user).values_list(
+        "location", flat=True
+    )
+    return own | frozenset(contact_of) if roles_of(user) & EMERGENCY_ROLES else own
 
 
 def emergency_grants_to_review(user: Professional) -> QuerySet[EmergencyAccess]:

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kansrijk.access.matrix import EMERGENCY_ROLES, SIGNALLING_ROLES, VULNERABLE_LIST_ROLES, Action
+from kansrijk.access.matrix import SIGNALLING_ROLES, VULNERABLE_LIST_ROLES, Action
 from kansrijk.access.policies import can, memberships_of, roles_of
 from kansrijk.access.roles import Role
 from kansrijk.audit.models import Event
@@ -499,10 +499,15 @@ def non_response_resolve(*, by: Professional, flag_id: int, resolution: str) -> 
 # --- the joint list of vulnerable families --------------------------------------------------
 
 
-def _child_by_bsn(by: Professional, bsn: str, purpose: str) -> Child | None:
-    """An exact BSN match only, logged as a search."""
+def _child_by_bsn(
+    by: Professional, bsn: str, purpose: str, locations: frozenset[int] | None = None
+) -> Child | None:
+    """An exact BSN match only (at these locations, when given), logged as a search."""
     bsn = (bsn or "").strip()
-    child = Child.objects.filter(bsn=bsn).first() if bsn.isdigit() and len(bsn) == 9 else None
+    found = Child.objects.filter(bsn=bsn)
+    if locations is not None:
+        found = found.filter(location__in=locations)
+    child = found.first() if bsn.isdigit() and len(bsn) == 9 else None
     log_access(
         by=by,
         event=Event.SEARCH,
@@ -645,10 +650,11 @@ class EmergencyFind:
 
 def emergency_search(*, by: Professional, bsn: str) -> EmergencyFind | None:
     """Find the open case of a child by exact BSN, for a break-the-glass request."""
-    if not selectors.may_break_glass(by):
+    locations = selectors.emergency_scope(by)
+    if not locations:
         raise NotFound
     with transaction.atomic():
-        child = _child_by_bsn(by, bsn, "break the glass: search")
+        child = _child_by_bsn(by, bsn, "break the glass: search", locations)
     if child is None:
         return None
     case = (
@@ -665,7 +671,7 @@ def emergency_search(*, by: Professional, bsn: str) -> EmergencyFind | None:
 def emergency_access_grant(*, by: Professional, bsn: str, reason: str) -> EmergencyAccess:
     """Break the glass: read the open case of the child with this BSN for an hour, with
     the reason logged, the coordinator told, and the event waiting for review."""
-    if not roles_of(by) & EMERGENCY_ROLES:
+    if not selectors.emergency_scope(by):
         raise NotFound
     reason = _text(reason, field="reason", message=_("State the emergency."), limit=450)
     found = emergency_search(by=by, bsn=bsn)
@@ -698,6 +704,12 @@ def emergency_access_grant(*, by: Professional, bsn: str, reason: str) -> Emerge
             subject=_("Break-the-glass access to case %(number)s at %(centre)s: please review")
             % {"number": case.pk, "centre": case.location.name},
             url=reverse("safety:emergency_review"),
+        )
+        notify(
+            to=case.contact_person,
+            subject=_("%(person)s broke the glass on case %(number)s")
+            % {"person": by, "number": case.pk},
+            url=reverse("cases:case_detail", args=[case.pk]),
         )
     return grant
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from kansrijk.access.matrix import MATRIX, Relation
 from kansrijk.access.pages import API, PAGES, Rule, Scope
+from kansrijk.access.policies import PICK_OWN_GROUPS, PICK_THROUGH_CASES
 from kansrijk.access.roles import Role
 from kansrijk.api import api
 from kansrijk.cases.models import Case, CaseMember, Child, Referral, Signal
@@ -28,7 +29,13 @@ from kansrijk.core.models import Location, Membership, Organisation, Professiona
 from kansrijk.roster.models import Function, RosterRule
 from kansrijk.safety.models import Meldcode
 from tests.auth import sign_in
-from tests.factories import ChildFactory, LocationFactory, OrganisationFactory, ProfessionalFactory
+from tests.factories import (
+    ChildFactory,
+    LocationFactory,
+    OrganisationFactory,
+    ProfessionalFactory,
+    teaches,
+)
 
 #: Values for the URL arguments of a case page other than the case.
 SAMPLE_KWARGS: dict[str, object] = {"name": "evaluate", "number": 1}
@@ -212,8 +219,28 @@ def build(role: Role) -> Setting:
         home=home,
         cases={r: Case.objects.get(pk=c.pk) for r, c in cases.items()},
         officer=officer,
-        pupil=cast(Child, ChildFactory(location=home)),
+        pupil=_pickable_pupil(user, role, home, other),
     )
+
+
+def _pickable_pupil(user: Professional, role: Role, home: Location, other: Professional) -> Child:
+    """A pupil the user may pick for a signal (access.policies.pupil_pick): in a teacher's
+    own group; for the family and SWV specialists a pupil of a family whose file they read."""
+    pupil = cast(Child, ChildFactory(location=home))
+    if role in PICK_OWN_GROUPS:
+        teaches(user, home, pupil.group)
+    if role in PICK_THROUGH_CASES:
+        case = Case.objects.create(family=pupil.family, location=home, contact_person=user)
+        CaseMember.objects.create(case=case, professional=other, role=Role.INTERNAL_COACH)
+        Consent.objects.create(
+            child=pupil,
+            case=case,
+            purpose=Purpose.DISCUSS_IN_VOT,
+            status=Consent.Status.GIVEN,
+            method="paper",
+            recorded_by=other,
+        )
+    return pupil
 
 
 #: A BSN no child has: the BSN operations then refuse with a message, changing nothing.

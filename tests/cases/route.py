@@ -8,6 +8,7 @@ from kansrijk.cases import services
 from kansrijk.cases.models import Case, Child
 from kansrijk.cases.workflow import CaseState
 from tests.conftest import World
+from tests.factories import teaches
 
 PATH: list[tuple[str, str, dict]] = [
     ("make_plan", "coach", {}),
@@ -29,6 +30,14 @@ STATE_AFTER = {
 
 
 def open_case(world: World, child: Child) -> Case:
+    """The teacher of the child's group signals; a child who has left since was signalled
+    while still at school (the history the retention tests need)."""
+    left_on = child.left_on
+    if left_on is not None:
+        Child.objects.filter(pk=child.pk).update(left_on=None)
+        child.left_on = None
+    if child.location_id == world.school.pk:
+        teaches(world.teacher, world.school, child.group)
     signal = services.signal_create(
         by=world.teacher,
         child=child,
@@ -36,6 +45,9 @@ def open_case(world: World, child: Child) -> Case:
         urgency="normal",
         description="Sem is sinds de herfstvakantie stil en komt vaak te laat.",
     )
+    if left_on is not None:
+        Child.objects.filter(pk=child.pk).update(left_on=left_on)
+        child.left_on = left_on
     return signal.case
 
 

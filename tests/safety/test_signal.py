@@ -12,7 +12,7 @@ from kansrijk.notifications.models import Notification
 from kansrijk.safety.models import ChildcareContact, Meldcode
 from tests.auth import sign_in
 from tests.cases.route import open_case
-from tests.factories import ChildFactory, LocationFactory, professional
+from tests.factories import ChildFactory, LocationFactory, professional, teaches
 from tests.safety.conftest import file_safety_signal
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +108,7 @@ def test_the_api_takes_the_safety_mark(client, world, pupil):
 
 def test_childcare_signals_and_sees_its_fixed_district_team_contact(client, world):
     childcare = LocationFactory(name="Kinderopvang De Schakel", code="ko-schakel", kind="childcare")
-    worker = professional("childcare_worker", childcare, username="ko")
+    worker = teaches(professional("childcare_worker", childcare, username="ko"), childcare, "5")
     ChildcareContact.objects.create(location=childcare, professional=world.district_team)
     toddler = ChildFactory(location=childcare, given_name="Mila")
     sign_in(client, worker)
