@@ -164,7 +164,8 @@ def children_shown(user: Professional, cases: list[Case]) -> dict[int, list[Chil
     """Which of the family's children each case shows to the user (issue 21, leaks 3 and 5):
     with the full file every child; in summary only the children the user signalled, and at
     the locations they oversee (access.policies.location_wide_locations) the children there
-    — never a sibling who is none of their business. Sets `case.shown_children`; at most two queries."""
+    — never a sibling who is none of their business. Sets `case.shown_children`; at most
+    two queries."""
     if not cases:
         return {}
     full = granting_roles_per_case(user, [c.pk for c in cases], Action.FULL)
