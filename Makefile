@@ -49,6 +49,7 @@ lint: install
 	$(BIN)/ruff check kansrijk tests bench
 	$(BIN)/ruff format --check kansrijk tests bench
 	$(BIN)/mypy kansrijk
+	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=kansrijk.conf.test $(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pip-audit --progress-spinner off --skip-editable
 

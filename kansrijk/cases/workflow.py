@@ -114,12 +114,18 @@ def needs_evaluation(case: Case, data: dict[str, Any]) -> str | _StrPromise | No
     return None
 
 
-def no_open_meldcode(case: Case, data: dict[str, Any]) -> str | _StrPromise | None:
-    """The meldcode's mandatory steps come first; reporting to Veilig Thuis as the outcome
-    needs a recorded report (kansrijk.safety)."""
-    from kansrijk.safety.selectors import closing_refusal
+#: Checks other apps add before a case may close (kansrijk.safety: the meldcode's mandatory
+#: steps come first; reporting to Veilig Thuis as the outcome needs a recorded report).
+#: Registered at start-up, so that the route does not import the apps built on it.
+CLOSING_CHECKS: list[Guard] = []
 
-    return closing_refusal(case, data.get("outcome"))
+
+def closing_checks(case: Case, data: dict[str, Any]) -> str | _StrPromise | None:
+    for check in CLOSING_CHECKS:
+        reason = check(case, data)
+        if reason:
+            return reason
+    return None
 
 
 @dataclass(frozen=True)
@@ -217,7 +223,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         frozenset({CaseState.EVALUATED, CaseState.SCHOOL_PLAN}),
         CaseState.CLOSED,
         _VOT | {Role.COORDINATOR},
-        (needs_outcome, no_open_meldcode),
+        (needs_outcome, closing_checks),
     ),
 )
 

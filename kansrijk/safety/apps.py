@@ -7,6 +7,10 @@ class SafetyConfig(AppConfig):
     verbose_name = "Safety route"
 
     def ready(self) -> None:
+        from kansrijk.cases.workflow import CLOSING_CHECKS
         from kansrijk.safety import relations
+        from kansrijk.safety.selectors import closing_refusal
 
         relations.register()
+        if closing_refusal not in CLOSING_CHECKS:
+            CLOSING_CHECKS.append(closing_refusal)

@@ -7,7 +7,7 @@ list comes through `access.policies.filter_cases`, so it shows only where the ma
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.translation import gettext as _
@@ -71,8 +71,9 @@ def may_read_meldcode(user: Professional, case: CaseType) -> bool:
     return bool(granting_roles(user, case, Action.FULL) or worker_roles(user, case))
 
 
-def closing_refusal(case: CaseType, outcome: str | None) -> str | None:
-    """Why the case may not be closed yet (cases.workflow's close guard), or None."""
+def closing_refusal(case: CaseType, data: dict[str, Any]) -> str | None:
+    """Why the case may not be closed yet (registered with cases.workflow.CLOSING_CHECKS)."""
+    outcome = data.get("outcome")
     if Meldcode.objects.filter(case=case, finished_at__isnull=True).exists():
         return _(
             "The meldcode is still open: finish its steps, or record the report to "
