@@ -166,7 +166,7 @@ def second_factor_check(*, by: Professional, code: str) -> Check:
 INVITATION_VALID_FOR = datetime.timedelta(hours=72)
 #: "Send me a new link" sends nothing when the last invitation is younger than this.
 ASK_AGAIN_INTERVAL = datetime.timedelta(minutes=5)
-MANAGEMENT = "account management"
+MANAGEMENT = "management"  # the same purpose as the management area's own entries
 
 
 class AccountRefused(Exception):
