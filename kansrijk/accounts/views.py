@@ -175,7 +175,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/enrol.html", context)
 
 
-class InvitationPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
+class InvitationPasswordForm(SetPasswordForm):
     """The first password, with the validators of AUTH_PASSWORD_VALIDATORS."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -59,7 +59,7 @@ class DistrictAreaAdmin(LoggedAdmin):
     search_fields = ["name", "district_team__name"]
 
 
-class ChildcareContactForm(forms.ModelForm):  # type: ignore[type-arg]
+class ChildcareContactForm(forms.ModelForm):
     class Meta:
         model = ChildcareContact
         fields = ["location", "professional"]
@@ -99,7 +99,7 @@ class MembershipInline(LoggedInline):
         return super().get_queryset(request).select_related("organisation", "location")
 
 
-class ProfessionalForm(forms.ModelForm):  # type: ignore[type-arg]
+class ProfessionalForm(forms.ModelForm):
     class Meta:
         model = ProfessionalModel
         fields = ["username", "first_name", "last_name", "email", "phone"]
@@ -125,7 +125,7 @@ class ProfessionalAdmin(LoggedAdmin):
     readonly_fields = ["is_active", "last_login", "date_joined"]
     change_form_template = "administration/professional_change_form.html"
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = ["username", "first_name", "last_name", "email", "phone"]
         return fields + (["is_active", "last_login", "date_joined"] if obj else [])
 

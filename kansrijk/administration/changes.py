@@ -43,7 +43,7 @@ def record_change(request: HttpRequest, verb: str, obj: Model, message: Any = ""
     )
 
 
-class LoggedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class LoggedAdmin(admin.ModelAdmin):
     """A model admin for the administrator: may do what the site lets them in, and every
     addition, change and deletion is in the access log."""
 
@@ -74,10 +74,10 @@ class LoggedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         objects = list(queryset)
         for obj in objects:
             record_change(request, "deleted", obj)
-        return super().log_deletions(request, objects)
+        return super().log_deletions(request, objects)  # type: ignore[arg-type]
 
 
-class LoggedInline(admin.TabularInline):  # type: ignore[type-arg]
+class LoggedInline(admin.TabularInline):
     """An inline on a logged admin (its changes are in the parent's change message)."""
 
     extra = 0
