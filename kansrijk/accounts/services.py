@@ -231,6 +231,12 @@ def invitation_send(
     return invitation
 
 
+def invite(professional: Professional, *, by: Professional | None) -> Invitation:
+    """A new professional's invitation, in the form the staff import calls it
+    (kansrijk.imports: `invite(professional, by=...)`)."""
+    return invitation_send(by=by, professional=professional)
+
+
 def _withdraw_invitations(professional: Professional, now: datetime.datetime) -> None:
     Invitation.objects.filter(
         professional=professional, used_at__isnull=True, withdrawn_at__isnull=True

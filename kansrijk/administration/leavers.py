@@ -21,6 +21,7 @@ from kansrijk.accounts import services as account_services
 from kansrijk.accounts.selectors import responsibilities_of
 from kansrijk.cases.errors import CaseError, NotFound
 from kansrijk.core.models import Membership, Professional
+from kansrijk.safety.models import ChildcareContact
 
 
 @dataclass
@@ -123,6 +124,9 @@ class DeactivateView(View):
                     return HttpResponseRedirect(reverse("admin:core_professional_changelist"))
         context = {
             **self.model_admin.admin_site.each_context(request),
+            "childcare_contacts": ChildcareContact.objects.filter(
+                professional=professional
+            ).select_related("location"),
             "opts": self.model_admin.opts,
             "title": _("Deactivate %(name)s") % {"name": professional},
             "professional": professional,

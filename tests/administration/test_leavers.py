@@ -13,9 +13,11 @@ from kansrijk.audit.models import AccessLogEntry
 from kansrijk.cases import services as case_services
 from kansrijk.cases.errors import NotFound
 from kansrijk.cases.models import Case, ContactPersonAssignment, PlanAction
+from kansrijk.core.models import Location
+from kansrijk.safety.models import ChildcareContact
 from tests.auth import sign_in, totp_device
 from tests.cases.route import give_plan, open_case
-from tests.factories import ChildFactory
+from tests.factories import ChildFactory, LocationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +112,15 @@ def test_the_contact_person_hand_over_is_for_the_administrator_or_a_case_editor(
     assert case.contact_person == world.director
     assert case.steps.count() == steps  # not a step on the route: the state did not change
     assert case.state == Case.objects.get(pk=case.pk).state
+
+
+def test_the_screen_names_the_childcare_locations_the_leaver_is_the_contact_for(
+    client, world, administrator
+):
+    childcare = LocationFactory(name="Kinderopvang De Schakel", kind=Location.Kind.CHILDCARE)
+    ChildcareContact.objects.create(location=childcare, professional=world.district_team)
+    sign_in(client, administrator)
+    url = reverse("admin:core_professional_deactivate", args=[world.district_team.pk])
+    text = client.get(url).content.decode()
+    assert "vaste contactpersoon uit het wijkteam" in text
+    assert "Kinderopvang De Schakel" in text
