@@ -64,6 +64,7 @@ class DeactivateView(View):
         candidates = list(successors_for(professional)) if work else []
         by_pk = {str(person.pk): person for person in candidates}
         posted = request.POST if request.method == "POST" else {}
+        everything_to = posted.get("all", "")
         rows = [
             Row(
                 f"case-{case.pk}",
@@ -74,7 +75,7 @@ class DeactivateView(View):
                     "centre": case.location.name,
                     "state": case.get_state_display(),
                 },
-                posted.get(f"case-{case.pk}", ""),
+                posted.get(f"case-{case.pk}") or everything_to,
             )
             for case in work.cases
         ]
@@ -88,7 +89,7 @@ class DeactivateView(View):
                     "case": action.plan.case_id,
                     "due": action.due_date.isoformat() if action.due_date else "—",
                 },
-                posted.get(f"action-{action.pk}", ""),
+                posted.get(f"action-{action.pk}") or everything_to,
             )
             for action in work.actions
         ]
@@ -133,6 +134,7 @@ class DeactivateView(View):
             "case_rows": rows,
             "action_rows": action_rows,
             "candidates": [(str(p.pk), _person_label(p)) for p in candidates],
+            "everything_to": everything_to,
             "error": error,
             "is_self": professional.pk == request.user.pk,
         }

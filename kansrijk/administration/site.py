@@ -36,6 +36,14 @@ def is_administrator(request: HttpRequest) -> bool:
     )
 
 
+#: The headings of the index page (the apps' own names are internal, in English).
+APP_NAMES = {
+    "core": _("Organisations and people"),
+    "roster": _("Roster"),
+    "safety": _("Childcare"),
+}
+
+
 class ManagementSite(admin.AdminSite):
     site_header = _("Kansrijk management")
     site_title = _("Kansrijk management")
@@ -81,6 +89,8 @@ class ManagementSite(admin.AdminSite):
 
     def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[Any]:
         apps = super().get_app_list(request, app_label)
+        for app in apps:
+            app["name"] = APP_NAMES.get(app["app_label"], app["name"])
         if app_label is None:
             apps.append(
                 {

@@ -124,3 +124,14 @@ def test_the_screen_names_the_childcare_locations_the_leaver_is_the_contact_for(
     text = client.get(url).content.decode()
     assert "vaste contactpersoon uit het wijkteam" in text
     assert "Kinderopvang De Schakel" in text
+
+
+def test_everything_can_go_to_one_successor_at_once(client, world, administrator, case):
+    action = PlanAction.objects.get(plan__case=case)
+    PlanAction.objects.filter(pk=action.pk).update(owner=world.coach)
+    sign_in(client, administrator)
+    url = reverse("admin:core_professional_deactivate", args=[world.coach.pk])
+    assert client.post(url, {"all": str(world.other_coach.pk)}).status_code == 302
+    case.refresh_from_db()
+    action.refresh_from_db()
+    assert case.contact_person == action.owner == world.other_coach
