@@ -90,6 +90,12 @@ class MembershipInline(LoggedInline):
     verbose_name = _("membership (role × organisation × location)")
     verbose_name_plural = _("memberships (role × organisation × location)")
 
+    def formfield_for_foreignkey(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
+        labels = {"organisation": _("organisation"), "location": _("location")}
+        if db_field.name in labels:
+            kwargs["label"] = labels[db_field.name]
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def formfield_for_manytomany(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
         if db_field.name == "groups":
             kwargs["queryset"] = Group.objects.select_related("location")
@@ -122,12 +128,12 @@ class ProfessionalAdmin(LoggedAdmin):
     list_display = ["username", "full_name", "email", "roles", "is_active", "second_factor"]
     list_filter = ["is_active", "memberships__role", "memberships__organisation"]
     search_fields = ["username", "first_name", "last_name", "email"]
-    readonly_fields = ["is_active", "last_login", "date_joined"]
+    readonly_fields = ["status", "last_login", "date_joined"]
     change_form_template = "administration/professional_change_form.html"
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = ["username", "first_name", "last_name", "email", "phone"]
-        return fields + (["is_active", "last_login", "date_joined"] if obj else [])
+        return fields + (["status", "last_login", "date_joined"] if obj else [])
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ProfessionalModel]:
         memberships = Membership.objects.select_related("organisation", "location")
@@ -153,6 +159,11 @@ class ProfessionalAdmin(LoggedAdmin):
             f"{m.get_role_display()} @ {m.location or m.organisation}"
             for m in obj.memberships.all()
         )
+
+    @admin.display(description=_("status"))
+    def status(self, obj: ProfessionalModel) -> str:
+        """Active or deactivated; a leaver is deactivated through "Deactivate (leaver)"."""
+        return str(_("active") if obj.is_active else _("deactivated"))
 
     @admin.display(description=_("authenticator app"), boolean=True)
     def second_factor(self, obj: Any) -> bool:

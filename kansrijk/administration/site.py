@@ -36,7 +36,8 @@ def is_administrator(request: HttpRequest) -> bool:
     )
 
 
-#: The headings of the index page (the apps' own names are internal, in English).
+#: The names the management area shows for the apps whose models it holds (their own
+#: verbose names are internal and in English); set when the app registry is ready.
 APP_NAMES = {
     "core": _("Organisations and people"),
     "roster": _("Roster"),
@@ -89,8 +90,6 @@ class ManagementSite(admin.AdminSite):
 
     def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[Any]:
         apps = super().get_app_list(request, app_label)
-        for app in apps:
-            app["name"] = APP_NAMES.get(app["app_label"], app["name"])
         if app_label is None:
             apps.append(
                 {
