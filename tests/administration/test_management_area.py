@@ -16,9 +16,17 @@ from kansrijk.access.pages import MANAGED_MODELS
 from kansrijk.access.roles import Role
 from kansrijk.accounts.models import Invitation
 from kansrijk.audit.models import AccessLogEntry
-from kansrijk.core.models import DistrictArea, Location, Membership, Organisation, Professional
+from kansrijk.core.models import (
+    DistrictArea,
+    Group,
+    Location,
+    Membership,
+    Organisation,
+    Professional,
+)
 from kansrijk.core.selectors import district_team_for
-from tests.auth import sign_in
+from kansrijk.roster.models import Availability
+from tests.auth import sign_in, totp_device
 from tests.cases.route import give_plan, open_case
 from tests.factories import ChildFactory, GuardianFactory, LocationFactory, professional
 
@@ -245,6 +253,14 @@ LISTS: dict[str, Callable[[int, Any], None]] = {
         professional(Role.TEACHER, w.school) for _ in range(n)
     ],
     "admin:core_location_changelist": lambda n, w: [LocationFactory() for _ in range(n)],
+    "admin:core_group_changelist": lambda n, w: [
+        Group.objects.create(location=w.school, name=f"{Group.objects.count() + 1}x")
+        for _ in range(n)
+    ],
+    "admin:roster_availability_changelist": lambda n, w: [
+        Availability.objects.create(professional=professional(Role.TEACHER, w.school))
+        for _ in range(n)
+    ],
     "admin:core_organisation_changelist": lambda n, w: [
         Organisation.objects.create(
             name=f"Partner {Organisation.objects.count()}", kind=Organisation.Kind.HOUSING
@@ -263,3 +279,31 @@ def test_list_pages_do_not_grow_with_the_rows(client, world, administrator, name
     few = _count(client, url)
     LISTS[name](8, world)
     assert _count(client, url) == few <= 20
+
+
+@pytest.mark.django_db(transaction=True)  # the mail goes out after commit
+def test_the_buttons_on_a_professionals_page_invite_and_reset(
+    client, world, administrator, smtp_server
+):
+    sign_in(client, administrator)
+    teacher = world.teacher  # signed in before, with an authenticator app
+    totp_device(teacher)
+    page = client.get(reverse("admin:core_professional_change", args=[teacher.pk]))
+    assert "Tweede factor opnieuw instellen (telefoon kwijt)" in page.content.decode()
+
+    refused = client.post(reverse("admin:core_professional_invite", args=[teacher.pk]), follow=True)
+    assert "heeft al een authenticator-app" in refused.content.decode()
+    assert smtp_server.messages == []
+
+    reset = client.post(
+        reverse("admin:core_professional_reset_second_factor", args=[teacher.pk]), follow=True
+    )
+    assert "is verwijderd en elke sessie is beëindigd" in reset.content.decode()
+    [mail] = smtp_server.messages
+    assert mail["To"] == teacher.email
+    assert (
+        client.get(
+            reverse("admin:core_professional_reset_second_factor", args=[teacher.pk])
+        ).status_code
+        == 405
+    )
