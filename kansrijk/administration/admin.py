@@ -101,8 +101,24 @@ class MembershipInline(LoggedInline):
             kwargs["queryset"] = Group.objects.select_related("location")
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    def formfield_for_dbfield(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
+        """The choices are read once per page, not once per membership row."""
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and db_field.name in ("organisation", "location", "groups"):
+            choices = list(iter(formfield.choices))  # iter: no COUNT query first
+            formfield.choices = choices
+            widget = formfield.widget.widget if hasattr(formfield.widget, "widget") else None
+            if widget is not None:  # the admin's wrapper around the select
+                widget.choices = choices
+        return formfield
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
-        return super().get_queryset(request).select_related("organisation", "location")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("professional", "organisation", "location")
+            .prefetch_related("groups")
+        )
 
 
 class ProfessionalForm(forms.ModelForm):

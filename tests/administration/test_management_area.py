@@ -307,3 +307,19 @@ def test_the_buttons_on_a_professionals_page_invite_and_reset(
         ).status_code
         == 405
     )
+
+
+def test_a_professionals_page_does_not_grow_with_their_memberships(client, world, administrator):
+    sign_in(client, administrator)
+    officer = world.officer
+    url = reverse("admin:core_professional_change", args=[officer.pk])
+    client.get(url)
+    few = _count(client, url)
+    for location in [world.other_school, LocationFactory(), LocationFactory()]:
+        Membership.objects.create(
+            professional=officer,
+            role=Role.COMMUNITY_OFFICER,
+            organisation=location.organisation,
+            location=location,
+        )
+    assert _count(client, url) == few <= 15
