@@ -103,7 +103,7 @@ class MembershipInline(LoggedInline):
 
     def formfield_for_dbfield(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
         """The choices are read once per page, not once per membership row."""
-        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        formfield: Any = super().formfield_for_dbfield(db_field, request, **kwargs)
         if formfield is not None and db_field.name in ("organisation", "location", "groups"):
             choices = list(iter(formfield.choices))  # iter: no COUNT query first
             formfield.choices = choices
