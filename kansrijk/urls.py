@@ -1,5 +1,6 @@
 """Root URLs: pages per app, the API under /api/, and the health check."""
 
+from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, re_path
 from django.views.i18n import set_language
@@ -21,6 +22,7 @@ urlpatterns = [
     path("privacy/inzage/", include("kansrijk.privacy.urls")),
     path("privacy/", include("kansrijk.audit.urls")),
     path("account/", include("kansrijk.accounts.urls")),
+    path("beheer/", admin.site.urls),
     path("", include("kansrijk.core.urls")),
     path("", include("kansrijk.cases.urls")),
 ]

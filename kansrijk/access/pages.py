@@ -91,7 +91,10 @@ PAGES: dict[str, Rule] = {
     "notifications:mark_read": ANY_POST,
     # Login and the second factor: reachable half-way through logging in.
     "accounts:verify": PUBLIC,
-    "accounts:enrol": PUBLIC,
+    "accounts:enrol": PUBLIC,  # only after an invitation's password step (else a "closed" page)
+    # The invitation link: its secret token is the key; an invalid one answers a clear page.
+    "accounts:invitation": PUBLIC,
+    "accounts:invitation_ask_again": Rule(Scope.PUBLIC, method="POST"),
     "accounts:security": ANY,
     "accounts:recovery_codes": ANY,
     "accounts:password_change": ANY,
@@ -161,6 +164,45 @@ PAGES: dict[str, Rule] = {
     "privacy:inzage_child_json": OBJECT,
     "privacy:inzage_child_pdf": OBJECT,
 }
+
+#: The management area (Django's admin at /beheer/, kansrijk/administration): the functional
+#: administrator only; reference data and people, never case content.
+ADMINISTRATION = roles(Role.ADMINISTRATOR)
+ADMINISTRATION_POST = roles(Role.ADMINISTRATOR, method="POST")
+#: The models registered in kansrijk/administration/admin.py, as "<app>_<model>".
+MANAGED_MODELS = (
+    "core_organisation",
+    "core_location",
+    "core_group",
+    "core_districtarea",
+    "core_professional",
+    "safety_childcarecontact",
+    "roster_rosterrule",
+    "roster_availability",
+    "roster_absence",
+)
+PAGES.update(
+    {
+        "admin:index": ADMINISTRATION,
+        "admin:app_list": ADMINISTRATION,
+        "admin:retention": ADMINISTRATION,
+        "admin:password_change": ADMINISTRATION,
+        "admin:password_change_done": ADMINISTRATION,
+        "admin:autocomplete": ADMINISTRATION,
+        "admin:jsi18n": ADMINISTRATION,
+        "admin:login": PUBLIC,  # sends to Kansrijk's own login (password and second factor)
+        "admin:logout": Rule(Scope.PUBLIC, method="POST"),  # like core:logout
+        "admin:view_on_site": OBJECT,  # the admin's redirect to an object's own page
+        "admin:core_professional_deactivate": ADMINISTRATION,  # the leaver's hand-over screen
+        "admin:core_professional_invite": ADMINISTRATION_POST,
+        "admin:core_professional_reset_second_factor": ADMINISTRATION_POST,
+        **{
+            f"admin:{model}_{page}": ADMINISTRATION
+            for model in MANAGED_MODELS
+            for page in ("changelist", "add", "change", "delete", "history")
+        },
+    }
+)
 
 #: API operations, by "METHOD /path" as in the OpenAPI schema.
 API: dict[str, Rule] = {

@@ -1,5 +1,5 @@
-"""The second step of signing in, enrolment of an authenticator app, recovery codes, the
-password change page and the lockout page."""
+"""The second step of signing in, the invitation link (first password), enrolment of an
+authenticator app, recovery codes, the password change page and the lockout page."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ import segno
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
@@ -25,7 +26,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from kansrijk.accounts import services
+from kansrijk.accounts import selectors, services
 from kansrijk.accounts.forms import CodeForm
 from kansrijk.accounts.middleware import is_verified, second_factor_exempt
 
@@ -34,6 +35,9 @@ if TYPE_CHECKING:
 
 #: Recovery codes are shown once: kept in the session only until the page shows them.
 RECOVERY_CODES_SESSION_KEY = "kansrijk_new_recovery_codes"
+#: Set when an invitation's password was set: only then may this session connect a first app.
+ENROLMENT_SESSION_KEY = "kansrijk_invited_enrolment"
+LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 TEXTBOX = "utrecht-textbox utrecht-textbox--html-input"
 
 
@@ -139,6 +143,9 @@ def enrol(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(next_to)
     if services.confirmed_totp_device(user) is not None:
         return HttpResponseRedirect(_with_next("accounts:verify", next_to))
+    if request.session.get(ENROLMENT_SESSION_KEY) != user.pk:
+        # A password alone does not connect a first app: that goes through the invitation.
+        return render(request, "accounts/enrol_closed.html", status=403)
     device = services.totp_enrolment_start(by=user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -150,6 +157,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
         if enrolment is not None:
             django_otp.login(request, enrolment.device)
             request.session.cycle_key()
+            request.session.pop(ENROLMENT_SESSION_KEY, None)
             request.session[RECOVERY_CODES_SESSION_KEY] = enrolment.recovery_codes
             return HttpResponseRedirect(_with_next("accounts:recovery_codes", next_to))
         form.add_error(
@@ -165,6 +173,69 @@ def enrol(request: HttpRequest) -> HttpResponse:
         "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
     }
     return render(request, "accounts/enrol.html", context)
+
+
+class InvitationPasswordForm(SetPasswordForm):
+    """The first password, with the validators of AUTH_PASSWORD_VALIDATORS."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", TEXTBOX)
+
+    def save(self, commit: bool = True) -> Any:  # the service sets the password
+        raise NotImplementedError
+
+
+@login_not_required
+@second_factor_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the invitation mail: set a password, then connect the authenticator app."""
+    found = selectors.invitation_by_token(token)
+    if found is None or not found.is_usable() or not found.professional.is_active:
+        return _invitation_invalid(request, token, found)
+    if request.user.is_authenticated and request.user.pk != found.professional_id:
+        logout(request)  # someone else's session in this browser
+    form = InvitationPasswordForm(found.professional, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            professional = services.invitation_accept(
+                token=token, password=form.cleaned_data["new_password1"]
+            )
+        except services.AccountRefused:
+            return _invitation_invalid(request, token, found)
+        login(request, professional, backend=LOGIN_BACKEND)
+        request.session[ENROLMENT_SESSION_KEY] = professional.pk
+        return HttpResponseRedirect(
+            _with_next("accounts:enrol", resolve_url(settings.LOGIN_REDIRECT_URL))
+        )
+    context = {"form": form, "professional": found.professional, "expires_at": found.expires_at}
+    return render(request, "accounts/invitation.html", context)
+
+
+def _invitation_invalid(request: HttpRequest, token: str, found: Any) -> HttpResponse:
+    if found is None:
+        why = _("This link is not known. Check that you copied the whole link from the mail.")
+    elif found.used_at is not None:
+        why = _("This link has already been used. Each link works once.")
+    elif found.withdrawn_at is not None:
+        why = _("This link has been replaced by a newer one. Use the link in the latest mail.")
+    else:
+        why = _("This link has expired. A link works for 72 hours.")
+    context = {"why": why, "token": token, "can_ask": found is not None}
+    return render(request, "accounts/invitation_invalid.html", context, status=410)
+
+
+@login_not_required
+@second_factor_exempt
+@never_cache
+@require_http_methods(["POST"])
+def invitation_ask_again(request: HttpRequest, token: str) -> HttpResponse:
+    """A new link for an expired or used one; the page says the same whatever happened."""
+    services.invitation_ask_again(token=token)
+    return render(request, "accounts/invitation_asked.html")
 
 
 @never_cache

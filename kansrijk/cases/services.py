@@ -539,3 +539,61 @@ def plan_action_set_done(*, by: Professional, action_id: int, done: bool) -> Pla
         action.save(update_fields=["done"])
         _log_write(by, case, f"plan action {action.pk} done={done}")
     return action
+
+
+# --- hand-over when a professional leaves (issue 11) -----------------------------------------
+
+
+def _may_hand_over(by: Professional, case: Case) -> bool:
+    """The functional administrator hands over a leaver's work without seeing the case;
+    whoever may edit the case may hand it over too."""
+    return Role.ADMINISTRATOR in {m.role for m in memberships_of(by)} or can(by, Action.EDIT, case)
+
+
+def contact_person_hand_over(*, by: Professional, case_id: int, to: Professional) -> Case:
+    """Another professional becomes the family's contact person, e.g. when the current one
+    leaves. No step on the route (the state does not change); the history is kept in
+    ContactPersonAssignment and the change is in the access log."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().filter(pk=case_id).first()
+        if case is None or not _may_hand_over(by, case):
+            raise NotFound
+        if not case.is_open:
+            raise CaseError(_("This case is closed."))
+        if not to.is_active:
+            raise CaseError(_("Choose someone who still works here."), field="to")
+        if case.contact_person_id != to.pk:
+            previous = case.contact_person_id
+            _assign_contact_person(case, to, by=by)
+            case.save(update_fields=["contact_person"])
+            _log_write(by, case, f"contact person handed over: {previous} -> {to.pk}")
+    return case
+
+
+def plan_action_hand_over(*, by: Professional, action_id: int, to: Professional) -> PlanAction:
+    """Another professional becomes the owner of an open plan action (a leaver's work)."""
+    from kansrijk.notifications.services import notify
+
+    with transaction.atomic():
+        action = (
+            PlanAction.objects.select_for_update()
+            .select_related("plan__case")
+            .filter(pk=action_id)
+            .first()
+        )
+        if action is None or not _may_hand_over(by, action.plan.case):
+            raise NotFound
+        if not to.is_active:
+            raise CaseError(_("Choose someone who still works here."), field="to")
+        previous = action.owner_id
+        action.owner = to
+        action.save(update_fields=["owner"])
+        case = action.plan.case
+        _log_write(by, case, f"plan action {action.pk} handed over: {previous} -> {to.pk}")
+        if to != by:
+            notify(
+                to=to,
+                subject=_("You now own an action in case %(number)s") % {"number": case.pk},
+                url=reverse("cases:case_detail", args=[case.pk]),
+            )
+    return action

@@ -14,6 +14,9 @@ ALLOWED_HOSTS = env_list("KANSRIJK_ALLOWED_HOSTS", "127.0.0.1,localhost,testserv
 CSRF_TRUSTED_ORIGINS = env_list("KANSRIJK_CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
+    # Before the admin, so that its templates (the NL Design System look) come first.
+    "kansrijk.administration",
+    "kansrijk.administration.admin_app.ManagementAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +20,11 @@ class Organisation(models.Model):
         DISTRICT_TEAM = "district_team", _("District team")
         MENTAL_HEALTH = "mental_health", _("Mental health care (GGZ)")
         POLICE = "police", _("Police")
+        HOUSING = "housing", _("Housing corporation")
+        DEBT_HELP = "debt_help", _("Debt help")
+        FORMS_HELP = "forms_help", _("Forms help")
+        YOUTH_WORK = "youth_work", _("Youth work")
+        CHILD_PROTECTION = "child_protection", _("Child protection")
         MUNICIPALITY = "municipality", _("Municipality")
         COORDINATION = "coordination", _("Care coordination")
         PARTNER = "partner", _("Partner")
@@ -56,6 +63,69 @@ class Location(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DistrictArea(models.Model):
+    """The district team that serves the addresses of a range of 4-digit postcodes, so that a
+    family is matched with the team of where they live (issue 11)."""
+
+    postcode_from = models.PositiveSmallIntegerField(
+        _("postcode from"),
+        validators=[MinValueValidator(1000), MaxValueValidator(9999)],
+        help_text=_("The 4 digits of the first postcode, e.g. 3131."),
+    )
+    postcode_to = models.PositiveSmallIntegerField(
+        _("postcode to"),
+        validators=[MinValueValidator(1000), MaxValueValidator(9999)],
+        help_text=_("The 4 digits of the last postcode (the same as the first for one)."),
+    )
+    district_team = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="district_areas",
+        limit_choices_to={"kind": Organisation.Kind.DISTRICT_TEAM},
+        verbose_name=_("district team"),
+    )
+    name = models.CharField(_("name of the area"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["postcode_from"]
+        verbose_name = _("district team area")
+        verbose_name_plural = _("district team areas")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(postcode_from__lte=models.F("postcode_to")),
+                name="district_area_range_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        postcodes = (
+            str(self.postcode_from)
+            if self.postcode_from == self.postcode_to
+            else f"{self.postcode_from}–{self.postcode_to}"
+        )
+        return f"{postcodes}: {self.name or self.district_team}"
+
+    def clean(self) -> None:
+        """Ranges may not overlap: one postcode, one district team."""
+        if self.postcode_from is None or self.postcode_to is None:
+            return
+        if self.postcode_from > self.postcode_to:
+            raise ValidationError(
+                {"postcode_to": _("The last postcode must not come before the first.")}
+            )
+        overlapping = (
+            DistrictArea.objects.filter(
+                postcode_from__lte=self.postcode_to, postcode_to__gte=self.postcode_from
+            )
+            .exclude(pk=self.pk)
+            .first()
+        )
+        if overlapping is not None:
+            raise ValidationError(
+                _("These postcodes overlap with the area %(area)s.") % {"area": overlapping}
+            )
 
 
 class Group(models.Model):

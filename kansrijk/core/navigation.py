@@ -40,6 +40,7 @@ ENTRIES: tuple[Entry, ...] = (
         _("Emergency access to review"), "safety:emergency_review", frozenset({Role.COORDINATOR})
     ),
     Entry(_("Access log"), "audit:officer", frozenset({Role.PRIVACY_OFFICER})),
+    Entry(_("Management"), "admin:index", frozenset({Role.ADMINISTRATOR})),
     Entry(_("Notifications"), "notifications:inbox", None),
     Entry(_("Meetings"), "meetings:index", None),
     Entry(_("Roster"), "roster:index", None),

@@ -13,7 +13,14 @@ from django.contrib.auth.hashers import make_password
 from faker import Faker
 
 from kansrijk.access.roles import Role
-from kansrijk.core.models import Group, Location, Membership, Organisation, Professional
+from kansrijk.core.models import (
+    DistrictArea,
+    Group,
+    Location,
+    Membership,
+    Organisation,
+    Professional,
+)
 
 #: The one password of every demo login (the settings' validators want 12+ characters).
 DEMO_PASSWORD = "Westwijk-demo-2026"  # noqa: S105  (public: printed and documented)
@@ -284,8 +291,13 @@ def seed_people() -> Westwijk:
         childcare[c.code] = _location(
             f"ko-{c.code}", f"Kinderopvang {c.short}", Location.Kind.CHILDCARE, childcare_org
         )
-    office = _location(
-        OFFICE_CODE, "Wijkteam Westwijk", Location.Kind.OFFICE, _organisation(*DISTRICT_TEAM)
+    district_team = _organisation(*DISTRICT_TEAM)
+    office = _location(OFFICE_CODE, "Wijkteam Westwijk", Location.Kind.OFFICE, district_team)
+    # The postcodes of Vlaardingen, served by its district team (the management area's data).
+    DistrictArea.objects.update_or_create(
+        postcode_from=3130,
+        postcode_to=3138,
+        defaults={"district_team": district_team, "name": "Vlaardingen"},
     )
     locations = {
         **{loc.code: loc for loc in centres.values()},

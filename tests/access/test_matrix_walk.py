@@ -280,10 +280,14 @@ SAMPLE_BODIES: dict[str, Callable[[Setting], dict[str, Any]]] = {
 SAMPLE_ARGUMENTS: dict[str, Callable[[Setting], object]] = {
     "location_code": lambda s: s.home.code,
     "code": lambda s: s.home.code,
+    # The management area's pages about one object: the walker's own account is one that
+    # exists for every model where it matters (a missing id redirects to the list).
+    "object_id": lambda s: s.user.pk,
 }
 #: Pages whose argument means something of its own.
 PAGE_ARGUMENTS: dict[str, Callable[[Setting], dict[str, object]]] = {
     "roster:person_week": lambda s: {"pk": s.user.pk},
+    "admin:app_list": lambda s: {"app_label": "core"},
 }
 #: Values for the path parameters of operations that are not about a case.
 API_ARGUMENTS: dict[str, Callable[[Setting], object]] = {

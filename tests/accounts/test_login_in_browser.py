@@ -22,6 +22,8 @@ from tests.factories import PASSWORD, LocationFactory, professional
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+NEW_PASSWORD = "Wijkzorg-is-samen-2026"
+
 
 @pytest.fixture
 def teacher() -> Professional:
@@ -70,9 +72,30 @@ def session_of(page):
     return import_module(settings.SESSION_ENGINE).SessionStore(session_key=cookie["value"])
 
 
-def test_first_login_enrols_by_qr_code_and_shows_recovery_codes_once(browser_page, teacher):
+def test_first_login_enrols_by_qr_code_and_shows_recovery_codes_once(
+    browser_page, teacher, live_server, settings, smtp_server
+):
+    """The first app is connected through the invitation: a password alone does not do it."""
     page = browser_page
     password_step(page, "leerkracht", next_path="/signals/new/")
+    expect(page).to_have_url(re.compile("/account/enrol/"))
+    expect(page.locator("#enrol-closed")).to_be_visible()
+    expect(page.locator("#enrol-qr")).to_have_count(0)
+    log_out(page)
+
+    settings.KANSRIJK_BASE_URL = live_server.url
+    teacher.set_unusable_password()
+    teacher.save()
+    administrator = professional(Role.ADMINISTRATOR, None, username="beheer")
+    services.invitation_send(by=administrator, professional=teacher)
+    [mail] = smtp_server.messages
+    link = re.search(r"http://\S+/account/invitation/\S+/", mail.get_payload(decode=True).decode())
+    assert link is not None
+    page.goto(link.group(0))
+    page.locator("#id_new_password1").fill(NEW_PASSWORD)
+    page.locator("#id_new_password2").fill(NEW_PASSWORD)
+    page.locator("#invitation-form button[type=submit]").click()
+
     expect(page).to_have_url(re.compile("/account/enrol/"))
     qr = page.locator("#enrol-qr")
     assert qr.get_attribute("src").startswith("data:image/svg+xml")
@@ -86,9 +109,13 @@ def test_first_login_enrols_by_qr_code_and_shows_recovery_codes_once(browser_pag
     codes = page.locator("#recovery-codes li").all_inner_texts()
     assert len(codes) == 10 and len(set(codes)) == 10
     page.get_by_role("link", name="I have saved the codes, continue").click()
-    expect(page).to_have_url(re.compile("/signals/new/$"))
+    expect(page).to_have_url(re.compile("/$"))
     page.goto("/account/recovery-codes/")
     expect(page.locator("#recovery-codes")).to_have_count(0)  # shown once only
+    page.goto(link.group(0))
+    expect(
+        page.get_by_text("This link has already been used. Each link works once.")
+    ).to_be_visible()
     assert page.csp_errors == []
 
 
