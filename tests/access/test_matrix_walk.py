@@ -9,6 +9,7 @@ object of their own: their app's tests check them, the walk only requires the en
 from __future__ import annotations
 
 import functools
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
@@ -18,7 +19,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from kansrijk.access.matrix import MATRIX, Relation
+from kansrijk.access.matrix import MATRIX, Action, Relation
 from kansrijk.access.pages import API, PAGES, Rule, Scope
 from kansrijk.access.policies import PICK_OWN_GROUPS, PICK_THROUGH_CASES
 from kansrijk.access.roles import Role
@@ -142,8 +143,9 @@ class Setting:
     pupil: Child
 
 
-def _case(location: Location, contact: Professional) -> Case:
-    child = cast(Child, ChildFactory(location=location))
+def _case(location: Location, contact: Professional, name: str) -> Case:
+    # Group 9: no walker teaches it, so a teacher's own pupil list never names this child.
+    child = cast(Child, ChildFactory(location=location, given_name=name, group="9"))
     case = Case.objects.create(family=child.family, location=location, contact_person=contact)
     Consent.objects.create(
         child=child,
@@ -184,15 +186,19 @@ def build(role: Role) -> Setting:
         location=None,
     )
     cases = {
-        relation: _case(home if relation == Relation.SAME_LOCATION else away, other)
+        relation: _case(
+            home if relation == Relation.SAME_LOCATION else away, other, child_name(relation)
+        )
         for relation in WALKED_RELATIONS
     }
     Case.objects.filter(pk=cases[Relation.CONTACT_PERSON].pk).update(contact_person=user)
     CaseMember.objects.create(case=cases[Relation.SUPPORT_TEAM], professional=user, role=role)
     signalled = cases[Relation.SIGNAL_AUTHOR]
+    signalled_child = signalled.family.children.get()
+    ChildFactory(family=signalled.family, location=away, given_name=SIBLING, group="9")
     Signal.objects.create(
         case=signalled,
-        child=signalled.family.children.get(),
+        child=signalled_child,
         author=user,
         author_role=role,
         location=away,
@@ -241,6 +247,46 @@ def _pickable_pupil(user: Professional, role: Role, home: Location, other: Profe
             recorded_by=other,
         )
     return pupil
+
+
+#: The sibling on the signal author's case: a signal author sees the child they signalled,
+#: not the family (unless their role reads the whole file).
+SIBLING = "Zuszonderrelatie"
+
+
+def child_name(relation: Relation) -> str:
+    """A name no fake name can be: the child of the walked case with this relation."""
+    return f"Kindvia{relation.value.replace('_', '')}"
+
+
+def forbidden_names(role: Role) -> list[str]:
+    """Children the role has no relation to: their names never appear in any response."""
+    names = [
+        child_name(relation)
+        for relation in WALKED_RELATIONS
+        if not MATRIX[role].get(relation, frozenset())
+    ]
+    if Action.FULL not in MATRIX[role].get(Relation.SIGNAL_AUTHOR, frozenset()):
+        names.append(SIBLING)
+    return names
+
+
+def text_of(response: Any) -> str:
+    """What the user reads in the answer: HTML, JSON and CSV as text, PDF and XLSX opened."""
+    content_type = response.get("Content-Type", "")
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if "pdf" in content_type:
+        from pypdf import PdfReader
+
+        return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages)
+    if "spreadsheetml" in content_type:
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(body), read_only=True)
+        return "\n".join(
+            str(cell) for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row
+        )
+    return body.decode("utf-8", errors="replace")
 
 
 #: A BSN no child has: the BSN operations then refuse with a message, changing nothing.
@@ -316,9 +362,17 @@ def expected(rule: Rule, role: Role, relation: Relation | None) -> bool:
     return True
 
 
-def verdict(response: Any, allowed: bool, where: str) -> str | None:
-    """What is wrong with the answer, or None."""
+def verdict(
+    response: Any, allowed: bool, where: str, forbidden: list[str] | None = None
+) -> str | None:
+    """What is wrong with the answer, or None. A child the role has no relation to is never
+    named in it (the content check), whatever the status."""
     status = response.status_code
+    if forbidden:
+        text = text_of(response)
+        leaked = [name for name in forbidden if name in text]
+        if leaked:
+            return f"{where}: names {leaked}, a child the role has no relation to"
     if status >= 500:
         return f"{where}: server error {status}"
     if status == 405:
@@ -350,6 +404,7 @@ def walk_pages(client: Client, role: Role, setting: Setting) -> list[str]:
                     send(client, rule, url),
                     expected(rule, role, relation),
                     f"{role} × {relation} × {name}",
+                    forbidden_names(role),
                 )
                 problems += [problem] if problem else []
                 if rule.state:
@@ -364,7 +419,12 @@ def walk_pages(client: Client, role: Role, setting: Setting) -> list[str]:
                 continue
             kwargs = {key: SAMPLE_ARGUMENTS[key](setting) for key in arguments}
         url = reverse(name, kwargs=kwargs or None)
-        problem = verdict(send(client, rule, url), expected(rule, role, None), f"{role} × {name}")
+        problem = verdict(
+            send(client, rule, url),
+            expected(rule, role, None),
+            f"{role} × {name}",
+            forbidden_names(role),
+        )
         problems += [problem] if problem else []
     return problems
 
@@ -383,6 +443,7 @@ def walk_api(client: Client, role: Role, setting: Setting) -> list[str]:
                     send(client, rule, url, body),
                     expected(rule, role, relation),
                     f"{role} × {relation} × {operation}",
+                    forbidden_names(role),
                 )
                 problems += [problem] if problem else []
             continue
@@ -392,7 +453,10 @@ def walk_api(client: Client, role: Role, setting: Setting) -> list[str]:
             problems.append(f"{operation}: use Scope.OBJECT or give API_ARGUMENTS a value")
             continue
         problem = verdict(
-            send(client, rule, path, body), expected(rule, role, None), f"{role} × {operation}"
+            send(client, rule, path, body),
+            expected(rule, role, None),
+            f"{role} × {operation}",
+            forbidden_names(role),
         )
         problems += [problem] if problem else []
     return problems
