@@ -144,3 +144,11 @@ ATTENTION_LIST_ROLES = frozenset(
 
 def allows(role: str, relation: Relation, action: Action) -> bool:
     return action in MATRIX.get(Role(role), {}).get(relation, frozenset())
+
+
+#: Who sees the monitor (aggregates only, never a child): the coordinator, the municipality's
+#: policy officers and the SWV see every centre of the region; a director their own centre
+#: and the region as a whole (kansrijk.monitor.audience applies it per centre).
+MONITOR_REGION_ROLES = frozenset({Role.COORDINATOR, Role.POLICY_OFFICER, Role.EDUCATION_SPECIALIST})
+MONITOR_CENTRE_ROLES = frozenset({Role.DIRECTOR})
+MONITOR_ROLES = MONITOR_REGION_ROLES | MONITOR_CENTRE_ROLES

@@ -16,6 +16,7 @@ from kansrijk.access.matrix import (
     ATTENTION_LIST_ROLES,
     CHAIR_ROLES,
     EMERGENCY_ROLES,
+    MONITOR_ROLES,
     SIGNALLING_ROLES,
     VULNERABLE_LIST_ROLES,
     Action,
@@ -62,9 +63,6 @@ ANY_POST = Rule(Scope.PROFESSIONAL, method="POST")
 PUBLIC = Rule(Scope.PUBLIC)
 OBJECT = Rule(Scope.OBJECT)
 OBJECT_POST = Rule(Scope.OBJECT, method="POST")
-MONITOR_ROLES = frozenset(
-    {Role.DIRECTOR, Role.COORDINATOR, Role.POLICY_OFFICER, Role.EDUCATION_SPECIALIST}
-)
 #: Who works on the meldcode of a case (safety.selectors.worker_roles): edit or transition.
 MELDCODE_WORK = (Action.EDIT, Action.TRANSITION)
 

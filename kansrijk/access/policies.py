@@ -131,10 +131,6 @@ class PupilPick:
     search_locations: frozenset[int] = frozenset()  # found by name + date of birth only
     through_cases: bool = False
 
-    @property
-    def listed(self) -> bool:
-        return bool(self.groups or self.locations or self.through_cases)
-
 
 def pupil_pick(user: Professional) -> PupilPick:
     groups: set[tuple[int, str]] = set()
@@ -199,15 +195,14 @@ def may_own_action(person: Professional, case: Model) -> bool:
 INZAGE_OFFICER_ROLES = frozenset({Role.PRIVACY_OFFICER})
 
 
-def emergency_locations(user: Professional) -> frozenset[int] | None:
+def emergency_locations(user: Professional) -> frozenset[int]:
     """Where the user can have an emergency with a child: the locations where they hold a
-    role that may break the glass. None means nowhere."""
-    found = {
+    role that may break the glass."""
+    return frozenset(
         m.location_id
         for m in memberships_of(user)
         if Role(m.role) in EMERGENCY_ROLES and m.location_id is not None
-    }
-    return frozenset(found) or None
+    )
 
 
 def location_wide_locations(user: Professional) -> frozenset[int]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kansrijk.access.matrix import MONITOR_CENTRE_ROLES, MONITOR_REGION_ROLES
 from kansrijk.access.policies import memberships_of
 from kansrijk.access.roles import Role
 from kansrijk.cases.errors import NotFound
@@ -18,11 +19,10 @@ from kansrijk.cases.errors import NotFound
 if TYPE_CHECKING:
     from kansrijk.core.models import Professional
 
-#: Roles that see every centre of the region.
-REGION_ROLES = frozenset({Role.COORDINATOR, Role.POLICY_OFFICER, Role.EDUCATION_SPECIALIST})
-#: Roles that see their own centre and the region as a whole.
-CENTRE_ROLES = frozenset({Role.DIRECTOR})
-MONITOR_ROLES = REGION_ROLES | CENTRE_ROLES
+#: Roles that see every centre of the region, and those that see their own centre and the
+#: region as a whole: the gate's rule (kansrijk.access.matrix), applied here per centre.
+REGION_ROLES = MONITOR_REGION_ROLES
+CENTRE_ROLES = MONITOR_CENTRE_ROLES
 #: Roles that may read parents' comments (without names).
 COMMENT_ROLES = frozenset({Role.COORDINATOR})
 #: Roles that may record a parent's answers for a closed case, where they may edit the case.

@@ -229,7 +229,7 @@ def emergency_scope(user: Professional) -> frozenset[int]:
     """The locations whose children the user can have an emergency with: where they hold a
     role that may break the glass (access.policies), and the childcare locations whose
     fixed district-team contact they are (the safety route's recipients)."""
-    own = emergency_locations(user) or frozenset()
+    own = emergency_locations(user)
     contact_of = ChildcareContact.objects.filter(professional=user).values_list(
         "location", flat=True
     )
