@@ -65,6 +65,8 @@ OBJECT_POST = Rule(Scope.OBJECT, method="POST")
 MONITOR_ROLES = frozenset(
     {Role.DIRECTOR, Role.COORDINATOR, Role.POLICY_OFFICER, Role.EDUCATION_SPECIALIST}
 )
+#: Who imports a school's pupils (kansrijk.imports.selectors.import_locations).
+IMPORT_ROLES = frozenset({Role.ADMINISTRATOR, Role.INTERNAL_COACH})
 #: Who works on the meldcode of a case (safety.selectors.worker_roles): edit or transition.
 MELDCODE_WORK = (Action.EDIT, Action.TRANSITION)
 
@@ -160,6 +162,15 @@ PAGES: dict[str, Rule] = {
     "privacy:inzage_child": OBJECT,
     "privacy:inzage_child_json": OBJECT,
     "privacy:inzage_child_pdf": OBJECT,
+    # Imports (kansrijk.imports): pupils by the school's IB (own location) or the functional
+    # administrator (any school); staff by the administrator. An import is its importer's own.
+    "imports:index": roles(IMPORT_ROLES),
+    "imports:pupils": roles(IMPORT_ROLES),
+    "imports:pupil_preview": OBJECT,
+    "imports:pupil_confirm": OBJECT_POST,
+    "imports:staff": roles(Role.ADMINISTRATOR),
+    "imports:staff_preview": OBJECT,
+    "imports:staff_confirm": OBJECT_POST,
 }
 
 #: API operations, by "METHOD /path" as in the OpenAPI schema.

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "kansrijk.safety",
     "kansrijk.meetings",
     "kansrijk.privacy",
+    "kansrijk.imports",
     "kansrijk.demo",
 ]
 

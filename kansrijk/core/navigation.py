@@ -40,6 +40,9 @@ ENTRIES: tuple[Entry, ...] = (
         _("Emergency access to review"), "safety:emergency_review", frozenset({Role.COORDINATOR})
     ),
     Entry(_("Access log"), "audit:officer", frozenset({Role.PRIVACY_OFFICER})),
+    Entry(
+        _("Import pupils"), "imports:index", frozenset({Role.INTERNAL_COACH, Role.ADMINISTRATOR})
+    ),
     Entry(_("Notifications"), "notifications:inbox", None),
     Entry(_("Meetings"), "meetings:index", None),
     Entry(_("Roster"), "roster:index", None),
