@@ -94,7 +94,8 @@ class Preview:
                 "rows": len(rows),
                 "new": len(self.new),
                 "changed": len(self.changed),
-                "unchanged": self.unchanged,
+                "unchanged": self.unchanged + len(self.numbered),
+                "numbered": len(self.numbered),
                 "leavers": len(self.leavers),
                 "errors": len(self.errors),
                 "skipped": len(self.skipped),
@@ -191,7 +192,7 @@ def existing(location: Location, rows: list[PupilRow]) -> Existing:
         by_name={
             (_norm(c.given_name), _norm(c.family_name), c.date_of_birth.isoformat()): c
             for c in here
-            if not c.pupil_number
+            if not c.pupil_number and not c.bsn
         },
         groups=set(Group.objects.filter(location=location).values_list("name", flat=True)),
     )
@@ -267,7 +268,7 @@ def _match(row: PupilRow, data: Existing, location: Location) -> Child | None:
         row.add("matches_two")
         return by_number
     child = by_number or by_bsn
-    if child is None and not row.bsn:
+    if child is None:
         name = (_norm(row.given_name), _norm(row.full_family_name), row.date_of_birth)
         child = data.by_name.get(name)
     elsewhere = child is not None and child.location_id not in (location.pk, None)

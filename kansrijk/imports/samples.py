@@ -171,7 +171,7 @@ def demo_sample(location: Location, today: datetime.date) -> list[PupilRow]:
         PupilRow(0, "NIEUW004", "", "Daan", "van", "Dijk", born.isoformat(), "2",
                  "Kethelweg 3", "3134 KA", [GuardianRow("Eva van Dijk", "moeder", "06-11223344")]),
     ]  # fmt: skip
-    ok = kept[6]
+    ok = next(row for row in kept[6:] if row.bsn)
     bad = [
         replace(ok, pupil_number="FOUT01", bsn="999999991", family_name="Elfproef"),
         replace(ok, pupil_number="FOUT02", bsn=next(bsn), family_name="Zonderdatum",
@@ -190,6 +190,4 @@ def demo_sample(location: Location, today: datetime.date) -> list[PupilRow]:
     ]  # fmt: skip
     for row in bad:
         row.guardians = []
-    if not ok.bsn:
-        bad[3].bsn = ok.bsn = next(bsn)
     return [*kept, *new, *bad]
