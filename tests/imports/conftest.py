@@ -30,7 +30,7 @@ def fill(location: Location, count: int = 14, first_bsn: int = 100) -> list[Chil
         )  # fmt: skip
         child = ChildFactory(
             family=family, location=location, group=str(n % 8 + 1), bsn=next(bsns),
-            date_of_birth=datetime.date(2015 + n % 6, 1 + n % 12, 1 + n),
+            date_of_birth=datetime.date(2015 + n % 6, 1 + n % 12, 1 + n % 28),
         )  # fmt: skip
         children.append(child)
     return children
