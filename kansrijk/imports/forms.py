@@ -30,5 +30,8 @@ class PupilConfirmForm(forms.Form):
 class StaffFileForm(forms.Form):
     file = forms.FileField(
         label=_("CSV with staff"),
-        help_text=_("Columns: naam, email, rol, locatie (the location's short code)."),
+        help_text=_(
+            "Columns: naam, email, rol, locatie (the location's short code) and, for staff "
+            "of a partner organisation or without a location, organisatie."
+        ),
     )

@@ -55,6 +55,7 @@ PROBLEMS: dict[str, Promise] = {
     "staff_email_twice": _("The e-mail address %(value)s is also on row %(other)s."),
     "role_unknown": _("The role “%(value)s” is not a role in Kansrijk."),
     "location_unknown": _("The location “%(value)s” is not known (use its short code)."),
+    "organisation_unknown": _("The organisation “%(value)s” is not known."),
     "membership_exists": _("%(value)s already has this role at this location."),
 }
 
@@ -125,6 +126,7 @@ class StaffRow:
     email: str = ""
     role: str = ""
     location: str = ""
+    organisation: str = ""
     problems: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
     def add(self, code: str, **params: Any) -> None:

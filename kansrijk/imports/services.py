@@ -23,7 +23,7 @@ from kansrijk.access.roles import Role
 from kansrijk.audit.models import Event
 from kansrijk.audit.services import log_access
 from kansrijk.cases.models import Child, Family, Guardian
-from kansrijk.core.models import Group, Location, Membership, Professional
+from kansrijk.core.models import Group, Location, Membership, Organisation, Professional
 from kansrijk.imports import preview as previews
 from kansrijk.imports import selectors
 from kansrijk.imports.edexml import read_edexml
@@ -321,21 +321,53 @@ def _role(text: str) -> Role | None:
     return (dutch | english).get(key)
 
 
-def _staff_check(rows: list[StaffRow]) -> dict[str, Any]:
+@dataclass
+class Places:
+    """Locations by short code and name, organisations by name (lower case)."""
+
+    locations: dict[str, Location]
+    organisations: dict[str, Organisation]
+
+    @classmethod
+    def load(cls) -> Places:
+        return cls(
+            locations={
+                key: location
+                for location in Location.objects.select_related("organisation")
+                for key in (location.code.lower(), location.name.lower())
+            },
+            organisations={o.name.lower(): o for o in Organisation.objects.all()},
+        )
+
+    def of(self, row: StaffRow) -> tuple[Organisation | None, Location | None]:
+        """Where the row puts the professional: the location (if any) and the organisation
+        (the `organisatie` column, else the location's: a partner's SWV specialist works at
+        a school but belongs to the SWV)."""
+        location = self.locations.get(row.location.lower()) if row.location else None
+        if row.location and location is None:
+            row.add("location_unknown", value=row.location)
+        organisation = (
+            self.organisations.get(row.organisation.lower()) if row.organisation else None
+        )
+        if row.organisation and organisation is None:
+            row.add("organisation_unknown", value=row.organisation)
+        if not row.location and not row.organisation:
+            row.add("location_unknown", value="")
+        if organisation is None and location is not None and not row.organisation:
+            organisation = location.organisation
+        return organisation, location
+
+
+def _staff_check(rows: list[StaffRow], places: Places) -> dict[str, Any]:
     """Problems of each staff row and the preview: new professionals, new memberships."""
-    locations = {
-        key: location
-        for location in Location.objects.select_related("organisation")
-        for key in (location.code.lower(), location.name.lower())
-    }
     emails = {r.email for r in rows if r.email}
     people = {p.email.lower(): p for p in Professional.objects.filter(email__in=emails)}
     held = set(
         Membership.objects.filter(professional__in=people.values()).values_list(
-            "professional__email", "role", "location_id"
+            "professional__email", "role", "organisation_id", "location_id"
         )
     )
-    first: dict[tuple[str, str, int | None], int] = {}
+    first: dict[tuple[str, str, int | None, int | None], int] = {}
     new_people, new_memberships, errors = [], [], []
     for row in rows:
         if not row.name:
@@ -345,18 +377,20 @@ def _staff_check(rows: list[StaffRow]) -> dict[str, Any]:
         role = _role(row.role)
         if role is None:
             row.add("role_unknown", value=row.role)
-        location = locations.get(row.location.lower())
-        if location is None:
-            row.add("location_unknown", value=row.location)
-        key = (row.email, role.value if role else "", location.pk if location else None)
+        organisation, location = places.of(row)
+        key = (
+            row.email, role.value if role else "", organisation.pk if organisation else None,
+            location.pk if location else None,
+        )  # fmt: skip
         if key in first:
             row.add("staff_email_twice", value=row.email, other=first[key])
         first.setdefault(key, row.line)
-        if role and location and (row.email, role.value, location.pk) in held:
+        if role and organisation and key in held:
             row.add("membership_exists", value=row.email)
         entry = {"line": row.line, "name": row.name, "email": row.email,
                  "role": str(role.label) if role else row.role,
-                 "location": location.name if location else row.location}  # fmt: skip
+                 "location": " — ".join(str(p) for p in (organisation, location) if p)
+                 or row.location}  # fmt: skip
         if row.problems:
             errors.append({**entry, "problems": [[c, p] for c, p in row.problems]})
         elif row.email in people:
@@ -375,7 +409,7 @@ def staff_import_prepare(*, by: Professional, data: bytes, file_name: str) -> Im
     rows = read_staff_csv(data)
     if not rows:
         raise FileRefused(_("The file has no rows."))
-    preview = _staff_check(rows)
+    preview = _staff_check(rows, Places.load())
     with transaction.atomic():
         batch = ImportBatch.objects.create(
             kind=ImportBatch.Kind.STAFF, format=ImportBatch.Format.CSV, file_name=file_name[:200],
@@ -403,12 +437,8 @@ def staff_import_confirm(
         rows = [StaffRow.from_json(r) for r in locked.rows]
         for row in rows:
             row.problems = []
-        _staff_check(rows)
-        locations = {
-            key: location
-            for location in Location.objects.select_related("organisation")
-            for key in (location.code.lower(), location.name.lower())
-        }
+        places = Places.load()
+        _staff_check(rows, places)
         people = {
             p.email.lower(): p
             for p in Professional.objects.filter(email__in=[r.email for r in rows])
@@ -429,16 +459,16 @@ def staff_import_confirm(
                 person.save()
                 people[row.email] = person
                 created.append(person)
-            location = locations[row.location.lower()]
+            organisation, location = places.of(row)
             role = _role(row.role)
-            assert role is not None
+            assert role is not None and organisation is not None
             Membership.objects.create(
-                professional=person, role=role, organisation=location.organisation,
-                location=location,
-            )  # fmt: skip
+                professional=person, role=role, organisation=organisation, location=location
+            )
             memberships += 1
             log_access(by=by, event=Event.WRITE, purpose=STAFF_PURPOSE,
-                       detail=f"{person.username}: {role.value} at {location.code} "
+                       detail=f"{person.username}: {role.value} at "
+                              f"{location.code if location else organisation.name} "
                               f"(line {row.line})")  # fmt: skip
         invited, to_invite = [], []
         for person in created:

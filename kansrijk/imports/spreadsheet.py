@@ -106,6 +106,7 @@ def read_staff_csv(data: bytes) -> list[StaffRow]:
             email=record["email"].lower(),
             role=record["rol"],
             location=record["locatie"],
+            organisation=record.get("organisatie", ""),
         )
         for number, record in _records(data, STAFF_COLUMNS)
     ]

@@ -59,8 +59,9 @@ def pupils(request: HttpRequest, location_code: str) -> HttpResponse:
     location = selectors.import_location(user, location_code)
     if location is None:
         raise Http404
-    form = PupilFileForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = PupilFileForm(request.POST, request.FILES) if posted else PupilFileForm()
+    if posted and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             batch = services.pupil_import_prepare(
@@ -73,7 +74,7 @@ def pupils(request: HttpRequest, location_code: str) -> HttpResponse:
             raise Http404 from refused
         else:
             return redirect("imports:pupil_preview", batch_id=batch.pk)
-    status = 400 if request.method == "POST" else 200
+    status = 400 if posted else 200
     columns = [*PUPIL_COLUMNS, *(f"verzorger1_{f}" for f in GUARDIAN_FIELDS)]
     return render(
         request,
@@ -165,8 +166,9 @@ def staff(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not selectors.may_import_staff(user):
         raise Http404
-    form = StaffFileForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = StaffFileForm(request.POST, request.FILES) if posted else StaffFileForm()
+    if posted and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             batch = services.staff_import_prepare(
@@ -176,7 +178,7 @@ def staff(request: HttpRequest) -> HttpResponse:
             form.add_error("file", refused.message)
         else:
             return redirect("imports:staff_preview", batch_id=batch.pk)
-    status = 400 if request.method == "POST" else 200
+    status = 400 if posted else 200
     return render(request, "imports/staff.html", {"form": form}, status=status)
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from kansrijk.access.roles import Role
 from kansrijk.cases.models import Child
-from kansrijk.core.models import Location, Professional
+from kansrijk.core.models import Location, Membership, Professional
 from kansrijk.imports.models import ImportBatch
 from kansrijk.imports.samples import csv_bytes, demo_sample, rows_of
 from tests.auth import sign_in
@@ -108,9 +108,11 @@ def test_staff_import_creates_professionals_and_invites_them(world: World):
         f"{world.coach.get_full_name()};{world.coach.email};teacher;wereldwijzer\n"
         "Piet;piet@example;leerkracht;nergens\n"
     ).encode()
+    data = data.replace(b"naam;email;rol;locatie\n", b"naam;email;rol;locatie;organisatie\n")
+    data += b"Ilse Vos;ilse@example.org;SWV-specialist;schakel;SWV Onderwijs dat past\n"
     batch = services.staff_import_prepare(by=admin, data=data, file_name="team.csv")
     preview = batch.preview
-    assert [r["email"] for r in preview["new"]] == ["sanne@example.org"] * 2
+    assert [r["email"] for r in preview["new"]] == ["sanne@example.org"] * 2 + ["ilse@example.org"]
     assert [r["email"] for r in preview["memberships"]] == [world.coach.email]
     assert {c for e in preview["errors"] for c, _p in e["problems"]} == {
         "staff_email_bad", "location_unknown",
@@ -119,8 +121,10 @@ def test_staff_import_creates_professionals_and_invites_them(world: World):
     result = services.staff_import_confirm(
         by=admin, batch=batch, invite=lambda person, *, by: invited.append(person.email)
     )
-    assert result["professionals"] == 1 and result["memberships"] == 3
-    assert invited == ["sanne@example.org"]
+    assert result["professionals"] == 2 and result["memberships"] == 4
+    assert invited == ["sanne@example.org", "ilse@example.org"]
+    ilse = Membership.objects.get(professional__email="ilse@example.org")
+    assert (ilse.organisation.name, ilse.location) == ("SWV Onderwijs dat past", world.school)
     sanne = Professional.objects.get(email="sanne@example.org")
     assert not sanne.has_usable_password() and sanne.is_active
     assert set(sanne.memberships.values_list("role", flat=True)) == {"teacher", "internal_coach"}
