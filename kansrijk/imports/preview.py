@@ -354,6 +354,7 @@ def _siblings(
     for index, child in matched.items():
         for key in _row_keys(rows[index]):
             family_of_key.setdefault(key, child.family_id)
+    keys = {i: _row_keys(rows[i]) for i in new}
     parent = {i: i for i in new}
 
     def root(i: int) -> int:
@@ -364,7 +365,7 @@ def _siblings(
 
     first_with: dict[str, int] = {}
     for i in new:
-        for key in _row_keys(rows[i]):
+        for key in keys[i]:
             if key in first_with:
                 parent[root(i)] = root(first_with[key])
             else:
@@ -375,7 +376,7 @@ def _siblings(
     result = []
     for members in clusters.values():
         joins = next(
-            (family_of_key[k] for i in members for k in _row_keys(rows[i]) if k in family_of_key),
+            (family_of_key[k] for i in members for k in keys[i] if k in family_of_key),
             None,
         )
         result.append((members, joins))
