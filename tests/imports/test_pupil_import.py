@@ -170,6 +170,16 @@ def test_leaving_starts_the_school_retention_term(world: World, school: Location
     two_years = TODAY.replace(year=TODAY.year + 2)
     assert leaver not in pupils_due(two_years, except_families=set())
     assert leaver in pupils_due(two_years + datetime.timedelta(days=1), except_families=set())
+    from django.utils import timezone
+
+    from kansrijk.privacy.services import retention_run
+
+    stale = prepare(world, csv_bytes(rows[1:]), "vergeten.csv")
+    ImportBatch.objects.filter(pk=stale.pk).update(expires_at=timezone.now())
+    retention_run(dry_run=False, today=two_years + datetime.timedelta(days=1))
+    leaver.refresh_from_db()
+    assert (leaver.given_name, leaver.bsn, leaver.pupil_number) == ("—", None, "")
+    assert not ImportBatch.objects.filter(pk=stale.pk).exists()  # the rows nobody confirmed
 
 
 @pytest.mark.django_db
