@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -116,7 +116,13 @@ def pupil_import_confirm(
         for row in rows:  # the file-wide checks run again on the database as it is now
             row.problems = [p for p in row.problems if p[0] in ROW_OWN_PROBLEMS]
         preview = previews.compute(location, rows, create_groups=locked.create_groups, today=today)
-        counts = _write(by, location, locked, rows, preview, group_siblings=group_siblings)
+        try:
+            with transaction.atomic():
+                counts = _write(by, location, locked, rows, preview, group_siblings=group_siblings)
+        except IntegrityError as clash:  # another import of this school at the same moment
+            raise FileRefused(
+                _("The pupils of this school changed while saving; upload the file again.")
+            ) from clash
         locked.confirmed_at = timezone.now()
         locked.rows = []
         locked.preview = {"counts": locked.preview.get("counts", {})}
