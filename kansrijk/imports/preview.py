@@ -78,6 +78,8 @@ class Preview:
     families: list[tuple[list[int], int | None]] = field(default_factory=list)
     unknown_groups: list[str] = field(default_factory=list)
     pupils_here: int = 0
+    #: Names of the existing families that new siblings join.
+    family_names: dict[int, str] = field(default_factory=dict)
 
     def as_json(self, rows: list[PupilRow], about: dict[str, str]) -> dict[str, Any]:
         """What the preview page shows (names included; kept only until confirmed/expired)."""
@@ -85,9 +87,7 @@ class Preview:
         def name(i: int) -> str:
             return f"{rows[i].given_name} {rows[i].full_family_name}".strip()
 
-        family_names = {c.family_id: c.family.name for m in self.changed for c in (m.child,)} | {
-            c.family_id: c.family.name for c, _left in self.leavers
-        }
+        family_names = self.family_names
         return {
             "about": about,
             "counts": {
@@ -241,6 +241,9 @@ def compute(
         if child.left_on is None and child.pk not in seen_children:
             preview.leavers.append((child, today))
     preview.families = _siblings(rows, preview.new, matched, data)
+    joined = {joins for _members, joins in preview.families if joins}
+    known = {c.family_id: c.family.name for c in [*data.here, *matched.values()]}
+    preview.family_names = {pk: known.get(pk, "") for pk in joined}
     return preview
 
 

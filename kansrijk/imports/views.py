@@ -94,6 +94,11 @@ def _pupil_batch(request: HttpRequest, batch_id: uuid.UUID) -> ImportBatch:
     return batch
 
 
+def _day(iso: str) -> str:
+    """2021-03-14 as the Dutch write it: 14-03-2021."""
+    return "-".join(reversed(iso.split("-"))) if iso else ""
+
+
 def _problems(problems: list[list[Any]]) -> list[str]:
     return [problem_text(code, params) for code, params in problems]
 
@@ -106,6 +111,8 @@ def _shown(preview: dict[str, Any]) -> dict[str, Any]:
         parts[part] = entries[:SHOWN]
         parts[f"{part}_more"] = max(0, len(entries) - SHOWN)
     parts["errors"] = [{**e, "texts": _problems(e["problems"])} for e in parts["errors"]]
+    parts["new"] = [{**e, "date_of_birth": _day(e["date_of_birth"])} for e in parts["new"]]
+    parts["leavers"] = [{**e, "left_on": _day(e["left_on"])} for e in parts["leavers"]]
     parts["changed"] = [
         {**e, "labels": [(str(CHANGES[what]), old, new) for what, old, new in e["changes"]]}
         for e in parts["changed"]

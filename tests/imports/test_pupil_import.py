@@ -81,7 +81,9 @@ def test_sample_file_shows_new_changed_leavers_and_errors_and_writes_nothing(
     assert all(row["line"] > 1 for row in batch.preview["errors"])
     families = batch.preview["families"]
     assert sorted(len(f["children"]) for f in families) == [1, 2]  # joins one; two siblings
-    assert next(f for f in families if f["joins"])["children"] == [f"Noor {rows[5].family_name}"]
+    joining = next(f for f in families if f["joins"])
+    assert joining["children"] == [f"Noor {rows[5].family_name}"]
+    assert joining["joins_name"] == Child.objects.get(bsn=rows[5].bsn).family.name
 
 
 @pytest.mark.django_db
