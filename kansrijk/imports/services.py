@@ -220,8 +220,18 @@ def _write(
     for child, left_on in preview.leavers:
         child.left_on = left_on
     Child.objects.bulk_update([c for c, _left in preview.leavers], ["left_on"], batch_size=500)
+    # New pupils: one entry per family written (new, or joined by new siblings); the entry
+    # names the children and is about each of them (audit.selectors.entries_about).
+    per_family: dict[int, list[tuple[Child, int]]] = defaultdict(list)
     for child, row_index in zip(children, preview.new, strict=True):
-        _log_child(by, child, f"new pupil from {source}, line {rows[row_index].line}")
+        per_family[child.family_id].append((child, rows[row_index].line))
+    for family_id, written in per_family.items():
+        log_access(
+            by=by, event=Event.WRITE, purpose=PURPOSE, family_id=family_id,
+            child_id=written[0][0].pk if len(written) == 1 else None,
+            detail=f"new pupils {','.join(str(c.pk) for c, _line in written)} from {source}, "
+            f"lines {','.join(str(line) for _c, line in written)}",
+        )  # fmt: skip
     for match in preview.changed:
         what = ",".join(sorted({c.what for c in match.changes}))
         _log_child(by, match.child, f"updated from {source}: {what}")
