@@ -9,14 +9,14 @@ each child or professional written with its own access-log entry.
 from __future__ import annotations
 
 import datetime
-import logging
+import functools
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kansrijk.access.roles import Role
@@ -32,7 +32,6 @@ from kansrijk.imports.models import ImportBatch
 from kansrijk.imports.rows import EMAIL, GuardianRow, PupilRow, StaffRow
 from kansrijk.imports.spreadsheet import read_pupil_csv, read_staff_csv
 
-logger = logging.getLogger(__name__)
 PURPOSE = "pupil import"
 STAFF_PURPOSE = "staff import"
 #: Largest file accepted (a 5,000-pupil EDEXML with guardians is about 6 MB).
@@ -90,13 +89,6 @@ def pupil_import_prepare(
             detail=f"preview of {file_name[:80]} for {location.code}: {counts}",
         )  # fmt: skip
     return batch
-
-
-@dataclass
-class Written:
-    """What a confirmation wrote, as counts."""
-
-    counts: dict[str, int] = field(default_factory=dict)
 
 
 def pupil_import_confirm(
@@ -317,24 +309,18 @@ def invitation_sender() -> Invite | None:
     return getattr(accounts, "invite", None)
 
 
-ROLE_NAMES: dict[str, Role] = {}
+@functools.cache
+def _role_names() -> dict[str, Role]:
+    """A role by its code or its Dutch or English name, in lower case."""
+    names: dict[str, Role] = {}
+    for language in ("en", "nl"):
+        with translation.override(language):
+            names |= {str(role.label).lower(): role for role in Role}
+    return names | {role.value: role for role in Role}
 
 
 def _role(text: str) -> Role | None:
-    if not ROLE_NAMES:
-        for role in Role:
-            ROLE_NAMES[role.value] = role
-            ROLE_NAMES[str(role.label).lower()] = role
-    key = text.strip().lower()
-    if key in ROLE_NAMES:
-        return ROLE_NAMES[key]
-    from django.utils import translation
-
-    with translation.override("nl"):
-        dutch = {str(role.label).lower(): role for role in Role}
-    with translation.override("en"):
-        english = {str(role.label).lower(): role for role in Role}
-    return (dutch | english).get(key)
+    return _role_names().get(text.strip().lower())
 
 
 @dataclass
