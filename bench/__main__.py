@@ -9,7 +9,12 @@ import os
 import subprocess
 import sys
 
-BENCHMARKS = ("bench.roster_bench", "bench.audit_bench", "bench.monitor_bench")
+BENCHMARKS = (
+    "bench.roster_bench",
+    "bench.audit_bench",
+    "bench.monitor_bench",
+    "bench.import_bench",
+)
 
 
 def main() -> int:

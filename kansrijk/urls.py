@@ -23,6 +23,7 @@ urlpatterns = [
     path("privacy/", include("kansrijk.audit.urls")),
     path("account/", include("kansrijk.accounts.urls")),
     path("beheer/", admin.site.urls),
+    path("import/", include("kansrijk.imports.urls")),
     path("", include("kansrijk.core.urls")),
     path("", include("kansrijk.cases.urls")),
 ]

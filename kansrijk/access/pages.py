@@ -63,6 +63,8 @@ ANY_POST = Rule(Scope.PROFESSIONAL, method="POST")
 PUBLIC = Rule(Scope.PUBLIC)
 OBJECT = Rule(Scope.OBJECT)
 OBJECT_POST = Rule(Scope.OBJECT, method="POST")
+#: Who imports a school's pupils (kansrijk.imports.selectors.import_locations).
+IMPORT_ROLES = frozenset({Role.ADMINISTRATOR, Role.INTERNAL_COACH})
 #: Who works on the meldcode of a case (safety.selectors.worker_roles): edit or transition.
 MELDCODE_WORK = (Action.EDIT, Action.TRANSITION)
 
@@ -161,6 +163,15 @@ PAGES: dict[str, Rule] = {
     "privacy:inzage_child": OBJECT,
     "privacy:inzage_child_json": OBJECT,
     "privacy:inzage_child_pdf": OBJECT,
+    # Imports (kansrijk.imports): pupils by the school's IB (own location) or the functional
+    # administrator (any school); staff by the administrator. An import is its importer's own.
+    "imports:index": roles(IMPORT_ROLES),
+    "imports:pupils": roles(IMPORT_ROLES),
+    "imports:pupil_preview": OBJECT,
+    "imports:pupil_confirm": OBJECT_POST,
+    "imports:staff": roles(Role.ADMINISTRATOR),
+    "imports:staff_preview": OBJECT,
+    "imports:staff_confirm": OBJECT_POST,
 }
 
 #: The management area (Django's admin at /beheer/, kansrijk/administration): the functional

@@ -45,6 +45,9 @@ class Child(models.Model):
         verbose_name=_("school or childcare"),
     )
     group = models.CharField(_("group"), max_length=20, blank=True)
+    #: The school's own number for the pupil (EDEXML `leerling/@key`, or the CSV column): an
+    #: import matches a pupil by it or by BSN; unique within the location.
+    pupil_number = models.CharField(_("pupil number"), max_length=64, blank=True, default="")
     left_on = models.DateField(_("left the school on"), null=True, blank=True)
 
     class Meta:
@@ -52,6 +55,13 @@ class Child(models.Model):
         verbose_name = _("child")
         verbose_name_plural = _("children")
         indexes = [models.Index(fields=["location", "group"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["location", "pupil_number"],
+                condition=~models.Q(pupil_number=""),
+                name="pupil_number_unique_per_location",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name}"

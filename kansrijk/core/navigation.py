@@ -41,6 +41,9 @@ ENTRIES: tuple[Entry, ...] = (
     ),
     Entry(_("Access log"), "audit:officer", frozenset({Role.PRIVACY_OFFICER})),
     Entry(_("Management"), "admin:index", frozenset({Role.ADMINISTRATOR})),
+    Entry(
+        _("Import pupils"), "imports:index", frozenset({Role.INTERNAL_COACH, Role.ADMINISTRATOR})
+    ),
     Entry(_("Notifications"), "notifications:inbox", None),
     Entry(_("Meetings"), "meetings:index", None),
     Entry(_("Roster"), "roster:index", None),

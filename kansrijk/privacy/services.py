@@ -132,6 +132,9 @@ def retention_run(*, dry_run: bool, today: datetime.date | None = None) -> Reten
     report = RetentionReport(dry_run=dry_run, lines=_lines(plan))
     if dry_run:
         return report
+    from kansrijk.imports.services import purge_expired
+
+    purge_expired()  # pupil files parsed for a preview nobody confirmed in time
     for category, rows in plan.cases.items():
         for case_id, family_id, last_entry in rows:
             _delete_case(category, case_id, family_id, last_entry, report)
@@ -192,8 +195,18 @@ def _anonymise_pupil(child_id: int, left_on: datetime.date | None) -> int:
         child.family_name = ANONYMISED
         child.bsn = None
         child.group = ""
+        child.pupil_number = ""
         child.date_of_birth = child.date_of_birth.replace(month=1, day=1)
-        child.save(update_fields=["given_name", "family_name", "bsn", "group", "date_of_birth"])
+        child.save(
+            update_fields=[
+                "given_name",
+                "family_name",
+                "bsn",
+                "group",
+                "pupil_number",
+                "date_of_birth",
+            ]
+        )
         consents = Consent.objects.filter(child=child).delete()[0]
         log_access(
             by=None, event=Event.WRITE, username=ACTOR,
