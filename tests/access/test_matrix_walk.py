@@ -264,7 +264,8 @@ def forbidden_names(role: Role) -> list[str]:
     names = [
         child_name(relation)
         for relation in WALKED_RELATIONS
-        if not MATRIX[role].get(relation, frozenset())
+        # The walker filed the signal on that case: the child they signalled is theirs to see.
+        if relation != Relation.SIGNAL_AUTHOR and not MATRIX[role].get(relation, frozenset())
     ]
     if Action.FULL not in MATRIX[role].get(Relation.SIGNAL_AUTHOR, frozenset()):
         names.append(SIBLING)
