@@ -7,12 +7,13 @@ server-side cursor in chunks, so memory stays flat for any size of log.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.db import connection, transaction
 
-from kansrijk.audit import chain
+from kansrijk.audit import chain, checkpoints
 from kansrijk.audit.models import AccessLogEntry, ChainHead
 from kansrijk.audit.services import HEAD, audit_key
 
@@ -46,7 +47,19 @@ def _rows() -> Iterator[Sequence[Any]]:
 def verify_log() -> chain.Report:
     """The first break in the access log, or an intact report with the number of entries.
 
-    Inside a caller's transaction (tests, pruning) the caller's snapshot is used."""
+    The log is also compared with the newest checkpoint outside the database (a forged
+    checkpoint file is itself a break). Inside a caller's transaction (tests, pruning) the
+    caller's snapshot is used."""
+    try:
+        newest = checkpoints.latest()
+    except checkpoints.CheckpointInvalid as error:
+        return chain.Report(0, 0, chain.GENESIS, chain.Break(0, str(error)))
+    checkpoint = newest[1] if newest is not None else None
+    report = _walk(checkpoint)
+    return dataclasses.replace(report, checkpoint=checkpoint)
+
+
+def _walk(checkpoint: chain.Checkpoint | None) -> chain.Report:
     outermost = not connection.in_atomic_block
     with transaction.atomic():
         if connection.vendor == "postgresql" and outermost:
@@ -58,4 +71,5 @@ def verify_log() -> chain.Report:
             head.state() if head else None,
             signature=head.signature if head else None,
             key=audit_key(),
+            checkpoint=checkpoint,
         )
