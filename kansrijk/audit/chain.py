@@ -164,6 +164,10 @@ class Report:
     broken: Break | None
     #: The checkpoint outside the database the log was compared with, if any.
     checkpoint: Checkpoint | None = None
+    #: Entries after the head that the chainer has not linked yet, and the oldest of them
+    #: (id, time in microseconds since the epoch).
+    unchained: int = 0
+    oldest_unchained: tuple[int, int] | None = None
 
     @property
     def intact(self) -> bool:
@@ -193,13 +197,25 @@ def verify(
     count = 0
     checkpoint_id = checkpoint.last_id if checkpoint is not None else -1
     checkpoint_seen = False
+    unchained, oldest_unchained = 0, None
     for row in rows:
         entry_id, previous_hash, entry_hash = row[0], row[1], row[2]
         if entry_id <= base.base_id:
             return _broken(count, entry_id, previous, "lies in the pruned part of the log")
+        if entry_hash is None:
+            if entry_id <= base.last_id:
+                return _broken(
+                    count, entry_id, previous,
+                    "is not linked although the chain has passed it: inserted afterwards",
+                )  # fmt: skip
+            at = row[3] if isinstance(row[3], int) else microseconds(row[3])
+            if oldest_unchained is None or at < oldest_unchained[1]:
+                oldest_unchained = (entry_id, at)
+            unchained += 1
+            continue
         if head is None:
             return _broken(count, entry_id, previous, "the chain head is missing")
-        if entry_id > head.last_id:
+        if entry_id > head.last_id or unchained:
             return _broken(
                 count, entry_id, previous,
                 "comes after the chain head: appended outside the application",
@@ -239,7 +255,9 @@ def verify(
         broken = _checkpoint_break(checkpoint, base, count, checkpoint_seen, previous_id, previous)
         if broken is not None:
             return broken
-    return Report(count, previous_id, previous, None)
+    return Report(
+        count, previous_id, previous, None, unchained=unchained, oldest_unchained=oldest_unchained
+    )
 
 
 def _head_break(

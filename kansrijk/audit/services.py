@@ -1,10 +1,10 @@
 """Writing the access log. Called inside the caller's transaction, so a write and its entry
 commit or roll back together (house rule 3).
 
-Appends are serialised by locking the one chain-head row (SELECT … FOR UPDATE on
-PostgreSQL; SQLite's IMMEDIATE transactions serialise writers anyway): the entry reads the
-head's hash, is inserted, and moves the head, all under that lock and in the same
-transaction, so the head can never disagree with a committed log.
+The request inserts its entry without links and locks nothing shared; the chainer links it
+within seconds (audit.chaining). Only with `KANSRIJK_AUDIT_CHAIN_INLINE` (tests, demo) does
+the request lock the chain head (SELECT … FOR UPDATE) before inserting and link its entry
+itself, in the same transaction.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def locked_head() -> ChainHead:
     head = ChainHead.objects.select_for_update().filter(pk=HEAD).first()
     if head is not None:
         return head
-    if AccessLogEntry.objects.exists():
+    if AccessLogEntry.objects.filter(entry_hash__isnull=False).exists():
         raise ChainHeadMissing("The access-log chain head is missing; run audit_verify.")
     ChainHead.objects.get_or_create(pk=HEAD, defaults={"signature": _sign(chain.HeadState())})
     return ChainHead.objects.select_for_update().get(pk=HEAD)
@@ -83,16 +83,21 @@ def move_head(head: ChainHead, **changes: Any) -> None:
 
 
 def append(values: dict[str, Any]) -> AccessLogEntry:
-    """Append one entry with exactly these chained values (`at` included) to the chain.
+    """Append one entry with exactly these chained values (`at` included) to the log.
 
     No savepoint: if the append fails, the caller's whole transaction must fail with it."""
+    from kansrijk.audit.chaining import claim_position, link_pending
+
+    entry = AccessLogEntry(**values)
+    if not settings.KANSRIJK_AUDIT_CHAIN_INLINE:
+        with transaction.atomic(savepoint=False):
+            claim_position()
+            entry.save()
+        return entry
     with transaction.atomic(savepoint=False):
         head = locked_head()
-        entry = AccessLogEntry(
-            previous_hash=head.last_hash, entry_hash=chain.link(head.last_hash, values), **values
-        )
         entry.save()
-        move_head(head, last_id=entry.pk, last_hash=entry.entry_hash, count=head.count + 1)
+        entry.previous_hash, entry.entry_hash = link_pending(head)[entry.pk]
     return entry
 
 

@@ -31,6 +31,8 @@ class Command(BaseCommand):
             f"{report.entries} entries, chain intact "
             f"(head #{report.last_id} {report.last_hash}, {seconds:.1f} s)"
         )
+        if report.unchained:
+            self.stdout.write(f"{report.unchained} newer entries wait for the chainer")
         if report.checkpoint is not None:
             self.stdout.write(
                 f"matches the checkpoint of {report.checkpoint.at} "
