@@ -36,13 +36,6 @@ BATCH = 5000
 SETTLE_SECONDS = 5.0
 
 
-def claim_position() -> None:
-    """Before inserting an entry on PostgreSQL: take the transaction id first (see above)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_current_xact_id()")
-
-
 def link_pending(head: ChainHead, through: int | None = None) -> dict[int, tuple[str, str]]:
     """Link up to BATCH unchained entries after the head (through id `through`) in id order,
     and move the head. The caller holds the head's lock in its transaction.

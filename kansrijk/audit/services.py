@@ -86,13 +86,11 @@ def append(values: dict[str, Any]) -> AccessLogEntry:
     """Append one entry with exactly these chained values (`at` included) to the log.
 
     No savepoint: if the append fails, the caller's whole transaction must fail with it."""
-    from kansrijk.audit.chaining import claim_position, link_pending
+    from kansrijk.audit.chaining import link_pending
 
     entry = AccessLogEntry(**values)
     if not settings.KANSRIJK_AUDIT_CHAIN_INLINE:
-        with transaction.atomic(savepoint=False):
-            claim_position()
-            entry.save()
+        entry.save()  # no lock: the chainer links it (audit.chaining)
         return entry
     with transaction.atomic(savepoint=False):
         head = locked_head()
