@@ -9,9 +9,11 @@ Ids are drawn when a transaction inserts, but transactions commit in any order: 
 be visible while entry 10's transaction is still running (or will roll back and leave a gap).
 The chainer must never link past an entry that can still appear. On PostgreSQL it therefore
 reads the sequence's last value S, then the list of transactions in progress; every entry with
-an id up to S belongs to one of those or has already committed or rolled back, because the
-writer takes its transaction id *before* it draws the entry's id (`claim_position`). Once all
-of them have ended, every entry up to S that will ever exist is visible, and the chainer links
+an id up to S belongs to one of those or had already ended, because the writer takes its
+transaction id *before* it draws the entry's id (the id's default is a function that does both,
+in that order: migration 0005). Once all
+of them have ended in the eyes of a new snapshot (not merely in the commit log, which runs a
+moment ahead), every entry up to S that will ever exist is visible, and the chainer links
 through S. On SQLite a writer holds the database's one write lock for its whole transaction,
 so whatever the chainer (which takes that lock too) sees is settled.
 
@@ -108,13 +110,15 @@ def capture() -> Capture | None:
 
 
 def settled(captured: Capture) -> bool:
-    """Have all transactions that were in progress at the capture ended?"""
+    """Have all transactions that were in progress at the capture ended, as far as the
+    chainer's next snapshot can tell? (Not pg_xact_status: a transaction counts as committed
+    there a moment before new snapshots see its rows.)"""
     if not captured.in_progress:
         return True
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM unnest(%s::text[]::xid8[]) AS x "
-            "WHERE pg_xact_status(x) = 'in progress'",
+            "WHERE NOT pg_visible_in_snapshot(x, pg_current_snapshot())",
             [captured.in_progress],
         )
         return cursor.fetchone()[0] == 0
