@@ -8,7 +8,9 @@ remains stays verifiable, and the head says how many entries were pruned.
 
 On PostgreSQL the append-only trigger allows a DELETE only of entries at or below the head's
 base id that are more than five years old (migration 0004): even this code cannot remove
-anything younger, and the application has no other way to delete entries.
+anything younger, and the application has no other way to delete entries. In production the
+application's role has no DELETE on the log at all (audit.grants): pruning runs as the owner
+role (docs/operations.md); run as the app role it is refused and reported by the retention run.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from kansrijk.audit.services import audit_key
 from kansrijk.core.models import Organisation
 from tests.audit.test_chain import TABLE, broken, entries, raw, verify_command
 from tests.factories import professional
+from tests.roles import as_owner
 
 pytestmark = pytest.mark.django_db
 
@@ -41,16 +42,17 @@ def as_database_owner() -> Iterator[None]:
     statements = [f"ALTER TABLE {TABLE} DISABLE TRIGGER USER", *(
         f"ALTER TABLE audit_chainhead DISABLE TRIGGER {name}" for name in HEAD_TRIGGERS
     )]  # fmt: skip
-    raw("SET CONSTRAINTS ALL IMMEDIATE")
-    for statement in statements:
-        raw(statement)
-    try:
-        yield
-    finally:
+    with as_owner():
         raw("SET CONSTRAINTS ALL IMMEDIATE")
         for statement in statements:
-            raw(statement.replace("DISABLE", "ENABLE"))
-        raw("SET CONSTRAINTS ALL DEFERRED")
+            raw(statement)
+        try:
+            yield
+        finally:
+            raw("SET CONSTRAINTS ALL IMMEDIATE")
+            for statement in statements:
+                raw(statement.replace("DISABLE", "ENABLE"))
+            raw("SET CONSTRAINTS ALL DEFERRED")
 
 
 def checkpoint() -> Path:

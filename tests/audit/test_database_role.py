@@ -16,11 +16,9 @@ from kansrijk.audit.models import AccessLogEntry, Event
 from kansrijk.audit.services import log_access
 from kansrijk.audit.verification import verify_log
 from tests.audit.test_chain import TABLE, raw
+from tests.roles import APP_ROLE, as_owner
 
 pytestmark = pytest.mark.django_db
-
-#: Made by scripts/with_postgres.sh (the owner role may act as it); else made here.
-APP_ROLE = "kansrijk_app"
 
 
 def _role_exists(name: str) -> bool:
@@ -36,16 +34,15 @@ def as_app_role(on_postgres: bool, settings) -> Iterator[None]:  # type: ignore[
         pytest.skip("roles and grants exist on PostgreSQL only")
     settings.KANSRIJK_AUDIT_CHAIN_INLINE = False
     role = APP_ROLE
-    if not _role_exists(role):
-        role = f"kansrijk_app_test_{os.getpid()}"
-        raw(f'CREATE ROLE "{role}" NOLOGIN')  # rolled back with the test
-    for statement in grant_statements(role, connection.ops.quote_name):
-        raw(statement)
-    raw(f'SET ROLE "{role}"')
-    try:
-        yield
-    finally:
-        raw("RESET ROLE")
+    with as_owner():
+        if not _role_exists(role):
+            role = f"kansrijk_app_test_{os.getpid()}"
+            raw(f'CREATE ROLE "{role}" NOLOGIN')  # rolled back with the test
+        # exactly production's grants (the suite's test-runner extras revoked on the log)
+        for statement in grant_statements(role, connection.ops.quote_name):
+            raw(statement)
+        raw(f'SET ROLE "{role}"')
+    yield
 
 
 def test_the_application_role_reads_appends_and_links(as_app_role: None) -> None:
