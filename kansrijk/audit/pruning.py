@@ -19,6 +19,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.models import Q
 
 from kansrijk.audit.models import AccessLogEntry, Event
 from kansrijk.audit.services import locked_head, log_access, move_head
@@ -40,9 +41,14 @@ class PruneResult:
 
 
 def prunable(cutoff: datetime.datetime) -> PruneResult:
-    """The prefix of the chain older than the cutoff: how many, oldest time, last id."""
+    """The prefix of the chain older than the cutoff: how many, oldest time, last id.
+
+    Only linked entries: one the chainer has not linked yet counts as young, whatever its time
+    (it cannot be cut from a chain it is not in yet)."""
     young = (
-        AccessLogEntry.objects.filter(at__gte=cutoff).order_by("id").values_list("id", flat=True)
+        AccessLogEntry.objects.filter(Q(at__gte=cutoff) | Q(entry_hash__isnull=True))
+        .order_by("id")
+        .values_list("id", flat=True)
     )
     first_young = young.first()
     old = AccessLogEntry.objects.all()

@@ -104,6 +104,33 @@ def test_deleting_the_tail_fails_even_with_a_re_signed_head(checkpoint_dir: Path
     assert "the log holds 3 entries (pruned ones included) but the checkpoint" in reason
 
 
+def test_rewriting_the_log_from_the_checkpoint_on_fails(checkpoint_dir: Path) -> None:
+    """Whoever holds the key can re-hash every entry after a changed one and re-sign the head;
+    the hash at the checkpoint's entry still gives it away."""
+    log = entries(3)
+    checkpoint()
+    previous = log[0].entry_hash
+    with as_database_owner():
+        for entry in log[1:]:
+            values = {name: getattr(entry, name) for name in chain.CHAINED_FIELDS}
+            values["detail"] = f"rewritten {entry.pk}"
+            new_hash = chain.link(previous, values)
+            raw(
+                f"UPDATE {TABLE} SET detail = %s, previous_hash = %s, entry_hash = %s "  # noqa: S608
+                "WHERE id = %s",
+                [values["detail"], previous, new_hash, entry.pk],
+            )
+            previous = new_hash
+    state = chain.HeadState(last_id=log[-1].pk, last_hash=previous, count=3)
+    raw(
+        "UPDATE audit_chainhead SET last_hash = %s, signature = %s",
+        [previous, chain.head_signature(state, audit_key())],
+    )
+    entry_id, reason = broken()
+    assert entry_id == log[-1].pk
+    assert reason.startswith("differs from the checkpoint of")
+
+
 def test_a_forged_checkpoint_fails(checkpoint_dir: Path) -> None:
     log = entries(3)
     real = json.loads(checkpoint().read_text())
