@@ -43,13 +43,15 @@ def _can_act_as_app_role() -> bool:
 
 def run_as_app_role(django_db_blocker: Any) -> Iterator[None]:
     """Session fixture body: grant, then make every new connection act as the app role."""
+    from kansrijk.audit import partitions
     from kansrijk.audit.grants import grant_statements
 
     with django_db_blocker.unblock():
         active = _can_act_as_app_role()
         if active:
             with connection.cursor() as cursor:
-                for statement in [*grant_statements(APP_ROLE), *TEST_RUNNER_GRANTS]:
+                grants = grant_statements(APP_ROLE, partitions=partitions.names())
+                for statement in [*grants, *TEST_RUNNER_GRANTS]:
                     cursor.execute(statement)
             connection_created.connect(_set_role)
             connections.close_all()

@@ -18,8 +18,8 @@ through S. On SQLite a writer holds the database's one write lock for its whole 
 so whatever the chainer (which takes that lock too) sees is settled.
 
 In tests and the demo (`KANSRIJK_AUDIT_CHAIN_INLINE`, where tasks run immediately too) the
-request links its own entry: it locks the head first, as the chain did before, and runs the
-same `link_pending`.
+request links its own entry under the head's lock (audit.services.append), so the head is
+always at the log's end there; never mix that with a running chainer.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ Pruning the log deletes rows, which only the owner may: see audit.pruning.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from kansrijk.audit.models import AccessLogEntry, ChainHead
 
@@ -19,8 +19,12 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def grant_statements(app_role: str, quote: Callable[[str], str] = _quote) -> list[str]:
-    """The SQL, run as the owner role, that gives `app_role` what the application needs."""
+def grant_statements(
+    app_role: str, quote: Callable[[str], str] = _quote, partitions: Iterable[str] = ()
+) -> list[str]:
+    """The SQL, run as the owner role, that gives `app_role` what the application needs.
+    `partitions`: the log's partitions (audit.partitions.names()), which the application may
+    reach only through the log table."""
     role = quote(app_role)
     log = quote(AccessLogEntry._meta.db_table)
     head = quote(ChainHead._meta.db_table)
@@ -37,4 +41,5 @@ def grant_statements(app_role: str, quote: Callable[[str], str] = _quote) -> lis
         f"GRANT SELECT, INSERT ON {log} TO {role}",
         f"GRANT UPDATE (previous_hash, entry_hash) ON {log} TO {role}",
         f"GRANT SELECT, INSERT, UPDATE ON {head} TO {role}",
+        *(f"REVOKE ALL ON {quote(name)} FROM {role}" for name in partitions),
     ]

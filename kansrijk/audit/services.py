@@ -2,9 +2,10 @@
 commit or roll back together (house rule 3).
 
 The request inserts its entry without links and locks nothing shared; the chainer links it
-within seconds (audit.chaining). Only with `KANSRIJK_AUDIT_CHAIN_INLINE` (tests, demo) does
-the request lock the chain head (SELECT … FOR UPDATE) before inserting and link its entry
-itself, in the same transaction.
+within seconds (audit.chaining). Only with `KANSRIJK_AUDIT_CHAIN_INLINE` (tests, demo: no
+chainer process there) does the request lock the chain head (SELECT … FOR UPDATE), insert its
+entry already linked and move the head, in the same transaction and in as many queries as
+before the chainer existed (the query budgets of the pages count them).
 """
 
 from __future__ import annotations
@@ -86,16 +87,17 @@ def append(values: dict[str, Any]) -> AccessLogEntry:
     """Append one entry with exactly these chained values (`at` included) to the log.
 
     No savepoint: if the append fails, the caller's whole transaction must fail with it."""
-    from kansrijk.audit.chaining import link_pending
-
-    entry = AccessLogEntry(**values)
     if not settings.KANSRIJK_AUDIT_CHAIN_INLINE:
+        entry = AccessLogEntry(**values)
         entry.save()  # no lock: the chainer links it (audit.chaining)
         return entry
     with transaction.atomic(savepoint=False):
         head = locked_head()
+        entry = AccessLogEntry(
+            previous_hash=head.last_hash, entry_hash=chain.link(head.last_hash, values), **values
+        )
         entry.save()
-        entry.previous_hash, entry.entry_hash = link_pending(head)[entry.pk]
+        move_head(head, last_id=entry.pk, last_hash=entry.entry_hash, count=head.count + 1)
     return entry
 
 

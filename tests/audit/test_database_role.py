@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from kansrijk.audit import partitions
 from kansrijk.audit.chaining import chain_pending
 from kansrijk.audit.grants import grant_statements
 from kansrijk.audit.models import AccessLogEntry, Event
@@ -39,7 +40,8 @@ def as_app_role(on_postgres: bool, settings) -> Iterator[None]:  # type: ignore[
             role = f"kansrijk_app_test_{os.getpid()}"
             raw(f'CREATE ROLE "{role}" NOLOGIN')  # rolled back with the test
         # exactly production's grants (the suite's test-runner extras revoked on the log)
-        for statement in grant_statements(role, connection.ops.quote_name):
+        statements = grant_statements(role, connection.ops.quote_name, partitions.names())
+        for statement in statements:
             raw(statement)
         raw(f'SET ROLE "{role}"')
     yield
@@ -65,6 +67,9 @@ def test_the_application_role_reads_appends_and_links(as_app_role: None) -> None
         f"DROP TRIGGER audit_accesslogentry_append_only ON {TABLE}",
         f"DROP TABLE {TABLE}",
         f"UPDATE {TABLE} SET detail = 'changed'",  # noqa: S608
+        f"DELETE FROM {TABLE}_default",  # noqa: S608
+        f"TRUNCATE {TABLE}_default",
+        f"DROP TABLE {TABLE}_default",
         "DELETE FROM audit_chainhead",
         "TRUNCATE audit_chainhead",
         "ALTER TABLE audit_chainhead DISABLE TRIGGER ALL",

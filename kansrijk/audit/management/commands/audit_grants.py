@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 
+from kansrijk.audit import partitions
 from kansrijk.audit.grants import grant_statements
 
 
@@ -21,7 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--apply", action="store_true", help="Run the statements now.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        statements = grant_statements(options["role"], connection.ops.quote_name)
+        statements = grant_statements(
+            options["role"], connection.ops.quote_name, partitions=partitions.names()
+        )
         if not options["apply"]:
             self.stdout.write(";\n".join(statements) + ";")
             return
