@@ -1,5 +1,8 @@
-"""Benchmark of the access log (not a timed test): what one entry adds to a request, and how
-long verifying a million entries takes. Writes bench/results/audit.json.
+"""Benchmark of the access log (not a timed test): what one entry adds to a request, alone
+and with 16 concurrent writers (entries linked by the chainer running alongside, and for
+comparison linked in the request as before), and how long verifying a million entries takes.
+Writes bench/results/audit.json. Targets: added p99 <= 2 ms per request and >= 2,000
+entries/s with 16 writers on PostgreSQL; verifying 1M entries <= 15 s.
 
     DJANGO_SETTINGS_MODULE=kansrijk.conf.test scripts/with_postgres.sh \
         .venv/bin/python -m bench.audit_bench [--entries 1000000]
@@ -14,6 +17,7 @@ import argparse
 import datetime
 import io
 import json
+import multiprocessing
 import os
 import platform
 import statistics
@@ -133,6 +137,121 @@ def bench_pages(user: Any, case: Any, rounds: int) -> dict[str, Any]:
     }
 
 
+# --- 16 concurrent writers (processes, each its own connection) ---------------------------
+
+
+def _writer(user_id: int, case_id: int, seconds: float, queue: Any, only_logged: bool) -> None:
+    """One app process: alternate a request transaction without and with its log entry (the
+    added latency), or only logged ones (the throughput)."""
+    from django.db import connections, transaction
+
+    from kansrijk.audit.models import Event
+    from kansrijk.audit.services import log_access
+    from kansrijk.cases.models import Case
+    from kansrijk.core.models import Professional
+
+    connections.close_all()
+    user = Professional.objects.get(pk=user_id)
+    plain: list[float] = []
+    logged: list[float] = []
+    stop = time.perf_counter() + seconds
+    kinds = ((logged, True),) if only_logged else ((plain, False), (logged, True))
+    while time.perf_counter() < stop:
+        for samples, log in kinds:
+            started = time.perf_counter()
+            with transaction.atomic():
+                case = Case.objects.get(pk=case_id)
+                if log:
+                    log_access(by=user, event=Event.READ, purpose="bench", case_id=case.pk,
+                               family_id=case.family_id)  # fmt: skip
+            samples.append(time.perf_counter() - started)
+    connections.close_all()
+    queue.put((plain, logged))
+
+
+def _chainer(stop: Any) -> None:
+    from django.db import connections
+
+    from kansrijk.audit.chaining import chain_pending
+
+    connections.close_all()
+    while not stop.is_set():
+        chain_pending(settle_seconds=1)
+        time.sleep(0.2)
+    connections.close_all()
+
+
+def _run_writers(
+    user: Any, case: Any, writers: int, seconds: float, inline: bool, only_logged: bool
+) -> tuple[list[float], list[float], int, float, int]:
+    """16 writer processes (and the chainer unless inline) for `seconds`: their samples, the
+    entries written, the elapsed time, the entries still unlinked when the writers stopped."""
+    from django.conf import settings
+    from django.db import connections
+
+    from kansrijk.audit.chaining import chain_pending
+    from kansrijk.audit.models import AccessLogEntry
+
+    settings.KANSRIJK_AUDIT_CHAIN_INLINE = inline  # the forked writers inherit it
+    before = AccessLogEntry.objects.count()
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    queue, stop = context.Queue(), context.Event()
+    chainer = None if inline else context.Process(target=_chainer, args=(stop,))
+    if chainer is not None:
+        chainer.start()
+    processes = [
+        context.Process(target=_writer, args=(user.pk, case.pk, seconds, queue, only_logged))
+        for _ in range(writers)
+    ]
+    started = time.perf_counter()
+    for process in processes:
+        process.start()
+    results = [queue.get() for _ in processes]
+    elapsed = time.perf_counter() - started
+    for process in processes:
+        process.join()
+    unchained = AccessLogEntry.objects.filter(entry_hash__isnull=True).count()
+    stop.set()
+    if chainer is not None:
+        chainer.join()
+    settings.KANSRIJK_AUDIT_CHAIN_INLINE = False
+    chain_pending()
+    plain = [t for p, _ in results for t in p]
+    logged = [t for _, log in results for t in log]
+    return plain, logged, AccessLogEntry.objects.count() - before, elapsed, unchained
+
+
+def bench_concurrent(
+    user: Any, case: Any, writers: int, seconds: float, inline: bool
+) -> dict[str, Any]:
+    from kansrijk.audit.verification import verify_log
+
+    plain, logged, _, _, _ = _run_writers(user, case, writers, seconds, inline, False)
+    _, only, written, elapsed, unchained = _run_writers(user, case, writers, seconds, inline, True)
+    report = verify_log()
+    assert report.intact and report.unchained == 0, report
+    p_plain, p_logged = _percentiles(plain), _percentiles(logged)
+    return {
+        "mode": "linked in the request (head lock)" if inline else "linked by the chainer",
+        "writers": writers,
+        "latency": {
+            "request_without_log": p_plain,
+            "request_with_log": p_logged,
+            "added_p50_ms": round(p_logged["p50_ms"] - p_plain["p50_ms"], 3),
+            "added_p99_ms": round(p_logged["p99_ms"] - p_plain["p99_ms"], 3),
+        },
+        "throughput": {
+            "seconds": round(elapsed, 2),
+            "entries": written,
+            "entries_per_s": round(written / elapsed),
+            "request_with_log": _percentiles(only),
+            "unchained_when_writers_stopped": unchained,
+        },
+        "targets": {"added_p99_ms": 2, "entries_per_s": 2000},
+    }
+
+
 def _chained_rows(count: int) -> tuple[list[tuple[Any, ...]], str]:
     from kansrijk.audit import chain
 
@@ -215,6 +334,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--entries", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=1000)
+    parser.add_argument("--writers", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=10)
     arguments = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kansrijk.conf.test")
     import django
@@ -226,6 +347,9 @@ def main() -> None:
     urlpatterns.extend(_urlpatterns())
     setup_test_environment()
     databases = setup_databases(verbosity=0, interactive=False)
+    from django.conf import settings
+
+    settings.KANSRIJK_AUDIT_CHAIN_INLINE = False  # as in production: the chainer links
     try:
         user, case = _world()
         result = {
@@ -239,6 +363,12 @@ def main() -> None:
             },
             "log_access_in_transaction": bench_log_access(user, case, arguments.rounds),
             "page_request": bench_pages(user, case, arguments.rounds // 2),
+            "concurrent_writers": bench_concurrent(
+                user, case, arguments.writers, arguments.seconds, inline=False
+            ),
+            "concurrent_writers_linked_in_request": bench_concurrent(
+                user, case, arguments.writers, arguments.seconds, inline=True
+            ),
             "verify": bench_verify(arguments.entries),
         }
     finally:

@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
 # Run a command against a throw-away PostgreSQL cluster of its own, stopped afterwards.
 # With DATABASE_URL already set, the command runs against that server instead.
+#
+# As in production (docs/operations.md) the command connects as the owner role
+# `kansrijk_owner` (owns the database, creates the test databases, runs the migrations; not a
+# superuser), and the role `kansrijk_app` owns nothing: the tests act as it (SET ROLE, which
+# the owner may) to show what the application's role can and cannot do to the access log.
 set -euo pipefail
 
 if [ -n "${DATABASE_URL:-}" ] && [[ "${DATABASE_URL}" == postgres* ]]; then
@@ -42,8 +47,13 @@ trap cleanup EXIT
 "${as_owner[@]}" "$bindir/initdb" -D "$tmp/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
 "${as_owner[@]}" "$bindir/pg_ctl" -D "$tmp/data" -l "$tmp/log" -w start -o \
     "-p $port -k $tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" >/dev/null
-"${as_owner[@]}" "$bindir/createdb" -h 127.0.0.1 -p "$port" -U postgres kansrijk
+"${as_owner[@]}" "$bindir/psql" -q -h 127.0.0.1 -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 <<'SQL'
+CREATE ROLE kansrijk_owner LOGIN CREATEDB;
+CREATE ROLE kansrijk_app LOGIN;
+GRANT kansrijk_app TO kansrijk_owner;
+CREATE DATABASE kansrijk OWNER kansrijk_owner;
+SQL
 
-export DATABASE_URL="postgres://postgres@127.0.0.1:$port/kansrijk"
+export DATABASE_URL="postgres://kansrijk_owner@127.0.0.1:$port/kansrijk"
 echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on port $port" >&2
 "$@"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import factory.random
 import pytest
@@ -22,6 +23,16 @@ from tests.factories import (
 )
 
 pytest_plugins = ["tests.mail"]  # the real SMTP server fixture, smtp_server
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """Databases created and migrated by the owner role; on PostgreSQL the tests then run as
+    the application's role, which owns nothing (tests/roles.py)."""
+    from tests.roles import run_as_app_role
+
+    yield from run_as_app_role(django_db_blocker)
+
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop beside the ORM
 

@@ -39,7 +39,11 @@ class AppendOnlyError(ValueError):
 
 
 class AccessLogEntry(models.Model):
-    """Append-only; each entry carries the hash of its predecessor (see audit.chain)."""
+    """Append-only; each entry carries the hash of its predecessor (see audit.chain).
+
+    The request inserts the entry without its links; the chainer (audit.chaining) writes
+    `previous_hash` and `entry_hash` once, in id order, within seconds. On PostgreSQL the
+    trigger allows no other change: the links only from NULL to a value, nothing else ever."""
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     event = models.CharField(max_length=20, choices=Event.choices)
@@ -55,13 +59,22 @@ class AccessLogEntry(models.Model):
     family_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     child_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     detail = models.CharField(max_length=500, blank=True)
-    previous_hash = models.CharField(max_length=64)
-    entry_hash = models.CharField(max_length=64, unique=True)
+    # NULL until the chainer links the entry (the trigger allows NULL → value once). No index
+    # on the hashes: the chain is walked by id and never searched by hash.
+    previous_hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    entry_hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
 
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
+        indexes = [
+            # The chainer's work list: tiny, as it holds only the last seconds' entries.
+            models.Index(
+                fields=["id"], condition=models.Q(entry_hash__isnull=True),
+                name="audit_entry_unchained",
+            ),
+        ]  # fmt: skip
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log entries")
 

@@ -3,12 +3,16 @@
 Only a prefix of the chain can go, and only after the whole log verified intact. The head
 first records the last pruned entry (its id and hash become the chain's new base, signed
 with the rest of the head), then the entries up to it are deleted, then the pruning itself
-is logged — all in one transaction. The verifier starts from the base hash, so the log that
-remains stays verifiable, and the head says how many entries were pruned.
+is logged — all in one transaction. On PostgreSQL whole months of the prefix go by dropping
+their partitions (audit.partitions), the rest row by row. The verifier starts from the base
+hash, so the log that remains stays verifiable, and the head says how many entries were
+pruned.
 
 On PostgreSQL the append-only trigger allows a DELETE only of entries at or below the head's
 base id that are more than five years old (migration 0004): even this code cannot remove
-anything younger, and the application has no other way to delete entries.
+anything younger, and the application has no other way to delete entries. In production the
+application's role has no DELETE on the log at all (audit.grants): pruning runs as the owner
+role (docs/operations.md); run as the app role it is refused and reported by the retention run.
 """
 
 from __future__ import annotations
@@ -17,8 +21,10 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.models import Q
 
 from kansrijk.audit.models import AccessLogEntry, Event
+from kansrijk.audit.partitions import drop_pruned_months
 from kansrijk.audit.services import locked_head, log_access, move_head
 from kansrijk.audit.verification import verify_log
 
@@ -38,9 +44,14 @@ class PruneResult:
 
 
 def prunable(cutoff: datetime.datetime) -> PruneResult:
-    """The prefix of the chain older than the cutoff: how many, oldest time, last id."""
+    """The prefix of the chain older than the cutoff: how many, oldest time, last id.
+
+    Only linked entries: one the chainer has not linked yet counts as young, whatever its time
+    (it cannot be cut from a chain it is not in yet)."""
     young = (
-        AccessLogEntry.objects.filter(at__gte=cutoff).order_by("id").values_list("id", flat=True)
+        AccessLogEntry.objects.filter(Q(at__gte=cutoff) | Q(entry_hash__isnull=True))
+        .order_by("id")
+        .values_list("id", flat=True)
     )
     first_young = young.first()
     old = AccessLogEntry.objects.all()
@@ -79,12 +90,14 @@ def prune_before(cutoff: datetime.datetime, *, purpose: str) -> PruneResult:
             head, base_id=result.through_id, base_hash=last,
             count=head.count - result.count, pruned=head.pruned + result.count,
         )  # fmt: skip
+        dropped = drop_pruned_months(result.through_id, cutoff)
         table = connection.ops.quote_name(AccessLogEntry._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {table} WHERE id <= %s", [result.through_id])  # noqa: S608
+        months = f"; partitions dropped: {', '.join(dropped)}" if dropped else ""
         log_access(
             by=None, event=Event.WRITE, username="retention", purpose=purpose,
             detail=f"access log pruned: {result.count} entries through #{result.through_id} "
-            f"({last})",
+            f"({last}){months}",
         )  # fmt: skip
     return result

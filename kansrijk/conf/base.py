@@ -179,6 +179,14 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Domain settings.
 # Signs the access log's chain head; kept outside the database (falls back to SECRET_KEY).
 KANSRIJK_AUDIT_KEY = env_str("KANSRIJK_AUDIT_KEY", "")
+# Where the daily signed checkpoints of the chain head go: storage the database role cannot
+# change (audit.checkpoints). Empty: none are written and audit_verify warns.
+KANSRIJK_AUDIT_CHECKPOINT_DIR = env_str("KANSRIJK_AUDIT_CHECKPOINT_DIR", "")
+# Entries are linked by the chainer (manage.py audit_chain); audit_verify fails when one has
+# waited longer than this. Inline: each request links its own entry (tests and the demo only:
+# it serialises writers on the chain head).
+KANSRIJK_AUDIT_CHAIN_MAX_LAG_SECONDS = env_int("KANSRIJK_AUDIT_CHAIN_MAX_LAG_SECONDS", 300)
+KANSRIJK_AUDIT_CHAIN_INLINE = False
 KANSRIJK_STALLED_AFTER_DAYS = env_int("KANSRIJK_STALLED_AFTER_DAYS", 14)
 KANSRIJK_NON_RESPONSE_THRESHOLD = env_int("KANSRIJK_NON_RESPONSE_THRESHOLD", 3)
 

@@ -18,6 +18,7 @@ from kansrijk.audit import chain
 from kansrijk.audit.models import AccessLogEntry, AppendOnlyError, ChainHead, Event
 from kansrijk.audit.services import log_access
 from kansrijk.audit.verification import verify_log
+from tests.roles import as_owner
 
 TABLE = "audit_accesslogentry"
 TRIGGER = "audit_accesslogentry_append_only"
@@ -50,15 +51,16 @@ def broken() -> tuple[int, str]:
 @contextmanager
 def as_attacker() -> Iterator[None]:
     """A user with rights on the database itself: on PostgreSQL the trigger first refuses,
-    then the superuser switches it off (rolled back with the test's transaction)."""
+    then the table's owner switches it off (rolled back with the test's transaction)."""
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+        with as_owner(), connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending FK checks before ALTER
             cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER {TRIGGER}")
         try:
-            yield
+            with as_owner():
+                yield
         finally:
-            with connection.cursor() as cursor:
+            with as_owner(), connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute(f"ALTER TABLE {TABLE} ENABLE TRIGGER {TRIGGER}")
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
@@ -110,8 +112,8 @@ def test_an_empty_log_verifies() -> None:
 def test_a_changed_entry_is_named(on_postgres: bool) -> None:
     log = entries(5)
     target = log[2]
-    if on_postgres:
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+    if on_postgres:  # even the table's owner (the app role has no UPDATE privilege at all)
+        with as_owner(), pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
             raw(f"UPDATE {TABLE} SET detail = 'nothing to see' WHERE id = %s", [target.pk])  # noqa: S608
     with as_attacker():
         raw(f"UPDATE {TABLE} SET detail = 'nothing to see' WHERE id = %s", [target.pk])  # noqa: S608
@@ -120,8 +122,8 @@ def test_a_changed_entry_is_named(on_postgres: bool) -> None:
 
 def test_a_deleted_entry_is_named_by_the_entry_after_it(on_postgres: bool) -> None:
     log = entries(5)
-    if on_postgres:
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+    if on_postgres:  # even the table's owner (the app role has no DELETE privilege at all)
+        with as_owner(), pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
             raw(f"DELETE FROM {TABLE} WHERE id = %s", [log[2].pk])  # noqa: S608
     with as_attacker():
         raw(f"DELETE FROM {TABLE} WHERE id = %s", [log[2].pk])  # noqa: S608

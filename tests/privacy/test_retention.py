@@ -35,6 +35,7 @@ from kansrijk.privacy.tasks import retention_nightly
 from tests.cases.route import advance, give_plan, open_case
 from tests.conftest import World
 from tests.factories import ChildFactory, GuardianFactory
+from tests.roles import as_owner
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -192,7 +193,8 @@ def test_access_log_entries_older_than_the_term_are_pruned_and_the_chain_still_v
     assert pruned.count == 4
     assert AccessLogEntry.objects.count() == 7
 
-    retention_run(dry_run=False)
+    with as_owner():  # pruning deletes rows: the owner role's monthly job on PostgreSQL
+        retention_run(dry_run=False)
     assert not AccessLogEntry.objects.filter(username="old").exists()
     head = ChainHead.objects.get()
     assert head.pruned == 4
@@ -203,11 +205,21 @@ def test_access_log_entries_older_than_the_term_are_pruned_and_the_chain_still_v
     assert "access log pruned: 4 entries" in AccessLogEntry.objects.last().detail  # type: ignore[union-attr]
     if on_postgres:
         with (
+            as_owner(),
             pytest.raises(DatabaseError, match="append-only"),
             transaction.atomic(),
             connection.cursor() as cursor,
         ):
             cursor.execute("DELETE FROM audit_accesslogentry WHERE id = %s", [young[0].pk])
+
+
+def test_the_application_role_cannot_prune_and_the_run_says_so(on_postgres: bool) -> None:
+    if not on_postgres:
+        pytest.skip("roles exist on PostgreSQL only")
+    log_access(by=None, event=Event.READ, username="old", at=years_ago(6))
+    report = retention_run(dry_run=False)
+    assert AccessLogEntry.objects.filter(username="old").exists()
+    assert any("access log not pruned" in kept for kept in report.kept), report.kept
 
 
 def test_pruning_refuses_anything_younger_than_5_years() -> None:
