@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from kansrijk.accounts.views import second_step_url
+from kansrijk.core.forms import LoginForm
 
 
 @login_not_required
@@ -30,6 +31,7 @@ class LoginView(auth_views.LoginView):
     """The password step; the second factor follows (kansrijk.accounts)."""
 
     template_name = "core/login.html"
+    form_class = LoginForm
     redirect_authenticated_user = True
 
     def get_success_url(self) -> str:
