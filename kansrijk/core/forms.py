@@ -20,7 +20,8 @@ class LoginForm(AuthenticationForm):
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username") or ""
         password = self.cleaned_data.get("password") or ""
-        limit = Professional._meta.get_field(Professional.USERNAME_FIELD).max_length or 150
+        username_field = Professional._meta.get_field(Professional.USERNAME_FIELD)
+        limit = getattr(username_field, "max_length", None) or 150
         if len(username) > limit or len(password) > PASSWORD_MAX_LENGTH:
             raise self.get_invalid_login_error()
         return super().clean()
