@@ -4,9 +4,13 @@ from django.core.exceptions import ImproperlyConfigured
 
 from kansrijk.conf.base import *  # noqa: F403
 from kansrijk.conf.base import SECRET_KEY
+from kansrijk.conf.keys import weakness
 
-if SECRET_KEY.startswith("dev-only"):
-    raise ImproperlyConfigured("Set KANSRIJK_SECRET_KEY in production.")
+if (_why := weakness(SECRET_KEY)) is not None:
+    raise ImproperlyConfigured(
+        f"KANSRIJK_SECRET_KEY is too weak for production: {_why}. Generate one with: "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 
 DEBUG = False
 SESSION_COOKIE_SECURE = True
