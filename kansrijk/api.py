@@ -21,6 +21,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import SessionAuth
 
 from kansrijk.cases.errors import CaseError, NotFound
+from kansrijk.core.outage import RETRY_AFTER, is_outage, outage_problem
 
 PROBLEM = "application/problem+json"
 logger = logging.getLogger(__name__)
@@ -217,6 +218,10 @@ def _unreadable(request: HttpRequest, exc: Exception) -> HttpResponse:
 @api.exception_handler(Exception)
 def _crashed(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("API request failed: %s %s", request.method, request.path, exc_info=exc)
+    if is_outage(exc):  # the database is unreachable: temporary, try again
+        response = outage_problem(503)
+        response["Retry-After"] = str(RETRY_AFTER)
+        return response
     return problem(request, 500, _("Server error"), _("Something went wrong on our side."))
 
 
