@@ -38,6 +38,10 @@ it with `GET /api/csrf` (it is also set as the `csrftoken` cookie) and send it i
 `X-CSRFToken` header, together with the `csrftoken` cookie. Over HTTPS the `Referer` or
 `Origin` header must name this site. Without a valid token the answer is `403`.
 
+**Repeating a request.** Send an `Idempotency-Key` header with a `POST` (a UUID, say) and
+a repeat of it — after a time-out, a double click — answers the first result instead of
+creating a second signal, plan or note. The same key with another body answers `422`.
+
 **Errors** are `application/problem+json` (RFC 9457): `type`, `title`, `status`,
 `detail`, and for `422` the list `errors` (`loc`, `msg`, `type`). A case that does not
 exist and one you may not see answer the same `404`.
@@ -56,6 +60,21 @@ _COMMON_ERRORS = {
 _UNSAFE_ERRORS = {
     400: "The request body is not valid JSON.",
     403: "The CSRF token is missing or wrong.",
+}
+
+
+#: Every POST may carry it (kansrijk.core.idempotency): a repeat answers the first result.
+IDEMPOTENCY_KEY_PARAMETER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": (
+        "A key of your choice (1-200 characters, e.g. a UUID) that makes this request happen "
+        "once: a repeat with the same key and body within a day answers the first result "
+        "(with the header `Idempotent-Replayed: true`) instead of doing it again; the same key "
+        "with another body answers 422."
+    ),
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200},
 }
 
 
@@ -83,6 +102,8 @@ class KansrijkAPI(NinjaAPI):
                 errors = dict(_COMMON_ERRORS)
                 if method.lower() not in {"get", "head", "options"}:
                     errors.update(_UNSAFE_ERRORS)
+                if method.lower() == "post":
+                    operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY_PARAMETER)
                 for status, description in errors.items():
                     responses.setdefault(status, {"description": description})
                 for status, response in responses.items():

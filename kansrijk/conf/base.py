@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "kansrijk.audit.context.SourceAddressMiddleware",
     "kansrijk.accounts.middleware.SessionExpiryMiddleware",
     "axes.middleware.AxesMiddleware",
+    "kansrijk.core.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "kansrijk.urls"
