@@ -57,6 +57,10 @@ _COMMON_ERRORS = {
     401: "Not logged in.",
     422: "The request does not match the schema.",
 }
+#: Every operation but these may answer 404: an item that does not exist or that the user may
+#: not see, and an operation the user's roles have no part in (the same answer, on purpose).
+_NEVER_NOT_FOUND = {"kansrijk_cases_api_csrf_token"}
+_NOT_FOUND = "There is no such item, or you may not see it."
 _UNSAFE_ERRORS = {
     400: "The request body is not valid JSON.",
     403: "The CSRF token is missing or wrong.",
@@ -100,6 +104,8 @@ class KansrijkAPI(NinjaAPI):
             for method, operation in item.items():
                 responses = operation.setdefault("responses", {})
                 errors = dict(_COMMON_ERRORS)
+                if operation.get("operationId") not in _NEVER_NOT_FOUND:
+                    errors[404] = _NOT_FOUND
                 if method.lower() not in {"get", "head", "options"}:
                     errors.update(_UNSAFE_ERRORS)
                 if method.lower() == "post":
