@@ -157,6 +157,16 @@ def _claim(user: Professional, key: str, fingerprint: str) -> IdempotencyRecord 
 
 def _replay(request: HttpRequest, record: IdempotencyRecord, *, api: bool) -> HttpResponse:
     if api:
+        # The first answer may hold a child's data: handing it out again is a read (rule 2).
+        from kansrijk.audit.models import Event
+        from kansrijk.audit.services import log_access
+
+        log_access(
+            by=record.professional,
+            event=Event.READ,
+            purpose="repeat of an earlier request (Idempotency-Key)",
+            detail=f"replayed answer to POST {request.path}"[:500],
+        )
         response = HttpResponse(
             bytes(record.body), status=record.status, content_type=record.content_type
         )

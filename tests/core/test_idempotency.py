@@ -11,6 +11,7 @@ import pytest
 from django.db import connection, connections
 from django.test import Client
 
+from kansrijk.audit.models import AccessLogEntry
 from kansrijk.cases.models import PlanVersion, Signal
 from kansrijk.cases.workflow import CaseState
 from kansrijk.core.models import IdempotencyRecord
@@ -97,6 +98,9 @@ def test_an_api_retry_with_the_same_key_answers_the_first_result(world, pupil) -
     assert again.json() == first.json()
     assert again["Idempotent-Replayed"] == "true"
     assert Signal.objects.count() == 1
+    assert AccessLogEntry.objects.filter(
+        username=world.teacher.username, detail="replayed answer to POST /api/signals"
+    ).exists()
 
     other = client.post(
         "/api/signals",

@@ -65,3 +65,14 @@ def test_check_deploy_is_clean_but_for_the_explained_warnings() -> None:
     operations = Path(settings.BASE_DIR, "docs", "operations.md").read_text()
     unexplained = {code for code in remaining if code not in operations}
     assert not unexplained, result.stdout + result.stderr
+
+
+def test_health_answers_over_plain_http_for_the_load_balancer() -> None:
+    """Everything else redirects to HTTPS; the load balancer's probe must get an answer."""
+    probe = (
+        "from django.test import Client; c = Client(HTTP_HOST='kansrijk.example.nl'); "
+        "print(c.get('/health').status_code, c.get('/login/').status_code)"
+    )
+    result = _production("shell", "-c", probe, key=STRONG)
+    health, login = result.stdout.split()[-2:]
+    assert health in {"200", "503"} and login == "301", result.stderr
