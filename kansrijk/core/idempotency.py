@@ -29,8 +29,10 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.contrib import messages
+from django.core.exceptions import SuspiciousOperation
 from django.db import DatabaseError, IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -74,11 +76,18 @@ class IdempotencyMiddleware:
                     _("Invalid request"),
                     _("The Idempotency-Key header must be 1 to 200 characters long."),
                 )
+            try:
+                body = request.body
+            except (SuspiciousOperation, MultiPartParserError):  # too large: the view says so
+                return self.get_response(request)
             fingerprint = hashlib.sha256(
-                b"\n".join([request.get_full_path().encode(), request.body])
+                b"\n".join([request.get_full_path().encode(), body])
             ).hexdigest()
             return self._once(request, user, f"api:{key}", fingerprint, api=True)
-        token = request.POST.get(FORM_FIELD, "")
+        try:
+            token = request.POST.get(FORM_FIELD, "")
+        except (SuspiciousOperation, MultiPartParserError, OSError):
+            return self.get_response(request)
         if not token or len(token) > MAX_KEY_LENGTH:
             return self.get_response(request)
         return self._once(request, user, f"form:{token}", "", api=False)

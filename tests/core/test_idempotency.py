@@ -192,3 +192,17 @@ def test_simultaneous_duplicate_posts_file_one_signal(world, pupil) -> None:
     assert [r.status_code for r in answers] == [201] * 4, answers  # type: ignore[attr-defined]
     assert len({r.content for r in answers}) == 1  # type: ignore[attr-defined]
     assert Signal.objects.filter(domain="behaviour").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_too_large_body_with_a_key_is_refused_as_too_large(world, settings) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client = sign_in(Client(), world.teacher)
+    csrf = client.get("/api/csrf").json()["csrf_token"]
+    response = client.post(
+        "/api/signals",
+        {"child_id": 1, "domain": "learning", "description": "x" * 5000},
+        content_type="application/json",
+        headers={"X-CSRFToken": csrf, "Idempotency-Key": "big"},
+    )
+    assert (response.status_code, response["Content-Type"]) == (413, "application/problem+json")
