@@ -123,6 +123,8 @@ class ResilientWorker(Worker):
 
 def run_workers(*, threads: int, interval: float, stop: threading.Event) -> None:
     """Run `threads` worker loops until `stop` is set, then wait for their current tasks."""
+    with contextlib.suppress(DatabaseError):  # threads of workers that were killed
+        WorkerHeartbeat.objects.filter(beat_at__lt=timezone.now() - timedelta(days=1)).delete()
     workers = [
         ResilientWorker(worker_id=worker_id, interval=interval, stop=stop)
         for worker_id in worker_ids(threads)
