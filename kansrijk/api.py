@@ -21,6 +21,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import SessionAuth
 
 from kansrijk.cases.errors import CaseError, NotFound
+from kansrijk.core.outage import RETRY_AFTER, is_outage, outage_problem
 
 PROBLEM = "application/problem+json"
 logger = logging.getLogger(__name__)
@@ -37,6 +38,10 @@ it with `GET /api/csrf` (it is also set as the `csrftoken` cookie) and send it i
 `X-CSRFToken` header, together with the `csrftoken` cookie. Over HTTPS the `Referer` or
 `Origin` header must name this site. Without a valid token the answer is `403`.
 
+**Repeating a request.** Send an `Idempotency-Key` header with a `POST` (a UUID, say) and
+a repeat of it — after a time-out, a double click — answers the first result instead of
+creating a second signal, plan or note. The same key with another body answers `422`.
+
 **Errors** are `application/problem+json` (RFC 9457): `type`, `title`, `status`,
 `detail`, and for `422` the list `errors` (`loc`, `msg`, `type`). A case that does not
 exist and one you may not see answer the same `404`.
@@ -52,9 +57,28 @@ _COMMON_ERRORS = {
     401: "Not logged in.",
     422: "The request does not match the schema.",
 }
+#: Every operation but these may answer 404: an item that does not exist or that the user may
+#: not see, and an operation the user's roles have no part in (the same answer, on purpose).
+_NEVER_NOT_FOUND = {"kansrijk_cases_api_csrf_token"}
+_NOT_FOUND = "There is no such item, or you may not see it."
 _UNSAFE_ERRORS = {
     400: "The request body is not valid JSON.",
     403: "The CSRF token is missing or wrong.",
+}
+
+
+#: Every POST may carry it (kansrijk.core.idempotency): a repeat answers the first result.
+IDEMPOTENCY_KEY_PARAMETER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": (
+        "A key of your choice (1-200 characters, e.g. a UUID) that makes this request happen "
+        "once: a repeat with the same key and body within a day answers the first result "
+        "(with the header `Idempotent-Replayed: true`) instead of doing it again; the same key "
+        "with another body answers 422."
+    ),
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200},
 }
 
 
@@ -80,8 +104,12 @@ class KansrijkAPI(NinjaAPI):
             for method, operation in item.items():
                 responses = operation.setdefault("responses", {})
                 errors = dict(_COMMON_ERRORS)
+                if operation.get("operationId") not in _NEVER_NOT_FOUND:
+                    errors[404] = _NOT_FOUND
                 if method.lower() not in {"get", "head", "options"}:
                     errors.update(_UNSAFE_ERRORS)
+                if method.lower() == "post":
+                    operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY_PARAMETER)
                 for status, description in errors.items():
                     responses.setdefault(status, {"description": description})
                 for status, response in responses.items():
@@ -217,6 +245,10 @@ def _unreadable(request: HttpRequest, exc: Exception) -> HttpResponse:
 @api.exception_handler(Exception)
 def _crashed(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("API request failed: %s %s", request.method, request.path, exc_info=exc)
+    if is_outage(exc):  # the database is unreachable: temporary, try again
+        response = outage_problem(503)
+        response["Retry-After"] = str(RETRY_AFTER)
+        return response
     return problem(request, 500, _("Server error"), _("Something went wrong on our side."))
 
 

@@ -8,6 +8,8 @@ from django.views.i18n import set_language
 from kansrijk.api import api, unknown_path
 from kansrijk.core.views import health
 
+handler500 = "kansrijk.core.outage.server_error"
+
 urlpatterns = [
     path("health", health, name="health"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -25,12 +25,14 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from kansrijk.access.roles import Role
 from kansrijk.api import api
 from kansrijk.cases import services
 from kansrijk.cases.models import Child
+from kansrijk.core.models import Organisation
 from tests.auth import sign_in
 from tests.conftest import World
-from tests.factories import ChildFactory
+from tests.factories import ChildFactory, professional
 
 MAX_EXAMPLES = 20
 APPLICATION = get_wsgi_application()
@@ -47,6 +49,21 @@ class Session:
     cookies: dict[str, str]
     headers: dict[str, str]
     document: dict[str, Any]
+    #: Per router (path prefix), the signed-in professional whose work it is.
+    by_prefix: dict[str, tuple[dict[str, str], dict[str, str]]]
+
+    def for_path(self, path: str) -> tuple[dict[str, str], dict[str, str]]:
+        for prefix, found in self.by_prefix.items():
+            if path.startswith(prefix):
+                return found
+        return self.cookies, self.headers
+
+
+def _signed_in(user: Any) -> tuple[dict[str, str], dict[str, str]]:
+    client = sign_in(Client(), user)
+    token = client.get("/api/csrf").json()["csrf_token"]
+    cookies = {name: morsel.value for name, morsel in client.cookies.items()}
+    return cookies, {"X-CSRFToken": token, "Accept-Language": "en"}
 
 
 @contextmanager
@@ -78,21 +95,31 @@ def session(world: World) -> Session:
     token = client.get("/api/csrf").json()["csrf_token"]
     document = client.get("/api/openapi.json").json()
     cookies = {name: morsel.value for name, morsel in client.cookies.items()}
+    officer = professional(
+        Role.PRIVACY_OFFICER,
+        None,
+        organisation=Organisation.objects.create(name="FG", kind="partner"),
+        username="fg",
+    )
     return Session(
         cookies=cookies,
         headers={"X-CSRFToken": token, "Accept-Language": "en"},
         document=document,
+        by_prefix={
+            "/api/audit/": _signed_in(officer),
+            "/api/privacy/": _signed_in(officer),
+            "/api/monitor/": _signed_in(world.policy_officer),
+            "/api/meetings/": _signed_in(world.coordinator),
+        },
     )
 
 
 # The document /api/openapi.json serves (it needs a session, so it is built here the same way;
 # test_the_fuzzed_document_is_the_served_one checks that they agree). Loaded at import, as
 # schemathesis' lazy fixture loader does not work with pytest 9.
-# This file fuzzes the zorgroute's operations (kansrijk.cases.api); the routers of the other
-# apps (monitor, meetings, safety) are theirs to add here once they pass.
-schema = schemathesis.openapi.from_dict(api.get_openapi_schema(path_prefix="/api/")).include(
-    operation_id_regex="^kansrijk_cases_api_"
-)
+# Every router: the zorgroute, meetings, safety, audit, privacy (inzage) and the monitor, each
+# with the professional whose work it is (Session.for_path).
+schema = schemathesis.openapi.from_dict(api.get_openapi_schema(path_prefix="/api/"))
 schema.config.generation.update(
     modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE], max_examples=MAX_EXAMPLES
 )
@@ -115,9 +142,10 @@ def test_the_fuzzed_document_is_the_served_one(session: Session) -> None:
     suppress_health_check=list(HealthCheck),
 )
 def test_the_api_keeps_its_promises(case: Any, session: Session) -> None:
+    cookies, headers = session.for_path(case.path)
     with transaction_kept_open():
-        response = case.call(app=APPLICATION, headers=session.headers, cookies=session.cookies)
-    case.validate_response(response, checks=CHECKS, headers=session.headers)
+        response = case.call(app=APPLICATION, headers=headers, cookies=cookies)
+    case.validate_response(response, checks=CHECKS, headers=headers)
 
 
 def test_every_schema_name_is_unique():
@@ -140,3 +168,19 @@ def _all_subclasses(cls: type) -> list[type]:
     for sub in cls.__subclasses__():
         found += [sub, *_all_subclasses(sub)]
     return found
+
+
+def test_the_get_operations_that_answer_404_document_it():
+    """The audit entries, the monitor's figures, references and report and both inzage
+    operations answer 404 to whoever may not use them; their documents said nothing of it."""
+    document = api.get_openapi_schema(path_prefix="/api/")
+    for path in (
+        "/api/audit/entries",
+        "/api/monitor/figures",
+        "/api/monitor/references",
+        "/api/monitor/report",
+        "/api/privacy/families/{family_id}/inzage",
+        "/api/privacy/children/{child_id}/inzage",
+    ):
+        responses = document["paths"][path]["get"]["responses"]
+        assert "application/problem+json" in responses[404]["content"], path

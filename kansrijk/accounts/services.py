@@ -8,6 +8,7 @@ an access-log entry in the same transaction."""
 from __future__ import annotations
 
 import datetime
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -90,7 +91,10 @@ def totp_enrolment_confirm(*, by: Professional, device: TOTPDevice, code: str) -
         return None
     with transaction.atomic():
         locked = TOTPDevice.objects.select_for_update().filter(pk=device.pk, user=by).first()
-        if locked is None or not locked.verify_is_allowed()[0] or not locked.verify_token(code):
+        if locked is None or not locked.verify_is_allowed()[0]:
+            return None
+        forget_a_future_window(locked)
+        if not locked.verify_token(code):
             return None
         locked.confirmed = True
         locked.save(update_fields=["confirmed"])
@@ -132,6 +136,25 @@ def _replace_recovery_codes(user: Professional) -> list[str]:
     return codes
 
 
+def forget_a_future_window(device: TOTPDevice, now: float | None = None) -> None:
+    """Undo what a forward jump of the server clock left behind.
+
+    A device refuses every code of a time step up to the last one it accepted (replay
+    protection). When the clock ran ahead — an hour, say — and a code was accepted then (a
+    phone whose clock jumped too, the demo's code), that last step lies in the future once the
+    clock is right again, and every real code is refused until real time catches up. A last
+    step beyond the device's tolerance window of now cannot come from a correct clock: it is
+    brought back to just before that window, and the learned drift is dropped. Codes within the
+    window of now stay protected against replay as before. Keep the clock right (NTP, see
+    docs/operations.md): this only repairs after the fact."""
+    moment = time.time() if now is None else now
+    current = int((moment - device.t0) // device.step)
+    if device.last_t > current + device.drift + device.tolerance:
+        device.last_t = current - device.tolerance - 1
+        device.drift = 0
+        device.save(update_fields=["last_t", "drift"])
+
+
 def second_factor_check(*, by: Professional, code: str) -> Check:
     """Check a 6-digit app code or a recovery code (each recovery code works once).
 
@@ -149,6 +172,8 @@ def second_factor_check(*, by: Professional, code: str) -> Check:
             if not device.verify_is_allowed()[0]:
                 throttled = True
                 continue
+            if isinstance(device, TOTPDevice):
+                forget_a_future_window(device)
             if device.verify_token(code):
                 kind = "authenticator app" if wanted is TOTPDevice else "recovery code"
                 log_access(

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "kansrijk.core.cache_control.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kansrijk.core.language.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -65,6 +66,7 @@ MIDDLEWARE = [
     "kansrijk.accounts.middleware.SessionExpiryMiddleware",
     "kansrijk.access.gate.GateMiddleware",
     "axes.middleware.AxesMiddleware",
+    "kansrijk.core.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "kansrijk.urls"
@@ -171,6 +173,10 @@ CONTENT_SECURITY_POLICY = {
 
 EMAIL_HOST = env_str("KANSRIJK_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("KANSRIJK_EMAIL_PORT", 25)
+# Seconds an SMTP connection may hang before the attempt fails (and is retried later).
+EMAIL_TIMEOUT = env_int("KANSRIJK_EMAIL_TIMEOUT", 30)
+# Transient mail failures are retried with back-off for this many hours after the notification.
+KANSRIJK_MAIL_RETRY_HOURS = env_int("KANSRIJK_MAIL_RETRY_HOURS", 24)
 DEFAULT_FROM_EMAIL = env_str("KANSRIJK_DEFAULT_FROM_EMAIL", "kansrijk@localhost")
 KANSRIJK_BASE_URL = env_str("KANSRIJK_BASE_URL", "http://127.0.0.1:8000")
 

@@ -4,14 +4,20 @@ from django.core.exceptions import ImproperlyConfigured
 
 from kansrijk.conf.base import *  # noqa: F403
 from kansrijk.conf.base import SECRET_KEY
+from kansrijk.conf.keys import weakness
 
-if SECRET_KEY.startswith("dev-only"):
-    raise ImproperlyConfigured("Set KANSRIJK_SECRET_KEY in production.")
+if (_why := weakness(SECRET_KEY)) is not None:
+    raise ImproperlyConfigured(
+        f"KANSRIJK_SECRET_KEY is too weak for production: {_why}. Generate one with: "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 
 DEBUG = False
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_SSL_REDIRECT = True
+# The load balancer asks for /health over plain HTTP on the internal port: answer, not redirect.
+SECURE_REDIRECT_EXEMPT = [r"^health$"]
 SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

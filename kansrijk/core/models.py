@@ -198,3 +198,44 @@ class Membership(models.Model):
     def __str__(self) -> str:
         where = self.location or self.organisation
         return f"{self.professional} — {self.get_role_display()} @ {where}"
+
+
+class WorkerHeartbeat(models.Model):
+    """The last sign of life of one task worker thread (manage.py worker), for /health: a
+    worker that died or hangs is seen before reminders and retention are missed."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    beat_at = models.DateTimeField()
+    started_at = models.DateTimeField()
+    tasks_run = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} @ {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a create, so that a repeat of the same request (a double click, the
+    back button, a client's retry after a time-out) answers that result instead of creating a
+    second one. Key: a page form's one-time token or the API's Idempotency-Key header, per
+    professional. Kept for a day (kansrijk.core.idempotency)."""
+
+    professional = models.ForeignKey(
+        Professional, on_delete=models.CASCADE, related_name="idempotency_records"
+    )
+    key = models.CharField(max_length=200)
+    request_hash = models.CharField(max_length=64)
+    #: None while the first request is still running.
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.BinaryField(blank=True, default=b"")
+    location = models.CharField(max_length=2000, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["professional", "key"], name="idempotency_key_once")
+        ]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_created")]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.status})"

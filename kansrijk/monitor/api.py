@@ -143,7 +143,10 @@ def report(request: HttpRequest, query: Query[ReportQuery]) -> MonitorReportOut:
 
     audience = _audience(request)
     default = Period.default()
-    period = Period.parse(query.start or default.first_month, query.end or default.last_month)
+    try:
+        period = Period.parse(query.start or default.first_month, query.end or default.last_month)
+    except (ValueError, OverflowError):  # "0000-01", "9999-12": shaped like a month, not one
+        raise HttpError(422, "Not a month") from None
     if query.domain and query.domain not in Signal.Domain.values:
         raise HttpError(422, "Unknown domain")
     try:

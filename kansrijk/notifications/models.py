@@ -18,6 +18,11 @@ class Notification(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     mailed_at = models.DateTimeField(null=True, blank=True)
+    #: Delivery attempts so far; transient failures are retried (notifications.tasks).
+    mail_attempts = models.PositiveSmallIntegerField(_("mail attempts"), default=0)
+    #: Set when the mail will not go out (refused, or not delivered within the retry period).
+    mail_failed_at = models.DateTimeField(_("mail failed at"), null=True, blank=True)
+    mail_error = models.CharField(_("mail error"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -36,6 +36,41 @@ def notify(
     return created
 
 
+def mail_failure_record(*, notification_id: int, reason: str) -> None:
+    """A mail will not go out: mark its notification (the inbox shows it) and tell the
+    functional administrators in the app (not by mail: the mail server is what failed)."""
+    from django.utils.translation import gettext as _
+
+    from kansrijk.access.roles import Role
+
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .select_related("recipient")
+            .filter(pk=notification_id, mail_failed_at__isnull=True)
+            .first()
+        )
+        if notification is None:
+            return
+        notification.mail_failed_at = timezone.now()
+        notification.mail_error = reason[:500]
+        notification.save(update_fields=["mail_failed_at", "mail_error"])
+        administrators = Professional.objects.filter(
+            memberships__role=Role.ADMINISTRATOR, is_active=True
+        ).distinct()
+        notify(
+            to=administrators,
+            subject=_("A mail could not be delivered"),
+            body=_("The mail to %(username)s about “%(subject)s” did not go out: %(reason)s")
+            % {
+                "username": notification.recipient.username,
+                "subject": notification.subject,
+                "reason": reason,
+            },
+            mail=False,
+        )
+
+
 def notification_mark_read(*, by: Professional, notification_id: int | None = None) -> int:
     """Mark one (or, without an id, all) of the user's own notifications as read."""
     unread = Notification.objects.filter(recipient=by, read_at__isnull=True)

@@ -32,6 +32,7 @@ from kansrijk.audit.services import log_access
 from kansrijk.cases.errors import NotFound
 from kansrijk.cases.models import Case, Child, Family
 from kansrijk.core.models import Professional
+from kansrijk.privacy.labels import field_label, section_title
 
 PURPOSE = "inzage (AVG art. 15)"
 #: Models never walked into: they describe professionals and places, not the family.
@@ -130,8 +131,8 @@ def _section(model: type[models.Model]) -> Section:
     meta = model._meta
     return Section(
         label=meta.label_lower,
-        title=str(meta.verbose_name_plural),
-        fields=[(f.name, str(f.verbose_name)) for f in meta.concrete_fields],
+        title=section_title(model),
+        fields=[(f.name, field_label(f)) for f in meta.concrete_fields],
     )
 
 

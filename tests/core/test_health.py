@@ -18,7 +18,14 @@ print(response.status_code, response.json()["database"])
 def test_health_answers_200_when_the_database_answers(client):
     response = client.get("/health")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    body = response.json()
+    assert (body["status"], body["database"]) == ("ok", "ok")
+    assert body["worker"] == {
+        "status": "none",
+        "threads_alive": 0,
+        "last_heartbeat_seconds": None,
+        "oldest_ready_task_seconds": None,
+    }
 
 
 def test_health_answers_503_when_the_database_is_down():

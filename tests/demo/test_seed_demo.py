@@ -78,7 +78,7 @@ def demo(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Ite
             seed_westwijk(other_demos=False, today=today)
             loaded, counts = _pupils_and_staff(), _counts()
             second = StringIO()
-            call_command("seed_demo", stdout=second)
+            call_command("seed_demo", "--i-know-this-is-a-demo", stdout=second)
             yield Demo(
                 first_load=first_load,
                 loaded=loaded,

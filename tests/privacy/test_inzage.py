@@ -157,3 +157,23 @@ def test_who_may_not_export_gets_404(client: Client, world: World, case: Case, r
         assert client.get(url).status_code == 404, url
     assert client.get("/privacy/inzage/family/999999/json").status_code == 404
     assert not AccessLogEntry.objects.filter(event=Event.EXPORT).exists()
+
+
+#: Labels that are the same word in Dutch and English.
+SAME_IN_DUTCH = {"BSN", "route", "professional", "link", "meldcode", "status"}
+
+
+def test_every_label_in_the_pdf_is_dutch(case: Case, officer: Professional) -> None:
+    """Django's generated field names ("family", "created at") were English in the PDF."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override("nl"):
+        export = inzage_export(by=officer, family_id=case.family_id, form="pdf")
+        html = render_to_string("privacy/inzage_pdf.html", {"inzage": export})
+    assert "<b>Family:</b>" not in html and "<b>Gezin:</b>" in html
+    for section in export.sections.values():
+        for name, title in section.fields:
+            generated = name.replace("_", " ")
+            assert title != generated or title in SAME_IN_DUTCH, (section.label, name)
+        assert section.title != section.label.split(".")[1] + "s", section.label

@@ -10,11 +10,12 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from kansrijk.cases.models import Case
 from kansrijk.cases.workflow import CaseState
+from kansrijk.demo.guard import real_data
 from kansrijk.demo.people import DEMO_PASSWORD, STAFF
 from kansrijk.demo.westwijk import DemoLoad, seed_westwijk
 
@@ -47,8 +48,15 @@ class Command(BaseCommand):
             action="store_true",
             help="remove the demo's families and cases and load them again",
         )
+        parser.add_argument(
+            "--i-know-this-is-a-demo",
+            action="store_true",
+            dest="demo_confirmed",
+            help="load the demo with DEBUG off, on a database that holds nothing but the demo",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self._refuse_outside_a_demo(confirmed=options["demo_confirmed"])
         started = time.monotonic()
         with _quiet_tasks():
             load = seed_westwijk(reset=options["reset"])
@@ -71,6 +79,23 @@ class Command(BaseCommand):
             self.stderr.write(self.style.WARNING(f"Not loaded, it failed: {failure}"))
         self._cases(load)
         self._logins()
+
+    def _refuse_outside_a_demo(self, *, confirmed: bool) -> None:
+        """The demo's logins share a published password and a computable second factor: with
+        DEBUG off (production settings) only on explicit request, and never next to real data."""
+        if settings.DEBUG:
+            return
+        if not confirmed:
+            raise CommandError(
+                "Refused: DEBUG is off (production settings?). The demo creates logins with a "
+                "published password. Use the dev settings, or --i-know-this-is-a-demo on a "
+                "database that holds nothing but the demo."
+            )
+        found = real_data()
+        if found:
+            raise CommandError(
+                "Refused: this database holds data that is not the demo's: " + "; ".join(found)
+            )
 
     def _cases(self, load: DemoLoad) -> None:
         stalled_before = timezone.now() - datetime.timedelta(

@@ -1,0 +1,3 @@
+from tests.ops.cluster import cluster
+
+__all__ = ["cluster"]
