@@ -97,6 +97,9 @@ PAGES: dict[str, Rule] = {
     "accounts:password_change": ANY,
     # The roster holds staff data only: every professional sees who is where.
     "roster:index": ANY,
+    "roster:plan": roles(Role.COORDINATOR),
+    "roster:plan_run": roles(Role.COORDINATOR, method="POST"),
+    "roster:publish": roles(Role.COORDINATOR, method="POST"),
     "roster:centre_week": ANY,
     "roster:today": ANY,
     "roster:person_week": ANY,

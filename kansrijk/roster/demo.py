@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 
 from kansrijk.access.roles import Role
 from kansrijk.core.models import Location, Membership, Organisation, Professional
-from kansrijk.roster import services, solver
+from kansrijk.roster import selectors, services, solver
 from kansrijk.roster.models import Parts
 from kansrijk.roster.solver import westwijk
 
@@ -95,8 +94,14 @@ def _numbers(values: frozenset[int]) -> str:
 
 
 @transaction.atomic
-def seed_roster_demo(*, plan: bool = True) -> solver.Result | None:
-    """Rules, availability and rooms of the Westwijk plan, and this week's roster."""
+def seed_roster_demo(
+    *, plan: bool = True, weeks: int = services.HORIZON_WEEKS, published: int = 2
+) -> solver.Result | None:
+    """Rules, availability and rooms of the Westwijk plan, and the roster of the coming weeks.
+
+    The first ``published`` weeks are published, the rest stay drafts for the coordinator.
+    Returns this week's plan.
+    """
     centres = _centres()
     taken: set[int] = set()
     by_spec: dict[str, Professional] = {}
@@ -142,5 +147,7 @@ def seed_roster_demo(*, plan: bool = True) -> solver.Result | None:
         )
     if not plan:
         return None
-    year, week, _ = timezone.localdate().isocalendar()
-    return services.plan_week(by=None, iso_year=year, iso_week=week)
+    planned = services.plan_horizon(by=None, weeks=weeks)
+    for year, week in selectors.horizon(min(published, weeks)):
+        services.publish_week(by=None, iso_year=year, iso_week=week)
+    return planned[0][1]

@@ -212,3 +212,51 @@ class FeedToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.professional} feed"
+
+
+class RosterWeek(models.Model):
+    """The state of one planned week: a draft the coordinator can re-plan freely, or published.
+
+    A published week is what staff and parents rely on, so it changes only through a re-plan that
+    keeps as much of it as it can. The solver's explanation of what could not be planned is kept
+    as message codes, so the page shows it in the reader's language.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    iso_year = models.PositiveSmallIntegerField(_("year"))
+    iso_week = models.PositiveSmallIntegerField(_("week"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    solver_status = models.CharField(_("solver result"), max_length=20, blank=True)
+    #: Unmet requirements as {rule code: missing units}.
+    shortfalls = models.JSONField(default=dict, blank=True)
+    #: The solver's explanations as [{"code", "requirement", "params"}] (solver.explain).
+    explanations = models.JSONField(default=list, blank=True)
+    planned_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["iso_year", "iso_week"]
+        verbose_name = _("roster week")
+        verbose_name_plural = _("roster weeks")
+        constraints = [
+            models.UniqueConstraint(fields=["iso_year", "iso_week"], name="roster_week_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.iso_year}-W{self.iso_week:02d}"
+
+    @property
+    def label(self) -> str:
+        return str(self)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED

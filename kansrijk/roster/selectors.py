@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from kansrijk.core.models import Location, Membership, Professional
@@ -18,6 +18,7 @@ from kansrijk.roster.models import (
     LocationRooms,
     Parts,
     RosterRule,
+    RosterWeek,
     Shift,
 )
 
@@ -250,6 +251,20 @@ def feed_tokens_of(person: Professional) -> QuerySet[FeedToken]:
     return FeedToken.objects.filter(professional=person, revoked_at__isnull=True)
 
 
+def published_weeks() -> set[tuple[int, int]]:
+    return set(
+        RosterWeek.objects.filter(status=RosterWeek.Status.PUBLISHED).values_list(
+            "iso_year", "iso_week"
+        )
+    )
+
+
+def published_only(shifts: list[Shift]) -> list[Shift]:
+    """The shifts that lie in published weeks: parents never see a draft."""
+    weeks = published_weeks()
+    return [s for s in shifts if tuple(s.date.isocalendar())[:2] in weeks]
+
+
 def feed_shifts(
     *,
     person: Professional | None = None,
@@ -260,9 +275,131 @@ def feed_shifts(
     today = around or timezone.localdate()
     qs = Shift.objects.filter(
         date__range=(today - timedelta(weeks=4), today + timedelta(weeks=8))
-    ).select_related("person", "location")
+    ).select_related("person", "location", "rule")
     if person is not None:
         qs = qs.filter(person=person)
     if location is not None:
         qs = qs.filter(location=location)
     return sorted(qs, key=lambda s: (s.date, PART_ORDER[s.part], s.location_id, s.role))
+
+
+def horizon(weeks: int, start: date | None = None) -> list[tuple[int, int]]:
+    """The ISO weeks of the planning horizon: the week of ``start`` (today) and those after it."""
+    monday = start or timezone.localdate()
+    found = []
+    for step in range(weeks):
+        year, week, _ = (monday + timedelta(weeks=step)).isocalendar()
+        found.append((year, week))
+    return found
+
+
+def roster_weeks(weeks: list[tuple[int, int]]) -> dict[tuple[int, int], RosterWeek]:
+    """The stored state of each of ``weeks`` that was planned, in one query."""
+    if not weeks:
+        return {}
+    condition = Q()
+    for year, week in weeks:
+        condition |= Q(iso_year=year, iso_week=week)
+    return {(w.iso_year, w.iso_week): w for w in RosterWeek.objects.filter(condition)}
+
+
+def is_published(iso_year: int, iso_week: int) -> bool:
+    return RosterWeek.objects.filter(
+        iso_year=iso_year, iso_week=iso_week, status=RosterWeek.Status.PUBLISHED
+    ).exists()
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a week changes against another roster: shifts added and shifts gone."""
+
+    added: list[Shift]
+    removed: list[Shift]
+
+    def __len__(self) -> int:
+        return len(self.added) + len(self.removed)
+
+
+def _key(shift: Shift) -> tuple[object, ...]:
+    return (shift.rule_id, shift.person_id, shift.location_id, shift.date.weekday(), shift.part)
+
+
+def week_changes(iso_year: int, iso_week: int) -> Changes:
+    """The week against last week, by rule, person, place, weekday and half-day."""
+    this = list(week_shifts(iso_year, iso_week))
+    year, week, _ = (solver.week_days(iso_year, iso_week)[0] - timedelta(weeks=1)).isocalendar()
+    last = list(week_shifts(year, week))
+    before = {_key(s) for s in last}
+    after = {_key(s) for s in this}
+    order = lambda s: (s.date.weekday(), PART_ORDER[s.part], s.location.name, str(s.person))  # noqa: E731
+    return Changes(
+        added=sorted((s for s in this if _key(s) not in before), key=order),
+        removed=sorted((s for s in last if _key(s) not in after), key=order),
+    )
+
+
+@dataclass(frozen=True)
+class WeekRow:
+    """One week of the planning horizon, for the coordinator's overview."""
+
+    iso_year: int
+    iso_week: int
+    state: RosterWeek | None
+    shifts: int
+    changes: int
+
+    @property
+    def label(self) -> str:
+        return week_label(self.iso_year, self.iso_week)
+
+    @property
+    def missing(self) -> int:
+        return sum(self.state.shortfalls.values()) if self.state else 0
+
+
+def horizon_overview(weeks: list[tuple[int, int]]) -> list[WeekRow]:
+    """Per week: its state, its number of shifts and its changes against the week before.
+
+    Two queries whatever the horizon: the weeks' states, and the shifts from the week before the
+    first up to the last.
+    """
+    if not weeks:
+        return []
+    states = roster_weeks(weeks)
+    first = solver.week_days(*weeks[0])[0] - timedelta(weeks=1)
+    last = solver.week_days(*weeks[-1])[-1]
+    keys: dict[tuple[int, int], set[tuple[object, ...]]] = defaultdict(set)
+    for rule_id, person_id, location_id, day, part in Shift.objects.filter(
+        date__range=(first, last)
+    ).values_list("rule_id", "person_id", "location_id", "date", "part"):
+        year, week, _ = day.isocalendar()
+        keys[(year, week)].add((rule_id, person_id, location_id, day.weekday(), part))
+    rows = []
+    for year, week in weeks:
+        before_year, before_week, _ = (
+            solver.week_days(year, week)[0] - timedelta(weeks=1)
+        ).isocalendar()
+        this, before = keys[(year, week)], keys[(before_year, before_week)]
+        rows.append(
+            WeekRow(
+                year,
+                week,
+                states.get((year, week)),
+                len(this),
+                len(this ^ before) if this else 0,
+            )
+        )
+    return rows
+
+
+def explained(state: RosterWeek | None, language: str) -> list[tuple[str, str]]:
+    """The stored explanations of a week as (why, what to change) in the reader's language."""
+    from kansrijk.roster.solver.explain import advise
+
+    if state is None:
+        return []
+    found = []
+    for item in state.explanations:
+        explanation = solver.Explanation(item["code"], item.get("requirement"), item["params"])
+        found.append((explanation.text(language), advise(explanation, language)))
+    return found

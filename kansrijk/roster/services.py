@@ -18,11 +18,14 @@ from kansrijk.roster.models import (
     LocationRooms,
     Part,
     RosterRule,
+    RosterWeek,
     Shift,
 )
 from kansrijk.roster.solver.replan import replan
 
 PURPOSE = "roster"
+#: How many weeks ahead the coordinator and the nightly run plan (this week included).
+HORIZON_WEEKS = 6
 
 
 def _save_week(iso_year: int, iso_week: int, shifts: tuple[solver.Shift, ...]) -> int:
@@ -47,6 +50,33 @@ def _save_week(iso_year: int, iso_week: int, shifts: tuple[solver.Shift, ...]) -
     return len(shifts)
 
 
+def _record_week(iso_year: int, iso_week: int, result: solver.Result) -> RosterWeek:
+    """Keep the solver's verdict on the week (shortfalls and explanations) for the planning page."""
+    week, _ = RosterWeek.objects.update_or_create(
+        iso_year=iso_year,
+        iso_week=iso_week,
+        defaults={
+            "solver_status": result.status.value,
+            "shortfalls": {s.requirement: s.missing for s in result.shortfalls},
+            "explanations": [
+                {"code": e.code, "requirement": e.requirement, "params": dict(e.params)}
+                for e in result.explanations
+            ],
+            "planned_at": timezone.now(),
+        },
+    )
+    return week
+
+
+def _now_slot() -> solver.Slot:
+    local = timezone.localtime()
+    return _current_slot(local.date(), Part.MORNING if local.hour < 12 else Part.AFTERNOON)
+
+
+def _later(a: solver.Slot, b: solver.Slot) -> solver.Slot:
+    return max(a, b, key=lambda s: (s[0], selectors.PART_ORDER[s[1].value]))
+
+
 def plan_week(
     *,
     by: Professional | None,
@@ -55,20 +85,83 @@ def plan_week(
     save: bool = True,
     options: solver.Options | None = None,
 ) -> solver.Result:
-    """Plan a week from the active rules, staying close to last week's roster, and save it."""
-    problem = selectors.problem_for_week(iso_year, iso_week)
-    result = solver.solve(problem, options)
-    if save and result.shifts:
+    """Plan a week from the active rules, staying close to last week's roster, and save it.
+
+    A published week is not planned afresh: it is re-planned from the current half-day on,
+    keeping the past and changing as little as it can (people rely on what was published).
+    """
+    label = selectors.week_label(iso_year, iso_week)
+    published = RosterWeek.objects.filter(
+        iso_year=iso_year, iso_week=iso_week, status=RosterWeek.Status.PUBLISHED
+    ).exists()
+    current = tuple(selectors.to_solver_shift(s) for s in selectors.week_shifts(iso_year, iso_week))
+    if published and current:
+        days = solver.week_days(iso_year, iso_week)
+        now = _later(_now_slot(), (days[0], solver.Part.MORNING))
+        if now[0] > days[-1]:
+            return solver.Result(solver.Status.FEASIBLE, current)  # the past stays as it was
+        problem = selectors.problem_for_week(iso_year, iso_week, stay_close_to_last_week=False)
+        result = replan(problem, current, now, options)
+    else:
+        result = solver.solve(selectors.problem_for_week(iso_year, iso_week), options)
+    if save:
         with transaction.atomic():
-            count = _save_week(iso_year, iso_week, result.shifts)
+            count = _save_week(iso_year, iso_week, result.shifts) if result.shifts else 0
+            _record_week(iso_year, iso_week, result)
             log_access(
                 by=by,
                 event=Event.WRITE,
                 purpose=PURPOSE,
-                detail=f"roster {selectors.week_label(iso_year, iso_week)} planned: {count} shifts "
-                f"{result.status}",
+                detail=f"roster {label} {'re-planned' if published else 'planned'}: "
+                f"{count} shifts {result.status}",
             )
     return result
+
+
+def plan_horizon(
+    *,
+    by: Professional | None,
+    weeks: int = HORIZON_WEEKS,
+    start: date | None = None,
+    options: solver.Options | None = None,
+) -> list[tuple[str, solver.Result]]:
+    """Plan the rolling horizon: this week and the weeks after it, each close to the one before.
+
+    The current week is only re-planned from now on when it is published (see ``plan_week``);
+    weeks that lie wholly in the past are never touched.
+    """
+    planned = []
+    for iso_year, iso_week in selectors.horizon(weeks, start):
+        result = plan_week(by=by, iso_year=iso_year, iso_week=iso_week, options=options)
+        planned.append((selectors.week_label(iso_year, iso_week), result))
+    return planned
+
+
+def publish_week(*, by: Professional | None, iso_year: int, iso_week: int) -> RosterWeek | None:
+    """Publish a planned week: staff and parents see it, and from now on it only gets re-plans.
+
+    ``None`` when the week has no roster yet (nothing to publish).
+    """
+    with transaction.atomic():
+        week = (
+            RosterWeek.objects.select_for_update()
+            .filter(iso_year=iso_year, iso_week=iso_week)
+            .first()
+        )
+        if week is None or not selectors.week_shifts(iso_year, iso_week).exists():
+            return None
+        if not week.is_published:
+            week.status = RosterWeek.Status.PUBLISHED
+            week.published_at = timezone.now()
+            week.published_by = by
+            week.save(update_fields=["status", "published_at", "published_by"])
+            log_access(
+                by=by,
+                event=Event.WRITE,
+                purpose=PURPOSE,
+                detail=f"roster {week.label} published",
+            )
+    return week
 
 
 def _current_slot(day: date, part: str) -> solver.Slot:

@@ -5,6 +5,9 @@ from kansrijk.roster import views
 app_name = "roster"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("plan/", views.plan, name="plan"),
+    path("plan/run/", views.plan_run, name="plan_run"),
+    path("plan/publish/", views.publish, name="publish"),
     path("centre/<slug:code>/", views.centre_week, name="centre_week"),
     path("centre/<slug:code>/today/", views.today, name="today"),
     path("person/<int:pk>/", views.person_week, name="person_week"),

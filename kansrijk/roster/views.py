@@ -10,10 +10,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from kansrijk.access.policies import roles_of
+from kansrijk.access.roles import Role
 from kansrijk.core.models import Location, Professional
 from kansrijk.roster import ical, selectors, services
 from kansrijk.roster.models import PART_HOURS, Availability, Function
@@ -47,6 +51,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "centres": selectors.rostered_locations(),
             "tokens": selectors.feed_tokens_of(user),  # type: ignore[arg-type]
             "public_name": consent,
+            "is_planner": bool(roles_of(user) & PLANNER_ROLES),  # type: ignore[arg-type]
         },
     )
 
@@ -62,6 +67,7 @@ def centre_week(request: HttpRequest, code: str) -> HttpResponse:
         {
             "title": centre.name,
             "subject": "centre",
+            "state": selectors.roster_weeks([(year, week)]).get((year, week)),
             "table": selectors.week_table(shifts, year, week),
             "centre": centre,
             **nav,
@@ -80,6 +86,7 @@ def person_week(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "title": str(person),
             "subject": "person",
+            "state": selectors.roster_weeks([(year, week)]).get((year, week)),
             "table": selectors.week_table(shifts, year, week),
             "person": person,
             **nav,
@@ -105,7 +112,7 @@ def public_centre(request: HttpRequest, code: str) -> HttpResponse:
     """For parents: who (by role) is present when; names only of staff who agreed."""
     centre = _centre(code)
     year, week, nav = _week(request)
-    shifts = selectors.shifts_at(centre, year, week)
+    shifts = selectors.published_only(selectors.shifts_at(centre, year, week))
     named = selectors.public_names()
     rows = []
     for day, cells in selectors.week_table(shifts, year, week):
@@ -130,7 +137,9 @@ def centre_feed(request: HttpRequest, code: str) -> HttpResponse:
     """The centre's presence as a calendar; public, so names only of staff who agreed."""
     centre = _centre(code)
     body = ical.calendar(
-        centre.name, selectors.feed_shifts(location=centre), names=selectors.public_names()
+        centre.name,
+        selectors.published_only(selectors.feed_shifts(location=centre)),
+        names=selectors.public_names(),
     )
     return HttpResponse(body, content_type=ICS)
 
@@ -170,3 +179,83 @@ def public_name(request: HttpRequest) -> HttpResponse:
     services.set_public_name(by=request.user, professional=request.user, allowed=allowed)  # type: ignore[arg-type]
     messages.success(request, _("Your choice was saved."))
     return redirect("roster:index")
+
+
+#: Who plans and publishes the roster.
+PLANNER_ROLES = frozenset({Role.COORDINATOR})
+
+
+def _planner(request: HttpRequest) -> Professional:
+    """The signed-in coordinator; anyone else gets the same 404 as a missing page."""
+    user: Professional = request.user  # type: ignore[assignment]
+    if not roles_of(user) & PLANNER_ROLES:
+        raise Http404
+    return user
+
+
+@require_GET
+def plan(request: HttpRequest) -> HttpResponse:
+    """The coordinator's planning page: the coming weeks, what changed, what could not be met."""
+    _planner(request)
+    weeks = selectors.horizon(services.HORIZON_WEEKS)
+    rows = selectors.horizon_overview(weeks)
+    chosen = selectors.parse_week(request.GET.get("week")) if request.GET.get("week") else weeks[0]
+    state = selectors.roster_weeks([chosen]).get(chosen)
+    return render(
+        request,
+        "roster/plan.html",
+        {
+            "rows": rows,
+            "chosen": selectors.week_label(*chosen),
+            "state": state,
+            "explanations": selectors.explained(state, get_language() or "nl"),
+            "changes": selectors.week_changes(*chosen),
+            "horizon": services.HORIZON_WEEKS,
+        },
+    )
+
+
+def _posted_week(request: HttpRequest) -> tuple[int, int] | None:
+    text = request.POST.get("week", "")
+    if not text:
+        return None
+    year, week = selectors.parse_week(text)
+    return (year, week) if selectors.week_label(year, week) == text.upper() else None
+
+
+@require_POST
+def plan_run(request: HttpRequest) -> HttpResponse:
+    """Plan one week (``week``) or the whole horizon now, instead of waiting for the night."""
+    user = _planner(request)
+    chosen = _posted_week(request)
+    if chosen is not None:
+        result = services.plan_week(by=user, iso_year=chosen[0], iso_week=chosen[1])
+        results = [(selectors.week_label(*chosen), result)]
+    else:
+        results = services.plan_horizon(by=user)
+    short = [label for label, result in results if result.shortfalls]
+    if short:
+        messages.warning(
+            request,
+            _("Planned, but not everything fits in %(weeks)s: see the explanation.")
+            % {"weeks": ", ".join(short)},
+        )
+    else:
+        messages.success(request, _("Planned: every rule is met."))
+    target = selectors.week_label(*chosen) if chosen else results[0][0]
+    return redirect(f"{reverse('roster:plan')}?week={target}")
+
+
+@require_POST
+def publish(request: HttpRequest) -> HttpResponse:
+    """Publish a planned week; after this it changes only through re-plans with few changes."""
+    user = _planner(request)
+    chosen = _posted_week(request)
+    week = (
+        services.publish_week(by=user, iso_year=chosen[0], iso_week=chosen[1]) if chosen else None
+    )
+    if week is None:
+        messages.error(request, _("Plan this week first; there is nothing to publish yet."))
+        return redirect("roster:plan")
+    messages.success(request, _("Week %(week)s is published.") % {"week": week.label})
+    return redirect(f"{reverse('roster:plan')}?week={week.label}")
