@@ -100,6 +100,9 @@ PAGES: dict[str, Rule] = {
     "roster:plan": roles(Role.COORDINATOR),
     "roster:plan_run": roles(Role.COORDINATOR, method="POST"),
     "roster:publish": roles(Role.COORDINATOR, method="POST"),
+    "roster:absence": ANY,  # one's own absence; the coordinator's for anyone
+    "roster:swap_new": OBJECT_POST,  # one's own shift
+    "roster:swap_decide": OBJECT_POST,  # the coordinator decides
     "roster:centre_week": ANY,
     "roster:today": ANY,
     "roster:person_week": ANY,

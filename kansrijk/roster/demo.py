@@ -19,6 +19,7 @@ _ROLE_ORGANISATIONS = {
     Role.COMMUNITY_OFFICER: ("Politie Vlaardingen", Organisation.Kind.POLICE),
     Role.EDUCATION_SPECIALIST: ("SWV Onderwijs dat past", Organisation.Kind.SWV),
     Role.COORDINATOR: ("Regie Westwijk", Organisation.Kind.COORDINATION),
+    Role.BEHAVIOURAL_SCIENTIST: ("SWV Onderwijs dat past", Organisation.Kind.SWV),
     Role.LANGUAGE_WORKER: ("Taalhuis Vlaardingen", Organisation.Kind.PARTNER),
     Role.AFTER_SCHOOL: ("Vlaardingen in Beweging", Organisation.Kind.PARTNER),
 }
@@ -132,6 +133,8 @@ def seed_roster_demo(
             code=req.id,
             locations=[centres[c] for c in req.locations],
             people=[by_spec[p] for p in sorted(req.people)],
+            stand_ins=[by_spec[p] for p in sorted(req.stand_ins)],
+            fixed=req.fixed,
             label=req.label,
             function=req.role,
             amount=req.amount,

@@ -77,6 +77,18 @@ class RosterRule(models.Model):
     people = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("named people")
     )
+    stand_ins = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        verbose_name=_("stand-ins"),
+        help_text=_("Back-ups who fill in at these locations when the regular people cannot."),
+    )
+    fixed = models.BooleanField(
+        _("fixed time"),
+        default=False,
+        help_text=_("The weekdays and half-days are fixed (a nurse's fixed day); shown as fixed."),
+    )
     rotation = models.BooleanField(_("rotates over the locations week by week"), default=False)
     rotation_offset = models.PositiveSmallIntegerField(_("rotation offset"), default=0)
     max_concurrent = models.PositiveSmallIntegerField(_("at the same time at most"), default=1)
@@ -125,10 +137,25 @@ class Availability(models.Model):
 
 
 class Absence(models.Model):
-    """Sickness or leave; registering one re-plans the rest of the week."""
+    """Sickness, leave or training; registering one re-plans the weeks it falls in."""
+
+    class Kind(models.TextChoices):
+        SICK = "sick", _("Sick")
+        LEAVE = "leave", _("Leave")
+        TRAINING = "training", _("Training")
+        SWAP = "swap", _("Swap approved by the coordinator")
 
     professional = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roster_absences"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SICK)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reported by"),
     )
     start = models.DateField(_("from"))
     start_part = models.CharField(
@@ -190,6 +217,11 @@ class Shift(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} @ {self.location} {self.date} {self.part}"
+
+    @property
+    def is_fixed(self) -> bool:
+        """On a fixed day or half-day (select the rule with the shift to read this cheaply)."""
+        return self.rule is not None and self.rule.fixed
 
 
 def new_token() -> str:
@@ -260,3 +292,43 @@ class RosterWeek(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+
+class SwapRequest(models.Model):
+    """A professional asks not to work one rostered half-day; the coordinator decides.
+
+    Approving records the half-day as an absence and re-plans the week with few changes, so the
+    solver finds who takes over (or explains why nobody can).
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for the coordinator")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    shift = models.ForeignKey(
+        Shift, on_delete=models.SET_NULL, null=True, blank=True, related_name="swap_requests"
+    )
+    professional = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roster_swap_requests"
+    )
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField(_("date"))
+    part = models.CharField(_("half-day"), max_length=10, choices=Part.choices)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["date", "part", "pk"]
+        verbose_name = _("swap request")
+        verbose_name_plural = _("swap requests")
+
+    def __str__(self) -> str:
+        return f"{self.professional} {self.date} {self.part}"

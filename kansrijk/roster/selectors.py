@@ -20,6 +20,7 @@ from kansrijk.roster.models import (
     RosterRule,
     RosterWeek,
     Shift,
+    SwapRequest,
 )
 
 PART_ORDER = {solver.Part.MORNING.value: 0, solver.Part.AFTERNOON.value: 1}
@@ -93,6 +94,8 @@ def _rule_to_requirement(rule: RosterRule) -> solver.Requirement:
         parts=parts,
         weekdays=_numbers(rule.weekdays),
         people=frozenset(str(p.pk) for p in rule.people.all()),
+        stand_ins=frozenset(str(p.pk) for p in rule.stand_ins.all()),
+        fixed=rule.fixed,
         rotation=rule.rotation,
         rotation_offset=rule.rotation_offset,
         max_concurrent=rule.max_concurrent,
@@ -124,10 +127,12 @@ def problem_for_week(
 ) -> solver.Problem:
     """The week as solver input: active rules, everyone they could use, rooms and absences."""
     days = solver.week_days(iso_year, iso_week)
-    rules = list(RosterRule.objects.filter(active=True).prefetch_related("locations", "people"))
+    rules = list(
+        RosterRule.objects.filter(active=True).prefetch_related("locations", "people", "stand_ins")
+    )
     requirements = tuple(_rule_to_requirement(r) for r in rules)
     functions = {r.function for r in rules}
-    named = {pid for r in requirements for pid in r.people}
+    named = {pid for r in requirements for pid in r.people | r.stand_ins}
     availability = {
         a.professional_id: a for a in Availability.objects.prefetch_related("locations")
     }
@@ -218,6 +223,29 @@ def shifts_at(location: Location, iso_year: int, iso_week: int) -> list[Shift]:
 
 def shifts_of(person: Professional, iso_year: int, iso_week: int) -> list[Shift]:
     return list(week_shifts(iso_year, iso_week).filter(person=person))
+
+
+def stand_in_for(professional: Professional, day: date) -> list[Shift]:
+    """Who stands in for ``professional`` on ``day``: the stand-ins' shifts of the rules they
+    normally fill (a GS's centre, the SWV's three), each with its location and half-day.
+
+    Empty when nobody stands in (the professional is present, or no stand-in could be found).
+    """
+    roles = set(professional.memberships.values_list("role", flat=True))
+    availability = Availability.objects.filter(professional=professional).first()
+    if availability is not None:
+        roles |= {f.strip() for f in availability.functions.split(",") if f.strip()}
+    rules = RosterRule.objects.filter(active=True, stand_ins__isnull=False).filter(
+        Q(function__in=roles) | Q(people=professional)
+    )
+    if availability is not None and availability.locations.exists():
+        rules = rules.filter(locations__in=availability.locations.all())
+    found = list(rules.distinct().prefetch_related("stand_ins"))
+    backups = {p.pk for rule in found for p in rule.stand_ins.all()} - {professional.pk}
+    shifts = Shift.objects.filter(rule__in=found, date=day, person__in=backups).select_related(
+        "person", "location", "rule"
+    )
+    return sorted(shifts, key=lambda s: (PART_ORDER[s.part], s.location.name))
 
 
 def shifts_on(location: Location, day: date) -> list[Shift]:
@@ -403,3 +431,35 @@ def explained(state: RosterWeek | None, language: str) -> list[tuple[str, str]]:
         explanation = solver.Explanation(item["code"], item.get("requirement"), item["params"])
         found.append((explanation.text(language), advise(explanation, language)))
     return found
+
+
+def reportable_people(user: Professional, planner: bool) -> QuerySet[Professional]:
+    """Whom ``user`` may report absent: themselves, or (the coordinator) anyone rostered."""
+    if not planner:
+        return Professional.objects.filter(pk=user.pk)
+    return (
+        Professional.objects.filter(
+            Q(pk=user.pk)
+            | Q(roster_availability__isnull=False)
+            | Q(roster_shifts__date__gte=timezone.localdate())
+        )
+        .filter(is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name", "pk")
+    )
+
+
+def open_swaps() -> QuerySet[SwapRequest]:
+    """Swap requests waiting for the coordinator, oldest half-day first (bounded)."""
+    return SwapRequest.objects.filter(status=SwapRequest.Status.OPEN).select_related(
+        "professional", "location"
+    )[:100]
+
+
+def swaps_of(person: Professional, iso_year: int, iso_week: int) -> dict[tuple[date, str], str]:
+    """The person's swap requests in the week, by half-day, with their status label."""
+    days = solver.week_days(iso_year, iso_week)
+    return {
+        (r.date, r.part): r.get_status_display()
+        for r in SwapRequest.objects.filter(professional=person, date__range=(days[0], days[-1]))
+    }

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from kansrijk.access.policies import roles_of
+from kansrijk.access.roles import Role
 from kansrijk.audit.models import Event
 from kansrijk.audit.services import log_access
 from kansrijk.core.models import Location, Professional
+from kansrijk.notifications.services import notify
 from kansrijk.roster import selectors, solver
 from kansrijk.roster.models import (
     Absence,
@@ -20,12 +27,15 @@ from kansrijk.roster.models import (
     RosterRule,
     RosterWeek,
     Shift,
+    SwapRequest,
 )
 from kansrijk.roster.solver.replan import replan
 
 PURPOSE = "roster"
 #: How many weeks ahead the coordinator and the nightly run plan (this week included).
 HORIZON_WEEKS = 6
+#: Who plans and publishes the roster, reports absences for others and decides swaps.
+PLANNER_ROLES = frozenset({Role.COORDINATOR})
 
 
 def _save_week(iso_year: int, iso_week: int, shifts: tuple[solver.Shift, ...]) -> int:
@@ -66,6 +76,10 @@ def _record_week(iso_year: int, iso_week: int, result: solver.Result) -> RosterW
         },
     )
     return week
+
+
+def _current_slot(day: date, part: str) -> solver.Slot:
+    return (day, solver.Part(part))
 
 
 def _now_slot() -> solver.Slot:
@@ -164,8 +178,68 @@ def publish_week(*, by: Professional | None, iso_year: int, iso_week: int) -> Ro
     return week
 
 
-def _current_slot(day: date, part: str) -> solver.Slot:
-    return (day, solver.Part(part))
+@dataclass(frozen=True)
+class Takeover:
+    """Who takes over a half-day of the absent person (``stand_in`` empty: nobody could)."""
+
+    day: date
+    part: str
+    location: str
+    rule: str
+    absent: str
+    stand_in: str
+
+
+@dataclass(frozen=True)
+class AbsenceOutcome:
+    """What reporting an absence did: the re-plan of every planned week it touches."""
+
+    absence: Absence
+    results: list[tuple[str, solver.Result]] = field(default_factory=list)
+    takeovers: list[Takeover] = field(default_factory=list)
+    notified: list[Professional] = field(default_factory=list)
+    #: Per re-planned week, the professionals whose half-days changed.
+    weeks_changed: dict[str, set[int]] = field(default_factory=dict)
+
+    @property
+    def result(self) -> solver.Result | None:
+        """The re-plan of the first week, or ``None`` when no planned week was touched."""
+        return self.results[0][1] if self.results else None
+
+
+def may_plan(user: Professional | None) -> bool:
+    """Whether ``user`` plans the roster (and may report absences and decide swaps for others)."""
+    return user is None or bool(roles_of(user) & PLANNER_ROLES)
+
+
+def _takeovers(
+    absent: Professional,
+    removed: set[solver.Shift],
+    added: set[solver.Shift],
+    names: dict[str, str],
+    labels: dict[str, str],
+) -> list[Takeover]:
+    found = []
+    for gone in sorted(removed, key=lambda s: (s.date, selectors.PART_ORDER[s.part.value])):
+        if gone.person != str(absent.pk):
+            continue
+        same = [
+            s
+            for s in added
+            if (s.requirement, s.date, s.part) == (gone.requirement, gone.date, gone.part)
+        ]
+        same.sort(key=lambda s: (s.location != gone.location, s.person))
+        found.append(
+            Takeover(
+                gone.date,
+                gone.part.value,
+                names.get("@" + gone.location, gone.location),
+                labels.get(gone.requirement, gone.requirement),
+                str(absent),
+                names.get(same[0].person, "") if same else "",
+            )
+        )
+    return found
 
 
 def register_absence(
@@ -176,17 +250,24 @@ def register_absence(
     end: date,
     start_part: str = Part.MORNING,
     end_part: str = Part.AFTERNOON,
+    kind: str = Absence.Kind.SICK,
     reason: str = "",
     now: solver.Slot | None = None,
-) -> solver.Result | None:
-    """Record a sick call or leave and re-plan the rest of the affected week with few changes.
+) -> AbsenceOutcome:
+    """Record a sick call, leave or training and re-plan every planned week it falls in.
 
-    Half-days before ``now`` (default: the absence's start, or the current half-day if later) are
-    kept as they were. Returns the re-plan, or ``None`` when the week had no roster yet.
+    Half-days before ``now`` (default: the current half-day) are kept as they were; the rest is
+    re-planned with few changes, so a future absence moves whole days rather than splitting them.
+    Everyone whose half-days change is notified. A professional reports for themselves; the
+    coordinator for anyone.
     """
+    if by is not None and by != professional and not may_plan(by):
+        raise PermissionDenied
     with transaction.atomic():
-        Absence.objects.create(
+        absence = Absence.objects.create(
             professional=professional,
+            kind=kind,
+            reported_by=by,
             start=start,
             start_part=start_part,
             end=end,
@@ -194,34 +275,159 @@ def register_absence(
             reason=reason,
         )
         log_access(
-            by=by, event=Event.WRITE, purpose=PURPOSE, detail=f"absence of {professional.pk}"
+            by=by,
+            event=Event.WRITE,
+            purpose=PURPOSE,
+            detail=f"absence ({kind}) of {professional.pk}",
         )
-    iso_year, iso_week, _ = start.isocalendar()
-    current = tuple(selectors.to_solver_shift(s) for s in selectors.week_shifts(iso_year, iso_week))
-    if not current:
-        return None
-    local = timezone.localtime()
-    clock = _current_slot(local.date(), Part.MORNING if local.hour < 12 else Part.AFTERNOON)
-    first = _current_slot(start, start_part)
-    if now is None:
-        now = max(first, clock, key=lambda s: (s[0], selectors.PART_ORDER[s[1].value]))
+    outcome = AbsenceOutcome(absence)
+    begin = _now_slot() if now is None else now
+    monday = start - timedelta(days=start.weekday())
+    while monday <= end:
+        iso_year, iso_week, _ = monday.isocalendar()
+        _replan_for_absence(by, outcome, iso_year, iso_week, begin)
+        monday += timedelta(weeks=1)
+    _notify_changes(outcome)
+    return outcome
+
+
+def _replan_for_absence(
+    by: Professional | None,
+    outcome: AbsenceOutcome,
+    iso_year: int,
+    iso_week: int,
+    begin: solver.Slot,
+) -> None:
+    """Re-plan one week from ``begin`` (or its Monday) on, and add who takes over to ``outcome``."""
     days = solver.week_days(iso_year, iso_week)
-    if now[0] < days[0]:
-        now = (days[0], solver.Part.MORNING)
+    current = tuple(selectors.to_solver_shift(s) for s in selectors.week_shifts(iso_year, iso_week))
+    now = _later(begin, (days[0], solver.Part.MORNING))
+    if not current or now[0] > days[-1]:
+        return
     problem = selectors.problem_for_week(iso_year, iso_week, stay_close_to_last_week=False)
-    if now[0] > days[-1]:
-        return None
     result = replan(problem, current, now)
+    label = selectors.week_label(iso_year, iso_week)
     if result.shifts:
         with transaction.atomic():
             _save_week(iso_year, iso_week, result.shifts)
+            _record_week(iso_year, iso_week, result)
             log_access(
-                by=by,
-                event=Event.WRITE,
-                purpose=PURPOSE,
-                detail=f"roster {selectors.week_label(iso_year, iso_week)} re-planned",
+                by=by, event=Event.WRITE, purpose=PURPOSE, detail=f"roster {label} re-planned"
             )
-    return result
+    outcome.results.append((label, result))
+    before, after = set(current), set(result.shifts) if result.shifts else set(current)
+    removed, added = before - after, after - before
+    people = {s.person for s in removed | added}
+    names = {
+        str(p.pk): str(p) for p in Professional.objects.filter(pk__in={int(p) for p in people})
+    }
+    names.update({"@" + loc.code: loc.name for loc in problem.locations})
+    labels = {r.id: r.label for r in problem.requirements}
+    outcome.takeovers.extend(
+        _takeovers(outcome.absence.professional, removed, added, names, labels)
+    )
+    changed = list(Professional.objects.filter(pk__in={int(p) for p in people}))
+    outcome.notified.extend(p for p in changed if p not in outcome.notified)
+    outcome.weeks_changed.setdefault(label, set()).update(p.pk for p in changed)
+
+
+def _notify_changes(outcome: AbsenceOutcome) -> None:
+    """Tell everyone whose half-days moved, with a link to their own week."""
+    for person in outcome.notified:
+        weeks = [label for label, pks in outcome.weeks_changed.items() if person.pk in pks]
+        if not weeks:
+            continue
+        notify(
+            to=person,
+            subject=_("Your roster has changed (week %(weeks)s)") % {"weeks": ", ".join(weeks)},
+            body=_("%(name)s is absent. Look at your week to see which half-days changed for you.")
+            % {"name": str(outcome.absence.professional)},
+            url=f"{reverse('roster:person_week', args=[person.pk])}?week={weeks[0]}",
+        )
+
+
+class SwapRefused(ValueError):
+    """A swap request that cannot be made or decided; the message says why, in Dutch."""
+
+
+def swap_request(*, by: Professional, shift_id: int, reason: str = "") -> SwapRequest:
+    """Ask the coordinator to be freed from one of one's own coming half-days."""
+    shift = Shift.objects.filter(pk=shift_id, person=by).select_related("location").first()
+    if shift is None:
+        raise PermissionDenied
+    if shift.date < timezone.localdate():
+        raise SwapRefused(_("This half-day has passed."))
+    if SwapRequest.objects.filter(
+        professional=by, date=shift.date, part=shift.part, status=SwapRequest.Status.OPEN
+    ).exists():
+        raise SwapRefused(_("You already asked to swap this half-day."))
+    with transaction.atomic():
+        request = SwapRequest.objects.create(
+            shift=shift,
+            professional=by,
+            location=shift.location,
+            date=shift.date,
+            part=shift.part,
+            reason=reason[:300],
+        )
+        log_access(by=by, event=Event.WRITE, purpose=PURPOSE, detail=f"swap asked {request.pk}")
+        planners = Professional.objects.filter(
+            memberships__role__in=PLANNER_ROLES, is_active=True
+        ).distinct()
+        notify(
+            to=planners,
+            subject=_("%(name)s asks to swap a half-day") % {"name": str(by)},
+            url=reverse("roster:plan"),
+            mail=False,
+        )
+    return request
+
+
+def swap_decide(
+    *, by: Professional, request_id: int, approve: bool
+) -> tuple[SwapRequest, AbsenceOutcome | None]:
+    """The coordinator approves (the half-day is freed and re-planned) or declines a swap."""
+    if not may_plan(by):
+        raise PermissionDenied
+    with transaction.atomic():
+        request = (
+            SwapRequest.objects.select_for_update()
+            .filter(pk=request_id, status=SwapRequest.Status.OPEN)
+            .select_related("professional")
+            .first()
+        )
+        if request is None:
+            raise PermissionDenied
+        request.status = SwapRequest.Status.APPROVED if approve else SwapRequest.Status.DECLINED
+        request.decided_by = by
+        request.decided_at = timezone.now()
+        request.save(update_fields=["status", "decided_by", "decided_at"])
+        log_access(
+            by=by, event=Event.WRITE, purpose=PURPOSE, detail=f"swap {request.pk} {request.status}"
+        )
+    outcome = None
+    if approve:
+        outcome = register_absence(
+            by=by,
+            professional=request.professional,
+            start=request.date,
+            end=request.date,
+            start_part=request.part,
+            end_part=request.part,
+            kind=Absence.Kind.SWAP,
+            reason=request.reason,
+        )
+    notify(
+        to=request.professional,
+        subject=(
+            _("Your swap on %(day)s was approved")
+            if approve
+            else _("Your swap on %(day)s was declined")
+        )
+        % {"day": request.date.strftime("%d-%m-%Y")},
+        url=reverse("roster:person_week", args=[request.professional.pk]),
+    )
+    return request, outcome
 
 
 def set_public_name(*, by: Professional | None, professional: Professional, allowed: bool) -> None:
@@ -258,6 +464,7 @@ def save_rule(
     code: str,
     locations: list[Location],
     people: list[Professional] | None = None,
+    stand_ins: list[Professional] | None = None,
     **fields: object,
 ) -> RosterRule:
     """Create or update a roster rule by its code."""
@@ -265,6 +472,7 @@ def save_rule(
         rule, _ = RosterRule.objects.update_or_create(code=code, defaults=fields)
         rule.locations.set(locations)
         rule.people.set(people or [])
+        rule.stand_ins.set(stand_ins or [])
     return rule
 
 

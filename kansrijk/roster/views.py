@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,10 +17,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from kansrijk.access.policies import roles_of
-from kansrijk.access.roles import Role
 from kansrijk.core.models import Location, Professional
 from kansrijk.roster import ical, selectors, services
+from kansrijk.roster.forms import AbsenceForm
 from kansrijk.roster.models import PART_HOURS, Availability, Function
 
 ICS = "text/calendar; charset=utf-8"
@@ -51,7 +51,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "centres": selectors.rostered_locations(),
             "tokens": selectors.feed_tokens_of(user),  # type: ignore[arg-type]
             "public_name": consent,
-            "is_planner": bool(roles_of(user) & PLANNER_ROLES),  # type: ignore[arg-type]
+            "is_planner": services.may_plan(user),  # type: ignore[arg-type]
         },
     )
 
@@ -80,6 +80,7 @@ def person_week(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Professional, pk=pk, is_active=True)
     year, week, nav = _week(request)
     shifts = selectors.shifts_of(person, year, week)
+    own = person.pk == request.user.pk
     return render(
         request,
         "roster/week.html",
@@ -89,6 +90,9 @@ def person_week(request: HttpRequest, pk: int) -> HttpResponse:
             "state": selectors.roster_weeks([(year, week)]).get((year, week)),
             "table": selectors.week_table(shifts, year, week),
             "person": person,
+            "own": own,
+            "today": timezone.localdate(),
+            "swaps": selectors.swaps_of(person, year, week) if own else {},
             **nav,
         },
     )
@@ -126,6 +130,7 @@ def public_centre(request: HttpRequest, code: str) -> HttpResponse:
                         "end": end,
                         "role": Function(s.role).label if s.role in Function.values else s.role,
                         "name": str(s.person) if s.person_id in named else "",
+                        "fixed": s.is_fixed,
                     }
                 )
     return render(request, "roster/public_centre.html", {"centre": centre, "rows": rows, **nav})
@@ -181,14 +186,10 @@ def public_name(request: HttpRequest) -> HttpResponse:
     return redirect("roster:index")
 
 
-#: Who plans and publishes the roster.
-PLANNER_ROLES = frozenset({Role.COORDINATOR})
-
-
 def _planner(request: HttpRequest) -> Professional:
     """The signed-in coordinator; anyone else gets the same 404 as a missing page."""
     user: Professional = request.user  # type: ignore[assignment]
-    if not roles_of(user) & PLANNER_ROLES:
+    if not services.may_plan(user):
         raise Http404
     return user
 
@@ -211,6 +212,7 @@ def plan(request: HttpRequest) -> HttpResponse:
             "explanations": selectors.explained(state, get_language() or "nl"),
             "changes": selectors.week_changes(*chosen),
             "horizon": services.HORIZON_WEEKS,
+            "swaps": selectors.open_swaps(),
         },
     )
 
@@ -259,3 +261,57 @@ def publish(request: HttpRequest) -> HttpResponse:
         return redirect("roster:plan")
     messages.success(request, _("Week %(week)s is published.") % {"week": week.label})
     return redirect(f"{reverse('roster:plan')}?week={week.label}")
+
+
+def absence(request: HttpRequest) -> HttpResponse:
+    """Report absence (sick, leave, training) for a day or a period; the re-plan runs at once."""
+    user: Professional = request.user  # type: ignore[assignment]
+    people = selectors.reportable_people(user, services.may_plan(user))
+    form = AbsenceForm(request.POST or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        outcome = services.register_absence(
+            by=user,
+            professional=data["professional"],
+            start=data["start"],
+            end=data["end"],
+            start_part=data["start_part"],
+            end_part=data["end_part"],
+            kind=data["kind"],
+            reason=data["reason"],
+        )
+        return render(request, "roster/absence_done.html", {"outcome": outcome})
+    return render(
+        request, "roster/absence.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@require_POST
+def swap_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask the coordinator to be freed from one of your own coming half-days."""
+    user: Professional = request.user  # type: ignore[assignment]
+    try:
+        swap = services.swap_request(by=user, shift_id=pk, reason=request.POST.get("reason", ""))
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except services.SwapRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("roster:person_week", user.pk)
+    messages.success(request, _("Your request was sent to the coordinator."))
+    week = selectors.week_label(*swap.date.isocalendar()[:2])
+    return redirect(f"{reverse('roster:person_week', args=[user.pk])}?week={week}")
+
+
+@require_POST
+def swap_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """The coordinator approves (re-plan at once) or declines a swap request."""
+    user = _planner(request)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        _swap, outcome = services.swap_decide(by=user, request_id=pk, approve=approve)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    if outcome is not None:
+        return render(request, "roster/absence_done.html", {"outcome": outcome})
+    messages.success(request, _("The request was declined."))
+    return redirect("roster:plan")

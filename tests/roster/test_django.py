@@ -162,7 +162,7 @@ def test_sick_call_replans_the_rest_of_the_week(demo: None) -> None:
         start=days[0],
         end=days[-1],
         now=(days[0], selectors.solver.Part.MORNING),
-    )
+    ).result
     assert result is not None and result.status is Status.OPTIMAL
     assert not Shift.objects.filter(person=eva).exists()
     after = set(Shift.objects.values_list("person", "location", "date", "part"))

@@ -114,15 +114,15 @@ def test_parents_do_not_see_a_draft(rules: None, client: Client) -> None:
 
 
 def test_an_impossible_week_is_explained_with_what_to_change(rules: None, client: Client) -> None:
-    RosterRule.objects.filter(code="gs-pwa").update(amount=5)  # Fatima works four days
+    RosterRule.objects.filter(code="nurse-pwa").update(amount=2)  # her fixed day is one day
     sign_in(client, person("rob"))
     week = selectors.week_label(*selectors.horizon(1)[0])
     page = client.post(reverse("roster:plan_run"), {"week": week}, follow=True)
     html = page.content.decode()
     assert "Ingepland, maar niet alles past" in html
-    assert "Gezinsspecialist PWA: 5 dagen nodig, maar Fatima El Amrani is maar 4 dagen" in html
+    assert "Schoolverpleegkundige PWA: 2 dagen nodig, maar Sanne de Vries is maar 1 dag" in html
     assert "Wat je kunt doen:" in html
-    assert "Vraag Fatima El Amrani om meer beschikbare dagdelen" in html
+    assert "Vraag Sanne de Vries om meer beschikbare dagdelen" in html
     assert_valid_except_coverage(*selectors.horizon(1)[0])
 
 

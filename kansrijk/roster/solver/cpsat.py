@@ -48,6 +48,7 @@ class _Terms:
     spread: list[cp_model.LinearExprT] = field(default_factory=list)
     fairness: list[cp_model.LinearExprT] = field(default_factory=list)
     changes: list[cp_model.LinearExprT] = field(default_factory=list)
+    stand_ins: list[cp_model.LinearExprT] = field(default_factory=list)
 
 
 class _Model:
@@ -217,12 +218,15 @@ class _Model:
         p = self.problem
         people = {person.id: person for person in p.people}
         previous = {s.key for s in p.previous}
+        stand_ins = {r.id: r.stand_ins for r in p.requirements if r.stand_ins}
         load: dict[str, list[cp_model.IntVar]] = defaultdict(list)
         for (req_id, person_id, code, si), var in self.x.items():
             if _is_constant(var):
                 continue
             day, part = p.slots[si]
             load[person_id].append(var)
+            if person_id in stand_ins.get(req_id, ()):
+                self.terms.stand_ins.append(var)
             preferred = people[person_id].preferred_days
             if preferred and day.weekday() not in preferred:
                 self.terms.preference.append(var)
@@ -259,11 +263,11 @@ class _Model:
             self.terms.fairness.append(top)
         w = p.weights
         t = self.terms
-        groups = (t.shortfall, t.preference, t.spread, t.fairness, t.changes)
+        groups = (t.shortfall, t.preference, t.spread, t.fairness, t.changes, t.stand_ins)
         self.model.minimize(
             cp_model.LinearExpr.weighted_sum(
                 [cp_model.LinearExpr.sum(g) for g in groups],
-                [w.shortfall, w.preference, w.spread, w.fairness, w.change],
+                [w.shortfall, w.preference, w.spread, w.fairness, w.change, w.stand_in],
             )
         )
         for (req_id, person_id, code, si), var in self.x.items():
@@ -286,7 +290,7 @@ class _Model:
         t = self.terms
         parts = [
             value(sum(items)) if items else 0
-            for items in (t.shortfall, t.preference, t.spread, t.fairness, t.changes)
+            for items in (t.shortfall, t.preference, t.spread, t.fairness, t.changes, t.stand_ins)
         ]
         w = self.problem.weights
         objective = (
@@ -295,6 +299,7 @@ class _Model:
             + w.spread * parts[2]
             + w.fairness * parts[3]
             + w.change * parts[4]
+            + w.stand_in * parts[5]
         )
         return Score(objective, *parts)
 
