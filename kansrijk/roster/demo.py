@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
+from faker import Faker
 
 from kansrijk.access.roles import Role
 from kansrijk.core.models import Location, Membership, Organisation, Professional
 from kansrijk.roster import selectors, services, solver
-from kansrijk.roster.models import Parts
+from kansrijk.roster.models import CONSULTATION_FUNCTIONS, Booking, Parts, RosterRule
 from kansrijk.roster.solver import westwijk
 
 _CENTRE_NAMES = {loc.code: loc.name for loc in westwijk.LOCATIONS}
@@ -78,6 +80,13 @@ def _professional_for(
         location = centres[next(iter(spec.locations))] if spec.locations else None
         Membership.objects.get_or_create(
             professional=person, role=function, organisation=organisation, location=location
+        )
+    elif function in CONSULTATION_FUNCTIONS:
+        Membership.objects.get_or_create(
+            professional=person,
+            role=Role.CONSULTATION_PARTNER,
+            organisation=organisation,
+            location=None,
         )
     return person
 
@@ -153,4 +162,90 @@ def seed_roster_demo(
     planned = services.plan_horizon(by=None, weeks=weeks)
     for year, week in selectors.horizon(min(published, weeks)):
         services.publish_week(by=None, iso_year=year, iso_week=week)
+    _seed_activities(by_spec)
+    _seed_bookings(centres)
     return planned[0][1]
+
+
+#: Seed 000's activities: (code, name, kind, audience, rule, weekdays, parts, places).
+ACTIVITIES = (
+    ("nl-les", "Nederlandse les", "language_lesson", "parents", "language", "0,1,2", "morning", 12),
+    ("vve-taal", "VVE-taalondersteuning", "vve", "children", "language", "3,4", "morning", 10),
+    (
+        "lezen-schrijven",
+        "Hulp bij lezen en schrijven",
+        "literacy",
+        "parents",
+        "language",
+        "0,1",
+        "afternoon",
+        8,
+    ),
+    ("ouderkamer", "Ouderkamer", "parent_room", "parents", "language", "2,3,4", "afternoon", 15),
+    (
+        "naschools",
+        "Naschoolse activiteiten",
+        "after_school",
+        "children",
+        "after-school",
+        "",
+        "afternoon",
+        20,
+    ),
+)
+
+
+def _seed_activities(by_spec: dict[str, Professional]) -> None:
+    """The activities, and a few sign-ups per centre by the language worker (Faker names)."""
+    fake = Faker("nl_NL")
+    fake.seed_instance(15)
+    rules = {r.code: r for r in RosterRule.objects.filter(code__in={a[4] for a in ACTIVITIES})}
+    worker = {"after_school": by_spec["sem"]}
+    for code, name, kind, audience, rule, weekdays, parts, places in ACTIVITIES:
+        activity = services.save_activity(
+            code=code,
+            rule=rules[rule],
+            name=name,
+            kind=kind,
+            audience=audience,
+            weekdays=weekdays,
+            parts=parts,
+            capacity=places,
+            active=True,
+        )
+        by = worker.get(kind, by_spec["aylin"])
+        if activity.enrolments.exists():
+            continue
+        for location in activity.rule.locations.all():
+            for _n in range(6 if code in ("nl-les", "naschools") else 3):
+                services.enrol(
+                    by=by,
+                    activity=activity,
+                    location=location,
+                    name=fake.first_name() if audience == "children" else fake.name(),
+                    phone="" if audience == "children" else fake.phone_number()[:30],
+                )
+
+
+def _seed_bookings(centres: dict[str, Location]) -> None:
+    """Two appointments in each centre's next consultation hours (Faker names and numbers)."""
+    if Booking.objects.exists():
+        return
+    fake = Faker("nl_NL")
+    fake.seed_instance(16)
+    count = 0
+    for centre in centres.values():
+        for consultation in selectors.consultations_at(centre, timezone.localdate())[:2]:
+            shift = consultation.shift
+            for start in consultation.free[1:5:3]:
+                count += 1
+                services.book(
+                    location=centre,
+                    rule=shift.rule.code if shift.rule else "",
+                    day=shift.date,
+                    part=shift.part,
+                    start=start,
+                    name=fake.name(),
+                    phone=f"06-{fake.random_number(digits=8, fix_len=True)}",
+                    client=f"demo-{count}",
+                )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Any
 
 from django import forms
@@ -84,3 +85,70 @@ class AbsenceForm(forms.Form):
         if "\x00" in reason:
             self.add_error("reason", _("The text contains a character that is not allowed."))
         return data
+
+
+class EnrolmentForm(forms.Form):
+    """A child or parent to sign up: a name, and a phone number to reach them (optional)."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        widget=forms.TextInput(attrs=TEXT),
+        error_messages={"required": _("Fill in the name.")},
+    )
+    phone = forms.RegexField(
+        label=_("Phone"),
+        regex=r"^[0-9+() -]{6,30}$",
+        required=False,
+        widget=forms.TextInput(attrs={**TEXT, "type": "tel", "autocomplete": "off"}),
+        error_messages={"invalid": _("Enter a phone number like 06-12345678.")},
+    )
+
+    def clean_name(self) -> str:
+        name = str(self.cleaned_data.get("name", "")).strip()
+        if not name or "\x00" in name:
+            raise forms.ValidationError(_("Fill in the name."))
+        return name
+
+
+class BookingForm(forms.Form):
+    """A parent's booking: a free time, a name and a phone number, and the privacy statement."""
+
+    start = forms.TypedChoiceField(
+        label=_("Time"),
+        coerce=lambda value: time.fromisoformat(value),
+        widget=forms.Select(attrs=SELECT),
+        error_messages={"required": _("Choose a time."), "invalid_choice": _("Choose a time.")},
+    )
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=100,
+        widget=forms.TextInput(attrs={**TEXT, "autocomplete": "name"}),
+        error_messages={"required": _("Fill in your name.")},
+    )
+    phone = forms.RegexField(
+        label=_("Your phone number"),
+        regex=r"^[0-9+() -]{6,30}$",
+        widget=forms.TextInput(attrs={**TEXT, "type": "tel", "autocomplete": "tel"}),
+        error_messages={
+            "required": _("Fill in your phone number, so we can call you if the time changes."),
+            "invalid": _("Enter a phone number like 06-12345678."),
+        },
+    )
+    privacy = forms.BooleanField(
+        label=_("I have read how my name and phone number are used."),
+        error_messages={"required": _("Tick that you have read the privacy statement.")},
+    )
+    #: Left empty by people; filled in by scripts that fill every field.
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
+
+    def __init__(self, *args: Any, times: list[time], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["start"].choices = [(t.isoformat(), t.strftime("%H:%M")) for t in times]  # type: ignore[attr-defined]
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+
+    def clean_name(self) -> str:
+        name = str(self.cleaned_data.get("name", "")).strip()
+        if not name or "\x00" in name:
+            raise forms.ValidationError(_("Fill in your name."))
+        return name

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from kansrijk.core.models import Location, Membership, Professional
 from kansrijk.roster import solver
 from kansrijk.roster.models import (
+    CONSULTATION_FUNCTIONS,
+    PART_HOURS,
     Absence,
+    Activity,
+    Attendance,
     Availability,
+    Booking,
+    Enrolment,
     FeedToken,
     LocationRooms,
     Parts,
@@ -463,3 +470,188 @@ def swaps_of(person: Professional, iso_year: int, iso_week: int) -> dict[tuple[d
         (r.date, r.part): r.get_status_display()
         for r in SwapRequest.objects.filter(professional=person, date__range=(days[0], days[-1]))
     }
+
+
+# --- activities ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    """One activity at one centre, with its places taken and its waiting list."""
+
+    activity: Activity
+    location: Location
+    enrolled: int
+    waiting: int
+
+
+def activities_for(user: Professional, manage: Callable[[Activity], bool]) -> list[ActivityRow]:
+    """The activities ``user`` runs, per centre where they take place, with counts (3 queries)."""
+    activities = [
+        a
+        for a in Activity.objects.filter(active=True)
+        .select_related("rule")
+        .prefetch_related("rule__locations")
+        if manage(a)
+    ]
+    counts: dict[tuple[int, int, str], int] = {
+        (row["activity"], row["location"], row["status"]): row["n"]
+        for row in Enrolment.objects.filter(activity__in=activities)
+        .values("activity", "location", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    rows = []
+    for activity in activities:
+        for location in sorted(activity.rule.locations.all(), key=lambda loc: loc.name):
+            rows.append(
+                ActivityRow(
+                    activity,
+                    location,
+                    counts.get((activity.pk, location.pk, Enrolment.Status.ENROLLED), 0),
+                    counts.get((activity.pk, location.pk, Enrolment.Status.WAITING), 0),
+                )
+            )
+    return rows
+
+
+def activity_sessions(
+    activity: Activity, location: Location, start: date, weeks: int = 6
+) -> list[Shift]:
+    """The activity's sessions at the centre: its rule's shifts on its days and half-days."""
+    shifts = Shift.objects.filter(
+        rule=activity.rule_id,
+        location=location,
+        date__range=(start, start + timedelta(weeks=weeks)),
+    ).select_related("person")
+    weekdays = _numbers(activity.weekdays)
+    parts = {
+        Parts.BOTH: {"morning", "afternoon"},
+        Parts.MORNING: {"morning"},
+        Parts.AFTERNOON: {"afternoon"},
+    }[Parts(activity.parts)]
+    found: dict[tuple[date, str], Shift] = {}
+    for s in shifts:
+        if (not weekdays or s.date.weekday() in weekdays) and s.part in parts:
+            found.setdefault((s.date, s.part), s)  # two workers in one session: one session
+    return [found[k] for k in sorted(found, key=lambda k: (k[0], PART_ORDER[k[1]]))]
+
+
+def enrolments(activity: Activity, location: Location) -> list[Enrolment]:
+    """Signed up and waiting (in order) for the activity at the centre; withdrawn left out."""
+    return list(
+        Enrolment.objects.filter(activity=activity, location=location)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .order_by("status", "created_at", "pk")
+    )
+
+
+def attendance_of(activity: Activity, location: Location) -> dict[tuple[date, str], set[int]]:
+    """Per session, the sign-ups marked present."""
+    found: dict[tuple[date, str], set[int]] = defaultdict(set)
+    for enrolment_id, day, part in Attendance.objects.filter(
+        enrolment__activity=activity, enrolment__location=location, present=True
+    ).values_list("enrolment_id", "date", "part"):
+        found[(day, part)].add(enrolment_id)
+    return found
+
+
+def participation(start: date, end: date, centres: list[int]) -> tuple[dict[int, int], int]:
+    """People taking part in an activity in the period, per centre and in all: sign-ups that
+    were signed up in the period or attended a session in it (the waiting list not counted).
+
+    The monitor suppresses small numbers; this only counts.
+    """
+    taking_part = (
+        Enrolment.objects.filter(location__in=centres)
+        .exclude(status=Enrolment.Status.WAITING)
+        .filter(
+            Q(created_at__date__range=(start, end))
+            | Q(attendance__present=True, attendance__date__range=(start, end))
+        )
+    )
+    per_centre = {
+        row["location"]: row["n"]
+        for row in taking_part.values("location").annotate(n=Count("id", distinct=True)).order_by()
+    }
+    total = taking_part.aggregate(n=Count("id", distinct=True))["n"]
+    return per_centre, total
+
+
+# --- consultation hours ----------------------------------------------------------------------
+
+#: Length of one bookable appointment in a consultation hour.
+SLOT_MINUTES = 20
+
+
+def slot_times(part: str) -> list[time]:
+    """The appointment times of a half-day (08:30, 08:50, …)."""
+    start, end = PART_HOURS[part]
+    times, minutes = [], start.hour * 60 + start.minute
+    while minutes + SLOT_MINUTES <= end.hour * 60 + end.minute:
+        times.append(time(minutes // 60, minutes % 60))
+        minutes += SLOT_MINUTES
+    return times
+
+
+@dataclass(frozen=True)
+class Consultation:
+    """One consultation hour (a rostered half-day) and its appointment times still free."""
+
+    shift: Shift
+    free: list[time]
+
+    @property
+    def booked(self) -> int:
+        return len(slot_times(self.shift.part)) - len(self.free)
+
+
+def consultations_at(location: Location, start: date, weeks: int = 3) -> list[Consultation]:
+    """The published consultation hours at a centre from ``start`` on (two queries)."""
+    end = start + timedelta(weeks=weeks)
+    shifts = published_only(
+        list(
+            Shift.objects.filter(
+                location=location, role__in=CONSULTATION_FUNCTIONS, date__range=(start, end)
+            ).select_related("rule", "person", "location")
+        )
+    )
+    taken = set(
+        Booking.objects.filter(location=location, date__range=(start, end)).values_list(
+            "rule_id", "date", "start"
+        )
+    )
+    return [
+        Consultation(s, [t for t in slot_times(s.part) if (s.rule_id, s.date, t) not in taken])
+        for s in sorted(shifts, key=lambda s: (s.date, PART_ORDER[s.part], s.role))
+    ]
+
+
+def consultation(location: Location, rule: str, day: date, part: str) -> Consultation | None:
+    """One published consultation hour, or ``None`` when there is none then."""
+    for found in consultations_at(location, day, weeks=0):
+        if found.shift.rule and found.shift.rule.code == rule and found.shift.part == part:
+            return found
+    return None
+
+
+def booking_by_token(token: str) -> Booking | None:
+    return Booking.objects.filter(token=token).select_related("rule", "location").first()
+
+
+def consultation_functions_of(user: Professional, planner: bool) -> set[str]:
+    """The consultation functions whose bookings ``user`` sees: their own (a partner), or all."""
+    if planner:
+        return set(CONSULTATION_FUNCTIONS)
+    availability = Availability.objects.filter(professional=user).first()
+    own = {f.strip() for f in availability.functions.split(",")} if availability else set()
+    return own & set(CONSULTATION_FUNCTIONS)
+
+
+def bookings_for(functions: set[str], start: date) -> list[Booking]:
+    """Coming bookings of the given consultation functions (bounded)."""
+    return list(
+        Booking.objects.filter(rule__function__in=functions, date__gte=start)
+        .select_related("rule", "location")
+        .order_by("date", "start")[:300]
+    )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +23,11 @@ from kansrijk.notifications.services import notify
 from kansrijk.roster import selectors, solver
 from kansrijk.roster.models import (
     Absence,
+    Activity,
+    Attendance,
     Availability,
+    Booking,
+    Enrolment,
     FeedToken,
     LocationRooms,
     Part,
@@ -493,3 +500,243 @@ def feed_token_revoke(*, by: Professional, token_id: int) -> bool:
         if revoked:
             log_access(by=by, event=Event.WRITE, purpose=PURPOSE, detail="calendar feed revoked")
     return bool(revoked)
+
+
+# --- activities ------------------------------------------------------------------------------
+
+#: Who runs which activities: the language/parent-room workers, the after-school workers.
+ACTIVITY_ROLES: dict[str, frozenset[Role]] = {
+    Activity.Kind.AFTER_SCHOOL: frozenset({Role.AFTER_SCHOOL, Role.COORDINATOR}),
+}
+LANGUAGE_ROLES = frozenset({Role.LANGUAGE_WORKER, Role.COORDINATOR})
+
+
+def runs_activities(user: Professional) -> bool:
+    """Whether ``user`` runs any kind of activity (the activities page)."""
+    return bool(roles_of(user) & (LANGUAGE_ROLES | ACTIVITY_ROLES[Activity.Kind.AFTER_SCHOOL]))
+
+
+def may_manage(user: Professional, activity: Activity) -> bool:
+    """Whether ``user`` signs people up for ``activity`` and records attendance."""
+    return bool(roles_of(user) & ACTIVITY_ROLES.get(activity.kind, LANGUAGE_ROLES))
+
+
+def enrol(
+    *, by: Professional, activity: Activity, location: Location, name: str, phone: str = ""
+) -> Enrolment:
+    """Sign a child or parent up; when the centre's places are taken, on the waiting list."""
+    if not may_manage(by, activity):
+        raise PermissionDenied
+    with transaction.atomic():
+        Activity.objects.select_for_update().filter(pk=activity.pk).first()  # one at a time
+        taken = Enrolment.objects.filter(
+            activity=activity, location=location, status=Enrolment.Status.ENROLLED
+        ).count()
+        status = (
+            Enrolment.Status.ENROLLED if taken < activity.capacity else Enrolment.Status.WAITING
+        )
+        enrolment = Enrolment.objects.create(
+            activity=activity,
+            location=location,
+            name=name.strip()[:200],
+            phone=phone.strip()[:30],
+            status=status,
+            enrolled_by=by,
+        )
+        log_access(
+            by=by,
+            event=Event.WRITE,
+            purpose=PURPOSE,
+            detail=f"sign-up {enrolment.pk} for activity {activity.code} ({status})",
+        )
+    return enrolment
+
+
+def withdraw(*, by: Professional, enrolment_id: int) -> Enrolment | None:
+    """Take a sign-up off; the first on the waiting list gets the place (returned, if any)."""
+    with transaction.atomic():
+        enrolment = (
+            Enrolment.objects.select_for_update()
+            .select_related("activity")
+            .filter(pk=enrolment_id)
+            .exclude(status=Enrolment.Status.WITHDRAWN)
+            .first()
+        )
+        if enrolment is None or not may_manage(by, enrolment.activity):
+            raise PermissionDenied
+        freed = enrolment.status == Enrolment.Status.ENROLLED
+        enrolment.status = Enrolment.Status.WITHDRAWN
+        enrolment.save(update_fields=["status"])
+        promoted = None
+        if freed:
+            promoted = (
+                Enrolment.objects.select_for_update()
+                .filter(
+                    activity=enrolment.activity,
+                    location=enrolment.location_id,
+                    status=Enrolment.Status.WAITING,
+                )
+                .order_by("created_at", "pk")
+                .first()
+            )
+            if promoted is not None:
+                promoted.status = Enrolment.Status.ENROLLED
+                promoted.save(update_fields=["status"])
+        log_access(
+            by=by,
+            event=Event.WRITE,
+            purpose=PURPOSE,
+            detail=f"sign-up {enrolment.pk} withdrawn"
+            + (f", {promoted.pk} from the waiting list" if promoted else ""),
+        )
+    return promoted
+
+
+def record_attendance(
+    *,
+    by: Professional,
+    activity: Activity,
+    location: Location,
+    day: date,
+    part: str,
+    present: set[int],
+) -> int:
+    """Who came to one session: every signed-up person is marked present or absent."""
+    if not may_manage(by, activity):
+        raise PermissionDenied
+    with transaction.atomic():
+        enrolled = list(
+            Enrolment.objects.filter(
+                activity=activity, location=location, status=Enrolment.Status.ENROLLED
+            )
+        )
+        for enrolment in enrolled:
+            Attendance.objects.update_or_create(
+                enrolment=enrolment,
+                date=day,
+                part=part,
+                defaults={"present": enrolment.pk in present, "recorded_by": by},
+            )
+        log_access(
+            by=by,
+            event=Event.WRITE,
+            purpose=PURPOSE,
+            detail=f"attendance {activity.code} {location.code} {day} {part}: "
+            f"{len(present & {e.pk for e in enrolled})}/{len(enrolled)}",
+        )
+    return len(enrolled)
+
+
+def save_activity(*, code: str, rule: RosterRule, **fields: object) -> Activity:
+    """Create or update an activity by its code (the demo and the administrator)."""
+    activity, _ = Activity.objects.update_or_create(code=code, defaults={"rule": rule, **fields})
+    return activity
+
+
+# --- consultation hours ----------------------------------------------------------------------
+
+#: Bookings one connection may make per hour, and coming bookings per phone number: enough for
+#: a family, too few for a script that fills a consultation hour.
+BOOKINGS_PER_HOUR = 5
+BOOKINGS_PER_PHONE = 3
+
+
+def sees_bookings(user: Professional) -> bool:
+    """The consultation partners see their bookings; the coordinator sees all of them."""
+    return bool(roles_of(user) & {Role.CONSULTATION_PARTNER, *PLANNER_ROLES})
+
+
+class BookingRefused(ValueError):
+    """A booking that cannot be made; the message says why, in Dutch; ``status`` for the page."""
+
+    def __init__(self, message: str, status: int = 409) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _client_hash(client: str) -> str:
+    """A keyed hash of the connection's address, so the address itself is never stored."""
+    return hmac.new(settings.SECRET_KEY.encode(), client.encode(), hashlib.sha256).hexdigest()
+
+
+def book(
+    *,
+    location: Location,
+    rule: str,
+    day: date,
+    part: str,
+    start: time,
+    name: str,
+    phone: str,
+    client: str,
+) -> Booking:
+    """A parent books a free time in a published consultation hour (no login: ``by`` is nobody).
+
+    Refused when the time is not free (any more), lies in the past, or when the same connection
+    or phone number books too much.
+    """
+    found = selectors.consultation(location, rule, day, part)
+    if (
+        found is None
+        or found.shift.rule is None
+        or start not in found.free
+        or day < timezone.localdate()
+    ):
+        raise BookingRefused(_("This time is no longer free. Choose another time."))
+    client_hash = _client_hash(client)
+    hour_ago = timezone.now() - timedelta(hours=1)
+    if (
+        Booking.objects.filter(client_hash=client_hash, created_at__gte=hour_ago).count()
+        >= BOOKINGS_PER_HOUR
+    ):
+        raise BookingRefused(
+            _("Too many bookings from this connection. Try again later or call the centre."),
+            status=429,
+        )
+    if (
+        Booking.objects.filter(phone=phone, date__gte=timezone.localdate()).count()
+        >= BOOKINGS_PER_PHONE
+    ):
+        raise BookingRefused(
+            _("This phone number already has %(n)s appointments. Call the centre for more.")
+            % {"n": BOOKINGS_PER_PHONE}
+        )
+    shift, booked_rule = found.shift, found.shift.rule
+    try:
+        with transaction.atomic():
+            booking = Booking.objects.create(
+                rule=booked_rule,
+                location=location,
+                date=day,
+                start=start,
+                name=name,
+                phone=phone,
+                client_hash=client_hash,
+            )
+            log_access(by=None, event=Event.WRITE, purpose=PURPOSE, detail=f"booking {booking.pk}")
+            notify(
+                to=shift.person,
+                subject=_("New appointment on %(day)s at %(time)s (%(centre)s)")
+                % {
+                    "day": day.strftime("%d-%m-%Y"),
+                    "time": start.strftime("%H:%M"),
+                    "centre": location.name,
+                },
+                url=reverse("roster:bookings"),
+                mail=False,
+            )
+    except IntegrityError as exc:
+        raise BookingRefused(_("This time is no longer free. Choose another time.")) from exc
+    return booking
+
+
+def bookings_prune(*, older_than_days: int = 28) -> int:
+    """Remove bookings some weeks after their date: a name and phone are kept no longer."""
+    cutoff = timezone.localdate() - timedelta(days=older_than_days)
+    with transaction.atomic():
+        count, _ = Booking.objects.filter(date__lt=cutoff).delete()
+        if count:
+            log_access(
+                by=None, event=Event.WRITE, purpose=PURPOSE, detail=f"{count} bookings removed"
+            )
+    return count

@@ -16,3 +16,9 @@ def plan_horizon_nightly(weeks: int = services.HORIZON_WEEKS) -> dict[str, str]:
     return {
         label: result.status.value for label, result in services.plan_horizon(by=None, weeks=weeks)
     }
+
+
+@task()
+def prune_bookings() -> int:
+    """Remove consultation bookings four weeks after their date (docs/privacy.md)."""
+    return services.bookings_prune()
