@@ -209,3 +209,14 @@ def test_region_gets_a_complete_roster() -> None:
 def test_requirement_ids_are_unique() -> None:
     assert len({r.id for r in REQUIREMENTS}) == len(REQUIREMENTS)
     assert len({p.id for p in PEOPLE}) == len(PEOPLE)
+
+
+def test_six_weeks_stop_at_their_first_complete_roster_and_pass_the_checker() -> None:
+    """The horizon mode of the bench: each week close to the one before, stopped when complete."""
+    previous: tuple = ()
+    for week in range(49, 54):
+        problem = replace(westwijk_problem(2026, week), previous=previous)
+        options = Options(stop_when_complete=True, hint_previous=False, explain=False)
+        result = checked(problem, solve(problem, options))
+        assert result.complete and result.shortfalls == ()
+        previous = result.shifts

@@ -59,8 +59,10 @@ class _Model:
         problem: Problem,
         *,
         enforce: _Enforce | None = None,
+        hint: bool = True,
     ) -> None:
         self.problem = problem
+        self.hint = hint
         self.model = cp_model.CpModel()
         self.x: dict[VarKey, cp_model.IntVar] = {}
         self.units: dict[str, list[cp_model.IntVar]] = defaultdict(list)
@@ -271,7 +273,7 @@ class _Model:
             )
         )
         for (req_id, person_id, code, si), var in self.x.items():
-            if p.previous and not _is_constant(var):
+            if self.hint and p.previous and not _is_constant(var):
                 day, part = p.slots[si]
                 self.model.add_hint(var, (req_id, person_id, code, day.weekday(), part) in previous)
 
@@ -326,14 +328,20 @@ def _parameters(solver: cp_model.CpSolver, options: Options) -> None:
 
 
 class _Listener(cp_model.CpSolverSolutionCallback):
-    def __init__(self, built: _Model, listener: SolutionListener) -> None:
+    def __init__(
+        self, built: _Model, listener: SolutionListener | None, stop_when_complete: bool
+    ) -> None:
         super().__init__()
         self._built = built
         self._listener = listener
+        self._stop = stop_when_complete
         self._start = time.perf_counter()
 
     def on_solution_callback(self) -> None:
-        self._listener(time.perf_counter() - self._start, self._built.score(self.value))
+        if self._listener is not None:
+            self._listener(time.perf_counter() - self._start, self._built.score(self.value))
+        if self._stop and all(self.value(v) == 0 for v in self._built.shortfall.values()):
+            self.stop_search()
 
 
 def solve(
@@ -342,10 +350,14 @@ def solve(
     """Plan a week: the best roster found, and for every unmet requirement an explanation."""
     options = options or Options()
     started = time.perf_counter()
-    built = _Model(problem)
+    built = _Model(problem, hint=options.hint_previous)
     solver = cp_model.CpSolver()
     _parameters(solver, options)
-    callback = _Listener(built, on_solution) if on_solution else None
+    callback = (
+        _Listener(built, on_solution, options.stop_when_complete)
+        if on_solution or options.stop_when_complete
+        else None
+    )
     status = solver.solve(built.model, callback)
     if status == cp_model.MODEL_INVALID:  # pragma: no cover - a bug, not an input problem
         raise RuntimeError(built.model.validate())

@@ -157,6 +157,12 @@ class Options:
     num_workers: int = 1
     seed: int = 7
     explain: bool = True
+    #: Stop at the first roster that meets every requirement (a horizon's later weeks, the
+    #: bench's "first valid"), instead of searching on for the best one.
+    stop_when_complete: bool = False
+    #: Give the previous roster to CP-SAT as a hint. It speeds small re-plans up, but on a
+    #: large week whose rotations moved it can lead the search away from a complete roster.
+    hint_previous: bool = True
 
 
 @dataclass(frozen=True)
