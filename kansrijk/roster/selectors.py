@@ -538,11 +538,14 @@ def activity_sessions(
 
 
 def enrolments(activity: Activity, location: Location) -> list[Enrolment]:
-    """Signed up and waiting (in order) for the activity at the centre; withdrawn left out."""
+    """Signed up and waiting (in order) for the activity at the centre; withdrawn left out.
+
+    Bounded: the places plus a waiting list of at most 200.
+    """
     return list(
         Enrolment.objects.filter(activity=activity, location=location)
         .exclude(status=Enrolment.Status.WITHDRAWN)
-        .order_by("status", "created_at", "pk")
+        .order_by("status", "created_at", "pk")[: activity.capacity + 200]
     )
 
 

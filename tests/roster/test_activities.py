@@ -120,3 +120,16 @@ def test_the_monitor_counts_participation_per_centre_suppressed_below_five(demo:
     report = compute_report(Period.default(timezone.localdate()))
     (table,) = [t for t in report["tables"] if t["figure"] == "participation"]
     assert "primary" in str(table)
+
+
+def test_the_activity_page_reads_a_bounded_number_of_queries(
+    demo: None, client: Client, django_assert_max_num_queries: object
+) -> None:
+    lessons = Activity.objects.get(code="nl-les")
+    pwa = Location.objects.get(code="pwa")
+    for n in range(20):  # a long waiting list costs no extra queries
+        services.enrol(by=person("aylin"), activity=lessons, location=pwa, name=f"Ouder {n}")
+    sign_in(client, person("aylin"))
+    with django_assert_max_num_queries(15):  # type: ignore[operator]
+        page = client.get(reverse("roster:activity", args=[lessons.pk, "pwa"]))
+    assert page.content.decode().count("Ouder ") == 20

@@ -150,3 +150,30 @@ def test_a_past_published_week_is_left_alone(rules: None) -> None:
     before = list(Shift.objects.values_list("pk", flat=True))
     services.plan_week(by=None, iso_year=last[0], iso_week=last[1])
     assert list(Shift.objects.values_list("pk", flat=True)) == before
+
+
+def test_the_nightly_command_plans_the_horizon_and_prunes_old_bookings(rules: None) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from kansrijk.core.models import Location
+    from kansrijk.roster.models import Booking
+
+    old = timezone.localdate() - timedelta(days=40)
+    Booking.objects.create(
+        rule=RosterRule.objects.get(code="debt"),
+        location=Location.objects.get(code="pwa"),
+        date=old,
+        start=timezone.now().time().replace(microsecond=0),
+        name="Oud",
+        phone="0612345678",
+    )
+    out = StringIO()
+    call_command("roster_plan", horizon=2, stdout=out)
+    assert "1 old consultation bookings removed" in out.getvalue()
+    assert RosterWeek.objects.count() == 2
+    assert not Booking.objects.exists()
+    out = StringIO()
+    call_command("roster_plan", horizon=1, enqueue=True, stdout=out)  # the immediate backend
+    assert "enqueued" in out.getvalue()

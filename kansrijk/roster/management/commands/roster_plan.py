@@ -77,11 +77,14 @@ class Command(BaseCommand):
         if weeks < 1:
             raise CommandError("--horizon must be at least 1")
         if enqueue:
-            from kansrijk.roster.tasks import plan_horizon_nightly
+            from kansrijk.roster.tasks import plan_horizon_nightly, prune_bookings
 
             plan_horizon_nightly.enqueue(weeks)
-            self.stdout.write(f"roster horizon of {weeks} weeks enqueued")
+            prune_bookings.enqueue()
+            self.stdout.write(f"roster horizon of {weeks} weeks and the bookings pruning enqueued")
             return
+        pruned = services.bookings_prune()
+        self.stdout.write(f"{pruned} old consultation bookings removed")
         planned = services.plan_horizon(
             by=None, weeks=weeks, options=solver.Options(time_limit_s=time_limit)
         )
