@@ -132,4 +132,5 @@ def test_the_activity_page_reads_a_bounded_number_of_queries(
     sign_in(client, person("aylin"))
     with django_assert_max_num_queries(15):  # type: ignore[operator]
         page = client.get(reverse("roster:activity", args=[lessons.pk, "pwa"]))
-    assert page.content.decode().count("Ouder ") == 20
+    html = page.content.decode()
+    assert all(f"Ouder {n}" in html for n in range(20))  # signed up or on the waiting list
