@@ -100,6 +100,20 @@ PAGES: dict[str, Rule] = {
     "accounts:password_change": ANY,
     # The roster holds staff data only: every professional sees who is where.
     "roster:index": ANY,
+    "roster:plan": roles(Role.COORDINATOR),
+    "roster:plan_run": roles(Role.COORDINATOR, method="POST"),
+    "roster:publish": roles(Role.COORDINATOR, method="POST"),
+    "roster:absence": ANY,  # one's own absence; the coordinator's for anyone
+    "roster:swap_new": OBJECT_POST,  # one's own shift
+    "roster:swap_decide": OBJECT_POST,  # the coordinator decides
+    "roster:activities": roles(Role.LANGUAGE_WORKER, Role.AFTER_SCHOOL, Role.COORDINATOR),
+    "roster:activity": OBJECT,  # an activity its workers run (roster.services.may_manage)
+    "roster:attendance": OBJECT_POST,
+    "roster:withdraw": OBJECT_POST,
+    "roster:bookings": roles(Role.CONSULTATION_PARTNER, Role.COORDINATOR),
+    "roster:book": PUBLIC,  # parents book a consultation time without a login
+    "roster:booking": PUBLIC,  # the secret token is the key
+    "roster:booking_ics": PUBLIC,
     "roster:centre_week": ANY,
     "roster:today": ANY,
     "roster:person_week": ANY,

@@ -342,6 +342,23 @@ FIGURES: tuple[Figure, ...] = (
         "roster rules",
     ),
     Figure(
+        "participation",
+        "Deelname aan activiteiten",
+        "Participation in activities",
+        "Het aantal kinderen en ouders per kindcentrum dat " + _PERIOD_NL + " is aangemeld voor "
+        "een activiteit (taalles, VVE-taal, lezen en schrijven, ouderkamer, naschools; Enrolment) "
+        "of er ten minste één keer aanwezig was (Attendance); de wachtlijst telt niet mee. Minder "
+        "dan 5: niet getoond.",
+        "The number of children and parents per centre signed up " + _PERIOD_EN + " for an "
+        "activity (language lessons, VVE language support, reading and writing, parent room, "
+        "after-school; Enrolment) or present at least once (Attendance); the waiting list does "
+        "not count. Fewer than 5: not shown.",
+        Unit.COUNT,
+        ("roster_enrolment", "roster_attendance"),
+        "deelnemers",
+        "participants",
+    ),
+    Figure(
         "experience",
         "Ervaring van ouders",
         "Parents' experience",

@@ -547,6 +547,18 @@ def _consent_table(period: Period, centres: Centres, threshold: int) -> Table:
     return builder.table(charts=["refused", "withdrawn"])
 
 
+# --- participation in activities (the roster's activities) --------------------------------
+
+
+def _participation_table(period: Period, centres: Centres, threshold: int) -> Table:
+    from kansrijk.roster.selectors import participation
+
+    per_centre, total = participation(period.start, period.end, [pk for pk, _n in centres])
+    builder = CentreTable("participation", Unit.COUNT, centres, threshold)
+    builder.count(Axis("participants", "stat"), per_centre, total)
+    return builder.table()
+
+
 # --- parents' experience -------------------------------------------------------------------
 
 
@@ -612,6 +624,7 @@ def compute_report(
         _stalled_table(period, centres, threshold, now),
         _consent_table(period, centres, threshold),
         roster_table(period, centres),
+        _participation_table(period, centres, threshold),
         _experience_table(period, centres, threshold),
     ]
     return {

@@ -202,6 +202,7 @@ COLUMN_UNITS: dict[str, str] = {
     "rules": Unit.COUNT,
     "met": Unit.COUNT,
     "met_share": Unit.PERCENT,
+    "participants": Unit.COUNT,
 }
 
 
@@ -274,6 +275,7 @@ def stat_label(key: str) -> str:
         "rules": _("Roster rules per week, summed over the weeks"),
         "met": _("Requirements met"),
         "met_share": _("Share met"),
+        "participants": _("Children and parents taking part"),
         "total": _("Total"),
     }
     return labels.get(key, key)

@@ -68,12 +68,13 @@ def check(problem: Problem, shifts: tuple[Shift, ...] | list[Shift]) -> list[Vio
             continue  # the past happened; only "unchanged" is checked for it, below
         if s.role != req.role:
             found.append(Violation("role", f"{s}: role differs from the rule's {req.role}"))
-        if req.people:
+        stand_in = s.person in req.stand_ins  # a back-up may fill in anywhere the rule is held
+        if req.people and not stand_in:
             if s.person not in req.people:
                 found.append(Violation("eligible", f"{s}: {s.person} is not named in the rule"))
-        elif req.role not in person.roles:
+        elif req.role not in person.roles and not stand_in:
             found.append(Violation("eligible", f"{s}: {s.person} lacks the role {req.role}"))
-        if person.locations and s.location not in person.locations:
+        if person.locations and s.location not in person.locations and not stand_in:
             found.append(Violation("eligible", f"{s}: {s.person} does not work at {s.location}"))
         if s.location not in _rotated(problem, req):
             found.append(Violation("location", f"{s}: not a location of {req.id} this week"))

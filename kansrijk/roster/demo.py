@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from faker import Faker
 
 from kansrijk.access.roles import Role
 from kansrijk.core.models import Location, Membership, Organisation, Professional
-from kansrijk.roster import services, solver
-from kansrijk.roster.models import Parts
+from kansrijk.roster import selectors, services, solver
+from kansrijk.roster.models import CONSULTATION_FUNCTIONS, Booking, Parts, RosterRule
 from kansrijk.roster.solver import westwijk
 
 _CENTRE_NAMES = {loc.code: loc.name for loc in westwijk.LOCATIONS}
@@ -20,6 +21,7 @@ _ROLE_ORGANISATIONS = {
     Role.COMMUNITY_OFFICER: ("Politie Vlaardingen", Organisation.Kind.POLICE),
     Role.EDUCATION_SPECIALIST: ("SWV Onderwijs dat past", Organisation.Kind.SWV),
     Role.COORDINATOR: ("Regie Westwijk", Organisation.Kind.COORDINATION),
+    Role.BEHAVIOURAL_SCIENTIST: ("SWV Onderwijs dat past", Organisation.Kind.SWV),
     Role.LANGUAGE_WORKER: ("Taalhuis Vlaardingen", Organisation.Kind.PARTNER),
     Role.AFTER_SCHOOL: ("Vlaardingen in Beweging", Organisation.Kind.PARTNER),
 }
@@ -79,6 +81,13 @@ def _professional_for(
         Membership.objects.get_or_create(
             professional=person, role=function, organisation=organisation, location=location
         )
+    elif function in CONSULTATION_FUNCTIONS:
+        Membership.objects.get_or_create(
+            professional=person,
+            role=Role.CONSULTATION_PARTNER,
+            organisation=organisation,
+            location=None,
+        )
     return person
 
 
@@ -95,8 +104,14 @@ def _numbers(values: frozenset[int]) -> str:
 
 
 @transaction.atomic
-def seed_roster_demo(*, plan: bool = True) -> solver.Result | None:
-    """Rules, availability and rooms of the Westwijk plan, and this week's roster."""
+def seed_roster_demo(
+    *, plan: bool = True, weeks: int = services.HORIZON_WEEKS, published: int = 2
+) -> solver.Result | None:
+    """Rules, availability and rooms of the Westwijk plan, and the roster of the coming weeks.
+
+    The first ``published`` weeks are published, the rest stay drafts for the coordinator.
+    Returns this week's plan.
+    """
     centres = _centres()
     taken: set[int] = set()
     by_spec: dict[str, Professional] = {}
@@ -127,6 +142,8 @@ def seed_roster_demo(*, plan: bool = True) -> solver.Result | None:
             code=req.id,
             locations=[centres[c] for c in req.locations],
             people=[by_spec[p] for p in sorted(req.people)],
+            stand_ins=[by_spec[p] for p in sorted(req.stand_ins)],
+            fixed=req.fixed,
             label=req.label,
             function=req.role,
             amount=req.amount,
@@ -142,5 +159,93 @@ def seed_roster_demo(*, plan: bool = True) -> solver.Result | None:
         )
     if not plan:
         return None
-    year, week, _ = timezone.localdate().isocalendar()
-    return services.plan_week(by=None, iso_year=year, iso_week=week)
+    planned = services.plan_horizon(by=None, weeks=weeks)
+    for year, week in selectors.horizon(min(published, weeks)):
+        services.publish_week(by=None, iso_year=year, iso_week=week)
+    _seed_activities(by_spec)
+    _seed_bookings(centres)
+    return planned[0][1]
+
+
+#: Seed 000's activities: (code, name, kind, audience, rule, weekdays, parts, places).
+ACTIVITIES = (
+    ("nl-les", "Nederlandse les", "language_lesson", "parents", "language", "0,1,2", "morning", 12),
+    ("vve-taal", "VVE-taalondersteuning", "vve", "children", "language", "3,4", "morning", 10),
+    (
+        "lezen-schrijven",
+        "Hulp bij lezen en schrijven",
+        "literacy",
+        "parents",
+        "language",
+        "0,1",
+        "afternoon",
+        8,
+    ),
+    ("ouderkamer", "Ouderkamer", "parent_room", "parents", "language", "2,3,4", "afternoon", 15),
+    (
+        "naschools",
+        "Naschoolse activiteiten",
+        "after_school",
+        "children",
+        "after-school",
+        "",
+        "afternoon",
+        20,
+    ),
+)
+
+
+def _seed_activities(by_spec: dict[str, Professional]) -> None:
+    """The activities, and a few sign-ups per centre by the language worker (Faker names)."""
+    fake = Faker("nl_NL")
+    fake.seed_instance(15)
+    rules = {r.code: r for r in RosterRule.objects.filter(code__in={a[4] for a in ACTIVITIES})}
+    worker = {"after_school": by_spec["sem"]}
+    for code, name, kind, audience, rule, weekdays, parts, places in ACTIVITIES:
+        activity = services.save_activity(
+            code=code,
+            rule=rules[rule],
+            name=name,
+            kind=kind,
+            audience=audience,
+            weekdays=weekdays,
+            parts=parts,
+            capacity=places,
+            active=True,
+        )
+        by = worker.get(kind, by_spec["aylin"])
+        if activity.enrolments.exists():
+            continue
+        for location in activity.rule.locations.all():
+            for _n in range(6 if code in ("nl-les", "naschools") else 3):
+                services.enrol(
+                    by=by,
+                    activity=activity,
+                    location=location,
+                    name=fake.first_name() if audience == "children" else fake.name(),
+                    phone="" if audience == "children" else fake.phone_number()[:30],
+                )
+
+
+def _seed_bookings(centres: dict[str, Location]) -> None:
+    """Two appointments in each centre's next consultation hours (Faker names and numbers)."""
+    if Booking.objects.exists():
+        return
+    fake = Faker("nl_NL")
+    fake.seed_instance(16)
+    count = 0
+    for centre in centres.values():
+        for consultation in selectors.consultations_at(centre, timezone.localdate())[:2]:
+            shift = consultation.shift
+            for start in consultation.free[1:5:3]:
+                count += 1
+                services.book(
+                    location=centre,
+                    rule=shift.rule.code if shift.rule else "",
+                    day=shift.date,
+                    part=shift.part,
+                    start=start,
+                    name=fake.name(),
+                    phone=f"06-{fake.random_number(digits=8, fix_len=True)}",
+                    client=f"demo-{count}",
+                )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from kansrijk.roster.models import PART_HOURS, Function, Shift
+from kansrijk.roster.models import PART_HOURS, Booking, Function, Shift
+from kansrijk.roster.selectors import SLOT_MINUTES
 
 
 def calendar(name: str, shifts: Iterable[Shift], *, names: set[int] | None = None) -> bytes:
@@ -36,5 +37,30 @@ def calendar(name: str, shifts: Iterable[Shift], *, names: set[int] | None = Non
         event.add("location", shift.location.name)
         event.add("description", _("Presence at %(location)s") % {"location": shift.location.name})
         cal.add_component(event)
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def booking_calendar(booking: Booking) -> bytes:
+    """One appointment in a consultation hour, for the parent's agenda."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    cal = Calendar()
+    cal.add("prodid", "-//Kansrijk//Spreekuur//NL")
+    cal.add("version", "2.0")
+    cal.add("method", "PUBLISH")
+    start = datetime.combine(booking.date, booking.start, tzinfo=zone)
+    what = booking.rule.label
+    event = Event()
+    event.add("uid", f"booking-{booking.token[:16]}@kansrijk")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", start)
+    event.add("dtend", start + timedelta(minutes=SLOT_MINUTES))
+    event.add("summary", f"{what} ({booking.location.name})")
+    event.add("location", booking.location.name)
+    event.add(
+        "description",
+        _("Your appointment at the consultation hour. Cannot come? Call the centre."),
+    )
+    cal.add_component(event)
     cal.add_missing_timezones()
     return cal.to_ical()

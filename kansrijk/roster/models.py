@@ -7,6 +7,7 @@ from datetime import time
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kansrijk.access.roles import Role
@@ -77,6 +78,18 @@ class RosterRule(models.Model):
     people = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("named people")
     )
+    stand_ins = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        verbose_name=_("stand-ins"),
+        help_text=_("Back-ups who fill in at these locations when the regular people cannot."),
+    )
+    fixed = models.BooleanField(
+        _("fixed time"),
+        default=False,
+        help_text=_("The weekdays and half-days are fixed (a nurse's fixed day); shown as fixed."),
+    )
     rotation = models.BooleanField(_("rotates over the locations week by week"), default=False)
     rotation_offset = models.PositiveSmallIntegerField(_("rotation offset"), default=0)
     max_concurrent = models.PositiveSmallIntegerField(_("at the same time at most"), default=1)
@@ -125,10 +138,25 @@ class Availability(models.Model):
 
 
 class Absence(models.Model):
-    """Sickness or leave; registering one re-plans the rest of the week."""
+    """Sickness, leave or training; registering one re-plans the weeks it falls in."""
+
+    class Kind(models.TextChoices):
+        SICK = "sick", _("Sick")
+        LEAVE = "leave", _("Leave")
+        TRAINING = "training", _("Training")
+        SWAP = "swap", _("Swap approved by the coordinator")
 
     professional = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roster_absences"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SICK)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reported by"),
     )
     start = models.DateField(_("from"))
     start_part = models.CharField(
@@ -191,6 +219,11 @@ class Shift(models.Model):
     def __str__(self) -> str:
         return f"{self.person} @ {self.location} {self.date} {self.part}"
 
+    @property
+    def is_fixed(self) -> bool:
+        """On a fixed day or half-day (select the rule with the shift to read this cheaply)."""
+        return self.rule is not None and self.rule.fixed
+
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)
@@ -212,3 +245,224 @@ class FeedToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.professional} feed"
+
+
+class RosterWeek(models.Model):
+    """The state of one planned week: a draft the coordinator can re-plan freely, or published.
+
+    A published week is what staff and parents rely on, so it changes only through a re-plan that
+    keeps as much of it as it can. The solver's explanation of what could not be planned is kept
+    as message codes, so the page shows it in the reader's language.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    iso_year = models.PositiveSmallIntegerField(_("year"))
+    iso_week = models.PositiveSmallIntegerField(_("week"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    solver_status = models.CharField(_("solver result"), max_length=20, blank=True)
+    #: Unmet requirements as {rule code: missing units}.
+    shortfalls = models.JSONField(default=dict, blank=True)
+    #: The solver's explanations as [{"code", "requirement", "params"}] (solver.explain).
+    explanations = models.JSONField(default=list, blank=True)
+    planned_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["iso_year", "iso_week"]
+        verbose_name = _("roster week")
+        verbose_name_plural = _("roster weeks")
+        constraints = [
+            models.UniqueConstraint(fields=["iso_year", "iso_week"], name="roster_week_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.iso_year}-W{self.iso_week:02d}"
+
+    @property
+    def label(self) -> str:
+        return str(self)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class SwapRequest(models.Model):
+    """A professional asks not to work one rostered half-day; the coordinator decides.
+
+    Approving records the half-day as an absence and re-plans the week with few changes, so the
+    solver finds who takes over (or explains why nobody can).
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for the coordinator")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    shift = models.ForeignKey(
+        Shift, on_delete=models.SET_NULL, null=True, blank=True, related_name="swap_requests"
+    )
+    professional = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roster_swap_requests"
+    )
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField(_("date"))
+    part = models.CharField(_("half-day"), max_length=10, choices=Part.choices)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["date", "part", "pk"]
+        verbose_name = _("swap request")
+        verbose_name_plural = _("swap requests")
+
+    def __str__(self) -> str:
+        return f"{self.professional} {self.date} {self.part}"
+
+
+class Activity(models.Model):
+    """An activity held in rostered sessions (seed 000): language lessons, VVE language support,
+    low-literacy help, the parent room and the after-school programme.
+
+    Its sessions are the shifts of its roster rule on its weekdays and half-days, so the roster
+    decides when and where it takes place and who leads it.
+    """
+
+    class Kind(models.TextChoices):
+        LANGUAGE_LESSON = "language_lesson", _("Dutch language lessons")
+        VVE = "vve", _("VVE language support")
+        LITERACY = "literacy", _("Help with reading and writing")
+        PARENT_ROOM = "parent_room", _("Parent room")
+        AFTER_SCHOOL = "after_school", _("After-school programme")
+
+    class Audience(models.TextChoices):
+        CHILDREN = "children", _("Children")
+        PARENTS = "parents", _("Parents")
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    audience = models.CharField(_("for"), max_length=10, choices=Audience.choices)
+    rule = models.ForeignKey(
+        RosterRule,
+        on_delete=models.PROTECT,
+        related_name="activities",
+        verbose_name=_("roster rule"),
+    )
+    weekdays = models.CharField(_("weekdays"), max_length=20, blank=True)
+    parts = models.CharField(
+        _("half-days"), max_length=10, choices=Parts.choices, default=Parts.BOTH
+    )
+    capacity = models.PositiveSmallIntegerField(_("places per centre"), default=12)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Enrolment(models.Model):
+    """A child or parent signed up for an activity at a centre, or on its waiting list."""
+
+    class Status(models.TextChoices):
+        ENROLLED = "enrolled", _("Signed up")
+        WAITING = "waiting", _("Waiting list")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="enrolments")
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("sign-up")
+        verbose_name_plural = _("sign-ups")
+        indexes = [models.Index(fields=["activity", "location", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.activity}"
+
+
+class Attendance(models.Model):
+    """Whether a signed-up person came to one session."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attendance")
+    date = models.DateField(_("date"))
+    part = models.CharField(_("half-day"), max_length=10, choices=Part.choices)
+    present = models.BooleanField(_("present"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "date", "part"], name="roster_attendance_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment} {self.date} {self.part}"
+
+
+#: Functions whose rostered half-days are consultation hours parents can book (seed 000).
+CONSULTATION_FUNCTIONS = (Function.HOUSING, Function.DEBT_HELP, Function.FORMS_HELP)
+
+
+class Booking(models.Model):
+    """A parent's appointment in a consultation hour, booked on the public centre page.
+
+    Only a name and a phone number, no login; the secret token is the address of the
+    confirmation and its calendar file. ``client_hash`` (a keyed hash of the address the booking
+    came from, never the address itself) lets the service refuse a flood of bookings.
+    """
+
+    rule = models.ForeignKey(RosterRule, on_delete=models.PROTECT, related_name="bookings")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField(_("date"))
+    start = models.TimeField(_("time"))
+    name = models.CharField(_("name"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=30)
+    token = models.CharField(max_length=64, unique=True, default=new_token)
+    client_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "start"]
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "location", "date", "start"], name="roster_booking_one_per_slot"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.location} {self.date} {self.start}"

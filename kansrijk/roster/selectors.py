@@ -3,22 +3,31 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from kansrijk.core.models import Location, Membership, Professional
 from kansrijk.roster import solver
 from kansrijk.roster.models import (
+    CONSULTATION_FUNCTIONS,
+    PART_HOURS,
     Absence,
+    Activity,
+    Attendance,
     Availability,
+    Booking,
+    Enrolment,
     FeedToken,
     LocationRooms,
     Parts,
     RosterRule,
+    RosterWeek,
     Shift,
+    SwapRequest,
 )
 
 PART_ORDER = {solver.Part.MORNING.value: 0, solver.Part.AFTERNOON.value: 1}
@@ -92,6 +101,8 @@ def _rule_to_requirement(rule: RosterRule) -> solver.Requirement:
         parts=parts,
         weekdays=_numbers(rule.weekdays),
         people=frozenset(str(p.pk) for p in rule.people.all()),
+        stand_ins=frozenset(str(p.pk) for p in rule.stand_ins.all()),
+        fixed=rule.fixed,
         rotation=rule.rotation,
         rotation_offset=rule.rotation_offset,
         max_concurrent=rule.max_concurrent,
@@ -123,10 +134,12 @@ def problem_for_week(
 ) -> solver.Problem:
     """The week as solver input: active rules, everyone they could use, rooms and absences."""
     days = solver.week_days(iso_year, iso_week)
-    rules = list(RosterRule.objects.filter(active=True).prefetch_related("locations", "people"))
+    rules = list(
+        RosterRule.objects.filter(active=True).prefetch_related("locations", "people", "stand_ins")
+    )
     requirements = tuple(_rule_to_requirement(r) for r in rules)
     functions = {r.function for r in rules}
-    named = {pid for r in requirements for pid in r.people}
+    named = {pid for r in requirements for pid in r.people | r.stand_ins}
     availability = {
         a.professional_id: a for a in Availability.objects.prefetch_related("locations")
     }
@@ -219,6 +232,29 @@ def shifts_of(person: Professional, iso_year: int, iso_week: int) -> list[Shift]
     return list(week_shifts(iso_year, iso_week).filter(person=person))
 
 
+def stand_in_for(professional: Professional, day: date) -> list[Shift]:
+    """Who stands in for ``professional`` on ``day``: the stand-ins' shifts of the rules they
+    normally fill (a GS's centre, the SWV's three), each with its location and half-day.
+
+    Empty when nobody stands in (the professional is present, or no stand-in could be found).
+    """
+    roles = set(professional.memberships.values_list("role", flat=True))
+    availability = Availability.objects.filter(professional=professional).first()
+    if availability is not None:
+        roles |= {f.strip() for f in availability.functions.split(",") if f.strip()}
+    rules = RosterRule.objects.filter(active=True, stand_ins__isnull=False).filter(
+        Q(function__in=roles) | Q(people=professional)
+    )
+    if availability is not None and availability.locations.exists():
+        rules = rules.filter(locations__in=availability.locations.all())
+    found = list(rules.distinct().prefetch_related("stand_ins"))
+    backups = {p.pk for rule in found for p in rule.stand_ins.all()} - {professional.pk}
+    shifts = Shift.objects.filter(rule__in=found, date=day, person__in=backups).select_related(
+        "person", "location", "rule"
+    )
+    return sorted(shifts, key=lambda s: (PART_ORDER[s.part], s.location.name))
+
+
 def shifts_on(location: Location, day: date) -> list[Shift]:
     shifts = Shift.objects.filter(location=location, date=day).select_related("person", "rule")
     return sorted(shifts, key=lambda s: (PART_ORDER[s.part], s.role, str(s.person)))
@@ -250,6 +286,20 @@ def feed_tokens_of(person: Professional) -> QuerySet[FeedToken]:
     return FeedToken.objects.filter(professional=person, revoked_at__isnull=True)
 
 
+def published_weeks() -> set[tuple[int, int]]:
+    return set(
+        RosterWeek.objects.filter(status=RosterWeek.Status.PUBLISHED).values_list(
+            "iso_year", "iso_week"
+        )
+    )
+
+
+def published_only(shifts: list[Shift]) -> list[Shift]:
+    """The shifts that lie in published weeks: parents never see a draft."""
+    weeks = published_weeks()
+    return [s for s in shifts if tuple(s.date.isocalendar())[:2] in weeks]
+
+
 def feed_shifts(
     *,
     person: Professional | None = None,
@@ -260,9 +310,351 @@ def feed_shifts(
     today = around or timezone.localdate()
     qs = Shift.objects.filter(
         date__range=(today - timedelta(weeks=4), today + timedelta(weeks=8))
-    ).select_related("person", "location")
+    ).select_related("person", "location", "rule")
     if person is not None:
         qs = qs.filter(person=person)
     if location is not None:
         qs = qs.filter(location=location)
     return sorted(qs, key=lambda s: (s.date, PART_ORDER[s.part], s.location_id, s.role))
+
+
+def horizon(weeks: int, start: date | None = None) -> list[tuple[int, int]]:
+    """The ISO weeks of the planning horizon: the week of ``start`` (today) and those after it."""
+    monday = start or timezone.localdate()
+    found = []
+    for step in range(weeks):
+        year, week, _ = (monday + timedelta(weeks=step)).isocalendar()
+        found.append((year, week))
+    return found
+
+
+def roster_weeks(weeks: list[tuple[int, int]]) -> dict[tuple[int, int], RosterWeek]:
+    """The stored state of each of ``weeks`` that was planned, in one query."""
+    if not weeks:
+        return {}
+    condition = Q()
+    for year, week in weeks:
+        condition |= Q(iso_year=year, iso_week=week)
+    return {(w.iso_year, w.iso_week): w for w in RosterWeek.objects.filter(condition)}
+
+
+def is_published(iso_year: int, iso_week: int) -> bool:
+    return RosterWeek.objects.filter(
+        iso_year=iso_year, iso_week=iso_week, status=RosterWeek.Status.PUBLISHED
+    ).exists()
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a week changes against another roster: shifts added and shifts gone."""
+
+    added: list[Shift]
+    removed: list[Shift]
+
+    def __len__(self) -> int:
+        return len(self.added) + len(self.removed)
+
+
+def _key(shift: Shift) -> tuple[object, ...]:
+    return (shift.rule_id, shift.person_id, shift.location_id, shift.date.weekday(), shift.part)
+
+
+def week_changes(iso_year: int, iso_week: int) -> Changes:
+    """The week against last week, by rule, person, place, weekday and half-day."""
+    this = list(week_shifts(iso_year, iso_week))
+    year, week, _ = (solver.week_days(iso_year, iso_week)[0] - timedelta(weeks=1)).isocalendar()
+    last = list(week_shifts(year, week))
+    before = {_key(s) for s in last}
+    after = {_key(s) for s in this}
+    order = lambda s: (s.date.weekday(), PART_ORDER[s.part], s.location.name, str(s.person))  # noqa: E731
+    return Changes(
+        added=sorted((s for s in this if _key(s) not in before), key=order),
+        removed=sorted((s for s in last if _key(s) not in after), key=order),
+    )
+
+
+@dataclass(frozen=True)
+class WeekRow:
+    """One week of the planning horizon, for the coordinator's overview."""
+
+    iso_year: int
+    iso_week: int
+    state: RosterWeek | None
+    shifts: int
+    changes: int
+
+    @property
+    def label(self) -> str:
+        return week_label(self.iso_year, self.iso_week)
+
+    @property
+    def missing(self) -> int:
+        return sum(self.state.shortfalls.values()) if self.state else 0
+
+
+def horizon_overview(weeks: list[tuple[int, int]]) -> list[WeekRow]:
+    """Per week: its state, its number of shifts and its changes against the week before.
+
+    Two queries whatever the horizon: the weeks' states, and the shifts from the week before the
+    first up to the last.
+    """
+    if not weeks:
+        return []
+    states = roster_weeks(weeks)
+    first = solver.week_days(*weeks[0])[0] - timedelta(weeks=1)
+    last = solver.week_days(*weeks[-1])[-1]
+    keys: dict[tuple[int, int], set[tuple[object, ...]]] = defaultdict(set)
+    for rule_id, person_id, location_id, day, part in Shift.objects.filter(
+        date__range=(first, last)
+    ).values_list("rule_id", "person_id", "location_id", "date", "part"):
+        year, week, _ = day.isocalendar()
+        keys[(year, week)].add((rule_id, person_id, location_id, day.weekday(), part))
+    rows = []
+    for year, week in weeks:
+        before_year, before_week, _ = (
+            solver.week_days(year, week)[0] - timedelta(weeks=1)
+        ).isocalendar()
+        this, before = keys[(year, week)], keys[(before_year, before_week)]
+        rows.append(
+            WeekRow(
+                year,
+                week,
+                states.get((year, week)),
+                len(this),
+                len(this ^ before) if this else 0,
+            )
+        )
+    return rows
+
+
+def explained(state: RosterWeek | None, language: str) -> list[tuple[str, str]]:
+    """The stored explanations of a week as (why, what to change) in the reader's language."""
+    from kansrijk.roster.solver.explain import advise
+
+    if state is None:
+        return []
+    found = []
+    for item in state.explanations:
+        explanation = solver.Explanation(item["code"], item.get("requirement"), item["params"])
+        found.append((explanation.text(language), advise(explanation, language)))
+    return found
+
+
+def reportable_people(user: Professional, planner: bool) -> QuerySet[Professional]:
+    """Whom ``user`` may report absent: themselves, or (the coordinator) anyone rostered."""
+    if not planner:
+        return Professional.objects.filter(pk=user.pk)
+    return (
+        Professional.objects.filter(
+            Q(pk=user.pk)
+            | Q(roster_availability__isnull=False)
+            | Q(roster_shifts__date__gte=timezone.localdate())
+        )
+        .filter(is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name", "pk")
+    )
+
+
+def open_swaps() -> QuerySet[SwapRequest]:
+    """Swap requests waiting for the coordinator, oldest half-day first (bounded)."""
+    return SwapRequest.objects.filter(status=SwapRequest.Status.OPEN).select_related(
+        "professional", "location"
+    )[:100]
+
+
+def swaps_of(person: Professional, iso_year: int, iso_week: int) -> dict[tuple[date, str], str]:
+    """The person's swap requests in the week, by half-day, with their status label."""
+    days = solver.week_days(iso_year, iso_week)
+    return {
+        (r.date, r.part): r.get_status_display()
+        for r in SwapRequest.objects.filter(professional=person, date__range=(days[0], days[-1]))
+    }
+
+
+# --- activities ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    """One activity at one centre, with its places taken and its waiting list."""
+
+    activity: Activity
+    location: Location
+    enrolled: int
+    waiting: int
+
+
+def activities_for(user: Professional, manage: Callable[[Activity], bool]) -> list[ActivityRow]:
+    """The activities ``user`` runs, per centre where they take place, with counts (3 queries)."""
+    activities = [
+        a
+        for a in Activity.objects.filter(active=True)
+        .select_related("rule")
+        .prefetch_related("rule__locations")
+        if manage(a)
+    ]
+    counts: dict[tuple[int, int, str], int] = {
+        (row["activity"], row["location"], row["status"]): row["n"]
+        for row in Enrolment.objects.filter(activity__in=activities)
+        .values("activity", "location", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    rows = []
+    for activity in activities:
+        for location in sorted(activity.rule.locations.all(), key=lambda loc: loc.name):
+            rows.append(
+                ActivityRow(
+                    activity,
+                    location,
+                    counts.get((activity.pk, location.pk, Enrolment.Status.ENROLLED), 0),
+                    counts.get((activity.pk, location.pk, Enrolment.Status.WAITING), 0),
+                )
+            )
+    return rows
+
+
+def activity_sessions(
+    activity: Activity, location: Location, start: date, weeks: int = 6
+) -> list[Shift]:
+    """The activity's sessions at the centre: its rule's shifts on its days and half-days."""
+    shifts = Shift.objects.filter(
+        rule=activity.rule_id,
+        location=location,
+        date__range=(start, start + timedelta(weeks=weeks)),
+    ).select_related("person")
+    weekdays = _numbers(activity.weekdays)
+    parts = {
+        Parts.BOTH: {"morning", "afternoon"},
+        Parts.MORNING: {"morning"},
+        Parts.AFTERNOON: {"afternoon"},
+    }[Parts(activity.parts)]
+    found: dict[tuple[date, str], Shift] = {}
+    for s in shifts:
+        if (not weekdays or s.date.weekday() in weekdays) and s.part in parts:
+            found.setdefault((s.date, s.part), s)  # two workers in one session: one session
+    return [found[k] for k in sorted(found, key=lambda k: (k[0], PART_ORDER[k[1]]))]
+
+
+def enrolments(activity: Activity, location: Location) -> list[Enrolment]:
+    """Signed up and waiting (in order) for the activity at the centre; withdrawn left out.
+
+    Bounded: the places plus a waiting list of at most 200.
+    """
+    return list(
+        Enrolment.objects.filter(activity=activity, location=location)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .order_by("status", "created_at", "pk")[: activity.capacity + 200]
+    )
+
+
+def attendance_of(activity: Activity, location: Location) -> dict[tuple[date, str], set[int]]:
+    """Per session, the sign-ups marked present."""
+    found: dict[tuple[date, str], set[int]] = defaultdict(set)
+    for enrolment_id, day, part in Attendance.objects.filter(
+        enrolment__activity=activity, enrolment__location=location, present=True
+    ).values_list("enrolment_id", "date", "part"):
+        found[(day, part)].add(enrolment_id)
+    return found
+
+
+def participation(start: date, end: date, centres: list[int]) -> tuple[dict[int, int], int]:
+    """People taking part in an activity in the period, per centre and in all: sign-ups that
+    were signed up in the period or attended a session in it (the waiting list not counted).
+
+    The monitor suppresses small numbers; this only counts.
+    """
+    taking_part = (
+        Enrolment.objects.filter(location__in=centres)
+        .exclude(status=Enrolment.Status.WAITING)
+        .filter(
+            Q(created_at__date__range=(start, end))
+            | Q(attendance__present=True, attendance__date__range=(start, end))
+        )
+    )
+    per_centre = {
+        row["location"]: row["n"]
+        for row in taking_part.values("location").annotate(n=Count("id", distinct=True)).order_by()
+    }
+    total = taking_part.aggregate(n=Count("id", distinct=True))["n"]
+    return per_centre, total
+
+
+# --- consultation hours ----------------------------------------------------------------------
+
+#: Length of one bookable appointment in a consultation hour.
+SLOT_MINUTES = 20
+
+
+def slot_times(part: str) -> list[time]:
+    """The appointment times of a half-day (08:30, 08:50, …)."""
+    start, end = PART_HOURS[part]
+    times, minutes = [], start.hour * 60 + start.minute
+    while minutes + SLOT_MINUTES <= end.hour * 60 + end.minute:
+        times.append(time(minutes // 60, minutes % 60))
+        minutes += SLOT_MINUTES
+    return times
+
+
+@dataclass(frozen=True)
+class Consultation:
+    """One consultation hour (a rostered half-day) and its appointment times still free."""
+
+    shift: Shift
+    free: list[time]
+
+    @property
+    def booked(self) -> int:
+        return len(slot_times(self.shift.part)) - len(self.free)
+
+
+def consultations_at(location: Location, start: date, weeks: int = 3) -> list[Consultation]:
+    """The published consultation hours at a centre from ``start`` on (two queries)."""
+    end = start + timedelta(weeks=weeks)
+    shifts = published_only(
+        list(
+            Shift.objects.filter(
+                location=location, role__in=CONSULTATION_FUNCTIONS, date__range=(start, end)
+            ).select_related("rule", "person", "location")
+        )
+    )
+    taken = set(
+        Booking.objects.filter(location=location, date__range=(start, end)).values_list(
+            "rule_id", "date", "start"
+        )
+    )
+    return [
+        Consultation(s, [t for t in slot_times(s.part) if (s.rule_id, s.date, t) not in taken])
+        for s in sorted(shifts, key=lambda s: (s.date, PART_ORDER[s.part], s.role))
+    ]
+
+
+def consultation(location: Location, rule: str, day: date, part: str) -> Consultation | None:
+    """One published consultation hour, or ``None`` when there is none then."""
+    for found in consultations_at(location, day, weeks=0):
+        if found.shift.rule and found.shift.rule.code == rule and found.shift.part == part:
+            return found
+    return None
+
+
+def booking_by_token(token: str) -> Booking | None:
+    return Booking.objects.filter(token=token).select_related("rule", "location").first()
+
+
+def consultation_functions_of(user: Professional, planner: bool) -> set[str]:
+    """The consultation functions whose bookings ``user`` sees: their own (a partner), or all."""
+    if planner:
+        return set(CONSULTATION_FUNCTIONS)
+    availability = Availability.objects.filter(professional=user).first()
+    own = {f.strip() for f in availability.functions.split(",")} if availability else set()
+    return own & set(CONSULTATION_FUNCTIONS)
+
+
+def bookings_for(functions: set[str], start: date) -> list[Booking]:
+    """Coming bookings of the given consultation functions (bounded)."""
+    return list(
+        Booking.objects.filter(rule__function__in=functions, date__gte=start)
+        .select_related("rule", "location")
+        .order_by("date", "start")[:300]
+    )

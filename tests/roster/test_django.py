@@ -31,7 +31,7 @@ def this_week() -> tuple[int, int]:
 
 @pytest.fixture
 def demo(db: None) -> None:
-    result = seed_roster_demo()
+    result = seed_roster_demo(weeks=1)
     assert result is not None and result.status is Status.OPTIMAL
 
 
@@ -49,7 +49,8 @@ def test_demo_plans_the_current_week_within_every_rule(demo: None) -> None:
 
 def test_demo_uses_the_professionals_already_there(world: World) -> None:
     seed_roster_demo()
-    assert Shift.objects.filter(person=world.nurse).count() == 6  # one day at each centre
+    weeks = services.HORIZON_WEEKS  # the demo plans six weeks ahead
+    assert Shift.objects.filter(person=world.nurse).count() == 6 * weeks  # a day at each centre
     assert Shift.objects.filter(person=world.family_specialist, location__code="schakel").exists()
 
 
@@ -161,7 +162,7 @@ def test_sick_call_replans_the_rest_of_the_week(demo: None) -> None:
         start=days[0],
         end=days[-1],
         now=(days[0], selectors.solver.Part.MORNING),
-    )
+    ).result
     assert result is not None and result.status is Status.OPTIMAL
     assert not Shift.objects.filter(person=eva).exists()
     after = set(Shift.objects.values_list("person", "location", "date", "part"))

@@ -48,6 +48,7 @@ class _Terms:
     spread: list[cp_model.LinearExprT] = field(default_factory=list)
     fairness: list[cp_model.LinearExprT] = field(default_factory=list)
     changes: list[cp_model.LinearExprT] = field(default_factory=list)
+    stand_ins: list[cp_model.LinearExprT] = field(default_factory=list)
 
 
 class _Model:
@@ -58,8 +59,10 @@ class _Model:
         problem: Problem,
         *,
         enforce: _Enforce | None = None,
+        hint: bool = True,
     ) -> None:
         self.problem = problem
+        self.hint = hint
         self.model = cp_model.CpModel()
         self.x: dict[VarKey, cp_model.IntVar] = {}
         self.units: dict[str, list[cp_model.IntVar]] = defaultdict(list)
@@ -217,12 +220,15 @@ class _Model:
         p = self.problem
         people = {person.id: person for person in p.people}
         previous = {s.key for s in p.previous}
+        stand_ins = {r.id: r.stand_ins for r in p.requirements if r.stand_ins}
         load: dict[str, list[cp_model.IntVar]] = defaultdict(list)
         for (req_id, person_id, code, si), var in self.x.items():
             if _is_constant(var):
                 continue
             day, part = p.slots[si]
             load[person_id].append(var)
+            if person_id in stand_ins.get(req_id, ()):
+                self.terms.stand_ins.append(var)
             preferred = people[person_id].preferred_days
             if preferred and day.weekday() not in preferred:
                 self.terms.preference.append(var)
@@ -259,15 +265,15 @@ class _Model:
             self.terms.fairness.append(top)
         w = p.weights
         t = self.terms
-        groups = (t.shortfall, t.preference, t.spread, t.fairness, t.changes)
+        groups = (t.shortfall, t.preference, t.spread, t.fairness, t.changes, t.stand_ins)
         self.model.minimize(
             cp_model.LinearExpr.weighted_sum(
                 [cp_model.LinearExpr.sum(g) for g in groups],
-                [w.shortfall, w.preference, w.spread, w.fairness, w.change],
+                [w.shortfall, w.preference, w.spread, w.fairness, w.change, w.stand_in],
             )
         )
         for (req_id, person_id, code, si), var in self.x.items():
-            if p.previous and not _is_constant(var):
+            if self.hint and p.previous and not _is_constant(var):
                 day, part = p.slots[si]
                 self.model.add_hint(var, (req_id, person_id, code, day.weekday(), part) in previous)
 
@@ -286,7 +292,7 @@ class _Model:
         t = self.terms
         parts = [
             value(sum(items)) if items else 0
-            for items in (t.shortfall, t.preference, t.spread, t.fairness, t.changes)
+            for items in (t.shortfall, t.preference, t.spread, t.fairness, t.changes, t.stand_ins)
         ]
         w = self.problem.weights
         objective = (
@@ -295,6 +301,7 @@ class _Model:
             + w.spread * parts[2]
             + w.fairness * parts[3]
             + w.change * parts[4]
+            + w.stand_in * parts[5]
         )
         return Score(objective, *parts)
 
@@ -321,14 +328,20 @@ def _parameters(solver: cp_model.CpSolver, options: Options) -> None:
 
 
 class _Listener(cp_model.CpSolverSolutionCallback):
-    def __init__(self, built: _Model, listener: SolutionListener) -> None:
+    def __init__(
+        self, built: _Model, listener: SolutionListener | None, stop_when_complete: bool
+    ) -> None:
         super().__init__()
         self._built = built
         self._listener = listener
+        self._stop = stop_when_complete
         self._start = time.perf_counter()
 
     def on_solution_callback(self) -> None:
-        self._listener(time.perf_counter() - self._start, self._built.score(self.value))
+        if self._listener is not None:
+            self._listener(time.perf_counter() - self._start, self._built.score(self.value))
+        if self._stop and all(self.value(v) == 0 for v in self._built.shortfall.values()):
+            self.stop_search()
 
 
 def solve(
@@ -337,10 +350,14 @@ def solve(
     """Plan a week: the best roster found, and for every unmet requirement an explanation."""
     options = options or Options()
     started = time.perf_counter()
-    built = _Model(problem)
+    built = _Model(problem, hint=options.hint_previous)
     solver = cp_model.CpSolver()
     _parameters(solver, options)
-    callback = _Listener(built, on_solution) if on_solution else None
+    callback = (
+        _Listener(built, on_solution, options.stop_when_complete)
+        if on_solution or options.stop_when_complete
+        else None
+    )
     status = solver.solve(built.model, callback)
     if status == cp_model.MODEL_INVALID:  # pragma: no cover - a bug, not an input problem
         raise RuntimeError(built.model.validate())

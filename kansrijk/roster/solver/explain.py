@@ -66,6 +66,49 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
 }
 
+#: What the coordinator can change, per message code (English, Dutch); shown under the reason.
+ADVICE: dict[str, tuple[str, str]] = {
+    "unknown_location": (
+        "Add the location, or remove it from the rule.",
+        "Voeg de locatie toe, of haal haar uit de regel.",
+    ),
+    "no_candidates": (
+        "Give someone this function or place in their availability, or name a person in the rule.",
+        "Geef iemand deze functie of deze plek in de beschikbaarheid, of noem een persoon in de "
+        "regel.",
+    ),
+    "person_unavailable": (
+        "Ask %(name)s for more available half-days, name a second person, or lower the amount.",
+        "Vraag %(name)s om meer beschikbare dagdelen, noem een tweede persoon, of verlaag het "
+        "aantal.",
+    ),
+    "person_contract": (
+        "Raise the contract hours of %(name)s, name a second person, or lower the amount.",
+        "Verhoog de contracturen van %(name)s, noem een tweede persoon, of verlaag het aantal.",
+    ),
+    "group_unavailable": (
+        "Add a candidate, widen the availability of the candidates, or lower the amount.",
+        "Voeg een kandidaat toe, verruim de beschikbaarheid van de kandidaten, of verlaag het "
+        "aantal.",
+    ),
+    "rooms": (
+        "Give the location more rooms, allow more half-days, or lower the amount.",
+        "Geef de locatie meer ruimtes, sta meer dagdelen toe, of verlaag het aantal.",
+    ),
+    "conflict": (
+        "Lower the amount of one of these rules, or add a person who can do them.",
+        "Verlaag het aantal van een van deze regels, of voeg iemand toe die ze kan doen.",
+    ),
+    "impossible": (
+        "Allow more weekdays or half-days in the rule, or add a candidate.",
+        "Sta meer weekdagen of dagdelen toe in de regel, of voeg een kandidaat toe.",
+    ),
+    "not_found": (
+        "Plan again; if it stays, lower the amount or add a candidate.",
+        "Plan opnieuw; blijft het, verlaag dan het aantal of voeg een kandidaat toe.",
+    ),
+}
+
 _UNIT_WORDS = {
     "en": {Unit.DAY: ("day", "days"), Unit.HALF_DAY: ("half-day", "half-days")},
     "nl": {Unit.DAY: ("dag", "dagen"), Unit.HALF_DAY: ("dagdeel", "dagdelen")},
@@ -92,6 +135,13 @@ def render(explanation: Explanation, language: str = "nl") -> str:
     if isinstance(others, list | tuple):
         params["others"] = _AND[language].join(str(o) for o in others)
     return (english if language == "en" else dutch) % params
+
+
+def advise(explanation: Explanation, language: str = "nl") -> str:
+    """What to change so that the requirement can be met, in English or Dutch (the default)."""
+    english, dutch = ADVICE[explanation.code]
+    text = english if language.startswith("en") else dutch
+    return text % dict(explanation.params) if "%(" in text else text
 
 
 def _units_available(problem: Problem, req: Requirement, person: Person, location: str) -> int:

@@ -97,6 +97,11 @@ class Requirement:
     weekdays: frozenset[int] = frozenset()
     #: Named people; when set they are the only candidates, whatever their roles.
     people: frozenset[str] = frozenset()
+    #: Stand-ins (back-ups): may fill in at any of the locations, at a cost, when the regular
+    #: candidates cannot (seed 000: the SWV's back-up; a district-team worker for a GS).
+    stand_ins: frozenset[str] = frozenset()
+    #: The time is fixed (the nurse's fixed day): shown as such; ``weekdays``/``parts`` pin it.
+    fixed: bool = False
     #: Each week exactly one of ``locations`` is used, moving one place on every week.
     rotation: bool = False
     rotation_offset: int = 0
@@ -137,6 +142,7 @@ class Weights:
     spread: int = 4
     fairness: int = 1
     change: int = 2
+    stand_in: int = 50
 
 
 REPLAN_WEIGHTS = Weights(change=40)
@@ -151,6 +157,12 @@ class Options:
     num_workers: int = 1
     seed: int = 7
     explain: bool = True
+    #: Stop at the first roster that meets every requirement (a horizon's later weeks, the
+    #: bench's "first valid"), instead of searching on for the best one.
+    stop_when_complete: bool = False
+    #: Give the previous roster to CP-SAT as a hint. It speeds small re-plans up, but on a
+    #: large week whose rotations moved it can lead the search away from a complete roster.
+    hint_previous: bool = True
 
 
 @dataclass(frozen=True)
@@ -191,6 +203,8 @@ class Problem:
 
     def eligible(self, requirement: Requirement, person: Person, location: str) -> bool:
         """Whether a person may fill a requirement at a location at all (availability aside)."""
+        if person.id in requirement.stand_ins:
+            return True
         if requirement.people:
             if person.id not in requirement.people:
                 return False
@@ -235,6 +249,7 @@ class Score:
     spread: int
     fairness: int
     changes: int
+    stand_ins: int = 0
 
 
 class Status(StrEnum):

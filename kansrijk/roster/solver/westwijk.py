@@ -88,6 +88,8 @@ PEOPLE: tuple[Person, ...] = (
         available=_MORNINGS,
     ),
     Person("ingrid", "Ingrid Mulder", frozenset({"education_specialist"})),
+    # The SWV's back-up ("achterwacht", seed 000): stands in when the SWV specialist is absent.
+    Person("bart", "Bart Willems", frozenset({"behavioural_scientist"}), max_half_days=4),
     Person("rob", "Rob de Graaf", frozenset({"coordinator"})),
     Person("aylin", "Aylin Kaya", frozenset({LANGUAGE_WORKER})),
     Person("nadia", "Nadia Bouzid", frozenset({LANGUAGE_WORKER})),
@@ -105,6 +107,11 @@ PEOPLE: tuple[Person, ...] = (
 )
 
 _NAMES = {"pwa": "PWA", "schakel": "De Schakel", "wereldwijzer": "De Wereldwijzer"}
+#: Seed 000: the nurse's one fixed day a week per centre, and the community officer's half-day.
+NURSE_DAYS = {"pwa": 0, "schakel": 1, "wereldwijzer": 3}
+POLICE_DAYS = {"pwa": 1, "schakel": 2, "wereldwijzer": 3}
+#: District-team workers stand in for an absent family specialist (same organisation).
+GS_STAND_INS = frozenset({"eva", "ahmed"})
 
 
 def _per_centre() -> list[Requirement]:
@@ -117,6 +124,8 @@ def _per_centre() -> list[Requirement]:
                 "school_nurse",
                 (code,),
                 1,
+                weekdays=frozenset({NURSE_DAYS[code]}),
+                fixed=True,
                 needs_room=True,
             ),
             Requirement(
@@ -134,6 +143,9 @@ def _per_centre() -> list[Requirement]:
                 (code,),
                 1,
                 unit=Unit.HALF_DAY,
+                parts=frozenset({Part.MORNING}),
+                weekdays=frozenset({POLICE_DAYS[code]}),
+                fixed=True,
             ),
         ]
     return found
@@ -142,7 +154,13 @@ def _per_centre() -> list[Requirement]:
 REQUIREMENTS: tuple[Requirement, ...] = (
     *_per_centre(),
     Requirement(
-        "gs-pwa", "Gezinsspecialist PWA", "family_specialist", ("pwa",), 4, needs_room=True
+        "gs-pwa",
+        "Gezinsspecialist PWA",
+        "family_specialist",
+        ("pwa",),
+        4,
+        needs_room=True,
+        stand_ins=GS_STAND_INS,
     ),
     Requirement(
         "gs-schakel",
@@ -151,6 +169,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         ("schakel",),
         3,
         needs_room=True,
+        stand_ins=GS_STAND_INS,
     ),
     Requirement(
         "gs-wereldwijzer",
@@ -159,9 +178,17 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         ("wereldwijzer",),
         2,
         needs_room=True,
+        stand_ins=GS_STAND_INS,
     ),
     Requirement("psychologist", "Psycholoog", "psychologist", CENTRES, 5, needs_room=True),
-    Requirement("swv", "Senior medewerker SWV", "education_specialist", CENTRES, 5),
+    Requirement(
+        "swv",
+        "Senior medewerker SWV",
+        "education_specialist",
+        CENTRES,
+        5,
+        stand_ins=frozenset({"bart"}),
+    ),
     Requirement("coordinator", "Regisseur", "coordinator", CENTRES, 5),
     Requirement(
         "language",

@@ -1,4 +1,8 @@
-"""``manage.py roster_plan --week 2026-W48 --format json [--save]``: plan a week from the rules."""
+"""``manage.py roster_plan --week 2026-W48 --format json [--save]``: plan a week from the rules.
+
+``manage.py roster_plan --horizon 6 [--enqueue]`` plans the rolling horizon (the nightly job):
+in-process, or enqueued for the task worker.
+"""
 
 from __future__ import annotations
 
@@ -22,8 +26,17 @@ class Command(BaseCommand):
             "--save", action="store_true", help="store the roster (replaces the week)"
         )
         parser.add_argument("--time-limit", type=float, default=10.0, help="seconds of search")
+        parser.add_argument(
+            "--horizon", type=int, help="plan and save this week and the weeks after it"
+        )
+        parser.add_argument(
+            "--enqueue", action="store_true", help="with --horizon: leave it to the task worker"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["horizon"] is not None:
+            self._horizon(options["horizon"], options["enqueue"], options["time_limit"])
+            return
         year, week = _week(options["week"])
         result = services.plan_week(
             by=None,
@@ -59,6 +72,24 @@ class Command(BaseCommand):
         )
         for explanation in result.explanations:
             self.stderr.write(explanation.text())
+
+    def _horizon(self, weeks: int, enqueue: bool, time_limit: float) -> None:
+        if weeks < 1:
+            raise CommandError("--horizon must be at least 1")
+        if enqueue:
+            from kansrijk.roster.tasks import plan_horizon_nightly, prune_bookings
+
+            plan_horizon_nightly.enqueue(weeks)
+            prune_bookings.enqueue()
+            self.stdout.write(f"roster horizon of {weeks} weeks and the bookings pruning enqueued")
+            return
+        pruned = services.bookings_prune()
+        self.stdout.write(f"{pruned} old consultation bookings removed")
+        planned = services.plan_horizon(
+            by=None, weeks=weeks, options=solver.Options(time_limit_s=time_limit)
+        )
+        for label, result in planned:
+            self.stdout.write(f"{label}: {result.status}, {len(result.shifts)} shifts")
 
 
 def _week(text: str | None) -> tuple[int, int]:
