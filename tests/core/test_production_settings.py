@@ -45,6 +45,8 @@ def _production(*args: str, key: str) -> subprocess.CompletedProcess[str]:
         "kansrijk" * 10,
         "correct horse battery staple correct horse battery staple",
     ],
+    # Ids, not the keys: random keys would differ between the suite's workers.
+    ids=["short", "development", "django-insecure", "one-character", "one-word", "passphrase"],
 )
 def test_production_refuses_a_weak_key(key: str) -> None:
     assert weakness(key) is not None
@@ -53,7 +55,9 @@ def test_production_refuses_a_weak_key(key: str) -> None:
     assert "KANSRIJK_SECRET_KEY is too weak for production" in result.stderr
 
 
-@pytest.mark.parametrize("key", [STRONG, secrets.token_hex(32), secrets.token_hex(25)])
+@pytest.mark.parametrize(
+    "key", [STRONG, secrets.token_hex(32), secrets.token_hex(25)], ids=["urlsafe", "hex64", "hex50"]
+)
 def test_a_generated_key_is_strong(key: str) -> None:
     assert weakness(key) is None
 
