@@ -21,6 +21,7 @@ urlpatterns = [
     path("privacy/inzage/", include("kansrijk.privacy.urls")),
     path("privacy/", include("kansrijk.audit.urls")),
     path("account/", include("kansrijk.accounts.urls")),
+    path("", include("kansrijk.portal.urls")),
     path("", include("kansrijk.core.urls")),
     path("", include("kansrijk.cases.urls")),
 ]

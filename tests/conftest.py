@@ -20,7 +20,7 @@ from tests.factories import (
     professional,
 )
 
-pytest_plugins = ["tests.mail"]  # the real SMTP server fixture, smtp_server
+pytest_plugins = ["tests.mail", "tests.oidc"]  # real SMTP server and OpenID provider
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop beside the ORM
 

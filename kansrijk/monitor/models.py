@@ -65,8 +65,9 @@ class ExperienceResponse(models.Model):
     fitted = models.PositiveSmallIntegerField(QUESTIONS[3][1], validators=SCORES)
     overall = models.PositiveSmallIntegerField(QUESTIONS[4][1], validators=SCORES)
     comment = models.TextField(_("comment"), blank=True)
+    #: Empty when the family answered in the portal themselves.
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     recorded_at = models.DateTimeField(default=timezone.now)
 
