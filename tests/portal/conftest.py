@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from itertools import islice
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from kansrijk.access.roles import Role
+from kansrijk.accounts import session_clock
 from kansrijk.cases.models import (
     Case,
     CaseMember,
@@ -23,6 +25,7 @@ from kansrijk.cases.models import (
 )
 from kansrijk.consent.models import Consent, Purpose
 from kansrijk.demo.pupils import test_bsns
+from kansrijk.portal.visitors import CHILD_KEY, GUARDIAN_KEY
 from tests.conftest import World
 from tests.factories import ChildFactory, GuardianFactory
 
@@ -94,3 +97,13 @@ def family(world: World) -> PortalFamily:
         case=case, child=child, teen=teen, parent=parent, other_parent=other, plan=plan,
         stranger=stranger, stranger_case=_case(world, stranger_child),
     )  # fmt: skip
+
+
+def enter(client: Client, who: Guardian | Child) -> Client:
+    """A portal session for this family member, as the DigiD sign-in leaves it (the sign-in
+    itself is tested through the real provider in test_signing_in)."""
+    session = client.session
+    session[GUARDIAN_KEY if isinstance(who, Guardian) else CHILD_KEY] = who.pk
+    session_clock.start(session)
+    session.save()
+    return client
