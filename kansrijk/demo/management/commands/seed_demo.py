@@ -99,3 +99,11 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for spec in STAFF:
             self.stdout.write(f"  {spec.username:<26} {spec.role.label!s:<26} {spec.centre}")
+        from kansrijk.portal.demo import DEMO_PARENTS
+
+        self.stdout.write(
+            "\nDemo parents (family portal, /portaal/, sign in at the local DigiD stand-in "
+            "with the BSN):"
+        )
+        for parent in DEMO_PARENTS:
+            self.stdout.write(f"  {parent.bsn}  {parent.state.value:<18} {parent.what}")
