@@ -210,3 +210,20 @@ def test_the_experience_questions_after_closing_feed_the_monitor(
     assert client.post(reverse("portal:experience_send"), scores).status_code == 302
     response = ExperienceResponse.objects.get(case=family.case)
     assert response.recorded_by is None and response.overall == 4
+
+
+def test_the_contact_person_answers_a_young_person_in_their_own_thread(
+    client: Client, family: PortalFamily, world: World
+) -> None:
+    teen = enter(client, family.teen)
+    teen.post(reverse("portal:message_send"), {"text": "Mag ik je iets vragen?"})
+    staff = sign_in(Client(), world.coach)
+    case_url = reverse("cases:case_detail", kwargs={"case_id": family.case.pk})
+    assert "Alleen Lotte (eigen gesprek)" in text(staff.get(case_url))
+    staff.post(
+        reverse("portal:case_reply", kwargs={"case_id": family.case.pk}),
+        {"text": "Natuurlijk, vertel", "young_person": family.teen.pk},
+    )
+    assert "Natuurlijk, vertel" in text(teen.get(reverse("portal:messages")))
+    parent = enter(Client(), family.parent)
+    assert "Natuurlijk, vertel" not in text(parent.get(reverse("portal:messages")))

@@ -36,6 +36,7 @@ def family_side(context: dict[str, Any], case: Any) -> dict[str, Any]:
     from kansrijk.portal.selectors import case_thread
 
     request = context.get("request")
+    thread = list(case_thread(case).order_by("-sent_at", "-id")[:50])[::-1]
     user = getattr(request, "user", None)
     section = (
         FamilySection.objects.filter(plan__case=case).select_related("plan", "updated_by")
@@ -52,7 +53,10 @@ def family_side(context: dict[str, Any], case: Any) -> dict[str, Any]:
                 "child", "recipient"
             )
         ),
-        "thread": list(case_thread(case).order_by("-sent_at", "-id")[:50])[::-1],
+        "thread": thread,
+        "young_people": sorted(
+            {m.young_person for m in thread if m.young_person is not None}, key=lambda c: c.pk
+        ),
         "can_reply": user is not None and can(user, Action.EDIT, case),
         "form": ReplyForm(),
         "csrf_token": context.get("csrf_token"),
