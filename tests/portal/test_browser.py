@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -22,11 +23,14 @@ from tests.oidc import Provider
 from tests.portal.conftest import BSNS
 
 PHONE = {"width": 375, "height": 800}
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def fits_the_phone(page: Any) -> None:
-    """No sideways scrolling at 375 px."""
+    """No sideways scrolling at 375 px, and no axe violation (WCAG 2.1 A and AA)."""
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], page.url
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
 
 @pytest.mark.browser
@@ -95,6 +99,35 @@ def test_a_parent_answers_reads_writes_talks_and_withdraws_in_the_portal(
     expect(page.get_by_role("status")).to_contain_text("Je toestemming is ingetrokken.")
     assert partner.get(case_url).status_code == 404
 
-    for name in ("portal:contact", "portal:inzage"):
-        page.goto(reverse(name))
+    for url in (reverse("portal:contact"), reverse("portal:inzage"), reverse("portal:home")):
+        page.goto(url)
         fits_the_phone(page)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_first_door_works_on_a_phone_without_signing_in(page: Any, world: World) -> None:
+    from kansrijk.core.models import Organisation
+    from kansrijk.portal.models import FirstDoor, Question
+
+    FirstDoor.objects.create(
+        district="Westwijk", slug="westwijk", name="CJG Westwijk", address="Westwijkplein 1",
+        opening_hours="maandag t/m vrijdag 9.00–17.00", phone="010 123 45 67",
+        email="cjg@example.org", organisation=Organisation.objects.get(kind="cjg"),
+    )  # fmt: skip
+    page.set_viewport_size(PHONE)
+    page.goto("/portaal/")
+    fits_the_phone(page)
+    page.get_by_role("link", name="CJG Westwijk").click()
+    fits_the_phone(page)
+    page.get_by_label("Je naam").fill("Petra")
+    page.get_by_label("Telefoon").fill("0612345678")
+    page.get_by_label("Je vraag").fill("Hoe krijg ik mijn peuter aan het slapen?")
+    page.get_by_role("button", name="Verstuur mijn vraag").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    fits_the_phone(page)  # the refusal: no consent to be contacted yet, the text kept
+    expect(page.get_by_label("Je vraag")).to_have_value("Hoe krijg ik mijn peuter aan het slapen?")
+    page.get_by_label("Ja, jullie mogen me bellen of mailen over mijn vraag.").check()
+    page.get_by_role("button", name="Verstuur mijn vraag").click()
+    expect(page.get_by_role("status")).to_contain_text("binnen twee werkdagen")
+    assert Question.objects.get().may_contact
