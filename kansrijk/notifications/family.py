@@ -6,6 +6,9 @@ the commit)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
 
 from django.conf import settings
@@ -15,10 +18,28 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+_paused: ContextVar[bool] = ContextVar("family_mail_paused", default=False)
+
+
+@contextmanager
+def family_mail_paused() -> Iterator[None]:
+    """No family mail for writes that commit inside this block (the demo load: months of
+    made-up history would otherwise mail every demo family at once)."""
+    token = _paused.set(True)
+    try:
+        yield
+    finally:
+        _paused.reset(token)
+
 
 def notify_family(*, family_id: int, subject: str) -> None:
     """Mail every guardian of the family who left an address, once the write commits."""
-    transaction.on_commit(partial(mail_family.enqueue, family_id, str(subject)))
+    transaction.on_commit(partial(_enqueue, family_id, str(subject)))
+
+
+def _enqueue(family_id: int, subject: str) -> None:
+    if not _paused.get():
+        mail_family.enqueue(family_id, subject)
 
 
 @task()

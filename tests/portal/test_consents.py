@@ -4,6 +4,7 @@ that takes effect on the professionals' next request."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -120,3 +121,22 @@ def test_a_withdrawal_hides_the_case_from_the_partner_at_the_next_request(
     assert sign_in(Client(), world.coach).get(case_url).status_code == 200  # the school's own
     page = client.get(reverse("portal:consents")).content.decode()
     assert "Ingetrokken" in page and "Toch toestemming geven" in page
+
+
+@pytest.mark.django_db(transaction=True)  # the mail goes out after the commit
+def test_the_parents_get_a_mail_without_the_question_and_none_during_the_demo_load(
+    family: PortalFamily, world: World, smtp_server: Any
+) -> None:
+    from kansrijk.notifications.family import family_mail_paused
+
+    ask(family, world)
+    mails = [m for m in smtp_server.messages if m["To"] == "anna@example.org"]
+    assert len(mails) == 1
+    body = mails[0].get_payload(decode=True).decode()
+    assert "/portaal/" in body and "ondersteuningsteam" not in body and "Sem" not in body
+    smtp_server.messages.clear()
+    with family_mail_paused():
+        ConsentRequest.objects.all().delete()
+        Case.objects.filter(pk=family.case.pk).update(state=CaseState.SCHOOL_PLAN)
+        case_transition(by=world.coach, case_id=family.case.pk, name="ask_consent")
+    assert smtp_server.messages == []

@@ -17,6 +17,7 @@ from kansrijk.cases.models import Case
 from kansrijk.cases.workflow import CaseState
 from kansrijk.demo.people import DEMO_PASSWORD, STAFF
 from kansrijk.demo.westwijk import DemoLoad, seed_westwijk
+from kansrijk.notifications.family import family_mail_paused
 
 
 @contextmanager
@@ -50,7 +51,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
-        with _quiet_tasks():
+        with _quiet_tasks(), family_mail_paused():
             load = seed_westwijk(reset=options["reset"])
         if load is None:
             self.stdout.write(
