@@ -175,6 +175,8 @@ def consent_rows(visitor: Visitor) -> list[ConsentRow]:
     rows = []
     for child in children:
         deciders = who_decides(child)
+        if deciders == {YOUNG_PERSON} and party == GUARDIAN:
+            continue  # from 16 the young person decides alone, and their parents are not told
         say = party in deciders and (party == YOUNG_PERSON or visitor.has_authority)
         for purpose in Purpose:
             keys = [(child.pk, purpose.value, r) for r in recipients]

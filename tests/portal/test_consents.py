@@ -94,6 +94,7 @@ def test_a_young_person_of_16_decides_alone(
     assert "Lotte beslist hier zelf over." in page
     answer(enter(Client(), family.teen), family.teen.pk, "withdrawn")
     assert Consent.objects.get(child=family.teen, superseded_at__isnull=True).status == "withdrawn"
+    assert "Lotte:" not in client.get(reverse("portal:consents")).content.decode()
 
 
 def test_nobody_answers_for_another_family_or_without_authority(
