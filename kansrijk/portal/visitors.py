@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from kansrijk.accounts import session_clock
@@ -107,8 +108,12 @@ class PortalSessionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.visitor = _from_session(request)  # type: ignore[attr-defined]
-        return self.get_response(request)
+        visitor = _from_session(request)
+        request.visitor = visitor  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        if visitor is not None:
+            add_never_cache_headers(response)  # a family's pages stay out of shared caches
+        return response
 
 
 def visitor_of(request: HttpRequest) -> Visitor:

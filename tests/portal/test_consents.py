@@ -141,3 +141,25 @@ def test_the_parents_get_a_mail_without_the_question_and_none_during_the_demo_lo
         Case.objects.filter(pk=family.case.pk).update(state=CaseState.SCHOOL_PLAN)
         case_transition(by=world.coach, case_id=family.case.pk, name="ask_consent")
     assert smtp_server.messages == []
+
+
+def test_the_consent_page_costs_the_same_with_many_answers(
+    client: Client, family: PortalFamily, world: World
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    enter(client, family.parent)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("portal:consents")).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for purpose in Purpose:
+        Consent.objects.create(
+            child=family.child, case=family.case, purpose=purpose, status="given",
+            given_by=family.parent, method="paper", recorded_by=world.coach,
+        )  # fmt: skip
+    assert queries() == few

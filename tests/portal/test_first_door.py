@@ -83,3 +83,27 @@ def test_without_consent_to_contact_nothing_is_kept_and_nothing_is_lost(
     assert "We kunnen alleen antwoorden als we contact met je mogen opnemen" in html
     assert "Mijn vraag" in html
     assert not Question.objects.exists()
+
+
+def test_the_questions_list_costs_the_same_for_many_questions(
+    world: World, door: FirstDoor
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    staff = sign_in(Client(), world.nurse)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert staff.get(reverse("portal:questions")).status_code == 200
+        return len(captured)
+
+    Question.objects.create(door=door, name="A", phone="1", text="x", may_contact=True)
+    few = queries()
+    Question.objects.bulk_create(
+        [
+            Question(door=door, name=f"P{n}", phone="1", text="x", may_contact=True)
+            for n in range(60)
+        ]
+    )
+    assert queries() == few

@@ -28,6 +28,7 @@ def test_a_parent_signs_in_with_digid_and_sees_their_family(
     page = client.get(reverse("portal:home"))
     assert page.status_code == 200
     assert "Hallo Anna de Vries" in page.content.decode()
+    assert "no-store" in page["Cache-Control"]
     login = AccessLogEntry.objects.filter(event=Event.LOGIN).last()
     assert login is not None
     assert login.guardian_id == family.parent.pk
