@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from kansrijk.cases.models import Case, Child, Guardian
 from kansrijk.cases.workflow import CaseState
 from kansrijk.core.models import Location, Organisation
@@ -18,6 +20,7 @@ class DemoParent:
     state: CaseState  # the state of the case of the family the parent belongs to
     what: str  # what the parent can try in the portal
     parental_authority: bool = True
+    young_person: bool = False  # a child of 12 or older on such a case, not a parent
 
 
 #: Fixed, so the README can list them; the highest public test BSNs, which no demo pupil
@@ -33,6 +36,12 @@ DEMO_PARENTS: tuple[DemoParent, ...] = (
     ),
     DemoParent("999999953", CaseState.EVALUATED, "agrees to the plan after the evaluation"),
     DemoParent("999999965", CaseState.CLOSED, "fills in the experience questions"),
+    DemoParent(
+        "999999977",
+        CaseState.AWAITING_CONSENT,
+        "a young person of 12+: answers together with the parent, has their own thread",
+        young_person=True,
+    ),
 )
 
 
@@ -59,6 +68,12 @@ def seed_portal_demo() -> dict[str, str]:
     taken: set[int] = set()
     seeded = {}
     for parent in DEMO_PARENTS:
+        if parent.young_person:
+            young = _young_person_on_a_case(parent.state)
+            if young is not None:
+                Child.objects.filter(pk=young.pk).update(bsn=parent.bsn)
+                seeded[parent.bsn] = f"{young.given_name} (young person, {parent.state.label})"
+            continue
         case = (
             Case.objects.filter(state=parent.state, route=Case.Route.CARE)
             .exclude(family__in=taken if parent.parental_authority else set())
@@ -73,12 +88,26 @@ def seed_portal_demo() -> dict[str, str]:
             if guardian is None:
                 continue
         else:
-            guardian = Guardian.objects.create(
-                family=case.family, name="Demo-ouder zonder gezag", relation="vader",
-                parental_authority=False,
-            )  # fmt: skip
+            guardian, _created = Guardian.objects.get_or_create(
+                family=case.family,
+                name="Demo-ouder zonder gezag",
+                defaults={"relation": "vader", "parental_authority": False},
+            )
         guardian.bsn = parent.bsn
         guardian.parental_authority = parent.parental_authority
         guardian.save(update_fields=["bsn", "parental_authority"])
         seeded[parent.bsn] = f"{case.family.name} (case {case.pk}, {parent.state.label})"
     return seeded
+
+
+def _young_person_on_a_case(state: CaseState) -> Child | None:
+    """The oldest child of 12 or more that a case in this state is about, if any."""
+    today = timezone.localdate()
+    latest_birth = today.replace(year=today.year - 12)
+    return (
+        Child.objects.filter(
+            signals__case__state=state, date_of_birth__lte=latest_birth, left_on__isnull=True
+        )
+        .order_by("date_of_birth", "pk")
+        .first()
+    )
