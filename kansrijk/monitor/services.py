@@ -49,16 +49,34 @@ def _score(raw: Any, field: str) -> int:
     return value
 
 
+def experience_moment_due(case: Case) -> str | None:
+    """The moment at which the family may answer now: at closing once the case is closed,
+    else after an evaluation once the support-team meeting evaluated it; None when answered."""
+    from kansrijk.cases.models import Step
+
+    answered = set(ExperienceResponse.objects.filter(case=case).values_list("moment", flat=True))
+    if case.state == CaseState.CLOSED:
+        due = ExperienceResponse.Moment.CLOSING
+    elif Step.objects.filter(case=case, transition="evaluate").exists():
+        due = ExperienceResponse.Moment.EVALUATION
+    else:
+        return None
+    return None if due in answered else due
+
+
 def experience_record_by_family(
     *, guardian: Guardian, case_id: int, scores: dict[str, Any], comment: str = ""
 ) -> ExperienceResponse:
-    """The parent's own answers in the family portal, after the case was closed."""
+    """The parent's own answers in the family portal, after an evaluation or at closing."""
     values = {key: _score(scores.get(key), key) for key, _label in QUESTIONS}
     with transaction.atomic():
         case = Case.objects.select_for_update().filter(pk=case_id).first()
         if case is None or case.family_id != guardian.family_id:
             raise NotFound
-        return _experience_save(case, values, comment, by=None, guardian=guardian)
+        moment = experience_moment_due(case)
+        if moment is None:
+            raise CaseError(_("The parents' answers for this case are already recorded."))
+        return _experience_save(case, values, comment, by=None, guardian=guardian, moment=moment)
 
 
 def experience_record(
@@ -81,14 +99,15 @@ def _experience_save(
     *,
     by: Professional | None,
     guardian: Guardian | None = None,
+    moment: str = ExperienceResponse.Moment.CLOSING,
 ) -> ExperienceResponse:
     """Save the answers (inside the caller's transaction, the case row locked)."""
-    if case.state != CaseState.CLOSED:
+    if moment == ExperienceResponse.Moment.CLOSING and case.state != CaseState.CLOSED:
         raise CaseError(_("Parents' experience is asked after the case is closed."))
-    if ExperienceResponse.objects.filter(case=case).exists():
+    if ExperienceResponse.objects.filter(case=case, moment=moment).exists():
         raise CaseError(_("The parents' answers for this case are already recorded."))
     response = ExperienceResponse.objects.create(
-        case=case, comment=comment.strip(), recorded_by=by, **values
+        case=case, moment=moment, comment=comment.strip(), recorded_by=by, **values
     )
     log_access(
         by=by,
@@ -97,6 +116,6 @@ def _experience_save(
         purpose="monitor: parents' experience",
         case_id=case.pk,
         family_id=case.family_id,
-        detail=f"experience response {response.pk}",
+        detail=f"experience response {response.pk} ({moment})",
     )
     return response

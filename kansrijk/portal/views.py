@@ -20,12 +20,11 @@ from kansrijk.audit.models import Event
 from kansrijk.audit.services import log_access
 from kansrijk.cases.errors import CaseError, NotFound
 from kansrijk.cases.models import Child
-from kansrijk.cases.workflow import CaseState
 from kansrijk.consent.models import Consent
 from kansrijk.consent.services import consent_answer_in_portal
 from kansrijk.core.models import Membership, Organisation, Professional
 from kansrijk.monitor.forms import ExperienceForm
-from kansrijk.monitor.models import ExperienceResponse
+from kansrijk.monitor.services import experience_moment_due
 from kansrijk.portal import selectors, services, visitors
 from kansrijk.portal.forms import (
     CorrectionForm,
@@ -104,13 +103,11 @@ def _decides(visitor: Visitor) -> bool:
     return visitor.has_authority or visitor.young_person is not None
 
 
-def _experience_due(visitor: Visitor, case: Any) -> bool:
-    return bool(
-        visitor.has_authority
-        and case is not None
-        and case.state == CaseState.CLOSED
-        and not ExperienceResponse.objects.filter(case=case).exists()
-    )
+def _experience_due(visitor: Visitor, case: Any) -> str | None:
+    """After an evaluation and at closing the parents get the experience questions."""
+    if not visitor.has_authority or case is None:
+        return None
+    return experience_moment_due(case)
 
 
 def _plan_page(
@@ -390,7 +387,10 @@ def _experience_page(
         raise Http404
     services.log_visit(visitor, case_id=case.pk if case else None, detail="experience questions")
     return _render(
-        request, "portal/experience.html", {"form": form or ExperienceForm()}, status=status
+        request,
+        "portal/experience.html",
+        {"form": form or ExperienceForm(), "moment": _experience_due(visitor, case)},
+        status=status,
     )
 
 

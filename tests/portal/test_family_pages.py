@@ -199,17 +199,31 @@ def test_a_correction_request_goes_to_the_contact_person(
     assert "verbeteren" in notice.subject
 
 
-def test_the_experience_questions_after_closing_feed_the_monitor(
-    client: Client, family: PortalFamily
+def test_the_experience_questions_after_an_evaluation_and_at_closing_feed_the_monitor(
+    client: Client, family: PortalFamily, world: World
 ) -> None:
+    from kansrijk.cases.models import Step
+
     enter(client, family.parent)
-    assert client.get(reverse("portal:experience")).status_code == 404  # not closed yet
-    Case.objects.filter(pk=family.case.pk).update(state=CaseState.CLOSED)
-    assert "Beantwoord vijf korte vragen" in text(client.get(reverse("portal:home")))
+    assert client.get(reverse("portal:experience")).status_code == 404  # nothing to ask yet
+    Step.objects.create(
+        case=family.case, transition="evaluate", from_state="in_support", to_state="evaluated",
+        by=world.coach, role="internal_coach",
+    )  # fmt: skip
+    assert "samen teruggekeken" in text(client.get(reverse("portal:home")))
     scores = {"knew_contact": 5, "listened": 4, "in_time": 3, "fitted": 4, "overall": 4}
     assert client.post(reverse("portal:experience_send"), scores).status_code == 302
-    response = ExperienceResponse.objects.get(case=family.case)
-    assert response.recorded_by is None and response.overall == 4
+    assert client.get(reverse("portal:experience")).status_code == 404  # answered
+    Case.objects.filter(pk=family.case.pk).update(state=CaseState.CLOSED)
+    assert "Beantwoord vijf korte vragen" in text(client.get(reverse("portal:home")))
+    assert (
+        client.post(reverse("portal:experience_send"), {**scores, "overall": 5}).status_code == 302
+    )
+    answers = ExperienceResponse.objects.filter(case=family.case).order_by("pk")
+    assert [(a.moment, a.overall, a.recorded_by) for a in answers] == [
+        ("evaluation", 4, None),
+        ("closing", 5, None),
+    ]
 
 
 def test_the_contact_person_answers_a_young_person_in_their_own_thread(
