@@ -24,10 +24,14 @@ browser:
 		echo "Installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
 
+# The DigiD stand-in for the family portal (portal_oidc_mock) runs in the background and stops
+# with the demo.
 demo: install
 	mkdir -p var
 	DJANGO_SETTINGS_MODULE=kansrijk.conf.dev $(MANAGE) migrate --noinput
 	DJANGO_SETTINGS_MODULE=kansrijk.conf.dev $(MANAGE) seed_demo
+	DJANGO_SETTINGS_MODULE=kansrijk.conf.dev $(MANAGE) portal_oidc_mock & mock=$$!; \
+	trap 'kill $$mock 2>/dev/null' EXIT INT TERM; \
 	DJANGO_SETTINGS_MODULE=kansrijk.conf.dev $(MANAGE) runserver 127.0.0.1:8000
 
 serve: install

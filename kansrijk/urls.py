@@ -26,6 +26,7 @@ urlpatterns = [
     path("account/", include("kansrijk.accounts.urls")),
     path("beheer/", admin.site.urls),
     path("import/", include("kansrijk.imports.urls")),
+    path("", include("kansrijk.portal.urls")),
     path("", include("kansrijk.core.urls")),
     path("", include("kansrijk.cases.urls")),
 ]

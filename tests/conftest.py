@@ -22,7 +22,7 @@ from tests.factories import (
     teaches,
 )
 
-pytest_plugins = ["tests.mail"]  # the real SMTP server fixture, smtp_server
+pytest_plugins = ["tests.mail", "tests.oidc"]  # real SMTP server and OpenID provider
 
 
 @pytest.fixture(scope="session")

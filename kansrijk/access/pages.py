@@ -32,6 +32,10 @@ class Scope(StrEnum):
     #: About an object of its own (a meeting, a feed token, a flag, a family's inzage): its
     #: app decides who may see it and its tests check it; the walk only requires the entry.
     OBJECT = "object"
+    #: The family portal: only a parent or young person signed in with DigiD (portal.visitors);
+    #: every professional and anonymous visitor gets 404. What a family member sees is their
+    #: own family only; the portal's tests check parent / other parent / child 12+.
+    FAMILY = "family"
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,8 @@ OBJECT = Rule(Scope.OBJECT)
 OBJECT_POST = Rule(Scope.OBJECT, method="POST")
 #: Who imports a school's pupils (kansrijk.imports.selectors.import_locations).
 IMPORT_ROLES = frozenset({Role.ADMINISTRATOR, Role.INTERNAL_COACH})
+FAMILY = Rule(Scope.FAMILY)
+FAMILY_POST = Rule(Scope.FAMILY, method="POST")
 #: Who works on the meldcode of a case (safety.selectors.worker_roles): edit or transition.
 MELDCODE_WORK = (Action.EDIT, Action.TRANSITION)
 
@@ -186,6 +192,32 @@ PAGES: dict[str, Rule] = {
     "imports:staff": roles(Role.ADMINISTRATOR),
     "imports:staff_preview": OBJECT,
     "imports:staff_confirm": OBJECT_POST,
+    # The family portal (DigiD): its front door and sign-in are public, the rest is FAMILY.
+    "portal:start": PUBLIC,
+    "portal:login": PUBLIC,
+    "portal:callback": PUBLIC,
+    "portal:logout": Rule(Scope.PUBLIC, method="POST"),
+    "portal:home": FAMILY,
+    "portal:plan": FAMILY,
+    "portal:plan_section": FAMILY_POST,
+    "portal:plan_respond": FAMILY_POST,
+    "portal:contact": FAMILY,
+    "portal:consents": FAMILY,
+    "portal:consent_answer": FAMILY_POST,
+    "portal:messages": FAMILY,
+    "portal:message_send": FAMILY_POST,
+    "portal:inzage": FAMILY,
+    "portal:inzage_request": FAMILY_POST,
+    "portal:inzage_download": FAMILY,
+    "portal:correction_send": FAMILY_POST,
+    "portal:experience": FAMILY,
+    "portal:experience_send": FAMILY_POST,
+    # The first door (CJG) per district: public, and the questions for its organisation.
+    "portal:first_door": PUBLIC,
+    "portal:first_door_question": Rule(Scope.PUBLIC, method="POST"),
+    "portal:questions": ANY,  # only questions to the professional's own organisations
+    # The contact person answers the family's thread from the case page.
+    "portal:case_reply": case(Action.EDIT, "POST"),
 }
 
 #: The management area (Django's admin at /beheer/, kansrijk/administration): the functional

@@ -24,6 +24,7 @@ from kansrijk.audit.context import source_address
 from kansrijk.audit.models import AccessLogEntry, ChainHead, Event
 
 if TYPE_CHECKING:
+    from kansrijk.cases.models import Guardian
     from kansrijk.core.models import Professional
 
 #: The pk of the one chain-head row.
@@ -113,11 +114,13 @@ def log_access(
     roles: str | None = None,
     username: str = "",
     at: datetime.datetime | None = None,
+    guardian: Guardian | None = None,
 ) -> AccessLogEntry:
     """Record one access: time, event, whose data, who (role, organisation), why, from where.
 
     `by=None` is the system itself (retention, imports); `username` then names the process.
     `at` exists for the retention tests and the benchmark; the application leaves it out.
+    `guardian` is the parent or carer acting in the family portal (with `by=None`).
     """
     from kansrijk.access.policies import memberships_of
 
@@ -127,6 +130,8 @@ def log_access(
         role_text = roles if roles is not None else ",".join(sorted({m.role for m in members}))
         organisation_text = ",".join(sorted({m.organisation.name for m in members}))
         username = by.get_username()
+    elif guardian is not None:
+        username, role_text = f"guardian:{guardian.pk}", "guardian"
     values = {
         "at": at or timezone.now(),
         "event": event.value,
@@ -141,4 +146,6 @@ def log_access(
         "child_id": child_id,
         "detail": chain.clean_text(detail, 500),
     }
+    if guardian is not None:
+        values["guardian_id"] = guardian.pk
     return append(values)

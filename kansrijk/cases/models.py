@@ -78,6 +78,10 @@ class Guardian(models.Model):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     parental_authority = models.BooleanField(_("has parental authority"), default=True)
+    #: From DigiD through the municipality's broker (kansrijk.portal): how the parent signs in.
+    bsn = models.CharField(
+        _("BSN"), max_length=9, null=True, blank=True, unique=True, validators=[validate_bsn]
+    )
 
     class Meta:
         verbose_name = _("guardian")

@@ -264,6 +264,10 @@ def _apply_effects(
     from kansrijk.consent.services import consent_record_for_case
 
     name = transition.name
+    if name == "ask_consent":  # the question also waits for the parents in the portal
+        from kansrijk.consent.services import consent_requests_open
+
+        return {"consent_requests": consent_requests_open(case=case, by=by)}
     if name in {"consent_given", "consent_refused"}:
         answer = ConsentAnswer.GIVEN if name == "consent_given" else ConsentAnswer.REFUSED
         consent_record_for_case(

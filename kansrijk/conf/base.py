@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "kansrijk.meetings",
     "kansrijk.privacy",
     "kansrijk.imports",
+    "kansrijk.portal",
     "kansrijk.demo",
 ]
 
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "kansrijk.accounts.middleware.SessionExpiryMiddleware",
     "kansrijk.access.gate.GateMiddleware",
     "axes.middleware.AxesMiddleware",
+    "kansrijk.portal.visitors.PortalSessionMiddleware",
     "kansrijk.core.idempotency.IdempotencyMiddleware",
 ]
 
@@ -181,6 +183,24 @@ DEFAULT_FROM_EMAIL = env_str("KANSRIJK_DEFAULT_FROM_EMAIL", "kansrijk@localhost"
 KANSRIJK_BASE_URL = env_str("KANSRIJK_BASE_URL", "http://127.0.0.1:8000")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# The family portal (kansrijk/portal/): DigiD through the municipality's OpenID Connect broker,
+# with mozilla-django-oidc. Empty endpoints in production mean the portal cannot sign anyone in.
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("KANSRIJK_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("KANSRIJK_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("KANSRIJK_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("KANSRIJK_OIDC_JWKS_ENDPOINT", "")
+OIDC_RP_CLIENT_ID = env_str("KANSRIJK_OIDC_CLIENT_ID", "kansrijk-portal")
+OIDC_RP_CLIENT_SECRET = env_str("KANSRIJK_OIDC_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = env_str("KANSRIJK_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("KANSRIJK_OIDC_SCOPES", "openid")
+OIDC_USE_PKCE = True
+#: Match the token's key id against the JWKS (brokers send one; the local mock does not).
+OIDC_VERIFY_KID = env_bool("KANSRIJK_OIDC_VERIFY_KID", True)
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "portal:callback"
+#: The claim in which the broker hands over the BSN.
+KANSRIJK_OIDC_BSN_CLAIM = env_str("KANSRIJK_OIDC_BSN_CLAIM", "bsn")
 
 # Domain settings.
 # Signs the access log's chain head; kept outside the database (falls back to SECRET_KEY).

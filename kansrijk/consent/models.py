@@ -49,7 +49,10 @@ class Consent(models.Model):
     by_child = models.BooleanField(_("the young person decided"), default=False)
     method = models.CharField(_("how"), max_length=20, choices=Method.choices)
     recorded_at = models.DateTimeField(_("when"), default=timezone.now)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    #: Empty when the family answered in the portal themselves (method "portal", `given_by`).
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     superseded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -89,3 +92,38 @@ class LegalGround(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_ground_display()} → {self.organisation_id}"
+
+
+class ConsentRequest(models.Model):
+    """A question to the family ("may we discuss Sem in the support-team meeting?") that they
+    answer in the portal. From 12 to 15 both a parent and the young person answer: each half
+    is kept here until the answer is complete, then one Consent record is written."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consent_requests")
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="consent_requests")
+    purpose = models.CharField(_("purpose"), max_length=40, choices=Purpose.choices)
+    recipient = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("recipient")
+    )
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    asked_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    guardian_answer = models.CharField(max_length=20, choices=Consent.Status.choices, blank=True)
+    guardian = models.ForeignKey(
+        Guardian, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    child_answer = models.CharField(max_length=20, choices=Consent.Status.choices, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    consent = models.ForeignKey(
+        Consent, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["asked_at", "id"]
+        verbose_name = _("consent question")
+        verbose_name_plural = _("consent questions")
+        indexes = [models.Index(fields=["case", "answered_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()}: {self.child_id}"

@@ -23,7 +23,7 @@ from kansrijk.audit.models import Event
 from kansrijk.audit.services import log_access
 from kansrijk.cases.errors import CaseError, NotFound
 from kansrijk.cases.workflow import ConsentAnswer
-from kansrijk.consent.models import Consent, LegalGround, Purpose
+from kansrijk.consent.models import Consent, ConsentRequest, LegalGround, Purpose
 
 if TYPE_CHECKING:
     from kansrijk.cases.models import Case, Child, Guardian
@@ -68,14 +68,14 @@ def _write(
     guardian: Guardian | None,
     by_child: bool,
     method: str,
-    by: Professional,
+    by: Professional | None,
     valid_until: datetime.date | None,
 ) -> Consent:
     now = timezone.now()
     Consent.objects.filter(
         child=child, purpose=purpose, recipient=recipient, superseded_at__isnull=True
     ).update(superseded_at=now)
-    return Consent.objects.create(
+    consent = Consent.objects.create(
         child=child,
         case=case,
         purpose=purpose,
@@ -88,6 +88,11 @@ def _write(
         recorded_at=now,
         valid_until=valid_until,
     )
+    # An answer however given (paper, phone, portal) answers the family's open question.
+    ConsentRequest.objects.filter(
+        child=child, purpose=purpose, recipient=recipient, answered_at__isnull=True
+    ).update(answered_at=now, consent=consent)
+    return consent
 
 
 def consent_record(
@@ -250,3 +255,183 @@ def coordinator_locations(user: Professional) -> list[int]:
         for m in memberships_of(user)
         if m.role == Role.COORDINATOR and m.location_id is not None
     ]
+
+
+# --- the family's own answers (kansrijk.portal) ---------------------------------------------
+
+GUARDIAN, YOUNG_PERSON = "guardian", "young_person"
+
+
+def who_decides(child: Child, day: datetime.date | None = None) -> frozenset[str]:
+    """Who must answer for this child: under 12 a parent, 12 to 15 both, from 16 the child."""
+    age = child.age_on(day or timezone.localdate())
+    if age >= 16:
+        return frozenset({YOUNG_PERSON})
+    if age >= 12:
+        return frozenset({GUARDIAN, YOUNG_PERSON})
+    return frozenset({GUARDIAN})
+
+
+def consent_requests_open(
+    *,
+    case: Case,
+    by: Professional,
+    purpose: Purpose = Purpose.DISCUSS_IN_VOT,
+    recipient: Organisation | None = None,
+) -> list[int]:
+    """The IB's question to the family, one per child the case is about, answered in the
+    portal. Runs inside the caller's transaction (the ask_consent step); the parents get a
+    mail that a question waits, without its content."""
+    from kansrijk.notifications.family import notify_family
+
+    children = sorted({s.child for s in case.signals.select_related("child")}, key=lambda c: c.pk)
+    created = []
+    for child in children:
+        waiting = ConsentRequest.objects.filter(
+            child=child, purpose=purpose, recipient=recipient, answered_at__isnull=True
+        )
+        if not waiting.exists():
+            created.append(
+                ConsentRequest.objects.create(
+                    case=case, child=child, purpose=purpose, recipient=recipient, asked_by=by
+                )
+            )
+    if created:
+        notify_family(family_id=case.family_id, subject=_("A question about your consent"))
+    return [r.pk for r in created]
+
+
+def _acting_party(
+    child: Child, guardian: Guardian | None, young_person: Child | None
+) -> tuple[str, bool]:
+    """Which party the portal user is for this child, and whether they may answer at all."""
+    if young_person is not None:
+        return YOUNG_PERSON, young_person.pk == child.pk
+    if guardian is not None:
+        return GUARDIAN, guardian.family_id == child.family_id and guardian.parental_authority
+    return "", False
+
+
+def _tell_asker(request: ConsentRequest | None, case: Case | None) -> None:
+    from kansrijk.notifications.services import notify
+
+    asker = (request.asked_by if request else None) or (case.contact_person if case else None)
+    if asker is None or case is None:
+        return
+    notify(
+        to=asker,
+        subject=_("The family answered a consent question (case %(number)s)") % {"number": case.pk},
+        url=reverse("cases:case_detail", kwargs={"case_id": case.pk}),
+    )
+
+
+def consent_answer_in_portal(
+    *,
+    guardian: Guardian | None,
+    young_person: Child | None = None,
+    child: Child,
+    purpose: str,
+    recipient: Organisation | None,
+    answer: str,
+) -> Consent | None:
+    """The family gives, refuses or withdraws consent themselves (method "portal").
+
+    A withdrawal is written at once by anyone who has a say for the child, and the register
+    hides the case from the professionals it was shared with on their next request. Giving
+    or refusing is kept per party on the open question until everyone who decides (see
+    `who_decides`) has answered; a refusal by one of them is the answer. Returns the record
+    written, or None while the other party's answer is still awaited."""
+    from kansrijk.cases.models import Case
+    from kansrijk.cases.workflow import CaseState
+
+    if purpose not in Purpose.values:
+        raise CaseError(_("Choose the purpose."), field="purpose")
+    if answer not in Consent.Status.values:
+        raise CaseError(_("Choose the answer."), field="status")
+    party, allowed = _acting_party(child, guardian, young_person)
+    if not allowed:
+        raise NotFound
+    deciders = who_decides(child)
+    if party not in deciders:
+        raise CaseError(
+            _("%(name)s decides about this alone.") % {"name": child.given_name}
+            if party == GUARDIAN
+            else _("Your parent decides about this."),
+            field="status",
+        )
+    with transaction.atomic():
+        case = (
+            Case.objects.select_for_update()
+            .filter(family=child.family_id)
+            .exclude(state=CaseState.CLOSED)
+            .first()
+        )
+        request = (
+            ConsentRequest.objects.select_for_update()
+            .filter(child=child, purpose=purpose, recipient=recipient, answered_at__isnull=True)
+            .first()
+        )
+        current = Consent.objects.filter(
+            child=child, purpose=purpose, recipient=recipient, superseded_at__isnull=True
+        ).first()
+        final: str | None = answer
+        if answer == Consent.Status.WITHDRAWN:
+            if current is None or current.status != Consent.Status.GIVEN:
+                raise CaseError(_("There is no consent to withdraw."), field="status")
+        else:
+            if request is None:
+                if case is None:
+                    raise CaseError(_("There is nothing to answer now."), field="status")
+                request = ConsentRequest.objects.create(
+                    case=case, child=child, purpose=purpose, recipient=recipient
+                )
+            if party == GUARDIAN:
+                request.guardian_answer, request.guardian = answer, guardian
+            else:
+                request.child_answer = answer
+            answers = {GUARDIAN: request.guardian_answer, YOUNG_PERSON: request.child_answer}
+            given = [answers[p] for p in deciders]
+            if Consent.Status.REFUSED in given:
+                final = Consent.Status.REFUSED
+            elif all(a == Consent.Status.GIVEN for a in given):
+                final = Consent.Status.GIVEN
+            else:
+                final = None
+        consent = None
+        if final is not None:
+            consent = _write(
+                child=child,
+                case=case,
+                purpose=purpose,
+                recipient=recipient,
+                status=final,
+                guardian=guardian or (request.guardian if request else None),
+                by_child=YOUNG_PERSON in deciders,
+                method=Consent.Method.PORTAL,
+                by=None,
+                valid_until=None,
+            )
+        if request is not None:
+            if consent is not None:
+                request.answered_at, request.consent = timezone.now(), consent
+            request.save()
+        log_access(
+            by=None,
+            guardian=guardian,
+            username="" if guardian else f"young person:{child.pk}",
+            event=Event.WRITE,
+            purpose="consent register (family portal)",
+            case_id=case.pk if case else None,
+            family_id=child.family_id,
+            child_id=child.pk,
+            detail=f"consent {purpose} {answer} by {party}" + ("" if final else " (awaiting)"),
+        )
+        if consent is not None:
+            _tell_asker(request, case)
+            if case is not None and final != Consent.Status.GIVEN:
+                from kansrijk.cases.services import contact_person_keep_in_sight
+
+                contact_person_keep_in_sight(
+                    case=case, by=(request.asked_by if request else None) or case.contact_person
+                )
+    return consent

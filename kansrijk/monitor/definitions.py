@@ -362,14 +362,18 @@ FIGURES: tuple[Figure, ...] = (
         "experience",
         "Ervaring van ouders",
         "Parents' experience",
-        "Gemiddelde score (1-5) per vraag over de antwoorden van ouders (ExperienceResponse) "
-        "op casussen die " + _PERIOD_NL + " zijn afgesloten, per kindcentrum van de casus; "
-        "daarnaast het aantal antwoorden en het aantal opmerkingen. Minder dan 5 antwoorden: "
-        "niet getoond. De opmerkingen zelf ziet alleen de regisseur, zonder namen.",
-        "Average score (1-5) per question over parents' answers (ExperienceResponse) on cases "
-        "closed " + _PERIOD_EN + ", per centre of the case; besides it the number of answers "
-        "and the number of comments. Fewer than 5 answers: not shown. Only the coordinator "
-        "reads the comments themselves, without names.",
+        "Gemiddelde score (1-5) per vraag over de antwoorden van ouders (ExperienceResponse, "
+        "na een evaluatie en bij afsluiting, ook in het gezinsportaal) op casussen die "
+        + _PERIOD_NL
+        + " zijn afgesloten, per kindcentrum van de casus; daarnaast het aantal "
+        "gezinnen dat antwoordde en het aantal opmerkingen. Minder dan 5 gezinnen: niet "
+        "getoond. De opmerkingen zelf ziet alleen de regisseur, zonder namen.",
+        "Average score (1-5) per question over parents' answers (ExperienceResponse, after an "
+        "evaluation and at closing, also in the family portal) on cases closed "
+        + _PERIOD_EN
+        + ", per centre of the case; besides it the number of families who answered and the "
+        "number of comments. Fewer than 5 families: not shown. Only the coordinator reads the "
+        "comments themselves, without names.",
         Unit.SCORE,
         ("monitor_experienceresponse", "cases_case"),
         "antwoorden (gezinnen)",

@@ -566,7 +566,9 @@ def _experience_table(period: Period, centres: Centres, threshold: int) -> Table
     ids = [pk for pk, _n in centres]
     answers = ExperienceResponse.objects.filter(case__in=_closed_in(period, ids)).order_by()
     aggregates: dict[str, Any] = {
-        "responses": Count("id"),
+        # Families, not answers: a family answers after an evaluation and again at closing,
+        # and the small-numbers rule must count people.
+        "responses": Count("case", distinct=True),
         "comments": Count("id", filter=~Q(comment="")),
         **{key: Avg(key) for key, _label in QUESTIONS},
     }

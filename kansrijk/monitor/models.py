@@ -52,21 +52,31 @@ class MonitorSnapshot(models.Model):
 
 
 class ExperienceResponse(models.Model):
-    """A family's answers to the short question set after their case was closed.
+    """A family's answers to the short question set, after an evaluation or at closing.
 
-    One per case. The comment is personal data: the monitor counts comments, and only the
+    One per case and moment. The comment is personal data: the monitor counts comments, and only the
     coordinator reads them, without names.
     """
 
-    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="experience")
+    class Moment(models.TextChoices):
+        EVALUATION = "evaluation", _("After an evaluation")
+        CLOSING = "closing", _("At closing")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="experiences")
+    #: When the family was asked: after the evaluation in the support-team meeting (in the
+    #: family portal) or at closing. At most one answer per case and moment.
+    moment = models.CharField(
+        _("moment"), max_length=12, choices=Moment.choices, default=Moment.CLOSING
+    )
     knew_contact = models.PositiveSmallIntegerField(QUESTIONS[0][1], validators=SCORES)
     listened = models.PositiveSmallIntegerField(QUESTIONS[1][1], validators=SCORES)
     in_time = models.PositiveSmallIntegerField(QUESTIONS[2][1], validators=SCORES)
     fitted = models.PositiveSmallIntegerField(QUESTIONS[3][1], validators=SCORES)
     overall = models.PositiveSmallIntegerField(QUESTIONS[4][1], validators=SCORES)
     comment = models.TextField(_("comment"), blank=True)
+    #: Empty when the family answered in the portal themselves.
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     recorded_at = models.DateTimeField(default=timezone.now)
 
@@ -84,7 +94,8 @@ class ExperienceResponse(models.Model):
                     overall__range=(1, 5),
                 ),
                 name="experience_scores_1_to_5",
-            )
+            ),
+            models.UniqueConstraint(fields=["case", "moment"], name="experience_once_per_moment"),
         ]
 
     def __str__(self) -> str:

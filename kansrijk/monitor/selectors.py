@@ -71,7 +71,8 @@ def closed_cases_awaiting_experience(user: Professional) -> QuerySet[Case]:
     """Closed cases the user may edit for which no parents' answers are recorded yet."""
     return (
         filter_cases(Case.objects.all(), user, Action.EDIT)
-        .filter(state=CaseState.CLOSED, experience__isnull=True)
+        .filter(state=CaseState.CLOSED)
+        .exclude(experiences__moment=ExperienceResponse.Moment.CLOSING)
         .select_related("location")
         .order_by("-closed_at", "-id")
     )

@@ -13,7 +13,7 @@ from kansrijk.access.policies import can
 from kansrijk.audit.models import Event
 from kansrijk.audit.services import log_access
 from kansrijk.cases.errors import CaseError, NotFound
-from kansrijk.cases.models import Case
+from kansrijk.cases.models import Case, Guardian
 from kansrijk.cases.workflow import CaseState
 from kansrijk.monitor.figures import compute_report
 from kansrijk.monitor.models import QUESTIONS, ExperienceResponse, MonitorSnapshot
@@ -49,28 +49,73 @@ def _score(raw: Any, field: str) -> int:
     return value
 
 
+def experience_moment_due(case: Case) -> str | None:
+    """The moment at which the family may answer now: at closing once the case is closed,
+    else after an evaluation once the support-team meeting evaluated it; None when answered."""
+    from kansrijk.cases.models import Step
+
+    answered = set(ExperienceResponse.objects.filter(case=case).values_list("moment", flat=True))
+    if case.state == CaseState.CLOSED:
+        due = ExperienceResponse.Moment.CLOSING
+    elif Step.objects.filter(case=case, transition="evaluate").exists():
+        due = ExperienceResponse.Moment.EVALUATION
+    else:
+        return None
+    return None if due in answered else due
+
+
+def experience_record_by_family(
+    *, guardian: Guardian, case_id: int, scores: dict[str, Any], comment: str = ""
+) -> ExperienceResponse:
+    """The parent's own answers in the family portal, after an evaluation or at closing."""
+    values = {key: _score(scores.get(key), key) for key, _label in QUESTIONS}
+    with transaction.atomic():
+        case = Case.objects.select_for_update().filter(pk=case_id).first()
+        if case is None or case.family_id != guardian.family_id:
+            raise NotFound
+        moment = experience_moment_due(case)
+        if moment is None:
+            raise CaseError(_("The parents' answers for this case are already recorded."))
+        return _experience_save(case, values, comment, by=None, guardian=guardian, moment=moment)
+
+
 def experience_record(
     *, by: Professional, case_id: int, scores: dict[str, Any], comment: str = ""
 ) -> ExperienceResponse:
-    """Record a parent's answers after closure, on behalf of the parent (portal comes later)."""
+    """Record a parent's answers after closure, on behalf of the parent (or the parent does
+    it in the portal: experience_record_by_family)."""
     values = {key: _score(scores.get(key), key) for key, _label in QUESTIONS}
     with transaction.atomic():
         case = Case.objects.select_for_update().filter(pk=case_id).first()
         if case is None or not can(by, Action.EDIT, case):
             raise NotFound
-        if case.state != CaseState.CLOSED:
-            raise CaseError(_("Parents' experience is asked after the case is closed."))
-        if ExperienceResponse.objects.filter(case=case).exists():
-            raise CaseError(_("The parents' answers for this case are already recorded."))
-        response = ExperienceResponse.objects.create(
-            case=case, comment=comment.strip(), recorded_by=by, **values
-        )
-        log_access(
-            by=by,
-            event=Event.WRITE,
-            purpose="monitor: parents' experience",
-            case_id=case.pk,
-            family_id=case.family_id,
-            detail=f"experience response {response.pk}",
-        )
+        return _experience_save(case, values, comment, by=by)
+
+
+def _experience_save(
+    case: Case,
+    values: dict[str, int],
+    comment: str,
+    *,
+    by: Professional | None,
+    guardian: Guardian | None = None,
+    moment: str = ExperienceResponse.Moment.CLOSING,
+) -> ExperienceResponse:
+    """Save the answers (inside the caller's transaction, the case row locked)."""
+    if moment == ExperienceResponse.Moment.CLOSING and case.state != CaseState.CLOSED:
+        raise CaseError(_("Parents' experience is asked after the case is closed."))
+    if ExperienceResponse.objects.filter(case=case, moment=moment).exists():
+        raise CaseError(_("The parents' answers for this case are already recorded."))
+    response = ExperienceResponse.objects.create(
+        case=case, moment=moment, comment=comment.strip(), recorded_by=by, **values
+    )
+    log_access(
+        by=by,
+        guardian=guardian,
+        event=Event.WRITE,
+        purpose="monitor: parents' experience",
+        case_id=case.pk,
+        family_id=case.family_id,
+        detail=f"experience response {response.pk} ({moment})",
+    )
     return response

@@ -264,3 +264,56 @@ def render_pdf(inzage: Inzage) -> bytes:
     html = render_to_string("privacy/inzage_pdf.html", {"inzage": inzage})
     pdf: bytes = HTML(string=html).write_pdf()
     return pdf
+
+
+# --- the family's own request, in the portal (kansrijk.portal) ------------------------------
+
+#: Never in the portal, also not in the family's own export: the safety route (meldcode
+#: steps, the Veilig Thuis report, non-response flags, break-the-glass), which is given on
+#: request through the privacy officer, who weighs the exceptions (UAVG art. 41).
+PORTAL_WITHHELD_APPS = frozenset({"safety"})
+PORTAL_WITHHELD_PURPOSES = (
+    "meldcode", "non-response", "vulnerable families", "break the glass",
+    "disclosure on legal ground: meldcode",
+)  # fmt: skip
+
+
+def _portal_rows(label: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Leave out what the portal never shows: young people's own threads, meldcode grounds."""
+    if label == "portal.message":
+        return [r for r in rows if r.get("young_person") is None]
+    if label == "consent.legalground":
+        return [r for r in rows if r.get("ground") != "meldcode"]
+    return rows
+
+
+def inzage_for_family(*, guardian: Any, form: str = "json") -> Inzage:
+    """Everything kept about the guardian's family, for the guardian (with parental
+    authority) in the portal; the export is logged with the guardian as actor."""
+    subject = Subject(guardian.family)
+    case_ids = sorted(Case.objects.filter(family=guardian.family_id).values_list("id", flat=True))
+    rule = "family portal: guardian with parental authority"
+    log_access(
+        by=None, guardian=guardian, event=Event.EXPORT, purpose=PURPOSE,
+        family_id=guardian.family_id, case_id=case_ids[0] if len(case_ids) == 1 else None,
+        detail=f"inzage {form}; rule: {rule}; cases {case_ids}",
+    )  # fmt: skip
+    sections = {
+        label: Section(s.label, s.title, s.fields, _portal_rows(label, s.rows))
+        for label, s in collect(subject, case_ids).items()
+        if label.split(".")[0] not in PORTAL_WITHHELD_APPS
+    }
+    log = [
+        row
+        for row in _access_log(subject, case_ids, everything=False)
+        if not str(row.get("purpose", "")).startswith(PORTAL_WITHHELD_PURPOSES)
+    ]
+    return Inzage(
+        subject=subject,
+        generated_at=timezone.now(),
+        generated_by=str(guardian),
+        rule=rule,
+        case_ids=case_ids,
+        sections={k: v for k, v in sections.items() if v.rows},
+        access_log=log,
+    )

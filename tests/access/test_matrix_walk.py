@@ -4,6 +4,8 @@ allows: a granted action answers (not 404, not 405, not 5xx), anything else answ
 The walk fails when a page or operation exists without an entry in kansrijk/access/pages.py.
 Entries with Scope.OBJECT (a meeting, a feed token, a flag, a family's inzage) are about an
 object of their own: their app's tests check them, the walk only requires the entry.
+Entries with Scope.FAMILY (the family portal) answer 404 to every professional role and to
+anonymous users; tests/portal checks parent / other parent / child 12+.
 """
 
 from __future__ import annotations
@@ -330,6 +332,9 @@ SAMPLE_ARGUMENTS: dict[str, Callable[[Setting], object]] = {
     # The management area's pages about one object: the walker's own account is one that
     # exists for every model where it matters (a missing id redirects to the list).
     "object_id": lambda s: s.user.pk,
+    "plan_id": lambda s: (
+        s.cases[Relation.CONTACT_PERSON].plans.values_list("pk", flat=True).first() or 1
+    ),
 }
 #: Pages whose argument means something of its own.
 PAGE_ARGUMENTS: dict[str, Callable[[Setting], dict[str, object]]] = {
@@ -360,7 +365,8 @@ def expected(rule: Rule, role: Role, relation: Relation | None) -> bool:
         return bool(rule.actions & granted)
     if rule.scope == Scope.ROLES:
         return role in rule.roles
-    return True
+    # FAMILY: the portal is for a family member signed in with DigiD only, never a professional.
+    return rule.scope != Scope.FAMILY
 
 
 def verdict(
@@ -471,4 +477,18 @@ def test_pages_and_api_answer_exactly_what_the_matrix_allows(client: Client, rol
     sign_in(client, setting.user)
     problems = walk_pages(client, role, setting)
     problems += walk_api(client, role, setting)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_family_pages_answer_404_to_anonymous_users(client: Client) -> None:
+    """The portal's pages are not even revealed to someone who is not signed in."""
+    problems = []
+    for name, rule in PAGES.items():
+        if rule.scope != Scope.FAMILY:
+            continue
+        kwargs = dict.fromkeys(url_patterns()[name], 1)
+        problem = verdict(send(client, rule, reverse(name, kwargs=kwargs or None)), False, name)
+        problems += [problem] if problem else []
+    assert [name for name, rule in PAGES.items() if rule.scope == Scope.FAMILY]
     assert not problems, "\n".join(problems)

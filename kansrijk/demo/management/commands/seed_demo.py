@@ -18,6 +18,7 @@ from kansrijk.cases.workflow import CaseState
 from kansrijk.demo.guard import real_data
 from kansrijk.demo.people import DEMO_PASSWORD, STAFF
 from kansrijk.demo.westwijk import DemoLoad, seed_westwijk
+from kansrijk.notifications.family import family_mail_paused
 
 
 @contextmanager
@@ -58,7 +59,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         self._refuse_outside_a_demo(confirmed=options["demo_confirmed"])
         started = time.monotonic()
-        with _quiet_tasks():
+        with _quiet_tasks(), family_mail_paused():
             load = seed_westwijk(reset=options["reset"])
         if load is None:
             self.stdout.write(
@@ -124,3 +125,11 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for spec in STAFF:
             self.stdout.write(f"  {spec.username:<26} {spec.role.label!s:<26} {spec.centre}")
+        from kansrijk.portal.demo import DEMO_PARENTS
+
+        self.stdout.write(
+            "\nDemo parents (family portal, /portaal/, sign in at the local DigiD stand-in "
+            "with the BSN):"
+        )
+        for parent in DEMO_PARENTS:
+            self.stdout.write(f"  {parent.bsn}  {parent.state.value:<18} {parent.what}")
