@@ -98,12 +98,13 @@ def seed_safety_demo() -> dict[str, int]:
                 made["childcare_contacts"] += int(created)
 
         # The P1 safety signal at PWA, meldcode at step 1.
-        author = (
-            _person(f"leerkracht.{pwa.code}")
-            or _first_with(Role.TEACHER, pwa)
-            or _first_with(Role.INTERNAL_COACH, pwa)
-        )
         name, given, bsn, group = DEMO_FAMILIES[0]
+        teaching = (
+            Membership.objects.filter(location=pwa, role=Role.TEACHER, groups__name=group)
+            .select_related("professional")
+            .first()
+        )  # the child's own teacher: a teacher signals about their own groups
+        author = teaching.professional if teaching else _first_with(Role.INTERNAL_COACH, pwa)
         child = _child(pwa, name, given, bsn, group)
         if (
             author is not None
