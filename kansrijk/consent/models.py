@@ -106,17 +106,36 @@ class ConsentRequest(models.Model):
         Organisation, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("recipient")
     )
     asked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("asked by"),
     )
     asked_at = models.DateTimeField(_("asked at"), default=timezone.now)
-    guardian_answer = models.CharField(max_length=20, choices=Consent.Status.choices, blank=True)
-    guardian = models.ForeignKey(
-        Guardian, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    guardian_answer = models.CharField(
+        _("parent's answer"), max_length=20, choices=Consent.Status.choices, blank=True
     )
-    child_answer = models.CharField(max_length=20, choices=Consent.Status.choices, blank=True)
+    guardian = models.ForeignKey(
+        Guardian,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("parent or carer"),
+    )
+    child_answer = models.CharField(
+        _("young person's answer"), max_length=20, choices=Consent.Status.choices, blank=True
+    )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     consent = models.ForeignKey(
-        Consent, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Consent,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("consent"),
     )
 
     class Meta:

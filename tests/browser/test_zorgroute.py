@@ -40,14 +40,14 @@ def test_signal_to_closure_in_the_browser(page: Page):
     westwijk = seed_people()
     teacher, coach, specialist = (westwijk.staff[u] for u in ("leerkracht.pwa", "ib.pwa", "gs.pwa"))
     pupil = ChildFactory(
-        location=westwijk.centres["pwa"], given_name="Sem", family_name="Jansen", group="5"
+        location=westwijk.centres["pwa"], given_name="Sem", family_name="Jansen", group="2"
     )
     GuardianFactory(family=pupil.family, name="Anna Jansen")
 
     # The teacher signals in three screens.
     sign_in_browser(page, teacher, password=DEMO_PASSWORD)
     page.get_by_role("link", name="Nieuw signaal over een leerling").click()
-    page.get_by_label("Leerling").select_option(label="Sem Jansen (groep 5)")
+    page.get_by_label("Leerling").select_option(label="Sem Jansen (groep 2)")
     page.get_by_label("Gedrag").check()
     page.get_by_label("Binnen twee weken").check()
     page.get_by_label("Wat heb je gezien?").fill("Sem is sinds de herfstvakantie stil.")
