@@ -35,7 +35,7 @@ from kansrijk.monitor.selectors import (
     experience_comments,
     report_for,
 )
-from kansrijk.monitor.services import experience_record
+from kansrijk.monitor.services import experience_record, snapshot_refresh_request
 from kansrijk.monitor.tables import Table
 
 View = Callable[..., HttpResponse]
@@ -55,6 +55,26 @@ def monitor_view(view: View) -> View:
     return wrapper
 
 
+class FiguresPreparing(Exception):
+    """The period has no snapshot yet; a refresh is queued."""
+
+
+def _report(period: Period) -> Report:
+    """The period's report from its snapshot (a refresh is queued when it is stale or
+    missing); FiguresPreparing while there is none: a page never computes the figures."""
+    snapshot_refresh_request(period=period)
+    report = report_for(period)
+    if report is None:
+        raise FiguresPreparing
+    return report
+
+
+def _preparing(request: HttpRequest, status: int) -> HttpResponse:
+    response = render(request, "monitor/preparing.html", status=status)
+    response["Retry-After"] = "60"
+    return response
+
+
 def _filtered(request: HttpRequest, audience: Audience) -> tuple[FilterForm, Report, list[Table]]:
     """The filter form, the period's report and its tables as this audience may see them."""
     centres = [
@@ -63,7 +83,7 @@ def _filtered(request: HttpRequest, audience: Audience) -> tuple[FilterForm, Rep
         if audience.centres is None or pk in audience.centres
     ]
     form = FilterForm(request.GET or None, centres=centres)
-    report = report_for(form.period())
+    report = _report(form.period())
     return form, report, report.view(audience.narrowed(form.chosen_centre()), form.chosen_domain())
 
 
@@ -90,6 +110,8 @@ def dashboard(request: HttpRequest, audience: Audience) -> HttpResponse:
         form, report, tables = _filtered(request, audience)
     except NotFound:
         raise Http404 from None
+    except FiguresPreparing:
+        return _preparing(request, status=200)
     return render(
         request,
         "monitor/dashboard.html",
@@ -123,6 +145,8 @@ def export_csv(request: HttpRequest, audience: Audience) -> HttpResponse:
         form, report, tables = _filtered(request, audience)
     except NotFound:
         raise Http404 from None
+    except FiguresPreparing:
+        return _preparing(request, status=503)
     _log_export(request, "csv", report, form)
     response = HttpResponse(exports.to_csv(report, tables), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = _attachment(report, "csv")
@@ -135,6 +159,8 @@ def export_xlsx(request: HttpRequest, audience: Audience) -> HttpResponse:
         form, report, tables = _filtered(request, audience)
     except NotFound:
         raise Http404 from None
+    except FiguresPreparing:
+        return _preparing(request, status=503)
     _log_export(request, "xlsx", report, form)
     response = HttpResponse(
         exports.to_xlsx(report, tables),
@@ -150,7 +176,10 @@ def quarter_report(request: HttpRequest, audience: Audience) -> HttpResponse:
     if not form.is_valid():
         return render(request, "monitor/quarter_invalid.html", {"quarter_form": form}, status=400)
     year, quarter = form.cleaned_data["year"], form.cleaned_data["quarter"]
-    report = report_for(Period.quarter(year, quarter))
+    try:
+        report = _report(Period.quarter(year, quarter))
+    except FiguresPreparing:
+        return _preparing(request, status=503)
     tables = report.view(audience.centres)
     _log_export(request, "pdf", report, None)
     pdf = exports.to_pdf(

@@ -1,0 +1,100 @@
+"""The monitor never computes in a request and never fans out (issue 17): a page reads its
+snapshot, queues at most one refresh per period, and says so while there is none."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from kansrijk.monitor.models import MonitorSnapshot
+from kansrijk.monitor.periods import Period
+from kansrijk.monitor.selectors import report_for
+from kansrijk.monitor.services import snapshot_refresh, snapshot_refresh_request
+from kansrijk.monitor.tasks import enqueue_standard_refreshes, refresh_snapshot
+from tests.auth import sign_in
+
+pytestmark = pytest.mark.django_db
+
+QUEUED = override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+PREPARING = "De cijfers van deze periode worden voorbereid"
+
+
+def _queued() -> int:
+    return DBTaskResult.objects.filter(task_path=refresh_snapshot.module_path).count()
+
+
+@QUEUED
+def test_without_a_snapshot_the_page_says_it_is_being_prepared_and_queues_one_refresh(
+    client, world, django_capture_on_commit_callbacks
+):
+    sign_in(client, world.coordinator)
+    for _ in range(5):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.get("/monitor/")
+        assert response.status_code == 200
+        assert PREPARING in response.content.decode()
+    assert not MonitorSnapshot.objects.exists()  # nothing computed in the request
+    assert _queued() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.get("/monitor/export.csv").status_code == 503
+        assert client.get("/api/monitor/report").status_code == 503
+    assert _queued() == 1
+
+    # The worker runs the task; the page then shows the figures.
+    period = Period.default()
+    assert refresh_snapshot.call(period.first_month, period.last_month) is True
+    DBTaskResult.objects.all().delete()
+    response = client.get("/monitor/")
+    assert PREPARING not in response.content.decode()
+    assert "Monitor" in response.content.decode()
+    assert _queued() == 0  # fresh: nothing queued
+
+
+@QUEUED
+def test_a_stale_snapshot_is_served_and_refreshed_once(
+    client, world, django_capture_on_commit_callbacks
+):
+    period = Period.default()
+    snapshot = snapshot_refresh(period=period)
+    MonitorSnapshot.objects.filter(pk=snapshot.pk).update(
+        computed_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    sign_in(client, world.coordinator)
+    for _ in range(4):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.get("/monitor/")
+        assert PREPARING not in response.content.decode()
+    assert _queued() == 1
+    # The nightly command does not add a second refresh of the same period either.
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue_standard_refreshes()
+    assert (
+        DBTaskResult.objects.filter(
+            task_path=refresh_snapshot.module_path,
+            args_kwargs={"args": [period.first_month, period.last_month], "kwargs": {}},
+        ).count()
+        == 1
+    )
+
+
+def test_a_refresh_that_finds_its_snapshot_fresh_does_nothing():
+    period = Period.default()
+    assert refresh_snapshot.call(period.first_month, period.last_month) is True
+    computed = MonitorSnapshot.objects.get().computed_at
+    assert refresh_snapshot.call(period.first_month, period.last_month) is False
+    assert MonitorSnapshot.objects.get().computed_at == computed
+    assert snapshot_refresh_request(period=period) is False
+
+
+def test_the_selector_only_reads():
+    period = Period.default()
+    with CaptureQueriesContext(connection) as queries:
+        assert report_for(period) is None
+    assert all(q["sql"].lstrip().upper().startswith("SELECT") for q in queries.captured_queries)
+    assert not MonitorSnapshot.objects.exists()
