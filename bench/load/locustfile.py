@@ -17,7 +17,6 @@ import re
 import struct
 import time
 from collections import defaultdict
-from http.cookiejar import DefaultCookiePolicy
 from typing import Any
 
 from gevent.lock import Semaphore
@@ -38,17 +37,6 @@ def totp(key_hex: str, at: float | None = None, step: int = 30, digits: int = 6)
     offset = mac[-1] & 0x0F
     number = struct.unpack(">I", mac[offset : offset + 4])[0] & 0x7FFFFFFF
     return str(number % 10**digits).zfill(digits)
-
-
-class SecureCookiesOverHttp(DefaultCookiePolicy):
-    """gunicorn is reached over plain HTTP with X-Forwarded-Proto: https (as behind the TLS
-    proxy), so the production settings' Secure cookies must be sent back anyway."""
-
-    def return_ok_secure(self, cookie: Any, request: Any) -> bool:
-        return True
-
-    def set_ok(self, cookie: Any, request: Any) -> bool:
-        return True
 
 
 @events.init_command_line_parser.add_listener
@@ -108,37 +96,40 @@ class PageUser(HttpUser):
             "Origin": f"https://{plan['host']}",
             "Referer": f"https://{plan['host']}/",
         }
-        self.client.cookies.set_policy(SecureCookiesOverHttp())
+        self.jar: dict[str, str] = {}
         self._sign_in(login, plan["password"], plan["keys"][login])
+
+    def _headers(self) -> dict[str, str]:
+        """gunicorn is reached over plain HTTP with X-Forwarded-Proto: https, as behind the
+        TLS proxy, so the production settings' Secure cookies are sent by hand."""
+        cookie = "; ".join(f"{k}={v}" for k, v in self.jar.items())
+        return {**self.https, "Cookie": cookie}
+
+    def _call(self, method: str, url: str, name: str, **kwargs: Any) -> Any:
+        response = self.client.request(
+            method, url, headers=self._headers(), name=name, allow_redirects=False, **kwargs
+        )
+        self.jar.update(response.cookies.items())
+        return response
 
     def _sign_in(self, username: str, password: str, key: str) -> None:
         with LOCKS[username]:
             if username not in SESSIONS:
-                page = self.client.get("/login/", headers=self.https, name="login")
+                page = self._call("GET", "/login/", "login")
                 token = CSRF.search(page.text).group(1)
-                step = self.client.post(
-                    "/login/",
-                    {"username": username, "password": password, "csrfmiddlewaretoken": token},
-                    headers=self.https,
-                    name="login",
-                    allow_redirects=False,
-                )
-                verify = self.client.get(step.headers["Location"], headers=self.https, name="login")
+                form = {"username": username, "password": password, "csrfmiddlewaretoken": token}
+                step = self._call("POST", "/login/", "login", data=form)
+                verify_url = step.headers["Location"]
+                verify = self._call("GET", verify_url, "login")
                 token = CSRF.search(verify.text).group(1)
-                done = self.client.post(
-                    verify.url,
-                    {"code": totp(key), "csrfmiddlewaretoken": token},
-                    headers=self.https,
-                    name="login",
-                    allow_redirects=False,
-                )
+                form = {"code": totp(key), "csrfmiddlewaretoken": token}
+                done = self._call("POST", verify_url, "login", data=form)
                 if done.status_code != 302:
                     raise RuntimeError(f"sign-in of {username} failed: {done.status_code}")
-                SESSIONS[username] = dict(self.client.cookies.items())
-            for name, value in SESSIONS[username].items():
-                self.client.cookies.set(name, value)
+                SESSIONS[username] = dict(self.jar)
+            self.jar = dict(SESSIONS[username])
         SIGNED_IN.append(time.time())
 
     @task
     def page_view(self) -> None:
-        self.client.get(self.url, headers=self.https, name=self.page)
+        self.client.get(self.url, headers=self._headers(), name=self.page, allow_redirects=False)

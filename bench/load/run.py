@@ -262,12 +262,16 @@ def _locust(host: str, plan: Path, page: str, users: int, seconds: int) -> dict[
 
 
 def _serve(port: int, workers: int, static: str) -> subprocess.Popen[bytes]:
+    log = (RESULTS / "gunicorn.log").open("ab")
     server = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
-            "kansrijk.wsgi:application",
+            "bench.load.wsgi:application",
+            "--preload",
             "--workers",
             str(workers),
+            "--timeout",
+            "120",
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",
@@ -275,6 +279,7 @@ def _serve(port: int, workers: int, static: str) -> subprocess.Popen[bytes]:
         ],
         cwd=ROOT,
         env=_env(KANSRIJK_BENCH_METRICS="1", KANSRIJK_STATIC_ROOT=static),
+        stderr=log,
     )
     for _ in range(120):
         try:
