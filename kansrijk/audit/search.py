@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -53,7 +54,7 @@ class SearchResult:
     not_found: bool = False
 
 
-def _name_candidates(text: str) -> QuerySet[Family] | QuerySet[Child]:
+def _name_candidates(text: str) -> QuerySet[Any, Any]:
     """Ids of the families `families_matching` can find, each part read from one column: on
     PostgreSQL every part uses its trigram index (cases migration 0006), where the one OR over
     the join of families and children scans them all (issue 17)."""
@@ -87,9 +88,7 @@ def search_access_log(*, by: Professional, criteria: Criteria) -> SearchResult:
         result.not_found = result.subject is None
     elif criteria.q:
         families = list(
-            families_matching(criteria.q).filter(pk__in=_name_candidates(criteria.q))[
-                :MAX_MATCHES
-            ]
+            families_matching(criteria.q).filter(pk__in=_name_candidates(criteria.q))[:MAX_MATCHES]
         )
         if len(families) == 1:
             child = None

@@ -399,7 +399,8 @@ def agenda_time_box(meeting: Meeting, now: datetime.datetime | None = None) -> T
     for since in meeting.items.filter(running_since__isnull=False).values_list(
         "running_since", flat=True
     ):
-        spent += max(int((now - since).total_seconds()), 0)
+        if since is not None:
+            spent += max(int((now - since).total_seconds()), 0)
     return TimeBox(spent, meeting.duration_minutes * 60)
 
 
