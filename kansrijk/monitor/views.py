@@ -8,6 +8,7 @@ monitor.audience; everyone else gets the same 404 as for a page that does not ex
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
@@ -75,16 +76,56 @@ def _preparing(request: HttpRequest, status: int) -> HttpResponse:
     return response
 
 
-def _filtered(request: HttpRequest, audience: Audience) -> tuple[FilterForm, Report, list[Table]]:
-    """The filter form, the period's report and its tables as this audience may see them."""
-    centres = [
+#: Centres per page of the dashboard: a region of 120 centres made a 1.2 MB page (issue 17).
+#: The exports hold every centre.
+CENTRES_PER_PAGE = 15
+
+
+@dataclass(frozen=True)
+class CentrePage:
+    number: int
+    pages: int
+    ids: frozenset[int] | None  # None: every centre fits on one page
+
+    @property
+    def previous(self) -> int:
+        return self.number - 1
+
+    @property
+    def next(self) -> int:
+        return self.number + 1
+
+
+def _centre_page(centres: list[tuple[int, str]], requested: str | None) -> CentrePage:
+    pages = max(1, -(-len(centres) // CENTRES_PER_PAGE))
+    if pages == 1:
+        return CentrePage(1, 1, None)
+    number = min(max(int(requested) if requested and requested.isdigit() else 1, 1), pages)
+    start = (number - 1) * CENTRES_PER_PAGE
+    return CentrePage(
+        number, pages, frozenset(pk for pk, _name in centres[start : start + CENTRES_PER_PAGE])
+    )
+
+
+def _audience_centres(audience: Audience) -> list[tuple[int, str]]:
+    return [
         (pk, name)
         for pk, name in region_centres()
         if audience.centres is None or pk in audience.centres
     ]
-    form = FilterForm(request.GET or None, centres=centres)
+
+
+def _filtered(
+    request: HttpRequest, audience: Audience, page: CentrePage | None = None
+) -> tuple[FilterForm, Report, list[Table]]:
+    """The filter form, the period's report and its tables as this audience may see them;
+    with `page`, only that page's centres (and the totals) unless one centre is chosen."""
+    form = FilterForm(request.GET or None, centres=_audience_centres(audience))
     report = _report(form.period())
-    return form, report, report.view(audience.narrowed(form.chosen_centre()), form.chosen_domain())
+    shown = audience.narrowed(form.chosen_centre())
+    if page is not None and page.ids is not None and form.chosen_centre() is None:
+        shown = page.ids
+    return form, report, report.view(shown, form.chosen_domain())
 
 
 def _log_export(request: HttpRequest, kind: str, report: Report, form: FilterForm | None) -> None:
@@ -106,12 +147,15 @@ def _attachment(report: Report, extension: str) -> str:
 
 @monitor_view
 def dashboard(request: HttpRequest, audience: Audience) -> HttpResponse:
+    page = _centre_page(_audience_centres(audience), request.GET.get("centres_page"))
     try:
-        form, report, tables = _filtered(request, audience)
+        form, report, tables = _filtered(request, audience, page)
     except NotFound:
         raise Http404 from None
     except FiguresPreparing:
         return _preparing(request, status=200)
+    query = request.GET.copy()
+    query.pop("centres_page", None)
     return render(
         request,
         "monitor/dashboard.html",
@@ -121,7 +165,8 @@ def dashboard(request: HttpRequest, audience: Audience) -> HttpResponse:
             "sections": sections(tables),
             "audience": audience,
             "quarter_form": QuarterForm(),
-            "query": request.GET.urlencode(),
+            "query": query.urlencode(),
+            "centre_page": page if form.chosen_centre() is None else None,
             "references": REFERENCES.values(),
         },
     )

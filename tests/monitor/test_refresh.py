@@ -98,3 +98,23 @@ def test_the_selector_only_reads():
         assert report_for(period) is None
     assert all(q["sql"].lstrip().upper().startswith("SELECT") for q in queries.captured_queries)
     assert not MonitorSnapshot.objects.exists()
+
+
+def test_the_region_dashboard_shows_fifteen_centres_a_page(client, world):
+    """A region of 120 centres made a 1.2 MB page (issue 17): the dashboard pages the
+    centres; the CSV holds them all."""
+    from kansrijk.core.models import Location
+    from kansrijk.monitor.views import CENTRES_PER_PAGE
+    from tests.factories import LocationFactory
+
+    for number in range(1, 18):
+        LocationFactory(name=f"ZZ Bench {number:02d}", kind=Location.Kind.CHILD_CENTRE)
+    snapshot_refresh(period=Period.default())
+    sign_in(client, world.policy_officer)
+    first = client.get("/monitor/").content.decode()
+    assert 'data-testid="centre-pages"' in first and "ZZ Bench 17" not in first
+    last_page = -(-Location.objects.filter(kind__in=["child_centre", "childcare"]).count()
+                  // CENTRES_PER_PAGE)  # fmt: skip
+    last = client.get(f"/monitor/?centres_page={last_page}").content.decode()
+    assert "ZZ Bench 17" in last and "ZZ Bench 01" not in last
+    assert "ZZ Bench 17" in client.get("/monitor/export.csv").content.decode()
