@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 PYTEST_ARGS ?= -n 3
 
-.PHONY: install browser demo serve test test-sqlite test-postgres lint bench messages clean
+.PHONY: install browser demo serve test test-sqlite test-postgres lint bench bench-region messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,9 +60,18 @@ lint: install
 messages: install
 	cd kansrijk && ../$(MANAGE) makemessages -l nl --no-obsolete --no-location && ../$(MANAGE) compilemessages -l nl
 
+# The region load test (issue 17): KANSRIJK_BENCH_SCALE=1.0 is the whole region (about 20
+# minutes to generate); the default keeps `make bench` practical.
+KANSRIJK_BENCH_SCALE ?= 0.01
+
 bench: install
 	mkdir -p bench/results
 	scripts/with_postgres.sh $(BIN)/python -m bench
+	$(MAKE) bench-region
+
+bench-region: install
+	mkdir -p bench/results
+	scripts/with_postgres.sh $(BIN)/python -m bench.load --scale $(KANSRIJK_BENCH_SCALE)
 
 clean:
 	rm -rf $(VENV) var

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -18,7 +19,7 @@ from kansrijk.audit.selectors import (
     subject_for,
 )
 from kansrijk.audit.services import log_access
-from kansrijk.cases.models import Family
+from kansrijk.cases.models import Child, Family
 from kansrijk.core.models import Professional
 
 PURPOSE = "privacy supervision (NEN 7513)"
@@ -53,6 +54,29 @@ class SearchResult:
     not_found: bool = False
 
 
+def _name_candidates(text: str) -> QuerySet[Any, Any]:
+    """Ids of the families `families_matching` can find, each part read from one column: on
+    PostgreSQL every part uses its trigram index (cases migration 0006), where the one OR over
+    the join of families and children scans them all (issue 17)."""
+    text = " ".join(text.split())
+    if BSN.match(text):
+        return Child.objects.filter(bsn=text).values("family_id")
+    given, _space, family_name = text.partition(" ")
+    parts = [
+        Family.objects.filter(name__icontains=text).values("pk"),
+        Child.objects.filter(given_name__icontains=text).values("family_id"),
+        Child.objects.filter(family_name__icontains=text).values("family_id"),
+    ]
+    if family_name:
+        parts.append(
+            Child.objects.filter(
+                given_name__icontains=given, family_name__icontains=family_name
+            ).values("family_id")
+        )
+    first, *rest = (part.order_by() for part in parts)
+    return first.union(*rest)
+
+
 def search_access_log(*, by: Professional, criteria: Criteria) -> SearchResult:
     """Resolve the criteria to one family (or a list to choose from) and its entries."""
     result = SearchResult()
@@ -63,7 +87,9 @@ def search_access_log(*, by: Professional, criteria: Criteria) -> SearchResult:
         )
         result.not_found = result.subject is None
     elif criteria.q:
-        families = list(families_matching(criteria.q)[:MAX_MATCHES])
+        families = list(
+            families_matching(criteria.q).filter(pk__in=_name_candidates(criteria.q))[:MAX_MATCHES]
+        )
         if len(families) == 1:
             child = None
             if BSN.match(criteria.q):

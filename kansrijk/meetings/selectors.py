@@ -10,11 +10,11 @@ effect at once.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -334,14 +334,74 @@ def _reason_labels(reasons: list[str]) -> list[str]:
     return [str(Reason(r).label) for r in ordered if r in Reason.values]
 
 
-def agenda_items(meeting: Meeting) -> QuerySet[AgendaItem]:
+def agenda_items(meeting: Meeting, ids: Sequence[int] | None = None) -> QuerySet[AgendaItem]:
     signals = Prefetch("case__signals", queryset=Signal.objects.select_related("child"))
     actions = Prefetch("actions", queryset=MeetingAction.objects.select_related("owner"))
+    items = meeting.items.all() if ids is None else meeting.items.filter(pk__in=ids)
     return (
-        meeting.items.select_related("case__family", "case__location", "step")
+        items.select_related("case__family", "case__location", "step")
         .prefetch_related(signals, actions)
         .order_by("position", "id")
     )
+
+
+#: Agenda items per page of the meeting screen: a region's care meeting holds 600 (issue 17).
+AGENDA_PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class AgendaPage:
+    """One page of the agenda: which items, and where it lies in the whole agenda."""
+
+    number: int
+    pages: int
+    ids: list[int]
+    total: int
+
+    @property
+    def start(self) -> int:
+        """How many items come before this page."""
+        return (self.number - 1) * AGENDA_PAGE_SIZE
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+def agenda_page(
+    meeting: Meeting, requested: str | None = None, *, item_id: int | None = None
+) -> AgendaPage:
+    """The page asked for; else the one holding `item_id`, else the running item's, else the
+    first. One query of ids: the items themselves are read for this page only."""
+    rows = list(meeting.items.order_by("position", "id").values_list("pk", "running_since"))
+    ids = [pk for pk, _running in rows]
+    pages = max(1, -(-len(ids) // AGENDA_PAGE_SIZE))
+    number = 0
+    if requested and requested.isdigit():
+        number = int(requested)
+    else:
+        wanted = item_id or next((pk for pk, running in rows if running is not None), None)
+        if wanted in ids:
+            number = ids.index(wanted) // AGENDA_PAGE_SIZE + 1
+    number = min(max(number, 1), pages)
+    start = (number - 1) * AGENDA_PAGE_SIZE
+    return AgendaPage(number, pages, ids[start : start + AGENDA_PAGE_SIZE], len(ids))
+
+
+def agenda_time_box(meeting: Meeting, now: datetime.datetime | None = None) -> TimeBox:
+    """The time box over the whole agenda, without reading every item."""
+    now = now or timezone.now()
+    spent = meeting.items.aggregate(total=Sum("seconds_spent"))["total"] or 0
+    for since in meeting.items.filter(running_since__isnull=False).values_list(
+        "running_since", flat=True
+    ):
+        if since is not None:
+            spent += max(int((now - since).total_seconds()), 0)
+    return TimeBox(spent, meeting.duration_minutes * 60)
 
 
 def agenda_view(
@@ -350,13 +410,15 @@ def agenda_view(
     *,
     now: datetime.datetime | None = None,
     with_transitions: bool = False,
+    item_ids: Sequence[int] | None = None,
 ) -> list[ItemView]:
     """The agenda as shown at the table: per item its label (identifying only when the
-    consent covers everyone present), why it is there, the time spent and what was decided."""
+    consent covers everyone present), why it is there, the time spent and what was decided.
+    `item_ids` limits it to one page of the agenda (`agenda_page`)."""
     now = now or timezone.now()
     day = timezone.localtime(meeting.starts_at).date()
     organisations = list(organisations_present(meeting))
-    items = list(agenda_items(meeting))
+    items = list(agenda_items(meeting, item_ids))
     cases = [item.case for item in items if item.case is not None]
     answers = disclosures(cases, purpose=PURPOSE, organisations=organisations)
     steps = allowed_transitions_per_case(viewer, cases) if with_transitions else {}

@@ -59,7 +59,14 @@ def _item_meeting(request: HttpRequest, pk: int) -> int:
 
 
 def _done(request: HttpRequest, meeting_id: int, anchor: str = "") -> HttpResponse:
-    return redirect(reverse("meetings:meeting", args=[meeting_id]) + anchor)
+    """Back to the meeting, on the agenda page that holds the item named by the anchor."""
+    url = reverse("meetings:meeting", args=[meeting_id])
+    if anchor.startswith("#item-") and anchor[6:].isdigit():
+        meeting = Meeting.objects.get(pk=meeting_id)
+        page = selectors.agenda_page(meeting, item_id=int(anchor[6:]))
+        if page.number > 1:
+            url += f"?page={page.number}"
+    return redirect(url + anchor)
 
 
 # --- the list and series -------------------------------------------------------------------
@@ -149,7 +156,10 @@ def series_new(request: HttpRequest) -> HttpResponse:
 def _meeting_context(request: HttpRequest, meeting: Meeting, **forms: Any) -> dict[str, Any]:
     user = _user(request)
     is_chair = meeting.chair_id == user.pk
-    items = selectors.agenda_view(meeting, user, with_transitions=is_chair)
+    page = selectors.agenda_page(
+        meeting, request.GET.get("page"), item_id=forms.pop("item_id", None)
+    )
+    items = selectors.agenda_view(meeting, user, with_transitions=is_chair, item_ids=page.ids)
     bound: dict[int, DecisionForm] = forms.pop("decision_forms", {})
     if is_chair and meeting.state != Meeting.State.FINISHED:
         owners: dict[int | None, list[Professional]] = {}
@@ -174,7 +184,8 @@ def _meeting_context(request: HttpRequest, meeting: Meeting, **forms: Any) -> di
         "left_out": [v for v in items if v.left_out],
         "participants": participants,
         "organisations": selectors.organisations_present(meeting),
-        "time_box": selectors.time_box(meeting, items),
+        "time_box": selectors.agenda_time_box(meeting),
+        "page": page,
         "running": next((v for v in items if v.running), None),
         "add_form": forms.pop("add_form", None) or AddItemForm(),
         "invite_form": forms.pop("invite_form", None) or InviteForm(people=people),
@@ -376,7 +387,7 @@ def item_decide(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Decision recorded."))
             return _done(request, meeting.pk, f"#item-{pk}")
     meeting.refresh_from_db()
-    return _render_with_errors(request, meeting, decision_forms={pk: form})
+    return _render_with_errors(request, meeting, decision_forms={pk: form}, item_id=pk)
 
 
 # --- minutes -------------------------------------------------------------------------------

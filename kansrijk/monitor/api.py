@@ -18,6 +18,7 @@ from kansrijk.monitor.audience import Audience, audience_of
 from kansrijk.monitor.definitions import FIGURES, REFERENCES
 from kansrijk.monitor.periods import Period
 from kansrijk.monitor.selectors import report_for
+from kansrijk.monitor.services import snapshot_refresh_request
 
 router = Router(tags=["monitor"])
 
@@ -153,7 +154,12 @@ def report(request: HttpRequest, query: Query[ReportQuery]) -> MonitorReportOut:
         centres = audience.narrowed(query.centre)
     except NotFound:
         raise Http404 from None
+    snapshot_refresh_request(period=period)
     found = report_for(period)
+    if found is None:
+        raise HttpError(
+            503, "The figures of this period are being prepared; try again in a minute."
+        )
     tables = found.view(centres, query.domain or "")
     log_access(
         by=request.user,  # type: ignore[arg-type]

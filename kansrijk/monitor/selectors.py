@@ -6,7 +6,6 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -22,24 +21,29 @@ from kansrijk.monitor.reports import Report
 if TYPE_CHECKING:
     from kansrijk.core.models import Professional
 
-#: A snapshot older than this is served, and a refresh is enqueued in the background.
+#: A snapshot older than this is served, and a refresh is queued (monitor.services).
 SNAPSHOT_MAX_AGE = datetime.timedelta(minutes=10)
 
 
-def report_for(period: Period) -> Report:
-    """The period's figures: from its snapshot, computed now only if there is none yet."""
-    from kansrijk.monitor.services import snapshot_refresh
-    from kansrijk.monitor.tasks import refresh_snapshot
+def report_for(period: Period) -> Report | None:
+    """The period's figures from its snapshot; None while the first one is being prepared.
 
-    snapshot = MonitorSnapshot.objects.filter(
-        period_start=period.start, period_end=period.end
-    ).first()
-    if snapshot is None:
-        snapshot = snapshot_refresh(period=period)
-    elif snapshot.computed_at < timezone.now() - SNAPSHOT_MAX_AGE:
-        first, last = period.first_month, period.last_month
-        transaction.on_commit(lambda: refresh_snapshot.enqueue(first, last))
-    return Report.from_data(snapshot.data)
+    Reads only: queuing a refresh is `services.snapshot_refresh_request`, computing is the
+    background task's, so a page never computes in the request."""
+    data = (
+        MonitorSnapshot.objects.filter(period_start=period.start, period_end=period.end)
+        .values_list("data", flat=True)
+        .first()
+    )
+    return None if data is None else Report.from_data(data)
+
+
+def snapshot_computed_at(period: Period) -> datetime.datetime | None:
+    return (
+        MonitorSnapshot.objects.filter(period_start=period.start, period_end=period.end)
+        .values_list("computed_at", flat=True)
+        .first()
+    )
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,26 @@ def snapshot_refresh(*, period: Period, by: Professional | None = None) -> Monit
     return snapshot
 
 
+def snapshot_refresh_request(*, period: Period) -> bool:
+    """Queue one refresh of the period's figures when they are missing or older than
+    SNAPSHOT_MAX_AGE and no refresh of them is queued or running yet; True when queued.
+
+    Pages call this instead of computing: a hundred views of a stale snapshot queue one
+    task, and the task itself skips when a refresh ran since (tasks.refresh_snapshot)."""
+    from kansrijk.monitor.selectors import SNAPSHOT_MAX_AGE, snapshot_computed_at
+    from kansrijk.monitor.tasks import refresh_queued, refresh_snapshot
+
+    computed = snapshot_computed_at(period)
+    if computed is not None and computed >= timezone.now() - SNAPSHOT_MAX_AGE:
+        return False
+    if refresh_queued(period):
+        return False
+    # Enqueued at once, not on commit: the database queue is a row in the same database, so
+    # it commits or rolls back with the caller (and tests' immediate backend computes here).
+    refresh_snapshot.enqueue(period.first_month, period.last_month)
+    return True
+
+
 def _score(raw: Any, field: str) -> int:
     try:
         value = int(raw)

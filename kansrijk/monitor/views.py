@@ -8,6 +8,7 @@ monitor.audience; everyone else gets the same 404 as for a page that does not ex
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
@@ -35,7 +36,7 @@ from kansrijk.monitor.selectors import (
     experience_comments,
     report_for,
 )
-from kansrijk.monitor.services import experience_record
+from kansrijk.monitor.services import experience_record, snapshot_refresh_request
 from kansrijk.monitor.tables import Table
 
 View = Callable[..., HttpResponse]
@@ -55,16 +56,76 @@ def monitor_view(view: View) -> View:
     return wrapper
 
 
-def _filtered(request: HttpRequest, audience: Audience) -> tuple[FilterForm, Report, list[Table]]:
-    """The filter form, the period's report and its tables as this audience may see them."""
-    centres = [
+class FiguresPreparing(Exception):
+    """The period has no snapshot yet; a refresh is queued."""
+
+
+def _report(period: Period) -> Report:
+    """The period's report from its snapshot (a refresh is queued when it is stale or
+    missing); FiguresPreparing while there is none: a page never computes the figures."""
+    snapshot_refresh_request(period=period)
+    report = report_for(period)
+    if report is None:
+        raise FiguresPreparing
+    return report
+
+
+def _preparing(request: HttpRequest, status: int) -> HttpResponse:
+    response = render(request, "monitor/preparing.html", status=status)
+    response["Retry-After"] = "60"
+    return response
+
+
+#: Centres per page of the dashboard: a region of 120 centres made a 1.2 MB page (issue 17).
+#: The exports hold every centre.
+CENTRES_PER_PAGE = 15
+
+
+@dataclass(frozen=True)
+class CentrePage:
+    number: int
+    pages: int
+    ids: frozenset[int] | None  # None: every centre fits on one page
+
+    @property
+    def previous(self) -> int:
+        return self.number - 1
+
+    @property
+    def next(self) -> int:
+        return self.number + 1
+
+
+def _centre_page(centres: list[tuple[int, str]], requested: str | None) -> CentrePage:
+    pages = max(1, -(-len(centres) // CENTRES_PER_PAGE))
+    if pages == 1:
+        return CentrePage(1, 1, None)
+    number = min(max(int(requested) if requested and requested.isdigit() else 1, 1), pages)
+    start = (number - 1) * CENTRES_PER_PAGE
+    return CentrePage(
+        number, pages, frozenset(pk for pk, _name in centres[start : start + CENTRES_PER_PAGE])
+    )
+
+
+def _audience_centres(audience: Audience) -> list[tuple[int, str]]:
+    return [
         (pk, name)
         for pk, name in region_centres()
         if audience.centres is None or pk in audience.centres
     ]
-    form = FilterForm(request.GET or None, centres=centres)
-    report = report_for(form.period())
-    return form, report, report.view(audience.narrowed(form.chosen_centre()), form.chosen_domain())
+
+
+def _filtered(
+    request: HttpRequest, audience: Audience, page: CentrePage | None = None
+) -> tuple[FilterForm, Report, list[Table]]:
+    """The filter form, the period's report and its tables as this audience may see them;
+    with `page`, only that page's centres (and the totals) unless one centre is chosen."""
+    form = FilterForm(request.GET or None, centres=_audience_centres(audience))
+    report = _report(form.period())
+    shown = audience.narrowed(form.chosen_centre())
+    if page is not None and page.ids is not None and form.chosen_centre() is None:
+        shown = page.ids
+    return form, report, report.view(shown, form.chosen_domain())
 
 
 def _log_export(request: HttpRequest, kind: str, report: Report, form: FilterForm | None) -> None:
@@ -86,10 +147,15 @@ def _attachment(report: Report, extension: str) -> str:
 
 @monitor_view
 def dashboard(request: HttpRequest, audience: Audience) -> HttpResponse:
+    page = _centre_page(_audience_centres(audience), request.GET.get("centres_page"))
     try:
-        form, report, tables = _filtered(request, audience)
+        form, report, tables = _filtered(request, audience, page)
     except NotFound:
         raise Http404 from None
+    except FiguresPreparing:
+        return _preparing(request, status=200)
+    query = request.GET.copy()
+    query.pop("centres_page", None)
     return render(
         request,
         "monitor/dashboard.html",
@@ -99,7 +165,8 @@ def dashboard(request: HttpRequest, audience: Audience) -> HttpResponse:
             "sections": sections(tables),
             "audience": audience,
             "quarter_form": QuarterForm(),
-            "query": request.GET.urlencode(),
+            "query": query.urlencode(),
+            "centre_page": page if form.chosen_centre() is None else None,
             "references": REFERENCES.values(),
         },
     )
@@ -123,6 +190,8 @@ def export_csv(request: HttpRequest, audience: Audience) -> HttpResponse:
         form, report, tables = _filtered(request, audience)
     except NotFound:
         raise Http404 from None
+    except FiguresPreparing:
+        return _preparing(request, status=503)
     _log_export(request, "csv", report, form)
     response = HttpResponse(exports.to_csv(report, tables), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = _attachment(report, "csv")
@@ -135,6 +204,8 @@ def export_xlsx(request: HttpRequest, audience: Audience) -> HttpResponse:
         form, report, tables = _filtered(request, audience)
     except NotFound:
         raise Http404 from None
+    except FiguresPreparing:
+        return _preparing(request, status=503)
     _log_export(request, "xlsx", report, form)
     response = HttpResponse(
         exports.to_xlsx(report, tables),
@@ -150,7 +221,10 @@ def quarter_report(request: HttpRequest, audience: Audience) -> HttpResponse:
     if not form.is_valid():
         return render(request, "monitor/quarter_invalid.html", {"quarter_form": form}, status=400)
     year, quarter = form.cleaned_data["year"], form.cleaned_data["quarter"]
-    report = report_for(Period.quarter(year, quarter))
+    try:
+        report = _report(Period.quarter(year, quarter))
+    except FiguresPreparing:
+        return _preparing(request, status=503)
     tables = report.view(audience.centres)
     _log_export(request, "pdf", report, None)
     pdf = exports.to_pdf(

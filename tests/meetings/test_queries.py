@@ -37,3 +37,38 @@ def test_the_meeting_screen_does_not_grow_with_the_agenda(client, world, care_me
     services.meeting_start(by=world.coordinator, meeting_id=later.pk)
     assert later.items.count() >= 7
     assert _queries(client, later) == few
+
+
+def test_a_long_agenda_is_shown_a_page_at_a_time(client, world, care_meeting):
+    """A region's care meeting holds hundreds of items (issue 17): the screen shows one page,
+    numbered on from the pages before it, and its queries do not grow with the agenda."""
+    from kansrijk.meetings.selectors import AGENDA_PAGE_SIZE
+
+    for _ in range(AGENDA_PAGE_SIZE + 3):
+        open_case(world, a_child(world))
+    meeting = care_meeting()
+    assert meeting.items.count() == AGENDA_PAGE_SIZE + 3
+    sign_in(client, world.coordinator)
+    first = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert first.count('data-testid="agenda-item"') == AGENDA_PAGE_SIZE
+    assert "Pagina 1 van 2 (28 punten)" in first and 'rel="next"' in first
+    second = client.get(f"/meetings/{meeting.pk}/?page=2").content.decode()
+    assert second.count('data-testid="agenda-item"') == 3
+    assert f"<h3>{AGENDA_PAGE_SIZE + 1}. " in second and 'rel="prev"' in second
+    with CaptureQueriesContext(connection) as one_page:
+        client.get(f"/meetings/{meeting.pk}/?page=2")
+    with CaptureQueriesContext(connection) as full_page:
+        client.get(f"/meetings/{meeting.pk}/")
+    assert len(full_page) == len(one_page)
+
+    # Started, the screen opens on the running item's page; a decision returns to its page.
+    services.meeting_start(by=world.coordinator, meeting_id=meeting.pk)
+    last = meeting.items.order_by("-position").first()
+    services.item_start(by=world.coordinator, item_id=last.pk)
+    page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert f'id="item-{last.pk}"' in page and "Pagina 2 van 2" in page
+    response = client.post(
+        f"/meetings/items/{last.pk}/decide/", {f"item{last.pk}-decision": "Besproken"}
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"?page=2#item-{last.pk}")

@@ -1,0 +1,504 @@
+"""The region load test of issue 17: generate a region, serve it with gunicorn and the
+production settings, and measure the pages of the issue's table with locust.
+
+    scripts/with_postgres.sh .venv/bin/python -m bench.load --scale 0.1
+
+(`make bench-region KANSRIJK_BENCH_SCALE=0.1`.) Needs PostgreSQL on this machine (the
+database CPU per page is read from /proc). Steps: migrate, `bench.region` (timed), collect
+the static files, start `gunicorn --workers 4` with `kansrijk.conf.production` (persistent
+connections by default) and KANSRIJK_BENCH_METRICS on, then per page 1 and 16 users without
+think time, and the mix of all pages with 16 users. Writes bench/results/load_<scale>.json:
+p50/p95/p99 per page, pages/s, queries, CPU ms (app + database) and bytes per page, the
+page-vs-hand-written-SQL ratios, the load average; with results of two scales present, the
+growth of each page's 1-user p50 from the smaller to the larger.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import hashlib
+import hmac
+import json
+import os
+import platform
+import re
+import signal
+import socket
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+RESULTS = ROOT / "bench" / "results"
+BIN = Path(sys.executable).parent
+LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
+#: Keys only for the benchmark's throw-away database (the region's chain head is signed with
+#: the audit key, so the generator and the server must share it).
+BENCH_ENV = {
+    "DJANGO_SETTINGS_MODULE": "kansrijk.conf.production",
+    "KANSRIJK_SECRET_KEY": "bench-secret-key-not-for-production-0123456789",
+    "KANSRIJK_AUDIT_KEY": "bench-audit-key",
+    "KANSRIJK_ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "KANSRIJK_LOG_LEVEL": "WARNING",
+    # The runner signs every login in once, before the first run; keep the sessions alive.
+    "KANSRIJK_SESSION_IDLE_MINUTES": "600",
+}
+PAGES = (
+    "teacher_my_work",
+    "signal_form",
+    "ib_my_work",
+    "gs_work_list",
+    "coordinator_my_work",
+    "coordinator_agenda",
+    "case_many_steps",
+    "monitor",
+    "api_cases",
+    "attention_list",
+)
+
+
+def _env(**extra: str) -> dict[str, str]:
+    return {**os.environ, **BENCH_ENV, **extra}
+
+
+def _manage(*args: str, env: dict[str, str]) -> None:
+    subprocess.run([str(BIN / "python"), "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _plan(host: str) -> dict[str, Any]:
+    """Logins and URLs per page, from the generated region (Django set up in this process)."""
+    from django.db.models import Count
+
+    from bench.region import BENCH_PASSWORD, bench_key
+    from kansrijk.cases.models import Case, Step
+    from kansrijk.core.models import Location, Professional
+    from kansrijk.meetings.models import Meeting
+
+    centres = list(Location.objects.filter(code__startswith="bench-c").order_by("code")[:16])
+    codes = [c.code.removeprefix("bench-") for c in centres]
+    longest = Step.objects.values("case_id").annotate(n=Count("id")).order_by("-n").first()
+    case = Case.objects.select_related("contact_person").get(pk=longest["case_id"])
+    meetings = list(
+        Meeting.objects.filter(items__isnull=False)
+        .annotate(items_count=Count("items"))
+        .select_related("chair")
+        .order_by("starts_at", "id")
+        .distinct()
+    )
+    first_per_chair: dict[str, Meeting] = {}
+    for meeting in meetings:
+        first_per_chair.setdefault(meeting.chair.username, meeting)
+    coordinators = sorted(
+        Professional.objects.filter(username__startswith="regisseur.").values_list(
+            "username", flat=True
+        )
+    )[:16]
+    policy = sorted(
+        Professional.objects.filter(username__startswith="beleid.").values_list(
+            "username", flat=True
+        )
+    )
+    pages: dict[str, Any] = {
+        "teacher_my_work": {"url": "/", "logins": [f"leerkracht.{c}" for c in codes]},
+        "signal_form": {"url": "/signals/new/", "logins": [f"leerkracht2.{c}" for c in codes]},
+        "ib_my_work": {"url": "/", "logins": [f"ib.{c}" for c in codes]},
+        "gs_work_list": {"url": "/", "logins": [f"gs.{c}" for c in codes]},
+        "coordinator_my_work": {"url": "/", "logins": coordinators},
+        "coordinator_agenda": {
+            "logins": list(first_per_chair),
+            "urls": [f"/meetings/{m.pk}/" for m in first_per_chair.values()],
+            "items": [m.items_count for m in first_per_chair.values()],
+        },
+        "case_many_steps": {
+            "url": f"/cases/{case.pk}/",
+            "logins": [case.contact_person.username],
+            "steps": longest["n"],
+        },
+        "monitor": {"url": "/monitor/", "logins": policy},
+        "api_cases": {"url": "/api/cases", "logins": [f"directeur.{c}" for c in codes]},
+        "attention_list": {
+            "urls": [f"/attention-list/bench-{c}/" for c in codes],
+            "logins": [f"ib.{c}" for c in codes],
+        },
+    }
+    logins = {u for spec in pages.values() for u in spec["logins"]}
+    return {
+        "host": host,
+        "password": BENCH_PASSWORD,
+        "keys": {u: bench_key(u) for u in logins},
+        "pages": pages,
+    }
+
+
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def totp(key_hex: str, at: float, step: int = 30, digits: int = 6) -> str:
+    """RFC 6238 (SHA-1), as django-otp's TOTPDevice computes it with its defaults."""
+    counter = int(at // step)
+    mac = hmac.new(bytes.fromhex(key_hex), struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = mac[-1] & 0x0F
+    number = struct.unpack(">I", mac[offset : offset + 4])[0] & 0x7FFFFFFF
+    return str(number % 10**digits).zfill(digits)
+
+
+def sign_in(host: str, username: str, password: str, key: str) -> tuple[dict[str, str], float]:
+    """A real sign-in (password, then the TOTP code): the session cookies and the seconds it
+    took. Over plain HTTP with X-Forwarded-Proto: https, so Secure cookies are kept by hand."""
+    import requests
+
+    jar: dict[str, str] = {}
+
+    def call(method: str, url: str, **kwargs: Any) -> Any:
+        cookie = "; ".join(f"{k}={v}" for k, v in jar.items())
+        headers = {
+            "X-Forwarded-Proto": "https",
+            "Cookie": cookie,
+            "Origin": f"https://{host}",
+            "Referer": f"https://{host}/",
+        }
+        response = requests.request(
+            method,
+            f"http://{host}{url}",
+            headers=headers,
+            allow_redirects=False,
+            timeout=120,
+            **kwargs,
+        )
+        jar.update(response.cookies.items())
+        return response
+
+    started = time.perf_counter()
+    page = call("GET", "/login/")
+    form = {
+        "username": username,
+        "password": password,
+        "csrfmiddlewaretoken": CSRF.search(page.text).group(1),
+    }
+    verify_url = call("POST", "/login/", data=form).headers["Location"]
+    verify = call("GET", verify_url)
+    form = {
+        "code": totp(key, time.time()),
+        "csrfmiddlewaretoken": CSRF.search(verify.text).group(1),
+    }
+    done = call("POST", verify_url, data=form)
+    if done.status_code != 302:
+        raise RuntimeError(f"sign-in of {username} failed: {done.status_code}")
+    return jar, time.perf_counter() - started
+
+
+def _sql_timings() -> dict[str, float]:
+    """The same lists as three pages, as hand-written SQL: median ms of 15 runs each."""
+    from django.db import connection
+
+    from kansrijk.cases.models import Case, Child, Family, Signal
+    from kansrijk.cases.workflow import ATTENTION_LIST_STATES
+    from kansrijk.core.models import Location, Membership, Professional
+
+    case, family, child, signal = (m._meta.db_table for m in (Case, Family, Child, Signal))
+    person = Professional._meta.db_table
+    ib_centre = Location.objects.get(code="bench-c001").pk
+    coordinator = Professional.objects.get(username="regisseur.g01")
+    centres = list(
+        Membership.objects.filter(professional=coordinator).values_list("location_id", flat=True)
+    )
+    teacher = Professional.objects.get(username="leerkracht.c001").pk
+    states = sorted(ATTENTION_LIST_STATES)
+    queries = {
+        "attention_list": (
+            f"SELECT c.id, f.name, c.state, c.priority, c.last_step_at, p.first_name, p.last_name "  # noqa: S608
+            f"FROM {case} c JOIN {family} f ON f.id = c.family_id "
+            f"JOIN {person} p ON p.id = c.contact_person_id "
+            f"WHERE c.location_id = %s AND c.state = ANY(%s) ORDER BY c.priority, c.last_step_at",
+            [ib_centre, states],
+        ),
+        "coordinator_open_cases": (
+            f"SELECT c.id, f.name, c.state, c.priority, c.last_step_at, p.first_name, p.last_name "  # noqa: S608
+            f"FROM {case} c JOIN {family} f ON f.id = c.family_id "
+            f"JOIN {person} p ON p.id = c.contact_person_id "
+            f"WHERE c.location_id = ANY(%s) AND c.state <> 'closed' "
+            f"ORDER BY c.priority, c.last_step_at",
+            [centres],
+        ),
+        "teacher_signals": (
+            f"SELECT s.id, s.created_at, s.domain, ch.given_name, ch.family_name, c.state "  # noqa: S608
+            f"FROM {signal} s JOIN {child} ch ON ch.id = s.child_id "
+            f"JOIN {case} c ON c.id = s.case_id "
+            f"WHERE s.author_id = %s ORDER BY s.created_at DESC",
+            [teacher],
+        ),
+    }
+    timings = {}
+    with connection.cursor() as cursor:
+        for name, (sql, params) in queries.items():
+            samples = []
+            for _ in range(15):
+                started = time.perf_counter()
+                cursor.execute(sql, params)
+                cursor.fetchall()
+                samples.append((time.perf_counter() - started) * 1000)
+            timings[name] = round(statistics.median(samples), 3)
+    return timings
+
+
+def _percentile(ordered: list[float], fraction: float) -> float:
+    return round(ordered[min(len(ordered) - 1, int(fraction * len(ordered)))], 1)
+
+
+def _summary(samples: list[list[float]], seconds: float) -> dict[str, Any]:
+    times = sorted(s[0] for s in samples)
+    if not times:
+        return {"requests": 0}
+
+    def mean(index: int) -> float:
+        values = [s[index] for s in samples if s[index] >= 0]
+        return round(statistics.fmean(values), 2) if values else -1
+
+    return {
+        "requests": len(times),
+        "per_second": round(len(times) / seconds, 2),
+        "p50_ms": _percentile(times, 0.50),
+        "p95_ms": _percentile(times, 0.95),
+        "p99_ms": _percentile(times, 0.99),
+        "queries": mean(1),
+        "app_cpu_ms": mean(2),
+        "db_cpu_ms": mean(3),
+        "bytes": int(mean(4)),
+        "failures": int(sum(s[5] for s in samples)),
+    }
+
+
+def _locust(host: str, plan: Path, page: str, users: int, seconds: int) -> dict[str, Any]:
+    """One headless locust run; returns its samples summarised per page and over all."""
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+        out = handle.name
+    load_before = os.getloadavg()
+    subprocess.run(
+        [
+            str(BIN / "locust"),
+            "-f",
+            str(LOCUSTFILE),
+            "--headless",
+            "--only-summary",
+            "--host",
+            f"http://{host}",
+            "-u",
+            str(users),
+            "-r",
+            str(users),
+            "--run-time",
+            f"{seconds}s",
+            "--stop-timeout",
+            "10",
+            "--loglevel",
+            "WARNING",
+            "--plan",
+            str(plan),
+            "--page",
+            page,
+            "--samples-out",
+            out,
+        ],
+        cwd=ROOT,
+        check=False,
+        stdout=subprocess.DEVNULL,
+    )
+    samples = json.loads(Path(out).read_text() or "{}")
+    Path(out).unlink()
+    measured = float(samples.pop("_seconds", [[seconds]])[0][0])
+    result = {name: _summary(rows, measured) for name, rows in samples.items()}
+    result["_all"] = _summary([r for rows in samples.values() for r in rows], measured)
+    result["_load_average"] = [round(x, 2) for x in (*load_before, *os.getloadavg())]
+    return result
+
+
+def _serve(port: int, workers: int, static: str) -> subprocess.Popen[bytes]:
+    log = (RESULTS / "gunicorn.log").open("ab")
+    server = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "bench.load.wsgi:application",
+            "--preload",
+            "--workers",
+            str(workers),
+            "--timeout",
+            "120",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=_env(KANSRIJK_BENCH_METRICS="1", KANSRIJK_STATIC_ROOT=static),
+        stderr=log,
+    )
+    for _ in range(120):
+        try:
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/health", headers={"X-Forwarded-Proto": "https"}
+            )
+            urllib.request.urlopen(request, timeout=2)  # noqa: S310
+            return server
+        except OSError:
+            time.sleep(0.5)
+    server.terminate()
+    raise RuntimeError("gunicorn did not come up")
+
+
+def _growth(scale: float) -> dict[str, Any] | None:
+    """Each page's 1-user p50 at this scale over the one at the other scale measured."""
+    others = sorted(RESULTS.glob("load_*.json"))
+    runs = {}
+    for path in others:
+        data = json.loads(path.read_text())
+        runs[data["scale"]] = data
+    if len(runs) < 2:
+        return None
+    small, large = min(runs), max(runs)
+    growth = {}
+    for page in PAGES:
+        try:
+            before = runs[small]["pages"][page]["users_1"][page]["p50_ms"]
+            after = runs[large]["pages"][page]["users_1"][page]["p50_ms"]
+        except KeyError:
+            continue
+        growth[page] = {
+            "small_p50_ms": before,
+            "large_p50_ms": after,
+            "ratio": round(after / before, 2) if before else None,
+        }
+    return {"from_scale": small, "to_scale": large, "pages": growth}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=float, default=0.01)
+    parser.add_argument("--seconds", type=int, default=15, help="per page and number of users")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--pages", default=",".join(PAGES))
+    parser.add_argument("--skip-generate", action="store_true", help="the region is there")
+    args = parser.parse_args(argv)
+    # Stopped from outside, still stop gunicorn (the `finally` below).
+    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(143))
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        print("Set DATABASE_URL to a PostgreSQL database (scripts/with_postgres.sh).")
+        return 2
+    env = _env()
+    generation: dict[str, Any] = {}
+    if not args.skip_generate:
+        _manage("migrate", "--noinput", "-v", "0", env=env)
+        started = time.perf_counter()
+        subprocess.run(
+            [str(BIN / "python"), "-m", "bench.region", "--scale", str(args.scale)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+        generation = {"seconds": round(time.perf_counter() - started, 1)}
+    os.environ.update(BENCH_ENV)
+    import django
+
+    django.setup()
+    static = tempfile.mkdtemp(prefix="kansrijk-static-")
+    _manage("collectstatic", "--noinput", "-v", "0", env=_env(KANSRIJK_STATIC_ROOT=static))
+    port = _free_port()
+    host = f"127.0.0.1:{port}"
+    plan = _plan(host)
+    plan_path = Path(tempfile.mkstemp(suffix=".json")[1])
+    plan_path.write_text(json.dumps(plan))
+    sql = _sql_timings()
+    server = _serve(port, args.workers, static)
+    results: dict[str, Any] = {}
+    try:
+        sign_ins = []
+        plan["sessions"] = {}
+        for username in sorted(plan["keys"]):
+            plan["sessions"][username], seconds = sign_in(
+                host, username, plan["password"], plan["keys"][username]
+            )
+            sign_ins.append(seconds * 1000)
+        plan_path.write_text(json.dumps(plan))
+        _locust(host, plan_path, "mix", 4, 5)  # warm-up: imports, connections, caches
+        for page in args.pages.split(","):
+            results[page] = {}
+            for users in (1, 16):
+                print(f"--- {page}, {users} user(s)", flush=True)
+                results[page][f"users_{users}"] = _locust(
+                    host, plan_path, page, users, args.seconds
+                )
+        print("--- mix, 16 users", flush=True)
+        mix = _locust(host, plan_path, "mix", 16, args.seconds * 2)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    page_p50 = {
+        "attention_list": results.get("attention_list", {})
+        .get("users_1", {})
+        .get("attention_list", {})
+        .get("p50_ms"),
+        "coordinator_open_cases": results.get("coordinator_my_work", {})
+        .get("users_1", {})
+        .get("coordinator_my_work", {})
+        .get("p50_ms"),
+        "teacher_signals": results.get("teacher_my_work", {})
+        .get("users_1", {})
+        .get("teacher_my_work", {})
+        .get("p50_ms"),
+    }
+    report = {
+        "scale": args.scale,
+        "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average_end": [round(x, 2) for x in os.getloadavg()],
+        },
+        "server": f"gunicorn --workers {args.workers}, kansrijk.conf.production",
+        "seconds_per_run": args.seconds,
+        "generation": generation,
+        "region": {
+            k: v for k, v in plan["pages"].items() if k in ("coordinator_agenda", "case_many_steps")
+        },
+        "pages": results,
+        "mix_16_users": mix,
+        "sql_ms": sql,
+        "sign_in_ms": {
+            "count": len(sign_ins),
+            "p50": round(statistics.median(sign_ins), 1),
+            "max": round(max(sign_ins), 1),
+        },
+        "page_vs_sql": {
+            name: round(page_p50[name] / sql[name], 1) if page_p50.get(name) and sql[name] else None
+            for name in sql
+        },
+    }
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"load_{args.scale:g}.json"
+    path.write_text(json.dumps(report, indent=1))
+    growth = _growth(args.scale)
+    if growth:
+        report["growth"] = growth
+        path.write_text(json.dumps(report, indent=1))
+    print(
+        json.dumps({p: {u: v.get(p) for u, v in r.items()} for p, r in results.items()}, indent=1)
+    )
+    print("mix:", json.dumps(mix["_all"]), "load:", mix["_load_average"])
+    print("page vs SQL:", report["page_vs_sql"], "written to", path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

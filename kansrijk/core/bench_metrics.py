@@ -1,0 +1,59 @@
+"""What one request cost, for the load test in bench/load (issue 17): the number of queries,
+the worker's CPU time and the database backend's CPU time, as response headers.
+
+Enabled only by KANSRIJK_BENCH_METRICS in the production settings; the database CPU is read
+from /proc/<backend pid>/schedstat, so it needs PostgreSQL on the same machine (else 0)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+
+
+class QueryCounter:
+    """An execute wrapper that counts the statements sent to the database."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(
+        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
+    ) -> Any:
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def backend_cpu_ns() -> int:
+    """CPU time the current connection's PostgreSQL backend has used so far, in nanoseconds."""
+    raw = getattr(connection, "connection", None)
+    pid = getattr(getattr(raw, "info", None), "backend_pid", None)
+    if not pid:
+        return 0
+    try:
+        return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+class BenchMetricsMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        counter = QueryCounter()
+        cpu_before = time.process_time()
+        db_before = backend_cpu_ns()
+        with connection.execute_wrapper(counter):
+            response = self.get_response(request)
+        db_after = backend_cpu_ns()
+        # A connection opened during the request started from zero CPU time.
+        db_ns = db_after - db_before if db_before and db_after >= db_before else db_after
+        response["X-Bench-Queries"] = str(counter.count)
+        response["X-Bench-App-CPU-ms"] = f"{(time.process_time() - cpu_before) * 1000:.2f}"
+        response["X-Bench-DB-CPU-ms"] = f"{db_ns / 1e6:.2f}"
+        return response

@@ -1,0 +1,169 @@
+"""The region generator (bench/region.py) leaves the data the services would: checked at a
+thousandth of the region, on whichever database the suite runs on."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+import pytest
+from django.db.models import Count, Max, Q
+from django.test import Client
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from bench.region import BENCH_PASSWORD, CENTRES_PER_GROUP, Sizes, bench_key, generate
+from kansrijk.access.roles import Role
+from kansrijk.audit.verification import verify_log
+from kansrijk.cases.models import (
+    Case,
+    CaseMember,
+    Child,
+    ContactPersonAssignment,
+    Family,
+    PlanVersion,
+    Signal,
+    Step,
+)
+from kansrijk.cases.workflow import BY_NAME, CaseState
+from kansrijk.consent.models import Consent
+from kansrijk.core.models import Location, Membership, Professional
+from kansrijk.meetings.models import AgendaItem
+from kansrijk.monitor.models import MonitorSnapshot
+
+SCALE = 0.001
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def region():
+    return generate(SCALE)
+
+
+def test_sizes_follow_the_scale(region):
+    sizes = Sizes.at(SCALE)
+    assert Location.objects.filter(code__startswith="bench-c").count() == sizes.centres
+    assert Family.objects.count() == sizes.families
+    assert Child.objects.count() == sizes.children
+    assert Case.objects.count() == sizes.cases
+    assert Signal.objects.count() == sizes.signals
+    # Every signal wrote its step, and every transition one more.
+    assert Step.objects.filter(transition__in=["open", "signal_joined"]).count() == sizes.signals
+    assert Step.objects.count() > sizes.signals
+
+
+def test_one_open_case_and_one_contact_person(region):
+    open_per_family = Counter(
+        Case.objects.exclude(state=CaseState.CLOSED).values_list("family_id", flat=True)
+    )
+    assert max(open_per_family.values()) == 1
+    current = ContactPersonAssignment.objects.filter(ended_at__isnull=True)
+    assert current.count() == Case.objects.count()
+    by_case = dict(current.values_list("case_id", "professional_id"))
+    for case_id, contact in Case.objects.values_list("pk", "contact_person_id"):
+        assert by_case[case_id] == contact
+    # Closed cases have an outcome and a closing time; open ones neither.
+    assert (
+        not Case.objects.filter(state=CaseState.CLOSED)
+        .filter(Q(outcome="") | Q(closed_at__isnull=True))
+        .exists()
+    )
+    assert not Case.objects.exclude(state=CaseState.CLOSED).exclude(outcome="").exists()
+
+
+def test_steps_follow_the_zorgroute(region):
+    steps = defaultdict(list)
+    for step in Step.objects.order_by("at", "id"):
+        steps[step.case_id].append(step)
+    roles = defaultdict(set)
+    for professional, role in Membership.objects.values_list("professional_id", "role"):
+        roles[professional].add(role)
+    for case in Case.objects.all():
+        journal = steps[case.pk]
+        assert journal[0].transition == "open"
+        state = CaseState.SIGNALLED
+        for step in journal:
+            assert step.from_state == state, (case.pk, step.transition)
+            assert step.role in roles[step.by_id]
+            if step.transition in BY_NAME:
+                transition = BY_NAME[step.transition]
+                assert state in transition.sources
+                assert step.to_state == transition.target
+                assert step.role in transition.roles
+            else:
+                assert step.to_state == state
+                signal = Signal.objects.get(pk=step.data["signal"])
+                assert signal.case_id == case.pk and signal.created_at == step.at
+            state = CaseState(step.to_state)
+        assert case.state == state
+        assert case.last_step_at == journal[-1].at
+        if case.state != CaseState.SIGNALLED:
+            assert PlanVersion.objects.filter(case=case).exists()
+
+
+def test_consents_and_support_team_where_the_route_records_them(region):
+    for step in Step.objects.filter(transition__in=["consent_given", "consent_refused"]):
+        status = "given" if step.transition == "consent_given" else "refused"
+        children = set(
+            Signal.objects.filter(case=step.case_id, created_at__lte=step.at).values_list(
+                "child_id", flat=True
+            )
+        )
+        consented = set(
+            Consent.objects.filter(
+                case=step.case_id, purpose="discuss_in_vot", status=status, recorded_at=step.at
+            ).values_list("child_id", flat=True)
+        )
+        assert consented == children
+    for step in Step.objects.filter(transition="start_support"):
+        assert CaseMember.objects.filter(
+            case=step.case_id, professional=step.by_id, role=Role.FAMILY_SPECIALIST
+        ).exists()
+    for step in Step.objects.filter(transition="escalate"):
+        assert Consent.objects.filter(case=step.case_id, purpose="referral").exists()
+        assert CaseMember.objects.filter(
+            case=step.case_id, professional=step.data["worker"]
+        ).exists()
+
+
+def test_every_centre_is_staffed_and_every_login_can_sign_in(region):
+    centres = Location.objects.filter(code__startswith="bench-c")
+    for centre in centres:
+        roles = Counter(Membership.objects.filter(location=centre).values_list("role", flat=True))
+        assert roles[Role.TEACHER] == 4
+        for role in (Role.DIRECTOR, Role.INTERNAL_COACH, Role.FAMILY_SPECIALIST,
+                     Role.COORDINATOR, Role.EDUCATION_SPECIALIST, Role.SCHOOL_NURSE):  # fmt: skip
+            assert roles[role] == 1, (centre.code, role)
+    coordinators = Professional.objects.filter(memberships__role=Role.COORDINATOR).annotate(
+        centres=Count("memberships")
+    )
+    assert {c.centres for c in coordinators} <= set(range(1, CENTRES_PER_GROUP + 1))
+    # Teachers' pupils: every pupil's group has its teacher at the pupil's centre.
+    groups = set(Child.objects.values_list("group", flat=True))
+    assert groups <= {str(g) for g in range(1, 9)}
+    for device in TOTPDevice.objects.select_related("user"):
+        assert device.key == bench_key(device.user.username)
+    teacher = Professional.objects.get(username="leerkracht.c001")
+    client = Client()
+    response = client.post("/login/", {"username": teacher.username, "password": BENCH_PASSWORD})
+    assert response.status_code == 302
+    device = TOTPDevice.objects.get(user=teacher)
+    code = str(TOTP(device.bin_key).token()).zfill(6)
+    response = client.post(response["Location"], {"code": code})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_the_access_log_is_one_valid_chain(region):
+    report = verify_log()
+    assert report.intact, report.broken
+    assert report.entries >= Sizes.at(SCALE).log_entries
+
+
+def test_meetings_and_monitor_are_ready(region):
+    assert region.meetings
+    assert AgendaItem.objects.filter(meeting_id=region.meetings[0]).exists()
+    assert MonitorSnapshot.objects.exists()
+    # The long journal of the first centre's first case.
+    longest = Step.objects.values("case_id").annotate(n=Count("id")).aggregate(m=Max("n"))["m"]
+    assert longest >= Sizes.at(SCALE).journal_steps

@@ -1,0 +1,28 @@
+"""The load test's per-request figures (kansrijk.core.bench_metrics): off unless the production
+settings are told so, and when on, every response says how many queries it took."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+
+pytestmark = pytest.mark.django_db
+
+
+def test_off_by_default(client):
+    assert "kansrijk.core.bench_metrics.BenchMetricsMiddleware" not in settings.MIDDLEWARE
+    assert "X-Bench-Queries" not in client.get("/login/").headers
+
+
+def test_on_every_response_carries_its_query_count_and_cpu_time(client, world):
+    from tests.auth import sign_in
+
+    middleware = ["kansrijk.core.bench_metrics.BenchMetricsMiddleware", *settings.MIDDLEWARE]
+    with override_settings(MIDDLEWARE=middleware):
+        sign_in(client, world.teacher)
+        response = client.get("/")
+    assert response.status_code == 200
+    assert int(response.headers["X-Bench-Queries"]) > 0
+    assert float(response.headers["X-Bench-App-CPU-ms"]) > 0
+    assert float(response.headers["X-Bench-DB-CPU-ms"]) >= 0
