@@ -177,6 +177,7 @@ MANAGED_MODELS = (
     "core_districtarea",
     "core_professional",
     "safety_childcarecontact",
+    "early_years_childcarerule",
     "roster_rosterrule",
     "roster_availability",
     "roster_absence",

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "kansrijk.safety",
     "kansrijk.meetings",
     "kansrijk.privacy",
+    "kansrijk.early_years",
     "kansrijk.demo",
 ]
 

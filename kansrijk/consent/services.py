@@ -160,13 +160,17 @@ def consent_record_for_case(
     by_child: bool = False,
     purpose: Purpose = Purpose.DISCUSS_IN_VOT,
     recipient: Organisation | None = None,
+    children: list[Child] | None = None,
 ) -> list[Consent]:
-    """The answer to the IB's question (seed 001), for every child the case is about.
-    Runs inside the caller's transaction (the case transition)."""
+    """The answer to the IB's question (seed 001), for every child the case is about (or
+    only `children`). Runs inside the caller's transaction (the case transition)."""
     if method not in Consent.Method.values:
         raise CaseError(_("Choose how the answer was given."), field="method")
     guardian = case.family.guardians.filter(pk=guardian_id).first() if guardian_id else None
-    children = sorted({s.child for s in case.signals.select_related("child")}, key=lambda c: c.pk)
+    if children is None:
+        children = sorted(
+            {s.child for s in case.signals.select_related("child")}, key=lambda c: c.pk
+        )
     status = Consent.Status.GIVEN if answer == ConsentAnswer.GIVEN else Consent.Status.REFUSED
     if guardian is None and children and any(c.age_on(timezone.localdate()) < 16 for c in children):
         guardian = case.family.guardians.filter(parental_authority=True).order_by("id").first()
