@@ -254,3 +254,35 @@ def coordinator_locations(user: Professional) -> list[int]:
         for m in memberships_of(user)
         if m.role == Role.COORDINATOR and m.location_id is not None
     ]
+
+
+def consent_record_for_handover(
+    *,
+    by: Professional,
+    child: Child,
+    recipient: Organisation,
+    given: bool,
+    method: str,
+    guardian: Guardian | None = None,
+) -> Consent:
+    """The parents' answer on a warm handover (purpose `warm_handover`, to the receiving
+    school's organisation). Runs inside the caller's transaction (early_years.services),
+    which checked that `by` prepared the handover and writes the access-log entry."""
+    if method not in Consent.Method.values:
+        raise CaseError(_("Choose how the answer was given."), field="method")
+    if guardian is None:
+        guardian = child.family.guardians.filter(parental_authority=True).order_by("id").first()
+    if given:
+        _check_who_decides(child, guardian, False)
+    return _write(
+        child=child,
+        case=None,
+        purpose=Purpose.WARM_HANDOVER,
+        recipient=recipient,
+        status=Consent.Status.GIVEN if given else Consent.Status.REFUSED,
+        guardian=guardian,
+        by_child=False,
+        method=method,
+        by=by,
+        valid_until=None,
+    )

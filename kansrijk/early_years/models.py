@@ -68,3 +68,76 @@ class VveIndication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.child_id}: {self.programme}"
+
+
+class Handover(models.Model):
+    """A warm handover (issue 12, seed 002 line 2): the sending mentor prepares it, the
+    parents decide whether its content goes to the receiving school (consent purpose
+    `warm_handover`; refused means only the offer is kept), a conversation with the parents
+    is planned and its result recorded, and six weeks on the receiving teacher reports back."""
+
+    class Kind(models.TextChoices):
+        CHILDCARE_TO_SCHOOL = "childcare_to_school", _("Childcare to school")
+        SCHOOL_TO_SCHOOL = "school_to_school", _("School to school")
+        TO_SPECIAL_EDUCATION = "to_special_education", _("To special education")
+
+    class Consent(models.TextChoices):
+        ASKED = "asked", _("Asked")
+        GIVEN = "given", _("Given")
+        REFUSED = "refused", _("Refused")
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="handovers")
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    from_location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, related_name="+", verbose_name=_("from")
+    )
+    to_location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, related_name="+", verbose_name=_("receiving school")
+    )
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    prepared_at = models.DateTimeField(default=timezone.now)
+    goes_well = models.TextField(_("what goes well"), blank=True)
+    attention_points = models.TextField(_("what needs attention"), blank=True)
+    what_works = models.TextField(_("what works for this child"), blank=True)
+    vve_programme = models.CharField(_("VVE programme followed"), max_length=200, blank=True)
+    parents_view = models.TextField(_("the parents' view"), blank=True)
+    consent = models.CharField(
+        _("parents' consent"), max_length=10, choices=Consent.choices, default=Consent.ASKED
+    )
+    receiving_teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("receiving teacher"),
+    )
+    meeting_at = models.DateTimeField(_("warm conversation on"), null=True, blank=True)
+    meeting_result = models.TextField(_("result of the conversation"), blank=True)
+    met_at = models.DateTimeField(null=True, blank=True)
+    follow_up = models.TextField(_("follow-up after six weeks"), blank=True)
+    followed_up_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-prepared_at", "-id"]
+        verbose_name = _("warm handover")
+        verbose_name_plural = _("warm handovers")
+        indexes = [models.Index(fields=["to_location", "prepared_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.prepared_at:%Y-%m-%d})"
+
+    @property
+    def content_fields(self) -> list[tuple[str, str]]:
+        return [
+            (str(self._meta.get_field(name).verbose_name), getattr(self, name))  # type: ignore[union-attr]
+            for name in (
+                "goes_well",
+                "attention_points",
+                "what_works",
+                "vve_programme",
+                "parents_view",
+            )
+        ]

@@ -1,0 +1,71 @@
+"""Reading warm handovers, filtered by `access.policies.handover_sides` inside the query."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from kansrijk.access.policies import handover_content_shown, handover_sides
+from kansrijk.cases.errors import NotFound
+from kansrijk.core.models import Location, Professional
+from kansrijk.early_years.models import Handover
+
+
+def _condition(user: Professional) -> Q:
+    sides = handover_sides(user)
+    return (
+        Q(prepared_by=user)
+        | Q(from_location__in=sides.sending)
+        | Q(to_location__in=sides.receiving)
+        | Q(receiving_teacher=user)
+    )
+
+
+def handovers_for(user: Professional) -> QuerySet[Handover]:
+    """The handovers the user prepared, sends as IB, or receives at their school (paged)."""
+    return (
+        Handover.objects.filter(_condition(user))
+        .select_related("child", "from_location", "to_location", "prepared_by")
+        .order_by("-prepared_at", "-id")
+    )
+
+
+def handover_for(user: Professional, handover_id: int) -> Handover:
+    handover = handovers_for(user).filter(pk=handover_id).first()
+    if handover is None:
+        raise NotFound
+    return handover
+
+
+def on_sending_side(user: Professional, handover: Handover) -> bool:
+    return (
+        handover.prepared_by_id == user.pk
+        or handover.from_location_id in handover_sides(user).sending
+    )
+
+
+def on_receiving_side(user: Professional, handover: Handover) -> bool:
+    return (
+        handover.to_location_id in handover_sides(user).receiving
+        or handover.receiving_teacher_id == user.pk
+    )
+
+
+def content_shown(user: Professional, handover: Handover) -> bool:
+    return handover_content_shown(
+        sending_side=on_sending_side(user, handover),
+        consent_given=handover.consent == Handover.Consent.GIVEN,
+    )
+
+
+def receiving_schools() -> QuerySet[Location]:
+    return Location.objects.filter(kind=Location.Kind.CHILD_CENTRE).order_by("name")
+
+
+def receiving_teachers(handover: Handover) -> QuerySet[Professional]:
+    from kansrijk.access.roles import Role
+
+    return Professional.objects.filter(
+        is_active=True,
+        memberships__location=handover.to_location_id,
+        memberships__role=Role.TEACHER,
+    ).distinct()
