@@ -29,6 +29,7 @@ OTHER_DEMOS: tuple[tuple[str, str], ...] = (
     ("kansrijk.roster.demo", "seed_roster_demo"),
     ("kansrijk.safety.demo", "seed_safety_demo"),
     ("kansrijk.meetings.demo", "seed_meetings_demo"),
+    ("kansrijk.early_years.demo", "seed_early_years_demo"),
 )
 
 

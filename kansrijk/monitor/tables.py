@@ -273,6 +273,11 @@ def stat_label(key: str) -> str:
         "specialist_youth_care_rate": _("Per 100 pupils: specialist youth care"),
         "rules": _("Roster rules per week, summed over the weeks"),
         "met": _("Requirements met"),
+        "offered": _("Handovers offered"),
+        "with_consent": _("With the parents' consent"),
+        "warm": _("Warm (conversation held)"),
+        "followed_up": _("Followed up after six weeks"),
+        "vve_regular": _("With a VVE indication, to a regular school"),
         "met_share": _("Share met"),
         "total": _("Total"),
     }

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from kansrijk.cases.errors import NotFound
+from kansrijk.cases.errors import CaseError, NotFound
 from kansrijk.consent.models import Consent, Purpose
 from kansrijk.early_years import services
 from kansrijk.early_years.models import Handover
@@ -74,7 +74,7 @@ def test_with_consent_the_warm_conversation_and_follow_up(world: World, client) 
     handover.refresh_from_db()
     assert handover.meeting_at is not None and handover.receiving_teacher == world.teacher
     assert Notification.objects.filter(recipient=cc.worker).exists()
-    with pytest.raises(Exception, match="conversation"):
+    with pytest.raises(CaseError):
         services.handover_follow_up(by=world.teacher, handover_id=handover.pk, text="Goed")
     services.handover_meeting_result(by=cc.worker, handover_id=handover.pk, result="Fijn gesprek")
     services.handover_follow_up(by=world.teacher, handover_id=handover.pk, text="Lotte went goed")
