@@ -105,3 +105,31 @@ def test_a_case_at_the_childcare_stays_in_the_schools_view(world: World) -> None
     )
     assert can(world.coach, Action.FULL, case)
     assert not can(world.other_coach, Action.SUMMARY, case)
+
+
+def test_the_childcare_worker_follows_her_signal_on_her_work_page(world: World, client) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    from tests.auth import sign_in
+
+    cc = childcare(world)
+    toddler_signal(cc)
+    sign_in(client, cc.worker)
+    page = client.get(reverse("cases:my_work")).content.decode()
+    assert "Lotte" in page
+    assert str(world.family_specialist) in page  # who picked it up
+    form = client.get(reverse("cases:signal_new")).content.decode()
+    assert "De ouders weten van dit signaal" in form
+    response = client.post(
+        reverse("cases:signal_new"),
+        {
+            "child": cc.toddler.pk,
+            "domain": "development",
+            "urgency": "normal",
+            "description": "Lotte huilt veel bij het brengen.",
+        },
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "Bespreek je zorg eerst met de ouders" in text
+    assert "Lotte huilt veel bij het brengen." in text
