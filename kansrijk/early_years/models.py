@@ -103,6 +103,9 @@ class Handover(models.Model):
     what_works = models.TextField(_("what works for this child"), blank=True)
     vve_programme = models.CharField(_("VVE programme followed"), max_length=200, blank=True)
     parents_view = models.TextField(_("the parents' view"), blank=True)
+    #: School to school: the current plan and its open actions, copied when the sending IB
+    #: prepared it (the parents' consent decides whether the receiving school reads it).
+    plan = models.TextField(_("the plan and its open actions"), blank=True)
     consent = models.CharField(
         _("parents' consent"), max_length=10, choices=Consent.choices, default=Consent.ASKED
     )
@@ -139,5 +142,6 @@ class Handover(models.Model):
                 "what_works",
                 "vve_programme",
                 "parents_view",
+                "plan",
             )
         ]

@@ -114,7 +114,9 @@ def handover_prepare(
     if not any(t.strip() for t in texts):
         raise CaseError(_("Write what goes well and what needs attention."), field="goes_well")
     with transaction.atomic():
+        plan = _plan_text(by, child) if kind != Handover.Kind.CHILDCARE_TO_SCHOOL else ""
         handover = Handover.objects.create(
+            plan=plan,
             child=child,
             kind=kind,
             from_location_id=child.location_id,
@@ -128,6 +130,26 @@ def handover_prepare(
         )
         _log(by, handover, "prepared")
     return handover
+
+
+def _plan_text(by: Professional, child: Child) -> str:
+    """The current plan of the child's case and its open actions, when the preparer reads the
+    whole file (the sending IB): what the receiving school gets with the parents' consent."""
+    from kansrijk.access.matrix import Action
+    from kansrijk.access.policies import can
+
+    case = (
+        Case.objects.filter(signals__child=child).order_by("-opened_at", "-id").distinct().first()
+    )
+    if case is None or not can(by, Action.FULL, case):
+        return ""
+    plan = case.plans.prefetch_related("goals", "actions").order_by("-number").first()
+    if plan is None:
+        return ""
+    lines = [plan.summary] if plan.summary else []
+    lines += [f"– {goal.text}" for goal in plan.goals.all()]
+    lines += [f"□ {action.description}" for action in plan.actions.all() if not action.done]
+    return "\n".join(lines)
 
 
 def handover_consent(
@@ -151,7 +173,7 @@ def handover_consent(
         )
         handover.consent = Handover.Consent.GIVEN if given else Handover.Consent.REFUSED
         if not given:
-            for name in ("goes_well", "attention_points", "what_works", "parents_view"):
+            for name in ("goes_well", "attention_points", "what_works", "parents_view", "plan"):
                 setattr(handover, name, "")
             handover.vve_programme = ""
         handover.save()

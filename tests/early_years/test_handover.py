@@ -132,3 +132,24 @@ def test_the_list_reads_a_bounded_number_of_queries(world: World, client) -> Non
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few)
+
+
+def test_school_to_school_carries_the_plan_with_consent(world: World, pupil, client) -> None:  # type: ignore[no-untyped-def]
+    from tests.cases.route import give_plan, open_case
+
+    case = open_case(world, pupil)
+    give_plan(world, case)
+    handover = services.handover_prepare(
+        by=world.coach,
+        child=pupil,
+        to_location=world.other_school,
+        kind=Handover.Kind.SCHOOL_TO_SCHOOL,
+        goes_well="Sem rekent graag.",
+    )
+    assert "Wekelijks gesprek met Sem" in handover.plan
+    sign_in(client, world.other_coach)
+    url = reverse("early_years:handover_detail", args=[handover.pk])
+    assert "Wekelijks gesprek" not in client.get(url).content.decode()
+    services.handover_consent(by=world.coach, handover_id=handover.pk, given=True)
+    text = client.get(url).content.decode()
+    assert "Wekelijks gesprek met Sem" in text and "Sem voelt zich veilig" in text
