@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from kansrijk.access.policies import handover_content_shown, handover_sides
 from kansrijk.cases.errors import NotFound
+from kansrijk.cases.models import Child
 from kansrijk.core.models import Location, Professional
 from kansrijk.early_years.models import Handover
 
@@ -69,3 +73,26 @@ def receiving_teachers(handover: Handover) -> QuerySet[Professional]:
         memberships__location=handover.to_location_id,
         memberships__role=Role.TEACHER,
     ).distinct()
+
+
+#: The mentor prepares a handover some months before the child turns four.
+DUE_WITHIN_MONTHS = 6
+
+
+def handovers_due(user: Professional, today: datetime.date | None = None) -> QuerySet[Child]:
+    """Toddlers of the user's own groups who turn four within six months (or just did) and
+    have no handover yet: the mentor's to-do."""
+    from kansrijk.cases.selectors import pupils_for_signal
+
+    today = today or timezone.localdate()
+    fourth = datetime.date(today.year - 4, today.month, min(today.day, 28))
+    return (
+        pupils_for_signal(user)
+        .filter(location__kind=Location.Kind.CHILDCARE)
+        .filter(
+            date_of_birth__gt=fourth - datetime.timedelta(days=60),
+            date_of_birth__lte=fourth + datetime.timedelta(days=31 * DUE_WITHIN_MONTHS),
+        )
+        .exclude(handovers__isnull=False)
+        .order_by("date_of_birth", "id")
+    )

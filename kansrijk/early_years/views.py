@@ -49,7 +49,12 @@ def handovers(request: HttpRequest) -> HttpResponse:
         purpose="warm handover",
         detail="handovers " + ",".join(str(h.pk) for h in page) if page else "empty",
     )
-    context = {"page": page, "prepares": handover_sides(user).prepares}
+    prepares = handover_sides(user).prepares
+    context = {
+        "page": page,
+        "prepares": prepares,
+        "due": list(selectors.handovers_due(user)[:50]) if prepares else [],
+    }
     return render(request, "early_years/handovers.html", context)
 
 

@@ -153,3 +153,13 @@ def test_school_to_school_carries_the_plan_with_consent(world: World, pupil, cli
     services.handover_consent(by=world.coach, handover_id=handover.pk, given=True)
     text = client.get(url).content.decode()
     assert "Wekelijks gesprek met Sem" in text and "Sem voelt zich veilig" in text
+
+
+def test_the_mentor_sees_who_turns_four_soon(world: World, client) -> None:  # type: ignore[no-untyped-def]
+    cc = childcare(world)
+    sign_in(client, cc.worker)
+    url = reverse("early_years:handovers")
+    before = client.get(url).content.decode()
+    assert 'data-testid="due"' in before and "Lotte" in before
+    prepare(cc, world)
+    assert 'data-testid="due"' not in client.get(url).content.decode()
