@@ -6,14 +6,14 @@ import pytest
 from django.urls import reverse
 
 from kansrijk.cases import services
-from kansrijk.cases.errors import TransitionRefused
+from kansrijk.cases.errors import NotFound, TransitionRefused
 from kansrijk.cases.models import Case
 from kansrijk.cases.selectors import allowed_transitions
 from kansrijk.cases.workflow import BY_NAME, TRANSITIONS, CaseState, Outcome
 from kansrijk.early_years.models import VveIndication
 from tests.auth import sign_in
 from tests.conftest import World
-from tests.early_years.world import childcare, toddler_signal
+from tests.early_years.world import EARLY_EXPECTED, childcare, toddler_signal
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +83,36 @@ def test_the_case_page_offers_the_nurse_the_early_steps(world: World, client) ->
     )
     assert response.status_code in (200, 302)
     assert Case.objects.get(pk=case.pk).state == CaseState.EARLY_CONSULTATION
+
+
+@pytest.mark.parametrize("name", sorted(EARLY_EXPECTED))
+@pytest.mark.parametrize(
+    "role",
+    [
+        "teacher",
+        "internal_coach",
+        "director",
+        "coordinator",
+        "education_specialist",
+        "family_specialist",
+        "district_team",
+        "psychologist",
+        "school_nurse",
+        "community_officer",
+        "policy_officer",
+    ],
+)
+def test_early_row_allowed_or_refused_per_role(world: World, name: str, role: str) -> None:
+    source, data, allowed = EARLY_EXPECTED[name]
+    cc = childcare(world)
+    case = toddler_signal(cc).case
+    if source == CaseState.EARLY_CONSULTATION:
+        services.case_transition(by=world.nurse, case_id=case.pk, name="jgz_consultation")
+    user = world.by_role()[role]
+    if role in allowed:
+        step = services.case_transition(by=user, case_id=case.pk, name=name, data=dict(data))
+        assert step.from_state == source
+    else:
+        with pytest.raises((TransitionRefused, NotFound)):
+            services.case_transition(by=user, case_id=case.pk, name=name, data=dict(data))
+        assert Case.objects.get(pk=case.pk).state == source

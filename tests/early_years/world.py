@@ -72,3 +72,25 @@ def toddler_signal(cc: Childcare, **extra: object) -> Signal:
         description="Lotte praat nog weinig en speelt vaak alleen.",
         **{"parents_agree": True, **extra},  # type: ignore[arg-type]
     )
+
+
+#: Which professionals of the `world` fixture may take each row of the 0–4 route on a
+#: toddler's case (start state, data): the counterpart of tests/cases/test_workflow.EXPECTED.
+EARLY_EXPECTED: dict[str, tuple[str, dict[str, object], set[str]]] = {
+    "jgz_consultation": (
+        "signalled",
+        {},
+        {"school_nurse", "family_specialist", "district_team"},
+    ),
+    "vve_indication": ("early_consultation", {"programme": "Piramide"}, {"school_nurse"}),
+    "offer_parent_activities": (
+        "early_consultation",
+        {"parent_room": True},
+        {"school_nurse", "family_specialist", "district_team"},
+    ),
+    "close_early": (
+        "early_consultation",
+        {"outcome": "stayed_regular"},
+        {"school_nurse", "family_specialist", "district_team", "coordinator"},
+    ),
+}
