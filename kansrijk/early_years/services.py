@@ -21,6 +21,36 @@ from kansrijk.early_years.routing import ChildcareRouting
 from kansrijk.notifications.services import notify
 
 
+def _meldcode_ground(case: Case, routing: ChildcareRouting, *, by: Professional) -> None:
+    """A safety signal asks no consent: the meldcode is the legal ground on which the
+    receivers of other organisations see the case (as kansrijk.safety records for its team)."""
+    from kansrijk.consent.models import LegalGround
+    from kansrijk.core.models import Membership
+
+    own = case.location.organisation_id
+    organisations = set(
+        Membership.objects.filter(
+            professional__in=[p for p, _r in routing.receivers],
+            role__in=[r.value for _p, r in routing.receivers],
+        )
+        .exclude(organisation=own)
+        .values_list("organisation", flat=True)
+    )
+    grounded = set(
+        LegalGround.objects.filter(case=case, organisation__in=organisations).values_list(
+            "organisation", flat=True
+        )
+    )
+    for organisation in organisations - grounded:
+        LegalGround.objects.create(
+            case=case,
+            organisation_id=organisation,
+            ground=LegalGround.Ground.MELDCODE,
+            explanation=_("P1 safety signal from childcare: meldcode"),
+            recorded_by=by,
+        )
+
+
 def childcare_signal_filed(
     *, by: Professional, case: Case, signal: Signal, routing: ChildcareRouting
 ) -> None:
@@ -30,7 +60,9 @@ def childcare_signal_filed(
     from kansrijk.consent.models import Purpose
     from kansrijk.consent.services import consent_record_for_case
 
-    if not signal.safety_concern:
+    if signal.safety_concern:
+        _meldcode_ground(case, routing, by=by)
+    else:
         consent_record_for_case(
             case=case,
             by=by,

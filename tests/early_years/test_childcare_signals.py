@@ -133,3 +133,16 @@ def test_the_childcare_worker_follows_her_signal_on_her_work_page(world: World, 
     text = response.content.decode()
     assert "Bespreek je zorg eerst met de ouders" in text
     assert "Lotte huilt veel bij het brengen." in text
+
+
+def test_a_safety_signal_reaches_the_receivers_on_the_meldcode(world: World) -> None:
+    from kansrijk.consent.models import LegalGround
+
+    cc = childcare(world, contact=ChildcareRule.Contact.NURSE)
+    case = toddler_signal(cc, parents_agree=False, safety_concern=True).case
+    assert case.priority == Case.Priority.SAFETY
+    assert case.contact_person == world.nurse
+    assert not Consent.objects.exists()
+    assert LegalGround.objects.filter(case=case).exists()
+    for person in (world.nurse, world.family_specialist, world.district_team):
+        assert can(person, Action.FULL, case), person
