@@ -35,6 +35,31 @@ def seed_childcare_rules(centres: dict[str, Location], childcare: dict[str, Loca
             )
 
 
+def _enough_toddlers(centre: Location, childcare: Location, wanted: int) -> None:
+    """Younger siblings of the centre's group-1 pupils join the childcare's toddler group
+    until it has `wanted` toddlers, turning four in the coming months (Faker nl_NL names)."""
+    from faker import Faker
+
+    from kansrijk.demo.people import CHILDCARE_GROUP
+
+    missing = wanted - Child.objects.filter(location=childcare).count()
+    if missing <= 0:
+        return
+    fake = Faker("nl_NL")
+    fake.seed_instance(f"toddlers-{centre.code}")
+    today = timezone.localdate()
+    pupils = Child.objects.filter(location=centre, group="1").order_by("id")[:missing]
+    for months, pupil in enumerate(pupils, start=1):
+        Child.objects.create(
+            family=pupil.family,
+            given_name=fake.first_name(),
+            family_name=pupil.family_name,
+            date_of_birth=today - datetime.timedelta(days=4 * 365 - 30 * months),
+            location=childcare,
+            group=CHILDCARE_GROUP,
+        )
+
+
 def _person(username: str) -> Professional | None:
     return Professional.objects.filter(username=username, is_active=True).first()
 
@@ -100,6 +125,7 @@ def seed_early_years_demo() -> dict[str, int]:
                 )
             if Handover.objects.filter(from_location=childcare).exists():
                 continue
+            _enough_toddlers(centre, childcare, len(STATES) + 1)
             toddlers = list(
                 Child.objects.filter(location=childcare).order_by("date_of_birth", "id")[
                     : len(STATES)
