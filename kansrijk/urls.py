@@ -21,6 +21,7 @@ urlpatterns = [
     path("monitor/", include("kansrijk.monitor.urls")),
     path("safety/", include("kansrijk.safety.urls")),
     path("meetings/", include("kansrijk.meetings.urls")),
+    path("handovers/", include("kansrijk.early_years.urls")),
     path("privacy/inzage/", include("kansrijk.privacy.urls")),
     path("privacy/", include("kansrijk.audit.urls")),
     path("account/", include("kansrijk.accounts.urls")),

@@ -80,6 +80,7 @@ MATRIX: dict[Role, dict[Relation, frozenset[Action]]] = {
         Relation.REFERRAL_RECIPIENT: _READ,
     },
     Role.SCHOOL_NURSE: {
+        Relation.CONTACT_PERSON: _ALL,  # the first line for 0–4 (issue 12)
         Relation.SIGNAL_AUTHOR: _SUMMARY,
         Relation.SUPPORT_TEAM: _WORK,
     },

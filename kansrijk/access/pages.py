@@ -21,6 +21,7 @@ from kansrijk.access.matrix import (
     VULNERABLE_LIST_ROLES,
     Action,
 )
+from kansrijk.access.policies import HANDOVER_RECEIVING_ROLES, HANDOVER_SENDING_ROLES
 from kansrijk.access.roles import Role
 
 
@@ -91,6 +92,15 @@ PAGES: dict[str, Rule] = {
     "cases:plan_action_done": OBJECT_POST,  # the action's owner or case editor (cases)
     "cases:attention_lists": roles(ATTENTION_LIST_ROLES),
     "cases:attention_list": roles(ATTENTION_LIST_ROLES),
+    # Warm handovers (issue 12): not case pages; early_years.selectors decides per handover
+    # from access.policies.handover_sides, the content only with the parents' consent.
+    "early_years:handovers": roles(HANDOVER_SENDING_ROLES, HANDOVER_RECEIVING_ROLES),
+    "early_years:handover_new": roles(HANDOVER_SENDING_ROLES),
+    "early_years:handover_detail": OBJECT,
+    "early_years:handover_consent": OBJECT_POST,
+    "early_years:handover_plan": OBJECT_POST,
+    "early_years:handover_result": OBJECT_POST,
+    "early_years:handover_follow_up": OBJECT_POST,
     "consent:register": case(Action.FULL),
     "consent:legal_grounds": roles(Role.COORDINATOR),
     "notifications:inbox": ANY,
@@ -232,6 +242,7 @@ MANAGED_MODELS = (
     "core_districtarea",
     "core_professional",
     "safety_childcarecontact",
+    "early_years_childcarerule",
     "roster_rosterrule",
     "roster_availability",
     "roster_absence",

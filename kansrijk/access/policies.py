@@ -215,3 +215,43 @@ def location_wide_locations(user: Professional) -> frozenset[int]:
         if m.location_id is not None
         and Action.SUMMARY in MATRIX.get(Role(m.role), {}).get(Relation.SAME_LOCATION, ())
     )
+
+
+#: Warm handover (issue 12): who prepares one for a child of their own groups or school (the
+#: childcare mentor, a teacher, the IB), and who receives one at their school (the IB and the
+#: director, and the receiving teacher named on it).
+HANDOVER_SENDING_ROLES = frozenset({Role.CHILDCARE_WORKER, Role.TEACHER, Role.INTERNAL_COACH})
+HANDOVER_RECEIVING_ROLES = frozenset({Role.INTERNAL_COACH, Role.DIRECTOR})
+
+
+@dataclass(frozen=True)
+class HandoverSides:
+    """Where the user works on warm handovers: `sending` locations whose handovers they see
+    whole (the IB of the sending school; a mentor sees the ones they prepared), `receiving`
+    locations whose incoming handovers they open, the content only with the parents' consent."""
+
+    prepares: bool
+    sending: frozenset[int]
+    receiving: frozenset[int]
+
+
+def handover_sides(user: Professional) -> HandoverSides:
+    members = memberships_of(user)
+    return HandoverSides(
+        prepares=any(Role(m.role) in HANDOVER_SENDING_ROLES for m in members),
+        sending=frozenset(
+            m.location_id
+            for m in members
+            if m.role == Role.INTERNAL_COACH and m.location_id is not None
+        ),
+        receiving=frozenset(
+            m.location_id
+            for m in members
+            if Role(m.role) in HANDOVER_RECEIVING_ROLES and m.location_id is not None
+        ),
+    )
+
+
+def handover_content_shown(*, sending_side: bool, consent_given: bool) -> bool:
+    """The receiving school reads what the mentor wrote only when the parents consented."""
+    return sending_side or consent_given

@@ -2,8 +2,9 @@
 
 Registered here, in one place, so that the list is easy to review: organisations, locations,
 groups, professionals with their memberships, district-team areas, the childcare's fixed
-district-team contact, roster rules and availability. Families, children, cases, signals,
-plans and consents are deliberately absent (tests/administration checks the registry)."""
+district-team contact and where its signals go, roster rules and availability. Families,
+children, cases, signals, plans and consents are deliberately absent (tests/administration
+checks the registry)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from kansrijk.administration import leavers
 from kansrijk.administration.changes import LoggedAdmin, LoggedInline, record_change
 from kansrijk.core.models import DistrictArea, Group, Location, Membership, Organisation
 from kansrijk.core.models import Professional as ProfessionalModel
+from kansrijk.early_years.models import ChildcareRule
 from kansrijk.roster.models import Absence, Availability, RosterRule
 from kansrijk.safety.models import ChildcareContact
 
@@ -82,6 +84,16 @@ class ChildcareContactAdmin(LoggedAdmin):
     form = ChildcareContactForm
     list_display = ["location", "professional"]
     list_select_related = ["location", "professional"]
+
+
+@admin.register(ChildcareRule)
+class ChildcareRuleAdmin(LoggedAdmin):
+    """Per childcare location: the child centre whose GS and CJG nurse receive its signals
+    (with the fixed district-team contact), and which of them becomes the contact person."""
+
+    list_display = ["childcare", "child_centre", "contact"]
+    list_filter = ["contact"]
+    list_select_related = ["childcare", "child_centre"]
 
 
 class MembershipInline(LoggedInline):

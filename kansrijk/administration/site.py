@@ -42,6 +42,7 @@ APP_NAMES = {
     "core": _("Organisations and people"),
     "roster": _("Roster"),
     "safety": _("Childcare"),
+    "early_years": _("Childcare signals"),
 }
 
 

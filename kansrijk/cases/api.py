@@ -497,6 +497,7 @@ def create_signal(request: HttpRequest, payload: SignalIn) -> Status[dict[str, A
         urgency=payload.urgency,
         description=payload.description,
         safety_concern=payload.safety_concern,
+        parents_agree=payload.parents_agree,
     )
     return Status(
         201, {"id": signal.pk, "case_id": signal.case_id, "case_state": signal.case.state}

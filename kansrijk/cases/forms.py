@@ -83,6 +83,15 @@ class SignalForm(forms.Form):
         ),
     )
 
+    parents_agree = forms.BooleanField(
+        label=_(
+            "The parents know of this signal and agree that it goes to the CJG and the "
+            "district team"
+        ),
+        required=False,
+        help_text=_("Childcare: discuss your concern with the parents first."),
+    )
+
     def __init__(self, *args: Any, pupils: QuerySet[Child], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["child"].queryset = pupils  # type: ignore[attr-defined]
@@ -261,6 +270,9 @@ class TransitionForm(forms.Form):
                 widget=forms.RadioSelect,
                 error_messages={"required": _("Choose the outcome of the case.")},
             )
+        from kansrijk.early_years.route import fields as early_years_fields
+
+        self.fields.update(early_years_fields(name))
         if name == "evaluate":
             self.fields["comment"].required = True
             self.fields["comment"].label = _("Result of the evaluation")

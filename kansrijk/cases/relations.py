@@ -55,9 +55,20 @@ def referral_recipient(user: Professional, membership: Membership) -> Q:
 
 
 def same_location(user: Professional, membership: Membership) -> Q:
+    """A case concerns its child centre and every location a signal on it came from: a
+    family with a toddler in childcare and a pupil at school has one case, and a later
+    signal about either child never hides it from the other location (issue 12)."""
+    from kansrijk.cases.models import Signal
+
     if membership.location_id is not None:
-        return Q(location=membership.location_id)
-    return Q(location__organisation=membership.organisation_id)
+        here = Q(location=membership.location_id)
+        signalled = Signal.objects.filter(case=OuterRef("pk"), location=membership.location_id)
+    else:
+        here = Q(location__organisation=membership.organisation_id)
+        signalled = Signal.objects.filter(
+            case=OuterRef("pk"), location__organisation=membership.organisation_id
+        )
+    return here | Q(Exists(signalled))
 
 
 def register() -> None:

@@ -275,6 +275,11 @@ class SignalIn(Strict):
     safety_concern: bool = Field(
         False, description="Concerns about safety at home: P1 on the safety route."
     )
+    parents_agree: bool = Field(
+        False,
+        description="Childcare: the parents agree that the signal goes to the CJG and the "
+        "district team (required for a toddler's signal without safety concerns).",
+    )
 
 
 class SignalCreated(Schema):

@@ -122,11 +122,15 @@ def signal_create(
     urgency: str,
     description: str,
     safety_concern: bool = False,
+    parents_agree: bool = False,
 ) -> Signal:
     """File a signal; it opens the family's case or joins the one that is open (seed 001).
     Concerns about safety at home put the case at P1 on the safety route (kansrijk.safety).
-    Only a pupil the user may pick (access.policies.pupil_pick) can be signalled."""
+    Only a pupil the user may pick (access.policies.pupil_pick) can be signalled.
+    A childcare signal goes to the child centre's GS, the CJG nurse and the childcare's
+    district-team contact (kansrijk.early_years), once the parents agreed to that."""
     from kansrijk.cases.selectors import pupils_for_signal
+    from kansrijk.core.models import Location
 
     signalling = [m for m in memberships_of(by) if m.role in SIGNALLING_ROLES]
     membership = next(
@@ -141,6 +145,19 @@ def signal_create(
         raise NotFound
     if not description.strip():
         raise CaseError(_("Describe what you noticed."), field="description")
+    routing = None
+    if child.location is not None and child.location.kind == Location.Kind.CHILDCARE:
+        from kansrijk.early_years.routing import childcare_routing
+
+        if not (parents_agree or safety_concern):
+            raise CaseError(
+                _(
+                    "Discuss your concern with the parents first: the signal goes to the CJG "
+                    "and the district team once they agree."
+                ),
+                field="parents_agree",
+            )
+        routing = childcare_routing(child.location_id)
     with transaction.atomic():
         case = (
             Case.objects.select_for_update()
@@ -153,15 +170,19 @@ def signal_create(
             priority = Case.Priority.SAFETY
         opened = case is None
         if case is None:
+            centre_id = child.location_id
             coach = _professional_at(child.location_id, Role.INTERNAL_COACH) or by
+            if routing is not None:
+                centre_id = routing.child_centre_id or child.location_id
+                coach = routing.contact or _professional_at(centre_id, Role.INTERNAL_COACH) or coach
             case = Case.objects.create(
                 family_id=child.family_id,
-                location_id=child.location_id,
+                location_id=centre_id,
                 contact_person=coach,
                 priority=priority,
             )
             ContactPersonAssignment.objects.create(case=case, professional=coach, assigned_by=by)
-            if coach != by:
+            if coach != by and routing is None:
                 _add_member(case, coach, Role.INTERNAL_COACH)
         elif priority < case.priority:
             case.priority = priority
@@ -184,6 +205,10 @@ def signal_create(
             source=case.state,
             data={"signal": signal.pk, "child": child.pk},
         )
+        if routing is not None:
+            from kansrijk.early_years.services import childcare_signal_filed
+
+            childcare_signal_filed(by=by, case=case, signal=signal, routing=routing)
         if safety_concern:
             from kansrijk.safety.services import safety_signal_filed
 
@@ -262,12 +287,15 @@ def _apply_effects(
 ) -> dict[str, Any]:
     """What a transition does besides changing the state; returns what the step records."""
     from kansrijk.consent.services import consent_record_for_case
+    from kansrijk.early_years.route import EFFECTS as EARLY_YEARS_EFFECTS
 
     name = transition.name
     if name == "ask_consent":  # the question also waits for the parents in the portal
         from kansrijk.consent.services import consent_requests_open
 
         return {"consent_requests": consent_requests_open(case=case, by=by)}
+    if name in EARLY_YEARS_EFFECTS:
+        return EARLY_YEARS_EFFECTS[name](case, by=by, data=data)
     if name in {"consent_given", "consent_refused"}:
         answer = ConsentAnswer.GIVEN if name == "consent_given" else ConsentAnswer.REFUSED
         consent_record_for_case(

@@ -84,6 +84,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
         shown += cases
     if roles & {
         Role.FAMILY_SPECIALIST,
+        Role.SCHOOL_NURSE,
         Role.DISTRICT_TEAM,
         Role.PSYCHOLOGIST,
         Role.BEHAVIOURAL_SCIENTIST,
@@ -138,6 +139,7 @@ def signal_new(request: HttpRequest) -> HttpResponse:
                 urgency=form.cleaned_data["urgency"],
                 description=form.cleaned_data["description"],
                 safety_concern=form.cleaned_data["safety_concern"],
+                parents_agree=form.cleaned_data["parents_agree"],
             )
         except CaseError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
@@ -163,6 +165,7 @@ def signal_new(request: HttpRequest) -> HttpResponse:
         "form": form,
         "search": search,
         "childcare_contacts": childcare_contacts_for(user),
+        "childcare": Role.CHILDCARE_WORKER in roles_of(user),
     }
     return render(request, "cases/signal_form.html", context, status=status)
 

@@ -32,6 +32,9 @@ class CaseState(models.TextChoices):
     EVALUATED = "evaluated", _("Evaluated in support-team meeting")
     ESCALATED = "escalated", _("Escalated")
     CLOSED = "closed", _("Closed")
+    # The 0–4 route (issue 12), next to the school route in the same table.
+    EARLY_CONSULTATION = "early_consultation", _("CJG consultation (0–4)")
+    EARLY_SUPPORT = "early_support", _("Early support: VVE, parent room, language")
 
 
 OPEN_STATES = frozenset(s for s in CaseState if s != CaseState.CLOSED)
@@ -128,6 +131,18 @@ def closing_checks(case: Case, data: dict[str, Any]) -> str | _StrPromise | None
     return None
 
 
+def needs_vve_programme(case: Case, data: dict[str, Any]) -> str | _StrPromise | None:
+    if not (data.get("programme") or "").strip():
+        return _("Name the VVE programme the toddler is indicated for.")
+    return None
+
+
+def needs_parent_activity(case: Case, data: dict[str, Any]) -> str | _StrPromise | None:
+    if not (data.get("parent_room") or data.get("language")):
+        return _("Choose what was offered to the parent.")
+    return None
+
+
 @dataclass(frozen=True)
 class Transition:
     name: str
@@ -148,6 +163,7 @@ class Transition:
 
 _IB = Role.INTERNAL_COACH
 _VOT = frozenset({Role.INTERNAL_COACH, Role.EDUCATION_SPECIALIST, Role.FAMILY_SPECIALIST})
+_EARLY = frozenset({Role.SCHOOL_NURSE, Role.FAMILY_SPECIALIST, Role.DISTRICT_TEAM})
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(
@@ -223,6 +239,39 @@ TRANSITIONS: tuple[Transition, ...] = (
         frozenset({CaseState.EVALUATED, CaseState.SCHOOL_PLAN}),
         CaseState.CLOSED,
         _VOT | {Role.COORDINATOR},
+        (needs_outcome, closing_checks),
+    ),
+    # --- the 0–4 route (issue 12): youth health care is the first line; effects in
+    # kansrijk.early_years.route.
+    Transition(
+        "jgz_consultation",
+        _("Invite the parents to a CJG consultation (0–4)"),
+        frozenset({CaseState.SIGNALLED}),
+        CaseState.EARLY_CONSULTATION,
+        _EARLY,
+    ),
+    Transition(
+        "vve_indication",
+        _("Give a VVE indication"),
+        frozenset({CaseState.EARLY_CONSULTATION, CaseState.EARLY_SUPPORT}),
+        CaseState.EARLY_SUPPORT,
+        frozenset({Role.SCHOOL_NURSE}),
+        (needs_vve_programme,),
+    ),
+    Transition(
+        "offer_parent_activities",
+        _("Offer parent-room and language activities to the parent"),
+        frozenset({CaseState.EARLY_CONSULTATION, CaseState.EARLY_SUPPORT}),
+        CaseState.EARLY_SUPPORT,
+        _EARLY,
+        (needs_parent_activity,),
+    ),
+    Transition(
+        "close_early",
+        _("Close the 0–4 route with an outcome"),
+        frozenset({CaseState.EARLY_CONSULTATION, CaseState.EARLY_SUPPORT}),
+        CaseState.CLOSED,
+        _EARLY | {Role.COORDINATOR},
         (needs_outcome, closing_checks),
     ),
 )

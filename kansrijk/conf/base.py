@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "kansrijk.privacy",
     "kansrijk.imports",
     "kansrijk.portal",
+    "kansrijk.early_years",
     "kansrijk.demo",
 ]
 

@@ -165,13 +165,17 @@ def consent_record_for_case(
     by_child: bool = False,
     purpose: Purpose = Purpose.DISCUSS_IN_VOT,
     recipient: Organisation | None = None,
+    children: list[Child] | None = None,
 ) -> list[Consent]:
-    """The answer to the IB's question (seed 001), for every child the case is about.
-    Runs inside the caller's transaction (the case transition)."""
+    """The answer to the IB's question (seed 001), for every child the case is about (or
+    only `children`). Runs inside the caller's transaction (the case transition)."""
     if method not in Consent.Method.values:
         raise CaseError(_("Choose how the answer was given."), field="method")
     guardian = case.family.guardians.filter(pk=guardian_id).first() if guardian_id else None
-    children = sorted({s.child for s in case.signals.select_related("child")}, key=lambda c: c.pk)
+    if children is None:
+        children = sorted(
+            {s.child for s in case.signals.select_related("child")}, key=lambda c: c.pk
+        )
     status = Consent.Status.GIVEN if answer == ConsentAnswer.GIVEN else Consent.Status.REFUSED
     if guardian is None and children and any(c.age_on(timezone.localdate()) < 16 for c in children):
         guardian = case.family.guardians.filter(parental_authority=True).order_by("id").first()
@@ -435,3 +439,35 @@ def consent_answer_in_portal(
                     case=case, by=(request.asked_by if request else None) or case.contact_person
                 )
     return consent
+
+
+def consent_record_for_handover(
+    *,
+    by: Professional,
+    child: Child,
+    recipient: Organisation,
+    given: bool,
+    method: str,
+    guardian: Guardian | None = None,
+) -> Consent:
+    """The parents' answer on a warm handover (purpose `warm_handover`, to the receiving
+    school's organisation). Runs inside the caller's transaction (early_years.services),
+    which checked that `by` prepared the handover and writes the access-log entry."""
+    if method not in Consent.Method.values:
+        raise CaseError(_("Choose how the answer was given."), field="method")
+    if guardian is None:
+        guardian = child.family.guardians.filter(parental_authority=True).order_by("id").first()
+    if given:
+        _check_who_decides(child, guardian, False)
+    return _write(
+        child=child,
+        case=None,
+        purpose=Purpose.WARM_HANDOVER,
+        recipient=recipient,
+        status=Consent.Status.GIVEN if given else Consent.Status.REFUSED,
+        guardian=guardian,
+        by_child=False,
+        method=method,
+        by=by,
+        valid_until=None,
+    )

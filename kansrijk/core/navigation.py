@@ -11,7 +11,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kansrijk.access.matrix import ATTENTION_LIST_ROLES, EMERGENCY_ROLES, SIGNALLING_ROLES
-from kansrijk.access.policies import roles_of
+from kansrijk.access.policies import (
+    HANDOVER_RECEIVING_ROLES,
+    HANDOVER_SENDING_ROLES,
+    roles_of,
+)
 from kansrijk.access.roles import Role
 
 
@@ -26,6 +30,11 @@ ENTRIES: tuple[Entry, ...] = (
     Entry(_("My work"), "cases:my_work", None),
     Entry(_("New signal"), "cases:signal_new", SIGNALLING_ROLES),
     Entry(_("Attention list"), "cases:attention_lists", ATTENTION_LIST_ROLES),
+    Entry(
+        _("Warm handovers"),
+        "early_years:handovers",
+        HANDOVER_SENDING_ROLES | HANDOVER_RECEIVING_ROLES,
+    ),
     Entry(_("Shared without consent"), "consent:legal_grounds", frozenset({Role.COORDINATOR})),
     Entry(
         _("Families that do not respond"), "safety:non_responding", frozenset({Role.COORDINATOR})

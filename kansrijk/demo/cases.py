@@ -128,6 +128,9 @@ SPECS: tuple[CaseSpec, ...] = (
     CaseSpec(S.CLOSED, O.SPECIALIST_YOUTH_CARE, escalate_to=E.BEHAVIOURAL_SCIENTIST),
     CaseSpec(S.CLOSED, O.VEILIG_THUIS, escalate_to=E.DISTRICT_TEAM, meldcode=5),
     CaseSpec(S.CLOSED, O.MOVED_AWAY),
+    # The 0–4 route (issue 12): a childcare signal about a toddler, taken up by the CJG.
+    CaseSpec(S.EARLY_CONSULTATION),
+    CaseSpec(S.EARLY_SUPPORT),
 )
 
 #: How many days ago a case in this state was opened (a range), when it has not stalled.
@@ -141,7 +144,11 @@ OPENED_DAYS_AGO: dict[str, tuple[int, int]] = {
     S.EVALUATED: (60, 200),
     S.ESCALATED: (80, 240),
     S.CLOSED: (60, 300),
+    S.EARLY_CONSULTATION: (5, 20),
+    S.EARLY_SUPPORT: (20, 60),
 }
+#: The states of the 0–4 route: opened by the childcare worker about a toddler.
+EARLY = frozenset({S.EARLY_CONSULTATION, S.EARLY_SUPPORT})
 
 #: The models whose rows each kind of action stamps with "now"; all their date-time fields
 #: that the action set are moved back to the action's moment afterwards.
@@ -203,7 +210,7 @@ class CaseScript:
         self.spec = spec
         self.family = family
         self.centre = family.centre
-        self.child = family.pupils[0]
+        self.child = family.toddlers[0] if spec.target in EARLY else family.pupils[0]
         self.name = self.child.given_name
         self.case_id = 0
         self.domain = rng.choices(list(_DOMAIN_WEIGHTS), weights=list(_DOMAIN_WEIGHTS.values()))[0]
@@ -241,6 +248,15 @@ class CaseScript:
 
     def build(self) -> list[Action]:
         spec, add = self.spec, self.actions.append
+        if spec.target in EARLY:
+            nurse = self.staff("verpleegkundige")
+            author = self.staff(f"kinderopvang.{self.centre}")
+            add(self.signal(author, self.child, joined=False))
+            add(self.transition(nurse, "jgz_consultation"))
+            if spec.target == S.EARLY_SUPPORT:
+                add(self.transition(nurse, "vve_indication", data={"programme": "Piramide"}))
+                add(self.transition(self.gs, "offer_parent_activities", data={"parent_room": True}))
+            return self.actions
         add(Action(self.open, STAMPS["signal"]))
         if spec.target != S.SIGNALLED:
             add(Action(self.plan, STAMPS["plan"]))
@@ -355,7 +371,12 @@ class CaseScript:
                 urgency = "high"
             text = self.rng.choice(texts.SIGNALS[domain]).format(name=child.given_name)
             signal = services.signal_create(
-                by=author, child=child, domain=domain, urgency=urgency, description=text
+                by=author,
+                child=child,
+                domain=domain,
+                urgency=urgency,
+                description=text,
+                parents_agree=True,
             )
             self.case_id = signal.case_id
 
@@ -637,6 +658,8 @@ def _families_for(
         def fits(f: DemoFamily, spec: CaseSpec = spec, centre: str = centre) -> bool:
             if f.centre != centre or id(f) in used:
                 return False
+            if spec.target in EARLY:
+                return len(f.toddlers) >= 1
             if spec.childcare_join:
                 return len(f.toddlers) >= spec.joins
             return len(f.pupils) > spec.joins

@@ -334,6 +334,9 @@ def seed_people() -> Westwijk:
                 membership.groups.set(_groups(location, spec.groups))
         staff[spec.username] = person
     _give_demo_devices(list(staff.values()))
+    from kansrijk.early_years.demo import seed_childcare_rules
+
+    seed_childcare_rules(centres, childcare)
     return Westwijk(centres=centres, childcare=childcare, staff=staff)
 
 

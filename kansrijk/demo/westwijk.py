@@ -30,6 +30,7 @@ OTHER_DEMOS: tuple[tuple[str, str], ...] = (
     ("kansrijk.safety.demo", "seed_safety_demo"),
     ("kansrijk.meetings.demo", "seed_meetings_demo"),
     ("kansrijk.portal.demo", "seed_portal_demo"),
+    ("kansrijk.early_years.demo", "seed_early_years_demo"),
 )
 
 

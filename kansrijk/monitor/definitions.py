@@ -327,6 +327,25 @@ FIGURES: tuple[Figure, ...] = (
         ("consent_consent", "cases_child"),
     ),
     Figure(
+        "handovers",
+        "Warme overdrachten",
+        "Warm handovers",
+        "Aantal kinderen met een warme overdracht (Handover) die is aangeboden (prepared_at) "
+        + _PERIOD_NL
+        + ", per kindcentrum of kinderopvang dat overdraagt: aangeboden, met toestemming van de "
+        "ouders, warm (het gesprek is gevoerd), na zes weken teruggekoppeld, en met een "
+        "VVE-indicatie (VveIndication) overgedragen aan een reguliere school. Een cel wordt "
+        "verborgen als hij over minder dan 5 kinderen gaat.",
+        "Number of children with a warm handover (Handover) offered (prepared_at) "
+        + _PERIOD_EN
+        + ", per sending centre or childcare: offered, with the parents' consent, warm (the "
+        "conversation was held), followed up after six weeks, and with a VVE indication "
+        "(VveIndication) handed over to a regular school. A cell is hidden when it is about "
+        "fewer than 5 children.",
+        Unit.COUNT,
+        ("early_years_handover", "early_years_vveindication"),
+    ),
+    Figure(
         "roster_coverage",
         "Bezettingseisen gehaald",
         "Roster requirements met",

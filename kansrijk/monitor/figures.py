@@ -559,6 +559,40 @@ def _participation_table(period: Period, centres: Centres, threshold: int) -> Ta
     return builder.table()
 
 
+# --- warm handovers (issue 12) --------------------------------------------------------------
+
+
+def _handover_table(period: Period, centres: Centres, threshold: int) -> Table:
+    """Per sending centre or childcare: handovers offered, with the parents' consent, warm
+    (the conversation held), followed up; and children with a VVE indication handed over to a
+    regular school. Each cell counts children, suppressed below the threshold."""
+    from kansrijk.early_years.models import Handover
+
+    ids = [pk for pk, _n in centres]
+    offered = Handover.objects.filter(
+        prepared_at__gte=period.start_at, prepared_at__lt=period.end_at, from_location__in=ids
+    ).order_by()
+    aggregates: dict[str, Any] = {
+        "offered": Count("child", distinct=True),
+        "with_consent": Count("child", distinct=True, filter=Q(consent=Handover.Consent.GIVEN)),
+        "warm": Count("child", distinct=True, filter=Q(met_at__isnull=False)),
+        "followed_up": Count("child", distinct=True, filter=Q(followed_up_at__isnull=False)),
+        "vve_regular": Count(
+            "child",
+            distinct=True,
+            filter=Q(child__vve_indications__isnull=False)
+            & Q(to_location__kind=Location.Kind.CHILD_CENTRE)
+            & ~Q(kind=Handover.Kind.TO_SPECIAL_EDUCATION),
+        ),
+    }
+    per_centre = _by_centre(offered.values("from_location").annotate(**aggregates), "from_location")
+    region = offered.aggregate(**aggregates)
+    builder = CentreTable("handovers", Unit.COUNT, centres, threshold)
+    for name in aggregates:
+        builder.count(Axis(name, "stat"), _pick(per_centre, name), region[name])
+    return builder.table(charts=["offered", "warm"])
+
+
 # --- parents' experience -------------------------------------------------------------------
 
 
@@ -625,6 +659,7 @@ def compute_report(
         _one_contact_table(period, centres, threshold),
         _stalled_table(period, centres, threshold, now),
         _consent_table(period, centres, threshold),
+        _handover_table(period, centres, threshold),
         roster_table(period, centres),
         _participation_table(period, centres, threshold),
         _experience_table(period, centres, threshold),
