@@ -104,7 +104,14 @@ def capture() -> Capture | None:
             [table],
         )
         through = cursor.fetchone()[0]
-        cursor.execute("SELECT x::text FROM pg_snapshot_xip(pg_current_snapshot()) AS x")
+        # Only this database's transactions can write its log: a long transaction in another
+        # database of the cluster (another application, a test worker) must not hold it up.
+        cursor.execute(
+            "SELECT x::text FROM pg_snapshot_xip(pg_current_snapshot()) AS x "
+            "WHERE (x::text::numeric % 4294967296) IN ("
+            " SELECT backend_xid::text::numeric FROM pg_stat_activity"
+            " WHERE datname = current_database() AND backend_xid IS NOT NULL)"
+        )
         in_progress = [row[0] for row in cursor.fetchall()]
     return Capture(through, in_progress)
 

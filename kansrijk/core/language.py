@@ -7,7 +7,7 @@ Accept-Language, as HTTP intends."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -21,3 +21,12 @@ class LanguageMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        """Back to the default afterwards: a worker thread that served an English page must
+        not write the next task's mail or message in English."""
+        response = super().process_response(request, response)
+        translation.deactivate()
+        return response

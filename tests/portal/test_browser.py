@@ -28,6 +28,7 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 def fits_the_phone(page: Any) -> None:
     """No sideways scrolling at 375 px, and no axe violation (WCAG 2.1 A and AA)."""
+    page.wait_for_load_state("load")  # a click may still be loading the next page
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], page.url
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
