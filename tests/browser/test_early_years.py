@@ -85,7 +85,7 @@ def test_childcare_signal_family_case_and_warm_handover(page: Page) -> None:
     page.get_by_role("link", name="Bereid een warme overdracht voor").click()
     page.get_by_label("Kind", exact=True).select_option(value=str(toddler.pk))
     page.get_by_label("Ontvangende school").select_option(label=westwijk.centres["pwa"].name)
-    page.get_by_label("Wat gaat goed").fill("Lotte speelt graag samen.")
+    page.get_by_label("Wat goed gaat").fill("Lotte speelt graag samen.")
     page.get_by_label("Gevolgd VVE-programma").fill("Piramide")
     page.get_by_role("button", name="Bereid de overdracht voor").click()
     page.get_by_label("Toestemming gegeven").check()
