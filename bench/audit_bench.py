@@ -69,7 +69,14 @@ def page_logged(request: Any) -> Any:
 def _urlpatterns() -> list[Any]:
     from django.urls import path
 
-    return [path("plain", page_plain), path("logged", page_logged)]
+    from kansrijk.access.pages import ANY, PAGES
+
+    # The gate serves only pages with a rule: both bench pages are for any professional.
+    PAGES.update({"bench-plain": ANY, "bench-logged": ANY})
+    return [
+        path("plain", page_plain, name="bench-plain"),
+        path("logged", page_logged, name="bench-logged"),
+    ]
 
 
 urlpatterns: list[Any] = []  # filled in main() once Django is set up

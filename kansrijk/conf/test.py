@@ -7,6 +7,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Like the tasks, the access log's chainer runs at once: each entry is linked in its request.
 KANSRIJK_AUDIT_CHAIN_INLINE = True
+KANSRIJK_AUDIT_CHAIN_OWN_DATABASE_ONLY = True  # one database per test worker in one cluster
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
