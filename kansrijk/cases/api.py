@@ -38,6 +38,7 @@ from kansrijk.cases.schemas import (
     StepOut,
     TransitionIn,
     TransitionOut,
+    transition_data_help,
 )
 from kansrijk.cases.workflow import CaseState
 from kansrijk.core.models import Location, Professional
@@ -306,11 +307,8 @@ def list_transitions(request: HttpRequest, case_id: int = CaseId) -> list[dict[s
     tags=["zorgroute"],
     summary="Take a step",
     description="Take one step of the zorgroute. What `data` needs depends on the step: "
-    "`consent_given`/`consent_refused`: `method`, optionally `guardian`; "
-    "`check_district_team`: `district_team_check`, and `known_to` when already known; "
-    "`escalate`: `escalated_to` and `plan_goal`, and `referral_consent` when the parents' "
-    "consent to the referral is not yet recorded; `evaluate`: a `comment`; "
-    "`close`: `outcome`. A step the route does not allow now answers 409 with the reason.",
+    + transition_data_help()
+    + ". A step the route does not allow now answers 409 with the reason.",
 )
 def take_transition(
     request: HttpRequest, payload: TransitionIn, case_id: int = CaseId

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kansrijk.access.roles import Role
 from kansrijk.cases.bsn import validate_bsn
-from kansrijk.cases.workflow import CaseState, Outcome
+from kansrijk.cases.states import CaseState, Outcome
 from kansrijk.core.models import Location, Organisation
 
 

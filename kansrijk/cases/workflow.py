@@ -1,7 +1,10 @@
 """The zorgroute of seed 001 as one table of transitions.
 
 Each row says from which states a transition may start, where it leads, which roles
-may take it and what must hold. `cases.services.case_transition` is the only code that
+may take it, what must hold, what it asks (its inputs) and what it does (its effect, in
+cases.effects). The page form, the API schema, the meeting's decision form, the agenda and
+the monitor's lead times are derived from the rows: a new transition is one row and one
+effect function. `cases.services.case_transition` is the only code that
 applies a row; nothing else changes a case's state.
 """
 
@@ -9,70 +12,47 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kansrijk.access.roles import Role
+from kansrijk.cases import effects
+from kansrijk.cases.states import (
+    ATTENTION_LIST_STATES,
+    OPEN_STATES,
+    CaseState,
+    ConsentAnswer,
+    DistrictTeamCheck,
+    EscalationTarget,
+    Outcome,
+)
+from kansrijk.consent.models import Consent
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
 
     from kansrijk.cases.models import Case
+    from kansrijk.core.models import Professional
 
-
-class CaseState(models.TextChoices):
-    SIGNALLED = "signalled", _("Signalled")
-    SCHOOL_PLAN = "school_plan", _("School plan")
-    AWAITING_CONSENT = "awaiting_consent", _("Awaiting consent")
-    ON_ATTENTION_LIST = "on_attention_list", _("On attention list")
-    CHECKED = "checked", _("Checked with district team")
-    IN_SUPPORT = "in_support", _("In support")
-    EVALUATED = "evaluated", _("Evaluated in support-team meeting")
-    ESCALATED = "escalated", _("Escalated")
-    CLOSED = "closed", _("Closed")
-
-
-OPEN_STATES = frozenset(s for s in CaseState if s != CaseState.CLOSED)
-#: States in which a pupil stands on the school's attention list (seed 001, step 1).
-ATTENTION_LIST_STATES = frozenset(
-    {
-        CaseState.ON_ATTENTION_LIST,
-        CaseState.CHECKED,
-        CaseState.IN_SUPPORT,
-        CaseState.EVALUATED,
-        CaseState.ESCALATED,
-    }
-)
-
-
-class Outcome(models.TextChoices):
-    """How a case ended; the monitor counts these (seed 002, DESIGN §2)."""
-
-    STAYED_REGULAR = "stayed_regular", _("Stayed in regular provision")
-    SCHOOL_ALONE = "school_alone", _("Resolved by the school alone")
-    WITH_FAMILY_SPECIALIST = "with_family_specialist", _("Resolved with the family specialist")
-    SPECIAL_EDUCATION = "special_education", _("Referred to special education (SBO/SO/VSO)")
-    SPECIALIST_YOUTH_CARE = "specialist_youth_care", _("Referred to specialist youth care")
-    VEILIG_THUIS = "veilig_thuis", _("Reported to Veilig Thuis")
-    MOVED_AWAY = "moved_away", _("Moved away")
-
-
-class ConsentAnswer(models.TextChoices):
-    GIVEN = "given", _("Given")
-    REFUSED = "refused", _("Refused")
-
-
-class DistrictTeamCheck(models.TextChoices):
-    NOT_KNOWN = "not_known", _("Not known to the district team")
-    ALREADY_KNOWN = "already_known", _("Already known")
-
-
-class EscalationTarget(models.TextChoices):
-    DISTRICT_TEAM = "district_team", _("District team")
-    PSYCHOLOGIST = "psychologist", _("GGZ psychologist")
-    BEHAVIOURAL_SCIENTIST = "behavioural_scientist", _("Behavioural scientist")
+__all__ = [
+    "ATTENTION_LIST_STATES",
+    "BY_NAME",
+    "CLOSING_CHECKS",
+    "OPEN_STATES",
+    "TRANSITIONS",
+    "CaseState",
+    "ConsentAnswer",
+    "DistrictTeamCheck",
+    "EscalationTarget",
+    "Input",
+    "Kind",
+    "Mark",
+    "Outcome",
+    "Transition",
+    "transitions_from",
+]
 
 
 Guard = Callable[["Case", dict[str, Any]], "str | _StrPromise | None"]
@@ -128,6 +108,57 @@ def closing_checks(case: Case, data: dict[str, Any]) -> str | _StrPromise | None
     return None
 
 
+class Kind(StrEnum):
+    """What kind of answer an input takes; the page form, the meeting's decision form and
+    the API schema each turn a kind into their own field."""
+
+    CHOICE = "choice"
+    LINE = "line"
+    TEXT = "text"
+    FLAG = "flag"
+    GUARDIAN = "guardian"
+
+
+@dataclass(frozen=True)
+class Input:
+    """One thing a step asks for, declared once on its row."""
+
+    name: str
+    label: _StrPromise | str
+    kind: Kind = Kind.CHOICE
+    choices: tuple[tuple[str, _StrPromise | str], ...] = ()
+    required: bool = True
+    #: Asked for when another input has this value, e.g. ("district_team_check", "already_known").
+    required_when: tuple[str, str] | None = None
+    max_length: int = 200
+    message: _StrPromise | str | None = None
+    #: For an optional choice: what "none of these" says.
+    blank_label: _StrPromise | str | None = None
+    initial: str | None = None
+    radio: bool = False
+
+
+class Mark(StrEnum):
+    """What taking a row means to the care meeting's agenda (meetings.selectors)."""
+
+    EVALUATION = "evaluation"
+    ESCALATION = "escalation"
+    ONTO_LIST = "onto_list"
+
+
+@dataclass(frozen=True)
+class LeadTime:
+    """The monitor's lead time from the first signal to the first step of this row."""
+
+    key: str
+    nl: str
+    en: str
+
+
+Effect = Callable[["Case", "Professional", dict[str, Any]], dict[str, Any]]
+"""What a step does besides changing the state; returns what the step records."""
+
+
 @dataclass(frozen=True)
 class Transition:
     name: str
@@ -136,6 +167,12 @@ class Transition:
     target: CaseState
     roles: frozenset[Role]
     guards: tuple[Guard, ...] = field(default_factory=tuple)
+    inputs: tuple[Input, ...] = field(default_factory=tuple)
+    effect: Effect | None = None
+    #: Replaces the optional "Explanation" when the step's comment is required.
+    comment: Input | None = None
+    mark: Mark | None = None
+    lead_time: LeadTime | None = None
 
     def refusal(self, case: Case, data: dict[str, Any]) -> str | _StrPromise | None:
         """The first reason this transition may not be taken now, or None."""
@@ -146,8 +183,35 @@ class Transition:
         return None
 
 
+def _choices(enum: Any) -> tuple[tuple[str, _StrPromise | str], ...]:
+    return tuple(enum.choices)
+
+
 _IB = Role.INTERNAL_COACH
 _VOT = frozenset({Role.INTERNAL_COACH, Role.EDUCATION_SPECIALIST, Role.FAMILY_SPECIALIST})
+
+CONSENT_INPUTS = (
+    Input("guardian", _("Answered by"), Kind.GUARDIAN, required=False),
+    Input(
+        "method",
+        _("How"),
+        choices=_choices(Consent.Method),
+        initial=Consent.Method.VERBAL,
+    ),
+    Input(
+        "by_child",
+        _("The young person (12 or older) answered too"),
+        Kind.FLAG,
+        required=False,
+    ),
+)
+OUTCOME_INPUT = Input(
+    "outcome",
+    _("Outcome"),
+    choices=_choices(Outcome),
+    radio=True,
+    message=_("Choose the outcome of the case."),
+)
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(
@@ -157,6 +221,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         CaseState.SCHOOL_PLAN,
         frozenset({_IB}),
         (has_plan,),
+        lead_time=LeadTime("lead_plan", "Signaal → plan", "Signal → plan"),
     ),
     Transition(
         "ask_consent",
@@ -164,6 +229,9 @@ TRANSITIONS: tuple[Transition, ...] = (
         frozenset({CaseState.SCHOOL_PLAN}),
         CaseState.AWAITING_CONSENT,
         frozenset({_IB}),
+        lead_time=LeadTime(
+            "lead_consent_asked", "Signaal → toestemming gevraagd", "Signal → consent asked"
+        ),
     ),
     Transition(
         "consent_given",
@@ -171,6 +239,12 @@ TRANSITIONS: tuple[Transition, ...] = (
         frozenset({CaseState.AWAITING_CONSENT}),
         CaseState.ON_ATTENTION_LIST,
         frozenset({_IB}),
+        inputs=CONSENT_INPUTS,
+        effect=effects.consent_given,
+        mark=Mark.ONTO_LIST,
+        lead_time=LeadTime(
+            "lead_consent_given", "Signaal → toestemming gegeven", "Signal → consent given"
+        ),
     ),
     Transition(
         "consent_refused",
@@ -178,6 +252,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         frozenset({CaseState.AWAITING_CONSENT}),
         CaseState.SCHOOL_PLAN,
         frozenset({_IB}),
+        inputs=CONSENT_INPUTS,
+        effect=effects.consent_refused,
     ),
     Transition(
         "check_district_team",
@@ -186,6 +262,24 @@ TRANSITIONS: tuple[Transition, ...] = (
         CaseState.CHECKED,
         frozenset({Role.FAMILY_SPECIALIST}),
         (needs_district_check,),
+        inputs=(
+            Input(
+                "district_team_check",
+                _("Is the family known to the district team?"),
+                choices=_choices(DistrictTeamCheck),
+                radio=True,
+                message=_("Record whether the district team already knows the family."),
+            ),
+            Input(
+                "known_to",
+                _("Known to (worker or team)"),
+                Kind.LINE,
+                required=False,
+                required_when=("district_team_check", DistrictTeamCheck.ALREADY_KNOWN),
+                message=_("Say to whom the family is already known."),
+            ),
+        ),
+        effect=effects.district_team_checked,
     ),
     Transition(
         "start_support",
@@ -193,6 +287,12 @@ TRANSITIONS: tuple[Transition, ...] = (
         frozenset({CaseState.CHECKED}),
         CaseState.IN_SUPPORT,
         frozenset({Role.FAMILY_SPECIALIST}),
+        effect=effects.support_started,
+        lead_time=LeadTime(
+            "lead_family_specialist",
+            "Signaal → contact gezinsspecialist",
+            "Signal → family specialist contact",
+        ),
     ),
     Transition(
         "evaluate",
@@ -201,6 +301,17 @@ TRANSITIONS: tuple[Transition, ...] = (
         CaseState.EVALUATED,
         _VOT | {Role.COORDINATOR},
         (needs_evaluation,),
+        comment=Input(
+            "comment",
+            _("Result of the evaluation"),
+            Kind.TEXT,
+            max_length=4000,
+            message=_("Write down the result of the evaluation."),
+        ),
+        mark=Mark.EVALUATION,
+        lead_time=LeadTime(
+            "lead_evaluation", "Signaal → evaluatie in het VOT", "Signal → evaluation in the VOT"
+        ),
     ),
     Transition(
         "continue_support",
@@ -216,6 +327,25 @@ TRANSITIONS: tuple[Transition, ...] = (
         CaseState.ESCALATED,
         frozenset({Role.FAMILY_SPECIALIST, Role.COORDINATOR}),
         (needs_escalation_plan,),
+        inputs=(
+            Input("escalated_to", _("Escalate to"), choices=_choices(EscalationTarget)),
+            Input(
+                "plan_goal",
+                _("Tailored plan: what is the goal?"),
+                Kind.TEXT,
+                max_length=500,
+                message=_("Describe the tailored plan for the escalation."),
+            ),
+            Input(
+                "referral_consent",
+                _("Parents' consent to the referral"),
+                choices=_choices(Consent.Method),
+                required=False,
+                blank_label=_("Already recorded, or a legal ground applies"),
+            ),
+        ),
+        effect=effects.escalated,
+        mark=Mark.ESCALATION,
     ),
     Transition(
         "close",
@@ -224,6 +354,9 @@ TRANSITIONS: tuple[Transition, ...] = (
         CaseState.CLOSED,
         _VOT | {Role.COORDINATOR},
         (needs_outcome, closing_checks),
+        inputs=(OUTCOME_INPUT,),
+        effect=effects.closed,
+        lead_time=LeadTime("lead_closure", "Signaal → afsluiting", "Signal → closure"),
     ),
 )
 
@@ -232,3 +365,26 @@ BY_NAME: dict[str, Transition] = {t.name: t for t in TRANSITIONS}
 
 def transitions_from(state: str) -> list[Transition]:
     return [t for t in TRANSITIONS if state in t.sources]
+
+
+def marked(mark: Mark) -> list[str]:
+    """The names of the rows that carry this mark, for a query on Step.transition."""
+    return [t.name for t in TRANSITIONS if t.mark == mark]
+
+
+def all_inputs(transitions: list[Transition] | tuple[Transition, ...]) -> list[Input]:
+    """Every input of these rows once, in table order (the same name means the same input)."""
+    seen: dict[str, Input] = {}
+    for transition in transitions:
+        for item in transition.inputs:
+            seen.setdefault(item.name, item)
+    return list(seen.values())
+
+
+def lead_times() -> tuple[tuple[str, tuple[str, ...], str, str], ...]:
+    """(key, the rows whose first step ends the interval, Dutch label, English label)."""
+    found: dict[str, tuple[list[str], LeadTime]] = {}
+    for t in TRANSITIONS:
+        if t.lead_time is not None:
+            found.setdefault(t.lead_time.key, ([], t.lead_time))[0].append(t.name)
+    return tuple((key, tuple(names), lt.nl, lt.en) for key, (names, lt) in found.items())

@@ -28,7 +28,14 @@ from kansrijk.cases.selectors import (
     cases_visible_to,
     stalled_before,
 )
-from kansrijk.cases.workflow import ATTENTION_LIST_STATES, BY_NAME, OPEN_STATES, Transition
+from kansrijk.cases.workflow import (
+    ATTENTION_LIST_STATES,
+    BY_NAME,
+    OPEN_STATES,
+    Mark,
+    Transition,
+    marked,
+)
 from kansrijk.consent.models import Purpose
 from kansrijk.consent.selectors import Disclosure, disclosures
 from kansrijk.core.models import Organisation, Professional
@@ -185,17 +192,21 @@ def agenda_candidates(meeting: Meeting) -> list[Candidate]:
     )
     current_plan = PlanVersion.objects.filter(case=OuterRef("pk")).order_by("-number")
     last_evaluation = (
-        Step.objects.filter(case=OuterRef("pk"), transition="evaluate")
+        Step.objects.filter(case=OuterRef("pk"), transition__in=marked(Mark.EVALUATION))
         .order_by("-at")
         .values("at")[:1]
     )
     cases = agenda_cases(meeting).annotate(
         has_new_signal=Exists(Signal.objects.filter(case=OuterRef("pk"), created_at__gt=since)),
         was_escalated=Exists(
-            Step.objects.filter(case=OuterRef("pk"), transition="escalate", at__gt=since)
+            Step.objects.filter(
+                case=OuterRef("pk"), transition__in=marked(Mark.ESCALATION), at__gt=since
+            )
         ),
         is_new_on_list=Exists(
-            Step.objects.filter(case=OuterRef("pk"), transition="consent_given", at__gt=since)
+            Step.objects.filter(
+                case=OuterRef("pk"), transition__in=marked(Mark.ONTO_LIST), at__gt=since
+            )
         ),
         has_overdue_action=Exists(overdue_plan) | Exists(overdue_meeting),
         evaluation_date=Subquery(current_plan.values("evaluation_date")[:1]),
