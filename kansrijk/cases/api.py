@@ -220,7 +220,8 @@ def list_cases(
     tags=["cases"],
     summary="One case",
     description="The case's summary; with the right to read the whole file (`full`: true) "
-    "also the guardians, the steps, the notes and the family contacts, and the children's "
+    "also the guardians, the steps, the notes and the family contacts, the signals' text, "
+    "and the children's "
     "family names and dates of birth. A missing case and one you may not see both answer 404.",
 )
 def get_case(request: HttpRequest, case_id: int = CaseId) -> dict[str, Any]:
@@ -246,6 +247,20 @@ def get_case(request: HttpRequest, case_id: int = CaseId) -> dict[str, Any]:
         "opened_at": case.opened_at,
         "closed_at": case.closed_at,
         "full": full,
+        "signals": [
+            {
+                "id": s.pk,
+                "child": s.child.given_name,
+                "domain": s.domain,
+                "domain_label": s.domain_label,
+                "urgency": s.urgency,
+                "urgency_label": s.urgency_label,
+                "created_at": s.created_at,
+                "description": s.description,
+                "author": s.author,
+            }
+            for s in file.signals
+        ],
     }
     if full:
         detail["guardians"] = [

@@ -159,12 +159,27 @@ class FamilyContactOut(Schema):
     by: str
 
 
+class CaseSignalOut(Schema):
+    id: int
+    child: str = Field(description="The child's given name.")
+    domain: str
+    domain_label: str
+    urgency: str
+    urgency_label: str
+    created_at: datetime.datetime
+    description: str | None = Field(
+        None, description="What the signaller wrote: only with the full file, or to its author."
+    )
+    author: str | None = None
+
+
 class CaseDetail(CaseItem):
     outcome: str
     outcome_label: str
     opened_at: datetime.datetime
     closed_at: datetime.datetime | None
     full: bool = Field(description="True when the user may read the whole file.")
+    signals: list[CaseSignalOut] = Field(default_factory=list)
     guardians: list[GuardianOut] | None = None
     notes: list[NoteOut] | None = None
     family_contacts: list[FamilyContactOut] | None = None

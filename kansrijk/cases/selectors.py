@@ -192,6 +192,61 @@ def children_shown(user: Professional, cases: list[Case]) -> dict[int, list[Chil
     return shown
 
 
+@dataclass
+class SignalShown:
+    """One signal as the viewer may read it: with the full file (or as its author) what the
+    signaller wrote; in summary only what it is about and how urgent it is (issue 14)."""
+
+    pk: int
+    child: Child
+    domain: str
+    domain_label: str
+    urgency: str
+    urgency_label: str
+    created_at: datetime.datetime
+    description: str | None
+    author: str | None
+
+
+def signals_shown(user: Professional, cases: list[Case]) -> dict[int, list[SignalShown]]:
+    """The signals about the children each case shows the user (children_shown), newest
+    first, at the level the matrix grants. Sets `case.shown_signals`; at most three queries."""
+    if not cases:
+        return {}
+    for case in cases:
+        if not hasattr(case, "shown_children"):
+            children_shown(user, cases)
+            break
+    full = granting_roles_per_case(user, [c.pk for c in cases], Action.FULL)
+    children = {c.pk: {child.pk for child in c.shown_children} for c in cases}  # type: ignore[attr-defined]
+    rows = (
+        Signal.objects.filter(case__in=[c.pk for c in cases])
+        .select_related("child", "author")
+        .order_by("-created_at", "-id")
+    )
+    shown: dict[int, list[SignalShown]] = {c.pk: [] for c in cases}
+    for signal in rows:
+        if signal.child_id not in children[signal.case_id]:
+            continue
+        readable = bool(full.get(signal.case_id)) or signal.author_id == user.pk
+        shown[signal.case_id].append(
+            SignalShown(
+                pk=signal.pk,
+                child=signal.child,
+                domain=signal.domain,
+                domain_label=str(signal.get_domain_display()),
+                urgency=signal.urgency,
+                urgency_label=str(signal.get_urgency_display()),
+                created_at=signal.created_at,
+                description=signal.description if readable else None,
+                author=str(signal.author) if readable else None,
+            )
+        )
+    for case in cases:
+        case.shown_signals = shown[case.pk]  # type: ignore[attr-defined]
+    return shown
+
+
 def attention_list_locations(user: Professional) -> list[Location]:
     ids = {
         m.location_id
@@ -281,12 +336,14 @@ class CaseFile:
     steps: list[Step]  # in summary without comment and data (a VOT evaluation is file content)
     notes: list[Note]
     family_contacts: list[FamilyContact]
+    signals: list[SignalShown]
 
 
 def case_file(user: Professional, case: Case) -> CaseFile:
     """The case as `user` may read it (the caller got it from case_for(user, id, SUMMARY))."""
     full = can(user, Action.FULL, case)
     children = children_shown(user, [case])[case.pk]
+    signals = signals_shown(user, [case])[case.pk]
     steps = list(case.steps.select_related("by").order_by("at", "id"))
     if not full:
         for step in steps:  # never saved: steps are append-only
@@ -304,4 +361,5 @@ def case_file(user: Professional, case: Case) -> CaseFile:
         )
         if full
         else [],
+        signals=signals,
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -21,11 +21,13 @@ from django.utils.translation import ngettext
 
 from kansrijk.access.matrix import Action
 from kansrijk.cases.errors import NotFound
-from kansrijk.cases.models import Case, PlanAction, PlanVersion, Signal, Step
+from kansrijk.cases.models import Case, Child, PlanAction, PlanVersion, Signal, Step
 from kansrijk.cases.selectors import (
+    SignalShown,
     actions_owned_by,
     allowed_transitions_per_case,
     cases_visible_to,
+    signals_shown,
     stalled_before,
 )
 from kansrijk.cases.workflow import (
@@ -330,6 +332,8 @@ class ItemView:
     actions: list[MeetingAction]
     step_label: str
     transitions: list[Transition] = field(default_factory=list)
+    #: What the signals are about, at the viewer's level; the text only when identified.
+    signals: list[SignalShown] = field(default_factory=list)
 
     @property
     def minutes(self) -> int:
@@ -347,10 +351,11 @@ def _reason_labels(reasons: list[str]) -> list[str]:
 
 def agenda_items(meeting: Meeting) -> QuerySet[AgendaItem]:
     signals = Prefetch("case__signals", queryset=Signal.objects.select_related("child"))
+    children = Prefetch("case__family__children", queryset=Child.objects.order_by("date_of_birth"))
     actions = Prefetch("actions", queryset=MeetingAction.objects.select_related("owner"))
     return (
         meeting.items.select_related("case__family", "case__location", "step")
-        .prefetch_related(signals, actions)
+        .prefetch_related(signals, children, actions)
         .order_by("position", "id")
     )
 
@@ -371,6 +376,7 @@ def agenda_view(
     cases = [item.case for item in items if item.case is not None]
     answers = disclosures(cases, purpose=PURPOSE, organisations=organisations)
     steps = allowed_transitions_per_case(viewer, cases) if with_transitions else {}
+    signals = signals_shown(viewer, cases)
     views: list[ItemView] = []
     for item in items:
         step_label = ""
@@ -398,6 +404,11 @@ def agenda_view(
             actions=list(item.actions.all()),
             step_label=step_label,
         )
+        if item.case is not None and not left_out:
+            view.signals = [
+                s if identified else replace(s, description=None, author=None)
+                for s in signals[item.case.pk]
+            ]
         if (
             with_transitions
             and item.case is not None
