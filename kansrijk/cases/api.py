@@ -250,7 +250,7 @@ def get_case(request: HttpRequest, case_id: int = CaseId) -> dict[str, Any]:
         "signals": [
             {
                 "id": s.pk,
-                "child": s.child.given_name,
+                "child": s.child.given_name if s.child else "",
                 "domain": s.domain,
                 "domain_label": s.domain_label,
                 "urgency": s.urgency,

@@ -8,6 +8,7 @@ lock, after the guards passed. It returns what the step records in `Step.data`.
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 from django.urls import reverse
@@ -25,8 +26,11 @@ from kansrijk.cases.models import (
     PlanVersion,
     Referral,
 )
-from kansrijk.cases.states import ConsentAnswer
+from kansrijk.cases.states import ConsentAnswer, Outcome
 from kansrijk.core.models import Membership, Organisation, Professional
+
+#: A Dutch postcode anywhere in an address ("Westlandseweg 12, 3131 AB Vlaardingen").
+POSTCODE = re.compile(r"\b\d{4}\s?[A-Z]{2}\b")
 
 # --- shared writes ---------------------------------------------------------------------------
 
@@ -251,3 +255,49 @@ def escalated(case: Case, by: Professional, data: dict[str, Any]) -> dict[str, A
         "worker": worker.professional_id if worker else None,
         "plan_version": plan.number,
     }
+
+
+def family_district_team_worker(case: Case) -> Professional | None:
+    """A worker of the district team that serves the family's postcode area (seed 003/004:
+    Vlaardingen has four), else of any district team."""
+    from kansrijk.core.selectors import district_team_for
+
+    match = POSTCODE.search(case.family.address or "")
+    team = district_team_for(match.group(0)) if match else None
+    workers = Membership.objects.filter(
+        role=Role.DISTRICT_TEAM, professional__is_active=True
+    ).select_related("professional")
+    found = (workers.filter(organisation=team) if team else workers).order_by("id").first()
+    return found.professional if found else None
+
+
+def advice_given(case: Case, by: Professional, data: dict[str, Any]) -> dict[str, Any]:
+    """Advice was enough (seed 003): the case closes with that outcome."""
+    return closed(case, by, {**data, "outcome": Outcome.ADVICE_GIVEN})
+
+
+def closed_after_report(case: Case, by: Professional, data: dict[str, Any]) -> dict[str, Any]:
+    return closed(case, by, {**data, "outcome": Outcome.VEILIG_THUIS})
+
+
+def support_with_district_team(
+    case: Case, by: Professional, data: dict[str, Any]
+) -> dict[str, Any]:
+    """After the report the support goes on with the family's district team, who is told."""
+    from kansrijk.notifications.services import notify
+
+    worker = family_district_team_worker(case)
+    if worker is not None:
+        add_member(case, worker, Role.DISTRICT_TEAM)
+        if worker != by:
+            notify(
+                to=worker,
+                subject=_("You are now in the support team of case %(number)s")
+                % {"number": case.pk},
+                url=reverse("cases:case_detail", args=[case.pk]),
+            )
+    return {"district_team_worker": worker.pk if worker else None}
+
+
+def veilig_thuis_answered(case: Case, by: Professional, data: dict[str, Any]) -> dict[str, Any]:
+    return {"veilig_thuis_answer": data["veilig_thuis_answer"].strip()}

@@ -198,7 +198,7 @@ class SignalShown:
     signaller wrote; in summary only what it is about and how urgent it is (issue 14)."""
 
     pk: int
-    child: Child
+    child: Child | None  # None where the child may not be named (an anonymous agenda item)
     domain: str
     domain_label: str
     urgency: str

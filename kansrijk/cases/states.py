@@ -17,10 +17,21 @@ class CaseState(models.TextChoices):
     IN_SUPPORT = "in_support", _("In support")
     EVALUATED = "evaluated", _("Evaluated in support-team meeting")
     ESCALATED = "escalated", _("Escalated")
+    AWAITING_VEILIG_THUIS = "awaiting_veilig_thuis", _("Awaiting Veilig Thuis's answer")
     CLOSED = "closed", _("Closed")
 
 
 OPEN_STATES = frozenset(s for s in CaseState if s != CaseState.CLOSED)
+#: States before the support begins: advice may be enough from any of them (seed 003).
+BEFORE_SUPPORT_STATES = frozenset(
+    {
+        CaseState.SIGNALLED,
+        CaseState.SCHOOL_PLAN,
+        CaseState.AWAITING_CONSENT,
+        CaseState.ON_ATTENTION_LIST,
+        CaseState.CHECKED,
+    }
+)
 #: States in which a pupil stands on the school's attention list (seed 001, step 1).
 ATTENTION_LIST_STATES = frozenset(
     {
@@ -43,6 +54,7 @@ class Outcome(models.TextChoices):
     SPECIALIST_YOUTH_CARE = "specialist_youth_care", _("Referred to specialist youth care")
     VEILIG_THUIS = "veilig_thuis", _("Reported to Veilig Thuis")
     MOVED_AWAY = "moved_away", _("Moved away")
+    ADVICE_GIVEN = "advice_given", _("Advice given")
 
 
 class ConsentAnswer(models.TextChoices):

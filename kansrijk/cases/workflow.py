@@ -21,6 +21,7 @@ from kansrijk.access.roles import Role
 from kansrijk.cases import effects
 from kansrijk.cases.states import (
     ATTENTION_LIST_STATES,
+    BEFORE_SUPPORT_STATES,
     OPEN_STATES,
     CaseState,
     ConsentAnswer,
@@ -42,6 +43,7 @@ __all__ = [
     "CLOSING_CHECKS",
     "OPEN_STATES",
     "TRANSITIONS",
+    "VEILIG_THUIS_REPORTED",
     "CaseState",
     "ConsentAnswer",
     "DistrictTeamCheck",
@@ -98,6 +100,31 @@ def needs_evaluation(case: Case, data: dict[str, Any]) -> str | _StrPromise | No
 #: steps come first; reporting to Veilig Thuis as the outcome needs a recorded report).
 #: Registered at start-up, so that the route does not import the apps built on it.
 CLOSING_CHECKS: list[Guard] = []
+
+
+#: Whether a report to Veilig Thuis was recorded on the case (registered by kansrijk.safety).
+VEILIG_THUIS_REPORTED: list[Callable[[Case], bool]] = []
+
+
+def reported_to_veilig_thuis(case: Case, data: dict[str, Any]) -> str | _StrPromise | None:
+    if not any(check(case) for check in VEILIG_THUIS_REPORTED):
+        return _("Record the report to Veilig Thuis on the meldcode first.")
+    return None
+
+
+def closing_checks_for(outcome: Outcome) -> Guard:
+    """The closing checks for a row that closes with a fixed outcome."""
+
+    def check(case: Case, data: dict[str, Any]) -> str | _StrPromise | None:
+        return closing_checks(case, {**data, "outcome": outcome})
+
+    return check
+
+
+def needs_answer(case: Case, data: dict[str, Any]) -> str | _StrPromise | None:
+    if not (data.get("veilig_thuis_answer") or "").strip():
+        return _("Write down Veilig Thuis's answer.")
+    return None
 
 
 def closing_checks(case: Case, data: dict[str, Any]) -> str | _StrPromise | None:
@@ -357,6 +384,62 @@ TRANSITIONS: tuple[Transition, ...] = (
         inputs=(OUTCOME_INPUT,),
         effect=effects.closed,
         lead_time=LeadTime("lead_closure", "Signaal → afsluiting", "Signal → closure"),
+    ),
+    Transition(
+        "advice_given",
+        _("Close: advice was enough"),
+        BEFORE_SUPPORT_STATES,
+        CaseState.CLOSED,
+        _VOT | {Role.COORDINATOR},
+        (closing_checks_for(Outcome.ADVICE_GIVEN),),
+        effect=effects.advice_given,
+        lead_time=LeadTime("lead_closure", "Signaal → afsluiting", "Signal → closure"),
+    ),
+    Transition(
+        "close_after_report",
+        _("Close after the report to Veilig Thuis"),
+        OPEN_STATES,
+        CaseState.CLOSED,
+        _VOT | {Role.COORDINATOR},
+        (reported_to_veilig_thuis, closing_checks_for(Outcome.VEILIG_THUIS)),
+        effect=effects.closed_after_report,
+        lead_time=LeadTime("lead_closure", "Signaal → afsluiting", "Signal → closure"),
+    ),
+    Transition(
+        "support_after_report",
+        _("Continue the support with the district team after the report"),
+        OPEN_STATES - {CaseState.IN_SUPPORT},
+        CaseState.IN_SUPPORT,
+        _VOT | {Role.COORDINATOR},
+        (reported_to_veilig_thuis,),
+        effect=effects.support_with_district_team,
+    ),
+    Transition(
+        "await_veilig_thuis",
+        _("Wait for Veilig Thuis's answer"),
+        OPEN_STATES - {CaseState.AWAITING_VEILIG_THUIS},
+        CaseState.AWAITING_VEILIG_THUIS,
+        _VOT | {Role.COORDINATOR},
+        (reported_to_veilig_thuis,),
+    ),
+    Transition(
+        "veilig_thuis_answered",
+        _("Record Veilig Thuis's answer"),
+        frozenset({CaseState.AWAITING_VEILIG_THUIS}),
+        CaseState.EVALUATED,
+        _VOT | {Role.COORDINATOR},
+        (needs_answer,),
+        inputs=(
+            Input(
+                "veilig_thuis_answer",
+                _("Veilig Thuis's answer"),
+                Kind.TEXT,
+                max_length=4000,
+                message=_("Write down Veilig Thuis's answer."),
+            ),
+        ),
+        effect=effects.veilig_thuis_answered,
+        mark=Mark.EVALUATION,
     ),
 )
 

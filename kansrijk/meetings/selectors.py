@@ -406,7 +406,7 @@ def agenda_view(
         )
         if item.case is not None and not left_out:
             view.signals = [
-                s if identified else replace(s, description=None, author=None)
+                s if identified else replace(s, child=None, description=None, author=None)
                 for s in signals[item.case.pk]
             ]
         if (

@@ -84,6 +84,11 @@ def closing_refusal(case: CaseType, data: dict[str, Any]) -> str | None:
     return None
 
 
+def reported_to_veilig_thuis(case: CaseType) -> bool:
+    """Registered with cases.workflow.VEILIG_THUIS_REPORTED: the rows after a report."""
+    return VeiligThuisReport.objects.filter(case=case).exists()
+
+
 # --- childcare ------------------------------------------------------------------------------
 
 
