@@ -245,6 +245,10 @@ def escalated(case: Case, by: Professional, data: dict[str, Any]) -> dict[str, A
         "professional", "organisation"
     )
     worker = workers.filter(location=case.location_id).first() or workers.order_by("id").first()
+    if target == Role.DISTRICT_TEAM:
+        own = family_district_team(case)
+        if own is not None:
+            worker = workers.filter(organisation=own).order_by("id").first() or worker
     if worker is not None:
         _ask_referral_consent(case, worker.organisation, by=by, data=data)
         Referral.objects.create(case=case, organisation=worker.organisation, target=target)
@@ -257,13 +261,18 @@ def escalated(case: Case, by: Professional, data: dict[str, Any]) -> dict[str, A
     }
 
 
-def family_district_team_worker(case: Case) -> Professional | None:
-    """A worker of the district team that serves the family's postcode area (seed 003/004:
-    Vlaardingen has four), else of any district team."""
+def family_district_team(case: Case) -> Organisation | None:
+    """The district team that serves the family's postcode area (seed 003/004: Vlaardingen
+    has four), from the postcode in the family's address."""
     from kansrijk.core.selectors import district_team_for
 
     match = POSTCODE.search(case.family.address or "")
-    team = district_team_for(match.group(0)) if match else None
+    return district_team_for(match.group(0)) if match else None
+
+
+def family_district_team_worker(case: Case) -> Professional | None:
+    """A worker of the family's own district team, else of any district team."""
+    team = family_district_team(case)
     workers = Membership.objects.filter(
         role=Role.DISTRICT_TEAM, professional__is_active=True
     ).select_related("professional")

@@ -291,6 +291,19 @@ class Referral(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
+    class Answer(models.TextChoices):
+        PENDING = "pending", _("Awaiting an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        RETURNED = "returned", _("Returned")
+
+    #: The receiving organisation accepts (a worker takes it) or returns it with a reason;
+    #: the sender sees which on the case (issue 14).
+    answer = models.CharField(
+        _("answer"), max_length=10, choices=Answer.choices, default=Answer.PENDING
+    )
+    answer_reason = models.TextField(_("reason"), blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
     def __str__(self) -> str:
         return f"{self.organisation_id}: {self.target}"
 

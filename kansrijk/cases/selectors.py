@@ -30,6 +30,7 @@ from kansrijk.cases.models import (
     Note,
     PlanAction,
     PlanVersion,
+    Referral,
     Signal,
     Step,
 )
@@ -337,6 +338,7 @@ class CaseFile:
     notes: list[Note]
     family_contacts: list[FamilyContact]
     signals: list[SignalShown]
+    referrals: list[Referral]  # full file only: to whom, and whether accepted or returned
 
 
 def case_file(user: Professional, case: Case) -> CaseFile:
@@ -362,4 +364,7 @@ def case_file(user: Professional, case: Case) -> CaseFile:
         if full
         else [],
         signals=signals,
+        referrals=list(case.referrals.select_related("organisation", "worker").order_by("id"))
+        if full
+        else [],
     )

@@ -33,6 +33,7 @@ from kansrijk.cases.models import (
     Note,
     PlanAction,
     PlanVersion,
+    Referral,
     Signal,
     Step,
 )
@@ -225,6 +226,57 @@ def case_transition(
         case.save()
         _log_write(by, case, f"transition {transition.name}")
     return step
+
+
+def referral_answer(
+    *, by: Professional, referral_id: int, accept: bool, reason: str = ""
+) -> Referral:
+    """The receiving organisation answers a referral: a worker of the referred function
+    accepts it (and becomes the one worker with access, cases.relations) or returns it
+    with a reason. The case's contact person is told which."""
+    from kansrijk.notifications.services import notify
+
+    if not accept and not reason.strip():
+        raise CaseError(_("Say why you return the referral."), field="reason")
+    if "\x00" in reason:
+        raise CaseError(_("The text contains a character that is not allowed."), field="reason")
+    with transaction.atomic():
+        referral = (
+            Referral.objects.select_for_update()
+            .select_related("case", "organisation")
+            .filter(pk=referral_id)
+            .first()
+        )
+        if referral is None or not any(
+            m.role == referral.target and m.organisation_id == referral.organisation_id
+            for m in memberships_of(by)
+        ):
+            raise NotFound
+        if referral.worker_id is not None and referral.worker_id != by.pk:
+            raise NotFound
+        if referral.answer != Referral.Answer.PENDING:
+            raise CaseError(_("This referral was already answered."))
+        referral.answer = Referral.Answer.ACCEPTED if accept else Referral.Answer.RETURNED
+        referral.answer_reason = reason.strip()
+        referral.answered_at = timezone.now()
+        if accept:
+            referral.worker = by
+        referral.save()
+        case = referral.case
+        _log_write(by, case, f"referral {referral.pk} {referral.answer}")
+        if case.contact_person_id != by.pk:
+            notify(
+                to=case.contact_person,
+                subject=(
+                    _("%(organisation)s accepted the referral of case %(number)s")
+                    if accept
+                    else _("%(organisation)s returned the referral of case %(number)s")
+                )
+                % {"organisation": referral.organisation.name, "number": case.pk},
+                body=referral.answer_reason,
+                url=reverse("cases:case_detail", args=[case.pk]),
+            )
+    return referral
 
 
 def contact_person_keep_in_sight(*, case: Case, by: Professional) -> bool:

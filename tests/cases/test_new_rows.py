@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from kansrijk.cases import services
-from kansrijk.cases.errors import TransitionRefused
+from kansrijk.cases import selectors, services
+from kansrijk.cases.errors import CaseError, NotFound, TransitionRefused
 from kansrijk.cases.forms import TransitionForm
 from kansrijk.cases.models import Case, CaseMember
 from kansrijk.cases.schemas import TransitionData
@@ -101,3 +101,63 @@ def test_every_form_and_schema_is_derived_from_the_rows(world, pupil):
     }
     closing = {key: names for key, names, _nl, _en in LEAD_TIMES}["lead_closure"]
     assert set(closing) == {"close", "advice_given", "close_after_report"}
+
+
+def test_the_referred_worker_accepts_and_the_sender_sees_it(world, pupil):
+    case = advance(world, open_case(world, pupil), CaseState.ESCALATED)
+    referral = case.referrals.get()
+    services.referral_answer(by=world.psychologist, referral_id=referral.pk, accept=True)
+    referral.refresh_from_db()
+    assert (referral.answer, referral.worker) == ("accepted", world.psychologist)
+    contact = Case.objects.get(pk=case.pk).contact_person
+    assert Notification.objects.filter(recipient=contact, subject__contains="geaccepteerd")
+    with pytest.raises(CaseError, match="al beantwoord"):
+        services.referral_answer(
+            by=world.psychologist, referral_id=referral.pk, accept=False, reason="Toch niet."
+        )
+
+
+def test_a_returned_referral_needs_a_reason_and_keeps_it(world, pupil):
+    case = advance(world, open_case(world, pupil), CaseState.ESCALATED)
+    referral = case.referrals.get()
+    with pytest.raises(CaseError, match="waarom"):
+        services.referral_answer(by=world.psychologist, referral_id=referral.pk, accept=False)
+    services.referral_answer(
+        by=world.psychologist, referral_id=referral.pk, accept=False, reason="Past beter bij SMW."
+    )
+    file = selectors.case_file(world.coach, Case.objects.get(pk=case.pk))
+    assert [(r.answer, r.answer_reason) for r in file.referrals] == [
+        ("returned", "Past beter bij SMW.")
+    ]
+
+
+def test_only_the_referred_function_answers(world, pupil):
+    case = advance(world, open_case(world, pupil), CaseState.ESCALATED)
+    referral = case.referrals.get()
+    with pytest.raises(NotFound):
+        services.referral_answer(by=world.district_team, referral_id=referral.pk, accept=True)
+
+
+def test_escalation_to_the_district_team_goes_to_the_familys_own_team(world, pupil):
+    from kansrijk.core.models import DistrictArea, Organisation
+    from tests.factories import OrganisationFactory, ProfessionalFactory
+
+    north = OrganisationFactory(name="Wijkteam Noord", kind=Organisation.Kind.DISTRICT_TEAM)
+    DistrictArea.objects.create(postcode_from=3131, postcode_to=3132, district_team=north)
+    worker = ProfessionalFactory()
+    Membership.objects.create(professional=worker, organisation=north, role="district_team")
+    pupil.family.address = "Westlandseweg 12, 3131 AB Vlaardingen"
+    pupil.family.save()
+    case = advance(world, open_case(world, pupil), CaseState.EVALUATED)
+    services.case_transition(
+        by=world.family_specialist,
+        case_id=case.pk,
+        name="escalate",
+        data={
+            "escalated_to": "district_team",
+            "plan_goal": "Wijkteam Noord erbij",
+            "referral_consent": "paper",
+        },
+    )
+    assert case.referrals.get().organisation == north
+    assert CaseMember.objects.filter(case=case, professional=worker).exists()
