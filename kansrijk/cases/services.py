@@ -302,8 +302,11 @@ def plan_create_version(
     evaluation_date: datetime.date | None,
     goals: list[str],
     actions: list[dict[str, Any]],
+    as_of: datetime.date | None = None,
 ) -> PlanVersion:
-    """A new version of the family's plan; earlier versions stay as they were."""
+    """A new version of the family's plan; earlier versions stay as they were. An evaluation
+    date in the past is refused unless the current version already had it (issue 14);
+    `as_of` is the day the plan is made (today; the demo writes history)."""
     if not any(g.strip() for g in goals):
         raise CaseError(_("A plan needs at least one goal."), field="goals")
     with transaction.atomic():
@@ -312,6 +315,16 @@ def plan_create_version(
             raise NotFound
         if not case.is_open:
             raise CaseError(_("This case is closed."))
+        current = case.plans.order_by("-number").values_list("evaluation_date", flat=True)
+        if (
+            evaluation_date is not None
+            and evaluation_date < (as_of or timezone.localdate())
+            and evaluation_date != current.first()
+        ):
+            raise CaseError(
+                _("The evaluation date lies in the past: choose a day from today on."),
+                field="evaluation_date",
+            )
         owners = {a["owner"] for a in actions if a.get("owner") is not None}
         if any(not may_own_action(owner, case) for owner in owners):
             raise CaseError(

@@ -218,7 +218,12 @@ _IB = Role.INTERNAL_COACH
 _VOT = frozenset({Role.INTERNAL_COACH, Role.EDUCATION_SPECIALIST, Role.FAMILY_SPECIALIST})
 
 CONSENT_INPUTS = (
-    Input("guardian", _("Answered by"), Kind.GUARDIAN, required=False),
+    Input(
+        "guardian",
+        _("Answered by"),
+        Kind.GUARDIAN,
+        message=_("Choose the parent or carer who answered."),
+    ),
     Input(
         "method",
         _("How"),

@@ -369,6 +369,7 @@ class CaseScript:
             case_id=self.case_id,
             summary=approach,
             evaluation_date=day + datetime.timedelta(weeks=6),
+            as_of=day,
             goals=[g.format(name=self.name) for g in goals],
             actions=[
                 {

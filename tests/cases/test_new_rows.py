@@ -3,6 +3,8 @@ every form and schema over the rows is derived from them (one row, one truth).""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.utils import timezone
 
@@ -161,3 +163,34 @@ def test_escalation_to_the_district_team_goes_to_the_familys_own_team(world, pup
     )
     assert case.referrals.get().organisation == north
     assert CaseMember.objects.filter(case=case, professional=worker).exists()
+
+
+def test_an_evaluation_date_in_the_past_is_refused(world, pupil):
+    case = open_case(world, pupil)
+    with pytest.raises(CaseError, match="verleden") as refused:
+        services.plan_create_version(
+            by=world.coach,
+            case_id=case.pk,
+            summary="",
+            evaluation_date=timezone.localdate() - datetime.timedelta(days=1),
+            goals=["Sem voelt zich veilig"],
+            actions=[],
+        )
+    assert refused.value.field == "evaluation_date"
+    assert not case.plans.exists()
+
+
+def test_the_consent_form_asks_who_answered(world, pupil):
+    case = advance(world, open_case(world, pupil), CaseState.AWAITING_CONSENT)
+    transition = next(t for t in TRANSITIONS if t.name == "consent_given")
+    form = TransitionForm({"consent_given-method": "verbal"}, transition=transition, case=case)
+    assert not form.is_valid()
+    assert form.errors["guardian"] == ["Kies de ouder of verzorger die antwoord gaf."]
+    guardian = pupil.family.guardians.get()
+    form = TransitionForm(
+        {"consent_given-method": "verbal", "consent_given-guardian": guardian.pk},
+        transition=transition,
+        case=case,
+    )
+    assert form.is_valid(), form.errors
+    assert form.service_data() == {"guardian": guardian.pk, "method": "verbal"}
