@@ -39,6 +39,7 @@ from kansrijk.cases.workflow import (
     OPEN_STATES,
     CaseState,
     Transition,
+    reported_among,
     transitions_from,
 )
 from kansrijk.core.models import Location
@@ -103,10 +104,13 @@ def open_cases_for_coordinator(user: Professional) -> QuerySet[Case]:
 
 def signals_by(user: Professional) -> QuerySet[Signal]:
     """The user's own signals, with the state of the case each one opened or joined; those
-    on a P1 (safety) case first."""
+    on a P1 (safety) case first. `may_open`: whether the case page answers for the user, so
+    that the list never links to a 404 (issue 14)."""
+    openable = filter_cases(Case.objects.filter(pk=OuterRef("case_id")), user, Action.SUMMARY)
     return (
         Signal.objects.filter(author=user)
         .select_related("child", "case", "case__contact_person")
+        .annotate(may_open=Exists(openable))
         .order_by(_safety_first("case__"), "-created_at", "-id")
     )
 
@@ -307,9 +311,15 @@ def allowed_transitions_per_case(
 ) -> dict[int, list[Transition]]:
     """The same for many cases in one query (a meeting's agenda)."""
     roles = granting_roles_per_case(user, [c.pk for c in cases], Action.TRANSITION)
-    return {
+    allowed = {
         c.pk: [t for t in transitions_from(c.state) if roles.get(c.pk, set()) & t.roles]
         for c in cases
+    }
+    waiting = [pk for pk, rows in allowed.items() if any(t.after_report for t in rows)]
+    reported = reported_among(waiting) if waiting else set()
+    return {
+        pk: [t for t in rows if not t.after_report or pk in reported]
+        for pk, rows in allowed.items()
     }
 
 

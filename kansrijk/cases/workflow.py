@@ -102,12 +102,20 @@ def needs_evaluation(case: Case, data: dict[str, Any]) -> str | _StrPromise | No
 CLOSING_CHECKS: list[Guard] = []
 
 
-#: Whether a report to Veilig Thuis was recorded on the case (registered by kansrijk.safety).
-VEILIG_THUIS_REPORTED: list[Callable[[Case], bool]] = []
+#: Which of these cases have a report to Veilig Thuis recorded (registered by kansrijk.safety;
+#: one query for many cases, so that the agenda offers the rows after a report cheaply).
+VEILIG_THUIS_REPORTED: list[Callable[[list[int]], set[int]]] = []
+
+
+def reported_among(case_ids: list[int]) -> set[int]:
+    found: set[int] = set()
+    for check in VEILIG_THUIS_REPORTED:
+        found |= check(case_ids)
+    return found
 
 
 def reported_to_veilig_thuis(case: Case, data: dict[str, Any]) -> str | _StrPromise | None:
-    if not any(check(case) for check in VEILIG_THUIS_REPORTED):
+    if case.pk not in reported_among([case.pk]):
         return _("Record the report to Veilig Thuis on the meldcode first.")
     return None
 
@@ -200,6 +208,8 @@ class Transition:
     comment: Input | None = None
     mark: Mark | None = None
     lead_time: LeadTime | None = None
+    #: Offered only on a case with a report to Veilig Thuis.
+    after_report: bool = False
 
     def refusal(self, case: Case, data: dict[str, Any]) -> str | _StrPromise | None:
         """The first reason this transition may not be taken now, or None."""
@@ -407,6 +417,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         CaseState.CLOSED,
         _VOT | {Role.COORDINATOR},
         (reported_to_veilig_thuis, closing_checks_for(Outcome.VEILIG_THUIS)),
+        after_report=True,
         effect=effects.closed_after_report,
         lead_time=LeadTime("lead_closure", "Signaal → afsluiting", "Signal → closure"),
     ),
@@ -417,6 +428,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         CaseState.IN_SUPPORT,
         _VOT | {Role.COORDINATOR},
         (reported_to_veilig_thuis,),
+        after_report=True,
         effect=effects.support_with_district_team,
     ),
     Transition(
@@ -426,6 +438,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         CaseState.AWAITING_VEILIG_THUIS,
         _VOT | {Role.COORDINATOR},
         (reported_to_veilig_thuis,),
+        after_report=True,
     ),
     Transition(
         "veilig_thuis_answered",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kansrijk.cases import selectors, services
 from kansrijk.cases.errors import CaseError, NotFound, TransitionRefused
@@ -22,6 +22,13 @@ from kansrijk.safety import services as safety
 from tests.cases.route import advance, open_case
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def dutch():  # type: ignore[no-untyped-def]
+    """The messages are asserted in Dutch, whatever an earlier test left active."""
+    with translation.override("nl"):
+        yield
 
 
 def test_advice_given_closes_from_any_state_before_support(world, pupil):
@@ -194,3 +201,12 @@ def test_the_consent_form_asks_who_answered(world, pupil):
     )
     assert form.is_valid(), form.errors
     assert form.service_data() == {"guardian": guardian.pk, "method": "verbal"}
+
+
+def test_the_rows_after_a_report_are_offered_only_after_one(world, pupil):
+    case = advance(world, open_case(world, pupil), CaseState.SCHOOL_PLAN)
+    offered = {t.name for t in selectors.allowed_transitions(world.coach, case)}
+    assert "await_veilig_thuis" not in offered and "advice_given" in offered
+    _report(world, case)
+    offered = {t.name for t in selectors.allowed_transitions(world.coach, case)}
+    assert {"await_veilig_thuis", "close_after_report", "support_after_report"} <= offered

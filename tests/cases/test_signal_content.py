@@ -64,3 +64,29 @@ def test_the_attention_list_shows_the_signals_to_the_family_specialist(world, pu
     page = client.get(reverse("cases:attention_list", args=[world.school.code])).content.decode()
     assert reverse("cases:case_detail", args=[case.pk]) in page
     assert "Gedrag" in page and TEXT in page
+
+
+def test_my_signals_never_link_to_a_case_the_author_may_not_open(world, pupil):
+    """Issue 14: the family specialist's signal about a family whose file they do not (yet)
+    read is listed without a link to the case page (which would answer 404)."""
+    from kansrijk.cases.models import Signal
+
+    case = open_case(world, pupil)
+    Signal.objects.create(
+        case=case,
+        child=pupil,
+        author=world.family_specialist,
+        author_role="family_specialist",
+        location=world.school,
+        domain="home",
+        urgency="normal",
+        description="Moeder vertelde over schulden.",
+    )
+    [mine] = selectors.signals_by(world.family_specialist)
+    assert mine.may_open is False
+    [teachers] = selectors.signals_by(world.teacher)
+    assert teachers.may_open is True
+    client = sign_in(Client(HTTP_ACCEPT_LANGUAGE="nl"), world.family_specialist)
+    page = client.get(reverse("cases:my_work")).content.decode()
+    assert "Sem" in page
+    assert reverse("cases:case_detail", args=[case.pk]) not in page
