@@ -38,6 +38,7 @@ from kansrijk.cases.schemas import (
     StepOut,
     TransitionIn,
     TransitionOut,
+    transition_data_help,
 )
 from kansrijk.cases.workflow import CaseState
 from kansrijk.core.models import Location, Professional
@@ -219,7 +220,8 @@ def list_cases(
     tags=["cases"],
     summary="One case",
     description="The case's summary; with the right to read the whole file (`full`: true) "
-    "also the guardians, the steps, the notes and the family contacts, and the children's "
+    "also the guardians, the steps, the notes and the family contacts, the signals' text, "
+    "and the children's "
     "family names and dates of birth. A missing case and one you may not see both answer 404.",
 )
 def get_case(request: HttpRequest, case_id: int = CaseId) -> dict[str, Any]:
@@ -245,6 +247,20 @@ def get_case(request: HttpRequest, case_id: int = CaseId) -> dict[str, Any]:
         "opened_at": case.opened_at,
         "closed_at": case.closed_at,
         "full": full,
+        "signals": [
+            {
+                "id": s.pk,
+                "child": s.child.given_name if s.child else "",
+                "domain": s.domain,
+                "domain_label": s.domain_label,
+                "urgency": s.urgency,
+                "urgency_label": s.urgency_label,
+                "created_at": s.created_at,
+                "description": s.description,
+                "author": s.author,
+            }
+            for s in file.signals
+        ],
     }
     if full:
         detail["guardians"] = [
@@ -306,11 +322,8 @@ def list_transitions(request: HttpRequest, case_id: int = CaseId) -> list[dict[s
     tags=["zorgroute"],
     summary="Take a step",
     description="Take one step of the zorgroute. What `data` needs depends on the step: "
-    "`consent_given`/`consent_refused`: `method`, optionally `guardian`; "
-    "`check_district_team`: `district_team_check`, and `known_to` when already known; "
-    "`escalate`: `escalated_to` and `plan_goal`, and `referral_consent` when the parents' "
-    "consent to the referral is not yet recorded; `evaluate`: a `comment`; "
-    "`close`: `outcome`. A step the route does not allow now answers 409 with the reason.",
+    + transition_data_help()
+    + ". A step the route does not allow now answers 409 with the reason.",
 )
 def take_transition(
     request: HttpRequest, payload: TransitionIn, case_id: int = CaseId

@@ -8,9 +8,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from kansrijk.cases.models import Case, Child, FamilyContact, Signal
-from kansrijk.cases.workflow import DistrictTeamCheck, EscalationTarget, Outcome, Transition
-from kansrijk.consent.models import Consent
+from kansrijk.cases.models import Case, Child, FamilyContact, Guardian, Signal
+from kansrijk.cases.workflow import Input, Kind, Transition
 from kansrijk.core.models import Professional
 
 TEXT = {"class": "utrecht-textbox utrecht-textbox--html-input"}
@@ -194,8 +193,88 @@ class FamilyContactForm(forms.Form):
         return _no_nul(self.cleaned_data["summary"])
 
 
+def input_field(item: Input, *, case: Case | None = None, optional: bool = False) -> forms.Field:
+    """The form field for one input of a row. `optional` when the form serves several rows
+    (the meeting's decision form): the row's guards then say what is missing."""
+    required = item.required and not optional
+    errors = {"required": item.message} if item.message else {}
+    field: forms.Field
+    if item.kind == Kind.GUARDIAN:
+        guardians = (
+            case.family.guardians.filter(parental_authority=True)
+            if case is not None
+            else Guardian.objects.none()
+        )
+        field = forms.ModelChoiceField(
+            label=item.label,
+            queryset=guardians,
+            required=required,
+            widget=forms.Select(attrs=SELECT),
+            error_messages=errors,
+        )
+    elif item.kind == Kind.FLAG:
+        field = forms.BooleanField(label=item.label, required=False)
+    elif item.kind == Kind.DATE:
+        field = forms.DateField(
+            label=item.label,
+            required=required,
+            widget=forms.DateInput(attrs={**TEXT, "type": "date"}),
+            error_messages=errors,
+        )
+    elif item.kind in {Kind.LINE, Kind.TEXT}:
+        widget = (
+            forms.Textarea(attrs={**AREA, "rows": 2})
+            if item.kind == Kind.TEXT and not optional
+            else forms.TextInput(attrs=TEXT)
+        )
+        field = forms.CharField(
+            label=item.label,
+            required=required,
+            max_length=item.max_length,
+            widget=widget,
+            error_messages=errors,
+        )
+    else:
+        choices = list(item.choices)
+        if not required:
+            choices = [("", item.blank_label or "—"), *choices]
+        field = forms.ChoiceField(
+            label=item.label,
+            choices=choices,
+            required=required,
+            initial=item.initial,
+            widget=forms.RadioSelect if item.radio and not optional else forms.Select(attrs=SELECT),
+            error_messages=errors,
+        )
+    return field
+
+
+def clean_inputs(form: forms.Form, inputs: list[Input], data: dict[str, Any]) -> None:
+    """What every form over rows checks: no NUL byte, and inputs required by another's value."""
+    for key, value in data.items():
+        if isinstance(value, str) and "\x00" in value:
+            form.add_error(key, _("The text contains a character that is not allowed."))
+    for item in inputs:
+        if item.required_when is None or item.name in form.errors:
+            continue
+        other, value = item.required_when
+        if data.get(other) == value and not (data.get(item.name) or "").strip():
+            form.add_error(item.name, item.message or _("This field is required."))
+
+
+def input_data(inputs: list[Input], cleaned: dict[str, Any]) -> dict[str, Any]:
+    """The service's `data` from cleaned inputs: ids for objects, nothing for blanks."""
+    data: dict[str, Any] = {}
+    for item in inputs:
+        value = cleaned.get(item.name)
+        if value is None or value == "" or value is False:
+            continue
+        data[item.name] = value.pk if item.kind == Kind.GUARDIAN else value
+    return data
+
+
 class TransitionForm(forms.Form):
-    """The fields a step of the route asks for; which ones depends on the transition."""
+    """The fields a step of the route asks for: the inputs its row declares."""
 
     comment = forms.CharField(
         label=_("Explanation"),
@@ -208,94 +287,19 @@ class TransitionForm(forms.Form):
         kwargs.setdefault("prefix", transition.name)
         super().__init__(*args, **kwargs)
         self.transition = transition
-        name = transition.name
-        if name in {"consent_given", "consent_refused"}:
-            guardians = case.family.guardians.filter(parental_authority=True)
-            self.fields["guardian"] = forms.ModelChoiceField(
-                label=_("Answered by"),
-                queryset=guardians,
-                required=False,
-                widget=forms.Select(attrs=SELECT),
-            )
-            self.fields["method"] = forms.ChoiceField(
-                label=_("How"),
-                choices=Consent.Method.choices,
-                initial=Consent.Method.VERBAL,
-                widget=forms.Select(attrs=SELECT),
-            )
-            self.fields["by_child"] = forms.BooleanField(
-                label=_("The young person (12 or older) answered too"),
-                required=False,
-            )
-        elif name == "check_district_team":
-            self.fields["district_team_check"] = forms.ChoiceField(
-                label=_("Is the family known to the district team?"),
-                choices=DistrictTeamCheck.choices,
-                widget=forms.RadioSelect,
-                error_messages={
-                    "required": _("Record whether the district team already knows the family.")
-                },
-            )
-            self.fields["known_to"] = forms.CharField(
-                label=_("Known to (worker or team)"),
-                required=False,
-                max_length=200,
-                widget=forms.TextInput(attrs=TEXT),
-            )
-        elif name == "escalate":
-            self.fields["escalated_to"] = forms.ChoiceField(
-                label=_("Escalate to"),
-                choices=EscalationTarget.choices,
-                widget=forms.Select(attrs=SELECT),
-            )
-            self.fields["plan_goal"] = forms.CharField(
-                label=_("Tailored plan: what is the goal?"),
-                max_length=500,
-                widget=forms.Textarea(attrs={**AREA, "rows": 2}),
-                error_messages={"required": _("Describe the tailored plan for the escalation.")},
-            )
-            self.fields["referral_consent"] = forms.ChoiceField(
-                label=_("Parents' consent to the referral"),
-                required=False,
-                choices=[
-                    ("", _("Already recorded, or a legal ground applies")),
-                    *Consent.Method.choices,
-                ],
-                widget=forms.Select(attrs=SELECT),
-            )
-        elif name == "close":
-            self.fields["outcome"] = forms.ChoiceField(
-                label=_("Outcome"),
-                choices=Outcome.choices,
-                widget=forms.RadioSelect,
-                error_messages={"required": _("Choose the outcome of the case.")},
-            )
-        from kansrijk.early_years.route import fields as early_years_fields
-
-        self.fields.update(early_years_fields(name))
-        if name == "evaluate":
-            self.fields["comment"].required = True
-            self.fields["comment"].label = _("Result of the evaluation")
-            self.fields["comment"].error_messages["required"] = _(
-                "Write down the result of the evaluation."
-            )
+        for item in transition.inputs:
+            self.fields[item.name] = input_field(item, case=case)
+        if transition.comment is not None:
+            comment = self.fields["comment"]
+            comment.required = transition.comment.required
+            comment.label = transition.comment.label
+            if transition.comment.message:
+                comment.error_messages["required"] = transition.comment.message
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        for key, value in data.items():
-            if isinstance(value, str) and "\x00" in value:
-                self.add_error(key, _("The text contains a character that is not allowed."))
-        if (
-            data.get("district_team_check") == DistrictTeamCheck.ALREADY_KNOWN
-            and not (data.get("known_to") or "").strip()
-        ):
-            self.add_error("known_to", _("Say to whom the family is already known."))
+        clean_inputs(self, list(self.transition.inputs), data)
         return data
 
     def service_data(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        data.pop("comment", None)
-        guardian = data.pop("guardian", None)
-        if guardian is not None:
-            data["guardian"] = guardian.pk
-        return data
+        return input_data(list(self.transition.inputs), self.cleaned_data)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kansrijk.access.roles import Role
 from kansrijk.cases.bsn import validate_bsn
-from kansrijk.cases.workflow import CaseState, Outcome
+from kansrijk.cases.states import CaseState, Outcome
 from kansrijk.core.models import Location, Organisation
 
 
@@ -304,6 +304,19 @@ class Referral(models.Model):
         verbose_name=_("worker"),
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    class Answer(models.TextChoices):
+        PENDING = "pending", _("Awaiting an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        RETURNED = "returned", _("Returned")
+
+    #: The receiving organisation accepts (a worker takes it) or returns it with a reason;
+    #: the sender sees which on the case (issue 14).
+    answer = models.CharField(
+        _("answer"), max_length=10, choices=Answer.choices, default=Answer.PENDING
+    )
+    answer_reason = models.TextField(_("reason"), blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.organisation_id}: {self.target}"

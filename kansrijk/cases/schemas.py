@@ -10,21 +10,15 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from django.conf import settings
 from django.utils import timezone
 from ninja import Field, Schema
-from pydantic import AfterValidator, ConfigDict
+from pydantic import AfterValidator, ConfigDict, create_model
 
 from kansrijk.cases.models import FamilyContact, Signal
-from kansrijk.cases.workflow import (
-    BY_NAME,
-    DistrictTeamCheck,
-    EscalationTarget,
-    Outcome,
-)
-from kansrijk.consent.models import Consent
+from kansrijk.cases.workflow import BY_NAME, TRANSITIONS, Input, Kind, all_inputs
 
 MAX_ID = 2**63 - 1
 #: The longest free text (notes, comments, descriptions) the API takes; TextFields have no limit.
@@ -165,12 +159,27 @@ class FamilyContactOut(Schema):
     by: str
 
 
+class CaseSignalOut(Schema):
+    id: int
+    child: str = Field(description="The child's given name.")
+    domain: str
+    domain_label: str
+    urgency: str
+    urgency_label: str
+    created_at: datetime.datetime
+    description: str | None = Field(
+        None, description="What the signaller wrote: only with the full file, or to its author."
+    )
+    author: str | None = None
+
+
 class CaseDetail(CaseItem):
     outcome: str
     outcome_label: str
     opened_at: datetime.datetime
     closed_at: datetime.datetime | None
     full: bool = Field(description="True when the user may read the whole file.")
+    signals: list[CaseSignalOut] = Field(default_factory=list)
     guardians: list[GuardianOut] | None = None
     notes: list[NoteOut] | None = None
     family_contacts: list[FamilyContactOut] | None = None
@@ -184,24 +193,52 @@ class TransitionOut(Schema):
     target_label: str
 
 
-class TransitionData(Strict):
-    """What a step needs besides its name; which fields matter depends on the step."""
+def _input_type(item: Input) -> Any:
+    if item.kind == Kind.GUARDIAN:
+        return Id
+    if item.kind == Kind.FLAG:
+        return bool
+    if item.kind == Kind.DATE:
+        return Annotated[datetime.date, AfterValidator(_sane_date)]
+    if item.kind in {Kind.LINE, Kind.TEXT}:
+        return Annotated[
+            str,
+            Field(min_length=1 if item.required else 0, max_length=item.max_length, pattern=NO_NUL),
+        ]
+    return Literal[tuple(value for value, _label in item.choices)]
 
-    method: Consent.Method | None = Field(None, description="consent_given/refused")
-    guardian: Id | None = Field(None, description="consent_given/refused: guardian id")
-    district_team_check: DistrictTeamCheck | None = Field(None, description="check_district_team")
-    known_to: Line200 | None = Field(None, description="check_district_team, when already known")
-    escalated_to: EscalationTarget | None = Field(None, description="escalate")
-    plan_goal: Line500 | None = Field(None, description="escalate: the goal added to the plan")
-    outcome: Outcome | None = Field(None, description="close")
-    referral_consent: Consent.Method | None = Field(
-        None,
-        description="escalate: how the parents consented to the referral, when not yet "
-        "recorded and no legal ground applies",
-    )
-    by_child: bool | None = Field(
-        None, description="consent_given/escalate: the pupil (12+) answered themselves"
-    )
+
+def _transition_data() -> type[Strict]:
+    """What steps need besides their name, derived from the rows' inputs (cases.workflow)."""
+    fields: dict[str, Any] = {}
+    for item in all_inputs(TRANSITIONS):
+        used_by = "/".join(t.name for t in TRANSITIONS if item in t.inputs)
+        fields[item.name] = (
+            _input_type(item) | None,
+            Field(None, description=f"{used_by}: {item.label}"),
+        )
+    return create_model("TransitionData", __base__=Strict, **fields)
+
+
+if TYPE_CHECKING:
+
+    class TransitionData(Strict):
+        """Built from the rows at import time (below)."""
+
+else:
+    TransitionData = _transition_data()
+
+
+def transition_data_help() -> str:
+    """The API's description of what `data` each step needs, from the rows."""
+    parts = []
+    for t in TRANSITIONS:
+        asked = [f"`{i.name}`" + ("" if i.required else " (optional)") for i in t.inputs]
+        if t.comment is not None and t.comment.required:
+            asked.append("a `comment`")
+        if asked:
+            parts.append(f"`{t.name}`: " + ", ".join(asked))
+    return "; ".join(parts)
 
 
 class TransitionIn(Strict):

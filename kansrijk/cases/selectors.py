@@ -30,6 +30,7 @@ from kansrijk.cases.models import (
     Note,
     PlanAction,
     PlanVersion,
+    Referral,
     Signal,
     Step,
 )
@@ -38,6 +39,7 @@ from kansrijk.cases.workflow import (
     OPEN_STATES,
     CaseState,
     Transition,
+    reported_among,
     transitions_from,
 )
 from kansrijk.core.models import Location
@@ -102,10 +104,13 @@ def open_cases_for_coordinator(user: Professional) -> QuerySet[Case]:
 
 def signals_by(user: Professional) -> QuerySet[Signal]:
     """The user's own signals, with the state of the case each one opened or joined; those
-    on a P1 (safety) case first."""
+    on a P1 (safety) case first. `may_open`: whether the case page answers for the user, so
+    that the list never links to a 404 (issue 14)."""
+    openable = filter_cases(Case.objects.filter(pk=OuterRef("case_id")), user, Action.SUMMARY)
     return (
         Signal.objects.filter(author=user)
         .select_related("child", "case", "case__contact_person")
+        .annotate(may_open=Exists(openable))
         .order_by(_safety_first("case__"), "-created_at", "-id")
     )
 
@@ -192,6 +197,61 @@ def children_shown(user: Professional, cases: list[Case]) -> dict[int, list[Chil
     return shown
 
 
+@dataclass
+class SignalShown:
+    """One signal as the viewer may read it: with the full file (or as its author) what the
+    signaller wrote; in summary only what it is about and how urgent it is (issue 14)."""
+
+    pk: int
+    child: Child | None  # None where the child may not be named (an anonymous agenda item)
+    domain: str
+    domain_label: str
+    urgency: str
+    urgency_label: str
+    created_at: datetime.datetime
+    description: str | None
+    author: str | None
+
+
+def signals_shown(user: Professional, cases: list[Case]) -> dict[int, list[SignalShown]]:
+    """The signals about the children each case shows the user (children_shown), newest
+    first, at the level the matrix grants. Sets `case.shown_signals`; at most three queries."""
+    if not cases:
+        return {}
+    for case in cases:
+        if not hasattr(case, "shown_children"):
+            children_shown(user, cases)
+            break
+    full = granting_roles_per_case(user, [c.pk for c in cases], Action.FULL)
+    children = {c.pk: {child.pk for child in c.shown_children} for c in cases}  # type: ignore[attr-defined]
+    rows = (
+        Signal.objects.filter(case__in=[c.pk for c in cases])
+        .select_related("child", "author")
+        .order_by("-created_at", "-id")
+    )
+    shown: dict[int, list[SignalShown]] = {c.pk: [] for c in cases}
+    for signal in rows:
+        if signal.child_id not in children[signal.case_id]:
+            continue
+        readable = bool(full.get(signal.case_id)) or signal.author_id == user.pk
+        shown[signal.case_id].append(
+            SignalShown(
+                pk=signal.pk,
+                child=signal.child,
+                domain=signal.domain,
+                domain_label=str(signal.get_domain_display()),
+                urgency=signal.urgency,
+                urgency_label=str(signal.get_urgency_display()),
+                created_at=signal.created_at,
+                description=signal.description if readable else None,
+                author=str(signal.author) if readable else None,
+            )
+        )
+    for case in cases:
+        case.shown_signals = shown[case.pk]  # type: ignore[attr-defined]
+    return shown
+
+
 def attention_list_locations(user: Professional) -> list[Location]:
     ids = {
         m.location_id
@@ -251,9 +311,15 @@ def allowed_transitions_per_case(
 ) -> dict[int, list[Transition]]:
     """The same for many cases in one query (a meeting's agenda)."""
     roles = granting_roles_per_case(user, [c.pk for c in cases], Action.TRANSITION)
-    return {
+    allowed = {
         c.pk: [t for t in transitions_from(c.state) if roles.get(c.pk, set()) & t.roles]
         for c in cases
+    }
+    waiting = [pk for pk, rows in allowed.items() if any(t.after_report for t in rows)]
+    reported = reported_among(waiting) if waiting else set()
+    return {
+        pk: [t for t in rows if not t.after_report or pk in reported]
+        for pk, rows in allowed.items()
     }
 
 
@@ -281,12 +347,15 @@ class CaseFile:
     steps: list[Step]  # in summary without comment and data (a VOT evaluation is file content)
     notes: list[Note]
     family_contacts: list[FamilyContact]
+    signals: list[SignalShown]
+    referrals: list[Referral]  # full file only: to whom, and whether accepted or returned
 
 
 def case_file(user: Professional, case: Case) -> CaseFile:
     """The case as `user` may read it (the caller got it from case_for(user, id, SUMMARY))."""
     full = can(user, Action.FULL, case)
     children = children_shown(user, [case])[case.pk]
+    signals = signals_shown(user, [case])[case.pk]
     steps = list(case.steps.select_related("by").order_by("at", "id"))
     if not full:
         for step in steps:  # never saved: steps are append-only
@@ -302,6 +371,10 @@ def case_file(user: Professional, case: Case) -> CaseFile:
         family_contacts=list(
             case.family_contacts.select_related("by").order_by("-happened_at", "-id")
         )
+        if full
+        else [],
+        signals=signals,
+        referrals=list(case.referrals.select_related("organisation", "worker").order_by("id"))
         if full
         else [],
     )

@@ -15,17 +15,21 @@ from django.utils.translation import gettext as _
 
 from kansrijk.access.matrix import SIGNALLING_ROLES, Action
 from kansrijk.access.policies import can, granting_roles, may_own_action, memberships_of
-from kansrijk.access.roles import ESCALATION_ROLES, Role
+from kansrijk.access.roles import Role
 from kansrijk.audit.models import Event
 from kansrijk.audit.services import log_access
+from kansrijk.cases.effects import (
+    add_member,
+    assign_contact_person,
+    new_plan_version,
+    professional_at,
+)
 from kansrijk.cases.errors import CaseError, NotFound, TransitionRefused
 from kansrijk.cases.models import (
     Case,
-    CaseMember,
     Child,
     ContactPersonAssignment,
     FamilyContact,
-    Goal,
     Note,
     PlanAction,
     PlanVersion,
@@ -36,10 +40,9 @@ from kansrijk.cases.models import (
 from kansrijk.cases.workflow import (
     BY_NAME,
     CaseState,
-    ConsentAnswer,
     Transition,
 )
-from kansrijk.core.models import Membership, Organisation, Professional
+from kansrijk.core.models import Professional
 
 
 def _log_write(by: Professional, case: Case, detail: str, child_id: int | None = None) -> None:
@@ -52,38 +55,6 @@ def _log_write(by: Professional, case: Case, detail: str, child_id: int | None =
         child_id=child_id,
         detail=detail,
     )
-
-
-def _professional_at(location_id: int, role: Role) -> Professional | None:
-    membership = (
-        Membership.objects.filter(location_id=location_id, role=role, professional__is_active=True)
-        .select_related("professional")
-        .order_by("id")
-        .first()
-    )
-    return membership.professional if membership else None
-
-
-def _add_member(case: Case, professional: Professional, role: Role) -> None:
-    CaseMember.objects.get_or_create(case=case, professional=professional, role=role)
-
-
-def _assign_contact_person(case: Case, professional: Professional, *, by: Professional) -> None:
-    """The family's one contact person changes; the new one hears it at once (by mail too)."""
-    from kansrijk.notifications.services import notify
-
-    now = timezone.now()
-    ContactPersonAssignment.objects.filter(case=case, ended_at__isnull=True).update(ended_at=now)
-    ContactPersonAssignment.objects.create(
-        case=case, professional=professional, started_at=now, assigned_by=by
-    )
-    case.contact_person = professional
-    if professional != by:
-        notify(
-            to=professional,
-            subject=_("You are now the contact person for case %(number)s") % {"number": case.pk},
-            url=reverse("cases:case_detail", args=[case.pk]),
-        )
 
 
 def _step(
@@ -171,10 +142,10 @@ def signal_create(
         opened = case is None
         if case is None:
             centre_id = child.location_id
-            coach = _professional_at(child.location_id, Role.INTERNAL_COACH) or by
+            coach = professional_at(child.location_id, Role.INTERNAL_COACH) or by
             if routing is not None:
                 centre_id = routing.child_centre_id or child.location_id
-                coach = routing.contact or _professional_at(centre_id, Role.INTERNAL_COACH) or coach
+                coach = routing.contact or professional_at(centre_id, Role.INTERNAL_COACH) or coach
             case = Case.objects.create(
                 family_id=child.family_id,
                 location_id=centre_id,
@@ -183,7 +154,7 @@ def signal_create(
             )
             ContactPersonAssignment.objects.create(case=case, professional=coach, assigned_by=by)
             if coach != by and routing is None:
-                _add_member(case, coach, Role.INTERNAL_COACH)
+                add_member(case, coach, Role.INTERNAL_COACH)
         elif priority < case.priority:
             case.priority = priority
         signal = Signal.objects.create(
@@ -267,7 +238,7 @@ def case_transition(
             raise TransitionRefused(str(reason))
         source = case.state
         case.state = transition.target
-        recorded = _apply_effects(case, transition, by=by, data=data)
+        recorded = transition.effect(case, by, data) if transition.effect else {}
         step = _step(
             case,
             by=by,
@@ -282,119 +253,55 @@ def case_transition(
     return step
 
 
-def _apply_effects(
-    case: Case, transition: Transition, *, by: Professional, data: dict[str, Any]
-) -> dict[str, Any]:
-    """What a transition does besides changing the state; returns what the step records."""
-    from kansrijk.consent.services import consent_record_for_case
-    from kansrijk.early_years.route import EFFECTS as EARLY_YEARS_EFFECTS
+def referral_answer(
+    *, by: Professional, referral_id: int, accept: bool, reason: str = ""
+) -> Referral:
+    """The receiving organisation answers a referral: a worker of the referred function
+    accepts it (and becomes the one worker with access, cases.relations) or returns it
+    with a reason. The case's contact person is told which."""
+    from kansrijk.notifications.services import notify
 
-    name = transition.name
-    if name == "ask_consent":  # the question also waits for the parents in the portal
-        from kansrijk.consent.services import consent_requests_open
-
-        return {"consent_requests": consent_requests_open(case=case, by=by)}
-    if name in EARLY_YEARS_EFFECTS:
-        return EARLY_YEARS_EFFECTS[name](case, by=by, data=data)
-    if name in {"consent_given", "consent_refused"}:
-        answer = ConsentAnswer.GIVEN if name == "consent_given" else ConsentAnswer.REFUSED
-        consent_record_for_case(
-            case=case,
-            by=by,
-            answer=answer,
-            method=data.get("method") or "verbal",
-            guardian_id=data.get("guardian"),
-            by_child=bool(data.get("by_child")),
+    if not accept and not reason.strip():
+        raise CaseError(_("Say why you return the referral."), field="reason")
+    if "\x00" in reason:
+        raise CaseError(_("The text contains a character that is not allowed."), field="reason")
+    with transaction.atomic():
+        referral = (
+            Referral.objects.select_for_update()
+            .select_related("case", "organisation")
+            .filter(pk=referral_id)
+            .first()
         )
-        if answer == ConsentAnswer.GIVEN:
-            for role in (Role.EDUCATION_SPECIALIST, Role.FAMILY_SPECIALIST):
-                member = _professional_at(case.location_id, role)
-                if member is not None:
-                    _add_member(case, member, role)
-        return {"consent": answer.value, "method": data.get("method") or "verbal"}
-    if name == "check_district_team":
-        return {
-            "district_team_check": data["district_team_check"],
-            "known_to": (data.get("known_to") or "").strip(),
-        }
-    if name == "start_support":
+        if referral is None or not any(
+            m.role == referral.target and m.organisation_id == referral.organisation_id
+            for m in memberships_of(by)
+        ):
+            raise NotFound
+        if referral.worker_id is not None and referral.worker_id != by.pk:
+            raise NotFound
+        if referral.answer != Referral.Answer.PENDING:
+            raise CaseError(_("This referral was already answered."))
+        referral.answer = Referral.Answer.ACCEPTED if accept else Referral.Answer.RETURNED
+        referral.answer_reason = reason.strip()
+        referral.answered_at = timezone.now()
+        if accept:
+            referral.worker = by
+        referral.save()
+        case = referral.case
+        _log_write(by, case, f"referral {referral.pk} {referral.answer}")
         if case.contact_person_id != by.pk:
-            _assign_contact_person(case, by, by=by)
-        _add_member(case, by, Role.FAMILY_SPECIALIST)
-        return {"contact_person": by.pk}
-    if name == "escalate":
-        return _escalate(case, by=by, data=data)
-    if name == "close":
-        case.outcome = data["outcome"]
-        case.closed_at = timezone.now()
-        return {"outcome": data["outcome"]}
-    return {}
-
-
-def _ask_referral_consent(
-    case: Case, organisation: Organisation, *, by: Professional, data: dict[str, Any]
-) -> None:
-    """A referral is a disclosure: the consent service is asked first. Without consent in
-    force or a legal ground, the parents' answer must be recorded with the escalation."""
-    from kansrijk.consent.models import Purpose
-    from kansrijk.consent.selectors import disclosure_allowed
-    from kansrijk.consent.services import consent_record_for_case
-
-    if disclosure_allowed(case, purpose=Purpose.REFERRAL, organisation=organisation).allowed:
-        return
-    method = data.get("referral_consent")
-    if not method:
-        raise TransitionRefused(
-            _(
-                "Ask the parents' consent for the referral to %(organisation)s first, "
-                "or record a legal ground."
+            notify(
+                to=case.contact_person,
+                subject=(
+                    _("%(organisation)s accepted the referral of case %(number)s")
+                    if accept
+                    else _("%(organisation)s returned the referral of case %(number)s")
+                )
+                % {"organisation": referral.organisation.name, "number": case.pk},
+                body=referral.answer_reason,
+                url=reverse("cases:case_detail", args=[case.pk]),
             )
-            % {"organisation": organisation.name}
-        )
-    consent_record_for_case(
-        case=case,
-        by=by,
-        answer=ConsentAnswer.GIVEN,
-        method=method,
-        guardian_id=data.get("guardian"),
-        by_child=bool(data.get("by_child")),
-        purpose=Purpose.REFERRAL,
-        recipient=organisation,
-    )
-
-
-def _escalate(case: Case, *, by: Professional, data: dict[str, Any]) -> dict[str, Any]:
-    target = Role(data["escalated_to"])
-    assert target in ESCALATION_ROLES
-    workers = Membership.objects.filter(role=target, professional__is_active=True).select_related(
-        "professional", "organisation"
-    )
-    worker = workers.filter(location=case.location_id).first() or workers.order_by("id").first()
-    if worker is not None:
-        _ask_referral_consent(case, worker.organisation, by=by, data=data)
-        Referral.objects.create(case=case, organisation=worker.organisation, target=target)
-        _add_member(case, worker.professional, target)
-    previous = case.plans.order_by("-number").first()
-    plan = _new_plan_version(
-        case,
-        by=by,
-        summary=previous.summary if previous else "",
-        evaluation_date=previous.evaluation_date if previous else None,
-        goals=[*(g.text for g in previous.goals.all()), data["plan_goal"].strip()]
-        if previous
-        else [data["plan_goal"].strip()],
-        actions=[
-            {"description": a.description, "owner": a.owner, "due_date": a.due_date, "done": a.done}
-            for a in previous.actions.all()
-        ]
-        if previous
-        else [],
-    )
-    return {
-        "escalated_to": target.value,
-        "worker": worker.professional_id if worker else None,
-        "plan_version": plan.number,
-    }
+    return referral
 
 
 def contact_person_keep_in_sight(*, case: Case, by: Professional) -> bool:
@@ -403,77 +310,13 @@ def contact_person_keep_in_sight(*, case: Case, by: Professional) -> bool:
     caller's transaction; returns whether the contact person changed."""
     if can(case.contact_person, Action.SUMMARY, case):
         return False
-    coach = _professional_at(case.location_id, Role.INTERNAL_COACH) or by
-    _assign_contact_person(case, coach, by=by)
+    coach = professional_at(case.location_id, Role.INTERNAL_COACH) or by
+    assign_contact_person(case, coach, by=by)
     case.save(update_fields=["contact_person"])
     return True
 
 
 # --- plans, notes, contacts ----------------------------------------------------------------
-
-
-def _new_plan_version(
-    case: Case,
-    *,
-    by: Professional,
-    summary: str,
-    evaluation_date: datetime.date | None,
-    goals: list[str],
-    actions: list[dict[str, Any]],
-) -> PlanVersion:
-    latest = case.plans.order_by("-number").values_list("number", flat=True).first() or 0
-    plan = PlanVersion.objects.create(
-        case=case,
-        number=latest + 1,
-        summary=summary.strip(),
-        evaluation_date=evaluation_date,
-        created_by=by,
-    )
-    Goal.objects.bulk_create(
-        Goal(plan=plan, text=text.strip(), position=index)
-        for index, text in enumerate(g for g in goals if g.strip())
-    )
-    PlanAction.objects.bulk_create(
-        PlanAction(
-            plan=plan,
-            description=action["description"].strip(),
-            owner=action.get("owner"),
-            due_date=action.get("due_date"),
-            done=bool(action.get("done")),
-            position=index,
-        )
-        for index, action in enumerate(a for a in actions if a["description"].strip())
-    )
-    _tell_new_owners(case, plan, by=by)
-    for action in actions:
-        owner = action.get("owner")
-        if owner is not None and any(
-            m.role == Role.TEACHER and m.location_id == case.location_id
-            for m in owner.memberships.all()
-        ):
-            _add_member(case, owner, Role.TEACHER)
-    return plan
-
-
-def _tell_new_owners(case: Case, plan: PlanVersion, *, by: Professional) -> None:
-    """Mail whoever became owner of an action in this version and was not in the previous one."""
-    from kansrijk.notifications.services import notify
-
-    previous = case.plans.filter(number=plan.number - 1).first()
-    before = set(previous.actions.values_list("owner_id", "description")) if previous else set()
-    for action in plan.actions.select_related("owner"):
-        if (
-            action.owner is None
-            or action.owner == by
-            or (action.owner_id, action.description) in before
-        ):
-            continue
-        notify(
-            to=action.owner,
-            subject=_("New action for you in case %(number)s") % {"number": case.pk},
-            body=action.description,
-            url=reverse("cases:case_detail", args=[case.pk]),
-        )
 
 
 def plan_create_version(
@@ -484,8 +327,11 @@ def plan_create_version(
     evaluation_date: datetime.date | None,
     goals: list[str],
     actions: list[dict[str, Any]],
+    as_of: datetime.date | None = None,
 ) -> PlanVersion:
-    """A new version of the family's plan; earlier versions stay as they were."""
+    """A new version of the family's plan; earlier versions stay as they were. An evaluation
+    date in the past is refused unless the current version already had it (issue 14);
+    `as_of` is the day the plan is made (today; the demo writes history)."""
     if not any(g.strip() for g in goals):
         raise CaseError(_("A plan needs at least one goal."), field="goals")
     with transaction.atomic():
@@ -494,13 +340,23 @@ def plan_create_version(
             raise NotFound
         if not case.is_open:
             raise CaseError(_("This case is closed."))
+        current = case.plans.order_by("-number").values_list("evaluation_date", flat=True)
+        if (
+            evaluation_date is not None
+            and evaluation_date < (as_of or timezone.localdate())
+            and evaluation_date != current.first()
+        ):
+            raise CaseError(
+                _("The evaluation date lies in the past: choose a day from today on."),
+                field="evaluation_date",
+            )
         owners = {a["owner"] for a in actions if a.get("owner") is not None}
         if any(not may_own_action(owner, case) for owner in owners):
             raise CaseError(
                 _("Choose an owner who works on this case or at its child centre."),
                 field="actions",
             )
-        plan = _new_plan_version(
+        plan = new_plan_version(
             case,
             by=by,
             summary=summary,
@@ -596,7 +452,7 @@ def contact_person_hand_over(*, by: Professional, case_id: int, to: Professional
             raise CaseError(_("Choose someone who still works here."), field="to")
         if case.contact_person_id != to.pk:
             previous = case.contact_person_id
-            _assign_contact_person(case, to, by=by)
+            assign_contact_person(case, to, by=by)
             case.save(update_fields=["contact_person"])
             _log_write(by, case, f"contact person handed over: {previous} -> {to.pk}")
     return case

@@ -199,6 +199,8 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
     return {
         "case": case,
         "children": file.children,
+        "signals": file.signals,
+        "referrals": file.referrals,
         "guardians": file.guardians,
         "contact_history": list(case.contact_history.select_related("professional")),
         "plans": plans,
@@ -411,6 +413,7 @@ def attention_list(request: HttpRequest, location_code: str) -> HttpResponse:
         raise Http404
     cases = list(selectors.attention_list(user, location))
     selectors.children_shown(user, cases)
+    selectors.signals_shown(user, cases)
     _log_list(request, f"attention list {location.code}", cases)
     return render(
         request,

@@ -1,7 +1,10 @@
 """The zorgroute of seed 001 as one table of transitions.
 
 Each row says from which states a transition may start, where it leads, which roles
-may take it and what must hold. `cases.services.case_transition` is the only code that
+may take it, what must hold, what it asks (its inputs) and what it does (its effect, in
+cases.effects). The page form, the API schema, the meeting's decision form, the agenda and
+the monitor's lead times are derived from the rows: a new transition is one row and one
+effect function. `cases.services.case_transition` is the only code that
 applies a row; nothing else changes a case's state.
 """
 
@@ -9,73 +12,50 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kansrijk.access.roles import Role
+from kansrijk.cases import effects
+from kansrijk.cases.states import (
+    ATTENTION_LIST_STATES,
+    BEFORE_SUPPORT_STATES,
+    OPEN_STATES,
+    CaseState,
+    ConsentAnswer,
+    DistrictTeamCheck,
+    EscalationTarget,
+    Outcome,
+)
+from kansrijk.consent.models import Consent
+from kansrijk.early_years import route as early_years
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
 
     from kansrijk.cases.models import Case
+    from kansrijk.core.models import Professional
 
-
-class CaseState(models.TextChoices):
-    SIGNALLED = "signalled", _("Signalled")
-    SCHOOL_PLAN = "school_plan", _("School plan")
-    AWAITING_CONSENT = "awaiting_consent", _("Awaiting consent")
-    ON_ATTENTION_LIST = "on_attention_list", _("On attention list")
-    CHECKED = "checked", _("Checked with district team")
-    IN_SUPPORT = "in_support", _("In support")
-    EVALUATED = "evaluated", _("Evaluated in support-team meeting")
-    ESCALATED = "escalated", _("Escalated")
-    CLOSED = "closed", _("Closed")
-    # The 0–4 route (issue 12), next to the school route in the same table.
-    EARLY_CONSULTATION = "early_consultation", _("CJG consultation (0–4)")
-    EARLY_SUPPORT = "early_support", _("Early support: VVE, parent room, language")
-
-
-OPEN_STATES = frozenset(s for s in CaseState if s != CaseState.CLOSED)
-#: States in which a pupil stands on the school's attention list (seed 001, step 1).
-ATTENTION_LIST_STATES = frozenset(
-    {
-        CaseState.ON_ATTENTION_LIST,
-        CaseState.CHECKED,
-        CaseState.IN_SUPPORT,
-        CaseState.EVALUATED,
-        CaseState.ESCALATED,
-    }
-)
-
-
-class Outcome(models.TextChoices):
-    """How a case ended; the monitor counts these (seed 002, DESIGN §2)."""
-
-    STAYED_REGULAR = "stayed_regular", _("Stayed in regular provision")
-    SCHOOL_ALONE = "school_alone", _("Resolved by the school alone")
-    WITH_FAMILY_SPECIALIST = "with_family_specialist", _("Resolved with the family specialist")
-    SPECIAL_EDUCATION = "special_education", _("Referred to special education (SBO/SO/VSO)")
-    SPECIALIST_YOUTH_CARE = "specialist_youth_care", _("Referred to specialist youth care")
-    VEILIG_THUIS = "veilig_thuis", _("Reported to Veilig Thuis")
-    MOVED_AWAY = "moved_away", _("Moved away")
-
-
-class ConsentAnswer(models.TextChoices):
-    GIVEN = "given", _("Given")
-    REFUSED = "refused", _("Refused")
-
-
-class DistrictTeamCheck(models.TextChoices):
-    NOT_KNOWN = "not_known", _("Not known to the district team")
-    ALREADY_KNOWN = "already_known", _("Already known")
-
-
-class EscalationTarget(models.TextChoices):
-    DISTRICT_TEAM = "district_team", _("District team")
-    PSYCHOLOGIST = "psychologist", _("GGZ psychologist")
-    BEHAVIOURAL_SCIENTIST = "behavioural_scientist", _("Behavioural scientist")
+__all__ = [
+    "ATTENTION_LIST_STATES",
+    "BY_NAME",
+    "CLOSING_CHECKS",
+    "OPEN_STATES",
+    "TRANSITIONS",
+    "VEILIG_THUIS_REPORTED",
+    "CaseState",
+    "ConsentAnswer",
+    "DistrictTeamCheck",
+    "EscalationTarget",
+    "Input",
+    "Kind",
+    "Mark",
+    "Outcome",
+    "Transition",
+    "transitions_from",
+]
 
 
 Guard = Callable[["Case", dict[str, Any]], "str | _StrPromise | None"]
@@ -123,11 +103,36 @@ def needs_evaluation(case: Case, data: dict[str, Any]) -> str | _StrPromise | No
 CLOSING_CHECKS: list[Guard] = []
 
 
-def closing_checks(case: Case, data: dict[str, Any]) -> str | _StrPromise | None:
-    for check in CLOSING_CHECKS:
-        reason = check(case, data)
-        if reason:
-            return reason
+#: Which of these cases have a report to Veilig Thuis recorded (registered by kansrijk.safety;
+#: one query for many cases, so that the agenda offers the rows after a report cheaply).
+VEILIG_THUIS_REPORTED: list[Callable[[list[int]], set[int]]] = []
+
+
+def reported_among(case_ids: list[int]) -> set[int]:
+    found: set[int] = set()
+    for check in VEILIG_THUIS_REPORTED:
+        found |= check(case_ids)
+    return found
+
+
+def reported_to_veilig_thuis(case: Case, data: dict[str, Any]) -> str | _StrPromise | None:
+    if case.pk not in reported_among([case.pk]):
+        return _("Record the report to Veilig Thuis on the meldcode first.")
+    return None
+
+
+def closing_checks_for(outcome: Outcome) -> Guard:
+    """The closing checks for a row that closes with a fixed outcome."""
+
+    def check(case: Case, data: dict[str, Any]) -> str | _StrPromise | None:
+        return closing_checks(case, {**data, "outcome": outcome})
+
+    return check
+
+
+def needs_answer(case: Case, data: dict[str, Any]) -> str | _StrPromise | None:
+    if not (data.get("veilig_thuis_answer") or "").strip():
+        return _("Write down Veilig Thuis's answer.")
     return None
 
 
@@ -143,6 +148,66 @@ def needs_parent_activity(case: Case, data: dict[str, Any]) -> str | _StrPromise
     return None
 
 
+def closing_checks(case: Case, data: dict[str, Any]) -> str | _StrPromise | None:
+    for check in CLOSING_CHECKS:
+        reason = check(case, data)
+        if reason:
+            return reason
+    return None
+
+
+class Kind(StrEnum):
+    """What kind of answer an input takes; the page form, the meeting's decision form and
+    the API schema each turn a kind into their own field."""
+
+    CHOICE = "choice"
+    LINE = "line"
+    TEXT = "text"
+    FLAG = "flag"
+    GUARDIAN = "guardian"
+    DATE = "date"
+
+
+@dataclass(frozen=True)
+class Input:
+    """One thing a step asks for, declared once on its row."""
+
+    name: str
+    label: _StrPromise | str
+    kind: Kind = Kind.CHOICE
+    choices: tuple[tuple[str, _StrPromise | str], ...] = ()
+    required: bool = True
+    #: Asked for when another input has this value, e.g. ("district_team_check", "already_known").
+    required_when: tuple[str, str] | None = None
+    max_length: int = 200
+    message: _StrPromise | str | None = None
+    #: For an optional choice: what "none of these" says.
+    blank_label: _StrPromise | str | None = None
+    initial: str | None = None
+    radio: bool = False
+
+
+class Mark(StrEnum):
+    """What taking a row means to the care meeting's agenda (meetings.selectors)."""
+
+    EVALUATION = "evaluation"
+    ESCALATION = "escalation"
+    ONTO_LIST = "onto_list"
+
+
+@dataclass(frozen=True)
+class LeadTime:
+    """The monitor's lead time from the first signal to the first step of this row."""
+
+    key: str
+    nl: str
+    en: str
+
+
+Effect = Callable[["Case", "Professional", dict[str, Any]], dict[str, Any]]
+"""What a step does besides changing the state; returns what the step records."""
+
+
 @dataclass(frozen=True)
 class Transition:
     name: str
@@ -151,6 +216,14 @@ class Transition:
     target: CaseState
     roles: frozenset[Role]
     guards: tuple[Guard, ...] = field(default_factory=tuple)
+    inputs: tuple[Input, ...] = field(default_factory=tuple)
+    effect: Effect | None = None
+    #: Replaces the optional "Explanation" when the step's comment is required.
+    comment: Input | None = None
+    mark: Mark | None = None
+    lead_time: LeadTime | None = None
+    #: Offered only on a case with a report to Veilig Thuis.
+    after_report: bool = False
 
     def refusal(self, case: Case, data: dict[str, Any]) -> str | _StrPromise | None:
         """The first reason this transition may not be taken now, or None."""
@@ -161,9 +234,42 @@ class Transition:
         return None
 
 
+def _choices(enum: Any) -> tuple[tuple[str, _StrPromise | str], ...]:
+    return tuple(enum.choices)
+
+
 _IB = Role.INTERNAL_COACH
 _VOT = frozenset({Role.INTERNAL_COACH, Role.EDUCATION_SPECIALIST, Role.FAMILY_SPECIALIST})
 _EARLY = frozenset({Role.SCHOOL_NURSE, Role.FAMILY_SPECIALIST, Role.DISTRICT_TEAM})
+_EARLY_STATES = frozenset({CaseState.EARLY_CONSULTATION, CaseState.EARLY_SUPPORT})
+
+CONSENT_INPUTS = (
+    Input(
+        "guardian",
+        _("Answered by"),
+        Kind.GUARDIAN,
+        message=_("Choose the parent or carer who answered."),
+    ),
+    Input(
+        "method",
+        _("How"),
+        choices=_choices(Consent.Method),
+        initial=Consent.Method.VERBAL,
+    ),
+    Input(
+        "by_child",
+        _("The young person (12 or older) answered too"),
+        Kind.FLAG,
+        required=False,
+    ),
+)
+OUTCOME_INPUT = Input(
+    "outcome",
+    _("Outcome"),
+    choices=_choices(Outcome),
+    radio=True,
+    message=_("Choose the outcome of the case."),
+)
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(
@@ -173,6 +279,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         CaseState.SCHOOL_PLAN,
         frozenset({_IB}),
         (has_plan,),
+        lead_time=LeadTime("lead_plan", "Signaal → plan", "Signal → plan"),
     ),
     Transition(
         "ask_consent",
@@ -180,6 +287,10 @@ TRANSITIONS: tuple[Transition, ...] = (
         frozenset({CaseState.SCHOOL_PLAN}),
         CaseState.AWAITING_CONSENT,
         frozenset({_IB}),
+        effect=effects.consent_asked,
+        lead_time=LeadTime(
+            "lead_consent_asked", "Signaal → toestemming gevraagd", "Signal → consent asked"
+        ),
     ),
     Transition(
         "consent_given",
@@ -187,6 +298,12 @@ TRANSITIONS: tuple[Transition, ...] = (
         frozenset({CaseState.AWAITING_CONSENT}),
         CaseState.ON_ATTENTION_LIST,
         frozenset({_IB}),
+        inputs=CONSENT_INPUTS,
+        effect=effects.consent_given,
+        mark=Mark.ONTO_LIST,
+        lead_time=LeadTime(
+            "lead_consent_given", "Signaal → toestemming gegeven", "Signal → consent given"
+        ),
     ),
     Transition(
         "consent_refused",
@@ -194,6 +311,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         frozenset({CaseState.AWAITING_CONSENT}),
         CaseState.SCHOOL_PLAN,
         frozenset({_IB}),
+        inputs=CONSENT_INPUTS,
+        effect=effects.consent_refused,
     ),
     Transition(
         "check_district_team",
@@ -202,6 +321,24 @@ TRANSITIONS: tuple[Transition, ...] = (
         CaseState.CHECKED,
         frozenset({Role.FAMILY_SPECIALIST}),
         (needs_district_check,),
+        inputs=(
+            Input(
+                "district_team_check",
+                _("Is the family known to the district team?"),
+                choices=_choices(DistrictTeamCheck),
+                radio=True,
+                message=_("Record whether the district team already knows the family."),
+            ),
+            Input(
+                "known_to",
+                _("Known to (worker or team)"),
+                Kind.LINE,
+                required=False,
+                required_when=("district_team_check", DistrictTeamCheck.ALREADY_KNOWN),
+                message=_("Say to whom the family is already known."),
+            ),
+        ),
+        effect=effects.district_team_checked,
     ),
     Transition(
         "start_support",
@@ -209,6 +346,12 @@ TRANSITIONS: tuple[Transition, ...] = (
         frozenset({CaseState.CHECKED}),
         CaseState.IN_SUPPORT,
         frozenset({Role.FAMILY_SPECIALIST}),
+        effect=effects.support_started,
+        lead_time=LeadTime(
+            "lead_family_specialist",
+            "Signaal → contact gezinsspecialist",
+            "Signal → family specialist contact",
+        ),
     ),
     Transition(
         "evaluate",
@@ -217,6 +360,17 @@ TRANSITIONS: tuple[Transition, ...] = (
         CaseState.EVALUATED,
         _VOT | {Role.COORDINATOR},
         (needs_evaluation,),
+        comment=Input(
+            "comment",
+            _("Result of the evaluation"),
+            Kind.TEXT,
+            max_length=4000,
+            message=_("Write down the result of the evaluation."),
+        ),
+        mark=Mark.EVALUATION,
+        lead_time=LeadTime(
+            "lead_evaluation", "Signaal → evaluatie in het VOT", "Signal → evaluation in the VOT"
+        ),
     ),
     Transition(
         "continue_support",
@@ -232,6 +386,25 @@ TRANSITIONS: tuple[Transition, ...] = (
         CaseState.ESCALATED,
         frozenset({Role.FAMILY_SPECIALIST, Role.COORDINATOR}),
         (needs_escalation_plan,),
+        inputs=(
+            Input("escalated_to", _("Escalate to"), choices=_choices(EscalationTarget)),
+            Input(
+                "plan_goal",
+                _("Tailored plan: what is the goal?"),
+                Kind.TEXT,
+                max_length=500,
+                message=_("Describe the tailored plan for the escalation."),
+            ),
+            Input(
+                "referral_consent",
+                _("Parents' consent to the referral"),
+                choices=_choices(Consent.Method),
+                required=False,
+                blank_label=_("Already recorded, or a legal ground applies"),
+            ),
+        ),
+        effect=effects.escalated,
+        mark=Mark.ESCALATION,
     ),
     Transition(
         "close",
@@ -240,6 +413,68 @@ TRANSITIONS: tuple[Transition, ...] = (
         CaseState.CLOSED,
         _VOT | {Role.COORDINATOR},
         (needs_outcome, closing_checks),
+        inputs=(OUTCOME_INPUT,),
+        effect=effects.closed,
+        lead_time=LeadTime("lead_closure", "Signaal → afsluiting", "Signal → closure"),
+    ),
+    Transition(
+        "advice_given",
+        _("Close: advice was enough"),
+        BEFORE_SUPPORT_STATES,
+        CaseState.CLOSED,
+        _VOT | {Role.COORDINATOR},
+        (closing_checks_for(Outcome.ADVICE_GIVEN),),
+        effect=effects.advice_given,
+        lead_time=LeadTime("lead_closure", "Signaal → afsluiting", "Signal → closure"),
+    ),
+    Transition(
+        "close_after_report",
+        _("Close after the report to Veilig Thuis"),
+        OPEN_STATES,
+        CaseState.CLOSED,
+        _VOT | {Role.COORDINATOR},
+        (reported_to_veilig_thuis, closing_checks_for(Outcome.VEILIG_THUIS)),
+        after_report=True,
+        effect=effects.closed_after_report,
+        lead_time=LeadTime("lead_closure", "Signaal → afsluiting", "Signal → closure"),
+    ),
+    Transition(
+        "support_after_report",
+        _("Continue the support with the district team after the report"),
+        OPEN_STATES - {CaseState.IN_SUPPORT},
+        CaseState.IN_SUPPORT,
+        _VOT | {Role.COORDINATOR},
+        (reported_to_veilig_thuis,),
+        after_report=True,
+        effect=effects.support_with_district_team,
+    ),
+    Transition(
+        "await_veilig_thuis",
+        _("Wait for Veilig Thuis's answer"),
+        OPEN_STATES - {CaseState.AWAITING_VEILIG_THUIS},
+        CaseState.AWAITING_VEILIG_THUIS,
+        _VOT | {Role.COORDINATOR},
+        (reported_to_veilig_thuis,),
+        after_report=True,
+    ),
+    Transition(
+        "veilig_thuis_answered",
+        _("Record Veilig Thuis's answer"),
+        frozenset({CaseState.AWAITING_VEILIG_THUIS}),
+        CaseState.EVALUATED,
+        _VOT | {Role.COORDINATOR},
+        (needs_answer,),
+        inputs=(
+            Input(
+                "veilig_thuis_answer",
+                _("Veilig Thuis's answer"),
+                Kind.TEXT,
+                max_length=4000,
+                message=_("Write down Veilig Thuis's answer."),
+            ),
+        ),
+        effect=effects.veilig_thuis_answered,
+        mark=Mark.EVALUATION,
     ),
     # --- the 0–4 route (issue 12): youth health care is the first line; effects in
     # kansrijk.early_years.route.
@@ -249,30 +484,51 @@ TRANSITIONS: tuple[Transition, ...] = (
         frozenset({CaseState.SIGNALLED}),
         CaseState.EARLY_CONSULTATION,
         _EARLY,
+        inputs=(
+            Input("consultation_on", _("Date of the consultation"), Kind.DATE, required=False),
+        ),
+        effect=early_years.consultation,
     ),
     Transition(
         "vve_indication",
         _("Give a VVE indication"),
-        frozenset({CaseState.EARLY_CONSULTATION, CaseState.EARLY_SUPPORT}),
+        _EARLY_STATES,
         CaseState.EARLY_SUPPORT,
         frozenset({Role.SCHOOL_NURSE}),
         (needs_vve_programme,),
+        inputs=(
+            Input(
+                "programme",
+                _("VVE programme"),
+                Kind.LINE,
+                message=_("Name the VVE programme the toddler is indicated for."),
+            ),
+        ),
+        effect=early_years.vve_indication,
     ),
     Transition(
         "offer_parent_activities",
         _("Offer parent-room and language activities to the parent"),
-        frozenset({CaseState.EARLY_CONSULTATION, CaseState.EARLY_SUPPORT}),
+        _EARLY_STATES,
         CaseState.EARLY_SUPPORT,
         _EARLY,
         (needs_parent_activity,),
+        inputs=(
+            Input("parent_room", _("Parent-room activities"), Kind.FLAG, required=False),
+            Input("language", _("Language activities for the parent"), Kind.FLAG, required=False),
+        ),
+        effect=early_years.parent_activities,
     ),
     Transition(
         "close_early",
         _("Close the 0–4 route with an outcome"),
-        frozenset({CaseState.EARLY_CONSULTATION, CaseState.EARLY_SUPPORT}),
+        _EARLY_STATES,
         CaseState.CLOSED,
         _EARLY | {Role.COORDINATOR},
         (needs_outcome, closing_checks),
+        inputs=(OUTCOME_INPUT,),
+        effect=effects.closed,
+        lead_time=LeadTime("lead_closure", "Signaal → afsluiting", "Signal → closure"),
     ),
 )
 
@@ -281,3 +537,26 @@ BY_NAME: dict[str, Transition] = {t.name: t for t in TRANSITIONS}
 
 def transitions_from(state: str) -> list[Transition]:
     return [t for t in TRANSITIONS if state in t.sources]
+
+
+def marked(mark: Mark) -> list[str]:
+    """The names of the rows that carry this mark, for a query on Step.transition."""
+    return [t.name for t in TRANSITIONS if t.mark == mark]
+
+
+def all_inputs(transitions: list[Transition] | tuple[Transition, ...]) -> list[Input]:
+    """Every input of these rows once, in table order (the same name means the same input)."""
+    seen: dict[str, Input] = {}
+    for transition in transitions:
+        for item in transition.inputs:
+            seen.setdefault(item.name, item)
+    return list(seen.values())
+
+
+def lead_times() -> tuple[tuple[str, tuple[str, ...], str, str], ...]:
+    """(key, the rows whose first step ends the interval, Dutch label, English label)."""
+    found: dict[str, tuple[list[str], LeadTime]] = {}
+    for t in TRANSITIONS:
+        if t.lead_time is not None:
+            found.setdefault(t.lead_time.key, ([], t.lead_time))[0].append(t.name)
+    return tuple((key, tuple(names), lt.nl, lt.en) for key, (names, lt) in found.items())

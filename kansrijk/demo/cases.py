@@ -128,6 +128,9 @@ SPECS: tuple[CaseSpec, ...] = (
     CaseSpec(S.CLOSED, O.SPECIALIST_YOUTH_CARE, escalate_to=E.BEHAVIOURAL_SCIENTIST),
     CaseSpec(S.CLOSED, O.VEILIG_THUIS, escalate_to=E.DISTRICT_TEAM, meldcode=5),
     CaseSpec(S.CLOSED, O.MOVED_AWAY),
+    # Advice was enough (seed 003); after a report, waiting for Veilig Thuis's answer.
+    CaseSpec(S.CLOSED, O.ADVICE_GIVEN),
+    CaseSpec(S.AWAITING_VEILIG_THUIS, escalate_to=E.DISTRICT_TEAM, meldcode=5),
     # The 0–4 route (issue 12): a childcare signal about a toddler, taken up by the CJG.
     CaseSpec(S.EARLY_CONSULTATION),
     CaseSpec(S.EARLY_SUPPORT),
@@ -143,6 +146,7 @@ OPENED_DAYS_AGO: dict[str, tuple[int, int]] = {
     S.IN_SUPPORT: (40, 180),
     S.EVALUATED: (60, 200),
     S.ESCALATED: (80, 240),
+    S.AWAITING_VEILIG_THUIS: (80, 240),
     S.CLOSED: (60, 300),
     S.EARLY_CONSULTATION: (5, 20),
     S.EARLY_SUPPORT: (20, 60),
@@ -263,6 +267,9 @@ class CaseScript:
             add(self.transition(self.ib, "make_plan"))
         if spec.target == S.SCHOOL_PLAN and not spec.refused:
             pass
+        elif spec.outcome == O.ADVICE_GIVEN:
+            add(self.contact(self.ib, texts.CONTACTS[3]))
+            add(self.transition(self.ib, "advice_given", comment="Het advies was genoeg."))
         elif (
             spec.outcome in {O.SCHOOL_ALONE, O.MOVED_AWAY}
             and not spec.refused
@@ -330,6 +337,9 @@ class CaseScript:
             self.actions += self.meldcode()
             if spec.target == S.ESCALATED:
                 return
+            if spec.target == S.AWAITING_VEILIG_THUIS:
+                add(self.transition(self.gs, "await_veilig_thuis"))
+                return
             add(self.evaluate(texts.EVALUATIONS[3]))
         else:
             add(self.evaluate(self.rng.choice([texts.EVALUATIONS[0], texts.EVALUATIONS[3]])))
@@ -390,6 +400,7 @@ class CaseScript:
             case_id=self.case_id,
             summary=approach,
             evaluation_date=day + datetime.timedelta(weeks=6),
+            as_of=day,
             goals=[g.format(name=self.name) for g in goals],
             actions=[
                 {

@@ -10,8 +10,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from kansrijk.cases.workflow import DistrictTeamCheck, EscalationTarget, Outcome, Transition
-from kansrijk.consent.models import Consent
+from kansrijk.cases.forms import clean_inputs, input_data, input_field
+from kansrijk.cases.workflow import Kind, Transition, all_inputs
 from kansrijk.core.models import Location, Professional
 from kansrijk.meetings.models import MeetingKind, Weekday, WithoutConsent
 
@@ -184,42 +184,6 @@ class DecisionForm(forms.Form):
     transition = forms.ChoiceField(
         label=_("Next step of the case"), required=False, widget=forms.Select(attrs=SELECT)
     )
-    outcome = forms.ChoiceField(
-        label=_("Outcome (when closing)"),
-        required=False,
-        choices=[("", "—"), *Outcome.choices],
-        widget=forms.Select(attrs=SELECT),
-    )
-    escalated_to = forms.ChoiceField(
-        label=_("Escalate to (when escalating)"),
-        required=False,
-        choices=[("", "—"), *EscalationTarget.choices],
-        widget=forms.Select(attrs=SELECT),
-    )
-    plan_goal = forms.CharField(
-        label=_("Goal of the tailored plan (when escalating)"),
-        required=False,
-        max_length=500,
-        widget=forms.TextInput(attrs=TEXT),
-    )
-    referral_consent = forms.ChoiceField(
-        label=_("Parents' consent to the referral (when escalating)"),
-        required=False,
-        choices=[("", _("Already recorded, or a legal ground applies")), *Consent.Method.choices],
-        widget=forms.Select(attrs=SELECT),
-    )
-    district_team_check = forms.ChoiceField(
-        label=_("Known to the district team? (when checking)"),
-        required=False,
-        choices=[("", "—"), *DistrictTeamCheck.choices],
-        widget=forms.Select(attrs=SELECT),
-    )
-    known_to = forms.CharField(
-        label=_("Known to (worker or team)"),
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs=TEXT),
-    )
 
     def __init__(
         self,
@@ -230,22 +194,21 @@ class DecisionForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.transitions = transitions
+        #: The inputs of the steps offered here, from their rows; who answered a consent
+        #: question is recorded on the case page, where the family's guardians are known.
+        self.inputs = [i for i in all_inputs(transitions) if i.kind != Kind.GUARDIAN]
         if transitions:
             self.fields["transition"].choices = [  # type: ignore[attr-defined]
                 ("", _("No step now")),
                 *((t.name, t.label) for t in transitions),
             ]
         else:
-            for name in (
-                "transition",
-                "outcome",
-                "escalated_to",
-                "plan_goal",
-                "referral_consent",
-                "district_team_check",
-                "known_to",
-            ):
-                del self.fields[name]
+            del self.fields["transition"]
+        for item in self.inputs:
+            field = input_field(item, optional=True)
+            steps = ", ".join(str(t.label) for t in transitions if item in t.inputs)
+            field.label = _("%(input)s (for: %(steps)s)") % {"input": item.label, "steps": steps}
+            self.fields[item.name] = field
         for row in range(ACTION_ROWS):
             self.fields[f"action_{row}"] = forms.CharField(
                 label=_("Action %(number)s") % {"number": row + 1},
@@ -269,9 +232,7 @@ class DecisionForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        for key, value in data.items():
-            if isinstance(value, str) and "\x00" in value:
-                self.add_error(key, _("The text contains a character that is not allowed."))
+        clean_inputs(self, self.inputs, data)
         for row in range(ACTION_ROWS):
             text = (data.get(f"action_{row}") or "").strip()
             owner, due = data.get(f"owner_{row}"), data.get(f"due_{row}")
@@ -293,15 +254,7 @@ class DecisionForm(forms.Form):
         ]
 
     def step_fields(self) -> list[forms.BoundField]:
-        names = (
-            "outcome",
-            "escalated_to",
-            "plan_goal",
-            "referral_consent",
-            "district_team_check",
-            "known_to",
-        )
-        return [self[name] for name in names if name in self.fields]
+        return [self[item.name] for item in self.inputs]
 
     def service_actions(self) -> list[dict[str, Any]]:
         return [
@@ -315,12 +268,10 @@ class DecisionForm(forms.Form):
         ]
 
     def service_data(self) -> dict[str, Any]:
-        keys = (
-            "outcome",
-            "escalated_to",
-            "plan_goal",
-            "referral_consent",
-            "district_team_check",
-            "known_to",
+        """The inputs of the chosen step only."""
+        chosen = next(
+            (t for t in self.transitions if t.name == self.cleaned_data.get("transition")), None
         )
-        return {k: self.cleaned_data[k] for k in keys if self.cleaned_data.get(k)}
+        if chosen is None:
+            return {}
+        return input_data([i for i in chosen.inputs if i in self.inputs], self.cleaned_data)

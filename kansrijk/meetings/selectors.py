@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
@@ -21,14 +21,23 @@ from django.utils.translation import ngettext
 
 from kansrijk.access.matrix import Action
 from kansrijk.cases.errors import NotFound
-from kansrijk.cases.models import Case, PlanAction, PlanVersion, Signal, Step
+from kansrijk.cases.models import Case, Child, PlanAction, PlanVersion, Signal, Step
 from kansrijk.cases.selectors import (
+    SignalShown,
     actions_owned_by,
     allowed_transitions_per_case,
     cases_visible_to,
+    signals_shown,
     stalled_before,
 )
-from kansrijk.cases.workflow import ATTENTION_LIST_STATES, BY_NAME, OPEN_STATES, Transition
+from kansrijk.cases.workflow import (
+    ATTENTION_LIST_STATES,
+    BY_NAME,
+    OPEN_STATES,
+    Mark,
+    Transition,
+    marked,
+)
 from kansrijk.consent.models import Purpose
 from kansrijk.consent.selectors import Disclosure, disclosures
 from kansrijk.core.models import Organisation, Professional
@@ -185,17 +194,21 @@ def agenda_candidates(meeting: Meeting) -> list[Candidate]:
     )
     current_plan = PlanVersion.objects.filter(case=OuterRef("pk")).order_by("-number")
     last_evaluation = (
-        Step.objects.filter(case=OuterRef("pk"), transition="evaluate")
+        Step.objects.filter(case=OuterRef("pk"), transition__in=marked(Mark.EVALUATION))
         .order_by("-at")
         .values("at")[:1]
     )
     cases = agenda_cases(meeting).annotate(
         has_new_signal=Exists(Signal.objects.filter(case=OuterRef("pk"), created_at__gt=since)),
         was_escalated=Exists(
-            Step.objects.filter(case=OuterRef("pk"), transition="escalate", at__gt=since)
+            Step.objects.filter(
+                case=OuterRef("pk"), transition__in=marked(Mark.ESCALATION), at__gt=since
+            )
         ),
         is_new_on_list=Exists(
-            Step.objects.filter(case=OuterRef("pk"), transition="consent_given", at__gt=since)
+            Step.objects.filter(
+                case=OuterRef("pk"), transition__in=marked(Mark.ONTO_LIST), at__gt=since
+            )
         ),
         has_overdue_action=Exists(overdue_plan) | Exists(overdue_meeting),
         evaluation_date=Subquery(current_plan.values("evaluation_date")[:1]),
@@ -319,6 +332,8 @@ class ItemView:
     actions: list[MeetingAction]
     step_label: str
     transitions: list[Transition] = field(default_factory=list)
+    #: What the signals are about, at the viewer's level; the text only when identified.
+    signals: list[SignalShown] = field(default_factory=list)
 
     @property
     def minutes(self) -> int:
@@ -336,11 +351,12 @@ def _reason_labels(reasons: list[str]) -> list[str]:
 
 def agenda_items(meeting: Meeting, ids: Sequence[int] | None = None) -> QuerySet[AgendaItem]:
     signals = Prefetch("case__signals", queryset=Signal.objects.select_related("child"))
+    children = Prefetch("case__family__children", queryset=Child.objects.order_by("date_of_birth"))
     actions = Prefetch("actions", queryset=MeetingAction.objects.select_related("owner"))
     items = meeting.items.all() if ids is None else meeting.items.filter(pk__in=ids)
     return (
         items.select_related("case__family", "case__location", "step")
-        .prefetch_related(signals, actions)
+        .prefetch_related(signals, children, actions)
         .order_by("position", "id")
     )
 
@@ -422,6 +438,7 @@ def agenda_view(
     cases = [item.case for item in items if item.case is not None]
     answers = disclosures(cases, purpose=PURPOSE, organisations=organisations)
     steps = allowed_transitions_per_case(viewer, cases) if with_transitions else {}
+    signals = signals_shown(viewer, cases)
     views: list[ItemView] = []
     for item in items:
         step_label = ""
@@ -449,6 +466,11 @@ def agenda_view(
             actions=list(item.actions.all()),
             step_label=step_label,
         )
+        if item.case is not None and not left_out:
+            view.signals = [
+                s if identified else replace(s, child=None, description=None, author=None)
+                for s in signals[item.case.pk]
+            ]
         if (
             with_transitions
             and item.case is not None

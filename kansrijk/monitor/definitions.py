@@ -14,6 +14,8 @@ from enum import StrEnum
 
 from django.utils.translation import get_language
 
+from kansrijk.cases.workflow import lead_times
+
 #: Cells about fewer children (or families, or answers) than this are never shown.
 SUPPRESSION_THRESHOLD = 5
 
@@ -130,35 +132,9 @@ class Figure:
 _PERIOD_NL = "in de gekozen periode (begin van de eerste tot het eind van de laatste maand)"
 _PERIOD_EN = "in the chosen period (start of the first to the end of the last month)"
 
-#: Lead times: (key, Step.transition that ends the interval, Dutch label, English label).
-LEAD_TIMES: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
-    ("lead_plan", ("make_plan",), "Signaal → plan", "Signal → plan"),
-    (
-        "lead_consent_asked",
-        ("ask_consent",),
-        "Signaal → toestemming gevraagd",
-        "Signal → consent asked",
-    ),
-    (
-        "lead_consent_given",
-        ("consent_given",),
-        "Signaal → toestemming gegeven",
-        "Signal → consent given",
-    ),
-    (
-        "lead_family_specialist",
-        ("start_support",),
-        "Signaal → contact gezinsspecialist",
-        "Signal → family specialist contact",
-    ),
-    (
-        "lead_evaluation",
-        ("evaluate",),
-        "Signaal → evaluatie in het VOT",
-        "Signal → evaluation in the VOT",
-    ),
-    ("lead_closure", ("close",), "Signaal → afsluiting", "Signal → closure"),
-)
+#: Lead times: (key, the Step.transitions that end the interval, Dutch label, English
+#: label), from the rows of the transition table that carry a lead time.
+LEAD_TIMES: tuple[tuple[str, tuple[str, ...], str, str], ...] = lead_times()
 
 
 def _lead_time(key: str, transitions: tuple[str, ...], nl: str, en: str) -> Figure:
@@ -173,8 +149,9 @@ def _lead_time(key: str, transitions: tuple[str, ...], nl: str, en: str) -> Figu
         )
         sources: tuple[str, ...] = ("cases_case", "cases_step", "cases_familycontact")
     else:
-        end_nl = f"de eerste stap '{transitions[0]}' van de casus (Step.at)"
-        end_en = f"the case's first '{transitions[0]}' step (Step.at)"
+        steps = "', '".join(transitions)
+        end_nl = f"de eerste stap '{steps}' van de casus (Step.at)"
+        end_en = f"the case's first '{steps}' step (Step.at)"
         sources = ("cases_case", "cases_step")
     return Figure(
         key,

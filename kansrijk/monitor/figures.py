@@ -300,9 +300,9 @@ def percentile(values: list[float], fraction: float) -> float | None:
     return values[low] + (position - low) * (values[high] - values[low])
 
 
-def _first_step(transition: str) -> Subquery:
+def _first_step(transitions: tuple[str, ...]) -> Subquery:
     return Subquery(
-        Step.objects.filter(case=OuterRef("pk"), transition=transition)
+        Step.objects.filter(case=OuterRef("pk"), transition__in=transitions)
         .order_by("at")
         .values("at")[:1]
     )
@@ -316,16 +316,14 @@ def _lead_time_table(period: Period, centres: Centres, threshold: int) -> Table:
         .order_by("happened_at")
         .values("happened_at")[:1]
     )
-    annotations: dict[str, Any] = {
-        key: _first_step(names[0]) for key, names, _nl, _en in LEAD_TIMES
-    }
+    annotations: dict[str, Any] = {key: _first_step(names) for key, names, _nl, _en in LEAD_TIMES}
     annotations["first_contact"] = first_contact
     in_period = Exists(
         Step.objects.filter(
             case=OuterRef("pk"),
             at__gte=start,
             at__lt=end,
-            transition__in=[names[0] for _k, names, _nl, _en in LEAD_TIMES],
+            transition__in=[n for _k, names, _nl, _en in LEAD_TIMES for n in names],
         )
     ) | Exists(
         FamilyContact.objects.filter(

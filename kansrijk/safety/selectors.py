@@ -84,6 +84,13 @@ def closing_refusal(case: CaseType, data: dict[str, Any]) -> str | None:
     return None
 
 
+def reported_to_veilig_thuis(case_ids: list[int]) -> set[int]:
+    """Registered with cases.workflow.VEILIG_THUIS_REPORTED: the rows after a report."""
+    return set(
+        VeiligThuisReport.objects.filter(case__in=case_ids).values_list("case_id", flat=True)
+    )
+
+
 # --- childcare ------------------------------------------------------------------------------
 
 

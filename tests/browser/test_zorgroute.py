@@ -23,11 +23,18 @@ def log_out(page: Page) -> None:
 
 
 def take_step(
-    page: Page, label: str, fill: dict[str, str] | None = None, choose: str | None = None
+    page: Page,
+    label: str,
+    fill: dict[str, str] | None = None,
+    choose: str | None = None,
+    pick: str | None = None,
 ) -> None:
-    """Open the step's panel on the case page, fill it in and submit it."""
+    """Open the step's panel on the case page, fill it in and submit it (`pick`: the first
+    option of that list, e.g. who answered)."""
     page.locator("summary", has_text=label).click()
     panel = page.locator("details.transition[open]")
+    if pick:
+        panel.get_by_label(pick).select_option(index=1)
     for field_label, value in (fill or {}).items():
         panel.get_by_label(field_label).fill(value)
     if choose:
@@ -65,7 +72,7 @@ def test_signal_to_closure_in_the_browser(page: Page):
     page.get_by_role("button", name="Plan opslaan").click()
     take_step(page, "Plan maken met de leerkracht")
     take_step(page, "Ouders toestemming vragen voor het VOT")
-    take_step(page, "Ouders gaven toestemming")
+    take_step(page, "Ouders gaven toestemming", pick="Beantwoord door")
     expect(page.get_by_test_id("case-state")).to_have_text("Op aandachtslijst")
     log_out(page)
 

@@ -126,9 +126,10 @@ def test_the_zorgroute_from_signal_to_closed_through_the_api(world: World, pupil
     ]
     assert item["stalled"] is False
 
-    # Only the IB may take the first step, and only with a plan.
+    # Only the IB may take the first step, and only with a plan (or close: advice was enough).
     assert [t["name"] for t in coach.get(f"/api/cases/{case_id}/transitions").json()] == [
-        "make_plan"
+        "make_plan",
+        "advice_given",
     ]
     refused = assert_problem(step(coach, case_id, "make_plan"), 409)
     assert refused["detail"] == "Make a plan with the teacher first."

@@ -46,12 +46,20 @@ EXPECTED = {
         {"outcome": "with_family_specialist"},
         {"internal_coach", "education_specialist", "family_specialist", "coordinator"},
     ),
+    "advice_given": (CaseState.SIGNALLED, {}, {"internal_coach", "coordinator"}),
+}
+#: The rows after a report to Veilig Thuis: tested with a report in tests/cases/test_new_rows.py.
+AFTER_REPORT = {
+    "close_after_report",
+    "support_after_report",
+    "await_veilig_thuis",
+    "veilig_thuis_answered",
 }
 
 
 def test_every_transition_has_an_expectation():
     # The rows of the 0–4 route have theirs in tests/early_years (a toddler's case).
-    assert set(EXPECTED) | set(EARLY_EXPECTED) == {t.name for t in TRANSITIONS}
+    assert set(EXPECTED) | AFTER_REPORT | set(EARLY_EXPECTED) == {t.name for t in TRANSITIONS}
 
 
 ROLES = [

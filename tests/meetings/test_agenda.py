@@ -151,3 +151,22 @@ def test_a_series_plans_its_next_meetings_at_its_rhythm(world):
         datetime.date(2026, 1, 19)
     ]
     assert services.meetings_plan(series_id=series.pk, today=datetime.date(2026, 1, 7)) == []
+
+
+def test_the_agenda_shows_the_signal_at_the_viewers_level(world, pupil, care_meeting):
+    """Issue 14: the coach reads the text; a summary viewer only domain and urgency."""
+    from kansrijk.meetings import selectors
+
+    case = open_case(world, pupil)
+    meeting = care_meeting()
+    by_case = {
+        v.item.case_id: v for v in selectors.agenda_view(meeting, world.coach) if v.item.case_id
+    }
+    [signal] = by_case[case.pk].signals
+    assert signal.domain == "behaviour" and signal.urgency == "normal"
+    if by_case[case.pk].identified:
+        assert signal.description and "herfstvakantie" in signal.description
+    [summary] = next(
+        v for v in selectors.agenda_view(meeting, world.director) if v.item.case_id == case.pk
+    ).signals
+    assert summary.description is None and summary.domain == "behaviour"

@@ -1,0 +1,319 @@
+"""What a step of the route does besides changing the state: one function per row of the
+transition table (cases.workflow), and the small writes they share with cases.services.
+
+An effect runs inside `cases.services.case_transition`'s transaction, under the case's row
+lock, after the guards passed. It returns what the step records in `Step.data`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kansrijk.access.roles import ESCALATION_ROLES, Role
+from kansrijk.cases.errors import TransitionRefused
+from kansrijk.cases.models import (
+    Case,
+    CaseMember,
+    ContactPersonAssignment,
+    Goal,
+    PlanAction,
+    PlanVersion,
+    Referral,
+)
+from kansrijk.cases.states import ConsentAnswer, Outcome
+from kansrijk.core.models import Membership, Organisation, Professional
+
+#: A Dutch postcode anywhere in an address ("Westlandseweg 12, 3131 AB Vlaardingen").
+POSTCODE = re.compile(r"\b\d{4}\s?[A-Z]{2}\b")
+
+# --- shared writes ---------------------------------------------------------------------------
+
+
+def professional_at(location_id: int, role: Role) -> Professional | None:
+    membership = (
+        Membership.objects.filter(location_id=location_id, role=role, professional__is_active=True)
+        .select_related("professional")
+        .order_by("id")
+        .first()
+    )
+    return membership.professional if membership else None
+
+
+def add_member(case: Case, professional: Professional, role: Role) -> None:
+    CaseMember.objects.get_or_create(case=case, professional=professional, role=role)
+
+
+def assign_contact_person(case: Case, professional: Professional, *, by: Professional) -> None:
+    """The family's one contact person changes; the new one hears it at once (by mail too)."""
+    from kansrijk.notifications.services import notify
+
+    now = timezone.now()
+    ContactPersonAssignment.objects.filter(case=case, ended_at__isnull=True).update(ended_at=now)
+    ContactPersonAssignment.objects.create(
+        case=case, professional=professional, started_at=now, assigned_by=by
+    )
+    case.contact_person = professional
+    if professional != by:
+        notify(
+            to=professional,
+            subject=_("You are now the contact person for case %(number)s") % {"number": case.pk},
+            url=reverse("cases:case_detail", args=[case.pk]),
+        )
+
+
+def new_plan_version(
+    case: Case,
+    *,
+    by: Professional,
+    summary: str,
+    evaluation_date: datetime.date | None,
+    goals: list[str],
+    actions: list[dict[str, Any]],
+) -> PlanVersion:
+    latest = case.plans.order_by("-number").values_list("number", flat=True).first() or 0
+    plan = PlanVersion.objects.create(
+        case=case,
+        number=latest + 1,
+        summary=summary.strip(),
+        evaluation_date=evaluation_date,
+        created_by=by,
+    )
+    Goal.objects.bulk_create(
+        Goal(plan=plan, text=text.strip(), position=index)
+        for index, text in enumerate(g for g in goals if g.strip())
+    )
+    PlanAction.objects.bulk_create(
+        PlanAction(
+            plan=plan,
+            description=action["description"].strip(),
+            owner=action.get("owner"),
+            due_date=action.get("due_date"),
+            done=bool(action.get("done")),
+            position=index,
+        )
+        for index, action in enumerate(a for a in actions if a["description"].strip())
+    )
+    _tell_new_owners(case, plan, by=by)
+    for action in actions:
+        owner = action.get("owner")
+        if owner is not None and any(
+            m.role == Role.TEACHER and m.location_id == case.location_id
+            for m in owner.memberships.all()
+        ):
+            add_member(case, owner, Role.TEACHER)
+    return plan
+
+
+def _tell_new_owners(case: Case, plan: PlanVersion, *, by: Professional) -> None:
+    """Mail whoever became owner of an action in this version and was not in the previous one."""
+    from kansrijk.notifications.services import notify
+
+    previous = case.plans.filter(number=plan.number - 1).first()
+    before = set(previous.actions.values_list("owner_id", "description")) if previous else set()
+    for action in plan.actions.select_related("owner"):
+        if (
+            action.owner is None
+            or action.owner == by
+            or (action.owner_id, action.description) in before
+        ):
+            continue
+        notify(
+            to=action.owner,
+            subject=_("New action for you in case %(number)s") % {"number": case.pk},
+            body=action.description,
+            url=reverse("cases:case_detail", args=[case.pk]),
+        )
+
+
+def plan_version_adding_goal(case: Case, *, by: Professional, goal: str) -> PlanVersion:
+    """A new plan version: the current one with one goal added (a tailored plan)."""
+    previous = case.plans.order_by("-number").first()
+    if previous is None:
+        return new_plan_version(
+            case, by=by, summary="", evaluation_date=None, goals=[goal.strip()], actions=[]
+        )
+    return new_plan_version(
+        case,
+        by=by,
+        summary=previous.summary,
+        evaluation_date=previous.evaluation_date,
+        goals=[*(g.text for g in previous.goals.all()), goal.strip()],
+        actions=[
+            {"description": a.description, "owner": a.owner, "due_date": a.due_date, "done": a.done}
+            for a in previous.actions.all()
+        ],
+    )
+
+
+# --- one effect per row ------------------------------------------------------------------------
+
+
+def consent_asked(case: Case, by: Professional, data: dict[str, Any]) -> dict[str, Any]:
+    """The question also waits for the parents in the portal (kansrijk.portal)."""
+    from kansrijk.consent.services import consent_requests_open
+
+    return {"consent_requests": consent_requests_open(case=case, by=by)}
+
+
+def _record_consent(
+    case: Case, by: Professional, data: dict[str, Any], answer: ConsentAnswer
+) -> dict[str, Any]:
+    from kansrijk.consent.services import consent_record_for_case
+
+    consent_record_for_case(
+        case=case,
+        by=by,
+        answer=answer,
+        method=data.get("method") or "verbal",
+        guardian_id=data.get("guardian"),
+        by_child=bool(data.get("by_child")),
+    )
+    return {"consent": answer.value, "method": data.get("method") or "verbal"}
+
+
+def consent_given(case: Case, by: Professional, data: dict[str, Any]) -> dict[str, Any]:
+    """The pupil goes on the attention list; the SWV and GS of the school join the case."""
+    recorded = _record_consent(case, by, data, ConsentAnswer.GIVEN)
+    for role in (Role.EDUCATION_SPECIALIST, Role.FAMILY_SPECIALIST):
+        member = professional_at(case.location_id, role)
+        if member is not None:
+            add_member(case, member, role)
+    return recorded
+
+
+def consent_refused(case: Case, by: Professional, data: dict[str, Any]) -> dict[str, Any]:
+    return _record_consent(case, by, data, ConsentAnswer.REFUSED)
+
+
+def district_team_checked(case: Case, by: Professional, data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "district_team_check": data["district_team_check"],
+        "known_to": (data.get("known_to") or "").strip(),
+    }
+
+
+def support_started(case: Case, by: Professional, data: dict[str, Any]) -> dict[str, Any]:
+    """The family specialist who starts becomes the family's contact person."""
+    if case.contact_person_id != by.pk:
+        assign_contact_person(case, by, by=by)
+    add_member(case, by, Role.FAMILY_SPECIALIST)
+    return {"contact_person": by.pk}
+
+
+def closed(case: Case, by: Professional, data: dict[str, Any]) -> dict[str, Any]:
+    case.outcome = data["outcome"]
+    case.closed_at = timezone.now()
+    return {"outcome": data["outcome"]}
+
+
+def _ask_referral_consent(
+    case: Case, organisation: Organisation, *, by: Professional, data: dict[str, Any]
+) -> None:
+    """A referral is a disclosure: the consent service is asked first. Without consent in
+    force or a legal ground, the parents' answer must be recorded with the escalation."""
+    from kansrijk.consent.models import Purpose
+    from kansrijk.consent.selectors import disclosure_allowed
+    from kansrijk.consent.services import consent_record_for_case
+
+    if disclosure_allowed(case, purpose=Purpose.REFERRAL, organisation=organisation).allowed:
+        return
+    method = data.get("referral_consent")
+    if not method:
+        raise TransitionRefused(
+            _(
+                "Ask the parents' consent for the referral to %(organisation)s first, "
+                "or record a legal ground."
+            )
+            % {"organisation": organisation.name}
+        )
+    consent_record_for_case(
+        case=case,
+        by=by,
+        answer=ConsentAnswer.GIVEN,
+        method=method,
+        guardian_id=data.get("guardian"),
+        by_child=bool(data.get("by_child")),
+        purpose=Purpose.REFERRAL,
+        recipient=organisation,
+    )
+
+
+def escalated(case: Case, by: Professional, data: dict[str, Any]) -> dict[str, Any]:
+    """Refer to the chosen specialism (consent first) with a tailored plan version."""
+    target = Role(data["escalated_to"])
+    assert target in ESCALATION_ROLES
+    workers = Membership.objects.filter(role=target, professional__is_active=True).select_related(
+        "professional", "organisation"
+    )
+    worker = workers.filter(location=case.location_id).first() or workers.order_by("id").first()
+    if target == Role.DISTRICT_TEAM:
+        own = family_district_team(case)
+        if own is not None:
+            worker = workers.filter(organisation=own).order_by("id").first() or worker
+    if worker is not None:
+        _ask_referral_consent(case, worker.organisation, by=by, data=data)
+        Referral.objects.create(case=case, organisation=worker.organisation, target=target)
+        add_member(case, worker.professional, target)
+    plan = plan_version_adding_goal(case, by=by, goal=data["plan_goal"])
+    return {
+        "escalated_to": target.value,
+        "worker": worker.professional_id if worker else None,
+        "plan_version": plan.number,
+    }
+
+
+def family_district_team(case: Case) -> Organisation | None:
+    """The district team that serves the family's postcode area (seed 003/004: Vlaardingen
+    has four), from the postcode in the family's address."""
+    from kansrijk.core.selectors import district_team_for
+
+    match = POSTCODE.search(case.family.address or "")
+    return district_team_for(match.group(0)) if match else None
+
+
+def family_district_team_worker(case: Case) -> Professional | None:
+    """A worker of the family's own district team, else of any district team."""
+    team = family_district_team(case)
+    workers = Membership.objects.filter(
+        role=Role.DISTRICT_TEAM, professional__is_active=True
+    ).select_related("professional")
+    found = (workers.filter(organisation=team) if team else workers).order_by("id").first()
+    return found.professional if found else None
+
+
+def advice_given(case: Case, by: Professional, data: dict[str, Any]) -> dict[str, Any]:
+    """Advice was enough (seed 003): the case closes with that outcome."""
+    return closed(case, by, {**data, "outcome": Outcome.ADVICE_GIVEN})
+
+
+def closed_after_report(case: Case, by: Professional, data: dict[str, Any]) -> dict[str, Any]:
+    return closed(case, by, {**data, "outcome": Outcome.VEILIG_THUIS})
+
+
+def support_with_district_team(
+    case: Case, by: Professional, data: dict[str, Any]
+) -> dict[str, Any]:
+    """After the report the support goes on with the family's district team, who is told."""
+    from kansrijk.notifications.services import notify
+
+    worker = family_district_team_worker(case)
+    if worker is not None:
+        add_member(case, worker, Role.DISTRICT_TEAM)
+        if worker != by:
+            notify(
+                to=worker,
+                subject=_("You are now in the support team of case %(number)s")
+                % {"number": case.pk},
+                url=reverse("cases:case_detail", args=[case.pk]),
+            )
+    return {"district_team_worker": worker.pk if worker else None}
+
+
+def veilig_thuis_answered(case: Case, by: Professional, data: dict[str, Any]) -> dict[str, Any]:
+    return {"veilig_thuis_answer": data["veilig_thuis_answer"].strip()}
