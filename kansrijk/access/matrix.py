@@ -95,6 +95,11 @@ MATRIX: dict[Role, dict[Relation, frozenset[Action]]] = {
     Role.LANGUAGE_WORKER: {},
     Role.AFTER_SCHOOL: {},
     Role.CONSULTATION_PARTNER: {},
+    # Programme lines 3 and 4 (issue 16): their own objects (arrangements, dyslexia files)
+    # decide what they see; no zorgroute case through a relation.
+    Role.DYSLEXIA_GATEKEEPER: {},
+    Role.CARE_PROVIDER: {},
+    Role.MUNICIPALITY_OFFICER: {},
     Role.PRIVACY_OFFICER: {},
     Role.ADMINISTRATOR: {},
 }

@@ -24,6 +24,10 @@ class Role(models.TextChoices):
     LANGUAGE_WORKER = "language_worker", _("Language and parent-room worker")
     AFTER_SCHOOL = "after_school", _("After-school programme worker")
     CONSULTATION_PARTNER = "consultation_partner", _("Consultation-hour partner")
+    # Programme lines 3 and 4 (seed 002, issue 16).
+    DYSLEXIA_GATEKEEPER = "dyslexia_gatekeeper", _("Dyslexia gatekeeper (SWV)")
+    CARE_PROVIDER = "care_provider", _("Youth-care provider worker")
+    MUNICIPALITY_OFFICER = "municipality_officer", _("Municipality youth-care officer")
 
 
 #: Roles that take part in the support-team meeting (VOT) of a school.

@@ -28,6 +28,9 @@ class Organisation(models.Model):
         MUNICIPALITY = "municipality", _("Municipality")
         COORDINATION = "coordination", _("Care coordination")
         PARTNER = "partner", _("Partner")
+        SPECIAL_EDUCATION = "special_education", _("Special education (SBO/SO/VSO)")
+        CARE_PROVIDER = "care_provider", _("Youth-care provider")
+        DYSLEXIA_CARE = "dyslexia_care", _("Dyslexia care provider")
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
@@ -46,6 +49,7 @@ class Location(models.Model):
         CHILD_CENTRE = "child_centre", _("Child centre")
         CHILDCARE = "childcare", _("Childcare location")
         OFFICE = "office", _("Office")
+        SPECIAL_SCHOOL = "special_school", _("Special school (SBO/SO/VSO)")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="locations"
