@@ -177,6 +177,7 @@ PAGES: dict[str, Rule] = {
     "meetings:minutes_pdf": OBJECT,
     "meetings:item_move": OBJECT_POST,
     "meetings:item_start": OBJECT_POST,
+    "meetings:item_place": OBJECT_POST,
     "meetings:item_decide": OBJECT_POST,
     "meetings:my_actions": ANY,
     "meetings:action_done": OBJECT_POST,

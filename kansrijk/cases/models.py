@@ -316,7 +316,7 @@ class Referral(models.Model):
         _("answer"), max_length=10, choices=Answer.choices, default=Answer.PENDING
     )
     answer_reason = models.TextField(_("reason"), blank=True)
-    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.organisation_id}: {self.target}"

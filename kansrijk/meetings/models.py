@@ -194,6 +194,12 @@ class AgendaItem(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     running_since = models.DateTimeField(null=True, blank=True)
     seconds_spent = models.PositiveIntegerField(default=0)
+    #: In the time box (discussed at the table) or in the list to pull in (meetings.timebox).
+    on_table = models.BooleanField(default=True)
+    #: The chair put it on or off the table; rebuilding the agenda keeps that choice.
+    placed_by_chair = models.BooleanField(default=False)
+    #: The minutes the time box gives the item.
+    allotted_minutes = models.PositiveSmallIntegerField(default=5)
 
     class Meta:
         ordering = ["position", "id"]

@@ -50,6 +50,7 @@ from kansrijk.meetings.models import (
     Participant,
     WithoutConsent,
 )
+from kansrijk.meetings.timebox import must_discuss
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
@@ -240,8 +241,15 @@ def agenda_candidates(meeting: Meeting) -> list[Candidate]:
             reasons.append(Reason.STALLED)
         if reasons:
             found.append(Candidate(case, reasons))
+    # What must be discussed comes first, so that the time box gives it the table.
     found.sort(
-        key=lambda c: (c.case.priority, _reason_rank(c.reasons), c.case.last_step_at, c.case.pk)
+        key=lambda c: (
+            c.case.priority,
+            not must_discuss(c.reasons, meeting.kind),
+            _reason_rank(c.reasons),
+            c.case.last_step_at,
+            c.case.pk,
+        )
     )
     return found
 
@@ -334,6 +342,10 @@ class ItemView:
     transitions: list[Transition] = field(default_factory=list)
     #: What the signals are about, at the viewer's level; the text only when identified.
     signals: list[SignalShown] = field(default_factory=list)
+    #: When its turn is planned in the time box (meetings.timebox).
+    planned_at: datetime.datetime | None = None
+    #: Shown as one line: the meeting runs and another item is being discussed.
+    compact: bool = False
 
     @property
     def minutes(self) -> int:
@@ -373,6 +385,8 @@ class AgendaPage:
     pages: int
     ids: list[int]
     total: int
+    #: Per item of the page: the minutes from the meeting's start to its planned turn.
+    offsets: dict[int, int] = field(default_factory=dict)
 
     @property
     def start(self) -> int:
@@ -388,24 +402,73 @@ class AgendaPage:
         return self.number < self.pages
 
 
-def agenda_page(
-    meeting: Meeting, requested: str | None = None, *, item_id: int | None = None
-) -> AgendaPage:
-    """The page asked for; else the one holding `item_id`, else the running item's, else the
-    first. One query of ids: the items themselves are read for this page only."""
-    rows = list(meeting.items.order_by("position", "id").values_list("pk", "running_since"))
-    ids = [pk for pk, _running in rows]
+@dataclass(frozen=True)
+class Agenda:
+    """The time-boxed agenda (meetings.timebox): a page of the items on the table, with
+    their planned turns, and a page of the list to pull in."""
+
+    table: AgendaPage
+    rest: AgendaPage
+    #: Minutes the items on the table get together, against the meeting's time box.
+    allotted_minutes: int
+    budget_minutes: int
+
+    @property
+    def over(self) -> bool:
+        return self.allotted_minutes > self.budget_minutes
+
+
+def _page(ids: list[int], number: int, offsets: dict[int, int] | None = None) -> AgendaPage:
     pages = max(1, -(-len(ids) // AGENDA_PAGE_SIZE))
-    number = 0
-    if requested and requested.isdigit():
-        number = int(requested)
-    else:
-        wanted = item_id or next((pk for pk, running in rows if running is not None), None)
-        if wanted in ids:
-            number = ids.index(wanted) // AGENDA_PAGE_SIZE + 1
     number = min(max(number, 1), pages)
     start = (number - 1) * AGENDA_PAGE_SIZE
-    return AgendaPage(number, pages, ids[start : start + AGENDA_PAGE_SIZE], len(ids))
+    shown = ids[start : start + AGENDA_PAGE_SIZE]
+    return AgendaPage(
+        number, pages, shown, len(ids), {pk: (offsets or {}).get(pk, 0) for pk in shown}
+    )
+
+
+def _number(requested: str | None) -> int:
+    return int(requested) if requested and requested.isdigit() and len(requested) < 6 else 0
+
+
+def agenda_page(
+    meeting: Meeting,
+    requested: str | None = None,
+    *,
+    item_id: int | None = None,
+    rest_requested: str | None = None,
+) -> Agenda:
+    """The page of the table asked for; else the one holding `item_id`, else the running
+    item's, else the first; and the page of the rest asked for, else the one holding
+    `item_id`. One query of ids: the items themselves are read for these pages only."""
+    rows = list(
+        meeting.items.order_by("position", "id").values_list(
+            "pk", "running_since", "on_table", "allotted_minutes"
+        )
+    )
+    table = [pk for pk, _running, on_table, _minutes in rows if on_table]
+    rest = [pk for pk, _running, on_table, _minutes in rows if not on_table]
+    offsets: dict[int, int] = {}
+    elapsed = 0
+    for pk, _running, on_table, minutes in rows:
+        if on_table:
+            offsets[pk] = elapsed
+            elapsed += minutes
+    number = _number(requested)
+    if not number:
+        wanted = item_id or next((pk for pk, running, *_ in rows if running is not None), None)
+        if wanted in table:
+            number = table.index(wanted) // AGENDA_PAGE_SIZE + 1
+    rest_number = _number(rest_requested)
+    if not rest_number and item_id in rest:
+        rest_number = rest.index(item_id) // AGENDA_PAGE_SIZE + 1
+    return Agenda(
+        table=_page(table, number, offsets),
+        rest=_page(rest, rest_number),
+        allotted_minutes=elapsed,
+        budget_minutes=meeting.duration_minutes,
+    )
 
 
 def agenda_time_box(meeting: Meeting, now: datetime.datetime | None = None) -> TimeBox:
@@ -427,6 +490,7 @@ def agenda_view(
     now: datetime.datetime | None = None,
     with_transitions: bool = False,
     item_ids: Sequence[int] | None = None,
+    with_signals: bool = True,
 ) -> list[ItemView]:
     """The agenda as shown at the table: per item its label (identifying only when the
     consent covers everyone present), why it is there, the time spent and what was decided.
@@ -438,7 +502,7 @@ def agenda_view(
     cases = [item.case for item in items if item.case is not None]
     answers = disclosures(cases, purpose=PURPOSE, organisations=organisations)
     steps = allowed_transitions_per_case(viewer, cases) if with_transitions else {}
-    signals = signals_shown(viewer, cases)
+    signals = signals_shown(viewer, cases) if with_signals else {}
     views: list[ItemView] = []
     for item in items:
         step_label = ""
@@ -466,7 +530,7 @@ def agenda_view(
             actions=list(item.actions.all()),
             step_label=step_label,
         )
-        if item.case is not None and not left_out:
+        if item.case is not None and not left_out and with_signals:
             view.signals = [
                 s if identified else replace(s, child=None, description=None, author=None)
                 for s in signals[item.case.pk]

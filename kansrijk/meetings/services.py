@@ -21,7 +21,7 @@ from kansrijk.cases.errors import CaseError, NotFound, TransitionRefused
 from kansrijk.cases.selectors import allowed_transitions
 from kansrijk.cases.services import case_transition
 from kansrijk.core.models import Location, Professional
-from kansrijk.meetings import selectors
+from kansrijk.meetings import selectors, timebox
 from kansrijk.meetings.models import (
     AgendaItem,
     Meeting,
@@ -253,7 +253,7 @@ def agenda_build(*, by: Professional | None, meeting_id: int) -> Meeting:
             AgendaItem(meeting=meeting, case=c.case, reasons=c.reasons, position=position + index)
             for index, c in enumerate(c for c in candidates if c.case.pk in wanted)
         )
-        _renumber(meeting)
+        timebox.plan_table(meeting)
         meeting.agenda_built_at = timezone.now()
         meeting.save(update_fields=["agenda_built_at"])
         ids = ",".join(str(c.case.pk) for c in candidates[:60])
@@ -297,6 +297,8 @@ def item_add(
             position=position,
             reasons=[AgendaItem.Reason.ADDED_BY_CHAIR],
         )
+        timebox.plan_table(meeting)
+        item.refresh_from_db()
         _log(
             by,
             Event.WRITE,
@@ -307,8 +309,39 @@ def item_add(
     return item
 
 
+def item_place(*, by: Professional, item_id: int, on_table: bool) -> AgendaItem:
+    """The chair pulls an item onto the table (at its end; an item that only filled the time
+    left may make way) or puts it aside into the list to pull in; the time box is planned
+    again and a rebuild keeps the choice."""
+    with transaction.atomic():
+        item = AgendaItem.objects.filter(pk=item_id).first()
+        if item is None:
+            raise NotFound
+        meeting = _chaired(by, item.meeting_id)
+        _open(meeting)
+        if not on_table and (item.running_since is not None or item.decided_at is not None):
+            raise CaseError(_("An item that is being or was discussed stays on the table."))
+        items = list(meeting.items.order_by("position", "id"))
+        item = next(i for i in items if i.pk == item.pk)
+        item.on_table, item.placed_by_chair = on_table, True
+        if on_table:  # to the end of the table, before the rest
+            items.remove(item)
+            last = max((n for n, i in enumerate(items) if i.on_table), default=-1)
+            items.insert(last + 1, item)
+        timebox.plan_table(meeting, items)
+        AgendaItem.objects.filter(pk=item.pk).update(placed_by_chair=True)
+        _log(
+            by,
+            Event.WRITE,
+            f"meeting {meeting.pk}: item {item.pk} {'on the table' if on_table else 'put aside'}",
+            case_id=item.case_id,
+        )
+        item.refresh_from_db()
+    return item
+
+
 def item_move(*, by: Professional, item_id: int, up: bool) -> AgendaItem:
-    """Move an item one place up or down the agenda."""
+    """Move an item one place up or down its part of the agenda (the table or the rest)."""
     with transaction.atomic():
         item = AgendaItem.objects.filter(pk=item_id).first()
         if item is None:
@@ -316,7 +349,7 @@ def item_move(*, by: Professional, item_id: int, up: bool) -> AgendaItem:
         meeting = _chaired(by, item.meeting_id)
         _open(meeting)
         _renumber(meeting)
-        items = list(meeting.items.order_by("position", "id"))
+        items = list(meeting.items.filter(on_table=item.on_table).order_by("position", "id"))
         index = next(i for i, other in enumerate(items) if other.pk == item.pk)
         swap = index - 1 if up else index + 1
         if 0 <= swap < len(items):
@@ -355,7 +388,7 @@ def meeting_start(*, by: Professional, meeting_id: int) -> Meeting:
             meeting.state = Meeting.State.RUNNING
             meeting.started_at = now
             meeting.save(update_fields=["state", "started_at"])
-            first = meeting.items.order_by("position", "id").first()
+            first = meeting.items.filter(on_table=True).order_by("position", "id").first()
             if first is not None:
                 _start(first, now)
             _log(by, Event.WRITE, f"meeting {meeting.pk} started")
@@ -371,6 +404,8 @@ def item_start(*, by: Professional, item_id: int) -> AgendaItem:
         meeting = _chaired(by, item.meeting_id)
         if meeting.state != Meeting.State.RUNNING:
             raise CaseError(_("Start the meeting first."))
+        if not item.on_table:
+            raise CaseError(_("Pull the item onto the table first."))
         now = timezone.now()
         _stop_running(meeting, now)
         item.refresh_from_db()
@@ -385,7 +420,7 @@ def item_next(*, by: Professional, meeting_id: int) -> AgendaItem | None:
         if meeting.state != Meeting.State.RUNNING:
             raise CaseError(_("Start the meeting first."))
         now = timezone.now()
-        items = list(meeting.items.order_by("position", "id"))
+        items = list(meeting.items.filter(on_table=True).order_by("position", "id"))
         current = next((i for i in items if i.running_since is not None), None)
         _stop_running(meeting, now)
         after = items[items.index(current) + 1 :] if current else items

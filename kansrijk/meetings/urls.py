@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/minutes.pdf", views.minutes_download, name="minutes_pdf"),
     path("items/<int:pk>/move/", views.item_move, name="item_move"),
     path("items/<int:pk>/start/", views.item_start, name="item_start"),
+    path("items/<int:pk>/place/", views.item_place, name="item_place"),
     path("items/<int:pk>/decide/", views.item_decide, name="item_decide"),
     path("actions/", views.my_actions, name="my_actions"),
     path("actions/<int:pk>/done/", views.action_done, name="action_done"),

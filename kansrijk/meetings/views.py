@@ -7,6 +7,7 @@ does not exist. Views read through selectors and write through services.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -63,9 +64,14 @@ def _done(request: HttpRequest, meeting_id: int, anchor: str = "") -> HttpRespon
     url = reverse("meetings:meeting", args=[meeting_id])
     if anchor.startswith("#item-") and anchor[6:].isdigit():
         meeting = Meeting.objects.get(pk=meeting_id)
-        page = selectors.agenda_page(meeting, item_id=int(anchor[6:]))
-        if page.number > 1:
-            url += f"?page={page.number}"
+        agenda = selectors.agenda_page(meeting, item_id=int(anchor[6:]))
+        query = []
+        if agenda.table.number > 1:
+            query.append(f"page={agenda.table.number}")
+        if agenda.rest.number > 1:
+            query.append(f"rest={agenda.rest.number}")
+        if query:
+            url += "?" + "&".join(query)
     return redirect(url + anchor)
 
 
@@ -156,15 +162,28 @@ def series_new(request: HttpRequest) -> HttpResponse:
 def _meeting_context(request: HttpRequest, meeting: Meeting, **forms: Any) -> dict[str, Any]:
     user = _user(request)
     is_chair = meeting.chair_id == user.pk
-    page = selectors.agenda_page(
-        meeting, request.GET.get("page"), item_id=forms.pop("item_id", None)
+    agenda = selectors.agenda_page(
+        meeting,
+        request.GET.get("page"),
+        item_id=forms.pop("item_id", None),
+        rest_requested=request.GET.get("rest"),
     )
+    page = agenda.table
     items = selectors.agenda_view(meeting, user, with_transitions=is_chair, item_ids=page.ids)
+    rest = selectors.agenda_view(meeting, user, item_ids=agenda.rest.ids, with_signals=False)
     bound: dict[int, DecisionForm] = forms.pop("decision_forms", {})
+    opened = request.GET.get("open", "")
+    for view in items:
+        view.planned_at = meeting.starts_at + datetime.timedelta(
+            minutes=page.offsets.get(view.item.pk, 0)
+        )
     if is_chair and meeting.state != Meeting.State.FINISHED:
+        # A decision form is loaded for the item being discussed, or the one the chair opens.
         owners: dict[int | None, list[Professional]] = {}
         for view in items:
-            if view.left_out:
+            if view.left_out or not (
+                view.running or view.item.pk in bound or str(view.item.pk) == opened
+            ):
                 continue
             case = view.item.case
             key = case.location_id if case is not None else None
@@ -175,17 +194,22 @@ def _meeting_context(request: HttpRequest, meeting: Meeting, **forms: Any) -> di
                 owners=owners[key],
                 prefix=f"item{view.item.pk}",
             )
+    if meeting.state == Meeting.State.RUNNING:
+        for view in items:
+            view.compact = not view.running and not hasattr(view, "form")
     participants = selectors.participants(meeting)
     people = _invitable(meeting)
     return {
         "meeting": meeting,
         "is_chair": is_chair,
         "items": [v for v in items if not v.left_out],
-        "left_out": [v for v in items if v.left_out],
+        "left_out": [v for v in items + rest if v.left_out],
         "participants": participants,
         "organisations": selectors.organisations_present(meeting),
         "time_box": selectors.agenda_time_box(meeting),
         "page": page,
+        "agenda": agenda,
+        "rest": [v for v in rest if not v.left_out],
         "running": next((v for v in items if v.running), None),
         "add_form": forms.pop("add_form", None) or AddItemForm(),
         "invite_form": forms.pop("invite_form", None) or InviteForm(people=people),
@@ -203,7 +227,8 @@ def _invitable(meeting: Meeting) -> Any:
 
 
 def _log_agenda(request: HttpRequest, meeting: Meeting, context: dict[str, Any]) -> None:
-    ids = ",".join(str(v.item.case_id) for v in context["items"] if v.item.case_id)
+    shown = [*context["items"], *context["rest"]]
+    ids = ",".join(str(v.item.case_id) for v in shown if v.item.case_id)
     log_access(
         by=_user(request),
         event=Event.LIST,
@@ -301,6 +326,20 @@ def item_move(request: HttpRequest, pk: int) -> HttpResponse:
         meeting_id,
         lambda: services.item_move(by=_user(request), item_id=pk, up=up),
         anchor="#agenda",
+    )
+
+
+@require_POST
+def item_place(request: HttpRequest, pk: int) -> HttpResponse:
+    """Pull an item onto the table, or put it aside into the list to pull in."""
+    meeting_id = _item_meeting(request, pk)
+    on_table = request.POST.get("place") != "aside"
+    return _run(
+        request,
+        meeting_id,
+        lambda: services.item_place(by=_user(request), item_id=pk, on_table=on_table),
+        _("The item is on the table.") if on_table else _("The item is put aside."),
+        anchor=f"#item-{pk}",
     )
 
 
