@@ -51,6 +51,9 @@ class ItemOut(Schema):
     decision: str
     step: str
     minutes_spent: int
+    #: In the time box, or in the list to pull in (meetings.timebox).
+    on_table: bool
+    minutes_allotted: int
     actions: list[ActionOut]
 
 
@@ -160,6 +163,8 @@ def get_meeting(request: HttpRequest, meeting_id: int = MeetingId) -> dict[str, 
                 "decision": v.item.decision,
                 "step": v.item.step.transition if v.item.step else "",
                 "minutes_spent": v.minutes,
+                "on_table": v.item.on_table,
+                "minutes_allotted": v.item.allotted_minutes,
                 "actions": [_action(a) for a in v.actions],
             }
             for v in views
