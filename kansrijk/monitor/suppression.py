@@ -64,7 +64,10 @@ class Universe:
                     (key for key in members if not status[key]),
                     key=lambda k: (self.values[k], repr(k)),
                 )
-                status[visible[0] if visible else total] = SECONDARY
+                target = visible[0] if visible else total
+                if status[target]:  # a relation without members: nothing left to hide
+                    continue
+                status[target] = SECONDARY
                 changed = True
         return status
 

@@ -52,6 +52,14 @@ def test_the_total_is_hidden_when_no_other_cell_is_left():
     assert universe.status() == {"a": PRIMARY, "total": SECONDARY}
 
 
+def test_a_small_total_without_members_ends():
+    """A table with no rows (a region without centres yet) has only its small total."""
+    universe = Universe()
+    universe.cell("total", 2, subjects=2)
+    universe.relation("total", [])
+    assert universe.status() == {"total": PRIMARY}
+
+
 def _derivable(universe: Universe) -> list[tuple[object, tuple[object, ...]]]:
     status = universe.status()
     return [
