@@ -122,15 +122,27 @@ def test_bad_filters_give_errors_not_500(client, dataset):
     assert client.get("/monitor/report.pdf?year=1&quarter=9").status_code == 400
 
 
+CSV_KEYS = (
+    "period_start", "period_end", "figure", "variant", "domain", "row_key", "row",
+    "column_key", "column", "unit", "value", "display", "suppressed",
+)  # fmt: skip
+
+
 def test_csv_and_xlsx_match_the_screen_and_are_logged(client, dataset):
     sign_in(client, dataset.world.policy_officer)
     screen = _screen_cells(client.get("/monitor/" + Q1).content.decode())
     response = client.get("/monitor/export.csv" + Q1)
     assert response["Content-Disposition"].startswith("attachment")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert response.content.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: Dutch Excel
+    text = response.content.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("periode begin;periode eind;cijfer;")
+    dutch = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    english = dict(zip(dutch[0], CSV_KEYS, strict=True))
+    rows = [{english[k]: v for k, v in row.items()} for row in dutch]
     assert [r["display"] for r in rows] == screen
     assert {"< 5", "x"} <= {r["display"] for r in rows}
     assert all(r["value"] == "" for r in rows if r["display"] in ("< 5", "x"))
+    assert not any("." in r["value"] for r in rows)  # decimal comma
 
     book = load_workbook(io.BytesIO(client.get("/monitor/export.xlsx" + Q1).content))
     signals = book["signals"]
