@@ -246,3 +246,17 @@ def test_a_professional_records_a_parents_answers_for_a_closed_case(client, data
     assert client.get(f"/monitor/experience/{still_open.pk}/").status_code == 404
     sign_in(client, world.teacher)
     assert client.get(url).status_code == 404
+
+
+def test_the_dashboard_opens_with_headline_figures_and_themes_in_plain_words(client, dataset):
+    sign_in(client, dataset.world.policy_officer)
+    html = main(client.get("/monitor/" + Q1).content.decode())
+    assert html.index("Kerncijfers") < html.index('class="monitor-theme"')
+    headlines = re.findall(r'class="monitor-headline__label">([^<]+)<', html)
+    assert len(headlines) >= 5
+    themes = re.findall(r'<summary><h2 class="utrecht-heading-2">([^<]+)</h2></summary>', html)
+    assert themes[:3] == ["Signalen", "Doorlooptijden", "Uitkomsten en verwijzingen"]
+    plain = re.findall(r'<p class="monitor-plain">([^<]+)</p>', html)
+    assert plain and not any("Case." in p or "_at" in p for p in plain)
+    units = re.findall(r'class="monitor-chart__unit">[^<]*\(eenheid: ([^)]+)\)', html)
+    assert units and set(units) <= {"aantal", "procent", "dagen", "score 1-5"}
