@@ -58,3 +58,20 @@ def usable_code(device: TOTPDevice, now: float | None = None) -> Code | None:
     token = hotp(device.bin_key, step, digits=device.digits)
     remaining = int(device.step - ((moment - device.t0) % device.step))
     return Code(code=str(token).zfill(device.digits), valid_for_seconds=remaining)
+
+
+def code_on_page(professional: Professional) -> Code | None:
+    """The code to show on the second step of a demo site, so that a visitor needs no second
+    terminal: only with DEBUG on, and only for a demo device whose secret is the predictable
+    demo secret (a real device of the same person is never shown)."""
+    from django.conf import settings
+
+    if not settings.DEBUG:
+        return None
+    device = TOTPDevice.objects.filter(
+        user=professional,
+        name=DEMO_DEVICE_NAME,
+        confirmed=True,
+        key=demo_key(professional.get_username()),
+    ).first()
+    return usable_code(device) if device is not None else None

@@ -27,6 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from kansrijk.accounts import selectors, services
+from kansrijk.accounts.demo import code_on_page
 from kansrijk.accounts.forms import CodeForm
 from kansrijk.accounts.middleware import is_verified, second_factor_exempt
 
@@ -129,7 +130,11 @@ def verify(request: HttpRequest) -> HttpResponse:
             if getattr(request, "axes_locked_out", False):
                 return _lock_out(request)
             form.add_error("code", _("This code is not correct. Try again."))
-    return render(request, "accounts/verify.html", {"form": form, "next": next_to})
+    return render(
+        request,
+        "accounts/verify.html",
+        {"form": form, "next": next_to, "demo_code": code_on_page(user)},
+    )
 
 
 @second_factor_exempt

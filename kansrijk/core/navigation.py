@@ -30,6 +30,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry(_("My work"), "cases:my_work", None),
     Entry(_("New signal"), "cases:signal_new", SIGNALLING_ROLES),
     Entry(_("Attention list"), "cases:attention_lists", ATTENTION_LIST_ROLES),
+    Entry(_("A family does not respond"), "safety:contact_attempt_new", SIGNALLING_ROLES),
     Entry(
         _("Warm handovers"),
         "early_years:handovers",
@@ -63,6 +64,7 @@ ENTRIES: tuple[Entry, ...] = (
             {Role.DIRECTOR, Role.COORDINATOR, Role.POLICY_OFFICER, Role.EDUCATION_SPECIALIST}
         ),
     ),
+    Entry(_("Login and security"), "accounts:security", None),
 )
 
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kansrijk.monitor.definitions import CHART_REFERENCES, REFERENCES, Reference, Unit
+from kansrijk.monitor.definitions import (
+    CHART_REFERENCES,
+    REFERENCES,
+    UNIT_LABELS,
+    Reference,
+    Unit,
+    _dutch,
+)
 from kansrijk.monitor.tables import Table
 
 LABEL_WIDTH = 230
@@ -32,6 +39,7 @@ class Line:
 @dataclass(frozen=True)
 class Chart:
     title: str
+    unit: str  # what the bars count, in the reader's language
     bars: list[Bar]
     lines: list[Line]
     width: int
@@ -76,6 +84,7 @@ def bar_chart(table: Table, column_key: str) -> Chart | None:
     lines = [Line(LABEL_WIDTH + round(BAR_AREA * r.percent / scale_max), r) for r in references]
     return Chart(
         title=f"{table.title} — {column.label}",
+        unit=UNIT_LABELS[Unit(table.column_unit(column))][0 if _dutch() else 1],
         bars=bars,
         lines=lines,
         width=LABEL_WIDTH + BAR_AREA + 90,

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -20,28 +22,37 @@ from kansrijk.monitor.definitions import BY_KEY
 from kansrijk.monitor.reports import Report
 from kansrijk.monitor.tables import Table
 
+#: The CSV's columns: the key is the English msgid, the header the reader's language.
+CSV_COLUMNS = (
+    _lazy("period start"),
+    _lazy("period end"),
+    _lazy("figure"),
+    _lazy("variant"),
+    _lazy("domain"),
+    _lazy("row key"),
+    _lazy("row"),
+    _lazy("column key"),
+    _lazy("column"),
+    _lazy("unit"),
+    _lazy("value"),
+    _lazy("display"),
+    _lazy("suppressed"),
+)
+
+
+def _decimal(value: Any) -> str:
+    """A number as Dutch Excel reads it: decimal comma, no thousands separator."""
+    if value is None:
+        return ""
+    return str(value).replace(".", ",") if isinstance(value, float | Decimal) else str(value)
+
 
 def to_csv(report: Report, tables: list[Table]) -> bytes:
-    """Long format, one line per cell: easy to load into a BI tool."""
+    """Long format, one line per cell, for Dutch Excel: semicolons, decimal commas and UTF-8
+    with a byte-order mark (without it Excel reads the file as Windows-1252)."""
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "period_start",
-            "period_end",
-            "figure",
-            "variant",
-            "domain",
-            "row_key",
-            "row",
-            "column_key",
-            "column",
-            "unit",
-            "value",
-            "display",
-            "suppressed",
-        ]
-    )
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow([str(column) for column in CSV_COLUMNS])
     for table in tables:
         for row, cells in table.body():
             for column, cell, text in cells:
@@ -57,12 +68,12 @@ def to_csv(report: Report, tables: list[Table]) -> bytes:
                         column.key,
                         column.label,
                         table.column_unit(column),
-                        "" if cell.value is None or cell.hidden else cell.value,
+                        "" if cell.value is None or cell.hidden else _decimal(cell.value),
                         text,
                         cell.status if cell.hidden else "",
                     ]
                 )
-    return out.getvalue().encode("utf-8")
+    return out.getvalue().encode("utf-8-sig")
 
 
 def _sheet_title(table: Table, used: set[str]) -> str:

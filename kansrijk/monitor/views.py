@@ -23,7 +23,7 @@ from kansrijk.audit.services import log_access
 from kansrijk.cases.errors import CaseError, NotFound
 from kansrijk.cases.selectors import case_for
 from kansrijk.cases.workflow import CaseState
-from kansrijk.monitor import exports
+from kansrijk.monitor import exports, themes
 from kansrijk.monitor.audience import Audience, audience_of
 from kansrijk.monitor.charts import sections
 from kansrijk.monitor.definitions import FIGURES, REFERENCES
@@ -162,7 +162,8 @@ def dashboard(request: HttpRequest, audience: Audience) -> HttpResponse:
         {
             "form": form,
             "report": report,
-            "sections": sections(tables),
+            "headlines": themes.headlines(tables),
+            "themes": themes.by_theme(sections(tables)),
             "audience": audience,
             "quarter_form": QuarterForm(),
             "query": query.urlencode(),

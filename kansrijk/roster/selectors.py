@@ -9,6 +9,8 @@ from datetime import date, time, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from kansrijk.core.models import Location, Membership, Professional
 from kansrijk.roster import solver
@@ -48,7 +50,19 @@ def parse_week(text: str | None, today: date | None = None) -> tuple[int, int]:
 
 
 def week_label(iso_year: int, iso_week: int) -> str:
+    """The week as the URLs and the API name it ("2026-W49"); people read week_display."""
     return f"{iso_year}-W{iso_week:02d}"
+
+
+def week_display(iso_year: int, iso_week: int) -> str:
+    """The week as a Dutch reader names it: "week 49 (30 nov – 4 dec)", Monday to Friday."""
+    monday = date.fromisocalendar(iso_year, iso_week, 1)
+    friday = monday + timedelta(days=4)
+    return gettext("week %(number)s (%(first)s – %(last)s)") % {
+        "number": iso_week,
+        "first": date_format(monday, "j b"),
+        "last": date_format(friday, "j b"),
+    }
 
 
 def neighbour_week(iso_year: int, iso_week: int, step: int) -> str:
@@ -386,6 +400,10 @@ class WeekRow:
     @property
     def label(self) -> str:
         return week_label(self.iso_year, self.iso_week)
+
+    @property
+    def display(self) -> str:
+        return week_display(self.iso_year, self.iso_week)
 
     @property
     def missing(self) -> int:

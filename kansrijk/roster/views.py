@@ -33,6 +33,7 @@ def _week(request: HttpRequest) -> tuple[int, int, dict[str, str]]:
     year, week = selectors.parse_week(request.GET.get("week"))
     nav = {
         "week": selectors.week_label(year, week),
+        "week_display": selectors.week_display(year, week),
         "previous_week": selectors.neighbour_week(year, week, -1),
         "next_week": selectors.neighbour_week(year, week, 1),
     }
@@ -218,6 +219,7 @@ def plan(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "chosen": selectors.week_label(*chosen),
+            "chosen_display": selectors.week_display(*chosen),
             "state": state,
             "explanations": selectors.explained(state, get_language() or "nl"),
             "changes": selectors.week_changes(*chosen),

@@ -33,8 +33,8 @@ DEMO_FAMILIES = (
     ("Rachidi", "Amira", None, "7"),
 )
 SAFETY_SIGNAL = (
-    "Noor has bruises on her arms for the second time this month and flinches when her "
-    "father comes to pick her up."
+    "Noor heeft deze maand voor de tweede keer blauwe plekken op haar armen en schrikt als "
+    "haar vader haar komt ophalen."
 )
 
 
@@ -157,15 +157,15 @@ def seed_safety_demo() -> dict[str, int]:
                 keeper,
                 Role.EDUCATION_SPECIALIST,
                 DEMO_FAMILIES[3],
-                "SWV list",
-                "Several school changes in two years",
+                "Lijst van het SWV",
+                "Meerdere schoolwisselingen in twee jaar",
             ),
             (
                 coordinator,
                 Role.COORDINATOR,
                 DEMO_FAMILIES[1],
-                "Weekly care meeting",
-                "Family does not respond to the school",
+                "Wekelijks zorgoverleg",
+                "Gezin reageert niet op de school",
             ),
         ]
         for person, role, (fam, first, _bsn, grp), source, reason in entries:

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kansrijk.cases.bsn import bsn_is_valid
 from kansrijk.cases.forms import AREA, SELECT, TEXT, PupilChoiceField
 from kansrijk.cases.models import Child
 from kansrijk.core.models import Professional
@@ -193,6 +194,9 @@ class BsnField(forms.CharField):
         value = super().clean((value or "").strip())
         if not value.isdigit():
             raise forms.ValidationError(_("A BSN has 9 digits."))
+        if not bsn_is_valid(value):
+            # A typo, not an unknown child: say so before anything is searched or logged.
+            raise forms.ValidationError(_("This is not a valid BSN (it fails the elfproef)."))
         return str(value)
 
 

@@ -50,3 +50,36 @@ def test_refused_for_a_real_device(world):
         demo_code("ib")
     with pytest.raises(CommandError, match="no demo device"):
         demo_code("nobody")
+
+
+def second_step(client, person) -> str:  # type: ignore[no-untyped-def]
+    """The second-step page as the person sees it after typing their password."""
+    from tests.factories import PASSWORD
+
+    response = client.post("/login/", {"username": person.username, "password": PASSWORD})
+    assert response.status_code == 302 and "/account/verify/" in response["Location"]
+    return client.get(response["Location"]).content.decode()
+
+
+@override_settings(DEBUG=True)
+def test_a_demo_site_shows_the_demo_code_on_the_second_step(client, world):
+    give_demo_device(world.teacher)
+    page = second_step(client, world.teacher)
+    assert "Demosite" in page and 'data-testid="demo-code"' in page
+    shown = page.split('class="demo-code">')[1][:6]
+    assert shown.isdigit()
+    assert services.second_factor_check(by=world.teacher, code=shown).device is not None
+
+
+def test_no_demo_code_with_debug_off(client, world):
+    give_demo_device(world.teacher)
+    page = second_step(client, world.teacher)
+    assert "Tweede stap" in page
+    assert "demo-code" not in page and "Demosite" not in page
+
+
+@override_settings(DEBUG=True)
+def test_no_demo_code_for_a_real_device(client, world):
+    totp_device(world.coach)
+    page = second_step(client, world.coach)
+    assert "Tweede stap" in page and "demo-code" not in page

@@ -106,7 +106,7 @@ def test_transition_allowed_or_refused_per_role(world, pupil, name, role):
 def test_a_role_that_can_see_the_case_is_refused_not_404(world, pupil):
     case = open_case(world, pupil)
     give_plan(world, case)
-    with pytest.raises(TransitionRefused, match="Uw rol mag"):
+    with pytest.raises(TransitionRefused, match="Je rol mag"):
         services.case_transition(by=world.teacher, case_id=case.pk, name="make_plan")
 
 

@@ -127,3 +127,89 @@ def test_compiled_catalogue_matches_the_po(path: Path):
                 found = compiled.get(key)
                 problems.append(f"line {entry.line}: {entry.msgid!r}: .mo has {found!r}")
     assert problems == [], "run manage.py compilemessages:\n" + "\n".join(problems)
+
+
+# --- values shown on Dutch pages that come from code, not from templates ----------------------
+
+
+def dutch_catalogue() -> set[str]:
+    """Every msgid that has a Dutch translation, across all apps' catalogues."""
+    msgids: set[str] = set()
+    for path in CATALOGUES:
+        msgids |= {entry.msgid for entry in parse(path) if entry.translations}
+    return msgids
+
+
+def msgid_of(label: object) -> str | None:
+    """The msgid behind a lazy translation, None for a plain string (nothing to translate)."""
+    args = getattr(label, "_args", None) or getattr(label, "_proxy____args", None)
+    return args[0] if args else None
+
+
+@pytest.mark.django_db
+def test_every_model_choice_has_a_dutch_label():
+    """Choice labels (roles, states, events, purposes, …) reach the pages through
+    get_FOO_display and the forms' radio buttons and selects."""
+    from django.apps import apps
+
+    known = dutch_catalogue()
+    missing = set()
+    for model in apps.get_models():
+        if not model.__module__.startswith("kansrijk."):
+            continue
+        for model_field in model._meta.get_fields():
+            for _value, label in getattr(model_field, "flatchoices", None) or ():
+                msgid = msgid_of(label)
+                if msgid is not None and msgid not in known:
+                    missing.add(f"{model.__name__}.{model_field.name}: {msgid!r}")
+    assert sorted(missing) == []
+
+
+def written_purposes() -> set[str]:
+    """The fixed purposes the code writes to the access log: literal `purpose=` arguments and
+    constants named *PURPOSE*, f-strings by their fixed prefix ("break the glass: …")."""
+    found: set[str] = set()
+
+    def literal(node: ast.AST) -> str | None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if isinstance(node, ast.JoinedStr) and node.values:
+            first = node.values[0]
+            if isinstance(first, ast.Constant) and ": " in str(first.value):
+                return str(first.value).split(": ")[0] + ": …"
+        return None
+
+    for path in ROOT.rglob("*.py"):
+        if "migrations" in path.parts or "demo" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            values: list[ast.AST] = []
+            if isinstance(node, ast.Call):
+                values += [k.value for k in node.keywords if k.arg == "purpose"]
+                if getattr(node.func, "id", "") == "_log" and len(node.args) >= 3:
+                    values.append(node.args[2])
+            if isinstance(node, ast.Assign) and any(
+                "PURPOSE" in getattr(target, "id", "") for target in node.targets
+            ):
+                values += node.value.elts if isinstance(node.value, ast.Tuple) else [node.value]
+            found |= {text for text in map(literal, values) if text}
+    return found
+
+
+def test_every_logged_purpose_and_role_has_a_dutch_label():
+    """The access log keeps what the code wrote (hash-chained); the officer's page and the
+    inzage show it through kansrijk.audit.labels, which must know every value."""
+    from kansrijk.audit import labels
+
+    known = dutch_catalogue()
+    unlabelled = set()
+    for purpose in written_purposes():
+        prefix = purpose.split(": ")[0]
+        if purpose not in labels.PURPOSES | labels.DETAILS and (
+            ": " not in purpose or prefix not in labels.PURPOSE_PREFIXES
+        ):
+            unlabelled.add(purpose)
+    assert sorted(unlabelled) == []
+    tables = [labels.PURPOSES, labels.PURPOSE_PREFIXES, labels.DETAILS, labels.OTHER_ROLES]
+    untranslated = {msgid_of(label) for table in tables for label in table.values()} - known
+    assert sorted(m for m in untranslated if m) == []

@@ -122,15 +122,27 @@ def test_bad_filters_give_errors_not_500(client, dataset):
     assert client.get("/monitor/report.pdf?year=1&quarter=9").status_code == 400
 
 
+CSV_KEYS = (
+    "period_start", "period_end", "figure", "variant", "domain", "row_key", "row",
+    "column_key", "column", "unit", "value", "display", "suppressed",
+)  # fmt: skip
+
+
 def test_csv_and_xlsx_match_the_screen_and_are_logged(client, dataset):
     sign_in(client, dataset.world.policy_officer)
     screen = _screen_cells(client.get("/monitor/" + Q1).content.decode())
     response = client.get("/monitor/export.csv" + Q1)
     assert response["Content-Disposition"].startswith("attachment")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert response.content.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: Dutch Excel
+    text = response.content.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("periode begin;periode eind;cijfer;")
+    dutch = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    english = dict(zip(dutch[0], CSV_KEYS, strict=True))
+    rows = [{english[k]: v for k, v in row.items()} for row in dutch]
     assert [r["display"] for r in rows] == screen
     assert {"< 5", "x"} <= {r["display"] for r in rows}
     assert all(r["value"] == "" for r in rows if r["display"] in ("< 5", "x"))
+    assert not any("." in r["value"] for r in rows)  # decimal comma
 
     book = load_workbook(io.BytesIO(client.get("/monitor/export.xlsx" + Q1).content))
     signals = book["signals"]
@@ -234,3 +246,17 @@ def test_a_professional_records_a_parents_answers_for_a_closed_case(client, data
     assert client.get(f"/monitor/experience/{still_open.pk}/").status_code == 404
     sign_in(client, world.teacher)
     assert client.get(url).status_code == 404
+
+
+def test_the_dashboard_opens_with_headline_figures_and_themes_in_plain_words(client, dataset):
+    sign_in(client, dataset.world.policy_officer)
+    html = main(client.get("/monitor/" + Q1).content.decode())
+    assert html.index("Kerncijfers") < html.index('class="monitor-theme"')
+    headlines = re.findall(r'class="monitor-headline__label">([^<]+)<', html)
+    assert len(headlines) >= 5
+    themes = re.findall(r'<summary><h2 class="utrecht-heading-2">([^<]+)</h2></summary>', html)
+    assert themes[:3] == ["Signalen", "Doorlooptijden", "Uitkomsten en verwijzingen"]
+    plain = re.findall(r'<p class="monitor-plain">([^<]+)</p>', html)
+    assert plain and not any("Case." in p or "_at" in p for p in plain)
+    units = re.findall(r'class="monitor-chart__unit">[^<]*\(eenheid: ([^)]+)\)', html)
+    assert units and set(units) <= {"aantal", "procent", "dagen", "score 1-5"}

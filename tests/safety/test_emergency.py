@@ -128,3 +128,16 @@ def test_the_api_breaks_the_glass_and_the_coordinator_flags_it(client, world, kn
     assert flagged.status_code == 200 and flagged.json()["review"] == "flagged"
     nurse = type(world.nurse).objects.get(pk=world.nurse.pk)
     assert not can(nurse, Action.SUMMARY, case)  # a flagged access ends at once
+
+
+@pytest.mark.django_db
+def test_a_bsn_failing_the_elfproef_is_called_invalid_not_unknown(client, world, known_pupil):
+    sign_in(client, world.nurse)
+    page = client.post("/safety/emergency/", {"search-bsn": "123456789"})
+    text = page.content.decode()
+    assert page.status_code == 400
+    assert "Dit is geen geldig BSN" in text
+    assert "Geen kind met dit BSN bekend" not in text
+    assert not AccessLogEntry.objects.filter(event="search", user_id=world.nurse.pk).exists()
+    unknown = client.post("/safety/emergency/", {"search-bsn": "999990019"}).content.decode()
+    assert "Geen kind met dit BSN bekend" in unknown
