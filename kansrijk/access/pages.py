@@ -253,6 +253,7 @@ MANAGED_MODELS = (
     "roster_rosterrule",
     "roster_availability",
     "roster_absence",
+    "clients_partnerclient",
 )
 PAGES.update(
     {
@@ -322,9 +323,11 @@ API: dict[str, Rule] = {
     # The match register (kansrijk.matches): the organisation's own registrations and matches.
     "POST /api/matches/involvements": roles(INVOLVEMENT_ROLES, method="POST"),
     "GET /api/matches/involvements": roles(INVOLVEMENT_ROLES),
-    "POST /api/matches/involvements/{involvement_id}/end": roles(INVOLVEMENT_ROLES, method="POST"),
+    # Objects of their own: the organisation's registration and match (matches.services
+    # answers 404 to any other organisation and to roles that register nothing).
+    "POST /api/matches/involvements/{involvement_id}/end": OBJECT_POST,
     "GET /api/matches/": roles(INVOLVEMENT_ROLES),
-    "POST /api/matches/{match_id}/lead": roles(INVOLVEMENT_ROLES, method="POST"),
+    "POST /api/matches/{match_id}/lead": OBJECT_POST,
 }
 
 #: The operations a partner system's client may call (kansrijk.clients), each with the scope
