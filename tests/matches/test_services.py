@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from kansrijk.audit.models import AccessLogEntry
 from kansrijk.cases import services as cases
@@ -80,7 +81,7 @@ def test_a_signal_registers_the_case_and_closing_ends_it(world: World) -> None:
     assert [k.organisation for k in known] == ["Wijkteam Westwijk"]
     services.case_closed_ended(case=signal.case, by=world.coach)
     own.refresh_from_db()
-    assert own.ended_on == datetime.date.today()
+    assert own.ended_on == timezone.localdate()
     rows = family_registrations([pupil])
     assert {(r.organisation, r.ended_on is None) for r in rows} == {
         ("Wijkteam Westwijk", True),
@@ -116,7 +117,7 @@ def test_only_the_own_organisation_ends_its_registration(world: World) -> None:
     with pytest.raises(NotFound):
         services.involvement_end(by=world.nurse, involvement_id=row.pk)
     ended = services.involvement_end(by=world.district_team, involvement_id=row.pk)
-    assert ended.ended_on == datetime.date.today()
+    assert ended.ended_on == timezone.localdate()
 
 
 def test_retention_removes_registrations_five_years_after_they_ended(world: World) -> None:
