@@ -14,6 +14,7 @@ BENCHMARKS = (
     "bench.audit_bench",
     "bench.monitor_bench",
     "bench.import_bench",
+    "bench.match_bench",
 )
 
 

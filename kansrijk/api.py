@@ -18,7 +18,7 @@ from django.urls import URLPattern, URLResolver
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import SessionAuth
+from ninja.security import HttpBearer, SessionAuth
 
 from kansrijk.cases.errors import CaseError, NotFound
 from kansrijk.core.outage import RETRY_AFTER, is_outage, outage_problem
@@ -32,6 +32,16 @@ Signals, cases, the zorgroute, plans and the attention list of Kansrijk.
 **Signing in.** The API uses the session of the web application: log in at `/login/`
 and send the session cookie (`sessionid`) with every request. Without a session every
 operation answers `401`.
+
+**Partner systems** (a district team's system, a school administration, the region's BI)
+use OAuth 2.0 client credentials instead: `POST /oauth/token/` with
+`grant_type=client_credentials` and the client id and secret the administrator gave you
+(HTTP Basic), then `Authorization: Bearer <token>` on each call — no session, no CSRF token.
+A client acts as its organisation in one role (the permission matrix applies as to that
+role), and each operation open to clients names the scope its token needs
+(`involvement:write`, `matches:read`, `signals:write`, `monitor:read`). A bad, expired or
+revoked token answers `401`, a missing scope `403`, too many calls per minute `429`
+(`Retry-After`). Every call is in the access log with the client as actor.
 
 **CSRF.** Requests that change something (`POST`) must also carry the CSRF token: read
 it with `GET /api/csrf` (it is also set as the `csrftoken` cookie) and send it in the
@@ -54,8 +64,10 @@ exist and one you may not see answer the same `404`.
 
 #: The errors every operation can answer, whatever its parameters.
 _COMMON_ERRORS = {
-    401: "Not logged in.",
+    401: "Not logged in, or the partner system's token is bad, expired or revoked.",
+    403: "The partner system's token lacks the operation's scope (or the CSRF check failed).",
     422: "The request does not match the schema.",
+    429: "The partner system made too many calls this minute (see Retry-After).",
 }
 #: Every operation but these may answer 404: an item that does not exist or that the user may
 #: not see, and an operation the user's roles have no part in (the same answer, on purpose).
@@ -63,7 +75,7 @@ _NEVER_NOT_FOUND = {"kansrijk_cases_api_csrf_token"}
 _NOT_FOUND = "There is no such item, or you may not see it."
 _UNSAFE_ERRORS = {
     400: "The request body is not valid JSON.",
-    403: "The CSRF token is missing or wrong.",
+    403: "The CSRF token is missing or wrong, or the partner system's token lacks the scope.",
 }
 
 
@@ -115,6 +127,7 @@ class KansrijkAPI(NinjaAPI):
                 for status, response in responses.items():
                     if int(status) >= 400:
                         response["content"] = {PROBLEM: {"schema": problem_ref}}
+        _document_security(schema)
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         if "Problem" not in components:
             from kansrijk.cases.schemas import Problem
@@ -129,6 +142,44 @@ class KansrijkAPI(NinjaAPI):
             )
             components["Problem"].pop("$defs", None)
         return schema
+
+
+class ClientToken(HttpBearer):
+    """A partner system's bearer token, checked before the view by
+    kansrijk.clients.middleware (which answers 401 to a bad one); here it only names the
+    client's account as the caller. Without the header the session is asked next."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        if getattr(request, "api_client_scopes", None) is None:
+            return None
+        return request.user
+
+
+def _document_security(schema: dict[str, Any]) -> None:
+    """The OpenAPI document names both doors: the session, and OAuth 2.0 client credentials
+    with the scope each operation open to partner systems needs."""
+    from django.conf import settings
+
+    from kansrijk.access.pages import CLIENT_SCOPES
+
+    schemes = schema.setdefault("components", {}).setdefault("securitySchemes", {})
+    schemes["ClientToken"] = {
+        "type": "oauth2",
+        "description": "Partner systems: a token of the client-credentials flow.",
+        "flows": {
+            "clientCredentials": {
+                "tokenUrl": "/oauth/token/",
+                "scopes": dict(settings.OAUTH2_PROVIDER["SCOPES"]),  # type: ignore[call-overload]
+            }
+        },
+    }
+    for path, item in schema.get("paths", {}).items():
+        for method, operation in item.items():
+            scope = CLIENT_SCOPES.get(f"{method.upper()} {path}")
+            security: list[dict[str, list[str]]] = [{"SessionAuth": []}]
+            if scope is not None:
+                security.insert(0, {"ClientToken": [scope]})
+            operation["security"] = security
 
 
 def _as_api_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -151,7 +202,7 @@ api = KansrijkAPI(
     title="Kansrijk API",
     version="1",
     description=DESCRIPTION,
-    auth=SessionAuth(),
+    auth=[ClientToken(), SessionAuth()],
     urls_namespace="api",
     openapi_url="/openapi.json",
 )
@@ -209,7 +260,10 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
         request,
         401,
         _("Not logged in"),
-        _("Log in first: the API uses the session of the web application."),
+        _(
+            "Log in first: the API uses the session of the web application, or a partner "
+            "system's bearer token."
+        ),
     )
 
 
@@ -260,6 +314,7 @@ api.add_router("/safety/", "kansrijk.safety.api.router")
 api.add_router("/audit/", "kansrijk.audit.api.router")
 api.add_router("/privacy/", "kansrijk.privacy.api.router")
 api.add_router("/monitor/", "kansrijk.monitor.api.router")
+api.add_router("/matches/", "kansrijk.matches.api.router")
 
 
 @login_not_required

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, re_path
 from django.views.i18n import set_language
+from oauth2_provider.views import RevokeTokenView, TokenView
 
 from kansrijk.api import api, unknown_path
 from kansrijk.core.views import health
@@ -13,6 +14,13 @@ handler500 = "kansrijk.core.outage.server_error"
 urlpatterns = [
     path("health", health, name="health"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # Partner systems' tokens (OAuth 2.0 client credentials; kansrijk.clients).
+    path("oauth/token/", login_not_required(TokenView.as_view()), name="oauth_token"),
+    path(
+        "oauth/revoke_token/",
+        login_not_required(RevokeTokenView.as_view()),
+        name="oauth_revoke_token",
+    ),
     path("api/", api.urls),
     re_path(r"^api/(?P<path>.*)$", unknown_path),
     path("consent/", include("kansrijk.consent.urls")),

@@ -1,5 +1,6 @@
-"""Schemathesis against the API's own OpenAPI document, through the real WSGI application
-and a signed-in session: whatever it sends, no 5xx, and every answer is one the document
+"""Schemathesis against the API's own OpenAPI document, through the real WSGI application,
+once with a signed-in session and once with partner systems' bearer tokens (OAuth 2.0 client
+credentials, issue 20): whatever it sends, no 5xx, and every answer is one the document
 promises (status code, content type, body schema)."""
 
 from __future__ import annotations
@@ -145,6 +146,82 @@ def test_the_api_keeps_its_promises(case: Any, session: Session) -> None:
     cookies, headers = session.for_path(case.path)
     with transaction_kept_open():
         response = case.call(app=APPLICATION, headers=headers, cookies=cookies)
+    case.validate_response(response, checks=CHECKS, headers=headers)
+
+
+@dataclass
+class Tokens:
+    """Per router (path prefix), the bearer token of the partner system whose work it is."""
+
+    default: dict[str, str]
+    by_prefix: dict[str, dict[str, str]]
+
+    def for_path(self, path: str) -> dict[str, str]:
+        for prefix, headers in self.by_prefix.items():
+            if path.startswith(prefix):
+                return headers
+        return self.default
+
+
+def _bearer(client: Any, secret: str) -> dict[str, str]:
+    import base64
+
+    basic = base64.b64encode(f"{client.application.client_id}:{secret}".encode()).decode()
+    answer = Client().post(
+        "/oauth/token/",
+        {"grant_type": "client_credentials"},
+        HTTP_AUTHORIZATION=f"Basic {basic}",
+    )
+    assert answer.status_code == 200, answer.content
+    return {"Authorization": f"Bearer {answer.json()['access_token']}", "Accept-Language": "en"}
+
+
+@pytest.fixture
+def tokens(world: World, settings: Any) -> Tokens:
+    """A district team's system (involvement and matches), a school administration acting as
+    the school's IB (signals) and the region's BI (the monitor), each with its own token."""
+    from kansrijk.clients.services import partner_client_create
+
+    settings.KANSRIJK_API_CLIENT_RATE_PER_MINUTE = 100_000  # the fuzzer is not a flood
+    district = Organisation.objects.get(name="Wijkteam Westwijk")
+    wot, wot_secret = partner_client_create(
+        by=None, name="RONDOM WOT", organisation=district, role=Role.DISTRICT_TEAM,
+        scopes=["involvement:write", "matches:read"],
+    )  # fmt: skip
+    school, school_secret = partner_client_create(
+        by=None, name="ParnasSys", organisation=world.school.organisation,
+        role=Role.INTERNAL_COACH, location=world.school, scopes=["signals:write"],
+    )  # fmt: skip
+    bi, bi_secret = partner_client_create(
+        by=None, name="Regio BI", organisation=Organisation.objects.get(kind="municipality"),
+        role=Role.POLICY_OFFICER, scopes=["monitor:read"],
+    )  # fmt: skip
+    for _ in range(2):
+        ChildFactory(location=world.school, bsn=None)
+    district_headers = _bearer(wot, wot_secret)
+    return Tokens(
+        default=district_headers,
+        by_prefix={
+            "/api/signals": _bearer(school, school_secret),
+            "/api/pupils": _bearer(school, school_secret),
+            "/api/monitor/": _bearer(bi, bi_secret),
+        },
+    )
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+def test_the_api_keeps_its_promises_to_partner_systems(case: Any, tokens: Tokens) -> None:
+    headers = tokens.for_path(case.path)
+    with transaction_kept_open():
+        response = case.call(app=APPLICATION, headers=headers)
     case.validate_response(response, checks=CHECKS, headers=headers)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
-from kansrijk.access.pages import API, PAGES, Rule, Scope
+from kansrijk.access.pages import API, CLIENT_SCOPES, PAGES, Rule, Scope
 from kansrijk.access.policies import granting_roles, roles_of
 
 #: The API's own documents (the OpenAPI schema and its viewer): for every signed-in user.
@@ -72,6 +72,26 @@ def _api_not_found(request: HttpRequest) -> HttpResponse:
     return JsonResponse(body, status=404, content_type="application/problem+json")
 
 
+def _api_insufficient_scope(request: HttpRequest, needed: str | None) -> HttpResponse:
+    """A partner system's token without the operation's scope (or an operation not open to
+    partner systems at all): 403, naming the scope as RFC 6750 does."""
+    body = {
+        "type": "about:blank",
+        "title": _("Insufficient scope"),
+        "status": 403,
+        "detail": (
+            _("This operation needs the scope %(scope)s.") % {"scope": needed}
+            if needed
+            else _("This operation is not open to partner systems.")
+        ),
+    }
+    response = JsonResponse(body, status=403, content_type="application/problem+json")
+    response["WWW-Authenticate"] = 'Bearer error="insufficient_scope"' + (
+        f' scope="{needed}"' if needed else ""
+    )
+    return response
+
+
 class GateMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -111,6 +131,9 @@ class GateMiddleware:
             if operation.split(" ", 1)[1] in _api_paths():
                 return None  # a path with other methods: the API answers 405
             return _api_not_found(request)
+        scopes = getattr(request, "api_client_scopes", None)  # a partner system's token
+        if scopes is not None and CLIENT_SCOPES.get(operation) not in scopes:
+            return _api_insufficient_scope(request, CLIENT_SCOPES.get(operation))
         if rule.scope == Scope.PUBLIC or not request.user.is_authenticated:
             return None  # the API's own authentication answers 401
         if not allowed(request, rule, kwargs, api=True):

@@ -21,7 +21,11 @@ from kansrijk.access.matrix import (
     VULNERABLE_LIST_ROLES,
     Action,
 )
-from kansrijk.access.policies import HANDOVER_RECEIVING_ROLES, HANDOVER_SENDING_ROLES
+from kansrijk.access.policies import (
+    HANDOVER_RECEIVING_ROLES,
+    HANDOVER_SENDING_ROLES,
+    INVOLVEMENT_ROLES,
+)
 from kansrijk.access.roles import Role
 
 
@@ -205,6 +209,9 @@ PAGES: dict[str, Rule] = {
     "imports:staff_confirm": OBJECT_POST,
     # The family portal (DigiD): its front door and sign-in are public, the rest is FAMILY.
     "portal:start": PUBLIC,
+    # Partner systems ask and revoke their tokens with the client id and secret (kansrijk.clients).
+    "oauth_token": Rule(Scope.PUBLIC, method="POST"),
+    "oauth_revoke_token": Rule(Scope.PUBLIC, method="POST"),
     "portal:login": PUBLIC,
     "portal:callback": PUBLIC,
     "portal:logout": Rule(Scope.PUBLIC, method="POST"),
@@ -247,6 +254,7 @@ MANAGED_MODELS = (
     "roster_rosterrule",
     "roster_availability",
     "roster_absence",
+    "clients_partnerclient",
 )
 PAGES.update(
     {
@@ -313,4 +321,27 @@ API: dict[str, Rule] = {
     "GET /api/audit/entries": roles(Role.PRIVACY_OFFICER),
     "GET /api/privacy/families/{family_id}/inzage": OBJECT,
     "GET /api/privacy/children/{child_id}/inzage": OBJECT,
+    # The match register (kansrijk.matches): the organisation's own registrations and matches.
+    "POST /api/matches/involvements": roles(INVOLVEMENT_ROLES, method="POST"),
+    "GET /api/matches/involvements": roles(INVOLVEMENT_ROLES),
+    # Objects of their own: the organisation's registration and match (matches.services
+    # answers 404 to any other organisation and to roles that register nothing).
+    "POST /api/matches/involvements/{involvement_id}/end": OBJECT_POST,
+    "GET /api/matches/": roles(INVOLVEMENT_ROLES),
+    "POST /api/matches/{match_id}/lead": OBJECT_POST,
+}
+
+#: The operations a partner system's client may call (kansrijk.clients), each with the scope
+#: its token needs; the rule above applies to the client's role as well. Every other operation
+#: answers a client 403 (insufficient scope).
+CLIENT_SCOPES: dict[str, str] = {
+    "POST /api/matches/involvements": "involvement:write",
+    "GET /api/matches/involvements": "involvement:write",
+    "POST /api/matches/involvements/{involvement_id}/end": "involvement:write",
+    "GET /api/matches/": "matches:read",
+    "POST /api/matches/{match_id}/lead": "matches:read",
+    "POST /api/signals": "signals:write",
+    "GET /api/pupils": "signals:write",
+    "GET /api/monitor/figures": "monitor:read",
+    "GET /api/monitor/references": "monitor:read",
 }

@@ -255,3 +255,19 @@ def handover_sides(user: Professional) -> HandoverSides:
 def handover_content_shown(*, sending_side: bool, consent_given: bool) -> bool:
     """The receiving school reads what the mentor wrote only when the parents consented."""
     return sending_side or consent_given
+
+
+#: Who registers their organisation's involvement with a child in the match register and reads
+#: its matches (kansrijk.matches): the organisations that help a child, never the teacher alone
+#: or the policy staff. A partner system's client acts in one of these roles.
+INVOLVEMENT_ROLES = frozenset(
+    {
+        Role.DISTRICT_TEAM,
+        Role.FAMILY_SPECIALIST,
+        Role.SCHOOL_NURSE,
+        Role.PSYCHOLOGIST,
+        Role.BEHAVIOURAL_SCIENTIST,
+        Role.INTERNAL_COACH,
+        Role.EDUCATION_SPECIALIST,
+    }
+)

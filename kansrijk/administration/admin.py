@@ -24,6 +24,8 @@ from kansrijk.access.roles import Role
 from kansrijk.accounts import services as account_services
 from kansrijk.administration import leavers
 from kansrijk.administration.changes import LoggedAdmin, LoggedInline, record_change
+from kansrijk.clients.models import PartnerClient, Scope
+from kansrijk.clients.services import partner_client_create, partner_client_revoke
 from kansrijk.core.models import DistrictArea, Group, Location, Membership, Organisation
 from kansrijk.core.models import Professional as ProfessionalModel
 from kansrijk.early_years.models import ChildcareRule
@@ -315,3 +317,76 @@ class AbsenceAdmin(LoggedAdmin):
     list_select_related = ["professional"]
     search_fields = ["professional__first_name", "professional__last_name"]
     date_hierarchy = "start"
+
+
+class PartnerClientAddForm(forms.ModelForm):
+    """A new partner system: its name, organisation, role (and location) and scopes; the
+    client id and secret are shown once after saving."""
+
+    name = forms.CharField(label=_("name of the system"), max_length=200)
+    scope_choices = forms.MultipleChoiceField(
+        label=_("scopes"), choices=Scope.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = PartnerClient
+        fields = ["organisation", "role", "location"]
+
+
+@admin.register(PartnerClient)
+class PartnerClientAdmin(LoggedAdmin):
+    """Partner systems (OAuth 2.0 client credentials): made here, switched off and their
+    tokens revoked here (kansrijk.clients.services)."""
+
+    list_display = ["__str__", "role", "scopes", "active", "created_at"]
+    list_filter = ["active", "role"]
+    list_select_related = ["application", "organisation"]
+    actions = ["revoke"]
+
+    def get_form(  # type: ignore[override]
+        self, request: HttpRequest, obj: Any = None, **kwargs: Any
+    ) -> Any:
+        if obj is None:
+            kwargs["form"] = PartnerClientAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return ["name", "organisation", "role", "location", "scope_choices"]
+        return ["organisation", "role", "location", "scopes", "active"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return ["organisation", "role", "location", "scopes"] if obj is not None else []
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change:
+            if not obj.active:
+                partner_client_revoke(by=request.user, client=obj)  # type: ignore[arg-type]
+            else:
+                super().save_model(request, obj, form, change)
+            return
+        client, secret = partner_client_create(
+            by=request.user,  # type: ignore[arg-type]
+            name=form.cleaned_data["name"],
+            organisation=form.cleaned_data["organisation"],
+            role=Role(form.cleaned_data["role"]),
+            location=form.cleaned_data["location"],
+            scopes=list(form.cleaned_data["scope_choices"]),
+        )
+        obj.pk, obj.application_id, obj.account_id = (
+            client.pk,
+            client.application_id,
+            client.account_id,
+        )
+        obj._state.adding = False
+        messages.warning(
+            request,
+            _("Client id %(id)s, secret %(secret)s — copy the secret now: it is not shown again.")
+            % {"id": client.application.client_id, "secret": secret},
+        )
+
+    @admin.action(description=_("Switch off and revoke tokens"))
+    def revoke(self, request: HttpRequest, queryset: QuerySet[PartnerClient]) -> None:
+        for client in queryset.select_related("application"):
+            partner_client_revoke(by=request.user, client=client)  # type: ignore[arg-type]
+        messages.success(request, _("The tokens are revoked; the next call answers 401."))

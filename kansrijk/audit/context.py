@@ -8,6 +8,8 @@ from contextvars import ContextVar
 from django.http import HttpRequest, HttpResponse
 
 source_address: ContextVar[str | None] = ContextVar("source_address", default=None)
+#: The partner system (kansrijk.clients) whose token the request carries: its entries name it.
+api_client: ContextVar[int | None] = ContextVar("api_client", default=None)
 
 
 class SourceAddressMiddleware:

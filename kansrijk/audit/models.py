@@ -62,6 +62,9 @@ class AccessLogEntry(models.Model):
     #: The parent or carer who acted in the family portal (their id is also in the hashed
     #: `username`, as "guardian:<id>", so the chain covers it).
     guardian_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    #: The partner system that acted through the API with its token (kansrijk.clients); its id
+    #: is also in the hashed `username`, as "client:<id>", so the chain covers it.
+    client_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     # NULL until the chainer links the entry (the trigger allows NULL → value once). No index
     # on the hashes: the chain is walked by id and never searched by hash.
     previous_hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001

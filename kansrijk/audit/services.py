@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kansrijk.audit import chain
-from kansrijk.audit.context import source_address
+from kansrijk.audit.context import api_client, source_address
 from kansrijk.audit.models import AccessLogEntry, ChainHead, Event
 
 if TYPE_CHECKING:
@@ -120,7 +120,8 @@ def log_access(
 
     `by=None` is the system itself (retention, imports); `username` then names the process.
     `at` exists for the retention tests and the benchmark; the application leaves it out.
-    `guardian` is the parent or carer acting in the family portal (with `by=None`).
+    `guardian` is the parent or carer acting in the family portal (with `by=None`); a partner
+    system's call (audit.context.api_client) is logged as "client:<id>" with its account's role.
     """
     from kansrijk.access.policies import memberships_of
 
@@ -132,6 +133,9 @@ def log_access(
         username = by.get_username()
     elif guardian is not None:
         username, role_text = f"guardian:{guardian.pk}", "guardian"
+    client_id = api_client.get()
+    if client_id is not None and by is not None:
+        username = f"client:{client_id}"  # the partner system acted, as its account's role
     values = {
         "at": at or timezone.now(),
         "event": event.value,
@@ -148,4 +152,6 @@ def log_access(
     }
     if guardian is not None:
         values["guardian_id"] = guardian.pk
+    if client_id is not None and by is not None:
+        values["client_id"] = client_id
     return append(values)

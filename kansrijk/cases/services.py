@@ -18,6 +18,7 @@ from kansrijk.access.policies import can, granting_roles, may_own_action, member
 from kansrijk.access.roles import Role
 from kansrijk.audit.models import Event
 from kansrijk.audit.services import log_access
+from kansrijk.cases import hooks
 from kansrijk.cases.effects import (
     add_member,
     assign_contact_person,
@@ -186,6 +187,7 @@ def signal_create(
             safety_signal_filed(by=by, case=case, signal=signal)
         case.save()
         _log_write(by, case, f"signal {signal.pk}", child_id=child.pk)
+        hooks.signal_filed(case=case, signal=signal, by=by)  # e.g. the match register
     return signal
 
 
@@ -250,6 +252,8 @@ def case_transition(
         )
         case.save()
         _log_write(by, case, f"transition {transition.name}")
+        if case.state == CaseState.CLOSED:
+            hooks.case_closed(case=case, by=by)  # e.g. the match register
     return step
 
 

@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "kansrijk.imports",
     "kansrijk.portal",
     "kansrijk.early_years",
+    "oauth2_provider",
+    "kansrijk.matches",
+    "kansrijk.clients",
     "kansrijk.demo",
 ]
 
@@ -66,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "kansrijk.audit.context.SourceAddressMiddleware",
     "kansrijk.accounts.middleware.SessionExpiryMiddleware",
+    "kansrijk.clients.middleware.BearerTokenMiddleware",
     "kansrijk.access.gate.GateMiddleware",
     "axes.middleware.AxesMiddleware",
     "kansrijk.portal.visitors.PortalSessionMiddleware",
@@ -217,6 +221,33 @@ KANSRIJK_AUDIT_CHAIN_INLINE = False
 KANSRIJK_AUDIT_CHAIN_OWN_DATABASE_ONLY = (
     False  # True only where one cluster holds many test databases
 )
+# The match register's key: the child's BSN is kept only as HMAC-SHA256 with this secret
+# (kansrijk.matches.keys). Development and tests set a default; production refuses to start
+# without a strong one.
+KANSRIJK_MATCH_REGISTER_KEY = env_str("KANSRIJK_MATCH_REGISTER_KEY", "")
+# Partner systems (kansrijk.clients): OAuth 2.0 client credentials, tokens that expire, a
+# per-client limit of API calls per minute.
+KANSRIJK_API_TOKEN_SECONDS = env_int("KANSRIJK_API_TOKEN_SECONDS", 3600)
+KANSRIJK_API_CLIENT_RATE_PER_MINUTE = env_int("KANSRIJK_API_CLIENT_RATE_PER_MINUTE", 120)
+# django-oauth-toolkit's swappable models, named for its migrations (not secrets).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"  # noqa: S105
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"  # noqa: S105
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"  # noqa: S105
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+OAUTH2_PROVIDER = {
+    "ACCESS_TOKEN_EXPIRE_SECONDS": KANSRIJK_API_TOKEN_SECONDS,
+    "OAUTH2_VALIDATOR_CLASS": "kansrijk.clients.validator.ClientScopesValidator",
+    "SCOPES": {
+        "involvement:write": "Register and end involvement with a child",
+        "matches:read": "Read the organisation's matches and record who leads",
+        "signals:write": "File a signal",
+        "monitor:read": "Read the monitor's figures",
+    },
+    "ALLOWED_GRANT_TYPES": ["client_credentials"],
+    "PKCE_REQUIRED": False,
+}
+
 KANSRIJK_STALLED_AFTER_DAYS = env_int("KANSRIJK_STALLED_AFTER_DAYS", 14)
 KANSRIJK_NON_RESPONSE_THRESHOLD = env_int("KANSRIJK_NON_RESPONSE_THRESHOLD", 3)
 

@@ -24,3 +24,6 @@ OIDC_OP_USER_ENDPOINT = env_str(
 OIDC_OP_JWKS_ENDPOINT = env_str("KANSRIJK_OIDC_JWKS_ENDPOINT", f"{KANSRIJK_OIDC_MOCK_URL}/jwks")
 OIDC_RP_CLIENT_SECRET = env_str("KANSRIJK_OIDC_CLIENT_SECRET", "demo-secret")
 OIDC_VERIFY_KID = env_bool("KANSRIJK_OIDC_VERIFY_KID", False)  # the mock's tokens have no kid
+
+# The match register's key: a fixed one here, never in production (conf/production.py).
+KANSRIJK_MATCH_REGISTER_KEY = KANSRIJK_MATCH_REGISTER_KEY or "dev-only-match-register-key"  # noqa: F405

@@ -12,3 +12,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# The match register's key: a fixed one here, never in production (conf/production.py).
+KANSRIJK_MATCH_REGISTER_KEY = KANSRIJK_MATCH_REGISTER_KEY or "dev-only-match-register-key"  # noqa: F405

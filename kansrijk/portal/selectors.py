@@ -223,3 +223,11 @@ def case_thread(case: Case) -> QuerySet[Message]:
     return Message.objects.filter(case=case).select_related(
         "professional", "guardian", "young_person"
     )
+
+
+def match_registrations(visitor: Visitor) -> list[Any]:
+    """Which organisations registered involvement with the family's children (a young person:
+    with them) in the match register, from when to when; never why (kansrijk.matches)."""
+    from kansrijk.matches.selectors import family_registrations
+
+    return family_registrations(children_of(visitor))

@@ -307,7 +307,11 @@ def _inzage_page(
     return _render(
         request,
         "portal/inzage.html",
-        {"requests": requests, "form": form or CorrectionForm()},
+        {
+            "requests": requests,
+            "form": form or CorrectionForm(),
+            "registrations": selectors.match_registrations(visitor),
+        },
         status=status,
     )
 

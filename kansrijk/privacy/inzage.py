@@ -193,7 +193,38 @@ def collect(subject: Subject, case_ids: list[int]) -> dict[str, Section]:
             section.rows.extend(_record(obj) for obj in rows)
             seen[related].update(obj.pk for obj in rows)
             frontier.append((related, [obj.pk for obj in rows]))
+    registrations = _registrations(subject)
+    if registrations.rows:
+        sections[registrations.label] = registrations
     return sections
+
+
+def _registrations(subject: Subject) -> Section:
+    """Which organisations registered involvement with the children in the match register
+    (found by the keyed hash of the BSN, not by a relation; kansrijk.matches)."""
+    from django.utils.translation import gettext as _
+
+    from kansrijk.matches.selectors import family_registrations
+
+    children = [subject.child] if subject.child else list(subject.family.children.all())
+    section = Section(
+        label="matches.involvement",
+        title=_("Registrations in the match register"),
+        fields=[
+            ("child", _("child")), ("organisation", _("organisation")),
+            ("started_on", _("start date")), ("ended_on", _("end date")),
+        ],
+    )  # fmt: skip
+    section.rows = [
+        {
+            "child": row.child,
+            "organisation": row.organisation,
+            "started_on": row.started_on.isoformat(),
+            "ended_on": row.ended_on.isoformat() if row.ended_on else None,
+        }
+        for row in family_registrations(children)
+    ]
+    return section
 
 
 def _access_log(subject: Subject, case_ids: list[int], everything: bool) -> list[dict[str, Any]]:

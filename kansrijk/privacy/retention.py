@@ -16,6 +16,8 @@ What the categories mean in the data:
   file; and a pupil who left more than 2 years ago whose family has no case — anonymised
   (name, BSN, group removed, date of birth reduced to the year; consents deleted; the
   family's name, address and guardians go when all its children are anonymised).
+* Match register registration (the Verwijsindex term: 5 years after the involvement ended):
+  an ended `matches.Involvement` and its matches are removed (matches.services).
 * Access log (NEN 7513: at least 5 years): entries older than the term are pruned from the
   start of the chain by `kansrijk.audit.pruning`, which keeps the rest verifiable.
 """
@@ -60,6 +62,7 @@ class Category(StrEnum):
     YOUTH_CARE_FILE = "youth_care_file"
     SCHOOL_SUPPORT_FILE = "school_support_file"
     ACCESS_LOG = "access_log"
+    MATCH_REGISTRATION = "match_registration"
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,12 @@ TERMS: dict[Category, Term] = {
         _("the moment of access"),
         _("prune the oldest entries, keeping the chain verifiable"),
         "NEN 7513; Besluit elektronische gegevensverwerking door zorgaanbieders art. 3",
+    ),
+    Category.MATCH_REGISTRATION: Term(
+        Category.MATCH_REGISTRATION, _("Match register registration"), 5,
+        _("the day the involvement ended"),
+        _("remove the registration and its matches (kansrijk.matches)"),
+        "Verwijsindex risicojongeren: Jeugdwet §7.1.4 (Stb. 2010, 89)",
     ),
 }  # fmt: skip
 

@@ -146,6 +146,9 @@ def retention_run(*, dry_run: bool, today: datetime.date | None = None) -> Reten
         touched.add(_anonymise_pupil(child_id, left_on))
     for family_id in sorted(touched):
         _anonymise_family_when_done(family_id)
+    from kansrijk.matches.services import involvements_prune
+
+    involvements_prune(today=today or timezone.localdate())  # the Verwijsindex term
     if plan.access_log_count:
         try:
             prune_before(plan.access_log_cutoff, purpose=_purpose(Category.ACCESS_LOG))

@@ -311,6 +311,11 @@ SAMPLE_BODIES: dict[str, Callable[[Setting], dict[str, Any]]] = {
         "urgency": "normal",
         "description": "x",
     },
+    "POST /api/matches/involvements": lambda s: {
+        "bsn": "111222333",
+        "contact_name": "Fatima El Amrani",
+        "contact_phone": "0101234567",
+    },
     "POST /api/safety/cases/{case_id}/meldcode/steps": lambda s: {"number": 1, "summary": "x"},
     "POST /api/safety/cases/{case_id}/meldcode/report": lambda s: {
         "reported_on": timezone.localdate().isoformat(),
