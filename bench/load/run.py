@@ -43,7 +43,7 @@ LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
 #: the audit key, so the generator and the server must share it).
 BENCH_ENV = {
     "DJANGO_SETTINGS_MODULE": "kansrijk.conf.production",
-    "KANSRIJK_SECRET_KEY": "bench-secret-key-not-for-production-0123456789",
+    "KANSRIJK_SECRET_KEY": "bench-secret-key-not-for-production-0123456789-abcdef",
     "KANSRIJK_AUDIT_KEY": "bench-audit-key",
     "KANSRIJK_ALLOWED_HOSTS": "127.0.0.1,localhost",
     "KANSRIJK_LOG_LEVEL": "WARNING",
