@@ -6,6 +6,10 @@
 # `kansrijk_owner` (owns the database, creates the test databases, runs the migrations; not a
 # superuser), and the role `kansrijk_app` owns nothing: the tests act as it (SET ROLE, which
 # the owner may) to show what the application's role can and cannot do to the access log.
+#
+# KANSRIJK_PG_REPLICA=1 also starts a streaming replica of that cluster (pg_basebackup -R,
+# hot standby on a port of its own) and exports KANSRIJK_REPLICA_DATABASE_URL, for the test
+# of the monitor's reads on a replica (tests/monitor/test_replica.py).
 set -euo pipefail
 
 if [ -n "${DATABASE_URL:-}" ] && [[ "${DATABASE_URL}" == postgres* ]]; then
@@ -39,6 +43,7 @@ if [ "$(id -u)" = "0" ]; then
 fi
 
 cleanup() {
+    "${as_owner[@]}" "$bindir/pg_ctl" -D "$tmp/replica" -m immediate stop >/dev/null 2>&1 || true
     "${as_owner[@]}" "$bindir/pg_ctl" -D "$tmp/data" -m immediate stop >/dev/null 2>&1 || true
     rm -rf "$tmp"
 }
@@ -55,5 +60,15 @@ CREATE DATABASE kansrijk OWNER kansrijk_owner;
 SQL
 
 export DATABASE_URL="postgres://kansrijk_owner@127.0.0.1:$port/kansrijk"
+if [ "${KANSRIJK_PG_REPLICA:-}" = "1" ]; then
+    rport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    "${as_owner[@]}" "$bindir/pg_basebackup" -h 127.0.0.1 -p "$port" -U postgres \
+        -D "$tmp/replica" -R -X stream >/dev/null
+    "${as_owner[@]}" "$bindir/pg_ctl" -D "$tmp/replica" -l "$tmp/replica.log" -w start -o \
+        "-p $rport -k $tmp -c listen_addresses=127.0.0.1 -c hot_standby=on -c max_connections=200" >/dev/null \
+        || { cat "$tmp/replica.log" >&2; exit 1; }
+    export KANSRIJK_REPLICA_DATABASE_URL="postgres://kansrijk_owner@127.0.0.1:$rport/kansrijk"
+    echo "Streaming replica on port $rport" >&2
+fi
 echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on port $port" >&2
 "$@"

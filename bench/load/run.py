@@ -43,7 +43,7 @@ LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
 #: the audit key, so the generator and the server must share it).
 BENCH_ENV = {
     "DJANGO_SETTINGS_MODULE": "kansrijk.conf.production",
-    "KANSRIJK_SECRET_KEY": "bench-secret-key-not-for-production-0123456789",
+    "KANSRIJK_SECRET_KEY": "bench-secret-key-not-for-production-0123456789-abcdef",
     "KANSRIJK_AUDIT_KEY": "bench-audit-key",
     "KANSRIJK_ALLOWED_HOSTS": "127.0.0.1,localhost",
     "KANSRIJK_LOG_LEVEL": "WARNING",
@@ -360,7 +360,7 @@ def _serve(port: int, workers: int, static: str) -> subprocess.Popen[bytes]:
 
 def _growth(scale: float) -> dict[str, Any] | None:
     """Each page's 1-user p50 at this scale over the one at the other scale measured."""
-    others = sorted(RESULTS.glob("load_*.json"))
+    others = sorted(p for p in RESULTS.glob("load_*.json") if "servers" not in p.name)
     runs = {}
     for path in others:
         data = json.loads(path.read_text())
@@ -387,7 +387,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=0.01)
     parser.add_argument("--seconds", type=int, default=15, help="per page and number of users")
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers per server")
+    parser.add_argument(
+        "--servers", type=int, default=1, help="gunicorn instances; more than one behind nginx"
+    )
     parser.add_argument("--pages", default=",".join(PAGES))
     parser.add_argument("--skip-generate", action="store_true", help="the region is there")
     args = parser.parse_args(argv)
@@ -420,7 +423,12 @@ def main(argv: list[str] | None = None) -> int:
     plan_path = Path(tempfile.mkstemp(suffix=".json")[1])
     plan_path.write_text(json.dumps(plan))
     sql = _sql_timings()
-    server = _serve(port, args.workers, static)
+    upstreams = [port] if args.servers == 1 else [_free_port() for _ in range(args.servers)]
+    servers = [_serve(p, args.workers, static) for p in upstreams]
+    if args.servers > 1:  # N stateless app servers behind one proxy (bench/load/proxy.py)
+        from bench.load import proxy
+
+        servers.append(proxy.start(port, upstreams))
     results: dict[str, Any] = {}
     try:
         sign_ins = []
@@ -442,8 +450,9 @@ def main(argv: list[str] | None = None) -> int:
         print("--- mix, 16 users", flush=True)
         mix = _locust(host, plan_path, "mix", 16, args.seconds * 2)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for server in reversed(servers):
+            server.terminate()
+            server.wait(timeout=30)
     page_p50 = {
         "attention_list": results.get("attention_list", {})
         .get("users_1", {})
@@ -460,6 +469,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     report = {
         "scale": args.scale,
+        "servers": args.servers,
         "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "machine": {
             "cpus": os.cpu_count(),
@@ -486,7 +496,8 @@ def main(argv: list[str] | None = None) -> int:
         },
     }
     RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"load_{args.scale:g}.json"
+    suffix = f"_{args.servers}servers" if args.servers > 1 else ""
+    path = RESULTS / f"load_{args.scale:g}{suffix}.json"
     path.write_text(json.dumps(report, indent=1))
     growth = _growth(args.scale)
     if growth:

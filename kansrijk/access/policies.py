@@ -20,7 +20,7 @@ from kansrijk.access.matrix import (
     Action,
     Relation,
 )
-from kansrijk.access.registry import case_model, relation_filter
+from kansrijk.access.registry import Reach, Sharing, case_model, relation_filter, shared_with
 from kansrijk.access.roles import Role
 
 if TYPE_CHECKING:
@@ -44,31 +44,65 @@ def roles_of(user: Professional) -> set[Role]:
     return {Role(m.role) for m in memberships_of(user)}
 
 
-def _relation_condition(user: Professional, membership: Membership, relation: Relation) -> Q:
-    build = relation_filter(relation)
-    return build(user, membership) if build is not None else Q(pk__in=[])
+def _reaches(user: Professional, membership: Membership, action: Action) -> list[Reach]:
+    """What each relation through which this membership grants the action reaches."""
+    reaches = []
+    for relation, actions in MATRIX.get(Role(membership.role), {}).items():
+        build = relation_filter(relation) if action in actions else None
+        if build is not None:
+            reaches.append(build(user, membership))
+    return reaches
+
+
+def _union(queries: list[QuerySet[Any]]) -> QuerySet[Any]:
+    first, *others = queries
+    return first.union(*others, all=True) if others else first
+
+
+def _any_of(membership: Membership, reaches: list[Reach], *, listed: bool = False) -> Q:
+    """One reach holds with its sharing; relations that need the same sharing share one
+    consent check. `listed`: the consents are read once for the cases these reaches reach
+    (a list); otherwise per case (an object check)."""
+    by_sharing: dict[Sharing | None, list[Reach]] = {}
+    for reach in reaches:
+        by_sharing.setdefault(reach.sharing, []).append(reach)
+    condition = Q(pk__in=[])
+    for sharing, group in by_sharing.items():
+        reached = Q(pk__in=[])
+        for reach in group:
+            reached |= reach.reaches()
+        if sharing is not None:
+            within = _union([q for reach in group for q in reach.cases]) if listed else None
+            reached &= shared_with(membership, sharing, within)
+        condition |= reached
+    return condition
 
 
 def membership_condition(user: Professional, membership: Membership, action: Action) -> Q | None:
     """The cases on which this one membership grants the action, or None for none."""
-    condition: Q | None = None
-    for relation, actions in MATRIX.get(Role(membership.role), {}).items():
-        if action in actions:
-            part = _relation_condition(user, membership, relation)
-            condition = part if condition is None else condition | part
-    return condition
+    reaches = _reaches(user, membership, action)
+    return _any_of(membership, reaches) if reaches else None
 
 
 def case_condition(user: Professional, action: Action) -> Q:
-    """All cases on which the user may take the action, as one filter."""
-    condition = Q(pk__in=[])
+    """All cases on which the user may take the action, as one filter: the case is among
+    those the user's relations reach (a union of index look-ups over the user's own rows),
+    and one relation's condition holds on it (registry.Reach)."""
     if not user.is_authenticated or not user.is_active:
-        return condition
+        return Q(pk__in=[])
+    reaches: list[Reach] = []
+    condition = Q(pk__in=[])
     for membership in memberships_of(user):
-        part = membership_condition(user, membership, action)
-        if part is not None:
-            condition |= part
-    return condition
+        found = _reaches(user, membership, action)
+        if found:
+            reaches += found
+            condition |= _any_of(membership, found, listed=True)
+    if not reaches:
+        return Q(pk__in=[])
+    reached = Q(pk__in=_union([query for reach in reaches for query in reach.cases]))
+    if all(reach.sharing is None for reach in reaches):
+        return reached
+    return reached & condition
 
 
 def filter_cases(queryset: QuerySet[Any], user: Professional, action: Action) -> QuerySet[Any]:

@@ -7,27 +7,65 @@ support team, signal author, referral recipient, same location; `safety`: emerge
 model the filters apply to (the case), and `consent` registers the condition under which an
 outside organisation may see a case at all. `access.policies` combines them; nothing else
 decides who may see a case.
+
+A relation answers as a `Reach`: the ids of the cases it can reach, read from the user's own
+rows (their signals, their support-team seats, their location's cases …) through indexes,
+and the sharing that must also hold on those cases (consent in force). The filter is then
+"id in the union of the reaches, and one reach with its sharing holds": PostgreSQL starts
+from the user's own rows and checks consent only on the cases found, so a list costs what
+the user's relations cost, not what the region costs (issue 17).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Model, Q
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
 from kansrijk.access.matrix import Relation
 
 if TYPE_CHECKING:
     from kansrijk.core.models import Membership, Professional
 
-#: Builds the condition "the user has this relation to the case, through this membership"
-#: as a filter on the case model (Exists sub-queries that use indexes).
-RelationFilter = Callable[["Professional", "Membership"], Q]
+
+@dataclass(frozen=True)
+class Sharing:
+    """Outside the case's own organisation, the family's consent for one of these purposes
+    (or a recorded legal ground); `team_wide` also accepts consent given to the support team
+    as a whole."""
+
+    purposes: frozenset[str]
+    team_wide: bool
+
+
+@dataclass(frozen=True)
+class Reach:
+    """The cases one relation gives a membership: `cases` are queries of case ids, each
+    `.values(<the case id field>)` over the user's own rows, without ordering; `sharing`,
+    when set, must hold as well (access.policies checks it once per membership and kind)."""
+
+    cases: tuple[QuerySet[Any], ...]
+    sharing: Sharing | None = None
+
+    def reaches(self, outer: str = "pk") -> Q:
+        """The same as a correlated condition on the case `outer` names (one index probe
+        per case: the object checks, and the check after the union)."""
+        condition = Q(pk__in=[])
+        for query in self.cases:
+            (name,) = query.query.values_select
+            condition |= Q(Exists(query.filter(**{name: OuterRef(outer)})))
+        return condition
+
+
+#: Builds "the cases the user has this relation to, through this membership".
+RelationFilter = Callable[["Professional", "Membership"], Reach]
 #: Builds the condition "the family agreed to share the case with this organisation for one
 #: of these purposes (or a legal ground is recorded)"; `team_wide` also accepts consent given
-#: to the support team as a whole.
-SharingCondition = Callable[..., Q]  # (organisation_id, purposes, *, team_wide) -> Q
+#: to the support team as a whole; `within` (a query of case ids, or None) bounds the
+#: consents read to those cases' families.
+SharingCondition = Callable[..., Q]  # (organisation_id, purposes, *, team_wide, within) -> Q
 
 _relations: dict[Relation, RelationFilter] = {}
 _case_model: list[type[Model]] = []
@@ -58,10 +96,14 @@ def case_model() -> Any:
     return _case_model[0]
 
 
-def shared_with(membership: Membership, purposes: frozenset[str], *, team_wide: bool) -> Q:
+def shared_with(membership: Membership, sharing: Sharing, within: QuerySet[Any] | None = None) -> Q:
     """Staff of the case's own organisation need no consent; anyone else needs consent in
-    force (or a recorded legal ground), so a withdrawal hides the case at once."""
+    force (or a recorded legal ground), so a withdrawal hides the case at once. `within`
+    (case ids) bounds the consents read to those cases' families (a list)."""
     own = Q(location__organisation=membership.organisation_id)
     if not _sharing:
         return own
-    return own | _sharing[0](membership.organisation_id, purposes, team_wide=team_wide)
+    consented = _sharing[0](
+        membership.organisation_id, sharing.purposes, team_wide=sharing.team_wide, within=within
+    )
+    return own | consented

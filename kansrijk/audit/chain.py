@@ -94,9 +94,12 @@ def _digest(previous_hash: str, content: str) -> str:
     return hashlib.sha256(f"{previous_hash}{SEPARATOR}{content}".encode()).hexdigest()
 
 
+_CONTROL = dict.fromkeys((*range(32), 127), " ")
+
+
 def clean_text(value: str, limit: int) -> str:
     """Text as the chain stores it: control characters replaced by spaces, cut to the limit."""
-    return "".join(" " if ord(c) < 32 or ord(c) == 127 else c for c in value)[:limit]
+    return value.translate(_CONTROL)[:limit]
 
 
 # --- the chain head ------------------------------------------------------------------------

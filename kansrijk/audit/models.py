@@ -61,10 +61,11 @@ class AccessLogEntry(models.Model):
     detail = models.CharField(max_length=500, blank=True)
     #: The parent or carer who acted in the family portal (their id is also in the hashed
     #: `username`, as "guardian:<id>", so the chain covers it).
-    guardian_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    guardian_id = models.BigIntegerField(null=True, blank=True)  # never searched: no index
     #: The partner system that acted through the API with its token (kansrijk.clients); its id
-    #: is also in the hashed `username`, as "client:<id>", so the chain covers it.
-    client_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    #: is also in the hashed `username`, as "client:<id>", so the chain covers it. Never
+    #: searched alone: no index (every index costs each request's insert).
+    client_id = models.BigIntegerField(null=True, blank=True)
     # NULL until the chainer links the entry (the trigger allows NULL → value once). No index
     # on the hashes: the chain is walked by id and never searched by hash.
     previous_hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001

@@ -227,7 +227,12 @@ class Signal(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["author", "created_at"])]
+        indexes = [
+            models.Index(fields=["author", "created_at"]),
+            # The matrix's "same location" reach: a location's cases through its signals,
+            # read from the index alone (access.registry.Reach).
+            models.Index(fields=["location", "case"], name="signal_location_case"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_domain_display()} ({self.created_at:%Y-%m-%d})"

@@ -351,28 +351,30 @@ class CaseFile:
     referrals: list[Referral]  # full file only: to whom, and whether accepted or returned
 
 
-def case_file(user: Professional, case: Case) -> CaseFile:
-    """The case as `user` may read it (the caller got it from case_for(user, id, SUMMARY))."""
+def case_file(user: Professional, case: Case, *, newest: int | None = None) -> CaseFile:
+    """The case as `user` may read it (the caller got it from case_for(user, id, SUMMARY)).
+
+    `newest` bounds the journal: only the newest so many steps, notes and family contacts
+    each (the case page pages its journal; a case can hold a thousand steps)."""
     full = can(user, Action.FULL, case)
     children = children_shown(user, [case])[case.pk]
     signals = signals_shown(user, [case])[case.pk]
-    steps = list(case.steps.select_related("by").order_by("at", "id"))
+    if newest is None:
+        steps = list(case.steps.select_related("by").order_by("at", "id"))
+    else:
+        steps = list(case.steps.select_related("by").order_by("-at", "-id")[:newest])[::-1]
     if not full:
         for step in steps:  # never saved: steps are append-only
             step.comment, step.data = "", {}
+    notes = case.notes.select_related("author").order_by("-created_at", "-id")
+    contacts = case.family_contacts.select_related("by").order_by("-happened_at", "-id")
     return CaseFile(
         full=full,
         children=children,
         guardians=list(case.family.guardians.order_by("id")) if full else [],
         steps=steps,
-        notes=list(case.notes.select_related("author").order_by("-created_at", "-id"))
-        if full
-        else [],
-        family_contacts=list(
-            case.family_contacts.select_related("by").order_by("-happened_at", "-id")
-        )
-        if full
-        else [],
+        notes=list(notes if newest is None else notes[:newest]) if full else [],
+        family_contacts=list(contacts if newest is None else contacts[:newest]) if full else [],
         signals=signals,
         referrals=list(case.referrals.select_related("organisation", "worker").order_by("id"))
         if full

@@ -172,10 +172,16 @@ def signal_new(request: HttpRequest) -> HttpResponse:
 
 # --- the case page -------------------------------------------------------------------------
 
+#: Journal entries per page of the case page (newest first; "older" pages further back).
+JOURNAL_PAGE = 50
+
 
 def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
     user = _user(request)
-    file = selectors.case_file(user, case)
+    page = request.GET.get("journal", "1")
+    page_number = max(1, min(int(page), 1000)) if page.isdigit() else 1
+    shown = page_number * JOURNAL_PAGE
+    file = selectors.case_file(user, case, newest=shown + 1)
     edit = can(user, Action.EDIT, case)
     plans = list(
         case.plans.select_related("created_by").prefetch_related("goals", "actions__owner")
@@ -193,6 +199,8 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
         key=itemgetter("at"),
         reverse=True,
     )
+    older = len(journal) > shown
+    journal = journal[shown - JOURNAL_PAGE : shown]
     transition_forms = forms.pop("transition_forms", None) or [
         TransitionForm(transition=t, case=case) for t in selectors.allowed_transitions(user, case)
     ]
@@ -206,6 +214,8 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
         "plans": plans,
         "plan": plan,
         "journal": journal,
+        "journal_page": page_number,
+        "journal_older": older,
         "full": file.full,
         "edit": edit and case.is_open,
         "transition_forms": transition_forms,

@@ -115,6 +115,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+# A streaming replica for the monitor's reads (issue 17, past one machine): set, the monitor
+# page reads its snapshots there (kansrijk.monitor.replica); every write stays on `default`.
+# In tests the replica mirrors `default` unless a test points it at a real replica.
+if env_str("KANSRIJK_REPLICA_DATABASE_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(
+        env_str("KANSRIJK_REPLICA_DATABASE_URL", ""),
+        conn_max_age=env_int("KANSRIJK_DB_CONN_MAX_AGE", 0),
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["kansrijk.monitor.replica.MonitorReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -33,6 +33,9 @@ STORAGES = {
 # 20 ms of CPU (issue 17); health checks drop a connection that broke between requests.
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("KANSRIJK_DB_CONN_MAX_AGE", 600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if "replica" in DATABASES:
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
 
 # The bench's query counter (bench/load): a response header with the request's query count
 # and CPU time. Off unless the load test turns it on; never on for real users.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -227,3 +229,53 @@ def test_list_pages_do_not_grow_queries_with_the_number_of_cases(client, world, 
         assert client.get(url).status_code == 200
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
     assert len(many) <= 15
+
+
+def _add_steps(case: Case, by, n: int, start: int) -> None:
+    """Steps as the route leaves them, many at once (the journal of a long case)."""
+    import datetime
+
+    from kansrijk.cases.models import Step
+
+    first = case.steps.order_by("at").first().at
+    Step.objects.bulk_create(
+        Step(
+            case=case,
+            transition="signal_joined",
+            from_state=case.state,
+            to_state=case.state,
+            by=by,
+            role="internal_coach",
+            comment=f"stap {start + i}",
+            at=first + datetime.timedelta(minutes=start + i),
+        )
+        for i in range(n)
+    )
+
+
+def test_the_case_journal_is_paged_and_its_queries_do_not_grow(client, world, pupil):
+    """Issue 17: a case with a thousand steps; the page shows the newest 50 entries and links
+    to older ones, in the same number of queries as a case with a few."""
+    from kansrijk.cases.views import JOURNAL_PAGE
+
+    case = open_case(world, pupil)
+    sign_in(client, world.coach)
+    url = f"/cases/{case.pk}/"
+    client.get(url)  # warm caches
+    with CaptureQueriesContext(connection) as few:
+        page = client.get(url).content.decode()
+    assert "?journal=2" not in page
+    _add_steps(case, world.coach, 3 * JOURNAL_PAGE, start=1)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url).content.decode()
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+    journal = page[page.index('id="journal-heading"') :]
+    assert journal.count("<li>") == JOURNAL_PAGE
+    numbers = {int(n) for n in re.findall(r"stap (\d+)", journal)}
+    assert numbers == set(range(2 * JOURNAL_PAGE + 1, 3 * JOURNAL_PAGE + 1))  # the newest
+    assert "?journal=2" in journal
+    older = client.get(url, {"journal": 2}).content.decode()
+    older = older[older.index('id="journal-heading"') :]
+    numbers = {int(n) for n in re.findall(r"stap (\d+)", older)}
+    assert numbers == set(range(JOURNAL_PAGE + 1, 2 * JOURNAL_PAGE + 1))
+    assert "?journal=3" in older and "?journal=1" in older

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='accesslogentry',
             name='client_id',
-            field=models.BigIntegerField(blank=True, db_index=True, null=True),
+            field=models.BigIntegerField(blank=True, null=True),
         ),
     ]
