@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "kansrijk.imports",
     "kansrijk.portal",
     "kansrijk.early_years",
+    "kansrijk.special_education",
     "kansrijk.demo",
 ]
 
