@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
+
+from django.utils import timezone
 
 from kansrijk.access.roles import Role
 from kansrijk.cases.models import Child, Guardian
@@ -55,10 +56,9 @@ def special_world() -> Special:
     ProviderAtSchool.objects.create(provider=other_provider, school=other)
     teacher = teaches(professional(Role.TEACHER, school), school, "B1")
     other_teacher = teaches(professional(Role.TEACHER, school), school, "B2")
+    today = timezone.localdate()
     pupil = ChildFactory(
-        location=school,
-        group="B1",
-        date_of_birth=datetime.date.today().replace(year=datetime.date.today().year - 9),
+        location=school, group="B1", date_of_birth=today.replace(year=today.year - 9)
     )
     guardian = GuardianFactory(family=pupil.family)
     return Special(
