@@ -22,6 +22,8 @@ from kansrijk.access.matrix import (
     Action,
 )
 from kansrijk.access.policies import (
+    ARRANGEMENT_ROLES,
+    ARRANGEMENT_SCHOOL_ROLES,
     HANDOVER_RECEIVING_ROLES,
     HANDOVER_SENDING_ROLES,
     INVOLVEMENT_ROLES,
@@ -105,6 +107,19 @@ PAGES: dict[str, Rule] = {
     "early_years:handover_plan": OBJECT_POST,
     "early_years:handover_result": OBJECT_POST,
     "early_years:handover_follow_up": OBJECT_POST,
+    # Integrated arrangements in special education (issue 16): not case pages;
+    # special_education.selectors decides per arrangement from access.policies.arrangement_sides
+    # (the school's staff, the provider's workers with the family's consent, the coordinator).
+    "special_education:arrangements": roles(ARRANGEMENT_ROLES),
+    "special_education:arrangement_new": roles(ARRANGEMENT_SCHOOL_ROLES),
+    "special_education:arrangement_detail": OBJECT,
+    "special_education:arrangement_edit": OBJECT,
+    "special_education:arrangement_consent": OBJECT_POST,
+    "special_education:arrangement_activate": OBJECT_POST,
+    "special_education:arrangement_entry": OBJECT_POST,
+    "special_education:arrangement_renew": OBJECT,
+    "special_education:arrangement_end": OBJECT_POST,
+    "special_education:case_handover": case(Action.EDIT, state="closed"),
     "consent:register": case(Action.FULL),
     "consent:legal_grounds": roles(Role.COORDINATOR),
     "notifications:inbox": ANY,

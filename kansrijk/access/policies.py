@@ -305,3 +305,46 @@ INVOLVEMENT_ROLES = frozenset(
         Role.EDUCATION_SPECIALIST,
     }
 )
+#: Integrated arrangements in special education (issue 16, seed 002 line 3): the special
+#: school's IB and director see and keep every arrangement of their school, a teacher those of
+#: the pupils of their own groups; the youth-care provider's workers those their organisation
+#: provides the care in (with the parents' consent for the joint team, checked by the app);
+#: the named coordinator theirs. Nobody else.
+ARRANGEMENT_SCHOOL_ROLES = frozenset({Role.INTERNAL_COACH, Role.DIRECTOR})
+ARRANGEMENT_TEACHER_ROLES = frozenset({Role.TEACHER})
+ARRANGEMENT_PROVIDER_ROLES = frozenset({Role.CARE_PROVIDER})
+ARRANGEMENT_ROLES = (
+    ARRANGEMENT_SCHOOL_ROLES | ARRANGEMENT_TEACHER_ROLES | ARRANGEMENT_PROVIDER_ROLES
+)
+
+
+@dataclass(frozen=True)
+class ArrangementSides:
+    """Where the user works on integrated arrangements; the app turns this into its filter."""
+
+    schools: frozenset[int]  # special-school locations, whole (IB, director): they keep them
+    groups: frozenset[tuple[int, str]]  # (location, group name) a teacher teaches
+    providers: frozenset[int]  # youth-care organisations the user works for
+
+    @property
+    def any(self) -> bool:
+        return bool(self.schools or self.groups or self.providers)
+
+
+def arrangement_sides(user: Professional) -> ArrangementSides:
+    schools: set[int] = set()
+    groups: set[tuple[int, str]] = set()
+    providers: set[int] = set()
+    if not user.is_authenticated or not user.is_active:
+        return ArrangementSides(frozenset(), frozenset(), frozenset())
+    for m in memberships_of(user):
+        role = Role(m.role)
+        if role in ARRANGEMENT_PROVIDER_ROLES:
+            providers.add(m.organisation_id)
+        elif m.location_id is None or m.location.kind != "special_school":
+            continue
+        elif role in ARRANGEMENT_SCHOOL_ROLES:
+            schools.add(m.location_id)
+        elif role in ARRANGEMENT_TEACHER_ROLES:
+            groups.update((m.location_id, name) for name in m.groups.values_list("name", flat=True))
+    return ArrangementSides(frozenset(schools), frozenset(groups), frozenset(providers))

@@ -218,6 +218,9 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
         "journal_older": older,
         "full": file.full,
         "edit": edit and case.is_open,
+        # Referred to special education: the case's editors hand it over to the receiving
+        # special school with the parents' consent (special_education.services.case_handover).
+        "special_handover": edit and case.outcome == "special_education" and not case.is_open,
         "transition_forms": transition_forms,
         "note_form": forms.pop("note_form", None) or NoteForm(),
         "contact_form": forms.pop("contact_form", None) or FamilyContactForm(),

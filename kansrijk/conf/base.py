@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "oauth2_provider",
     "kansrijk.matches",
     "kansrijk.clients",
+    "kansrijk.special_education",
     "kansrijk.demo",
 ]
 

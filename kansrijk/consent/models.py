@@ -16,6 +16,7 @@ class Purpose(models.TextChoices):
     SHARE_WITH_DISTRICT_TEAM = "share_with_district_team", _("Share with the district team")
     WARM_HANDOVER = "warm_handover", _("Warm handover")
     REFERRAL = "referral", _("Referral")
+    JOINT_TEAM = "joint_team", _("Joint team of school and youth care (integrated arrangement)")
 
 
 class Consent(models.Model):

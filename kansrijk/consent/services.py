@@ -471,3 +471,44 @@ def consent_record_for_handover(
         by=by,
         valid_until=None,
     )
+
+
+def consent_record_for_joint_team(
+    *,
+    by: Professional,
+    child: Child,
+    provider: Organisation,
+    given: bool,
+    method: str,
+    guardian: Guardian | None = None,
+    by_child: bool = False,
+) -> Consent:
+    """The family's answer on the joint team of an integrated arrangement (purpose
+    `joint_team`, to the youth-care provider): the school and the provider share the pupil's
+    OPP and care in one plan only while it is in force. Runs inside the caller's transaction
+    (special_education.services), which checked that `by` keeps the arrangement and writes
+    the access-log entry. Who answers follows the child's age (parents, both, or from 16 the
+    young person alone)."""
+    if method not in Consent.Method.values:
+        raise CaseError(_("Choose how the answer was given."), field="method")
+    from kansrijk.consent.selectors import in_force
+
+    _check_who_decides(child, guardian, by_child)
+    had = Consent.objects.filter(
+        in_force(), child=child, purpose=Purpose.JOINT_TEAM, recipient=provider
+    ).exists()
+    status = Consent.Status.GIVEN if given else Consent.Status.REFUSED
+    if had and not given:
+        status = Consent.Status.WITHDRAWN
+    return _write(
+        child=child,
+        case=None,
+        purpose=Purpose.JOINT_TEAM,
+        recipient=provider,
+        status=status,
+        guardian=guardian,
+        by_child=by_child,
+        method=method,
+        by=by,
+        valid_until=None,
+    )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kansrijk.access.matrix import ATTENTION_LIST_ROLES, EMERGENCY_ROLES, SIGNALLING_ROLES
 from kansrijk.access.policies import (
+    ARRANGEMENT_ROLES,
     HANDOVER_RECEIVING_ROLES,
     HANDOVER_SENDING_ROLES,
     roles_of,
@@ -36,6 +37,7 @@ ENTRIES: tuple[Entry, ...] = (
         "early_years:handovers",
         HANDOVER_SENDING_ROLES | HANDOVER_RECEIVING_ROLES,
     ),
+    Entry(_("Integrated arrangements"), "special_education:arrangements", ARRANGEMENT_ROLES),
     Entry(_("Shared without consent"), "consent:legal_grounds", frozenset({Role.COORDINATOR})),
     Entry(
         _("Families that do not respond"), "safety:non_responding", frozenset({Role.COORDINATOR})

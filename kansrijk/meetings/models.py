@@ -174,6 +174,7 @@ class AgendaItem(models.Model):
         OVERDUE_ACTION = "overdue_action", _("An action is overdue")
         EVALUATION_DUE = "evaluation_due", _("The evaluation date has passed")
         ADDED_BY_CHAIR = "added_by_chair", _("Added by the chair")
+        RENEWAL_DUE = "renewal_due", _("An integrated arrangement is up for renewal")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField(default=0)

@@ -237,7 +237,11 @@ def agenda_build(*, by: Professional | None, meeting_id: int) -> Meeting:
         wanted = {c.case.pk: c for c in candidates}
         existing = list(meeting.items.all())
         for item in existing:
-            kept = AgendaItem.Reason.ADDED_BY_CHAIR in item.reasons or item.decided_at is not None
+            kept = (
+                AgendaItem.Reason.ADDED_BY_CHAIR in item.reasons
+                or AgendaItem.Reason.RENEWAL_DUE in item.reasons
+                or item.decided_at is not None
+            )
             if item.case_id in wanted:
                 chair_reason = (
                     [AgendaItem.Reason.ADDED_BY_CHAIR]
@@ -337,6 +341,41 @@ def item_place(*, by: Professional, item_id: int, on_table: bool) -> AgendaItem:
             case_id=item.case_id,
         )
         item.refresh_from_db()
+
+
+def topic_put_on_support_team(
+    *, by: Professional | None, location_id: int, topic: str, reason: str
+) -> AgendaItem | None:
+    """Put a topic on the next planned support-team meeting of a school (a daily task's
+    warning, `by=None`): a topic carries no name, only what the meeting must pick up. The same
+    topic is not added twice; None when the school has no meeting planned."""
+    topic = topic.strip()[:200]
+    if not topic or reason not in AgendaItem.Reason.values:
+        raise CaseError(_("Give a topic."), field="topic")
+    with transaction.atomic():
+        meeting = (
+            Meeting.objects.select_for_update()
+            .filter(
+                kind=MeetingKind.SUPPORT_TEAM_MEETING,
+                location=location_id,
+                state=Meeting.State.PLANNED,
+                starts_at__gte=timezone.now(),
+            )
+            .order_by("starts_at", "id")
+            .first()
+        )
+        if meeting is None:
+            return None
+        item = meeting.items.filter(case__isnull=True, topic=topic).first()
+        if item is not None:
+            return item
+        position = (meeting.items.aggregate(m=Max("position"))["m"] or 0) + 1
+        item = AgendaItem.objects.create(
+            meeting=meeting, topic=topic, position=position, reasons=[reason]
+        )
+        timebox.plan_table(meeting)
+        item.refresh_from_db()
+        _log(by, Event.WRITE, f"meeting {meeting.pk}: item {item.pk} added ({reason})")
     return item
 
 

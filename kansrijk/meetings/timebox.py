@@ -24,7 +24,7 @@ MUST_DISCUSS = frozenset(
     }
 )
 #: The support-team meeting (VOT) exists to take up the pupils new on its attention list.
-MUST_DISCUSS_SUPPORT_TEAM = MUST_DISCUSS | {Reason.NEW_ON_LIST}
+MUST_DISCUSS_SUPPORT_TEAM = MUST_DISCUSS | {Reason.NEW_ON_LIST, Reason.RENEWAL_DUE}
 
 #: Minutes an item gets; a P1 case twice as many.
 SLOT_MINUTES = 5

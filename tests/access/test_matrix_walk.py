@@ -532,6 +532,55 @@ def walk_handovers(client: Client, role: Role, setting: Setting) -> list[str]:
     return problems
 
 
+#: The pupil of an integrated arrangement at a special school where the walker does not work.
+ARRANGEMENT_CHILD = "Kindmetarrangement"
+ARRANGEMENT_CONTENT = "Arrangementsdoel"
+ARRANGEMENT_PAGES = [
+    name
+    for name, rule in PAGES.items()
+    if name.startswith("special_education:arrangement_") and rule.scope == Scope.OBJECT
+]
+
+
+def walk_arrangements(client: Client, role: Role, setting: Setting) -> list[str]:
+    """The arrangement pages about one arrangement (Scope.OBJECT): an arrangement of a special
+    school the walker has no tie to answers 404 to every role, and no list names its pupil."""
+    from kansrijk.core.models import Organisation
+    from kansrijk.special_education.models import Arrangement
+
+    other = Professional.objects.get(username="someone-else")
+    board = Organisation.objects.create(
+        name="SBO-bestuur", kind=Organisation.Kind.SPECIAL_EDUCATION
+    )
+    school = Location.objects.create(
+        organisation=board, name="SBO Elders", code="sbo-elders", kind=Location.Kind.SPECIAL_SCHOOL
+    )
+    child = ChildFactory(location=school, given_name=ARRANGEMENT_CHILD)
+    arrangement = Arrangement.objects.create(
+        child=child, school=school, created_by=other, opp_goals=ARRANGEMENT_CONTENT
+    )
+    problems: list[str] = []
+    for name in ARRANGEMENT_PAGES:
+        rule = PAGES[name]
+        url = reverse(name, kwargs={"arrangement_id": arrangement.pk})
+        problem = verdict(
+            send(client, rule, url),
+            False,
+            f"{role} × {name} (another special school)",
+            [ARRANGEMENT_CHILD, ARRANGEMENT_CONTENT],
+        )
+        problems += [problem] if problem else []
+    if role in PAGES["special_education:arrangements"].roles:
+        problem = verdict(
+            client.get(reverse("special_education:arrangements")),
+            True,
+            f"{role} × special_education:arrangements",
+            [ARRANGEMENT_CHILD, ARRANGEMENT_CONTENT],
+        )
+        problems += [problem] if problem else []
+    return problems
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", list(Role))
 def test_pages_and_api_answer_exactly_what_the_matrix_allows(client: Client, role: Role) -> None:
@@ -541,6 +590,7 @@ def test_pages_and_api_answer_exactly_what_the_matrix_allows(client: Client, rol
     problems = walk_pages(client, role, setting)
     problems += walk_api(client, role, setting)
     problems += walk_handovers(client, role, setting)
+    problems += walk_arrangements(client, role, setting)
     assert not problems, "\n".join(problems)
 
 
