@@ -22,6 +22,7 @@ urlpatterns = [
     path("safety/", include("kansrijk.safety.urls")),
     path("meetings/", include("kansrijk.meetings.urls")),
     path("handovers/", include("kansrijk.early_years.urls")),
+    path("dyslexie/", include("kansrijk.dyslexia.urls")),
     path("privacy/inzage/", include("kansrijk.privacy.urls")),
     path("privacy/", include("kansrijk.audit.urls")),
     path("account/", include("kansrijk.accounts.urls")),

@@ -255,3 +255,37 @@ def handover_sides(user: Professional) -> HandoverSides:
 def handover_content_shown(*, sending_side: bool, consent_given: bool) -> bool:
     """The receiving school reads what the mentor wrote only when the parents consented."""
     return sending_side or consent_given
+
+
+#: The dyslexia gatekeeper (EED, seed 002 line 4): the school's IB writes a pupil's file, the
+#: SWV's gatekeeper assesses the submitted files of the schools where they hold that role, a
+#: dyslexia care provider reads only the referrals made to it, and the municipality's youth-care
+#: officer sees only the referrals it must issue a decision for (never the file).
+DYSLEXIA_SCHOOL_ROLES = frozenset({Role.INTERNAL_COACH})
+
+
+@dataclass(frozen=True)
+class DyslexiaSides:
+    schools: frozenset[int]  # locations whose files the user writes (IB)
+    assessed: frozenset[int]  # school locations whose submitted files the user assesses
+    providers: frozenset[int]  # organisations whose referrals the user reads
+    municipalities: frozenset[int]  # organisations whose decisions the user issues
+
+
+def dyslexia_sides(user: Professional) -> DyslexiaSides:
+    members = memberships_of(user) if user.is_authenticated and user.is_active else []
+
+    def located(roles: frozenset[Role]) -> frozenset[int]:
+        return frozenset(
+            m.location_id for m in members if Role(m.role) in roles and m.location_id is not None
+        )
+
+    def organisations(role: Role) -> frozenset[int]:
+        return frozenset(m.organisation_id for m in members if m.role == role)
+
+    return DyslexiaSides(
+        schools=located(DYSLEXIA_SCHOOL_ROLES),
+        assessed=located(frozenset({Role.DYSLEXIA_GATEKEEPER})),
+        providers=organisations(Role.CARE_PROVIDER),
+        municipalities=organisations(Role.MUNICIPALITY_OFFICER),
+    )

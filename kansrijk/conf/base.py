@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "kansrijk.imports",
     "kansrijk.portal",
     "kansrijk.early_years",
+    "kansrijk.dyslexia",
     "kansrijk.demo",
 ]
 

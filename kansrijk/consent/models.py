@@ -16,6 +16,9 @@ class Purpose(models.TextChoices):
     SHARE_WITH_DISTRICT_TEAM = "share_with_district_team", _("Share with the district team")
     WARM_HANDOVER = "warm_handover", _("Warm handover")
     REFERRAL = "referral", _("Referral")
+    #: The school's dyslexia file to the SWV's gatekeeper and, when referred, to the
+    #: dyslexia care provider for diagnosis (kansrijk.dyslexia).
+    DYSLEXIA_REFERRAL = "dyslexia_referral", _("Dyslexia file to the gatekeeper and care provider")
 
 
 class Consent(models.Model):
