@@ -87,7 +87,7 @@ def file_check(file: DyslexiaFile) -> CheckResult:
 @transaction.atomic
 def file_open(*, by: Professional, child: Child) -> DyslexiaFile:
     """The IB opens a file for a pupil of their school; one open file per pupil."""
-    if not selectors.pupils_of_school(by).filter(pk=child.pk).exists():
+    if child.location_id is None or not selectors.pupils_of_school(by).filter(pk=child.pk).exists():
         raise NotFound
     open_file = (
         DyslexiaFile.objects.filter(child=child)
