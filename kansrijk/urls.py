@@ -31,6 +31,7 @@ urlpatterns = [
     path("meetings/", include("kansrijk.meetings.urls")),
     path("handovers/", include("kansrijk.early_years.urls")),
     path("special-education/", include("kansrijk.special_education.urls")),
+    path("dyslexie/", include("kansrijk.dyslexia.urls")),
     path("privacy/inzage/", include("kansrijk.privacy.urls")),
     path("privacy/", include("kansrijk.audit.urls")),
     path("account/", include("kansrijk.accounts.urls")),

@@ -24,6 +24,7 @@ from kansrijk.access.matrix import (
 from kansrijk.access.policies import (
     ARRANGEMENT_ROLES,
     ARRANGEMENT_SCHOOL_ROLES,
+    DYSLEXIA_SCHOOL_ROLES,
     HANDOVER_RECEIVING_ROLES,
     HANDOVER_SENDING_ROLES,
     INVOLVEMENT_ROLES,
@@ -120,6 +121,26 @@ PAGES: dict[str, Rule] = {
     "special_education:arrangement_renew": OBJECT,
     "special_education:arrangement_end": OBJECT_POST,
     "special_education:case_handover": case(Action.EDIT, state="closed"),
+    # The dyslexia gatekeeper (issue 16, programme line 4): not case pages; dyslexia.selectors
+    # decides per file from access.policies.dyslexia_sides (a file out of reach answers 404).
+    "dyslexia:files": roles(DYSLEXIA_SCHOOL_ROLES),
+    "dyslexia:file_new": roles(DYSLEXIA_SCHOOL_ROLES),
+    "dyslexia:file_detail": OBJECT,  # the school, the gatekeeper, the provider referred to
+    "dyslexia:exclusion": OBJECT_POST,
+    "dyslexia:measurement_add": OBJECT_POST,
+    "dyslexia:support_add": OBJECT_POST,
+    "dyslexia:consent": OBJECT_POST,
+    "dyslexia:answer": OBJECT_POST,
+    "dyslexia:submit": OBJECT_POST,
+    "dyslexia:withdraw": OBJECT_POST,
+    "dyslexia:work_list": roles(Role.DYSLEXIA_GATEKEEPER),
+    "dyslexia:ask": OBJECT_POST,
+    "dyslexia:review": OBJECT_POST,
+    "dyslexia:decide": OBJECT,  # the decision page (GET) and the decision (POST)
+    "dyslexia:referrals": roles(Role.CARE_PROVIDER),
+    "dyslexia:decisions": roles(Role.MUNICIPALITY_OFFICER),
+    "dyslexia:decisions_csv": roles(Role.MUNICIPALITY_OFFICER),
+    "dyslexia:decision_issue": OBJECT_POST,  # a decision of the officer's municipality
     "consent:register": case(Action.FULL),
     "consent:legal_grounds": roles(Role.COORDINATOR),
     "notifications:inbox": ANY,

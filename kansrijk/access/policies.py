@@ -341,10 +341,45 @@ def arrangement_sides(user: Professional) -> ArrangementSides:
         role = Role(m.role)
         if role in ARRANGEMENT_PROVIDER_ROLES:
             providers.add(m.organisation_id)
-        elif m.location_id is None or m.location.kind != "special_school":
+        elif m.location is None or m.location.kind != "special_school":
             continue
         elif role in ARRANGEMENT_SCHOOL_ROLES:
-            schools.add(m.location_id)
+            schools.add(m.location.pk)
         elif role in ARRANGEMENT_TEACHER_ROLES:
-            groups.update((m.location_id, name) for name in m.groups.values_list("name", flat=True))
+            location = m.location.pk
+            groups.update((location, name) for name in m.groups.values_list("name", flat=True))
     return ArrangementSides(frozenset(schools), frozenset(groups), frozenset(providers))
+
+
+#: The dyslexia gatekeeper (EED, seed 002 line 4): the school's IB writes a pupil's file, the
+#: SWV's gatekeeper assesses the submitted files of the schools where they hold that role, a
+#: dyslexia care provider reads only the referrals made to it, and the municipality's youth-care
+#: officer sees only the referrals it must issue a decision for (never the file).
+DYSLEXIA_SCHOOL_ROLES = frozenset({Role.INTERNAL_COACH})
+
+
+@dataclass(frozen=True)
+class DyslexiaSides:
+    schools: frozenset[int]  # locations whose files the user writes (IB)
+    assessed: frozenset[int]  # school locations whose submitted files the user assesses
+    providers: frozenset[int]  # organisations whose referrals the user reads
+    municipalities: frozenset[int]  # organisations whose decisions the user issues
+
+
+def dyslexia_sides(user: Professional) -> DyslexiaSides:
+    members = memberships_of(user) if user.is_authenticated and user.is_active else []
+
+    def located(roles: frozenset[Role]) -> frozenset[int]:
+        return frozenset(
+            m.location_id for m in members if Role(m.role) in roles and m.location_id is not None
+        )
+
+    def organisations(role: Role) -> frozenset[int]:
+        return frozenset(m.organisation_id for m in members if m.role == role)
+
+    return DyslexiaSides(
+        schools=located(DYSLEXIA_SCHOOL_ROLES),
+        assessed=located(frozenset({Role.DYSLEXIA_GATEKEEPER})),
+        providers=organisations(Role.CARE_PROVIDER),
+        municipalities=organisations(Role.MUNICIPALITY_OFFICER),
+    )

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "kansrijk.matches",
     "kansrijk.clients",
     "kansrijk.special_education",
+    "kansrijk.dyslexia",
     "kansrijk.demo",
 ]
 

@@ -17,6 +17,9 @@ class Purpose(models.TextChoices):
     WARM_HANDOVER = "warm_handover", _("Warm handover")
     REFERRAL = "referral", _("Referral")
     JOINT_TEAM = "joint_team", _("Joint team of school and youth care (integrated arrangement)")
+    #: The school's dyslexia file to the SWV's gatekeeper and, when referred, to the
+    #: dyslexia care provider for diagnosis (kansrijk.dyslexia).
+    DYSLEXIA_REFERRAL = "dyslexia_referral", _("Dyslexia file to the gatekeeper and care provider")
 
 
 class Consent(models.Model):

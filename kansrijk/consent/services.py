@@ -512,3 +512,35 @@ def consent_record_for_joint_team(
         by=by,
         valid_until=None,
     )
+
+
+def consent_record_for_dyslexia(
+    *,
+    by: Professional,
+    child: Child,
+    given: bool,
+    method: str,
+    guardian: Guardian | None = None,
+) -> Consent:
+    """The parents' answer on a dyslexia file (purpose `dyslexia_referral`: the file to the
+    SWV's gatekeeper and, when referred, to the dyslexia care provider). Runs inside the
+    caller's transaction (dyslexia.services), which checked that `by` writes the file and
+    writes the access-log entry."""
+    if method not in Consent.Method.values:
+        raise CaseError(_("Choose how the answer was given."), field="method")
+    if guardian is None:
+        guardian = child.family.guardians.filter(parental_authority=True).order_by("id").first()
+    if given:
+        _check_who_decides(child, guardian, False)
+    return _write(
+        child=child,
+        case=None,
+        purpose=Purpose.DYSLEXIA_REFERRAL,
+        recipient=None,
+        status=Consent.Status.GIVEN if given else Consent.Status.REFUSED,
+        guardian=guardian,
+        by_child=False,
+        method=method,
+        by=by,
+        valid_until=None,
+    )

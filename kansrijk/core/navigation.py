@@ -38,6 +38,14 @@ ENTRIES: tuple[Entry, ...] = (
         HANDOVER_SENDING_ROLES | HANDOVER_RECEIVING_ROLES,
     ),
     Entry(_("Integrated arrangements"), "special_education:arrangements", ARRANGEMENT_ROLES),
+    Entry(_("Dyslexia files"), "dyslexia:files", frozenset({Role.INTERNAL_COACH})),
+    Entry(_("Dyslexia gatekeeper"), "dyslexia:work_list", frozenset({Role.DYSLEXIA_GATEKEEPER})),
+    Entry(_("Dyslexia referrals"), "dyslexia:referrals", frozenset({Role.CARE_PROVIDER})),
+    Entry(
+        _("Dyslexia decisions to issue"),
+        "dyslexia:decisions",
+        frozenset({Role.MUNICIPALITY_OFFICER}),
+    ),
     Entry(_("Shared without consent"), "consent:legal_grounds", frozenset({Role.COORDINATOR})),
     Entry(
         _("Families that do not respond"), "safety:non_responding", frozenset({Role.COORDINATOR})

@@ -341,6 +341,7 @@ def item_place(*, by: Professional, item_id: int, on_table: bool) -> AgendaItem:
             case_id=item.case_id,
         )
         item.refresh_from_db()
+    return item
 
 
 def topic_put_on_support_team(
