@@ -194,7 +194,7 @@ class TransitionOut(Schema):
 
 
 def _input_type(item: Input) -> Any:
-    if item.kind == Kind.GUARDIAN:
+    if item.kind in {Kind.GUARDIAN, Kind.ORGANISATION, Kind.PROFESSIONAL}:
         return Id
     if item.kind == Kind.FLAG:
         return bool

@@ -311,9 +311,14 @@ class CaseScript:
         add(self.note(self.staff("swv"), "Op de aandachtslijst gezet; besproken met de GS."))
         check: dict[str, Any] = {"district_team_check": DistrictTeamCheck.NOT_KNOWN}
         if spec.known:
+            worker = self.staff("wijkteam")
             check = {
                 "district_team_check": DistrictTeamCheck.ALREADY_KNOWN,
-                "known_to": self.rng.choice(texts.KNOWN_TO),
+                "known_team": worker.memberships.filter(role="district_team")
+                .values_list("organisation_id", flat=True)
+                .first(),
+                "known_worker": worker.pk,
+                "approach": self.rng.choice(texts.KNOWN_APPROACHES),
             }
         add(self.transition(self.gs, "check_district_team", data=check))
         if spec.target == S.CHECKED:

@@ -136,9 +136,10 @@ ESCALATION_GOALS = {
     "psychologist": "De psycholoog onderzoekt de angst en somberheid van {name}.",
     "behavioural_scientist": "De gedragswetenschapper geeft advies over het gedrag van {name}.",
 }
-KNOWN_TO = (
-    "Wijkteam Vlaardingen, ambulant hulpverlener",
-    "Wijkteam Vlaardingen, schuldhulp",
+#: The approach agreed with the district-team worker who already knows the family.
+KNOWN_APPROACHES = (
+    "De ambulant hulpverlener van het wijkteam neemt school mee in de huisbezoeken.",
+    "Schuldhulp loopt via het wijkteam; de GS stemt de ondersteuning thuis met hen af.",
 )
 
 #: The meldcode's five steps (kansrijk.safety): a summary and what the step records.
