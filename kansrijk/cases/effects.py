@@ -298,6 +298,15 @@ def escalated(case: Case, by: Professional, data: dict[str, Any]) -> dict[str, A
         _ask_referral_consent(case, worker.organisation, by=by, data=data)
         Referral.objects.create(case=case, organisation=worker.organisation, target=target)
         add_member(case, worker.professional, target)
+        if worker.professional != by:
+            from kansrijk.notifications.services import notify
+
+            notify(
+                to=worker.professional,
+                subject=_("A referral of case %(number)s awaits your answer") % {"number": case.pk},
+                body=data["plan_goal"].strip(),
+                url=reverse("cases:referrals"),
+            )
     plan = plan_version_adding_goal(case, by=by, goal=data["plan_goal"])
     return {
         "escalated_to": target.value,

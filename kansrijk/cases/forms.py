@@ -206,6 +206,32 @@ class WorkerChoiceField(forms.ModelChoiceField):
         return f"{name} ({', '.join(teams)})" if teams else name
 
 
+class ReferralAnswerForm(forms.Form):
+    """The receiving worker accepts a referral or returns it with a reason."""
+
+    answer = forms.ChoiceField(
+        label=_("Your answer"),
+        choices=[("accept", _("Accept: I take up this case")), ("return", _("Return"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose whether you accept or return the referral.")},
+    )
+    reason = forms.CharField(
+        label=_("Reason (required when you return it)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={**AREA, "rows": 2}),
+    )
+
+    def clean_reason(self) -> str:
+        return _no_nul(self.cleaned_data["reason"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("answer") == "return" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Say why you return the referral."))
+        return data
+
+
 def input_field(item: Input, *, case: Case | None = None, optional: bool = False) -> forms.Field:
     """The form field for one input of a row. `optional` when the form serves several rows
     (the meeting's decision form): the row's guards then say what is missing."""

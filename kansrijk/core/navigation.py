@@ -16,7 +16,7 @@ from kansrijk.access.policies import (
     HANDOVER_SENDING_ROLES,
     roles_of,
 )
-from kansrijk.access.roles import Role
+from kansrijk.access.roles import ESCALATION_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry(_("My work"), "cases:my_work", None),
     Entry(_("New signal"), "cases:signal_new", SIGNALLING_ROLES),
     Entry(_("Attention list"), "cases:attention_lists", ATTENTION_LIST_ROLES),
+    Entry(_("Referrals"), "cases:referrals", ESCALATION_ROLES),
     Entry(
         _("Warm handovers"),
         "early_years:handovers",

@@ -114,6 +114,7 @@ SPECS: tuple[CaseSpec, ...] = (
     CaseSpec(S.ESCALATED, escalate_to=E.BEHAVIOURAL_SCIENTIST),
     CaseSpec(S.ESCALATED, escalate_to=E.DISTRICT_TEAM, known=True, stalled=True),
     CaseSpec(S.ESCALATED, escalate_to=E.PSYCHOLOGIST, joins=1),
+    CaseSpec(S.ESCALATED, escalate_to=E.CHILD_PROTECTION),
     CaseSpec(S.CLOSED, O.SCHOOL_ALONE),
     CaseSpec(S.CLOSED, O.SCHOOL_ALONE, refused=True),
     CaseSpec(S.CLOSED, O.STAYED_REGULAR),
@@ -183,6 +184,7 @@ _ESCALATION_WORKER: dict[str, str] = {
     E.DISTRICT_TEAM: "wijkteam",
     E.PSYCHOLOGIST: "psycholoog",
     E.BEHAVIOURAL_SCIENTIST: "gedragswetenschapper",
+    E.CHILD_PROTECTION: "jeugdbeschermer",
 }
 
 Run = Callable[[datetime.datetime], None]

@@ -135,6 +135,8 @@ ESCALATION_GOALS = {
     "district_team": "Het wijkteam ondersteunt het gezin thuis bij rust en structuur.",
     "psychologist": "De psycholoog onderzoekt de angst en somberheid van {name}.",
     "behavioural_scientist": "De gedragswetenschapper geeft advies over het gedrag van {name}.",
+    "child_protection": "Jeugdbescherming blijft betrokken: wekelijks contact en een "
+    "veiligheidsplan voor {name}.",
 }
 #: The approach agreed with the district-team worker who already knows the family.
 KNOWN_APPROACHES = (
