@@ -79,6 +79,11 @@ MATRIX: dict[Role, dict[Relation, frozenset[Action]]] = {
         Relation.SUPPORT_TEAM: _WORK,
         Relation.REFERRAL_RECIPIENT: _READ,
     },
+    Role.CHILD_PROTECTION: {
+        Relation.CONTACT_PERSON: _ALL,
+        Relation.SUPPORT_TEAM: _WORK,
+        Relation.REFERRAL_RECIPIENT: _READ,
+    },
     Role.SCHOOL_NURSE: {
         Relation.CONTACT_PERSON: _ALL,  # the first line for 0–4 (issue 12)
         Relation.SIGNAL_AUTHOR: _SUMMARY,

@@ -29,7 +29,7 @@ from kansrijk.access.policies import (
     HANDOVER_SENDING_ROLES,
     INVOLVEMENT_ROLES,
 )
-from kansrijk.access.roles import Role
+from kansrijk.access.roles import ESCALATION_ROLES, Role
 
 
 class Scope(StrEnum):
@@ -97,6 +97,9 @@ PAGES: dict[str, Rule] = {
     "cases:family_contact_add": case(Action.EDIT, "POST"),
     "cases:plan_new": case(Action.EDIT),
     "cases:plan_action_done": OBJECT_POST,  # the action's owner or case editor (cases)
+    # Referrals to a function (issue 14): its workers answer; the service checks the referral.
+    "cases:referrals": roles(ESCALATION_ROLES),
+    "cases:referral_answer": OBJECT_POST,
     "cases:attention_lists": roles(ATTENTION_LIST_ROLES),
     "cases:attention_list": roles(ATTENTION_LIST_ROLES),
     # Warm handovers (issue 12): not case pages; early_years.selectors decides per handover
@@ -326,6 +329,8 @@ API: dict[str, Rule] = {
     "POST /api/cases/{case_id}/plans": case(Action.EDIT, "POST"),
     "POST /api/cases/{case_id}/notes": case(Action.EDIT, "POST"),
     "POST /api/cases/{case_id}/contacts": case(Action.EDIT, "POST"),
+    "GET /api/referrals": roles(ESCALATION_ROLES),
+    "POST /api/referrals/{referral_id}/answer": OBJECT_POST,
     "GET /api/signals": ANY,
     "POST /api/signals": roles(SIGNALLING_ROLES, method="POST"),
     "GET /api/pupils": ANY,

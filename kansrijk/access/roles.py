@@ -28,6 +28,8 @@ class Role(models.TextChoices):
     DYSLEXIA_GATEKEEPER = "dyslexia_gatekeeper", _("Dyslexia gatekeeper (SWV)")
     CARE_PROVIDER = "care_provider", _("Youth-care provider worker")
     MUNICIPALITY_OFFICER = "municipality_officer", _("Municipality youth-care officer")
+    # Escalation for the most vulnerable children (seed 001: JBBR must not withdraw).
+    CHILD_PROTECTION = "child_protection", _("Child protection worker")
 
 
 #: Roles that take part in the support-team meeting (VOT) of a school.
@@ -35,4 +37,6 @@ SUPPORT_TEAM_ROLES = frozenset(
     {Role.INTERNAL_COACH, Role.EDUCATION_SPECIALIST, Role.FAMILY_SPECIALIST}
 )
 #: Roles that can be asked to take over a case when it is escalated.
-ESCALATION_ROLES = frozenset({Role.DISTRICT_TEAM, Role.PSYCHOLOGIST, Role.BEHAVIOURAL_SCIENTIST})
+ESCALATION_ROLES = frozenset(
+    {Role.DISTRICT_TEAM, Role.PSYCHOLOGIST, Role.BEHAVIOURAL_SCIENTIST, Role.CHILD_PROTECTION}
+)

@@ -17,7 +17,7 @@ from kansrijk.audit.models import Event
 from kansrijk.audit.services import log_access
 from kansrijk.cases import selectors, services
 from kansrijk.cases.errors import CaseError, NotFound
-from kansrijk.cases.models import Case, FamilyContact, Note, PlanVersion, Signal, Step
+from kansrijk.cases.models import Case, FamilyContact, Note, PlanVersion, Referral, Signal, Step
 from kansrijk.cases.schemas import (
     MAX_ID,
     CaseDetail,
@@ -32,6 +32,9 @@ from kansrijk.cases.schemas import (
     PlanOut,
     Problem,
     PupilPage,
+    ReferralAnswerIn,
+    ReferralOut,
+    ReferralPage,
     SignalCreated,
     SignalIn,
     SignalPage,
@@ -436,6 +439,77 @@ def log_family_contact(
         happened_at=payload.happened_at,
     )
     return Status(201, _contact(contact))
+
+
+# --- referrals --------------------------------------------------------------------------------
+
+ReferralId = Path(..., ge=1, le=MAX_ID, description="The referral's id.")
+
+
+def _referral(r: Referral) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "case_id": r.case_id,
+        "location": {"id": r.case.location_id, "name": r.case.location.name},
+        "organisation": r.organisation.name,
+        "target": r.target,
+        "target_label": str(r.get_target_display()),
+        "created_at": r.created_at,
+        "answer": r.answer,
+        "answer_label": str(r.get_answer_display()),
+        "answer_reason": r.answer_reason,
+        "answered_at": r.answered_at,
+    }
+
+
+@router.get(
+    "/referrals",
+    response=ReferralPage,
+    tags=["referrals"],
+    summary="Referrals to me",
+    description="The referrals to your function at your organisation: open ones first.",
+)
+def list_referrals(
+    request: HttpRequest, limit: int = Limit, offset: int = Offset
+) -> dict[str, Any]:
+    user = _user(request)
+    queryset = selectors.referrals_to(user)
+    count = queryset.count()
+    items = list(queryset[offset : offset + limit])
+    log_access(
+        by=user,
+        event=Event.LIST,
+        purpose="referrals",
+        detail=f"api referrals offset={offset} count={count} referrals={_ids(items)}",
+    )
+    return {
+        "count": count,
+        "limit": limit,
+        "offset": offset,
+        "items": [_referral(r) for r in items],
+    }
+
+
+@router.post(
+    "/referrals/{referral_id}/answer",
+    response={200: ReferralOut, 404: Problem, 409: Problem, 422: Problem},
+    tags=["referrals"],
+    summary="Accept or return a referral",
+    description="`accept` makes you the referral's one worker; `return` needs a `reason`. "
+    "The case's contact person is told which.",
+)
+def answer_referral(
+    request: HttpRequest, payload: ReferralAnswerIn, referral_id: int = ReferralId
+) -> dict[str, Any]:
+    referral = services.referral_answer(
+        by=_user(request),
+        referral_id=referral_id,
+        accept=payload.answer == "accept",
+        reason=payload.reason,
+    )
+    return _referral(
+        Referral.objects.select_related("case__location", "organisation").get(pk=referral.pk)
+    )
 
 
 # --- signals ----------------------------------------------------------------------------------

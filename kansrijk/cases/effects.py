@@ -26,7 +26,7 @@ from kansrijk.cases.models import (
     PlanVersion,
     Referral,
 )
-from kansrijk.cases.states import ConsentAnswer, Outcome
+from kansrijk.cases.states import ConsentAnswer, DistrictTeamCheck, Outcome
 from kansrijk.core.models import Membership, Organisation, Professional
 
 #: A Dutch postcode anywhere in an address ("Westlandseweg 12, 3131 AB Vlaardingen").
@@ -192,9 +192,47 @@ def consent_refused(case: Case, by: Professional, data: dict[str, Any]) -> dict[
 
 
 def district_team_checked(case: Case, by: Professional, data: dict[str, Any]) -> dict[str, Any]:
+    """Seed 001 step 2: a family already known to a district team is aligned with that team's
+    worker, who joins the support team and is told; the agreed approach is a plan version."""
+    from kansrijk.notifications.services import notify
+
+    if data["district_team_check"] != DistrictTeamCheck.ALREADY_KNOWN:
+        return {"district_team_check": data["district_team_check"]}
+    team = Organisation.objects.filter(
+        pk=data["known_team"], kind=Organisation.Kind.DISTRICT_TEAM
+    ).first()
+    if team is None:
+        raise TransitionRefused(_("Choose the district team that knows the family."))
+    worker = (
+        Professional.objects.filter(
+            pk=data["known_worker"],
+            is_active=True,
+            memberships__organisation=team,
+            memberships__role=Role.DISTRICT_TEAM,
+        )
+        .distinct()
+        .first()
+    )
+    if worker is None:
+        raise TransitionRefused(
+            _("Choose a worker of %(team)s who knows the family.") % {"team": team.name}
+        )
+    add_member(case, worker, Role.DISTRICT_TEAM)
+    plan = plan_version_adding_goal(case, by=by, goal=data["approach"][:500])
+    if worker != by:
+        notify(
+            to=worker,
+            subject=_("You are now in the support team of case %(number)s") % {"number": case.pk},
+            body=_("%(name)s found the family known to you; the agreed approach is in the plan.")
+            % {"name": by.get_full_name() or by.username},
+            url=reverse("cases:case_detail", args=[case.pk]),
+        )
     return {
         "district_team_check": data["district_team_check"],
-        "known_to": (data.get("known_to") or "").strip(),
+        "known_team": team.pk,
+        "known_to": f"{team.name}, {worker.get_full_name() or worker.username}",
+        "known_worker": worker.pk,
+        "plan_version": plan.number,
     }
 
 
@@ -260,6 +298,15 @@ def escalated(case: Case, by: Professional, data: dict[str, Any]) -> dict[str, A
         _ask_referral_consent(case, worker.organisation, by=by, data=data)
         Referral.objects.create(case=case, organisation=worker.organisation, target=target)
         add_member(case, worker.professional, target)
+        if worker.professional != by:
+            from kansrijk.notifications.services import notify
+
+            notify(
+                to=worker.professional,
+                subject=_("A referral of case %(number)s awaits your answer") % {"number": case.pk},
+                body=data["plan_goal"].strip(),
+                url=reverse("cases:referrals"),
+            )
     plan = plan_version_adding_goal(case, by=by, goal=data["plan_goal"])
     return {
         "escalated_to": target.value,

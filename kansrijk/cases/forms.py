@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kansrijk.cases.models import Case, Child, FamilyContact, Guardian, Signal
 from kansrijk.cases.workflow import Input, Kind, Transition
-from kansrijk.core.models import Professional
+from kansrijk.core.models import Organisation, Professional
 
 TEXT = {"class": "utrecht-textbox utrecht-textbox--html-input"}
 AREA = {"class": "utrecht-textarea utrecht-textarea--html-textarea", "rows": 4}
@@ -193,6 +193,45 @@ class FamilyContactForm(forms.Form):
         return _no_nul(self.cleaned_data["summary"])
 
 
+class WorkerChoiceField(forms.ModelChoiceField):
+    """A professional of a role, shown with the organisation(s) they hold it at."""
+
+    def __init__(self, *args: Any, role: str, **kwargs: Any) -> None:
+        self.role = role
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj: Professional) -> str:
+        teams = sorted({m.organisation.name for m in obj.memberships.all() if m.role == self.role})
+        name = obj.get_full_name() or obj.username
+        return f"{name} ({', '.join(teams)})" if teams else name
+
+
+class ReferralAnswerForm(forms.Form):
+    """The receiving worker accepts a referral or returns it with a reason."""
+
+    answer = forms.ChoiceField(
+        label=_("Your answer"),
+        choices=[("accept", _("Accept: I take up this case")), ("return", _("Return"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose whether you accept or return the referral.")},
+    )
+    reason = forms.CharField(
+        label=_("Reason (required when you return it)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={**AREA, "rows": 2}),
+    )
+
+    def clean_reason(self) -> str:
+        return _no_nul(self.cleaned_data["reason"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("answer") == "return" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Say why you return the referral."))
+        return data
+
+
 def input_field(item: Input, *, case: Case | None = None, optional: bool = False) -> forms.Field:
     """The form field for one input of a row. `optional` when the form serves several rows
     (the meeting's decision form): the row's guards then say what is missing."""
@@ -211,6 +250,26 @@ def input_field(item: Input, *, case: Case | None = None, optional: bool = False
             required=required,
             widget=forms.Select(attrs=SELECT),
             error_messages=errors,
+        )
+    elif item.kind == Kind.ORGANISATION:
+        field = forms.ModelChoiceField(
+            label=item.label,
+            queryset=Organisation.objects.filter(kind=item.of).order_by("name"),
+            required=required,
+            widget=forms.Select(attrs=SELECT),
+            error_messages={**errors, "invalid_choice": _("Choose from the list.")},
+        )
+    elif item.kind == Kind.PROFESSIONAL:
+        field = WorkerChoiceField(
+            label=item.label,
+            queryset=Professional.objects.filter(is_active=True, memberships__role=item.of)
+            .distinct()
+            .order_by("last_name", "first_name")
+            .prefetch_related("memberships__organisation"),
+            role=item.of,
+            required=required,
+            widget=forms.Select(attrs=SELECT),
+            error_messages={**errors, "invalid_choice": _("Choose from the list.")},
         )
     elif item.kind == Kind.FLAG:
         field = forms.BooleanField(label=item.label, required=False)
@@ -262,6 +321,9 @@ def clean_inputs(form: forms.Form, inputs: list[Input], data: dict[str, Any]) ->
             form.add_error(item.name, item.message or _("This field is required."))
 
 
+MODEL_KINDS = frozenset({Kind.GUARDIAN, Kind.ORGANISATION, Kind.PROFESSIONAL})
+
+
 def input_data(inputs: list[Input], cleaned: dict[str, Any]) -> dict[str, Any]:
     """The service's `data` from cleaned inputs: ids for objects, nothing for blanks."""
     data: dict[str, Any] = {}
@@ -269,7 +331,7 @@ def input_data(inputs: list[Input], cleaned: dict[str, Any]) -> dict[str, Any]:
         value = cleaned.get(item.name)
         if value is None or value == "" or value is False:
             continue
-        data[item.name] = value.pk if item.kind == Kind.GUARDIAN else value
+        data[item.name] = value.pk if item.kind in MODEL_KINDS else value
     return data
 
 

@@ -194,7 +194,7 @@ class TransitionOut(Schema):
 
 
 def _input_type(item: Input) -> Any:
-    if item.kind == Kind.GUARDIAN:
+    if item.kind in {Kind.GUARDIAN, Kind.ORGANISATION, Kind.PROFESSIONAL}:
         return Id
     if item.kind == Kind.FLAG:
         return bool
@@ -374,3 +374,29 @@ class PupilPage(Schema):
 
 class CsrfOut(Schema):
     csrf_token: str
+
+
+class ReferralOut(Schema):
+    id: int
+    case_id: int
+    location: LocationOut
+    organisation: str
+    target: str
+    target_label: str
+    created_at: datetime.datetime
+    answer: Literal["pending", "accepted", "returned"]
+    answer_label: str
+    answer_reason: str
+    answered_at: datetime.datetime | None = None
+
+
+class ReferralPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[ReferralOut]
+
+
+class ReferralAnswerIn(Strict):
+    answer: Literal["accept", "return"]
+    reason: Annotated[str, Field(max_length=4000, pattern=NO_NUL)] = ""

@@ -115,6 +115,25 @@ def signals_by(user: Professional) -> QuerySet[Signal]:
     )
 
 
+def referrals_to(user: Professional) -> QuerySet[Referral]:
+    """The referrals to the user's function at their organisation (a role × organisation of
+    their memberships): open ones first, then the ones they took; those another worker took
+    are theirs alone (cases.relations.referral_recipient)."""
+    functions = Q(pk__in=[])
+    for m in memberships_of(user):
+        functions |= Q(target=m.role, organisation_id=m.organisation_id)
+    return (
+        Referral.objects.filter(functions)
+        .filter(Q(worker__isnull=True) | Q(worker=user))
+        .select_related("case", "case__location", "organisation", "worker")
+        .order_by(
+            Case_(When(answer=Referral.Answer.PENDING, then=Value(0)), default=Value(1)),
+            "-created_at",
+            "-id",
+        )
+    )
+
+
 def actions_owned_by(user: Professional, *, open_only: bool = True) -> QuerySet[PlanAction]:
     """Plan actions assigned to the user in the current plan version of each case."""
     current_number = (

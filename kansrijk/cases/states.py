@@ -74,3 +74,4 @@ class EscalationTarget(models.TextChoices):
     DISTRICT_TEAM = "district_team", _("District team")
     PSYCHOLOGIST = "psychologist", _("GGZ psychologist")
     BEHAVIOURAL_SCIENTIST = "behavioural_scientist", _("Behavioural scientist")
+    CHILD_PROTECTION = "child_protection", _("Child protection (Jeugdbescherming)")

@@ -11,6 +11,7 @@ from operator import itemgetter
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -30,6 +31,7 @@ from kansrijk.cases.forms import (
     PlanActionFormSet,
     PlanForm,
     PupilSearchForm,
+    ReferralAnswerForm,
     SignalForm,
     TransitionForm,
 )
@@ -438,3 +440,70 @@ def attention_list(request: HttpRequest, location_code: str) -> HttpResponse:
             "stalled_before": selectors.stalled_before(),
         },
     )
+
+
+# --- referrals -------------------------------------------------------------------------------
+
+REFERRALS_PER_PAGE = 50
+
+
+def _referrals_page(
+    request: HttpRequest,
+    form: ReferralAnswerForm | None = None,
+    answering: int | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = _user(request)
+    page = Paginator(selectors.referrals_to(user), REFERRALS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    for referral in page:
+        # one form per open referral, with its own ids; the one answered keeps what was typed
+        referral.form = (  # type: ignore[attr-defined]
+            form
+            if form is not None and referral.pk == answering
+            else ReferralAnswerForm(auto_id=f"referral{referral.pk}_%s")
+        )
+    log_access(
+        by=user,
+        event=Event.LIST,
+        purpose="referrals",
+        detail="referrals " + ",".join(str(r.pk) for r in page) if page else "empty",
+    )
+    context = {"page": page}
+    return render(request, "cases/referrals.html", context, status=status)
+
+
+def referrals(request: HttpRequest) -> HttpResponse:
+    """The receiving organisation's worker: the referrals to their function, to accept (and
+    become the one worker) or to return with a reason."""
+    return _referrals_page(request)
+
+
+@require_POST
+def referral_answer(request: HttpRequest, referral_id: int) -> HttpResponse:
+    form = ReferralAnswerForm(request.POST, auto_id=f"referral{referral_id}_%s")
+    if not form.is_valid():
+        return _referrals_page(request, form, referral_id, status=400)
+    try:
+        referral = services.referral_answer(
+            by=_user(request),
+            referral_id=referral_id,
+            accept=form.cleaned_data["answer"] == "accept",
+            reason=form.cleaned_data["reason"],
+        )
+    except NotFound as exc:
+        raise Http404 from exc
+    except CaseError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return _referrals_page(request, form, referral_id, status=400)
+    messages.success(
+        request,
+        (
+            _("You accepted the referral of case %(number)s.")
+            if referral.answer == "accepted"
+            else _("You returned the referral of case %(number)s.")
+        )
+        % {"number": referral.case_id},
+    )
+    return redirect("cases:referrals")

@@ -78,8 +78,13 @@ def needs_district_check(case: Case, data: dict[str, Any]) -> str | _StrPromise 
     result = data.get("district_team_check")
     if result not in DistrictTeamCheck.values:
         return _("Record whether the district team already knows the family.")
-    if result == DistrictTeamCheck.ALREADY_KNOWN and not (data.get("known_to") or "").strip():
-        return _("Say to whom the family is already known.")
+    if result == DistrictTeamCheck.ALREADY_KNOWN:
+        if not data.get("known_team"):
+            return _("Choose the district team that knows the family.")
+        if not data.get("known_worker"):
+            return _("Choose the worker of that team who knows the family.")
+        if not (data.get("approach") or "").strip():
+            return _("Describe the approach agreed with that worker.")
     return None
 
 
@@ -166,6 +171,10 @@ class Kind(StrEnum):
     FLAG = "flag"
     GUARDIAN = "guardian"
     DATE = "date"
+    #: An organisation of the kind named in `Input.of` (e.g. a district team).
+    ORGANISATION = "organisation"
+    #: A professional holding the role named in `Input.of` (e.g. a district-team worker).
+    PROFESSIONAL = "professional"
 
 
 @dataclass(frozen=True)
@@ -185,6 +194,8 @@ class Input:
     blank_label: _StrPromise | str | None = None
     initial: str | None = None
     radio: bool = False
+    #: For ORGANISATION: the organisation kind; for PROFESSIONAL: the role.
+    of: str = ""
 
 
 class Mark(StrEnum):
@@ -330,12 +341,31 @@ TRANSITIONS: tuple[Transition, ...] = (
                 message=_("Record whether the district team already knows the family."),
             ),
             Input(
-                "known_to",
-                _("Known to (worker or team)"),
-                Kind.LINE,
+                "known_team",
+                _("Known to which district team"),
+                Kind.ORGANISATION,
                 required=False,
                 required_when=("district_team_check", DistrictTeamCheck.ALREADY_KNOWN),
-                message=_("Say to whom the family is already known."),
+                message=_("Choose the district team that knows the family."),
+                of="district_team",
+            ),
+            Input(
+                "known_worker",
+                _("Which worker of that team"),
+                Kind.PROFESSIONAL,
+                required=False,
+                required_when=("district_team_check", DistrictTeamCheck.ALREADY_KNOWN),
+                message=_("Choose the worker of that team who knows the family."),
+                of=Role.DISTRICT_TEAM,
+            ),
+            Input(
+                "approach",
+                _("Approach agreed with that worker"),
+                Kind.TEXT,
+                required=False,
+                required_when=("district_team_check", DistrictTeamCheck.ALREADY_KNOWN),
+                max_length=500,
+                message=_("Describe the approach agreed with that worker."),
             ),
         ),
         effect=effects.district_team_checked,

@@ -17,7 +17,7 @@ from kansrijk.access.policies import (
     HANDOVER_SENDING_ROLES,
     roles_of,
 )
-from kansrijk.access.roles import Role
+from kansrijk.access.roles import ESCALATION_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry(_("New signal"), "cases:signal_new", SIGNALLING_ROLES),
     Entry(_("Attention list"), "cases:attention_lists", ATTENTION_LIST_ROLES),
     Entry(_("A family does not respond"), "safety:contact_attempt_new", SIGNALLING_ROLES),
+    Entry(_("Referrals"), "cases:referrals", ESCALATION_ROLES),
     Entry(
         _("Warm handovers"),
         "early_years:handovers",

@@ -114,6 +114,7 @@ SPECS: tuple[CaseSpec, ...] = (
     CaseSpec(S.ESCALATED, escalate_to=E.BEHAVIOURAL_SCIENTIST),
     CaseSpec(S.ESCALATED, escalate_to=E.DISTRICT_TEAM, known=True, stalled=True),
     CaseSpec(S.ESCALATED, escalate_to=E.PSYCHOLOGIST, joins=1),
+    CaseSpec(S.ESCALATED, escalate_to=E.CHILD_PROTECTION),
     CaseSpec(S.CLOSED, O.SCHOOL_ALONE),
     CaseSpec(S.CLOSED, O.SCHOOL_ALONE, refused=True),
     CaseSpec(S.CLOSED, O.STAYED_REGULAR),
@@ -183,6 +184,7 @@ _ESCALATION_WORKER: dict[str, str] = {
     E.DISTRICT_TEAM: "wijkteam",
     E.PSYCHOLOGIST: "psycholoog",
     E.BEHAVIOURAL_SCIENTIST: "gedragswetenschapper",
+    E.CHILD_PROTECTION: "jeugdbeschermer",
 }
 
 Run = Callable[[datetime.datetime], None]
@@ -311,9 +313,14 @@ class CaseScript:
         add(self.note(self.staff("swv"), "Op de aandachtslijst gezet; besproken met de GS."))
         check: dict[str, Any] = {"district_team_check": DistrictTeamCheck.NOT_KNOWN}
         if spec.known:
+            worker = self.staff("wijkteam")
             check = {
                 "district_team_check": DistrictTeamCheck.ALREADY_KNOWN,
-                "known_to": self.rng.choice(texts.KNOWN_TO),
+                "known_team": worker.memberships.filter(role="district_team")
+                .values_list("organisation_id", flat=True)
+                .first(),
+                "known_worker": worker.pk,
+                "approach": self.rng.choice(texts.KNOWN_APPROACHES),
             }
         add(self.transition(self.gs, "check_district_team", data=check))
         if spec.target == S.CHECKED:

@@ -56,6 +56,7 @@ GGZ = ("GGZ Delfland", Organisation.Kind.MENTAL_HEALTH)
 POLICE = ("Politie Vlaardingen", Organisation.Kind.POLICE)
 MUNICIPALITY = ("Gemeente Vlaardingen", Organisation.Kind.MUNICIPALITY)
 COORDINATION = ("Regie Westwijk", Organisation.Kind.COORDINATION)
+CHILD_PROTECTION = ("Jeugdbescherming West", Organisation.Kind.CHILD_PROTECTION)
 
 #: The one group of each demo childcare location.
 CHILDCARE_GROUP = "peuters"
@@ -192,6 +193,14 @@ def _staff_specs() -> list[StaffSpec]:
             (OFFICE_CODE,),
             "district office",
             "works on the cases escalated to the behavioural scientist",
+        ),
+        StaffSpec(
+            "jeugdbeschermer",
+            Role.CHILD_PROTECTION,
+            CHILD_PROTECTION,
+            everywhere,
+            "all three",
+            "takes up the cases escalated to child protection (Jeugdbescherming)",
         ),
         StaffSpec(
             "wijkagent",

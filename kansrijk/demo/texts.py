@@ -135,10 +135,13 @@ ESCALATION_GOALS = {
     "district_team": "Het wijkteam ondersteunt het gezin thuis bij rust en structuur.",
     "psychologist": "De psycholoog onderzoekt de angst en somberheid van {name}.",
     "behavioural_scientist": "De gedragswetenschapper geeft advies over het gedrag van {name}.",
+    "child_protection": "Jeugdbescherming blijft betrokken: wekelijks contact en een "
+    "veiligheidsplan voor {name}.",
 }
-KNOWN_TO = (
-    "Wijkteam Vlaardingen, ambulant hulpverlener",
-    "Wijkteam Vlaardingen, schuldhulp",
+#: The approach agreed with the district-team worker who already knows the family.
+KNOWN_APPROACHES = (
+    "De ambulant hulpverlener van het wijkteam neemt school mee in de huisbezoeken.",
+    "Schuldhulp loopt via het wijkteam; de GS stemt de ondersteuning thuis met hen af.",
 )
 
 #: The meldcode's five steps (kansrijk.safety): a summary and what the step records.

@@ -140,8 +140,8 @@ def test_unknown_transition_is_refused(world, pupil):
         (
             "check_district_team",
             CaseState.ON_ATTENTION_LIST,
-            {"district_team_check": "already_known", "known_to": "  "},
-            "bij wie",
+            {"district_team_check": "already_known", "known_team": 1},
+            "medewerker",
         ),
         ("escalate", CaseState.EVALUATED, {"escalated_to": "psychologist"}, "plan op maat"),
         (
@@ -211,13 +211,21 @@ def test_there_is_exactly_one_contact_person_with_history(world, pupil):
 
 def test_already_known_is_recorded_on_the_step(world, pupil):
     case = advance(world, open_case(world, pupil), CaseState.ON_ATTENTION_LIST)
+    team = world.district_team.memberships.get().organisation
     step = services.case_transition(
         by=world.family_specialist,
         case_id=case.pk,
         name="check_district_team",
-        data={"district_team_check": "already_known", "known_to": "Wijkteam West, Karin"},
+        data={
+            "district_team_check": "already_known",
+            "known_team": team.pk,
+            "known_worker": world.district_team.pk,
+            "approach": "Samen met het wijkteam",
+        },
     )
-    assert step.data == {"district_team_check": "already_known", "known_to": "Wijkteam West, Karin"}
+    name = world.district_team.get_full_name()
+    assert step.data["known_to"] == f"Wijkteam Westwijk, {name}"
+    assert step.data["known_worker"] == world.district_team.pk
 
 
 def test_escalation_refers_with_a_new_plan_version(world, pupil):

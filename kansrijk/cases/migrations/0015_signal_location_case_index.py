@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0013_roles_for_special_education_and_dyslexia"),
+        ("cases", "0014_role_and_escalation_child_protection"),
         ("core", "0006_worker_heartbeat_and_idempotency"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

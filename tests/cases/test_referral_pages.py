@@ -1,0 +1,108 @@
+"""Referral answers on a page and in the API: the referred function's worker sees the
+referrals to it (paged), accepts or returns with a reason, and the sender sees which."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from kansrijk.cases import services
+from kansrijk.cases.models import Referral
+from kansrijk.cases.workflow import CaseState
+from tests.auth import sign_in
+from tests.cases.route import advance, open_case
+from tests.cases.test_api import assert_problem, client_for, post
+from tests.factories import ChildFactory, GuardianFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _escalate(world, child, to: str = "district_team") -> Referral:
+    case = advance(world, open_case(world, child), CaseState.EVALUATED)
+    services.case_transition(
+        by=world.family_specialist,
+        case_id=case.pk,
+        name="escalate",
+        data={"escalated_to": to, "plan_goal": "Wijkteam thuis", "referral_consent": "paper"},
+    )
+    return case.referrals.get()
+
+
+def _nl(user) -> Client:
+    return sign_in(Client(HTTP_ACCEPT_LANGUAGE="nl"), user)
+
+
+def test_the_district_team_accepts_and_the_sender_sees_it(world, pupil):
+    referral = _escalate(world, pupil)
+    worker = _nl(world.district_team)
+    page = worker.get("/referrals/").content.decode()
+    assert f"Casus {referral.case_id}" in page
+    assert "Antwoord versturen" in page
+    response = worker.post(f"/referrals/{referral.pk}/answer/", {"answer": "accept"}, follow=True)
+    assert "geaccepteerd" in response.content.decode()
+    referral.refresh_from_db()
+    assert (referral.answer, referral.worker) == ("accepted", world.district_team)
+    sender = _nl(world.family_specialist).get(f"/cases/{referral.case_id}/").content.decode()
+    assert "Geaccepteerd" in sender
+
+
+def test_returning_without_a_reason_is_refused_and_keeps_the_choice(world, pupil):
+    referral = _escalate(world, pupil)
+    worker = _nl(world.district_team)
+    response = worker.post(f"/referrals/{referral.pk}/answer/", {"answer": "return"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "waarom je de verwijzing teruggeeft" in page
+    assert re.search(r'<input[^>]*value="return"[^>]*checked', page)
+    referral.refresh_from_db()
+    assert referral.answer == "pending"
+    worker.post(f"/referrals/{referral.pk}/answer/", {"answer": "return", "reason": "Past bij GGZ"})
+    referral.refresh_from_db()
+    assert (referral.answer, referral.answer_reason) == ("returned", "Past bij GGZ")
+    sender = _nl(world.family_specialist).get(f"/cases/{referral.case_id}/").content.decode()
+    assert "Teruggegeven" in sender and "Past bij GGZ" in sender
+
+
+def test_others_do_not_see_or_answer_the_referral(world, pupil):
+    referral = _escalate(world, pupil)
+    psychologist = _nl(world.psychologist)
+    assert f"Casus {referral.case_id}" not in psychologist.get("/referrals/").content.decode()
+    answer = psychologist.post(f"/referrals/{referral.pk}/answer/", {"answer": "accept"})
+    assert answer.status_code == 404
+    assert _nl(world.teacher).get("/referrals/").status_code == 404
+
+
+def test_the_api_lists_and_answers_with_problems_on_bad_input(world, pupil):
+    referral = _escalate(world, pupil)
+    api = client_for(world.district_team)
+    listed = api.get("/api/referrals").json()
+    assert listed["count"] == 1
+    assert listed["items"][0]["answer"] == "pending"
+    url = f"/api/referrals/{referral.pk}/answer"
+    problem = assert_problem(post(api, url, {"answer": "return"}), 422)
+    assert problem["field"] == "reason"
+    assert_problem(post(api, url, {"answer": "maybe"}), 422)
+    assert_problem(post(api, url, {"answer": "return", "reason": "\x00"}), 422)
+    assert_problem(post(client_for(world.psychologist), url, {"answer": "accept"}), 404)
+    done = post(api, url, {"answer": "accept"})
+    assert done.status_code == 200, done.content
+    assert done.json()["answer"] == "accepted"
+    assert_problem(post(api, url, {"answer": "accept"}), 409)
+
+
+def test_the_referrals_page_is_paged_with_bounded_queries(
+    world, pupil, django_assert_max_num_queries: Any
+):
+    _escalate(world, pupil)
+    for _ in range(2):
+        child = ChildFactory(location=world.school)
+        GuardianFactory(family=child.family)
+        _escalate(world, child)
+    worker = _nl(world.district_team)
+    with django_assert_max_num_queries(14):
+        response = worker.get("/referrals/")
+    assert response.status_code == 200
+    assert response.content.decode().count('data-testid="referral-') == 3
