@@ -18,11 +18,15 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml uv.lock
 
 install: $(VENV)/.installed
 
-# Debian's Chromium for the browser tests (no test tool can download its own browser here).
+# Debian's Chromium for the browser tests (no test tool can download its own browser here),
+# and nginx for the test of two app servers behind a proxy (tests/ops/test_two_servers.py).
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 		echo "Installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
+		echo "Installing Debian's nginx-light for the two-server test"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; }
 
 # The DigiD stand-in for the family portal (portal_oidc_mock) runs in the background and stops
 # with the demo.
