@@ -119,6 +119,51 @@ def bench_log_access(user: Any, case: Any, rounds: int) -> dict[str, Any]:
     return {"rounds": rounds, **_percentiles(samples)}
 
 
+def bench_insert_paths(user: Any, case: Any, rounds: int) -> dict[str, Any]:
+    """The request's insert as `log_access` does it (one INSERT … RETURNING, issue 17) and
+    the same entry through the ORM's `save()` as before, interleaved in one run so that the
+    machine's load weighs on both alike: wall and client CPU time per entry."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from kansrijk.audit.models import AccessLogEntry, Event
+    from kansrijk.audit.services import log_access
+
+    def orm() -> None:
+        entry = AccessLogEntry(
+            at=timezone.now(), event=Event.READ.value, user_id=user.pk, username=user.username,
+            role="internal_coach", organisation="bench", purpose="bench", case_id=case.pk,
+            family_id=case.family_id,
+        )  # fmt: skip
+        entry.save()
+
+    def direct() -> None:
+        log_access(by=user, event=Event.READ, purpose="bench", case_id=case.pk,
+                   family_id=case.family_id)  # fmt: skip
+
+    wall: dict[str, list[float]] = {"log_access": [], "orm_save": []}
+    cpu: dict[str, list[float]] = {"log_access": [], "orm_save": []}
+    for _ in range(rounds):
+        for name, run in (("log_access", direct), ("orm_save", orm)):
+            with transaction.atomic():
+                started, started_cpu = time.perf_counter(), time.process_time()
+                run()
+                cpu[name].append(time.process_time() - started_cpu)
+                wall[name].append(time.perf_counter() - started)
+    result: dict[str, Any] = {"rounds": rounds}
+    for name in wall:
+        result[name] = {"wall": _percentiles(wall[name]), "client_cpu": _percentiles(cpu[name])}
+    result["wall_p50_ratio"] = round(
+        result["orm_save"]["wall"]["p50_ms"] / result["log_access"]["wall"]["p50_ms"], 2
+    )
+    result["client_cpu_mean_ratio"] = round(
+        result["orm_save"]["client_cpu"]["mean_ms"]
+        / max(result["log_access"]["client_cpu"]["mean_ms"], 0.001),
+        2,
+    )
+    return result
+
+
 def bench_pages(user: Any, case: Any, rounds: int) -> dict[str, Any]:
     from django.test import Client, override_settings
 
@@ -357,6 +402,9 @@ def main() -> None:
     from django.conf import settings
 
     settings.KANSRIJK_AUDIT_CHAIN_INLINE = False  # as in production: the chainer links
+    # …and waits for every transaction of the cluster (the test settings' shortcut for one
+    # cluster of many test databases is not what production runs).
+    settings.KANSRIJK_AUDIT_CHAIN_OWN_DATABASE_ONLY = False
     try:
         user, case = _world()
         result = {
@@ -369,6 +417,7 @@ def main() -> None:
                 "load_average_at_start": os.getloadavg(),
             },
             "log_access_in_transaction": bench_log_access(user, case, arguments.rounds),
+            "insert_paths": bench_insert_paths(user, case, arguments.rounds),
             "page_request": bench_pages(user, case, arguments.rounds // 2),
             "concurrent_writers": bench_concurrent(
                 user, case, arguments.writers, arguments.seconds, inline=False

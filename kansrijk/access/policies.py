@@ -7,6 +7,9 @@ Object checks run the same filter on one row, so a page and its list never disag
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -109,16 +112,66 @@ def filter_cases(queryset: QuerySet[Any], user: Professional, action: Action) ->
     return queryset.filter(case_condition(user, action))
 
 
+#: Grants read once per page (`one_page`): (user id, case id) -> action -> roles.
+_page_grants: ContextVar[dict[tuple[int, int], dict[Action, set[Role]]] | None] = ContextVar(
+    "kansrijk_page_grants", default=None
+)
+
+
+@contextmanager
+def one_page() -> Iterator[None]:
+    """While one page is read and rendered, an object check asks the database once per case
+    for every action (the case page checks summary, full, edit, transition, export … of one
+    case). Only around reads that change nothing: a service that changes a relation or a
+    consent inside it would be answered from before."""
+    token = _page_grants.set({})
+    try:
+        yield
+    finally:
+        _page_grants.reset(token)
+
+
 def granting_roles(user: Professional, case: Model | int, action: Action) -> set[Role]:
-    """The roles through which the user may take the action on this case (one query)."""
+    """The roles through which the user may take the action on this case (one query; one
+    for all actions within `one_page`)."""
     case_id = case if isinstance(case, int) else case.pk
-    return granting_roles_per_case(user, [case_id], action).get(case_id, set())
+    grants = _page_grants.get()
+    if grants is None or not user.is_authenticated:
+        return granting_roles_per_case(user, [case_id], action).get(case_id, set())
+    key = (user.pk, case_id)
+    if key not in grants:
+        grants[key] = _all_actions(user, case_id)
+    return grants[key][action]
+
+
+def _all_actions(user: Professional, case_id: int) -> dict[Action, set[Role]]:
+    """Every action's granting roles on one case, in one query."""
+    members = memberships_of(user)
+    annotations = {}
+    for index, membership in enumerate(members):
+        for action in Action:
+            condition = membership_condition(user, membership, action)
+            if condition is not None:
+                annotations[f"m{index}_{action.value}"] = ExpressionWrapper(
+                    condition, output_field=BooleanField()
+                )
+    found: dict[Action, set[Role]] = {action: set() for action in Action}
+    if not annotations or not user.is_active:
+        return found
+    row = case_model().objects.filter(pk=case_id).annotate(**annotations).values(*annotations)
+    for key, granted in (row.first() or {}).items():
+        if granted:
+            index, action = key[1:].split("_", 1)
+            found[Action(action)].add(Role(members[int(index)].role))
+    return found
 
 
 def granting_roles_per_case(
     user: Professional, case_ids: list[int], action: Action
 ) -> dict[int, set[Role]]:
     """The same for many cases at once, in one query (an agenda, a list with buttons)."""
+    if _page_grants.get() is not None and len(case_ids) == 1:
+        return {case_ids[0]: granting_roles(user, case_ids[0], action)}
     annotations = {}
     for index, membership in enumerate(memberships_of(user)):
         condition = membership_condition(user, membership, action)

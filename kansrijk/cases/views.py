@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kansrijk.access.matrix import ATTENTION_LIST_ROLES, SIGNALLING_ROLES, Action
-from kansrijk.access.policies import action_owner_condition, can, pupil_pick, roles_of
+from kansrijk.access.policies import action_owner_condition, can, one_page, pupil_pick, roles_of
 from kansrijk.access.roles import Role
 from kansrijk.audit.models import Event
 from kansrijk.audit.services import log_access
@@ -238,17 +238,18 @@ def _visible_case(request: HttpRequest, case_id: int, action: Action = Action.SU
 
 
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _visible_case(request, case_id)
-    context = _case_context(request, case)
-    log_access(
-        by=_user(request),
-        event=Event.READ,
-        purpose="zorgroute",
-        case_id=case.pk,
-        family_id=case.family_id,
-        detail="full file" if context["full"] else "summary",
-    )
-    return render(request, "cases/case_detail.html", context)
+    with one_page():  # a read: every check of this case in one query
+        case = _visible_case(request, case_id)
+        context = _case_context(request, case)
+        log_access(
+            by=_user(request),
+            event=Event.READ,
+            purpose="zorgroute",
+            case_id=case.pk,
+            family_id=case.family_id,
+            detail="full file" if context["full"] else "summary",
+        )
+        return render(request, "cases/case_detail.html", context)
 
 
 def _render_case_with_errors(request: HttpRequest, case: Case, **forms: Any) -> HttpResponse:
