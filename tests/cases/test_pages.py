@@ -94,6 +94,12 @@ def test_a_forbidden_case_looks_exactly_like_a_missing_one(client, world, pupil)
     assert forbidden.content == missing.content
 
 
+def test_the_404_page_is_dutch(client, world):
+    sign_in(client, world.teacher)
+    page = client.get("/cases/987654/").content.decode()
+    assert "Pagina niet gevonden" in page and "Not Found" not in page
+
+
 def test_a_teacher_does_not_see_the_family_specialists_notes(client, world, pupil):
     case = advance(world, open_case(world, pupil), CaseState.IN_SUPPORT)
     services.note_add(
