@@ -187,11 +187,9 @@ def test_reset_removes_the_demo_families_and_keeps_the_logins(loaded: Demo) -> N
 
 
 def test_the_demo_shows_issue_14s_joins(loaded: Demo) -> None:
-    """A case escalated to child protection (login jeugdbeschermer), a family known to the
-    district team whose worker is on the support team, and a question to the district team
-    about a family that does not respond."""
+    """A case escalated to child protection (login jeugdbeschermer), and a family known to the
+    district team whose worker is on the support team."""
     from kansrijk.cases.models import CaseMember, Referral, Step
-    from kansrijk.safety.models import NonResponseFlag
 
     referral = Referral.objects.get(target="child_protection")
     assert referral.organisation.name == "Jeugdbescherming West"
@@ -203,4 +201,3 @@ def test_the_demo_shows_issue_14s_joins(loaded: Demo) -> None:
     ).first()
     assert known is not None
     assert CaseMember.objects.filter(case=known.case, professional__username="wijkteam").exists()
-    assert NonResponseFlag.objects.filter(follow_up="ask_district_team").exists()
