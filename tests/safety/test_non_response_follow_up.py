@@ -137,3 +137,13 @@ def test_the_pages_offer_the_choice_and_the_question(client, world, pupil, flag)
         f"/safety/contact-attempts/new/?child={pupil.pk}"
         in client.get(f"/cases/{case.pk}/").content.decode()
     )
+
+
+def test_the_questions_page_is_bounded(client, world, flag, django_assert_max_num_queries):
+    services.non_response_follow_up(
+        by=world.coordinator, flag_id=flag.pk, choice="ask_district_team"
+    )
+    sign_in(client, world.district_team)
+    with django_assert_max_num_queries(12):
+        response = client.get("/safety/district-team-questions/")
+    assert response.content.decode().count('data-testid="question"') == 1
