@@ -200,6 +200,9 @@ PAGES: dict[str, Rule] = {
     "safety:community_officer": case(MELDCODE_WORK),
     "safety:contact_attempt_new": roles(SIGNALLING_ROLES),
     "safety:non_responding": roles(Role.COORDINATOR),
+    "safety:non_response_follow_up": OBJECT_POST,  # the flag's coordinator (safety.services)
+    "safety:district_team_questions": roles(Role.DISTRICT_TEAM),
+    "safety:district_team_answer": OBJECT_POST,  # a worker of the team asked (safety.services)
     "safety:non_response_resolve": OBJECT_POST,  # a flag of the coordinator's centres
     "safety:vulnerable_families": roles(VULNERABLE_LIST_ROLES),
     "safety:emergency": roles(EMERGENCY_ROLES),

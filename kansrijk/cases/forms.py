@@ -317,7 +317,10 @@ def clean_inputs(form: forms.Form, inputs: list[Input], data: dict[str, Any]) ->
         if item.required_when is None or item.name in form.errors:
             continue
         other, value = item.required_when
-        if data.get(other) == value and not (data.get(item.name) or "").strip():
+        given = data.get(item.name)
+        if data.get(other) == value and (
+            given is None or (isinstance(given, str) and not given.strip())
+        ):
             form.add_error(item.name, item.message or _("This field is required."))
 
 

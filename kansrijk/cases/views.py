@@ -19,7 +19,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kansrijk.access.matrix import ATTENTION_LIST_ROLES, SIGNALLING_ROLES, Action
-from kansrijk.access.policies import action_owner_condition, can, one_page, pupil_pick, roles_of
+from kansrijk.access.policies import (
+    action_owner_condition,
+    can,
+    memberships_of,
+    one_page,
+    pupil_pick,
+    roles_of,
+)
 from kansrijk.access.roles import Role
 from kansrijk.audit.models import Event
 from kansrijk.audit.services import log_access
@@ -227,6 +234,12 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
         "note_form": forms.pop("note_form", None) or NoteForm(),
         "contact_form": forms.pop("contact_form", None) or FamilyContactForm(),
         "today": timezone.localdate(),
+        # Seed 001: school staff log an unanswered attempt to reach the family from here.
+        "may_log_attempt": case.is_open
+        and any(
+            m.role in SIGNALLING_ROLES and m.location_id == case.location_id
+            for m in memberships_of(user)
+        ),
     }
 
 

@@ -52,6 +52,11 @@ ENTRIES: tuple[Entry, ...] = (
         _("Families that do not respond"), "safety:non_responding", frozenset({Role.COORDINATOR})
     ),
     Entry(
+        _("Questions from the coordinator"),
+        "safety:district_team_questions",
+        frozenset({Role.DISTRICT_TEAM}),
+    ),
+    Entry(
         _("Vulnerable families"),
         "safety:vulnerable_families",
         frozenset({Role.COORDINATOR, Role.EDUCATION_SPECIALIST, Role.AREA_MANAGER}),

@@ -114,7 +114,6 @@ SPECS: tuple[CaseSpec, ...] = (
     CaseSpec(S.ESCALATED, escalate_to=E.BEHAVIOURAL_SCIENTIST),
     CaseSpec(S.ESCALATED, escalate_to=E.DISTRICT_TEAM, known=True, stalled=True),
     CaseSpec(S.ESCALATED, escalate_to=E.PSYCHOLOGIST, joins=1),
-    CaseSpec(S.ESCALATED, escalate_to=E.CHILD_PROTECTION),
     CaseSpec(S.CLOSED, O.SCHOOL_ALONE),
     CaseSpec(S.CLOSED, O.SCHOOL_ALONE, refused=True),
     CaseSpec(S.CLOSED, O.STAYED_REGULAR),
@@ -135,6 +134,8 @@ SPECS: tuple[CaseSpec, ...] = (
     # The 0–4 route (issue 12): a childcare signal about a toddler, taken up by the CJG.
     CaseSpec(S.EARLY_CONSULTATION),
     CaseSpec(S.EARLY_SUPPORT),
+    # Escalated to child protection (seed 001: Jeugdbescherming stays for the most vulnerable).
+    CaseSpec(S.ESCALATED, escalate_to=E.CHILD_PROTECTION),
 )
 
 #: How many days ago a case in this state was opened (a range), when it has not stalled.

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from kansrijk.access.roles import Role
 from kansrijk.cases.models import Child, Family, Guardian, Signal
-from kansrijk.core.models import Location, Membership, Professional
+from kansrijk.core.models import Location, Membership, Organisation, Professional
 from kansrijk.safety.models import (
     ChildcareContact,
     ContactAttempt,
@@ -148,6 +148,22 @@ def seed_safety_demo() -> dict[str, int]:
                         family=pupil.family, location=pwa, attempts=attempts
                     )
                     made["flags"] += 1
+                elif coordinator_now := _person("regisseur"):
+                    # An earlier flag the coordinator followed up by asking the family's
+                    # district team; its question waits on "Vragen van de regisseur".
+                    team = Organisation.objects.filter(kind=Organisation.Kind.DISTRICT_TEAM).first()
+                    if team is not None:
+                        NonResponseFlag.objects.create(
+                            family=pupil.family,
+                            location=pwa,
+                            attempts=3,
+                            flagged_at=timezone.now() - datetime.timedelta(days=30),
+                            resolved_at=timezone.now() - datetime.timedelta(days=29),
+                            resolved_by=coordinator_now,
+                            resolution="Het wijkteam vragen of ze het gezin kennen.",
+                            follow_up=NonResponseFlag.FollowUp.ASK_DISTRICT_TEAM,
+                            district_team=team,
+                        )
 
         # The joint list of vulnerable families, from two sources.
         keeper = _person("swv") or _first_with(Role.EDUCATION_SPECIALIST)

@@ -19,6 +19,7 @@ from kansrijk.safety.models import (
     Decision,
     EmergencyAccess,
     MeldcodeStepNumber,
+    NonResponseFlag,
 )
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -169,6 +170,70 @@ class ResolveForm(CleanText):
             "For example: home visit planned, asked the district team, community officer involved."
         ),
         error_messages={"required": _("Say what was done to reach the family.")},
+    )
+
+
+class FollowUpForm(CleanText):
+    """The coordinator's choice for a family that does not respond (seed 001)."""
+
+    choice = forms.ChoiceField(
+        label=_("What do you do next?"),
+        choices=NonResponseFlag.FollowUp.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what you do next.")},
+    )
+    officer = forms.ModelChoiceField(
+        label=_("Community officer (when involving them)"),
+        required=False,
+        queryset=Professional.objects.none(),
+        widget=forms.Select(attrs=SELECT),
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Who makes the home visit"),
+        required=False,
+        queryset=Professional.objects.none(),
+        widget=forms.Select(attrs=SELECT),
+    )
+    visit_on = forms.DateField(
+        label=_("Date of the home visit"),
+        required=False,
+        widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Enter a date like 2026-12-01.")},
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=500, widget=forms.TextInput(attrs=TEXT)
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        officers: QuerySet[Professional],
+        owners: QuerySet[Professional],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = officers  # type: ignore[attr-defined]
+        self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        choice = data.get("choice")
+        if choice == NonResponseFlag.FollowUp.COMMUNITY_OFFICER and not data.get("officer"):
+            self.add_error("officer", _("Choose a community officer."))
+        if choice == NonResponseFlag.FollowUp.HOME_VISIT:
+            if not data.get("owner"):
+                self.add_error("owner", _("Choose who makes the home visit."))
+            if not data.get("visit_on") and "visit_on" not in self.errors:
+                self.add_error("visit_on", _("Choose a date for the home visit from today."))
+        return data
+
+
+class DistrictAnswerForm(CleanText):
+    answer = forms.CharField(
+        label=_("Do you know the family? Your answer"),
+        max_length=500,
+        widget=forms.TextInput(attrs=TEXT),
+        error_messages={"required": _("Say whether you know the family.")},
     )
 
 

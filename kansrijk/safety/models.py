@@ -175,6 +175,27 @@ class NonResponseFlag(models.Model):
     )
     resolution = models.CharField(_("follow-up"), max_length=500, blank=True)
 
+    class FollowUp(models.TextChoices):
+        """What the coordinator chooses (seed 001: 'Als gezinnen niet reageren ...')."""
+
+        ASK_DISTRICT_TEAM = (
+            "ask_district_team",
+            _("Ask the district team whether they know the family"),
+        )
+        COMMUNITY_OFFICER = "community_officer", _("Involve the community officer")
+        HOME_VISIT = "home_visit", _("Plan a home visit")
+        VEILIG_THUIS = "veilig_thuis", _("Report to Veilig Thuis (meldcode)")
+
+    follow_up = models.CharField(
+        _("follow-up chosen"), max_length=30, choices=FollowUp.choices, blank=True
+    )
+    #: ASK_DISTRICT_TEAM: the family's own team (by postcode) and its answer.
+    district_team = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    district_team_answer = models.CharField(_("district team's answer"), max_length=500, blank=True)
+    district_team_answered_at = models.DateTimeField(null=True, blank=True)
+
     class Meta:
         ordering = ["-flagged_at", "-id"]
         constraints = [

@@ -254,3 +254,16 @@ def emergency_grants_to_review(user: Professional) -> QuerySet[EmergencyAccess]:
 
 def is_flagged(family_id: int) -> bool:
     return NonResponseFlag.objects.filter(family=family_id, resolved_at__isnull=True).exists()
+
+
+def district_team_questions(user: Professional) -> QuerySet[NonResponseFlag]:
+    """Questions to the user's district team about families that do not respond (seed 001:
+    'bij het wot nagevraagd worden of ze bij het wot bekend zijn'), open ones first."""
+    teams = [m.organisation_id for m in memberships_of(user) if m.role == Role.DISTRICT_TEAM]
+    return (
+        NonResponseFlag.objects.filter(
+            follow_up=NonResponseFlag.FollowUp.ASK_DISTRICT_TEAM, district_team__in=teams
+        )
+        .select_related("family", "location")
+        .order_by("-district_team_answered_at", "-resolved_at", "-id")
+    )

@@ -496,6 +496,185 @@ def non_response_resolve(*, by: Professional, flag_id: int, resolution: str) -> 
     return flag
 
 
+def non_response_follow_up(
+    *,
+    by: Professional,
+    flag_id: int,
+    choice: str,
+    officer_id: int | None = None,
+    owner_id: int | None = None,
+    visit_on: datetime.date | None = None,
+    note: str = "",
+) -> NonResponseFlag:
+    """The coordinator's choice for a family that does not respond (seed 001): ask the family's
+    own district team (by postcode) whether they know the family, involve the community
+    officer, plan a home visit (an action with a date and an owner on the family's case), or
+    report to Veilig Thuis (the meldcode on the family's case is started or linked). The
+    choice resolves the flag; every choice is recorded and logged."""
+    from kansrijk.cases.effects import POSTCODE, new_plan_version
+    from kansrijk.core.selectors import district_team_for
+    from kansrijk.notifications.services import notify
+
+    follow_up = NonResponseFlag.FollowUp
+    if choice not in follow_up.values:
+        raise CaseError(_("Choose what you do next."), field="choice")
+    note = _text(note, field="note", message="", limit=500) if note.strip() else ""
+    with transaction.atomic():
+        flag = (
+            NonResponseFlag.objects.select_for_update()
+            .select_related("family")
+            .filter(
+                pk=flag_id, resolved_at__isnull=True, location__in=selectors.coordinator_scope(by)
+            )
+            .first()
+        )
+        if flag is None:
+            raise NotFound
+        case = (
+            Case.objects.filter(family_id=flag.family_id, state__in=OPEN_STATES)
+            .order_by("-opened_at", "-id")
+            .first()
+        )
+        if choice != follow_up.ASK_DISTRICT_TEAM and case is None:
+            raise CaseError(
+                _("The family has no open case: ask the district team, or file a signal first."),
+                field="choice",
+            )
+        detail = ""
+        if choice == follow_up.ASK_DISTRICT_TEAM:
+            match = POSTCODE.search(flag.family.address or "")
+            team = district_team_for(match.group(0)) if match else None
+            if team is None:
+                raise CaseError(
+                    _("No district team serves the family's postcode; check the address."),
+                    field="choice",
+                )
+            flag.district_team = team
+            workers = Professional.objects.filter(
+                is_active=True,
+                memberships__organisation=team,
+                memberships__role=Role.DISTRICT_TEAM,
+            ).distinct()
+            notify(
+                to=list(workers),
+                subject=_("Do you know a family that does not respond? (%(centre)s)")
+                % {"centre": flag.location.name},
+                body=note,
+                url=reverse("safety:district_team_questions"),
+            )
+            detail = f"asked {team.pk}"
+        elif choice == follow_up.COMMUNITY_OFFICER:
+            officer = Professional.objects.filter(
+                pk=officer_id or 0, memberships__role=Role.COMMUNITY_OFFICER, is_active=True
+            ).first()
+            if officer is None:
+                raise CaseError(_("Choose a community officer."), field="officer")
+            assert case is not None
+            involve_community_officer(
+                by=by,
+                case_id=case.pk,
+                officer=officer,
+                reason=note or _("The family does not respond to the school."),
+            )
+            detail = f"officer {officer.pk}"
+        elif choice == follow_up.HOME_VISIT:
+            owner = Professional.objects.filter(pk=owner_id or 0, is_active=True).first()
+            if owner is None:
+                raise CaseError(_("Choose who makes the home visit."), field="owner")
+            if visit_on is None or visit_on < timezone.localdate():
+                raise CaseError(_("Choose a date for the home visit from today."), field="visit_on")
+            assert case is not None
+            previous = case.plans.order_by("-number").first()
+            actions = [
+                {
+                    "description": a.description,
+                    "owner": a.owner,
+                    "due_date": a.due_date,
+                    "done": a.done,
+                }
+                for a in (previous.actions.all() if previous else [])
+            ]
+            actions.append(
+                {
+                    "description": str(_("Home visit: the family does not respond")),
+                    "owner": owner,
+                    "due_date": visit_on,
+                }
+            )
+            new_plan_version(
+                case,
+                by=by,
+                summary=previous.summary if previous else "",
+                evaluation_date=previous.evaluation_date if previous else None,
+                goals=[g.text for g in previous.goals.all()] if previous else [],
+                actions=actions,
+            )
+            detail = f"home visit {visit_on} by {owner.pk}"
+        else:
+            assert case is not None
+            if not Meldcode.objects.filter(case=case, finished_at__isnull=True).exists():
+                meldcode_start(by=by, case_id=case.pk)
+            detail = f"meldcode on case {case.pk}"
+        now = timezone.now()
+        flag.follow_up = choice
+        flag.resolved_at, flag.resolved_by = now, by
+        flag.resolution = (
+            f"{follow_up(choice).label}. {note}" if note else str(follow_up(choice).label)
+        )[:500]
+        flag.save()
+        ContactAttempt.objects.filter(family=flag.family_id, settled_at__isnull=True).update(
+            settled_at=now
+        )
+        log_access(
+            by=by,
+            event=Event.WRITE,
+            purpose="non-response",
+            family_id=flag.family_id,
+            detail=f"flag {flag.pk} follow-up {choice}: {detail}",
+        )
+    return flag
+
+
+def non_response_district_answer(*, by: Professional, flag_id: int, answer: str) -> NonResponseFlag:
+    """A worker of the family's district team answers whether they know the family."""
+    answer = _text(answer, field="answer", message=_("Say whether you know the family."), limit=500)
+    with transaction.atomic():
+        teams = [m.organisation_id for m in memberships_of(by) if m.role == Role.DISTRICT_TEAM]
+        flag = (
+            NonResponseFlag.objects.select_for_update()
+            .filter(
+                pk=flag_id,
+                follow_up=NonResponseFlag.FollowUp.ASK_DISTRICT_TEAM,
+                district_team__in=teams,
+            )
+            .first()
+        )
+        if flag is None:
+            raise NotFound
+        if flag.district_team_answered_at is not None:
+            raise CaseError(_("This question was already answered."))
+        flag.district_team_answer = answer
+        flag.district_team_answered_at = timezone.now()
+        flag.save(update_fields=["district_team_answer", "district_team_answered_at"])
+        if flag.resolved_by is not None and flag.resolved_by != by:
+            from kansrijk.notifications.services import notify
+
+            notify(
+                to=flag.resolved_by,
+                subject=_("The district team answered about a family that does not respond"),
+                body=answer,
+                url=reverse("safety:non_responding"),
+            )
+        log_access(
+            by=by,
+            event=Event.WRITE,
+            purpose="non-response",
+            family_id=flag.family_id,
+            detail=f"flag {flag.pk} district team answered",
+        )
+    return flag
+
+
 # --- the joint list of vulnerable families --------------------------------------------------
 
 

@@ -22,6 +22,17 @@ urlpatterns = [
         views.non_response_resolve,
         name="non_response_resolve",
     ),
+    path(
+        "non-responding/<int:flag_id>/follow-up/",
+        views.non_response_follow_up,
+        name="non_response_follow_up",
+    ),
+    path("district-team-questions/", views.district_team_questions, name="district_team_questions"),
+    path(
+        "district-team-questions/<int:flag_id>/answer/",
+        views.district_team_answer,
+        name="district_team_answer",
+    ),
     path("vulnerable-families/", views.vulnerable_families, name="vulnerable_families"),
     path("emergency/", views.emergency, name="emergency"),
     path("emergency/grant/", views.emergency_grant, name="emergency_grant"),

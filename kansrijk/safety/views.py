@@ -25,8 +25,10 @@ from kansrijk.core.models import Professional
 from kansrijk.safety import selectors, services
 from kansrijk.safety.forms import (
     ContactAttemptForm,
+    DistrictAnswerForm,
     EmergencyGrantForm,
     EmergencySearchForm,
+    FollowUpForm,
     MeldcodeStepForm,
     OfficerForm,
     ReportForm,
@@ -237,7 +239,9 @@ def contact_attempt_new(request: HttpRequest) -> HttpResponse:
     if not selectors.may_record_attempts(user):
         raise Http404
     pupils = case_selectors.pupils_for_signal(user)
-    form = ContactAttemptForm(request.POST or None, pupils=pupils)
+    # Linked from the case page and the attention list with the pupil chosen (?child=).
+    initial = {"child": request.GET.get("child")} if request.GET.get("child", "").isdigit() else {}
+    form = ContactAttemptForm(request.POST or None, pupils=pupils, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             _attempt, flag = services.contact_attempt_record(
@@ -275,7 +279,12 @@ def non_responding(request: HttpRequest) -> HttpResponse:
     flags = list(selectors.flagged_families(user))
     attempts = selectors.attempts_of([f.family_id for f in flags])
     rows = [
-        {"flag": f, "attempts": attempts[f.family_id], "form": ResolveForm(prefix=f"flag{f.pk}")}
+        {
+            "flag": f,
+            "attempts": attempts[f.family_id],
+            "form": ResolveForm(prefix=f"flag{f.pk}"),
+            "follow_up": _follow_up_form(None, f.pk),
+        }
         for f in flags
     ]
     log_access(
@@ -304,6 +313,83 @@ def non_response_resolve(request: HttpRequest, flag_id: int) -> HttpResponse:
     else:
         messages.error(request, _("Say what was done to reach the family."))
     return redirect("safety:non_responding")
+
+
+def _follow_up_form(data: Any, flag_id: int) -> FollowUpForm:
+    officers = Professional.objects.filter(
+        is_active=True, memberships__role=Role.COMMUNITY_OFFICER
+    ).distinct()
+    owners = (
+        Professional.objects.filter(
+            is_active=True,
+            memberships__role__in=[Role.FAMILY_SPECIALIST, Role.INTERNAL_COACH, Role.DISTRICT_TEAM],
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+    return FollowUpForm(data, prefix=f"follow{flag_id}", officers=officers, owners=owners)
+
+
+@require_POST
+def non_response_follow_up(request: HttpRequest, flag_id: int) -> HttpResponse:
+    """The coordinator's choice: ask the district team, the community officer, a home visit
+    or Veilig Thuis."""
+    form = _follow_up_form(request.POST, flag_id)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.non_response_follow_up(
+                by=_user(request),
+                flag_id=flag_id,
+                choice=data["choice"],
+                officer_id=data["officer"].pk if data["officer"] else None,
+                owner_id=data["owner"].pk if data["owner"] else None,
+                visit_on=data["visit_on"],
+                note=data["note"],
+            )
+        except NotFound as missing:
+            raise Http404 from missing
+        except CaseError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The follow-up has been recorded."))
+    else:
+        for errors in form.errors.values():
+            messages.error(request, str(errors[0]))
+    return redirect("safety:non_responding")
+
+
+def district_team_questions(request: HttpRequest) -> HttpResponse:
+    """The district team's workers: is this family that does not respond known to you?"""
+    user = _user(request)
+    flags = list(selectors.district_team_questions(user)[:50])
+    log_access(
+        by=user,
+        event=Event.LIST,
+        purpose="non-response",
+        detail="families " + ",".join(str(f.family_id) for f in flags) if flags else "empty",
+    )
+    rows = [{"flag": f, "form": DistrictAnswerForm(prefix=f"answer{f.pk}")} for f in flags]
+    return render(request, "safety/district_team_questions.html", {"rows": rows})
+
+
+@require_POST
+def district_team_answer(request: HttpRequest, flag_id: int) -> HttpResponse:
+    form = DistrictAnswerForm(request.POST, prefix=f"answer{flag_id}")
+    if form.is_valid():
+        try:
+            services.non_response_district_answer(
+                by=_user(request), flag_id=flag_id, answer=form.cleaned_data["answer"]
+            )
+        except NotFound as missing:
+            raise Http404 from missing
+        except CaseError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Your answer has been sent to the coordinator."))
+    else:
+        messages.error(request, _("Say whether you know the family."))
+    return redirect("safety:district_team_questions")
 
 
 # --- the joint list of vulnerable families --------------------------------------------------

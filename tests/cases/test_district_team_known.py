@@ -110,3 +110,24 @@ def test_the_page_form_offers_district_teams_and_their_workers(world, pupil):
     workers = [str(label) for _value, label in form.fields["known_worker"].choices]
     assert any("(Wijkteam Westwijk)" in w for w in workers)
     assert len(workers) == 2  # the blank and the one district-team worker
+
+
+def test_the_page_form_takes_a_chosen_team_and_worker(world, pupil):
+    case = open_case(world, pupil)
+    form = TransitionForm(
+        {
+            "check_district_team-district_team_check": KNOWN,
+            "check_district_team-known_team": _team(world).pk,
+            "check_district_team-known_worker": world.district_team.pk,
+            "check_district_team-approach": APPROACH,
+        },
+        transition=BY_NAME["check_district_team"],
+        case=case,
+    )
+    assert form.is_valid(), form.errors
+    assert form.service_data() == {
+        "district_team_check": KNOWN,
+        "known_team": _team(world).pk,
+        "known_worker": world.district_team.pk,
+        "approach": APPROACH,
+    }

@@ -184,3 +184,20 @@ def test_reset_removes_the_demo_families_and_keeps_the_logins(loaded: Demo) -> N
     assert not Case.objects.exists()
     assert not Child.objects.filter(location__code__in=CENTRE_CODES).exists()
     assert Professional.objects.filter(username="ib.pwa").exists()
+
+
+def test_the_demo_shows_issue_14s_joins(loaded: Demo) -> None:
+    """A case escalated to child protection (login jeugdbeschermer), and a family known to the
+    district team whose worker is on the support team."""
+    from kansrijk.cases.models import CaseMember, Referral, Step
+
+    referral = Referral.objects.get(target="child_protection")
+    assert referral.organisation.name == "Jeugdbescherming West"
+    assert CaseMember.objects.filter(
+        case=referral.case, professional__username="jeugdbeschermer"
+    ).exists()
+    known = Step.objects.filter(
+        transition="check_district_team", data__district_team_check="already_known"
+    ).first()
+    assert known is not None
+    assert CaseMember.objects.filter(case=known.case, professional__username="wijkteam").exists()
