@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "kansrijk.imports",
     "kansrijk.portal",
     "kansrijk.early_years",
+    "kansrijk.threads",
+    "kansrijk.standins",
+    "kansrijk.homework",
     "kansrijk.demo",
 ]
 

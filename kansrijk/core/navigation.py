@@ -56,6 +56,8 @@ ENTRIES: tuple[Entry, ...] = (
     Entry(_("Notifications"), "notifications:inbox", None),
     Entry(_("Meetings"), "meetings:index", None),
     Entry(_("Roster"), "roster:index", None),
+    Entry(_("Stand-ins"), "standins:index", frozenset({Role.COORDINATOR})),
+    Entry(_("Homework support"), "homework:index", frozenset({Role.FAMILY_SPECIALIST})),
     Entry(
         _("Monitor"),
         "monitor:dashboard",
