@@ -12,7 +12,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from kansrijk.access.matrix import Action
-from kansrijk.access.policies import filter_cases
+from kansrijk.access.policies import filter_cases, memberships_of
 from kansrijk.access.roles import Role
 from kansrijk.cases.models import Case, CaseMember, PlanAction, PlanVersion
 from kansrijk.core.models import Membership, Professional
@@ -175,7 +175,7 @@ def cases_covered_by(user: Professional) -> QuerySet[Case]:
     from kansrijk.cases.workflow import OPEN_STATES
 
     condition = Q(pk__in=[])
-    for role in {m.role for m in user.memberships.all()} & COVERED_ROLES:
+    for role in {m.role for m in memberships_of(user)} & COVERED_ROLES:
         condition |= stand_in_condition(user, role)
     return (
         filter_cases(Case.objects.filter(condition, state__in=OPEN_STATES), user, Action.SUMMARY)
@@ -192,7 +192,7 @@ def actions_covered_by(user: Professional, cases: list[Case]) -> QuerySet[PlanAc
         .values("number")[:1]
     )
     absent = Q(pk__in=[])
-    for role in {m.role for m in user.memberships.all()} & COVERED_ROLES:
+    for role in {m.role for m in memberships_of(user)} & COVERED_ROLES:
         absent |= Q(owner__in=covered_by(user, role).values("professional"))
     return (
         PlanAction.objects.filter(absent, plan__case__in=cases, done=False)

@@ -16,6 +16,7 @@ from kansrijk.audit.services import log_access
 from kansrijk.cases.errors import CaseError, NotFound
 from kansrijk.cases.models import Case
 from kansrijk.core.models import Professional
+from kansrijk.notifications.models import Notification
 from kansrijk.notifications.services import notify
 from kansrijk.threads.models import ThreadMessage, ThreadRead
 from kansrijk.threads.selectors import team_of
@@ -76,5 +77,9 @@ def _mark(user: Professional, case: Case, until: datetime.datetime) -> None:
 
 
 def thread_mark_read(*, by: Professional, case: Case) -> None:
-    """The user has seen the thread up to now (the caller got `case` through the gate)."""
-    _mark(by, case, timezone.now())
+    """The user has seen the thread up to now (the caller got `case` through the gate), and
+    so the notices about it."""
+    now = timezone.now()
+    _mark(by, case, now)
+    url = reverse("threads:case_thread", kwargs={"case_id": case.pk})
+    Notification.objects.filter(recipient=by, url=url, read_at__isnull=True).update(read_at=now)

@@ -67,7 +67,7 @@ def test_only_the_family_specialist_sees_it(client: Client, world: World, pupil)
     sign_in(client, world.family_specialist)
     page = client.get(f"/homework/{support.pk}/").content.decode()
     assert "Moeder weet niet hoe" in page
-    assert "Huiswerkbegeleiding" in client.get("/").content.decode()  # in the menu
+    assert 'data-testid="homework-link"' in client.get("/").content.decode()  # on My work
     for person in (world.coach, world.coordinator, world.swv, world.teacher):
         sign_in(client, person)
         assert client.get(f"/homework/{support.pk}/").status_code == 404

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
+
+from kansrijk.threads.selectors import UNREAD_LIMIT
 
 register = template.Library()
 
@@ -22,22 +25,19 @@ def thread_link(context: dict[str, Any], case: Any) -> dict[str, Any]:
     return {"shown": True, "case": case, "unread": unread_counts(user, [case.pk]).get(case.pk, 0)}
 
 
+#: A case thread's link, as the notices carry it (threads.services).
+THREAD_URL = re.compile(r"^/cases/(\d+)/thread/$")
+
+
 @register.inclusion_tag("threads/_unread.html", takes_context=True)
 def unread_threads(context: dict[str, Any]) -> dict[str, Any]:
-    """My-work: the cases whose thread has news for the user (bounded), logged as a list."""
-    from kansrijk.audit.models import Event
-    from kansrijk.audit.services import log_access
-    from kansrijk.threads.selectors import unread_threads as unread
-
-    user = getattr(context.get("request"), "user", None)
-    if user is None or not user.is_authenticated:
-        return {"rows": []}
-    rows = unread(user)
-    if rows:
-        log_access(
-            by=user,
-            event=Event.LIST,
-            purpose="my work: support team threads",
-            detail="cases " + ",".join(str(case.pk) for case, _n in rows),
-        )
-    return {"rows": rows}
+    """My-work: the case threads with notices the user has not read, from the unread
+    notices the menu has already counted (core.navigation): no query of its own. Opening a
+    thread marks its notices read."""
+    unread: dict[str, int] = context.get("unread_by_url") or {}
+    rows = []
+    for url, n in unread.items():
+        match = THREAD_URL.match(url or "")
+        if match:
+            rows.append((int(match.group(1)), n))
+    return {"rows": sorted(rows, key=lambda row: (-row[1], row[0]))[:UNREAD_LIMIT]}
