@@ -26,6 +26,8 @@ urlpatterns = [
     path("consent/", include("kansrijk.consent.urls")),
     path("notifications/", include("kansrijk.notifications.urls")),
     path("roster/", include("kansrijk.roster.urls")),
+    path("stand-ins/", include("kansrijk.standins.urls")),
+    path("homework/", include("kansrijk.homework.urls")),
     path("monitor/", include("kansrijk.monitor.urls")),
     path("safety/", include("kansrijk.safety.urls")),
     path("meetings/", include("kansrijk.meetings.urls")),
@@ -39,5 +41,6 @@ urlpatterns = [
     path("import/", include("kansrijk.imports.urls")),
     path("", include("kansrijk.portal.urls")),
     path("", include("kansrijk.core.urls")),
+    path("", include("kansrijk.threads.urls")),
     path("", include("kansrijk.cases.urls")),
 ]

@@ -28,6 +28,7 @@ class Relation(StrEnum):
     REFERRAL_RECIPIENT = "referral_recipient"  # their organisation received a referral
     SAME_LOCATION = "same_location"  # works at the case's child centre, no other tie
     EMERGENCY = "emergency"  # break-the-glass grant in force (kansrijk.safety)
+    STAND_IN = "stand_in"  # stands in for an absent colleague on the case (kansrijk.standins)
     NONE = "none"  # no relation at all
 
 
@@ -59,10 +60,12 @@ MATRIX: dict[Role, dict[Relation, frozenset[Action]]] = {
     Role.EDUCATION_SPECIALIST: {
         Relation.CONTACT_PERSON: _ALL,
         Relation.SUPPORT_TEAM: _WORK,
+        Relation.STAND_IN: _WORK,
     },
     Role.FAMILY_SPECIALIST: {
         Relation.CONTACT_PERSON: _ALL,
         Relation.SUPPORT_TEAM: _WORK,
+        Relation.STAND_IN: _WORK,  # during a colleague's absence of more than a day
     },
     Role.PSYCHOLOGIST: {
         Relation.CONTACT_PERSON: _ALL,

@@ -278,6 +278,16 @@ PAGES: dict[str, Rule] = {
     "portal:questions": ANY,  # only questions to the professional's own organisations
     # The contact person answers the family's thread from the case page.
     "portal:case_reply": case(Action.EDIT, "POST"),
+    # The support team's thread (kansrijk.threads): file content, at the level of notes.
+    "threads:case_thread": case(Action.FULL),
+    "threads:message_add": case(Action.EDIT, "POST"),
+    # Stand-ins during absences (kansrijk.standins): staff data, the coordinator's page.
+    "standins:index": roles(Role.COORDINATOR),
+    "standins:stand_in_set": OBJECT_POST,  # an absence; the coordinator only (standins)
+    # Homework support (kansrijk.homework): the family specialist's own light cases.
+    "homework:index": roles(Role.FAMILY_SPECIALIST),
+    "homework:new": roles(Role.FAMILY_SPECIALIST),
+    "homework:detail": OBJECT,  # the family specialist's own (homework.selectors.one)
 }
 
 #: The management area (Django's admin at /beheer/, kansrijk/administration): the functional

@@ -99,16 +99,14 @@ def my_work(request: HttpRequest) -> HttpResponse:
         Role.BEHAVIOURAL_SCIENTIST,
         Role.EDUCATION_SPECIALIST,
     }:
-        caseload = list(selectors.caseload(user))
-        context["caseload"] = caseload
-        context["team_cases"] = [
-            c
-            for c in selectors.cases_visible_to(
-                user, action=Action.FULL, states=selectors.OPEN_STATES
-            )
-            if c.contact_person_id != user.pk
-        ]
-        shown += caseload + context["team_cases"]
+        # One list read through the matrix, so that neither list links to a page that
+        # answers 404 (issue 14) and a stand-in's cases are among the team's.
+        visible = list(
+            selectors.cases_visible_to(user, action=Action.FULL, states=selectors.OPEN_STATES)
+        )
+        context["caseload"] = [c for c in visible if c.contact_person_id == user.pk]
+        context["team_cases"] = [c for c in visible if c.contact_person_id != user.pk]
+        shown += visible
     if roles & {Role.COORDINATOR, Role.DIRECTOR}:
         open_cases = list(selectors.open_cases_for_coordinator(user))
         context["open_cases"] = open_cases

@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "kansrijk.clients",
     "kansrijk.special_education",
     "kansrijk.dyslexia",
+    "kansrijk.threads",
+    "kansrijk.standins",
+    "kansrijk.homework",
     "kansrijk.demo",
 ]
 

@@ -73,6 +73,8 @@ ENTRIES: tuple[Entry, ...] = (
     Entry(_("Notifications"), "notifications:inbox", None),
     Entry(_("Meetings"), "meetings:index", None),
     Entry(_("Roster"), "roster:index", None),
+    Entry(_("Stand-ins"), "standins:index", frozenset({Role.COORDINATOR})),
+    Entry(_("Homework support"), "homework:index", frozenset({Role.FAMILY_SPECIALIST})),
     Entry(
         _("Monitor"),
         "monitor:dashboard",
@@ -84,10 +86,20 @@ ENTRIES: tuple[Entry, ...] = (
 )
 
 
-def _unread(user: Any) -> int:
+def _unread(user: Any) -> dict[str, int]:
+    """The user's unread notifications per link, in one query: the menu shows their total,
+    and pages show what is new for them (threads.templatetags reads the case threads')."""
+    from django.db.models import Count
+
     from kansrijk.notifications.models import Notification
 
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    rows = (
+        Notification.objects.filter(recipient=user, read_at__isnull=True)
+        .values("url")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["url"]: row["n"] for row in rows}
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -95,6 +107,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if not user.is_authenticated:
         return {"nav": []}
     roles = roles_of(user)
+    unread = _unread(user)
     items = []
     for entry in ENTRIES:
         if entry.roles is not None and not roles & entry.roles:
@@ -103,7 +116,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             url = reverse(entry.url_name)
         except NoReverseMatch:
             continue  # that part of the product is not installed
-        badge = _unread(user) if entry.url_name == "notifications:inbox" else 0
+        badge = sum(unread.values()) if entry.url_name == "notifications:inbox" else 0
         items.append(
             {
                 "label": entry.label,
@@ -112,4 +125,4 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 "current": request.path.startswith(url) and url != "/",
             }
         )
-    return {"nav": items, "user_roles": sorted(r.label for r in roles)}
+    return {"nav": items, "user_roles": sorted(r.label for r in roles), "unread_by_url": unread}

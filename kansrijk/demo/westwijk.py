@@ -32,6 +32,9 @@ OTHER_DEMOS: tuple[tuple[str, str], ...] = (
     ("kansrijk.portal.demo", "seed_portal_demo"),
     ("kansrijk.early_years.demo", "seed_early_years_demo"),
     ("kansrijk.special_education.demo", "seed_special_education_demo"),
+    ("kansrijk.threads.demo", "seed_threads_demo"),
+    ("kansrijk.standins.demo", "seed_standins_demo"),
+    ("kansrijk.homework.demo", "seed_homework_demo"),
 )
 
 

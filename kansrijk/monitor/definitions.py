@@ -323,6 +323,25 @@ FIGURES: tuple[Figure, ...] = (
         ("early_years_handover", "early_years_vveindication"),
     ),
     Figure(
+        "homework",
+        "Huiswerkbegeleiding door de gezinsspecialist",
+        "Homework support by the family specialist",
+        "Aantal kinderen voor wie de gezinsspecialist een huiswerkvraag van de ouders heeft "
+        "opgepakt (HomeworkSupport, started_on) "
+        + _PERIOD_NL
+        + ", per kindcentrum van het kind: gestart, daarvan op school, en afgesloten met als "
+        "resultaat dat de ouders het zelf redden. Een cel wordt verborgen als hij over minder "
+        "dan 5 kinderen gaat.",
+        "Number of children for whom the family specialist took up the parents' homework "
+        "question (HomeworkSupport, started_on) "
+        + _PERIOD_EN
+        + ", per centre of the child: started, of which at school, and ended with the result "
+        "that the parents manage on their own. A cell is hidden when it is about fewer than 5 "
+        "children.",
+        Unit.COUNT,
+        ("homework_homeworksupport", "cases_child"),
+    ),
+    Figure(
         "roster_coverage",
         "Bezettingseisen gehaald",
         "Roster requirements met",

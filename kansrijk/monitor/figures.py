@@ -591,6 +591,38 @@ def _handover_table(period: Period, centres: Centres, threshold: int) -> Table:
     return builder.table(charts=["offered", "warm"])
 
 
+# --- homework support (seed 001, issue 14) -------------------------------------------------
+
+
+def _homework_table(period: Period, centres: Centres, threshold: int) -> Table:
+    """Per centre of the child: homework support started, at school, ended with the parents
+    managing on their own. Each cell counts children, suppressed below the threshold."""
+    from kansrijk.homework.models import HomeworkSupport
+
+    started = HomeworkSupport.objects.filter(
+        started_on__gte=period.start,
+        started_on__lte=period.end,
+        child__location__in=[pk for pk, _n in centres],
+    ).order_by()
+    aggregates: dict[str, Any] = {
+        "homework_started": Count("child", distinct=True),
+        "homework_at_school": Count(
+            "child", distinct=True, filter=Q(place=HomeworkSupport.Place.SCHOOL)
+        ),
+        "homework_helped": Count(
+            "child", distinct=True, filter=Q(result=HomeworkSupport.Result.HELPED)
+        ),
+    }
+    per_centre = _by_centre(
+        started.values("child__location").annotate(**aggregates), "child__location"
+    )
+    region = started.aggregate(**aggregates)
+    builder = CentreTable("homework", Unit.COUNT, centres, threshold)
+    for name in aggregates:
+        builder.count(Axis(name, "stat"), _pick(per_centre, name), region[name])
+    return builder.table()
+
+
 # --- parents' experience -------------------------------------------------------------------
 
 
@@ -658,6 +690,7 @@ def compute_report(
         _stalled_table(period, centres, threshold, now),
         _consent_table(period, centres, threshold),
         _handover_table(period, centres, threshold),
+        _homework_table(period, centres, threshold),
         roster_table(period, centres),
         _participation_table(period, centres, threshold),
         _experience_table(period, centres, threshold),

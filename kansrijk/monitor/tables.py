@@ -281,6 +281,9 @@ def stat_label(key: str) -> str:
         "vve_regular": _("With a VVE indication, to a regular school"),
         "met_share": _("Share met"),
         "participants": _("Children and parents taking part"),
+        "homework_started": _("Homework support started"),
+        "homework_at_school": _("Of which at school"),
+        "homework_helped": _("Parents manage on their own"),
         "total": _("Total"),
     }
     return labels.get(key, key)

@@ -1,0 +1,39 @@
+"""Stand-ins on the case page ("away until …, stand-in X") and on the stand-in's my-work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+
+@register.inclusion_tag("standins/_case_covers.html")
+def case_covers(case: Any) -> dict[str, Any]:
+    """Staff data only: shown to whoever sees the case page."""
+    from kansrijk.standins.selectors import covers_on_case
+
+    return {"covers": covers_on_case(case)}
+
+
+@register.inclusion_tag("standins/_my_covers.html", takes_context=True)
+def my_covers(context: dict[str, Any]) -> dict[str, Any]:
+    """The cases and open actions the user holds as stand-in today (bounded, logged)."""
+    from kansrijk.audit.models import Event
+    from kansrijk.audit.services import log_access
+    from kansrijk.standins.selectors import CASES_LIMIT, actions_covered_by, cases_covered_by
+
+    user = getattr(context.get("request"), "user", None)
+    if user is None or not user.is_authenticated:
+        return {"cases": []}
+    cases = list(cases_covered_by(user)[:CASES_LIMIT])
+    if not cases:
+        return {"cases": []}
+    log_access(
+        by=user,
+        event=Event.LIST,
+        purpose="my work: stand-in",
+        detail="cases " + ",".join(str(c.pk) for c in cases),
+    )
+    return {"cases": cases, "actions": list(actions_covered_by(user, cases)[:CASES_LIMIT])}
