@@ -29,5 +29,6 @@ urlpatterns = [
     path("import/", include("kansrijk.imports.urls")),
     path("", include("kansrijk.portal.urls")),
     path("", include("kansrijk.core.urls")),
+    path("", include("kansrijk.attention.urls")),
     path("", include("kansrijk.cases.urls")),
 ]

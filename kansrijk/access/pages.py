@@ -21,7 +21,11 @@ from kansrijk.access.matrix import (
     VULNERABLE_LIST_ROLES,
     Action,
 )
-from kansrijk.access.policies import HANDOVER_RECEIVING_ROLES, HANDOVER_SENDING_ROLES
+from kansrijk.access.policies import (
+    ATTENTION_KEEPING_ROLES,
+    HANDOVER_RECEIVING_ROLES,
+    HANDOVER_SENDING_ROLES,
+)
 from kansrijk.access.roles import Role
 
 
@@ -90,8 +94,18 @@ PAGES: dict[str, Rule] = {
     "cases:family_contact_add": case(Action.EDIT, "POST"),
     "cases:plan_new": case(Action.EDIT),
     "cases:plan_action_done": OBJECT_POST,  # the action's owner or case editor (cases)
-    "cases:attention_lists": roles(ATTENTION_LIST_ROLES),
-    "cases:attention_list": roles(ATTENTION_LIST_ROLES),
+    # The kept attention list (issue 14, seed 001): the school's own IB, SWV and GS and the
+    # coordinator; attention.selectors narrows to a membership at that school and to the
+    # cases the viewer may see; the IB, SWV and coordinator keep it.
+    "attention:lists": roles(ATTENTION_LIST_ROLES),
+    "attention:list": roles(ATTENTION_LIST_ROLES),
+    "attention:history": roles(ATTENTION_LIST_ROLES),
+    "attention:add": roles(ATTENTION_KEEPING_ROLES),
+    "attention:entry_need": OBJECT_POST,  # an entry the user keeps (attention.selectors)
+    "attention:entry_remove": OBJECT_POST,
+    # Agreements about a vulnerable child at school: made by who works on the case.
+    "attention:agreement_new": case(Action.EDIT, "POST"),
+    "attention:agreement_end": OBJECT_POST,  # a running agreement on a case the user edits
     # Warm handovers (issue 12): not case pages; early_years.selectors decides per handover
     # from access.policies.handover_sides, the content only with the parents' consent.
     "early_years:handovers": roles(HANDOVER_SENDING_ROLES, HANDOVER_RECEIVING_ROLES),

@@ -12,6 +12,4 @@ urlpatterns = [
     path("cases/<int:case_id>/contacts/", views.family_contact_add, name="family_contact_add"),
     path("cases/<int:case_id>/plan/", views.plan_new, name="plan_new"),
     path("actions/<int:action_id>/done/", views.plan_action_done, name="plan_action_done"),
-    path("attention-list/", views.attention_lists, name="attention_lists"),
-    path("attention-list/<slug:location_code>/", views.attention_list, name="attention_list"),
 ]

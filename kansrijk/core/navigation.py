@@ -29,7 +29,7 @@ class Entry:
 ENTRIES: tuple[Entry, ...] = (
     Entry(_("My work"), "cases:my_work", None),
     Entry(_("New signal"), "cases:signal_new", SIGNALLING_ROLES),
-    Entry(_("Attention list"), "cases:attention_lists", ATTENTION_LIST_ROLES),
+    Entry(_("Attention list"), "attention:lists", ATTENTION_LIST_ROLES),
     Entry(
         _("Warm handovers"),
         "early_years:handovers",
