@@ -173,6 +173,9 @@ PAGES: dict[str, Rule] = {
     "safety:non_responding": roles(Role.COORDINATOR),
     "safety:non_response_resolve": OBJECT_POST,  # a flag of the coordinator's centres
     "safety:vulnerable_families": roles(VULNERABLE_LIST_ROLES),
+    # An open entry of the joint list; its keepers only (safety.services).
+    "safety:vulnerable_family_plan": OBJECT_POST,
+    "safety:vulnerable_family_close": OBJECT_POST,
     "safety:emergency": roles(EMERGENCY_ROLES),
     "safety:emergency_grant": roles(EMERGENCY_ROLES, method="POST"),
     "safety:emergency_review": roles(Role.COORDINATOR),

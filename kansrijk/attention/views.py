@@ -3,6 +3,7 @@ selectors and write through services; what the user may not see answers 404."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -65,12 +66,17 @@ def _render_list(
     cases = [e.case for e in entries]
     case_selectors.children_shown(user, cases)
     case_selectors.signals_shown(user, cases)
-    seen = entries[0].seen_before if entries else selectors.last_visit(user, location)  # type: ignore[attr-defined]
+    seen: datetime.datetime | None = (
+        entries[0].seen_before  # type: ignore[attr-defined]
+        if entries
+        else selectors.last_visit(user, location)
+    )
     if status == 200:
         services.visit(by=user, location=location)
     for entry in entries:
-        entry.is_new = seen is None or entry.added_at > seen  # type: ignore[attr-defined]
-        entry.is_changed = not entry.is_new and entry.changed_at > seen  # type: ignore[attr-defined]
+        is_new = seen is None or entry.added_at > seen
+        entry.is_new = is_new  # type: ignore[attr-defined]
+        entry.is_changed = seen is not None and not is_new and entry.changed_at > seen  # type: ignore[attr-defined]
         if bad_entry == entry.pk:
             entry.form = bad_form  # type: ignore[attr-defined]
             entry.form_kind = "need" if isinstance(bad_form, NeedForm) else "remove"  # type: ignore[attr-defined]
@@ -85,7 +91,7 @@ def _render_list(
             "keeps": selectors.may_keep(user, location),
             "need_form": NeedForm(),
             "seen": seen,
-            "new_count": sum(1 for e in entries if e.is_new or e.is_changed),  # type: ignore[attr-defined]
+            "new_count": len([e for e in entries if e.is_new or e.is_changed]),  # type: ignore[attr-defined]
         },
         status=status,
     )

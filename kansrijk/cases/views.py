@@ -29,6 +29,7 @@ from kansrijk.cases.forms import (
     NoteForm,
     PlanActionFormSet,
     PlanForm,
+    PupilFilterForm,
     PupilSearchForm,
     SignalForm,
     TransitionForm,
@@ -127,6 +128,10 @@ def signal_new(request: HttpRequest) -> HttpResponse:
     pupils = selectors.pupils_for_signal(
         user, name=found.get("name", ""), date_of_birth=found.get("date_of_birth")
     )
+    pupil_filter = PupilFilterForm(request.GET or None) if search is None else None
+    term = pupil_filter.cleaned_data["q"] if pupil_filter and pupil_filter.is_valid() else ""
+    if term:
+        pupils = selectors.pupils_named(pupils, term)
     form = SignalForm(
         request.POST or None, pupils=pupils, initial={"child": request.GET.get("child")}
     )
@@ -164,6 +169,8 @@ def signal_new(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "search": search,
+        "pupil_filter": pupil_filter or PupilFilterForm(),
+        "term": term,
         "childcare_contacts": childcare_contacts_for(user),
         "childcare": Role.CHILDCARE_WORKER in roles_of(user),
     }
@@ -389,5 +396,3 @@ def plan_action_done(request: HttpRequest, action_id: int) -> HttpResponse:
     if target == "my_actions":
         return redirect("meetings:my_actions")
     return redirect("cases:my_work")
-
-
