@@ -115,7 +115,7 @@ class SignalForm(forms.Form):
         picked = str((self.data if self.is_bound else self.initial).get("child") or "")
         if picked.isdigit() and all(c.pk != int(picked) for c in shown):
             shown[:0] = list(pupils.filter(pk=int(picked)))  # the chosen one stays in view
-        field.widget.choices = [  # type: ignore[attr-defined]
+        field.widget.choices = [
             ("", "---------"),
             *((c.pk, field.label_from_instance(c)) for c in shown),
         ]
