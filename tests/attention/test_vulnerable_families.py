@@ -103,6 +103,10 @@ def test_the_page_keeps_what_was_typed_and_shows_the_closed_entry(
     client.post(f"/safety/vulnerable-families/{entry.pk}/close/", {"reason": "Verhuisd"})
     page = client.get("/safety/vulnerable-families/").content.decode()
     assert "Verhuisd" in page and "Afgesloten op" in page
+    listed = client.get("/api/safety/vulnerable-families").json()
+    assert [(e["approach"], e["close_reason"]) for e in listed] == [
+        ("Wekelijks bellen", "Verhuisd")
+    ]
     sign_in(client, world.teacher)
     closing = client.post(f"/safety/vulnerable-families/{entry.pk}/close/", {"reason": "x"})
     assert closing.status_code == 404
