@@ -42,5 +42,6 @@ urlpatterns = [
     path("", include("kansrijk.portal.urls")),
     path("", include("kansrijk.core.urls")),
     path("", include("kansrijk.threads.urls")),
+    path("", include("kansrijk.attention.urls")),
     path("", include("kansrijk.cases.urls")),
 ]

@@ -24,6 +24,7 @@ from kansrijk.access.matrix import (
 from kansrijk.access.policies import (
     ARRANGEMENT_ROLES,
     ARRANGEMENT_SCHOOL_ROLES,
+    ATTENTION_KEEPING_ROLES,
     DYSLEXIA_SCHOOL_ROLES,
     HANDOVER_RECEIVING_ROLES,
     HANDOVER_SENDING_ROLES,
@@ -100,8 +101,18 @@ PAGES: dict[str, Rule] = {
     # Referrals to a function (issue 14): its workers answer; the service checks the referral.
     "cases:referrals": roles(ESCALATION_ROLES),
     "cases:referral_answer": OBJECT_POST,
-    "cases:attention_lists": roles(ATTENTION_LIST_ROLES),
-    "cases:attention_list": roles(ATTENTION_LIST_ROLES),
+    # The kept attention list (issue 14, seed 001): the school's own IB, SWV and GS and the
+    # coordinator; attention.selectors narrows to a membership at that school and to the
+    # cases the viewer may see; the IB, SWV and coordinator keep it.
+    "attention:lists": roles(ATTENTION_LIST_ROLES),
+    "attention:list": roles(ATTENTION_LIST_ROLES),
+    "attention:history": roles(ATTENTION_LIST_ROLES),
+    "attention:add": roles(ATTENTION_KEEPING_ROLES),
+    "attention:entry_need": OBJECT_POST,  # an entry the user keeps (attention.selectors)
+    "attention:entry_remove": OBJECT_POST,
+    # Agreements about a vulnerable child at school: made by who works on the case.
+    "attention:agreement_new": case(Action.EDIT, "POST"),
+    "attention:agreement_end": OBJECT_POST,  # a running agreement on a case the user edits
     # Warm handovers (issue 12): not case pages; early_years.selectors decides per handover
     # from access.policies.handover_sides, the content only with the parents' consent.
     "early_years:handovers": roles(HANDOVER_SENDING_ROLES, HANDOVER_RECEIVING_ROLES),
@@ -205,6 +216,9 @@ PAGES: dict[str, Rule] = {
     "safety:district_team_answer": OBJECT_POST,  # a worker of the team asked (safety.services)
     "safety:non_response_resolve": OBJECT_POST,  # a flag of the coordinator's centres
     "safety:vulnerable_families": roles(VULNERABLE_LIST_ROLES),
+    # An open entry of the joint list; its keepers only (safety.services).
+    "safety:vulnerable_family_plan": OBJECT_POST,
+    "safety:vulnerable_family_close": OBJECT_POST,
     "safety:emergency": roles(EMERGENCY_ROLES),
     "safety:emergency_grant": roles(EMERGENCY_ROLES, method="POST"),
     "safety:emergency_review": roles(Role.COORDINATOR),

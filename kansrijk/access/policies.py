@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
 from kansrijk.access.matrix import (
+    ATTENTION_LIST_ROLES,
     CHAIR_ROLES,
     EMERGENCY_ROLES,
     MATRIX,
@@ -248,6 +249,23 @@ def may_chair(user: Professional, *, care_meeting: bool = False) -> bool:
     if care_meeting:
         return Role.COORDINATOR in roles
     return bool(roles & CHAIR_ROLES)
+
+
+#: Who keeps a school's attention list (seed 001: the SWV specialist with the IB; the
+#: coordinator may correct it). The family specialist reads it (ATTENTION_LIST_ROLES).
+ATTENTION_KEEPING_ROLES = frozenset(
+    {Role.INTERNAL_COACH, Role.EDUCATION_SPECIALIST, Role.COORDINATOR}
+)
+
+
+def attention_roles_at(user: Professional, location_id: int) -> set[Role]:
+    """The user's roles on this school's attention list: only through a membership at that
+    very school (need-to-know: another school's IB, SWV or GS never sees it)."""
+    return {
+        Role(m.role)
+        for m in memberships_of(user)
+        if m.location_id == location_id and Role(m.role) in ATTENTION_LIST_ROLES
+    }
 
 
 #: Roles that never own an action on a child's plan: they see no case files.

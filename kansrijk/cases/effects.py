@@ -179,11 +179,14 @@ def _record_consent(
 
 def consent_given(case: Case, by: Professional, data: dict[str, Any]) -> dict[str, Any]:
     """The pupil goes on the attention list; the SWV and GS of the school join the case."""
+    from kansrijk.attention.services import entry_from_route
+
     recorded = _record_consent(case, by, data, ConsentAnswer.GIVEN)
     for role in (Role.EDUCATION_SPECIALIST, Role.FAMILY_SPECIALIST):
         member = professional_at(case.location_id, role)
         if member is not None:
             add_member(case, member, role)
+    entry_from_route(case, by=by)
     return recorded
 
 

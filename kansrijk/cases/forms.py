@@ -38,6 +38,17 @@ class PupilChoiceField(forms.ModelChoiceField):
         return f"{obj.given_name} {obj.family_name} ({group})" if group else str(obj)
 
 
+class PupilFilterForm(forms.Form):
+    """Narrow the pupil picker by part of a name (a GET form: works without JavaScript)."""
+
+    q = forms.CharField(
+        label=_("Find a pupil by name"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={**TEXT, "type": "search"}),
+    )
+
+
 class PupilSearchForm(forms.Form):
     """The nurse finds a pupil by name and date of birth: never a list of a whole school."""
 
@@ -91,9 +102,23 @@ class SignalForm(forms.Form):
         help_text=_("Childcare: discuss your concern with the parents first."),
     )
 
+    #: The picker lists at most this many pupils (own groups first); the name search narrows.
+    PUPILS_SHOWN = 60
+
     def __init__(self, *args: Any, pupils: QuerySet[Child], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["child"].queryset = pupils  # type: ignore[attr-defined]
+        field: PupilChoiceField = self.fields["child"]  # type: ignore[assignment]
+        field.queryset = pupils
+        shown = list(pupils[: self.PUPILS_SHOWN + 1])
+        self.more_pupils = len(shown) > self.PUPILS_SHOWN
+        shown = shown[: self.PUPILS_SHOWN]
+        picked = str((self.data if self.is_bound else self.initial).get("child") or "")
+        if picked.isdigit() and all(c.pk != int(picked) for c in shown):
+            shown[:0] = list(pupils.filter(pk=int(picked)))  # the chosen one stays in view
+        field.widget.choices = [
+            ("", "---------"),
+            *((c.pk, field.label_from_instance(c)) for c in shown),
+        ]
 
 
 def _no_nul(value: str) -> str:

@@ -177,11 +177,24 @@ def pupils_for_signal(
     if pick.through_cases:
         seen = filter_cases(Case.objects.filter(family=OuterRef("family")), user, Action.FULL)
         condition |= Q(Exists(seen))
+    # The signaller's own groups first (issue 14): a teacher's class, a childcare group.
+    own = Q(pk__in=[])
+    for location_id, group in pick.groups:
+        own |= Q(location=location_id, group=group)
     return (
         Child.objects.filter(condition, left_on__isnull=True)
+        .annotate(own_group=Case_(When(own, then=Value(0)), default=Value(1)))
         .select_related("location")
-        .order_by("group", "family_name", "given_name", "id")
+        .order_by("own_group", "group", "family_name", "given_name", "id")
     )
+
+
+def pupils_named(pupils: QuerySet[Child], term: str) -> QuerySet[Child]:
+    """Narrow the signal form's pupils by part of a name (the picker's search, no JavaScript
+    needed: a GET form on the same page)."""
+    for word in term.split()[:3]:
+        pupils = pupils.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
+    return pupils
 
 
 def children_shown(user: Professional, cases: list[Case]) -> dict[int, list[Child]]:

@@ -14,6 +14,4 @@ urlpatterns = [
     path("actions/<int:action_id>/done/", views.plan_action_done, name="plan_action_done"),
     path("referrals/", views.referrals, name="referrals"),
     path("referrals/<int:referral_id>/answer/", views.referral_answer, name="referral_answer"),
-    path("attention-list/", views.attention_lists, name="attention_lists"),
-    path("attention-list/<slug:location_code>/", views.attention_list, name="attention_list"),
 ]

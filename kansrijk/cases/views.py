@@ -37,6 +37,7 @@ from kansrijk.cases.forms import (
     NoteForm,
     PlanActionFormSet,
     PlanForm,
+    PupilFilterForm,
     PupilSearchForm,
     ReferralAnswerForm,
     SignalForm,
@@ -44,7 +45,7 @@ from kansrijk.cases.forms import (
 )
 from kansrijk.cases.models import Case, PlanVersion
 from kansrijk.cases.workflow import BY_NAME, CaseState
-from kansrijk.core.models import Location, Professional
+from kansrijk.core.models import Professional
 
 
 def _user(request: HttpRequest) -> Professional:
@@ -134,6 +135,10 @@ def signal_new(request: HttpRequest) -> HttpResponse:
     pupils = selectors.pupils_for_signal(
         user, name=found.get("name", ""), date_of_birth=found.get("date_of_birth")
     )
+    pupil_filter = PupilFilterForm(request.GET or None) if search is None else None
+    term = pupil_filter.cleaned_data["q"] if pupil_filter and pupil_filter.is_valid() else ""
+    if term:
+        pupils = selectors.pupils_named(pupils, term)
     form = SignalForm(
         request.POST or None, pupils=pupils, initial={"child": request.GET.get("child")}
     )
@@ -171,6 +176,8 @@ def signal_new(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "search": search,
+        "pupil_filter": pupil_filter or PupilFilterForm(),
+        "term": term,
         "childcare_contacts": childcare_contacts_for(user),
         "childcare": Role.CHILDCARE_WORKER in roles_of(user),
     }
@@ -416,42 +423,6 @@ def plan_action_done(request: HttpRequest, action_id: int) -> HttpResponse:
     if target == "my_actions":
         return redirect("meetings:my_actions")
     return redirect("cases:my_work")
-
-
-# --- attention list ------------------------------------------------------------------------
-
-
-def attention_lists(request: HttpRequest) -> HttpResponse:
-    locations = selectors.attention_list_locations(_user(request))
-    if not locations:
-        raise Http404
-    if len(locations) == 1:
-        return redirect("cases:attention_list", location_code=locations[0].code)
-    return render(request, "cases/attention_lists.html", {"locations": locations})
-
-
-def attention_list(request: HttpRequest, location_code: str) -> HttpResponse:
-    """Seed 001: the list of pupils who need extra attention, kept by the SWV-er and the IB
-    and shared with the family specialist."""
-    user = _user(request)
-    locations = {loc.code: loc for loc in selectors.attention_list_locations(user)}
-    location: Location | None = locations.get(location_code)
-    if location is None:
-        raise Http404
-    cases = list(selectors.attention_list(user, location))
-    selectors.children_shown(user, cases)
-    selectors.signals_shown(user, cases)
-    _log_list(request, f"attention list {location.code}", cases)
-    return render(
-        request,
-        "cases/attention_list.html",
-        {
-            "location": location,
-            "cases": cases,
-            "locations": list(locations.values()),
-            "stalled_before": selectors.stalled_before(),
-        },
-    )
 
 
 # --- referrals -------------------------------------------------------------------------------

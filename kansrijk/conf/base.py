@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "kansrijk.meetings",
     "kansrijk.privacy",
     "kansrijk.imports",
+    "kansrijk.attention",
     "kansrijk.portal",
     "kansrijk.early_years",
     "oauth2_provider",

@@ -30,7 +30,7 @@ class Entry:
 ENTRIES: tuple[Entry, ...] = (
     Entry(_("My work"), "cases:my_work", None),
     Entry(_("New signal"), "cases:signal_new", SIGNALLING_ROLES),
-    Entry(_("Attention list"), "cases:attention_lists", ATTENTION_LIST_ROLES),
+    Entry(_("Attention list"), "attention:lists", ATTENTION_LIST_ROLES),
     Entry(_("A family does not respond"), "safety:contact_attempt_new", SIGNALLING_ROLES),
     Entry(_("Referrals"), "cases:referrals", ESCALATION_ROLES),
     Entry(

@@ -219,6 +219,14 @@ def _staff_specs() -> list[StaffSpec]:
             "the monitor: aggregated figures only, never a child's file",
         ),
         StaffSpec(
+            "gebiedsmanager",
+            Role.AREA_MANAGER,
+            MUNICIPALITY,
+            (),
+            "municipality",
+            "keeps the joint list of vulnerable families with the SWV: approach, owner, review",
+        ),
+        StaffSpec(
             "privacy",
             Role.PRIVACY_OFFICER,
             COORDINATION,

@@ -28,6 +28,7 @@ from kansrijk.demo.pupils import seed_pupils
 OTHER_DEMOS: tuple[tuple[str, str], ...] = (
     ("kansrijk.roster.demo", "seed_roster_demo"),
     ("kansrijk.safety.demo", "seed_safety_demo"),
+    ("kansrijk.attention.demo", "seed_attention_demo"),
     ("kansrijk.meetings.demo", "seed_meetings_demo"),
     ("kansrijk.portal.demo", "seed_portal_demo"),
     ("kansrijk.early_years.demo", "seed_early_years_demo"),

@@ -173,6 +173,10 @@ class AgendaItem(models.Model):
         STALLED = "stalled", _("No step for a long time")
         OVERDUE_ACTION = "overdue_action", _("An action is overdue")
         EVALUATION_DUE = "evaluation_due", _("The evaluation date has passed")
+        AGREEMENT_REVIEW_DUE = (
+            "agreement_review_due",
+            _("An agreement about school is due for review"),
+        )
         ADDED_BY_CHAIR = "added_by_chair", _("Added by the chair")
         RENEWAL_DUE = "renewal_due", _("An integrated arrangement is up for renewal")
 

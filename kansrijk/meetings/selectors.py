@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kansrijk.access.matrix import Action
+from kansrijk.attention.models import SchoolAgreement
 from kansrijk.cases.errors import NotFound
 from kansrijk.cases.models import Case, Child, PlanAction, PlanVersion, Signal, Step
 from kansrijk.cases.selectors import (
@@ -65,6 +66,7 @@ REASON_ORDER: tuple[str, ...] = (
     Reason.NEW_ON_LIST,
     Reason.OVERDUE_ACTION,
     Reason.EVALUATION_DUE,
+    Reason.AGREEMENT_REVIEW_DUE,
     Reason.STALLED,
     Reason.ADDED_BY_CHAIR,
 )
@@ -214,6 +216,11 @@ def agenda_candidates(meeting: Meeting) -> list[Candidate]:
         has_overdue_action=Exists(overdue_plan) | Exists(overdue_meeting),
         evaluation_date=Subquery(current_plan.values("evaluation_date")[:1]),
         last_evaluated_at=Subquery(last_evaluation),
+        agreement_due=Exists(
+            SchoolAgreement.objects.filter(
+                case=OuterRef("pk"), ended_at__isnull=True, review_on__lte=day
+            )
+        ),
     )
     stalled = stalled_before()
     found: list[Candidate] = []
@@ -237,6 +244,8 @@ def agenda_candidates(meeting: Meeting) -> list[Candidate]:
             and (evaluated is None or timezone.localtime(evaluated).date() < evaluation)
         ):
             reasons.append(Reason.EVALUATION_DUE)
+        if case.agreement_due:
+            reasons.append(Reason.AGREEMENT_REVIEW_DUE)
         if case.last_step_at < stalled:
             reasons.append(Reason.STALLED)
         if reasons:

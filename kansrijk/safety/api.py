@@ -321,6 +321,11 @@ def list_vulnerable(request: HttpRequest) -> list[dict[str, Any]]:
             "added_at": e.added_at,
             "case_id": getattr(e, "case_id", None),
             "case_state": getattr(e, "case_state", None),
+            "approach": e.approach,
+            "owner": str(e.owner) if e.owner else None,
+            "review_on": e.review_on,
+            "closed_at": e.closed_at,
+            "close_reason": e.close_reason,
         }
         for e in entries
     ]

@@ -194,6 +194,27 @@ def seed_safety_demo() -> dict[str, int]:
                 defaults={"reason": reason, "added_by": person, "added_role": role},
             )
             made["vulnerable"] += int(created)
+        # The area manager adds one from their own source; the first entry has an approach
+        # with an owner and a review date.
+        area_manager = _person("gebiedsmanager") or _first_with(Role.AREA_MANAGER)
+        if area_manager is not None and keeper is not None:
+            fam, first, _bsn, grp = DEMO_FAMILIES[2]
+            pupil = _child(pwa, fam, first, None, grp)
+            VulnerableFamily.objects.get_or_create(
+                family=pupil.family,
+                source="Gebiedsmanager",
+                defaults={
+                    "reason": "Bekend bij schuldhulpverlening",
+                    "added_by": area_manager,
+                    "added_role": Role.AREA_MANAGER,
+                },
+            )
+            first_entry = VulnerableFamily.objects.filter(source="SWV list").first()
+            if first_entry is not None and not first_entry.approach:
+                first_entry.approach = "Wekelijks contact school en wijkteam; huisbezoek"
+                first_entry.owner = area_manager
+                first_entry.review_on = timezone.localdate() + datetime.timedelta(days=14)
+                first_entry.save(update_fields=["approach", "owner", "review_on"])
     return made
 
 

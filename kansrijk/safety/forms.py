@@ -283,6 +283,44 @@ class VulnerableFamilyForm(CleanText):
     )
 
 
+class VulnerablePlanForm(CleanText):
+    approach = forms.CharField(
+        label=_("Approach"),
+        max_length=500,
+        widget=forms.TextInput(attrs=TEXT),
+        error_messages={"required": _("Describe the approach.")},
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Owner"),
+        queryset=Professional.objects.none(),
+        error_messages={
+            "required": _("Choose an owner from the list."),
+            "invalid_choice": _("Choose an owner from the list."),
+        },
+    )
+    review_on = forms.DateField(
+        label=_("Review date"),
+        widget=forms.DateInput(attrs={**TEXT, "type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": _("Give a review date."),
+            "invalid": _("Enter a date like 2026-12-01."),
+        },
+    )
+
+    def __init__(self, *args: Any, owners: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+
+
+class VulnerableCloseForm(CleanText):
+    reason = forms.CharField(
+        label=_("Reason for closing"),
+        max_length=300,
+        widget=forms.TextInput(attrs=TEXT),
+        error_messages={"required": _("Give a reason for closing.")},
+    )
+
+
 class OfficerForm(CleanText):
     officer = forms.ModelChoiceField(
         label=_("Community officer"),

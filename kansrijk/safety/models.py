@@ -222,6 +222,23 @@ class VulnerableFamily(models.Model):
     )
     added_role = models.CharField(max_length=30)
     added_at = models.DateTimeField(default=timezone.now)
+    # Seed 001: "Deze kinderen vragen een andere, nader te bepalen aanpak": the approach, who
+    # owns it and when the list looks again; closed with a reason.
+    approach = models.CharField(_("approach"), max_length=500, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("owner"),
+    )
+    review_on = models.DateField(_("review date"), null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    close_reason = models.CharField(_("reason for closing"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["family__name", "-added_at", "-id"]

@@ -146,6 +146,11 @@ class VulnerableOut(Schema):
     added_at: datetime.datetime
     case_id: int | None = Field(None, description="Only when your role may see the case.")
     case_state: str | None = Field(None, description="Only when your role may see the case.")
+    approach: str = ""
+    owner: str | None = None
+    review_on: datetime.date | None = None
+    closed_at: datetime.datetime | None = None
+    close_reason: str = ""
 
 
 class EmergencyIn(Strict):

@@ -216,12 +216,22 @@ def vulnerable_families(user: Professional) -> QuerySet[VulnerableFamily]:
         Action.SUMMARY,
     )
     return (
-        VulnerableFamily.objects.select_related("family", "added_by")
+        VulnerableFamily.objects.select_related("family", "added_by", "owner", "closed_by")
         .annotate(
             case_id=Subquery(visible.order_by("-opened_at").values("pk")[:1]),
             case_state=Subquery(visible.order_by("-opened_at").values("state")[:1]),
         )
-        .order_by("family__name", "-added_at", "-id")
+        .order_by(F("closed_at").desc(nulls_first=True), "family__name", "-added_at", "-id")
+    )
+
+
+def vulnerable_list_owners() -> QuerySet[Professional]:
+    """Who may own an approach on the joint list: its keepers (seed 001: SWV, area managers;
+    and the coordinator)."""
+    return (
+        Professional.objects.filter(is_active=True, memberships__role__in=VULNERABLE_LIST_ROLES)
+        .distinct()
+        .order_by("first_name", "last_name", "id")
     )
 
 

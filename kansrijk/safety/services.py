@@ -728,6 +728,67 @@ def vulnerable_family_add(
     return entry
 
 
+def _vulnerable_entry(by: Professional, entry_id: int) -> VulnerableFamily:
+    if not roles_of(by) & VULNERABLE_LIST_ROLES:
+        raise NotFound
+    entry = (
+        VulnerableFamily.objects.select_for_update()
+        .filter(pk=entry_id, closed_at__isnull=True)
+        .first()
+    )
+    if entry is None:
+        raise NotFound
+    return entry
+
+
+def vulnerable_family_plan(
+    *,
+    by: Professional,
+    entry_id: int,
+    approach: str,
+    owner: Professional,
+    review_on: datetime.date,
+) -> VulnerableFamily:
+    """Record the approach for a family on the joint list, who owns it and when to look
+    again (seed 001: 'een andere, nader te bepalen aanpak')."""
+    approach = _text(approach, field="approach", message=_("Describe the approach."), limit=500)
+    if not Membership.objects.filter(
+        professional=owner, role__in=VULNERABLE_LIST_ROLES, professional__is_active=True
+    ).exists():
+        raise CaseError(_("Choose an owner from the list."), field="owner")
+    if review_on < timezone.localdate():
+        raise CaseError(_("The review date cannot be in the past."), field="review_on")
+    with transaction.atomic():
+        entry = _vulnerable_entry(by, entry_id)
+        entry.approach, entry.owner, entry.review_on = approach, owner, review_on
+        entry.save(update_fields=["approach", "owner", "review_on"])
+        log_access(
+            by=by,
+            event=Event.WRITE,
+            purpose="vulnerable families",
+            family_id=entry.family_id,
+            detail=f"entry {entry.pk}: approach",
+        )
+    return entry
+
+
+def vulnerable_family_close(*, by: Professional, entry_id: int, reason: str) -> VulnerableFamily:
+    """Close an entry on the joint list with a reason; it stays readable as closed."""
+    reason = _text(reason, field="reason", message=_("Give a reason for closing."), limit=300)
+    with transaction.atomic():
+        entry = _vulnerable_entry(by, entry_id)
+        entry.closed_at, entry.closed_by, entry.close_reason = timezone.now(), by, reason
+        entry.save(update_fields=["closed_at", "closed_by", "close_reason"])
+        log_access(
+            by=by,
+            event=Event.WRITE,
+            purpose="vulnerable families",
+            family_id=entry.family_id,
+            detail=f"entry {entry.pk}: closed",
+        )
+    return entry
+
+
 # --- the community officer ------------------------------------------------------------------
 
 

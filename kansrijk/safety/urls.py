@@ -34,6 +34,16 @@ urlpatterns = [
         name="district_team_answer",
     ),
     path("vulnerable-families/", views.vulnerable_families, name="vulnerable_families"),
+    path(
+        "vulnerable-families/<int:entry_id>/approach/",
+        views.vulnerable_family_plan,
+        name="vulnerable_family_plan",
+    ),
+    path(
+        "vulnerable-families/<int:entry_id>/close/",
+        views.vulnerable_family_close,
+        name="vulnerable_family_close",
+    ),
     path("emergency/", views.emergency, name="emergency"),
     path("emergency/grant/", views.emergency_grant, name="emergency_grant"),
     path("emergency/review/", views.emergency_review, name="emergency_review"),

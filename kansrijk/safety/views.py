@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -34,7 +35,9 @@ from kansrijk.safety.forms import (
     ReportForm,
     ResolveForm,
     ReviewForm,
+    VulnerableCloseForm,
     VulnerableFamilyForm,
+    VulnerablePlanForm,
 )
 from kansrijk.safety.models import WEIGHING_QUESTIONS, EmergencyAccess, MeldcodeStepNumber
 
@@ -420,11 +423,72 @@ def vulnerable_families(request: HttpRequest) -> HttpResponse:
         detail="families " + ",".join(str(e.family_id) for e in entries[:60]),
     )
     status = 400 if request.method == "POST" else 200
+    return _render_vulnerable(request, entries, form, status=status)
+
+
+def _render_vulnerable(
+    request: HttpRequest,
+    entries: list[Any],
+    form: VulnerableFamilyForm,
+    *,
+    bad_entry: int | None = None,
+    bad_form: Any = None,
+    status: int = 200,
+) -> HttpResponse:
+    owners = selectors.vulnerable_list_owners()
+    for entry in entries:
+        if entry.pk == bad_entry:
+            entry.bad_form = bad_form
     return render(
         request,
         "safety/vulnerable_families.html",
-        {"entries": entries, "form": form},
+        {
+            "entries": entries,
+            "form": form,
+            "plan_form": VulnerablePlanForm(owners=owners),
+            "close_form": VulnerableCloseForm(),
+            "owners": list(owners),
+            "today": timezone.localdate(),
+        },
         status=status,
+    )
+
+
+def _vulnerable_post(request: HttpRequest, entry_id: int, form: Any, write: Any) -> HttpResponse:
+    user = _user(request)
+    if not selectors.may_keep_vulnerable_list(user):
+        raise Http404
+    if form.is_valid():
+        try:
+            write(by=user, entry_id=entry_id, **form.cleaned_data)
+        except NotFound as missing:
+            raise Http404 from missing
+        except CaseError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The list has been updated."))
+            return redirect("safety:vulnerable_families")
+    entries = list(selectors.vulnerable_families(user))
+    if not any(e.pk == entry_id and e.closed_at is None for e in entries):
+        raise Http404
+    for entry in entries:
+        state = getattr(entry, "case_state", None)
+        entry.case_state_label = CaseState(state).label if state else ""  # type: ignore[attr-defined]
+    return _render_vulnerable(
+        request, entries, VulnerableFamilyForm(), bad_entry=entry_id, bad_form=form, status=400
+    )
+
+
+@require_POST
+def vulnerable_family_plan(request: HttpRequest, entry_id: int) -> HttpResponse:
+    form = VulnerablePlanForm(request.POST, owners=selectors.vulnerable_list_owners())
+    return _vulnerable_post(request, entry_id, form, services.vulnerable_family_plan)
+
+
+@require_POST
+def vulnerable_family_close(request: HttpRequest, entry_id: int) -> HttpResponse:
+    return _vulnerable_post(
+        request, entry_id, VulnerableCloseForm(request.POST), services.vulnerable_family_close
     )
 
 

@@ -5,23 +5,30 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
-
 from kansrijk.access.matrix import Relation
-from kansrijk.access.registry import register_relation, shared_with
+from kansrijk.access.registry import Reach, register_relation
 
 if TYPE_CHECKING:
     from kansrijk.core.models import Membership, Professional
 
 
-def stand_in(user: Professional, membership: Membership) -> Q:
-    """The cases of the absent colleagues in the same role that the user covers today, with
-    the consent the absent person's own access needed (the support team's purposes)."""
-    from kansrijk.cases.relations import TEAM_PURPOSES
-    from kansrijk.standins.selectors import stand_in_condition
+def stand_in(user: Professional, membership: Membership) -> Reach:
+    """The cases of the absent colleagues in the same role that the user covers today (as
+    contact person or support-team member), with the consent the absent person's own access
+    needed (the support team's sharing)."""
+    from kansrijk.cases.models import Case, CaseMember
+    from kansrijk.cases.relations import TEAM_SHARING
+    from kansrijk.standins.selectors import covered_by
 
-    return stand_in_condition(user, membership.role) & shared_with(
-        membership, TEAM_PURPOSES, team_wide=True
+    absent = covered_by(user, membership.role).values("professional")
+    return Reach(
+        (
+            Case.objects.filter(contact_person__in=absent).values("pk").order_by(),
+            CaseMember.objects.filter(role=membership.role, professional__in=absent)
+            .values("case")
+            .order_by(),
+        ),
+        TEAM_SHARING,
     )
 
 

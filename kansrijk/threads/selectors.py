@@ -23,7 +23,8 @@ UNREAD_LIMIT = 20
 
 def thread_page(case: Case, number: str | int | None) -> Page[ThreadMessage]:
     """One page of the case's thread, newest first (the caller may read the file)."""
-    messages = case.thread_messages.select_related("author").order_by("-created_at", "-id")
+    messages = ThreadMessage.objects.filter(case=case).select_related("author")
+    messages = messages.order_by("-created_at", "-id")
     return Paginator(messages, PAGE_SIZE).get_page(number)
 
 

@@ -61,7 +61,7 @@ def test_the_api_gives_the_same_signal_fields(world, pupil):
 def test_the_attention_list_shows_the_signals_to_the_family_specialist(world, pupil):
     case = advance(world, open_case(world, pupil), CaseState.ON_ATTENTION_LIST)
     client = sign_in(Client(HTTP_ACCEPT_LANGUAGE="nl"), world.family_specialist)
-    page = client.get(reverse("cases:attention_list", args=[world.school.code])).content.decode()
+    page = client.get(reverse("attention:list", args=[world.school.code])).content.decode()
     assert reverse("cases:case_detail", args=[case.pk]) in page
     assert "Gedrag" in page and TEXT in page
 

@@ -1,0 +1,223 @@
+"""The kept attention list (issue 14, seed 001): the route puts a pupil on it, the IB and SWV
+keep it with a reason and a need, the family specialist sees what is new since their last
+visit, the history says who changed what, and only the school's own people read it."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from kansrijk.attention import selectors, services
+from kansrijk.attention.models import AttentionChange, AttentionEntry, Need
+from kansrijk.audit.models import AccessLogEntry
+from kansrijk.cases import services as case_services
+from kansrijk.cases.errors import CaseError, NotFound
+from kansrijk.cases.workflow import CaseState
+from kansrijk.consent import services as consent_services
+from kansrijk.consent.models import Consent, Purpose
+from tests.auth import sign_in
+from tests.cases.route import advance, open_case
+from tests.factories import ChildFactory, GuardianFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _on_list(world, pupil):  # type: ignore[no-untyped-def]
+    return advance(world, open_case(world, pupil), CaseState.ON_ATTENTION_LIST)
+
+
+def test_consent_given_puts_the_pupil_on_the_list_automatically(world, pupil):
+    case = _on_list(world, pupil)
+    entry = AttentionEntry.objects.get(case=case)
+    assert (entry.source, entry.location, entry.reason, entry.need) == (
+        "route",
+        world.school,
+        "",
+        "",
+    )
+    assert entry.changes.get().kind == AttentionChange.Kind.ADDED
+    for user in (world.coach, world.swv, world.family_specialist, world.coordinator):
+        assert [e.case for e in selectors.entries(user, world.school)] == [case]
+
+
+def test_the_swv_sets_the_need_and_reason_and_the_history_says_who(world, pupil):
+    case = _on_list(world, pupil)
+    entry = AttentionEntry.objects.get(case=case)
+    services.entry_need(
+        by=world.swv, entry_id=entry.pk, need=Need.BOTH, reason="Thuis onrustig, leest slecht"
+    )
+    entry.refresh_from_db()
+    assert (entry.need, entry.reason) == ("both", "Thuis onrustig, leest slecht")
+    latest = selectors.history(world.family_specialist, world.school)[0]
+    assert (latest.by, latest.role, latest.kind) == (world.swv, "education_specialist", "need")
+    assert "Thuis onrustig" in latest.detail
+
+
+def test_the_gs_reads_but_does_not_keep_the_list(world, pupil):
+    case = _on_list(world, pupil)
+    entry = AttentionEntry.objects.get(case=case)
+    with pytest.raises(NotFound):
+        services.entry_need(by=world.family_specialist, entry_id=entry.pk, need=Need.CARE)
+    with pytest.raises(NotFound):
+        services.entry_remove(by=world.family_specialist, entry_id=entry.pk, reason="x")
+
+
+def test_remove_needs_a_reason_and_add_brings_the_pupil_back(world, pupil):
+    case = _on_list(world, pupil)
+    entry = AttentionEntry.objects.get(case=case)
+    with pytest.raises(CaseError) as refused:
+        services.entry_remove(by=world.coach, entry_id=entry.pk, reason="  ")
+    assert refused.value.field == "reason"
+    services.entry_remove(by=world.coach, entry_id=entry.pk, reason="Gaat weer goed")
+    assert selectors.entries(world.family_specialist, world.school) == []
+    assert [c.pk for c in selectors.addable_cases(world.swv, world.school)] == [case.pk]
+    with pytest.raises(CaseError) as no_need:
+        services.entry_add(
+            by=world.swv, location=world.school, case_id=case.pk, reason="Terugval", need="x"
+        )
+    assert no_need.value.field == "need"
+    again = services.entry_add(
+        by=world.swv, location=world.school, case_id=case.pk, reason="Terugval", need="care"
+    )
+    with pytest.raises(CaseError) as twice:
+        services.entry_add(
+            by=world.coach, location=world.school, case_id=case.pk, reason="x", need="care"
+        )
+    assert twice.value.field == "case"
+    assert [e.pk for e in selectors.entries(world.family_specialist, world.school)] == [again.pk]
+    kinds = [c.kind for c in selectors.history(world.coach, world.school)]
+    assert kinds == ["added", "removed", "added"]
+
+
+def test_a_pupil_without_consent_stays_off_the_partners_lists(world, pupil):
+    """The IB may put a school-plan pupil on the list; the GS and SWV see it only once the
+    matrix lets them see the case (the parents' consent)."""
+    case = advance(world, open_case(world, pupil), CaseState.SCHOOL_PLAN)
+    assert case.pk not in [c.pk for c in selectors.addable_cases(world.swv, world.school)]
+    with pytest.raises(CaseError):
+        services.entry_add(
+            by=world.swv, location=world.school, case_id=case.pk, reason="x", need="care"
+        )
+    services.entry_add(
+        by=world.coach,
+        location=world.school,
+        case_id=case.pk,
+        reason="Leest slecht",
+        need="education",
+    )
+    assert [e.case for e in selectors.entries(world.coach, world.school)] == [case]
+    assert selectors.entries(world.family_specialist, world.school) == []
+    assert selectors.history(world.family_specialist, world.school) == []
+
+
+def test_a_withdrawal_takes_the_entry_off_the_partners_list(world, pupil):
+    case = advance(world, open_case(world, pupil), CaseState.IN_SUPPORT)
+    consent_services.consent_record(
+        by=world.coach,
+        case_id=case.pk,
+        child=pupil,
+        purpose=Purpose.DISCUSS_IN_VOT,
+        status=Consent.Status.WITHDRAWN,
+        method=Consent.Method.VERBAL,
+        guardian=pupil.family.guardians.get(),
+    )
+    assert selectors.entries(world.family_specialist, world.school) == []
+    assert [e.case for e in selectors.entries(world.coach, world.school)] == [case]
+
+
+def test_only_the_schools_own_people_read_the_list(client, world, pupil):
+    _on_list(world, pupil)
+    url = reverse("attention:list", args=[world.school.code])
+    for user in (world.other_coach, world.teacher, world.director, world.district_team):
+        sign_in(client, user)
+        assert client.get(url).status_code == 404
+        assert client.get(reverse("attention:add", args=[world.school.code])).status_code == 404
+        assert selectors.entries(user, world.school) == []
+    sign_in(client, world.other_coach)
+    assert client.get(reverse("attention:history", args=[world.school.code])).status_code == 404
+
+
+def test_the_gs_sees_what_is_new_since_their_last_visit(client, world, pupil):
+    url = reverse("attention:list", args=[world.school.code])
+    sign_in(client, world.family_specialist)
+    first = client.get(url).content.decode()
+    assert "eerste bezoek" in first or "first visit" in first
+    case = _on_list(world, pupil)
+    entry = AttentionEntry.objects.get(case=case)
+    services.entry_need(by=world.swv, entry_id=entry.pk, need=Need.CARE, reason="Zorgen thuis")
+    sign_in(client, world.family_specialist)
+    page = client.get(url).content.decode()
+    assert "Sem J." in page and "Zorgen thuis" in page
+    assert page.count('data-testid="attention-badge"') == 1
+    again = client.get(url).content.decode()
+    assert 'data-testid="attention-badge"' not in again  # seen now
+    # The GS reads; they get no forms to keep the list.
+    assert reverse("attention:entry_remove", args=[entry.pk]) not in again
+    assert client.get(reverse("attention:add", args=[world.school.code])).status_code == 404
+    read = AccessLogEntry.objects.filter(
+        user_id=world.family_specialist.pk, purpose="attention list schakel"
+    )
+    assert read.count() == 3
+    assert f"cases {case.pk}" in read.latest("id").detail
+
+
+def test_keepers_add_on_the_page_and_bad_input_keeps_what_was_typed(client, world, pupil):
+    case = _on_list(world, pupil)
+    entry = AttentionEntry.objects.get(case=case)
+    services.entry_remove(by=world.coach, entry_id=entry.pk, reason="Gaat goed")
+    sign_in(client, world.swv)
+    url = reverse("attention:add", args=[world.school.code])
+    assert f'value="{case.pk}"' in client.get(url).content.decode()
+    bad = client.post(url, {"case": case.pk, "reason": "Terugval na de zomer"})
+    assert bad.status_code == 400
+    text = bad.content.decode()
+    assert "Terugval na de zomer" in text
+    assert "zorg, onderwijs of beide" in text or "care, education or both" in text
+    done = client.post(url, {"case": case.pk, "reason": "Terugval na de zomer", "need": "both"})
+    assert done.status_code == 302
+    assert AttentionEntry.objects.get(case=case, removed_at__isnull=True).need == "both"
+    removed = client.post(
+        reverse(
+            "attention:entry_remove",
+            args=[AttentionEntry.objects.get(case=case, removed_at__isnull=True).pk],
+        ),
+        {"reason": ""},
+    )
+    assert removed.status_code == 400
+    assert "Zeg waarom de leerling van de lijst gaat." in removed.content.decode()
+    history = client.get(reverse("attention:history", args=[world.school.code])).content.decode()
+    assert "Terugval na de zomer" in history and "Gaat goed" in history
+
+
+def test_the_list_page_does_not_grow_queries_with_the_number_of_pupils(client, world):
+    def make(n: int) -> None:
+        for _ in range(n):
+            child = ChildFactory(location=world.school)
+            GuardianFactory(family=child.family)
+            advance(world, open_case(world, child), CaseState.ON_ATTENTION_LIST)
+
+    url = reverse("attention:list", args=[world.school.code])
+    counts = []
+    for n in (1, 4):
+        make(n)
+        for user in (world.swv, world.family_specialist):
+            sign_in(client, user)
+            client.get(url)  # the first visit is recorded with an insert, later ones update
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            counts.append((user.username, len(queries)))
+    assert counts[0][1] == counts[2][1] and counts[1][1] == counts[3][1], counts
+
+
+def test_entries_are_made_for_a_case_that_moved_on(world, pupil):
+    """A case the route put on the list is on the list of every state of the list."""
+    case = _on_list(world, pupil)
+    case_services.case_transition(
+        by=world.family_specialist,
+        case_id=case.pk,
+        name="check_district_team",
+        data={"district_team_check": "not_known"},
+    )
+    assert [e.case.pk for e in selectors.entries(world.swv, world.school)] == [case.pk]

@@ -1,0 +1,62 @@
+"""The signal form's pupil field (issue 14): the signaller's own groups first, at most a
+bounded number listed, and a name search that works without JavaScript."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from kansrijk.cases.forms import SignalForm
+from kansrijk.cases.selectors import pupils_for_signal, pupils_named
+from tests.auth import sign_in
+from tests.factories import ChildFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_own_groups_first_then_the_rest(world):
+    """An IB who also teaches a class: the whole school, their own class on top."""
+    from kansrijk.access.roles import Role
+    from kansrijk.core.models import Group, Membership
+
+    other = ChildFactory(location=world.school, group="1", family_name="Aalbers")
+    own = ChildFactory(location=world.school, group="5", family_name="Zwart")
+    pupils = list(pupils_for_signal(world.coach))
+    assert pupils.index(other) < pupils.index(own)  # no own groups: by group
+    teaching = Membership.objects.create(
+        professional=world.coach,
+        role=Role.TEACHER,
+        organisation=world.school.organisation,
+        location=world.school,
+    )
+    teaching.groups.add(Group.objects.get_or_create(location=world.school, name="5")[0])
+    world.coach.__dict__.pop("_kansrijk_memberships", None)
+    pupils = list(pupils_for_signal(world.coach))
+    assert pupils[0] == own and other in pupils
+
+
+def test_the_list_is_bounded_and_the_search_finds_the_others(client, world):
+    for _ in range(SignalForm.PUPILS_SHOWN + 5):
+        ChildFactory(location=world.school, group="5")
+    far = ChildFactory(location=world.school, group="5", given_name="Zulaika", family_name="zzzz")
+    sign_in(client, world.teacher)
+    page = client.get(reverse("cases:signal_new")).content.decode()
+    assert 'data-testid="more-pupils"' in page
+    assert page.count("<option") <= SignalForm.PUPILS_SHOWN + 1 + 10  # plus the radio-free rest
+    assert "Zulaika" not in page
+    found = client.get(reverse("cases:signal_new"), {"q": "zulai"}).content.decode()
+    assert f'value="{far.pk}"' in found and "Zulaika" in found
+    assert list(pupils_named(pupils_for_signal(world.teacher), "zulaika zzzz")) == [far]
+    # A pupil beyond the first ones can still be filed about (the service checks again).
+    filed = client.post(
+        reverse("cases:signal_new"),
+        {"child": far.pk, "domain": "learning", "urgency": "normal", "description": "Leest niet"},
+    )
+    assert filed.status_code == 302
+
+
+def test_the_search_never_reaches_pupils_the_signaller_may_not_pick(client, world):
+    stranger = ChildFactory(location=world.other_school, group="5", given_name="Quirijn")
+    sign_in(client, world.teacher)
+    page = client.get(reverse("cases:signal_new"), {"q": "Quirijn"}).content.decode()
+    assert f'value="{stranger.pk}"' not in page
