@@ -281,6 +281,10 @@ def stat_label(key: str) -> str:
         "vve_regular": _("With a VVE indication, to a regular school"),
         "met_share": _("Share met"),
         "participants": _("Children and parents taking part"),
+        "integrated": _("Pupils with an integrated arrangement"),
+        "integrated_share": _("Share with an integrated arrangement"),
+        "replaced": _("Separate indications replaced by one package"),
+        "back_to_regular": _("Back to regular school"),
         "total": _("Total"),
     }
     return labels.get(key, key)
