@@ -3,7 +3,6 @@ integrated arrangement, indications replaced, back to regular school (issue 16).
 
 from __future__ import annotations
 
-
 import pytest
 from django.utils import timezone
 
