@@ -293,7 +293,7 @@ def arrangement_sides(user: Professional) -> ArrangementSides:
         role = Role(m.role)
         if role in ARRANGEMENT_PROVIDER_ROLES:
             providers.add(m.organisation_id)
-        elif m.location_id is None or m.location.kind != "special_school":
+        elif m.location is None or m.location.kind != "special_school":
             continue
         elif role in ARRANGEMENT_SCHOOL_ROLES:
             schools.add(m.location_id)
