@@ -89,6 +89,14 @@ REFERENCES: dict[str, Reference] = {
             "DUO",
             2023,
         ),
+        Reference(
+            "special_youth_care",
+            "PACT Kinderogen: leerlingen op het S(B)O en VSO die ook jeugdhulp krijgen",
+            "PACT Kinderogen: pupils of S(B)O and VSO who also get youth care",
+            65.0,
+            "PACT Kinderogen, programmalijn 3",
+            2021,
+        ),
     )
 }
 
@@ -342,6 +350,34 @@ FIGURES: tuple[Figure, ...] = (
         ("homework_homeworksupport", "cases_child"),
     ),
     Figure(
+        "integrated_arrangements",
+        "Integrale arrangementen in het speciaal onderwijs",
+        "Integrated arrangements in special education",
+        "Per school voor speciaal (basis)onderwijs (SBO, SO, VSO): het aantal ingeschreven "
+        "leerlingen, het aantal leerlingen met een integraal arrangement (Arrangement, niet in "
+        "concept) dat " + _PERIOD_NL + " liep, en dat als percentage van de leerlingen; "
+        "daarnaast het aantal losse indicaties dat door één pakket is vervangen (som over die "
+        "leerlingen) en het aantal leerlingen van wie het arrangement " + _PERIOD_NL + " "
+        "stopte omdat ze teruggingen naar het regulier onderwijs. Ter vergelijking het PACT "
+        "Kinderogen: zo'n 65 % van de leerlingen op het S(B)O en VSO krijgt naast "
+        "onderwijshulp ook jeugdhulp. Een cel wordt verborgen als hij over minder dan 5 "
+        "leerlingen gaat.",
+        "Per special school (SBO, SO, VSO): the number of pupils enrolled, the number of "
+        "pupils with an integrated arrangement (Arrangement, not a draft) running "
+        + _PERIOD_EN
+        + ", and that as a percentage of the pupils; besides it the number of separate "
+        "indications replaced by one package (summed over those pupils) and the number of "
+        "pupils whose arrangement ended " + _PERIOD_EN + " because they went back to regular "
+        "school. For comparison the PACT Kinderogen: about 65 % of the pupils of S(B)O and VSO "
+        "get youth care next to their education support. A cell is hidden when it is about "
+        "fewer than 5 pupils.",
+        Unit.PERCENT,
+        ("special_education_arrangement", "cases_child"),
+        "leerlingen",
+        "pupils",
+        references=("special_youth_care",),
+    ),
+    Figure(
         "roster_coverage",
         "Bezettingseisen gehaald",
         "Roster requirements met",
@@ -400,6 +436,7 @@ FIGURES: tuple[Figure, ...] = (
 CHART_REFERENCES: dict[str, tuple[str, ...]] = {
     "special_education_rate": ("sbo", "so"),
     "specialist_youth_care_rate": ("youth_care",),
+    "integrated_share": ("special_youth_care",),
 }
 
 BY_KEY: dict[str, Figure] = {figure.key: figure for figure in FIGURES}

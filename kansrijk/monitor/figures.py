@@ -28,6 +28,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce, TruncMonth
@@ -623,6 +624,72 @@ def _homework_table(period: Period, centres: Centres, threshold: int) -> Table:
     return builder.table()
 
 
+# --- integrated arrangements in special education (issue 16) --------------------------------
+
+
+def _integrated_arrangement_table(period: Period, threshold: int) -> Table:
+    """Per special school (SBO, SO, VSO): pupils enrolled, pupils with an integrated
+    arrangement in force in the period, its share (against the seed's 65 % of these pupils
+    who get youth care next to their education), separate indications replaced by one
+    package, and pupils whose arrangement ended because they went back to regular school.
+    Each cell counts pupils and is suppressed below the threshold as one universe."""
+    from kansrijk.special_education.models import Arrangement
+
+    schools: Centres = list(
+        Location.objects.filter(kind=Location.Kind.SPECIAL_SCHOOL)
+        .order_by("name")
+        .values_list("id", "name")
+    )
+    ids = [pk for pk, _n in schools]
+    pupils, region_pupils = _pupils(period, ids)
+    in_force = (
+        Arrangement.objects.filter(school__in=ids, created_at__lt=period.end_at)
+        .exclude(state=Arrangement.State.DRAFT)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=period.start))
+        .order_by()
+    )
+    aggregates: dict[str, Any] = {
+        "integrated": Count("child", distinct=True),
+        "replaced": Sum("replaced_indications"),
+    }
+    per_school = _by_centre(in_force.values("school").annotate(**aggregates), "school")
+    region = in_force.aggregate(**aggregates)
+    back = Arrangement.objects.filter(
+        school__in=ids,
+        end_reason=Arrangement.EndReason.BACK_TO_REGULAR,
+        ended_on__gte=period.start,
+        ended_on__lte=period.end,
+    ).order_by()
+    back_per = {
+        row["school"]: row["n"]
+        for row in back.values("school").annotate(n=Count("child", distinct=True))
+    }
+    builder = CentreTable("integrated_arrangements", Unit.PERCENT, schools, threshold)
+    builder.count(Axis("pupils", "stat"), pupils, region_pupils)
+    integrated = _pick(per_school, "integrated")
+    builder.count(Axis("integrated", "stat"), integrated, region["integrated"])
+    builder.derive(
+        Axis("integrated_share", "stat"),
+        lambda p, i: _share(i, p),
+        "pupils",
+        "integrated",
+    )
+    # The indications are a sum over pupils: hidden when those pupils are fewer than 5.
+    builder.count(
+        Axis("replaced", "stat"),
+        _pick(per_school, "replaced"),
+        region["replaced"],
+        integrated,
+        region["integrated"],
+    )
+    builder.count(
+        Axis("back_to_regular", "stat"),
+        back_per,
+        back.aggregate(n=Count("child", distinct=True))["n"],
+    )
+    return builder.table(charts=["integrated_share"])
+
+
 # --- parents' experience -------------------------------------------------------------------
 
 
@@ -691,6 +758,7 @@ def compute_report(
         _consent_table(period, centres, threshold),
         _handover_table(period, centres, threshold),
         _homework_table(period, centres, threshold),
+        _integrated_arrangement_table(period, threshold),
         roster_table(period, centres),
         _participation_table(period, centres, threshold),
         _experience_table(period, centres, threshold),

@@ -284,6 +284,10 @@ def stat_label(key: str) -> str:
         "homework_started": _("Homework support started"),
         "homework_at_school": _("Of which at school"),
         "homework_helped": _("Parents manage on their own"),
+        "integrated": _("Pupils with an integrated arrangement"),
+        "integrated_share": _("Share with an integrated arrangement"),
+        "replaced": _("Separate indications replaced by one package"),
+        "back_to_regular": _("Back to regular school"),
         "total": _("Total"),
     }
     return labels.get(key, key)

@@ -45,6 +45,7 @@ def test_every_figure_has_labels_formula_unit_and_sources():
         (10.6, "CBS", 2023),
         (2.4, "DUO", 2023),
         (2.4, "DUO", 2023),
+        (65.0, "PACT Kinderogen, programmalijn 3", 2021),
     ]
 
 
