@@ -31,6 +31,7 @@ OTHER_DEMOS: tuple[tuple[str, str], ...] = (
     ("kansrijk.meetings.demo", "seed_meetings_demo"),
     ("kansrijk.portal.demo", "seed_portal_demo"),
     ("kansrijk.early_years.demo", "seed_early_years_demo"),
+    ("kansrijk.dyslexia.demo", "seed_dyslexia_demo"),
 )
 
 
