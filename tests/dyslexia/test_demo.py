@@ -19,7 +19,9 @@ def test_every_state_at_every_centre(client: Client) -> None:
     load = seed_westwijk(today=timezone.localdate())
     assert load is not None and load.failed_demos == []
     for code in CENTRES:
-        states = set(DyslexiaFile.objects.filter(school__code=code).values_list("status", flat=True))
+        states = set(
+            DyslexiaFile.objects.filter(school__code=code).values_list("status", flat=True)
+        )
         assert states == {str(s) for s in STATES}, code
     sign_in(client, Professional.objects.get(username="poortwachter"))
     work = client.get("/dyslexie/poortwachter/").content.decode()
