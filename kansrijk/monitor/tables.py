@@ -281,6 +281,14 @@ def stat_label(key: str) -> str:
         "vve_regular": _("With a VVE indication, to a regular school"),
         "met_share": _("Share met"),
         "participants": _("Children and parents taking part"),
+        "dyslexia_submitted": _("Dyslexia files submitted"),
+        "dyslexia_complete": _("Complete at first submission"),
+        "dyslexia_referred": _("Referred for diagnosis"),
+        "dyslexia_not_referred": _("Not referred"),
+        "dyslexia_weak": _("Incomplete at first or not referred"),
+        "dyslexia_complete_share": _("Share complete at first submission"),
+        "dyslexia_weak_share": _("Share where reading support needs strengthening"),
+        "dyslexia_median": _("Median days from submission to decision"),
         "total": _("Total"),
     }
     return labels.get(key, key)
