@@ -57,6 +57,7 @@ POLICE = ("Politie Vlaardingen", Organisation.Kind.POLICE)
 MUNICIPALITY = ("Gemeente Vlaardingen", Organisation.Kind.MUNICIPALITY)
 COORDINATION = ("Regie Westwijk", Organisation.Kind.COORDINATION)
 CHILD_PROTECTION = ("Jeugdbescherming West", Organisation.Kind.CHILD_PROTECTION)
+DYSLEXIA_CARE = ("Dyslexiezorg Rijnmond", Organisation.Kind.DYSLEXIA_CARE)
 
 #: The one group of each demo childcare location.
 CHILDCARE_GROUP = "peuters"
@@ -225,6 +226,31 @@ def _staff_specs() -> list[StaffSpec]:
             (),
             "municipality",
             "keeps the joint list of vulnerable families with the SWV: approach, owner, review",
+        ),
+        StaffSpec(
+            "poortwachter",
+            Role.DYSLEXIA_GATEKEEPER,
+            SWV,
+            everywhere,
+            "all three",
+            "the dyslexia gatekeeper (EED): checks the schools' dyslexia files, asks for what "
+            "is missing, refers to the dyslexia care provider or advises the school",
+        ),
+        StaffSpec(
+            "dyslexiezorg",
+            Role.CARE_PROVIDER,
+            DYSLEXIA_CARE,
+            (),
+            "dyslexia care provider",
+            "reads the dyslexia referrals made to Dyslexiezorg Rijnmond",
+        ),
+        StaffSpec(
+            "gemeente.jeugd",
+            Role.MUNICIPALITY_OFFICER,
+            MUNICIPALITY,
+            (),
+            "municipality",
+            "the dyslexia decisions (EED) to issue, as a list and a CSV; never the file",
         ),
         StaffSpec(
             "privacy",

@@ -36,6 +36,7 @@ OTHER_DEMOS: tuple[tuple[str, str], ...] = (
     ("kansrijk.threads.demo", "seed_threads_demo"),
     ("kansrijk.standins.demo", "seed_standins_demo"),
     ("kansrijk.homework.demo", "seed_homework_demo"),
+    ("kansrijk.dyslexia.demo", "seed_dyslexia_demo"),
 )
 
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kansrijk.cases.models import Child
 from kansrijk.core.models import Location, Organisation
@@ -20,7 +21,7 @@ class Status(models.TextChoices):
     UNDER_REVIEW = "under_review", _("Complete, under review")
     REFERRED = "referred", _("Referred")
     NOT_REFERRED = "not_referred", _("Not referred")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("dyslexia file", "Withdrawn")
 
 
 #: The states in which the school may still change its file.

@@ -378,6 +378,31 @@ FIGURES: tuple[Figure, ...] = (
         references=("special_youth_care",),
     ),
     Figure(
+        "dyslexia",
+        "Poortwachter dyslexie: dossiers, volledigheid, verwijzingen en doorlooptijd",
+        "Dyslexia gatekeeper: files, completeness, referrals and lead time",
+        "Per school: het aantal leerlingen met een dyslexiedossier (DyslexiaFile) dat voor het "
+        "eerst is ingediend (first_submitted_at) "
+        + _PERIOD_NL
+        + "; daarvan compleet bij de eerste indiening (de automatische controle op het Protocol "
+        "Dyslexie Diagnostiek en Behandeling 3.0 vond alles), verwezen voor diagnostiek, niet "
+        "verwezen, en 'te versterken': onvolledig bij de eerste indiening of niet verwezen, "
+        "ook als aandeel van de ingediende dossiers (waar de leesbegeleiding versterking nodig "
+        "heeft). Doorlooptijd: mediaan van het aantal dagen van de eerste indiening tot het "
+        "besluit (decided_at). Minder dan 5 leerlingen: niet getoond.",
+        "Per school: the number of pupils with a dyslexia file (DyslexiaFile) first submitted "
+        "(first_submitted_at) "
+        + _PERIOD_EN
+        + "; of those complete at first submission (the automatic check against the Protocol "
+        "Dyslexie Diagnostiek en Behandeling 3.0 found everything), referred for diagnosis, not "
+        "referred, and 'to strengthen': incomplete at first submission or not referred, also as a "
+        "share of the files submitted (where reading support needs strengthening). Lead time: "
+        "median number of days from the first submission to the decision (decided_at). Fewer "
+        "than 5 pupils: not shown.",
+        Unit.COUNT,
+        ("dyslexia_dyslexiafile",),
+    ),
+    Figure(
         "roster_coverage",
         "Bezettingseisen gehaald",
         "Roster requirements met",

@@ -690,6 +690,73 @@ def _integrated_arrangement_table(period: Period, threshold: int) -> Table:
     return builder.table(charts=["integrated_share"])
 
 
+# --- the dyslexia gatekeeper (issue 16) -----------------------------------------------------
+
+
+def _dyslexia_table(period: Period, centres: Centres, threshold: int) -> Table:
+    """Per school: dyslexia files first submitted in the period, complete at that first
+    submission, referred, not referred, and the median days from first submission to the
+    gatekeeper's decision; 'to strengthen' counts the files that were incomplete at first
+    submission or not referred (seed 002: where reading support needs strengthening). Each
+    file is one pupil, so every cell counts children."""
+    from kansrijk.dyslexia.models import DyslexiaFile, Status
+
+    ids = [pk for pk, _n in centres]
+    files = DyslexiaFile.objects.filter(
+        first_submitted_at__gte=period.start_at,
+        first_submitted_at__lt=period.end_at,
+        school__in=ids,
+    ).order_by()
+    aggregates: dict[str, Any] = {
+        "dyslexia_submitted": Count("child", distinct=True),
+        "dyslexia_complete": Count(
+            "child", distinct=True, filter=Q(complete_at_first_submission=True)
+        ),
+        "dyslexia_referred": Count("child", distinct=True, filter=Q(status=Status.REFERRED)),
+        "dyslexia_not_referred": Count(
+            "child", distinct=True, filter=Q(status=Status.NOT_REFERRED)
+        ),
+        "dyslexia_weak": Count(
+            "child",
+            distinct=True,
+            filter=Q(complete_at_first_submission=False) | Q(status=Status.NOT_REFERRED),
+        ),
+    }
+    per_centre = _by_centre(files.values("school").annotate(**aggregates), "school")
+    region = files.aggregate(**aggregates)
+    days: dict[int | None, list[float]] = defaultdict(list)
+    for school, submitted, decided in files.filter(decided_at__isnull=False).values_list(
+        "school", "first_submitted_at", "decided_at"
+    ):
+        if submitted is None or decided is None:
+            continue
+        lead = max(0.0, (decided - submitted).total_seconds() / 86400)
+        days[school].append(lead)
+        days[None].append(lead)
+    builder = CentreTable("dyslexia", Unit.COUNT, centres, threshold)
+    for name in aggregates:
+        builder.count(Axis(name, "stat"), _pick(per_centre, name), region[name])
+    builder.derive(
+        Axis("dyslexia_complete_share", "stat"), _share, "dyslexia_complete", "dyslexia_submitted"
+    )
+    builder.derive(
+        Axis("dyslexia_weak_share", "stat"), _share, "dyslexia_weak", "dyslexia_submitted"
+    )
+    # The median follows the number of decided files: hidden whenever that number is hidden.
+    builder.derive(
+        Axis("dyslexia_median", "stat"),
+        lambda *_n: None,
+        "dyslexia_referred",
+        "dyslexia_not_referred",
+    )
+    table = builder.table(charts=["dyslexia_weak_share"])
+    for r, row in enumerate(table.rows):
+        for c, column in enumerate(table.columns):
+            if column.key == "dyslexia_median" and not table.cells[r][c].hidden:
+                table.cells[r][c] = _days(percentile(sorted(days[row.centre]), 0.5))
+    return table
+
+
 # --- parents' experience -------------------------------------------------------------------
 
 
@@ -759,6 +826,7 @@ def compute_report(
         _handover_table(period, centres, threshold),
         _homework_table(period, centres, threshold),
         _integrated_arrangement_table(period, threshold),
+        _dyslexia_table(period, centres, threshold),
         roster_table(period, centres),
         _participation_table(period, centres, threshold),
         _experience_table(period, centres, threshold),

@@ -288,6 +288,14 @@ def stat_label(key: str) -> str:
         "integrated_share": _("Share with an integrated arrangement"),
         "replaced": _("Separate indications replaced by one package"),
         "back_to_regular": _("Back to regular school"),
+        "dyslexia_submitted": _("Dyslexia files submitted"),
+        "dyslexia_complete": _("Complete at first submission"),
+        "dyslexia_referred": _("Referred for diagnosis"),
+        "dyslexia_not_referred": _("Not referred"),
+        "dyslexia_weak": _("Incomplete at first or not referred"),
+        "dyslexia_complete_share": _("Share complete at first submission"),
+        "dyslexia_weak_share": _("Share where reading support needs strengthening"),
+        "dyslexia_median": _("Median days from submission to decision"),
         "total": _("Total"),
     }
     return labels.get(key, key)

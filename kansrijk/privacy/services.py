@@ -211,11 +211,16 @@ def _anonymise_pupil(child_id: int, left_on: datetime.date | None) -> int:
             ]
         )
         consents = Consent.objects.filter(child=child).delete()[0]
+        # The school's dyslexia files (issue 16) are school support data: they go too.
+        from kansrijk.dyslexia.models import DyslexiaFile
+
+        files = DyslexiaFile.objects.filter(child=child).delete()[1].get("dyslexia.DyslexiaFile", 0)
         log_access(
             by=None, event=Event.WRITE, username=ACTOR,
             purpose=_purpose(Category.SCHOOL_SUPPORT_FILE), family_id=child.family_id,
             child_id=child.pk,
-            detail=f"anonymised pupil {child.pk} (left {left_on}); {consents} consents deleted",
+            detail=f"anonymised pupil {child.pk} (left {left_on}); {consents} consents, "
+            f"{files} dyslexia files deleted",
         )  # fmt: skip
     return child.family_id
 

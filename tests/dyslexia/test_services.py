@@ -17,7 +17,7 @@ from tests.dyslexia.conftest import Eed, complete_file
 
 def test_submit_without_consent_is_refused(eed: Eed) -> None:
     file = services.file_open(by=eed.world.coach, child=eed.pupil)
-    with pytest.raises(CaseError, match="consent"):
+    with pytest.raises(CaseError, match="toestemming van de ouders"):
         services.file_submit(by=eed.world.coach, file_id=file.pk)
 
 
@@ -55,7 +55,7 @@ def test_ask_complete_resubmit_refer(eed: Eed) -> None:
     assert file.status == Status.MORE_INFORMATION
     assert Notification.objects.filter(recipient=coach, url__contains=str(file.pk)).exists()
     question = file.questions.get()
-    with pytest.raises(CaseError, match="question"):
+    with pytest.raises(CaseError, match="vraag van de poortwachter"):
         services.file_submit(by=coach, file_id=file.pk)
     services.measurement_add(
         by=coach,
