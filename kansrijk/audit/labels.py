@@ -55,6 +55,18 @@ PURPOSES: dict[str, Promise] = {
     "share_with_district_team": _("Share with the district team"),
     "warm_handover": _("Warm handover"),
     "referral": _("Referral"),
+    "joint_team": _("Joint team of school and youth care (integrated arrangement)"),
+    "dyslexia_referral": _("Dyslexia file to the gatekeeper and care provider"),
+    "attention list": _("attention list"),
+    "school agreement": _("agreement about school"),
+    "referrals": _("referrals"),
+    "zorgroute: support team thread": _("care route: support-team messages"),
+    "homework support": _("homework support"),
+    "my work: stand-in": _("my work: standing in"),
+    "integrated arrangement": _("integrated arrangement"),
+    "dyslexia file": _("dyslexia file"),
+    "match register": _("match register"),
+    "partner systems": _("partner systems"),
 }
 #: Purposes written as "prefix: what was typed or chosen"; the prefix is labelled, the rest kept.
 PURPOSE_PREFIXES: dict[str, Promise] = {
@@ -63,6 +75,10 @@ PURPOSE_PREFIXES: dict[str, Promise] = {
     "retention": _("retention"),
 }
 DETAILS: dict[str, Promise] = {
+    "created": _("created"),
+    "edited": _("edited"),
+    "started": _("started"),
+    "renewed": _("renewed"),
     "full file": _("whole file"),
     "summary": _("summary"),
     "calendar feed created": _("calendar address made"),

