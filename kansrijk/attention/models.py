@@ -35,23 +35,40 @@ class AttentionEntry(models.Model):
         ROUTE = "route", _("From the route (consent given)")
         ADDED = "added", _("Added by hand")
 
-    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attention_entries")
-    source = models.CharField(max_length=10, choices=Source.choices)
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, related_name="+", verbose_name=_("location")
+    )
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="attention_entries", verbose_name=_("case")
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
     need = models.CharField(
-        _("what the pupil needs"), max_length=10, choices=Need.choices, blank=True
+        _("what the pupil needs"),
+        max_length=10,
+        choices=Need.choices,
+        blank=True,
     )
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("added by"),
     )
-    added_at = models.DateTimeField(default=timezone.now)
-    changed_at = models.DateTimeField(default=timezone.now)
-    removed_at = models.DateTimeField(null=True, blank=True)
+    added_at = models.DateTimeField(default=timezone.now, verbose_name=_("added at"))
+    changed_at = models.DateTimeField(default=timezone.now, verbose_name=_("changed at"))
+    removed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("removed at"))
     removed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("removed by"),
     )
-    removed_reason = models.CharField(max_length=500, blank=True)
+    removed_reason = models.CharField(
+        max_length=500, blank=True, verbose_name=_("reason for removal")
+    )
 
     class Meta:
         ordering = ["-added_at", "-id"]
@@ -75,13 +92,19 @@ class AttentionChange(models.Model):
         NEED = "need", _("set what the pupil needs")
         REMOVED = "removed", _("took off the list")
 
-    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
-    entry = models.ForeignKey(AttentionEntry, on_delete=models.CASCADE, related_name="changes")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    detail = models.CharField(max_length=500, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    role = models.CharField(max_length=30)
-    at = models.DateTimeField(default=timezone.now)
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, related_name="+", verbose_name=_("location")
+    )
+    entry = models.ForeignKey(
+        AttentionEntry, on_delete=models.CASCADE, related_name="changes", verbose_name=_("entry")
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, verbose_name=_("kind"))
+    detail = models.CharField(max_length=500, blank=True, verbose_name=_("detail"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    role = models.CharField(max_length=30, verbose_name=_("role"))
+    at = models.DateTimeField(default=timezone.now, verbose_name=_("when"))
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -94,11 +117,16 @@ class AttentionChange(models.Model):
 class AttentionVisit(models.Model):
     """When a professional last opened a school's list: what changed after it is new to them."""
 
-    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
-    professional = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, related_name="+", verbose_name=_("location")
     )
-    seen_at = models.DateTimeField()
+    professional = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("professional"),
+    )
+    seen_at = models.DateTimeField(verbose_name=_("last visit"))
 
     class Meta:
         constraints = [
@@ -116,18 +144,28 @@ class SchoolAgreement(models.Model):
     district team agree how many hours a week, who guides the child there, and when they look
     again. It ends with a result."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="school_agreements")
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="school_agreements", verbose_name=_("case")
+    )
     hours_per_week = models.PositiveSmallIntegerField(_("hours at school per week"))
     guided_by = models.CharField(_("who guides the child at school"), max_length=200)
     parents_present = models.BooleanField(_("parents present"), default=False)
     review_on = models.DateField(_("review date"))
     made_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("made by"),
     )
-    made_at = models.DateTimeField(default=timezone.now)
-    ended_at = models.DateTimeField(null=True, blank=True)
+    made_at = models.DateTimeField(default=timezone.now, verbose_name=_("made at"))
+    ended_at = models.DateTimeField(null=True, blank=True, verbose_name=_("ended at"))
     ended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("ended by"),
     )
     result = models.CharField(_("result"), max_length=500, blank=True)
 

@@ -21,6 +21,7 @@ from kansrijk.monitor.charts import sections
 from kansrijk.monitor.definitions import BY_KEY
 from kansrijk.monitor.reports import Report
 from kansrijk.monitor.tables import Table
+from kansrijk.monitor.themes import in_theme_order
 
 #: The CSV's columns: the key is the English msgid, the header the reader's language.
 CSV_COLUMNS = (
@@ -53,7 +54,7 @@ def to_csv(report: Report, tables: list[Table]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow([str(column) for column in CSV_COLUMNS])
-    for table in tables:
+    for table in in_theme_order(tables):
         for row, cells in table.body():
             for column, cell, text in cells:
                 writer.writerow(
@@ -101,7 +102,7 @@ def to_xlsx(report: Report, tables: list[Table]) -> bytes:
     about.append([_("< 5"), _("fewer than 5 children (or families, answers): not shown")])
     about.append([_("x"), _("hidden so that a small number cannot be derived from totals")])
     used: set[str] = {"info"}
-    for table in tables:
+    for table in in_theme_order(tables):
         sheet = book.create_sheet(_sheet_title(table, used))
         definition = BY_KEY[table.figure]
         sheet.append([table.heading])

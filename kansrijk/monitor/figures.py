@@ -627,7 +627,7 @@ def _homework_table(period: Period, centres: Centres, threshold: int) -> Table:
 # --- integrated arrangements in special education (issue 16) --------------------------------
 
 
-def _integrated_arrangement_table(period: Period, threshold: int) -> Table:
+def _integrated_arrangement_table(period: Period, threshold: int) -> Table | None:
     """Per special school (SBO, SO, VSO): pupils enrolled, pupils with an integrated
     arrangement in force in the period, its share (against the seed's 65 % of these pupils
     who get youth care next to their education), separate indications replaced by one
@@ -640,6 +640,8 @@ def _integrated_arrangement_table(period: Period, threshold: int) -> Table:
         .order_by("name")
         .values_list("id", "name")
     )
+    if not schools:  # a region without special schools has nothing to report here
+        return None
     ids = [pk for pk, _n in schools]
     pupils, region_pupils = _pupils(period, ids)
     in_force = (
@@ -815,7 +817,7 @@ def compute_report(
 
     now = now or timezone.now()
     centres = region_centres()
-    tables = [
+    found = [
         *_signal_tables(period, centres, threshold),
         _lead_time_table(period, centres, threshold),
         _outcome_table(period, centres, threshold),
@@ -831,6 +833,7 @@ def compute_report(
         _participation_table(period, centres, threshold),
         _experience_table(period, centres, threshold),
     ]
+    tables: list[Table] = [t for t in found if t is not None]
     return {
         "period": [period.first_month, period.last_month],
         "computed_at": now.isoformat(),

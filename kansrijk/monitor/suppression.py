@@ -37,8 +37,11 @@ class Universe:
         self._status = None
 
     def relation(self, total: Key, members: Iterable[Key]) -> None:
-        """`total` equals the sum of `members`, so knowing all but one reveals that one."""
-        self.relations.append((total, tuple(members)))
+        """`total` equals the sum of `members`, so knowing all but one reveals that one. A
+        total without members (a table without rows) reveals nothing: no relation."""
+        members = tuple(members)
+        if members:
+            self.relations.append((total, members))
         self._status = None
 
     def status(self) -> dict[Key, str]:

@@ -43,13 +43,19 @@ THEMES: tuple[Theme, ...] = (
         "families",
         "Gezinnen en samenwerking",
         "Families and working together",
-        ("one_contact_person", "stalled", "consent", "handovers"),
+        ("one_contact_person", "stalled", "consent", "handovers", "homework"),
     ),
     Theme(
         "provision",
         "Aanbod en bezetting",
         "Provision and staffing",
         ("participation", "roster_coverage"),
+    ),
+    Theme(
+        "education",
+        "Speciaal onderwijs en dyslexie",
+        "Special education and dyslexia",
+        ("integrated_arrangements", "dyslexia"),
     ),
     Theme("experience", "Ervaring van ouders", "Parents' experience", ("experience",)),
 )
@@ -208,6 +214,12 @@ def headlines(tables: list[Table]) -> list[Headline]:
 class ThemeSections:
     theme: Theme
     sections: list[Section]
+
+
+def in_theme_order(tables: list[Table]) -> list[Table]:
+    """The tables in the dashboard's order (the exports follow the screen)."""
+    theme_of = {figure: n for n, theme in enumerate(THEMES) for figure in theme.figures}
+    return sorted(tables, key=lambda table: theme_of.get(table.figure, len(THEMES)))
 
 
 def by_theme(sections: list[Section]) -> list[ThemeSections]:

@@ -209,7 +209,9 @@ def seed_safety_demo() -> dict[str, int]:
                     "added_role": Role.AREA_MANAGER,
                 },
             )
-            first_entry = VulnerableFamily.objects.filter(source="SWV list").first()
+            first_entry = (
+                VulnerableFamily.objects.exclude(source="Gebiedsmanager").order_by("id").first()
+            )
             if first_entry is not None and not first_entry.approach:
                 first_entry.approach = "Wekelijks contact school en wijkteam; huisbezoek"
                 first_entry.owner = area_manager

@@ -281,12 +281,14 @@ def non_responding(request: HttpRequest) -> HttpResponse:
         raise Http404
     flags = list(selectors.flagged_families(user))
     attempts = selectors.attempts_of([f.family_id for f in flags])
+    # The choice's form (with the people to choose from) is loaded for the flag opened.
+    opened = request.GET.get("open", "")
     rows = [
         {
             "flag": f,
             "attempts": attempts[f.family_id],
             "form": ResolveForm(prefix=f"flag{f.pk}"),
-            "follow_up": _follow_up_form(None, f.pk),
+            "follow_up": _follow_up_form(None, f.pk) if str(f.pk) == opened else None,
         }
         for f in flags
     ]

@@ -39,7 +39,7 @@ def test_the_route_without_gaps(page: Page, smtp_server):
 
     sign_in_browser(page, teacher, password=DEMO_PASSWORD)
     page.get_by_role("link", name="Nieuw signaal over een leerling").click()
-    page.get_by_label("Leerling").select_option(label="Sem Jansen (groep 2)")
+    page.get_by_label("Leerling", exact=True).select_option(label="Sem Jansen (groep 2)")
     page.get_by_label("Gedrag").check()
     page.get_by_label("Binnen twee weken").check()
     page.get_by_label("Wat heb je gezien?").fill(TEXT)

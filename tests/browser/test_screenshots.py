@@ -63,7 +63,11 @@ def test_screenshots_of_the_fixed_pages(browser: Any, live_server: Any) -> None:
 
     specialist = as_person(browser, live_server, "gs.pwa", PHONE)
     specialist.goto("/")
-    specialist.locator("main a[href^='/cases/']").filter(has_text=re.compile(r"\d")).first.click()
+    hrefs = specialist.eval_on_selector_all(
+        "main a[href^='/cases/']", "els => els.map(e => e.getAttribute('href'))"
+    )
+    case_page = next(h for h in hrefs if re.fullmatch(r"/cases/\d+/", h))
+    specialist.locator(f"main a[href='{case_page}']").first.click()
     specialist.wait_for_url(re.compile(r"/cases/\d+/$"))
     shoot(specialist, "gs-case-375", full_page=True)
     specialist.context.close()

@@ -54,7 +54,7 @@ def test_signal_to_closure_in_the_browser(page: Page):
     # The teacher signals in three screens.
     sign_in_browser(page, teacher, password=DEMO_PASSWORD)
     page.get_by_role("link", name="Nieuw signaal over een leerling").click()
-    page.get_by_label("Leerling").select_option(label="Sem Jansen (groep 2)")
+    page.get_by_label("Leerling", exact=True).select_option(label="Sem Jansen (groep 2)")
     page.get_by_label("Gedrag").check()
     page.get_by_label("Binnen twee weken").check()
     page.get_by_label("Wat heb je gezien?").fill("Sem is sinds de herfstvakantie stil.")

@@ -117,6 +117,8 @@ def test_report_to_veilig_thuis_starts_the_meldcode(world, pupil, flag):
 def test_the_pages_offer_the_choice_and_the_question(client, world, pupil, flag):
     sign_in(client, world.coordinator)
     page = client.get("/safety/non-responding/").content.decode()
+    assert "Kies wat er nu gebeurt" in page  # the choice's form loads when opened
+    page = client.get(f"/safety/non-responding/?open={flag.pk}").content.decode()
     assert "Wijkagent betrekken" in page
     response = client.post(
         f"/safety/non-responding/{flag.pk}/follow-up/",

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             name='AttentionEntry',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('route', 'From the route (consent given)'), ('added', 'Added by hand')], max_length=10)),
+                ('source', models.CharField(choices=[('route', 'From the route (consent given)'), ('added', 'Added by hand')], max_length=10, verbose_name='source')),
                 ('reason', models.CharField(blank=True, max_length=500, verbose_name='reason')),
                 ('need', models.CharField(blank=True, choices=[('care', 'Care'), ('education', 'Education'), ('both', 'Care and education')], max_length=10, verbose_name='what the pupil needs')),
                 ('added_at', models.DateTimeField(default=django.utils.timezone.now)),
