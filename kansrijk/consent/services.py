@@ -449,16 +449,19 @@ def consent_record_for_handover(
     given: bool,
     method: str,
     guardian: Guardian | None = None,
+    by_child: bool = False,
 ) -> Consent:
-    """The parents' answer on a warm handover (purpose `warm_handover`, to the receiving
-    school's organisation). Runs inside the caller's transaction (early_years.services),
-    which checked that `by` prepared the handover and writes the access-log entry."""
+    """The answer on a warm handover (purpose `warm_handover`, to the receiving school's
+    organisation). Who answers follows the child's age (a young person of 12 or older answers
+    too, from 16 alone: `by_child`). Runs inside the caller's transaction (early_years and
+    special_education services), which checked that `by` prepared the handover and writes
+    the access-log entry."""
     if method not in Consent.Method.values:
         raise CaseError(_("Choose how the answer was given."), field="method")
     if guardian is None:
         guardian = child.family.guardians.filter(parental_authority=True).order_by("id").first()
     if given:
-        _check_who_decides(child, guardian, False)
+        _check_who_decides(child, guardian, by_child)
     return _write(
         child=child,
         case=None,
@@ -466,7 +469,7 @@ def consent_record_for_handover(
         recipient=recipient,
         status=Consent.Status.GIVEN if given else Consent.Status.REFUSED,
         guardian=guardian,
-        by_child=False,
+        by_child=by_child,
         method=method,
         by=by,
         valid_until=None,

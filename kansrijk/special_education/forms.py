@@ -248,6 +248,9 @@ class CaseHandoverForm(forms.Form):
         required=False,
         widget=forms.Select(attrs=SELECT),
     )
+    by_child = forms.BooleanField(
+        label=_("The young person answered too (12 or older)"), required=False
+    )
     method = forms.ChoiceField(
         label=_("How"),
         choices=Consent.Method.choices,

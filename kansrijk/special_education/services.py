@@ -354,6 +354,7 @@ def case_handover(
     given: bool,
     method: str,
     guardian: Guardian | None = None,
+    by_child: bool = False,
 ) -> Arrangement | None:
     """The zorgroute closed with "referred to special education": with the parents' consent
     (purpose `warm_handover`, to the receiving school's organisation) the case is handed over
@@ -384,6 +385,7 @@ def case_handover(
             given=given,
             method=method,
             guardian=guardian,
+            by_child=by_child,
         )
         log_access(
             by=by,

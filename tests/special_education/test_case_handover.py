@@ -88,3 +88,35 @@ def test_a_case_closed_otherwise_is_not_handed_over(
     assert (
         stranger.get(reverse("special_education:case_handover", args=[case.pk])).status_code == 404
     )
+
+
+def test_a_young_person_of_13_answers_with_the_parent(
+    world: World, pupil: Child, client: Client
+) -> None:
+    """VSO pupils are often 12 or older: then the young person answers too."""
+    import datetime
+
+    from django.utils import timezone
+
+    sp = special_world()
+    Child.objects.filter(pk=pupil.pk).update(
+        date_of_birth=timezone.localdate() - datetime.timedelta(days=13 * 366)
+    )
+    case = closed_to_special_education(world, pupil)
+    sign_in(client, world.coach)
+    guardian = pupil.family.guardians.get()
+    url = reverse("special_education:case_handover", args=[case.pk])
+    form = {
+        "child": pupil.pk,
+        "school": sp.school.pk,
+        "given": "1",
+        "guardian": guardian.pk,
+        "method": "paper",
+    }
+    refused = client.post(url, form)
+    assert refused.status_code == 400 and "tussen 12 en 16" in refused.content.decode()
+    assert not Arrangement.objects.exists()
+    assert client.post(url, {**form, "by_child": "on"}).status_code == 302
+    consent = Consent.objects.get(child=pupil, purpose=Purpose.WARM_HANDOVER)
+    assert consent.by_child and consent.status == Consent.Status.GIVEN
+    assert Arrangement.objects.filter(child=pupil).exists()
