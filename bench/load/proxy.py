@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -63,13 +64,17 @@ def start(port: int, upstreams: list[int]) -> subprocess.Popen[bytes]:
     conf = directory / "nginx.conf"
     conf.write_text(CONFIG.format(directory=directory, servers=servers, port=port))
     process = subprocess.Popen([binary, "-c", str(conf), "-e", str(directory / "error.log")])
-    for _ in range(100):
+    for _ in range(600):  # gunicorn loading the app can take a while on a busy machine
         try:
             request = urllib.request.Request(
                 f"http://127.0.0.1:{port}/health", headers={"X-Forwarded-Proto": "https"}
             )
             urllib.request.urlopen(request, timeout=2)  # noqa: S310
             return process
+        except urllib.error.HTTPError as answer:
+            if answer.code not in (502, 504):  # an app server answered (503: no worker yet)
+                return process
+            time.sleep(0.1)
         except OSError:
             time.sleep(0.1)
     process.terminate()

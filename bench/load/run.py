@@ -44,6 +44,7 @@ LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
 BENCH_ENV = {
     "DJANGO_SETTINGS_MODULE": "kansrijk.conf.production",
     "KANSRIJK_SECRET_KEY": "bench-secret-key-not-for-production-0123456789-abcdef",
+    "KANSRIJK_MATCH_REGISTER_KEY": "bench-match-register-key-not-for-production-0123456789-abcdef",
     "KANSRIJK_AUDIT_KEY": "bench-audit-key",
     "KANSRIJK_ALLOWED_HOSTS": "127.0.0.1,localhost",
     "KANSRIJK_LOG_LEVEL": "WARNING",

@@ -64,7 +64,7 @@ def _kept(by: Professional, arrangement_id: int) -> Arrangement:
     if not selectors.keeps(by, visible):
         raise CaseError(_("Only the school's IB or director, or the coordinator, can do this."))
     return (
-        Arrangement.objects.select_for_update()
+        Arrangement.objects.select_for_update(of=("self",))
         .select_related("child", "school", "provider", "coordinator")
         .get(pk=arrangement_id)
     )
@@ -310,7 +310,7 @@ def renewals_warn(*, today: datetime.date | None = None) -> int:
         for candidate in selectors.renewal_due(today):
             with transaction.atomic():
                 arrangement = (
-                    Arrangement.objects.select_for_update()
+                    Arrangement.objects.select_for_update(of=("self",))
                     .select_related("child", "school", "coordinator")
                     .get(pk=candidate.pk)
                 )

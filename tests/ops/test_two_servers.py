@@ -32,6 +32,7 @@ PRODUCTION = "kansrijk.conf.production"
 KEY_HEX = secrets.token_hex(20)
 ENV = {
     "KANSRIJK_SECRET_KEY": secrets.token_urlsafe(50),
+    "KANSRIJK_MATCH_REGISTER_KEY": secrets.token_urlsafe(50),
     "KANSRIJK_ALLOWED_HOSTS": "127.0.0.1,localhost",
     "KANSRIJK_LOG_LEVEL": "WARNING",
 }
