@@ -68,7 +68,14 @@ def locked_head() -> ChainHead:
     head = ChainHead.objects.select_for_update().filter(pk=HEAD).first()
     if head is not None:
         return head
-    if AccessLogEntry.objects.filter(entry_hash__isnull=False).exists():
+    # Another writer may have created the head (with its first entry) since that read: look
+    # at the entries first, then at the head again. Head and entry commit together, so a
+    # chained entry seen here means a head that is seen too, unless someone removed it.
+    chained = AccessLogEntry.objects.filter(entry_hash__isnull=False).exists()
+    head = ChainHead.objects.select_for_update().filter(pk=HEAD).first()
+    if head is not None:
+        return head
+    if chained:
         raise ChainHeadMissing("The access-log chain head is missing; run audit_verify.")
     ChainHead.objects.get_or_create(pk=HEAD, defaults={"signature": _sign(chain.HeadState())})
     return ChainHead.objects.select_for_update().get(pk=HEAD)

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from django.core.mail.utils import DNS_NAME
-from django.db import connections
+from django.db import OperationalError, connections
 from django.test import Client
 from django.utils import timezone
 from django_tasks import task
@@ -144,6 +144,19 @@ def test_a_5xx_refusal_is_visible_to_the_recipient_and_the_administrator(
     assert told.mail_attempts == 0  # told in the app, not by mail
 
 
+def _status(pk: Any) -> str:
+    """A task's status, read while the workers write: SQLite's in-memory test database locks
+    whole tables between connections (shared cache), so a read may have to wait its turn."""
+    for _ in range(50):
+        try:
+            return str(DBTaskResult.objects.values_list("status", flat=True).get(pk=pk))
+        except OperationalError as error:
+            if "locked" not in str(error):
+                raise
+            time.sleep(0.05)
+    raise AssertionError(f"task {pk} stayed locked")
+
+
 def test_a_hanging_server_holds_up_no_other_task(world, mail_to: int) -> None:
     controller = _server(Hanging(), mail_to)
     stop = threading.Event()
@@ -157,21 +170,21 @@ def test_a_hanging_server_holds_up_no_other_task(world, mail_to: int) -> None:
         workers.start()
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
-            done = DBTaskResult.objects.filter(
-                pk__in=[r.id for r in quick], status="SUCCESSFUL"
-            ).count()
+            done = sum(_status(r.id) == "SUCCESSFUL" for r in quick)
             if done == 3:
                 break
             time.sleep(0.1)
         assert done == 3, "the other tasks waited for the hanging mail"
-        assert DBTaskResult.objects.get(pk=mail.pk).status == "RUNNING"
+        assert _status(mail.pk) == "RUNNING"
         # The time-out (EMAIL_TIMEOUT = 2 s) ends the attempt; the mail is retried later.
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
-            if DBTaskResult.objects.get(pk=mail.pk).status != "RUNNING":
+            if _status(mail.pk) != "RUNNING":
                 break
             time.sleep(0.2)
-        assert DBTaskResult.objects.get(pk=mail.pk).status == "SUCCESSFUL"
+        assert _status(mail.pk) == "SUCCESSFUL"
+        stop.set()
+        workers.join(timeout=10)
         notification = Notification.objects.get()
         assert notification.mail_attempts == 1 and notification.mail_failed_at is None
         assert "timed out" in notification.mail_error.lower()
