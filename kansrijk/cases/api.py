@@ -26,8 +26,10 @@ from kansrijk.cases.schemas import (
     CsrfOut,
     FamilyContactIn,
     FamilyContactOut,
+    FamilyContactPage,
     NoteIn,
     NoteOut,
+    NotePage,
     PlanIn,
     PlanOut,
     Problem,
@@ -39,6 +41,7 @@ from kansrijk.cases.schemas import (
     SignalIn,
     SignalPage,
     StepOut,
+    StepPage,
     TransitionIn,
     TransitionOut,
     transition_data_help,
@@ -50,6 +53,9 @@ router = Router()
 
 PURPOSE = "zorgroute"
 MAX_OFFSET = 1_000_000
+#: How many of the newest steps, notes and family contacts one case answer holds (issue 17:
+#: a case can hold a thousand steps); the rest through the paged journal operations.
+JOURNAL_NEWEST = 50
 CaseId = Path(..., ge=1, le=MAX_ID, description="The case's id.")
 Limit = Query(50, ge=1, le=200, description="At most this many items.")
 Offset = Query(0, ge=0, le=MAX_OFFSET, description="Skip this many items.")
@@ -223,14 +229,15 @@ def list_cases(
     tags=["cases"],
     summary="One case",
     description="The case's summary; with the right to read the whole file (`full`: true) "
-    "also the guardians, the steps, the notes and the family contacts, the signals' text, "
+    "also the guardians, the newest 50 steps, notes and family contacts (page through all of "
+    "them with `/cases/{case_id}/steps`, `/notes` and `/contacts`), the signals' text, "
     "and the children's "
     "family names and dates of birth. A missing case and one you may not see both answer 404.",
 )
 def get_case(request: HttpRequest, case_id: int = CaseId) -> dict[str, Any]:
     user = _user(request)
     case = selectors.case_for(user, case_id, Action.SUMMARY)
-    file = selectors.case_file(user, case)
+    file = selectors.case_file(user, case, newest=JOURNAL_NEWEST)
     full = file.full
     children = file.children
     item = _case_item(case, selectors.stalled_before())
@@ -404,6 +411,71 @@ def create_plan(
         ],
     )
     return Status(201, _plan(selectors.plan_versions(plan.case).get(pk=plan.pk)))
+
+
+def _journal_page(
+    request: HttpRequest, case_id: int, part: str, limit: int, offset: int
+) -> dict[str, Any]:
+    user = _user(request)
+    case = selectors.case_for(user, case_id, Action.SUMMARY)
+    queryset = selectors.journal_part(user, case, part)
+    count = queryset.count()
+    items: list[Any] = list(queryset[offset : offset + limit])
+    log_access(
+        by=user,
+        event=Event.READ,
+        purpose=PURPOSE,
+        case_id=case.pk,
+        family_id=case.family_id,
+        detail=f"api {part} offset={offset} count={count} ids={_ids(items)}",
+    )
+    if part == "steps":
+        rows = [_step(s) for s in selectors.summary_steps(user, case, items)]
+    else:
+        rows = [_note(n) if part == "notes" else _contact(n) for n in items]
+    return {"count": count, "limit": limit, "offset": offset, "items": rows}
+
+
+@router.get(
+    "/cases/{case_id}/steps",
+    response={200: StepPage, 404: Problem},
+    tags=["zorgroute"],
+    summary="The case's steps, newest first",
+    description="Every step taken on the case, newest first, a page at a time. Without the "
+    "right to read the whole file a step comes without its comment and data.",
+)
+def list_steps(
+    request: HttpRequest, case_id: int = CaseId, limit: int = Limit, offset: int = Offset
+) -> dict[str, Any]:
+    return _journal_page(request, case_id, "steps", limit, offset)
+
+
+@router.get(
+    "/cases/{case_id}/notes",
+    response={200: NotePage, 404: Problem},
+    tags=["cases"],
+    summary="The case's notes, newest first",
+    description="The notes in the case's journal, newest first, a page at a time. Notes are "
+    "part of the whole file: without the right to read it the answer is 404.",
+)
+def list_notes(
+    request: HttpRequest, case_id: int = CaseId, limit: int = Limit, offset: int = Offset
+) -> dict[str, Any]:
+    return _journal_page(request, case_id, "notes", limit, offset)
+
+
+@router.get(
+    "/cases/{case_id}/contacts",
+    response={200: FamilyContactPage, 404: Problem},
+    tags=["cases"],
+    summary="The contacts with the family, newest first",
+    description="The logged contacts with the family, newest first, a page at a time. They "
+    "are part of the whole file: without the right to read it the answer is 404.",
+)
+def list_family_contacts(
+    request: HttpRequest, case_id: int = CaseId, limit: int = Limit, offset: int = Offset
+) -> dict[str, Any]:
+    return _journal_page(request, case_id, "contacts", limit, offset)
 
 
 @router.post(

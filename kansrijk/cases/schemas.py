@@ -159,6 +159,27 @@ class FamilyContactOut(Schema):
     by: str
 
 
+class StepPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[StepOut]
+
+
+class NotePage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[NoteOut]
+
+
+class FamilyContactPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[FamilyContactOut]
+
+
 class CaseSignalOut(Schema):
     id: int
     child: str = Field(description="The child's given name.")

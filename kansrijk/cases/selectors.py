@@ -368,6 +368,33 @@ def plan_versions(case: Case) -> QuerySet[PlanVersion]:
     )
 
 
+def journal_part(
+    user: Professional, case: Case, part: str
+) -> QuerySet[Step] | QuerySet[Note] | QuerySet[FamilyContact]:
+    """One part of the case's journal ('steps', 'notes' or 'contacts'), newest first, for
+    paging (the API). Notes and family contacts are file content: without the right to the
+    full file they do not exist for `user` (NotFound); steps are then read without their
+    comment and data (`summary_steps`)."""
+    if part == "steps":
+        return case.steps.select_related("by").order_by("-at", "-id")
+    if not can(user, Action.FULL, case):
+        raise NotFound
+    if part == "notes":
+        return case.notes.select_related("author").order_by("-created_at", "-id")
+    return case.family_contacts.select_related("by").order_by("-happened_at", "-id")
+
+
+def summary_steps(user: Professional, case: Case, steps: list[Step]) -> list[Step]:
+    """The steps as `user` may read them: in summary without comment and data."""
+    return steps if can(user, Action.FULL, case) else _without_content(steps)
+
+
+def _without_content(steps: list[Step]) -> list[Step]:
+    for step in steps:  # never saved: steps are append-only
+        step.comment, step.data = "", {}
+    return steps
+
+
 @dataclass
 class CaseFile:
     """What one user reads of one case: the one selector that decides the fields per level
@@ -396,8 +423,7 @@ def case_file(user: Professional, case: Case, *, newest: int | None = None) -> C
     else:
         steps = list(case.steps.select_related("by").order_by("-at", "-id")[:newest])[::-1]
     if not full:
-        for step in steps:  # never saved: steps are append-only
-            step.comment, step.data = "", {}
+        _without_content(steps)
     notes = case.notes.select_related("author").order_by("-created_at", "-id")
     contacts = case.family_contacts.select_related("by").order_by("-happened_at", "-id")
     return CaseFile(

@@ -404,6 +404,9 @@ def test_the_openapi_document_describes_every_operation(world: World) -> None:
         ("post", "/api/cases/{case_id}/plans"),
         ("post", "/api/cases/{case_id}/notes"),
         ("post", "/api/cases/{case_id}/contacts"),
+        ("get", "/api/cases/{case_id}/steps"),
+        ("get", "/api/cases/{case_id}/notes"),
+        ("get", "/api/cases/{case_id}/contacts"),
         ("get", "/api/signals"),
         ("post", "/api/signals"),
         ("get", "/api/locations/{location_id}/attention-list"),
@@ -634,3 +637,55 @@ def test_the_case_list_costs_the_same_queries_for_many_cases(
     with django_assert_max_num_queries(14):
         response = coach.get("/api/cases")
     assert response.json()["count"] == 12
+
+
+# --- the journal, paged (issue 17) ---------------------------------------------------------
+
+
+def test_a_long_journal_comes_a_page_at_a_time(world: World, pupil: Child) -> None:
+    """A case with 130 steps: the case answer holds the newest 50 (oldest of them first), the
+    steps operation pages through all of them newest first, in the same number of queries
+    per page; a summary reader gets steps without their comment and no notes at all."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.cases.test_pages import _add_steps
+
+    case_id = signal(world, pupil)
+    post(client_for(world.coach), f"/api/cases/{case_id}/notes", {"text": "Vertrouwelijk."})
+    case = Case.objects.get(pk=case_id)
+    coach = client_for(world.coach)
+    with CaptureQueriesContext(connection) as few:
+        assert coach.get(f"/api/cases/{case_id}/steps?limit=10").status_code == 200
+    _add_steps(case, world.coach, 130, start=1)
+    total = case.steps.count()
+
+    detail = coach.get(f"/api/cases/{case_id}").json()
+    assert len(detail["steps"]) == 50
+    assert [s["comment"] for s in detail["steps"]][-2:] == ["stap 129", "stap 130"]
+
+    seen: list[str] = []
+    offset = 0
+    while True:
+        with CaptureQueriesContext(connection) as many:
+            page = coach.get(f"/api/cases/{case_id}/steps?limit=40&offset={offset}").json()
+        assert len(many) == len(few)
+        assert page["count"] == total
+        seen += [s["comment"] for s in page["items"]]
+        offset += 40
+        if offset >= total:
+            break
+    assert len(seen) == total
+    assert seen[:2] == ["stap 130", "stap 129"]  # newest first
+
+    teacher = client_for(world.teacher)
+    steps = teacher.get(f"/api/cases/{case_id}/steps?limit=5").json()
+    assert steps["count"] == total
+    assert {s["comment"] for s in steps["items"]} == {""}
+    assert_problem(teacher.get(f"/api/cases/{case_id}/notes"), 404)
+    assert_problem(teacher.get(f"/api/cases/{case_id}/contacts"), 404)
+    notes = coach.get(f"/api/cases/{case_id}/notes").json()
+    assert [n["text"] for n in notes["items"]] == ["Vertrouwelijk."]
+    reads = AccessLogEntry.objects.filter(case_id=case_id, detail__startswith="api steps")
+    assert reads.count() >= 5
+    assert_problem(client_for(world.other_coach).get(f"/api/cases/{case_id}/steps"), 404)
