@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Case as Case_
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from kansrijk.access.matrix import ATTENTION_LIST_ROLES, Action
@@ -100,6 +112,25 @@ def open_cases_for_coordinator(user: Professional) -> QuerySet[Case]:
     return cases_visible_to(user, states=OPEN_STATES).order_by(
         _safety_first(), "last_step_at", "priority", "id"
     )
+
+
+def bounded(queryset: QuerySet[Case], bound: int, partition: Any = None) -> list[Case]:
+    """The first `bound` cases of the list (of each `partition` of it), in one query: each
+    case carries `total`, the length of its whole list (partition), so that a page shows a
+    bounded list and says how many there are (issue 17: my work at region scale)."""
+    order: list[Any] = list(queryset.query.order_by)  # Window takes "-field" strings too
+    over = [partition] if partition is not None else None
+    return list(
+        queryset.annotate(
+            rank=Window(RowNumber(), partition_by=over, order_by=order),
+            total=Window(Count("id"), partition_by=over),
+        ).filter(rank__lte=bound)
+    )
+
+
+def mine_first(user: Professional) -> Case_:
+    """1 for a case the user is contact person of, 0 otherwise (a partition of `bounded`)."""
+    return Case_(When(contact_person_id=user.pk, then=Value(1)), default=Value(0))
 
 
 def signals_by(user: Professional) -> QuerySet[Signal]:

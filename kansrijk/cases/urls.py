@@ -6,6 +6,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.my_work, name="my_work"),
     path("signals/new/", views.signal_new, name="signal_new"),
+    path("cases/", views.case_list, name="case_list"),
     path("cases/<int:case_id>/", views.case_detail, name="case_detail"),
     path("cases/<int:case_id>/steps/<slug:name>/", views.case_transition, name="case_transition"),
     path("cases/<int:case_id>/notes/", views.note_add, name="note_add"),

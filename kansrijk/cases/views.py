@@ -12,10 +12,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from kansrijk.access.matrix import ATTENTION_LIST_ROLES, SIGNALLING_ROLES, Action
@@ -65,6 +67,16 @@ def _log_list(request: HttpRequest, purpose: str, cases: list[Case]) -> None:
 # --- my work -------------------------------------------------------------------------------
 
 
+#: At most this many cases per list of my work; the rest on the paged list of all cases.
+MY_WORK_BOUND = 25
+#: Cases per page of the list of all cases.
+CASE_LIST_PAGE = 50
+
+
+def _total(cases: list[Case]) -> int:
+    return cases[0].total if cases else 0  # type: ignore[attr-defined]
+
+
 def my_work(request: HttpRequest) -> HttpResponse:
     """What each role comes for: a teacher's signals, an IB's pupils by state, a GS's
     caseload and today, the coordinator's open cases with the stalled ones on top."""
@@ -80,8 +92,10 @@ def my_work(request: HttpRequest) -> HttpResponse:
         context["signals"] = list(selectors.signals_by(user)[:50])
     context["actions"] = list(selectors.actions_owned_by(user))
     if Role.INTERNAL_COACH in roles:
-        cases = list(
-            selectors.cases_visible_to(user, action=Action.SUMMARY, states=selectors.OPEN_STATES)
+        cases = selectors.bounded(
+            selectors.cases_visible_to(user, action=Action.SUMMARY, states=selectors.OPEN_STATES),
+            MY_WORK_BOUND,
+            partition=F("state"),
         )
         by_state: dict[str, list[Case]] = {
             state.value: [] for state in CaseState if state != CaseState.CLOSED
@@ -89,7 +103,8 @@ def my_work(request: HttpRequest) -> HttpResponse:
         for case in cases:
             by_state[case.state].append(case)
         context["pupils_by_state"] = [
-            (CaseState(state).label, items) for state, items in by_state.items()
+            (CaseState(state).label, state, items, items[0].total if items else 0)  # type: ignore[attr-defined]
+            for state, items in by_state.items()
         ]
         shown += cases
     if roles & {
@@ -102,15 +117,20 @@ def my_work(request: HttpRequest) -> HttpResponse:
     }:
         # One list read through the matrix, so that neither list links to a page that
         # answers 404 (issue 14) and a stand-in's cases are among the team's.
-        visible = list(
-            selectors.cases_visible_to(user, action=Action.FULL, states=selectors.OPEN_STATES)
+        visible = selectors.bounded(
+            selectors.cases_visible_to(user, action=Action.FULL, states=selectors.OPEN_STATES),
+            MY_WORK_BOUND,
+            partition=selectors.mine_first(user),
         )
         context["caseload"] = [c for c in visible if c.contact_person_id == user.pk]
         context["team_cases"] = [c for c in visible if c.contact_person_id != user.pk]
+        context["caseload_total"] = _total(context["caseload"])
+        context["team_total"] = _total(context["team_cases"])
         shown += visible
     if roles & {Role.COORDINATOR, Role.DIRECTOR}:
-        open_cases = list(selectors.open_cases_for_coordinator(user))
+        open_cases = selectors.bounded(selectors.open_cases_for_coordinator(user), MY_WORK_BOUND)
         context["open_cases"] = open_cases
+        context["open_total"] = _total(open_cases)
         shown += open_cases
     context["counts"] = (
         [(CaseState(state).label, n) for state, n in selectors.state_counts(user).items() if n]
@@ -120,6 +140,41 @@ def my_work(request: HttpRequest) -> HttpResponse:
     selectors.children_shown(user, shown)
     _log_list(request, "my work", shown)
     return render(request, "cases/my_work.html", context)
+
+
+def case_list(request: HttpRequest) -> HttpResponse:
+    """Every case the user may see, a page at a time: where my work's bounded lists lead
+    ("all 340 open cases"). `?state=` one state, `open` (default) or `all`."""
+    user = _user(request)
+    state = request.GET.get("state", "open")
+    states: frozenset[str] | None
+    if state in CaseState.values:
+        states = frozenset({state})
+    elif state == "all":
+        states = None
+    else:
+        state, states = "open", selectors.OPEN_STATES
+    queryset = selectors.cases_visible_to(user, action=Action.SUMMARY, states=states)
+    page = Paginator(queryset, CASE_LIST_PAGE).get_page(request.GET.get("page"))
+    cases = list(page.object_list)
+    selectors.children_shown(user, cases)
+    _log_list(request, "case list", cases)
+    choices = [
+        ("open", pgettext("cases filter", "Open")),
+        *CaseState.choices,
+        ("all", pgettext("cases filter", "All")),
+    ]
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "page": page,
+            "cases": cases,
+            "state": state,
+            "state_choices": choices,
+            "stalled_before": selectors.stalled_before(),
+        },
+    )
 
 
 # --- signals -------------------------------------------------------------------------------

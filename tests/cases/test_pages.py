@@ -221,6 +221,8 @@ def _make_cases(world, n: int) -> None:
         ("director", "/"),
         ("coach", "/attention-list/schakel/"),
         ("family_specialist", "/attention-list/schakel/"),
+        ("coach", "/cases/"),
+        ("coordinator", "/cases/?state=all"),
     ],
 )
 def test_list_pages_do_not_grow_queries_with_the_number_of_cases(client, world, user, url):
@@ -287,3 +289,34 @@ def test_the_case_journal_is_paged_and_its_queries_do_not_grow(client, world, pu
     numbers = {int(n) for n in re.findall(r"stap (\d+)", older)}
     assert numbers == set(range(JOURNAL_PAGE + 1, 2 * JOURNAL_PAGE + 1))
     assert "?journal=3" in older and "?journal=1" in older
+
+
+def test_my_work_is_bounded_and_leads_to_every_case_a_page_at_a_time(client, world, monkeypatch):
+    """Issue 17: at region scale an IB has hundreds of open cases. My work shows the first
+    25 of each list and how many there are; "all" leads to the paged list of every case."""
+    from kansrijk.cases import views
+
+    for _ in range(27):
+        open_case(world, ChildFactory(location=world.school))
+    state = Case.objects.first().state
+    label = str(CaseState(state).label)
+    sign_in(client, world.coach)
+    page = client.get("/").content.decode()
+    pupils = page[page.index('id="pupils-heading"') :]
+    assert f"{label} (27)" in pupils
+    assert pupils.count('href="/cases/') == 25 + 1  # 25 cases and the link to all of them
+    assert f'href="/cases/?state={state}"' in pupils
+    assert f"Alle 27 casussen in ‘{label}’" in pupils
+
+    monkeypatch.setattr(views, "CASE_LIST_PAGE", 10)
+    first = client.get(f"/cases/?state={state}").content.decode()
+    assert "27 casussen" in first and "pagina 1 van 3" in first
+    assert len(re.findall(r'href="/cases/\d+/"', first)) == 10
+    last = client.get(f"/cases/?state={state}&page=3").content.decode()
+    assert len(re.findall(r'href="/cases/\d+/"', last)) == 7
+    assert client.get("/cases/?state=nonsense&page=x").status_code == 200  # open, page 1
+
+    sign_in(client, world.coordinator)
+    page = client.get("/").content.decode()
+    assert "Alle 27 open casussen" in page
+    assert AccessLogEntry.objects.filter(purpose="case list").exists()
