@@ -42,8 +42,7 @@ serve: install
 	DJANGO_SETTINGS_MODULE=kansrijk.conf.dev $(MANAGE) runserver 127.0.0.1:8000
 
 test: install browser
-	$(MAKE) test-sqlite
-	$(MAKE) test-postgres
+	MAKE="$(MAKE)" scripts/test_both.sh
 
 test-sqlite: install
 	@echo "=== test suite on SQLite"

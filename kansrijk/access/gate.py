@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
 from kansrijk.access.pages import API, CLIENT_SCOPES, PAGES, Rule, Scope
-from kansrijk.access.policies import granting_roles, roles_of
+from kansrijk.access.policies import granting_roles, one_page, roles_of
 
 #: The API's own documents (the OpenAPI schema and its viewer): for every signed-in user.
 #: Ids beyond a database integer are no object's: pages answer 404, the API validates them.
@@ -97,6 +97,11 @@ class GateMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in ("GET", "HEAD"):
+            # A read changes no relation: the gate's check of a case and the page's own
+            # checks (summary, full, edit, transitions …) are one query (issue 17).
+            with one_page():
+                return self.get_response(request)
         return self.get_response(request)
 
     def process_view(

@@ -124,7 +124,11 @@ def one_page() -> Iterator[None]:
     """While one page is read and rendered, an object check asks the database once per case
     for every action (the case page checks summary, full, edit, transition, export … of one
     case). Only around reads that change nothing: a service that changes a relation or a
-    consent inside it would be answered from before."""
+    consent inside it would be answered from before. Nested, the outer page's answers hold
+    (the gate opens one around every GET, so its own check is the page's one query)."""
+    if _page_grants.get() is not None:
+        yield
+        return
     token = _page_grants.set({})
     try:
         yield

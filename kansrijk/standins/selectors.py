@@ -133,16 +133,16 @@ def covers_on_case(case: Case, day: datetime.date | None = None) -> list[Cover]:
     """The case's people who are away now: the contact person, the support team's covered
     roles and the owners of open actions of the current plan."""
     day = day or timezone.localdate()
-    people = {case.contact_person_id}
-    people |= set(
-        case.members.filter(role__in=COVERED_ROLES).values_list("professional", flat=True)
-    )
-    plan = case.plans.order_by("-number").first()
-    if plan is not None:
-        people |= set(
-            plan.actions.filter(done=False, owner__isnull=False).values_list("owner", flat=True)
-        )
-    absences = long_absences(day).filter(professional__in=people).select_related("professional")
+    team = CaseMember.objects.filter(case=case, role__in=COVERED_ROLES).values("professional")
+    current = case.plans.order_by("-number").values("number")[:1]
+    owners = PlanAction.objects.filter(
+        plan__case=case, plan__number=Subquery(current), done=False, owner__isnull=False
+    ).values("owner")
+    people = Q(professional__in=team) | Q(professional__in=owners)
+    if case.contact_person_id is not None:
+        people |= Q(professional_id=case.contact_person_id)
+    # One query for the people and their absences (the case page counts its queries).
+    absences = long_absences(day).filter(people).select_related("professional")
     return covers(absences.order_by("end", "pk"))
 
 
