@@ -42,7 +42,8 @@ serve: install
 	DJANGO_SETTINGS_MODULE=kansrijk.conf.dev $(MANAGE) runserver 127.0.0.1:8000
 
 test: install browser
-	MAKE="$(MAKE)" scripts/test_both.sh
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgres
 
 test-sqlite: install
 	@echo "=== test suite on SQLite"
