@@ -69,6 +69,8 @@ def _log_list(request: HttpRequest, purpose: str, cases: list[Case]) -> None:
 
 #: At most this many cases per list of my work; the rest on the paged list of all cases.
 MY_WORK_BOUND = 25
+#: The IB's pupils by state: at most this many per state (six states on one page).
+PER_STATE_BOUND = 10
 #: Cases per page of the list of all cases.
 CASE_LIST_PAGE = 50
 
@@ -94,7 +96,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
     if Role.INTERNAL_COACH in roles:
         cases = selectors.bounded(
             selectors.cases_visible_to(user, action=Action.SUMMARY, states=selectors.OPEN_STATES),
-            MY_WORK_BOUND,
+            PER_STATE_BOUND,
             partition=F("state"),
         )
         by_state: dict[str, list[Case]] = {

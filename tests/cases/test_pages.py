@@ -293,7 +293,7 @@ def test_the_case_journal_is_paged_and_its_queries_do_not_grow(client, world, pu
 
 def test_my_work_is_bounded_and_leads_to_every_case_a_page_at_a_time(client, world, monkeypatch):
     """Issue 17: at region scale an IB has hundreds of open cases. My work shows the first
-    25 of each list and how many there are; "all" leads to the paged list of every case."""
+    few of each list and how many there are; "all" leads to the paged list of every case."""
     from kansrijk.cases import views
 
     for _ in range(27):
@@ -304,7 +304,8 @@ def test_my_work_is_bounded_and_leads_to_every_case_a_page_at_a_time(client, wor
     page = client.get("/").content.decode()
     pupils = page[page.index('id="pupils-heading"') :]
     assert f"{label} (27)" in pupils
-    assert pupils.count('href="/cases/') == 25 + 1  # 25 cases and the link to all of them
+    # the first cases of the state, and the link to all of them
+    assert pupils.count('href="/cases/') == views.PER_STATE_BOUND + 1
     assert f'href="/cases/?state={state}"' in pupils
     assert f"Alle 27 casussen in ‘{label}’" in pupils
 
