@@ -150,24 +150,43 @@ def granting_roles(user: Professional, case: Model | int, action: Action) -> set
 
 
 def _all_actions(user: Professional, case_id: int) -> dict[Action, set[Role]]:
-    """Every action's granting roles on one case, in one query."""
+    """Every action's granting roles on one case, in one query: one condition per relation
+    of each membership and one per kind of sharing, each built once, and the matrix applied
+    to the answers here (a relation grants its actions when it holds, with its sharing where
+    it needs one: the same as `membership_condition` per action, without building and
+    compiling it once for every action; issue 17)."""
     members = memberships_of(user)
-    annotations = {}
-    for index, membership in enumerate(members):
-        for action in Action:
-            condition = membership_condition(user, membership, action)
-            if condition is not None:
-                annotations[f"m{index}_{action.value}"] = ExpressionWrapper(
-                    condition, output_field=BooleanField()
-                )
     found: dict[Action, set[Role]] = {action: set() for action in Action}
-    if not annotations or not user.is_active:
+    if not user.is_active:
+        return found
+    annotations: dict[str, ExpressionWrapper] = {}
+    grants: list[tuple[Role, str, str | None, frozenset[Action]]] = []
+    for index, membership in enumerate(members):
+        role = Role(membership.role)
+        sharings: dict[Sharing, str] = {}
+        for number, (relation, actions) in enumerate(MATRIX.get(role, {}).items()):
+            build = relation_filter(relation) if actions else None
+            if build is None:
+                continue
+            reach = build(user, membership)
+            reached = f"r{index}_{number}"
+            annotations[reached] = ExpressionWrapper(reach.reaches(), output_field=BooleanField())
+            shared = None
+            if reach.sharing is not None:
+                shared = sharings.setdefault(reach.sharing, f"s{index}_{len(sharings)}")
+                if shared not in annotations:
+                    annotations[shared] = ExpressionWrapper(
+                        shared_with(membership, reach.sharing), output_field=BooleanField()
+                    )
+            grants.append((role, reached, shared, frozenset(actions)))
+    if not annotations:
         return found
     row = case_model().objects.filter(pk=case_id).annotate(**annotations).values(*annotations)
-    for key, granted in (row.first() or {}).items():
-        if granted:
-            index, action = key[1:].split("_", 1)
-            found[Action(action)].add(Role(members[int(index)].role))
+    answers = row.first() or {}
+    for role, reached, shared, actions in grants:
+        if answers.get(reached) and (shared is None or answers.get(shared)):
+            for action in actions:
+                found[action].add(role)
     return found
 
 
