@@ -136,6 +136,11 @@ def one_page() -> Iterator[None]:
         _page_grants.reset(token)
 
 
+def page_checks_open() -> bool:
+    """Whether the checks are read once for the page (inside `one_page`)."""
+    return _page_grants.get() is not None
+
+
 def granting_roles(user: Professional, case: Model | int, action: Action) -> set[Role]:
     """The roles through which the user may take the action on this case (one query; one
     for all actions within `one_page`)."""

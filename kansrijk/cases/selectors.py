@@ -30,6 +30,7 @@ from kansrijk.access.policies import (
     granting_roles_per_case,
     location_wide_locations,
     memberships_of,
+    page_checks_open,
     pupil_pick,
 )
 from kansrijk.access.roles import Role
@@ -88,12 +89,16 @@ def cases_visible_to(
 
 
 def case_for(user: Professional, case_id: int, action: Action = Action.SUMMARY) -> Case:
-    """One case, or NotFound when it does not exist or the user may not take the action."""
-    case = (
-        filter_cases(Case.objects.filter(pk=case_id), user, action)
-        .select_related("family", "location", "contact_person")
-        .first()
-    )
+    """One case, or NotFound when it does not exist or the user may not take the action.
+    Within one page (every GET) the page's checks, read once, decide; then the case is
+    read by its id alone."""
+    cases = Case.objects.filter(pk=case_id)
+    if page_checks_open():
+        if not can(user, action, case_id):
+            raise NotFound
+    else:
+        cases = filter_cases(cases, user, action)
+    case = cases.select_related("family", "location", "contact_person").first()
     if case is None:
         raise NotFound
     return case
