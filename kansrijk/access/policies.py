@@ -199,8 +199,11 @@ def granting_roles_per_case(
     user: Professional, case_ids: list[int], action: Action
 ) -> dict[int, set[Role]]:
     """The same for many cases at once, in one query (an agenda, a list with buttons)."""
-    if _page_grants.get() is not None and len(case_ids) == 1:
-        return {case_ids[0]: granting_roles(user, case_ids[0], action)}
+    grants = _page_grants.get()
+    if grants is not None and len(case_ids) == 1 and (user.pk, case_ids[0]) in grants:
+        # Read already for this page (the gate's check of the case): no query. A list of
+        # one case is read as a list of many is, so its queries do not depend on its length.
+        return {case_ids[0]: grants[(user.pk, case_ids[0])][action]}
     annotations = {}
     for index, membership in enumerate(memberships_of(user)):
         condition = membership_condition(user, membership, action)
