@@ -110,12 +110,23 @@ def case_condition(user: Professional, action: Action) -> Q:
 
 
 def filter_cases(queryset: QuerySet[Any], user: Professional, action: Action) -> QuerySet[Any]:
-    return queryset.filter(case_condition(user, action))
+    conditions = _page_conditions.get()
+    if conditions is None or not user.is_authenticated:
+        return queryset.filter(case_condition(user, action))
+    # Within one page the filter is built once per action (my work filters four lists).
+    key = (user.pk, action)
+    if key not in conditions:
+        conditions[key] = case_condition(user, action)
+    return queryset.filter(conditions[key])
 
 
 #: Grants read once per page (`one_page`): (user id, case id) -> action -> roles.
 _page_grants: ContextVar[dict[tuple[int, int], dict[Action, set[Role]]] | None] = ContextVar(
     "kansrijk_page_grants", default=None
+)
+#: The list filter built once per page: (user id, action) -> condition.
+_page_conditions: ContextVar[dict[tuple[int, Action], Q] | None] = ContextVar(
+    "kansrijk_page_conditions", default=None
 )
 
 
@@ -130,9 +141,11 @@ def one_page() -> Iterator[None]:
         yield
         return
     token = _page_grants.set({})
+    conditions = _page_conditions.set({})
     try:
         yield
     finally:
+        _page_conditions.reset(conditions)
         _page_grants.reset(token)
 
 
