@@ -63,6 +63,8 @@ PURPOSES: dict[str, Promise] = {
     "zorgroute: support team thread": _("care route: support-team messages"),
     "homework support": _("homework support"),
     "my work: stand-in": _("my work: standing in"),
+    "my work": _("my work"),
+    "case list": _("list of cases"),
     "integrated arrangement": _("integrated arrangement"),
     "dyslexia file": _("dyslexia file"),
     "match register": _("match register"),

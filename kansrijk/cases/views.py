@@ -54,7 +54,7 @@ def _user(request: HttpRequest) -> Professional:
     return request.user  # type: ignore[return-value]
 
 
-def _log_list(request: HttpRequest, purpose: str, cases: list[Case]) -> None:
+def _log_list(request: HttpRequest, cases: list[Case], *, purpose: str) -> None:
     ids = ",".join(str(c.pk) for c in cases[:60])
     log_access(
         by=_user(request),
@@ -105,7 +105,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
         for case in cases:
             by_state[case.state].append(case)
         context["pupils_by_state"] = [
-            (CaseState(state).label, state, items, items[0].total if items else 0)  # type: ignore[attr-defined]
+            (CaseState(state).label, state, items, _total(items))
             for state, items in by_state.items()
         ]
         shown += cases
@@ -140,7 +140,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
         else None
     )
     selectors.children_shown(user, shown)
-    _log_list(request, "my work", shown)
+    _log_list(request, shown, purpose="my work")
     return render(request, "cases/my_work.html", context)
 
 
@@ -160,7 +160,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(queryset, CASE_LIST_PAGE).get_page(request.GET.get("page"))
     cases = list(page.object_list)
     selectors.children_shown(user, cases)
-    _log_list(request, "case list", cases)
+    _log_list(request, cases, purpose="case list")
     choices = [
         ("open", pgettext("cases filter", "Open")),
         *CaseState.choices,
