@@ -18,11 +18,15 @@ the user's relations cost, not what the region costs (issue 17).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from kansrijk.access.matrix import Relation
 
@@ -57,6 +61,29 @@ class Reach:
             (name,) = query.query.values_select
             condition |= Q(Exists(query.filter(**{name: OuterRef(outer)})))
         return condition
+
+
+#: What `now()` answers while a filter is compiled for reuse (access.policies.filter_cases):
+#: the moment is put in at each use, so a compiled filter never holds a stale time.
+NOW_PLACEHOLDER = datetime.datetime(1900, 1, 1, 0, 0, 0, 424242, tzinfo=datetime.UTC)
+_compiling: ContextVar[bool] = ContextVar("kansrijk_access_compiling", default=False)
+
+
+def now() -> datetime.datetime:
+    """The current moment, for a relation whose rows hold a time (an emergency grant's
+    expiry). Relations read the time only through this, never `timezone.now()`: the filter
+    they build is compiled once and reused for the rest of the day (the day is part of the
+    key, so `timezone.localdate()` is fine)."""
+    return NOW_PLACEHOLDER if _compiling.get() else timezone.now()
+
+
+@contextmanager
+def compiling() -> Iterator[None]:
+    token = _compiling.set(True)
+    try:
+        yield
+    finally:
+        _compiling.reset(token)
 
 
 #: Builds "the cases the user has this relation to, through this membership".

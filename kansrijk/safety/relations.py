@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.utils import timezone
-
 from kansrijk.access.matrix import Relation
-from kansrijk.access.registry import Reach, register_relation
+from kansrijk.access.registry import Reach, now, register_relation
 
 if TYPE_CHECKING:
     from kansrijk.core.models import Membership, Professional
@@ -16,7 +14,7 @@ if TYPE_CHECKING:
 def emergency(user: Professional, membership: Membership) -> Reach:
     from kansrijk.safety.models import EmergencyAccess
 
-    granted = EmergencyAccess.objects.filter(user=user, expires_at__gt=timezone.now())
+    granted = EmergencyAccess.objects.filter(user=user, expires_at__gt=now())
     return Reach((granted.values("case").order_by(),))
 
 

@@ -1,0 +1,130 @@
+"""The list filter compiled once and reused (`access.policies.visible_cases`, issue 17): it
+lists exactly the cases the matrix's condition lists, for every professional and action, and
+reusing it never shows an old answer: relations, consents and an emergency grant's expiry
+are read when the list runs, and a new membership makes a new filter."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from kansrijk.access.matrix import Action
+from kansrijk.access.policies import case_condition, filter_cases, visible_cases
+from kansrijk.access.roles import Role
+from kansrijk.cases.models import Case, CaseMember
+from kansrijk.cases.workflow import CaseState
+from kansrijk.consent.models import LegalGround
+from kansrijk.core.models import Membership, Professional
+from kansrijk.safety.models import EmergencyAccess
+from tests.cases.route import advance, open_case
+from tests.factories import ChildFactory, GuardianFactory
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="the compiled filter is PostgreSQL's (SQLite takes the condition inline)",
+    ),
+]
+
+
+def _people(world) -> list[Professional]:  # type: ignore[no-untyped-def]
+    return [
+        value
+        for field in dataclasses.fields(world)
+        if isinstance(value := getattr(world, field.name), Professional)
+    ]
+
+
+def _fresh(user: Professional) -> Professional:
+    """The user as a new request reads them (memberships read again)."""
+    return Professional.objects.get(pk=user.pk)
+
+
+def _listed(user: Professional, action: Action) -> set[int]:
+    return set(filter_cases(Case.objects.all(), _fresh(user), action).values_list("pk", flat=True))
+
+
+def test_the_compiled_filter_lists_what_the_condition_lists(world) -> None:
+    states = (CaseState.SIGNALLED, CaseState.IN_SUPPORT, CaseState.ESCALATED, CaseState.CLOSED)
+    for state in states:  # at one school: the other school's staff see none of them
+        child = ChildFactory(location=world.school)
+        GuardianFactory(family=child.family)
+        advance(world, open_case(world, child), state)
+    seen = 0
+    for person in _people(world):
+        for action in Action:
+            inline = set(
+                Case.objects.filter(case_condition(_fresh(person), action)).values_list(
+                    "pk", flat=True
+                )
+            )
+            assert _listed(person, action) == inline, (person.username, action)
+            assert _listed(person, action) == inline  # and again, from the compiled SQL
+            seen += len(inline)
+    assert seen > 20  # the comparison saw visible cases, not only empty lists
+
+
+def test_reusing_the_filter_shows_changes_at_once(world) -> None:
+    child = ChildFactory(location=world.school)
+    GuardianFactory(family=child.family)
+    case = open_case(world, child)
+    outsider = world.family_specialist
+    assert case.pk not in _listed(outsider, Action.SUMMARY)
+
+    # A seat in the support team, and outside the school a ground to share: the same
+    # compiled filter now lists it.
+    seat = CaseMember.objects.create(case=case, professional=outsider, role=Role.FAMILY_SPECIALIST)
+    assert case.pk not in _listed(outsider, Action.SUMMARY)
+    LegalGround.objects.create(
+        case=case,
+        organisation=outsider.memberships.get().organisation,
+        ground=LegalGround.Ground.CONFLICT_OF_DUTIES,
+        explanation="Acuut gevaar.",
+        recorded_by=world.coordinator,
+    )
+    assert case.pk in _listed(outsider, Action.SUMMARY)
+    seat.delete()
+    assert case.pk not in _listed(outsider, Action.SUMMARY)
+
+    # An emergency grant holds until its moment, without a new filter.
+    nurse = world.nurse
+    assert case.pk not in _listed(nurse, Action.FULL)
+    grant = EmergencyAccess.objects.create(
+        user=nurse,
+        case=case,
+        reason="Kind staat voor de deur.",
+        expires_at=timezone.now() + datetime.timedelta(hours=1),
+    )
+    assert case.pk in _listed(nurse, Action.FULL)
+    EmergencyAccess.objects.filter(pk=grant.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    assert case.pk not in _listed(nurse, Action.FULL)
+
+    # A new membership is a new filter: the new role's relations count at once.
+    teacher = world.other_teacher
+    before = _listed(teacher, Action.SUMMARY)
+    Membership.objects.create(
+        professional=teacher,
+        organisation=world.school.organisation,
+        location=world.school,
+        role=Role.INTERNAL_COACH,
+    )
+    assert case.pk not in before and case.pk in _listed(teacher, Action.SUMMARY)
+
+
+def test_the_filter_is_compiled_once_and_none_for_nobody(world) -> None:
+    ib = _fresh(world.coach)
+    first = visible_cases(ib, Action.SUMMARY)
+    again = visible_cases(ib, Action.SUMMARY)
+    assert first is not None and again is not None
+    assert first.sql == again.sql  # the same compiled SQL; only the moment is new
+    moments = [i for i, (a, b) in enumerate(zip(first.params, again.params, strict=True)) if a != b]
+    assert moments and all(isinstance(again.params[i], datetime.datetime) for i in moments)
+    assert visible_cases(_fresh(world.officer), Action.TRANSITION) is None
+    assert not filter_cases(Case.objects.all(), _fresh(world.officer), Action.TRANSITION)
