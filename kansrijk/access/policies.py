@@ -102,19 +102,20 @@ def membership_condition(user: Professional, membership: Membership, action: Act
     return _any_of(membership, reaches) if reaches else None
 
 
-def case_condition(user: Professional, action: Action) -> Q:
-    """All cases on which the user may take the action, as one filter: the case is among
-    those the user's relations reach (a union of index look-ups over the user's own rows),
-    and one relation's condition holds on it (registry.Reach)."""
+def case_condition(user: Professional, action: Action, membership: Membership | None = None) -> Q:
+    """All cases on which the user may take the action (through this one membership, when
+    given), as one filter: the case is among those the user's relations reach (a union of
+    index look-ups over the user's own rows), and one relation's condition holds on it
+    (registry.Reach)."""
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
     reaches: list[Reach] = []
     condition = Q(pk__in=[])
-    for membership in memberships_of(user):
-        found = _reaches(user, membership, action)
+    for member in memberships_of(user) if membership is None else [membership]:
+        found = _reaches(user, member, action)
         if found:
             reaches += found
-            condition |= _any_of(membership, found, listed=True)
+            condition |= _any_of(member, found, listed=True)
     if not reaches:
         return Q(pk__in=[])
     reached = Q(pk__in=_union([query for reach in reaches for query in reach.cases]))
@@ -143,24 +144,30 @@ _compiled: OrderedDict[tuple[Any, ...], tuple[str, tuple[Any, ...], tuple[int, .
 _compiled_lock = threading.Lock()
 
 
-def visible_cases(user: Professional, action: Action, using: str = "default") -> RawSQL | None:
+def visible_cases(
+    user: Professional,
+    action: Action,
+    using: str = "default",
+    membership: Membership | None = None,
+) -> RawSQL | None:
     """`case_condition` as SQL of the case ids, compiled once per user, memberships, action
     and day, and reused by every list after (issue 17: building and compiling the ORM
     condition cost 10-20 ms of CPU per list, running it a few ms). The SQL reads the
     relations and consents when it runs, so a change to them shows at once; what the SQL's
     shape depends on is the key: the user's memberships (role, organisation, location), the
     action, and the day (consents and absences in force). The moment an emergency grant
-    expires is put in at each use (`registry.now`). None: no case at all."""
+    expires is put in at each use (`registry.now`). None: no case at all. With `membership`:
+    the cases that one membership grants the action on."""
     day = timezone.localdate()
     members = tuple((m.pk, m.role, m.organisation_id, m.location_id) for m in memberships_of(user))
-    key = (using, user.pk, members, action, day)
+    key = (using, user.pk, members, action, day, membership.pk if membership else None)
     with _compiled_lock:
         found = key in _compiled
         hit = _compiled.get(key)
         if found:
             _compiled.move_to_end(key)
     if not found:
-        hit = _compile(user, action, using)
+        hit = _compile(user, action, using, membership)
         with _compiled_lock:
             _compiled[key] = hit
             while len(_compiled) > COMPILED_LIMIT:
@@ -175,10 +182,11 @@ def visible_cases(user: Professional, action: Action, using: str = "default") ->
 
 
 def _compile(
-    user: Professional, action: Action, using: str
+    user: Professional, action: Action, using: str, membership: Membership | None
 ) -> tuple[str, tuple[Any, ...], tuple[int, ...]] | None:
     with compiling():
-        query = case_model().objects.using(using).filter(case_condition(user, action))
+        condition = case_condition(user, action, membership)
+        query = case_model().objects.using(using).filter(condition)
         try:
             sql, params = query.values("pk").order_by().query.get_compiler(using).as_sql()
         except EmptyResultSet:
@@ -283,15 +291,23 @@ def granting_roles_per_case(
         # Read already for this page (the gate's check of the case): no query. A list of
         # one case is read as a list of many is, so its queries do not depend on its length.
         return {case_ids[0]: grants[(user.pk, case_ids[0])][action]}
+    if not user.is_active or not case_ids:
+        return {}
+    cases = case_model().objects.filter(pk__in=case_ids)
+    compiled = connections[cases.db].vendor == "postgresql"
     annotations = {}
-    for index, membership in enumerate(memberships_of(user)):
-        condition = membership_condition(user, membership, action)
+    members = memberships_of(user)
+    for index, membership in enumerate(members):
+        condition: Q | None
+        if compiled:
+            visible = visible_cases(user, action, cases.db, membership)
+            condition = None if visible is None else Q(pk__in=visible)
+        else:
+            condition = membership_condition(user, membership, action)
         if condition is not None:
             annotations[f"m{index}"] = ExpressionWrapper(condition, output_field=BooleanField())
-    if not annotations or not user.is_active or not case_ids:
+    if not annotations:
         return {}
-    members = memberships_of(user)
-    cases = case_model().objects.filter(pk__in=case_ids)
     rows = cases.annotate(**annotations).values("pk", *annotations)
     return {
         row["pk"]: {

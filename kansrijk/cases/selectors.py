@@ -11,6 +11,7 @@ from django.db.models import Case as Case_
 from django.db.models import (
     Count,
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -281,9 +282,19 @@ class SignalShown:
     author: str | None
 
 
-def signals_shown(user: Professional, cases: list[Case]) -> dict[int, list[SignalShown]]:
-    """The signals about the children each case shows the user (children_shown), newest
-    first, at the level the matrix grants. Sets `case.shown_signals`; at most three queries."""
+#: Signals shown per case in a list (an agenda, the attention list, my work): the newest,
+#: with how many more the case page holds. The case page shows `SIGNALS_PER_CASE_PAGE`.
+SIGNALS_PER_CASE = 3
+SIGNALS_PER_CASE_PAGE = 50
+
+
+def signals_shown(
+    user: Professional, cases: list[Case], *, newest: int = SIGNALS_PER_CASE
+) -> dict[int, list[SignalShown]]:
+    """The newest `newest` signals about the children each case shows the user
+    (children_shown), newest first, at the level the matrix grants. Sets
+    `case.shown_signals` and `case.more_signals` (how many older ones are not shown); at most
+    three queries, whatever the number of signals (issue 17)."""
     if not cases:
         return {}
     for case in cases:
@@ -291,16 +302,26 @@ def signals_shown(user: Professional, cases: list[Case]) -> dict[int, list[Signa
             children_shown(user, cases)
             break
     full = granting_roles_per_case(user, [c.pk for c in cases], Action.FULL)
-    children = {c.pk: {child.pk for child in c.shown_children} for c in cases}  # type: ignore[attr-defined]
+    about = Q(pk__in=[])
+    for case in cases:
+        children = [child.pk for child in case.shown_children]  # type: ignore[attr-defined]
+        if children:
+            about |= Q(case_id=case.pk, child_id__in=children)
+    order = ["-created_at", "-id"]
     rows = (
-        Signal.objects.filter(case__in=[c.pk for c in cases])
+        Signal.objects.filter(about)
         .select_related("child", "author")
-        .order_by("-created_at", "-id")
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[F("case_id")], order_by=order),
+            total=Window(Count("id"), partition_by=[F("case_id")]),
+        )
+        .filter(rank__lte=newest)
+        .order_by("case_id", *order)
     )
     shown: dict[int, list[SignalShown]] = {c.pk: [] for c in cases}
+    totals: dict[int, int] = {}
     for signal in rows:
-        if signal.child_id not in children[signal.case_id]:
-            continue
+        totals[signal.case_id] = signal.total
         readable = bool(full.get(signal.case_id)) or signal.author_id == user.pk
         shown[signal.case_id].append(
             SignalShown(
@@ -317,6 +338,7 @@ def signals_shown(user: Professional, cases: list[Case]) -> dict[int, list[Signa
         )
     for case in cases:
         case.shown_signals = shown[case.pk]  # type: ignore[attr-defined]
+        case.more_signals = totals.get(case.pk, 0) - len(shown[case.pk])  # type: ignore[attr-defined]
     return shown
 
 
@@ -442,7 +464,8 @@ class CaseFile:
     steps: list[Step]  # in summary without comment and data (a VOT evaluation is file content)
     notes: list[Note]
     family_contacts: list[FamilyContact]
-    signals: list[SignalShown]
+    signals: list[SignalShown]  # the newest SIGNALS_PER_CASE_PAGE
+    more_signals: int  # how many older signals are not shown
     referrals: list[Referral]  # full file only: to whom, and whether accepted or returned
 
 
@@ -453,7 +476,7 @@ def case_file(user: Professional, case: Case, *, newest: int | None = None) -> C
     each (the case page pages its journal; a case can hold a thousand steps)."""
     full = can(user, Action.FULL, case)
     children = children_shown(user, [case])[case.pk]
-    signals = signals_shown(user, [case])[case.pk]
+    signals = signals_shown(user, [case], newest=SIGNALS_PER_CASE_PAGE)[case.pk]
     if newest is None:
         steps = list(case.steps.select_related("by").order_by("at", "id"))
     else:
@@ -470,6 +493,7 @@ def case_file(user: Professional, case: Case, *, newest: int | None = None) -> C
         notes=list(notes if newest is None else notes[:newest]) if full else [],
         family_contacts=list(contacts if newest is None else contacts[:newest]) if full else [],
         signals=signals,
+        more_signals=case.more_signals,  # type: ignore[attr-defined]
         referrals=list(case.referrals.select_related("organisation", "worker").order_by("id"))
         if full
         else [],

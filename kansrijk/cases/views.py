@@ -279,6 +279,7 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
         "case": case,
         "children": file.children,
         "signals": file.signals,
+        "more_signals": file.more_signals,
         "referrals": file.referrals,
         "guardians": file.guardians,
         "contact_history": list(case.contact_history.select_related("professional")),

@@ -351,6 +351,7 @@ class ItemView:
     transitions: list[Transition] = field(default_factory=list)
     #: What the signals are about, at the viewer's level; the text only when identified.
     signals: list[SignalShown] = field(default_factory=list)
+    more_signals: int = 0  # older signals, not shown here
     #: When its turn is planned in the time box (meetings.timebox).
     planned_at: datetime.datetime | None = None
     #: Shown as one line: the meeting runs and another item is being discussed.
@@ -544,6 +545,7 @@ def agenda_view(
                 s if identified else replace(s, child=None, description=None, author=None)
                 for s in signals[item.case.pk]
             ]
+            view.more_signals = item.case.more_signals  # type: ignore[attr-defined]
         if (
             with_transitions
             and item.case is not None

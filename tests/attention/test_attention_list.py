@@ -221,3 +221,25 @@ def test_entries_are_made_for_a_case_that_moved_on(world, pupil):
         data={"district_team_check": "not_known"},
     )
     assert [e.case.pk for e in selectors.entries(world.swv, world.school)] == [case.pk]
+
+
+def test_a_list_shows_the_newest_signals_and_says_how_many_more(client, world, pupil):
+    """Issue 17: a case's signals are bounded in a list (three, newest first), and the case
+    page holds them all."""
+    case = _on_list(world, pupil)
+    for number in range(1, 5):
+        case_services.signal_create(
+            by=world.teacher,
+            child=pupil,
+            domain="behaviour",
+            urgency="normal",
+            description=f"Opmerking nummer {number} over de klas.",
+        )
+    assert case.signals.count() == 5
+    sign_in(client, world.coach)
+    page = client.get(reverse("attention:list", args=[world.school.code])).content.decode()
+    assert page.count('data-testid="signal"') == 3
+    assert "Opmerking nummer 4" in page and "Opmerking nummer 1" not in page
+    assert "En 2 eerdere signalen, op de casuspagina." in page
+    detail = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+    assert detail.count('data-testid="signal"') == 5 and "more-signals" not in detail
