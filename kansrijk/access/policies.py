@@ -204,6 +204,10 @@ def _is_placeholder(param: Any, using: str) -> bool:
 _page_grants: ContextVar[dict[tuple[int, int], dict[Action, set[Role]]] | None] = ContextVar(
     "kansrijk_page_grants", default=None
 )
+#: A list's grants read once per page: (user id, action, case ids) -> case id -> roles.
+_page_lists: ContextVar[dict[tuple[int, Action, tuple[int, ...]], dict[int, set[Role]]] | None] = (
+    ContextVar("kansrijk_page_lists", default=None)
+)
 
 
 @contextmanager
@@ -217,9 +221,11 @@ def one_page() -> Iterator[None]:
         yield
         return
     token = _page_grants.set({})
+    lists = _page_lists.set({})
     try:
         yield
     finally:
+        _page_lists.reset(lists)
         _page_grants.reset(token)
 
 
@@ -293,6 +299,19 @@ def granting_roles_per_case(
         return {case_ids[0]: grants[(user.pk, case_ids[0])][action]}
     if not user.is_active or not case_ids:
         return {}
+    lists = _page_lists.get()
+    if lists is None:
+        return _granting_roles_per_case(user, case_ids, action)
+    # A page asks the same of its list twice (which children, which signals may be read).
+    key = (user.pk, action, tuple(case_ids))
+    if key not in lists:
+        lists[key] = _granting_roles_per_case(user, case_ids, action)
+    return lists[key]
+
+
+def _granting_roles_per_case(
+    user: Professional, case_ids: list[int], action: Action
+) -> dict[int, set[Role]]:
     cases = case_model().objects.filter(pk__in=case_ids)
     compiled = connections[cases.db].vendor == "postgresql"
     annotations = {}

@@ -10,11 +10,11 @@ effect at once.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -311,9 +311,30 @@ def consent_check(
     return ConsentCheck(allowed, notes)
 
 
-def _children(case: Case) -> list:
-    children = {s.child_id: s.child for s in case.signals.all()}
+def _children(case: Case) -> list[Child]:
+    """The children the case's signals are about, youngest last (set per agenda by
+    `_signalled_children`, else read here)."""
+    known: list[Child] | None = getattr(case, "signalled_children", None)
+    if known is not None:
+        return known
+    children = {s.child_id: s.child for s in case.signals.select_related("child")}
     return sorted(children.values(), key=lambda c: c.date_of_birth)
+
+
+def _signalled_children(cases: list[Case]) -> None:
+    """`case.signalled_children` for every case of an agenda in one query (not every signal
+    of every case: a case at region scale holds dozens)."""
+    found: dict[int, list[Child]] = {case.pk: [] for case in cases}
+    rows = (
+        Child.objects.filter(signals__case__in=list(found))
+        .annotate(signalled_case=F("signals__case"))
+        .distinct()
+        .order_by("date_of_birth", "id")
+    )
+    for child in rows:
+        found[child.signalled_case].append(child)
+    for case in cases:
+        case.signalled_children = found[case.pk]  # type: ignore[attr-defined]
 
 
 def identified_label(case: Case, day: datetime.date) -> str:
@@ -372,13 +393,12 @@ def _reason_labels(reasons: list[str]) -> list[str]:
 
 
 def agenda_items(meeting: Meeting, ids: Sequence[int] | None = None) -> QuerySet[AgendaItem]:
-    signals = Prefetch("case__signals", queryset=Signal.objects.select_related("child"))
     children = Prefetch("case__family__children", queryset=Child.objects.order_by("date_of_birth"))
     actions = Prefetch("actions", queryset=MeetingAction.objects.select_related("owner"))
     items = meeting.items.all() if ids is None else meeting.items.filter(pk__in=ids)
     return (
         items.select_related("case__family", "case__location", "step")
-        .prefetch_related(signals, children, actions)
+        .prefetch_related(children, actions)
         .order_by("position", "id")
     )
 
@@ -500,19 +520,28 @@ def agenda_view(
     now: datetime.datetime | None = None,
     with_transitions: bool = False,
     item_ids: Sequence[int] | None = None,
-    with_signals: bool = True,
+    signals_for: Collection[int] | None = None,
+    organisations: list[Organisation] | None = None,
 ) -> list[ItemView]:
     """The agenda as shown at the table: per item its label (identifying only when the
     consent covers everyone present), why it is there, the time spent and what was decided.
-    `item_ids` limits it to one page of the agenda (`agenda_page`)."""
+    `item_ids` limits it to pages of the agenda (`agenda_page`); `signals_for` the items
+    whose signals are shown (default all)."""
     now = now or timezone.now()
     day = timezone.localtime(meeting.starts_at).date()
-    organisations = list(organisations_present(meeting))
+    if organisations is None:
+        organisations = organisations_present(meeting)
     items = list(agenda_items(meeting, item_ids))
     cases = [item.case for item in items if item.case is not None]
+    _signalled_children(cases)
     answers = disclosures(cases, purpose=PURPOSE, organisations=organisations)
     steps = allowed_transitions_per_case(viewer, cases) if with_transitions else {}
-    signals = signals_shown(viewer, cases) if with_signals else {}
+    with_signals = [
+        item.case
+        for item in items
+        if item.case is not None and (signals_for is None or item.pk in signals_for)
+    ]
+    signals = signals_shown(viewer, with_signals)
     views: list[ItemView] = []
     for item in items:
         step_label = ""
@@ -540,7 +569,7 @@ def agenda_view(
             actions=list(item.actions.all()),
             step_label=step_label,
         )
-        if item.case is not None and not left_out and with_signals:
+        if item.case is not None and not left_out and item.case.pk in signals:
             view.signals = [
                 s if identified else replace(s, child=None, description=None, author=None)
                 for s in signals[item.case.pk]

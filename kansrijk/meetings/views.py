@@ -169,8 +169,19 @@ def _meeting_context(request: HttpRequest, meeting: Meeting, **forms: Any) -> di
         rest_requested=request.GET.get("rest"),
     )
     page = agenda.table
-    items = selectors.agenda_view(meeting, user, with_transitions=is_chair, item_ids=page.ids)
-    rest = selectors.agenda_view(meeting, user, item_ids=agenda.rest.ids, with_signals=False)
+    organisations = selectors.organisations_present(meeting)
+    # One read of both pages: the table's items with their signals, the rest without.
+    views = selectors.agenda_view(
+        meeting,
+        user,
+        with_transitions=is_chair,
+        item_ids=[*page.ids, *agenda.rest.ids],
+        signals_for=set(page.ids),
+        organisations=organisations,
+    )
+    on_table = set(page.ids)
+    items = [v for v in views if v.item.pk in on_table]
+    rest = [v for v in views if v.item.pk not in on_table]
     bound: dict[int, DecisionForm] = forms.pop("decision_forms", {})
     opened = request.GET.get("open", "")
     for view in items:
@@ -205,7 +216,7 @@ def _meeting_context(request: HttpRequest, meeting: Meeting, **forms: Any) -> di
         "items": [v for v in items if not v.left_out],
         "left_out": [v for v in items + rest if v.left_out],
         "participants": participants,
-        "organisations": selectors.organisations_present(meeting),
+        "organisations": organisations,
         "time_box": selectors.agenda_time_box(meeting),
         "page": page,
         "agenda": agenda,
