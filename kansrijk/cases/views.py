@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models import Count, F, Window
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -92,7 +92,11 @@ def my_work(request: HttpRequest) -> HttpResponse:
     shown: list[Case] = []
     if roles & SIGNALLING_ROLES:
         context["signals"] = list(selectors.signals_by(user)[:50])
-    context["actions"] = list(selectors.actions_owned_by(user))
+    actions = list(
+        selectors.actions_owned_by(user).annotate(total=Window(Count("id")))[:MY_WORK_BOUND]
+    )
+    context["actions"] = actions
+    context["actions_total"] = actions[0].total if actions else 0
     if Role.INTERNAL_COACH in roles:
         cases = selectors.bounded(
             selectors.cases_visible_to(user, action=Action.SUMMARY, states=selectors.OPEN_STATES),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
@@ -627,12 +627,13 @@ def meeting_actions_of(user: Professional, *, open_only: bool = False) -> QueryS
     return queryset.order_by("done", "due_date", "id")
 
 
-def my_actions(user: Professional) -> dict[str, list]:
+def my_actions(user: Professional) -> dict[str, QuerySet[Any]]:
     """The 'my actions' page: actions from meetings (open, and done in the last 30 days)
-    and the open actions of the plans the user owns (cases.selectors.actions_owned_by)."""
+    and the open actions of the plans the user owns (cases.selectors.actions_owned_by);
+    the page reads each a page at a time."""
     recent = timezone.now() - datetime.timedelta(days=30)
     meeting = meeting_actions_of(user).filter(Q(done=False) | Q(done_at__gte=recent))
-    return {"meeting": list(meeting), "plan": list(actions_owned_by(user))}
+    return {"meeting": meeting, "plan": actions_owned_by(user)}
 
 
 def actions_due_between(first: datetime.date, last: datetime.date) -> QuerySet[MeetingAction]:

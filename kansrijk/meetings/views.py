@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -475,16 +476,32 @@ def minutes_download(request: HttpRequest, pk: int) -> HttpResponse:
 # --- my actions ----------------------------------------------------------------------------
 
 
+#: Actions per page of "my actions" (each list pages on its own).
+ACTIONS_PAGE = 50
+
+
 def my_actions(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     actions = selectors.my_actions(user)
+    meeting = Paginator(actions["meeting"], ACTIONS_PAGE).get_page(request.GET.get("meeting_page"))
+    plan = Paginator(actions["plan"], ACTIONS_PAGE).get_page(request.GET.get("page"))
     log_access(
         by=user,
         event=Event.LIST,
         purpose="my actions",
-        detail=f"{len(actions['meeting'])} meeting, {len(actions['plan'])} plan actions",
+        detail=f"{len(meeting)} meeting, {len(plan)} plan actions",
     )
-    return render(request, "meetings/my_actions.html", {**actions, "today": timezone.localdate()})
+    return render(
+        request,
+        "meetings/my_actions.html",
+        {
+            "meeting": meeting,
+            "plan": plan,
+            "meeting_page": meeting,
+            "plan_page": plan,
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @require_POST

@@ -321,3 +321,35 @@ def test_my_work_is_bounded_and_leads_to_every_case_a_page_at_a_time(client, wor
     page = client.get("/").content.decode()
     assert "Alle 27 open casussen" in page
     assert AccessLogEntry.objects.filter(purpose="case list").exists()
+
+
+def test_my_work_bounds_the_actions_and_my_actions_pages_them(client, world, monkeypatch):
+    """Issue 17: an IB at region scale owns hundreds of plan actions. My work shows the
+    earliest 25 and how many there are; "my actions" shows them a page at a time."""
+    from kansrijk.cases import views
+    from kansrijk.cases.models import PlanAction
+    from kansrijk.meetings import views as meeting_views
+    from tests.cases.route import give_plan
+
+    case = open_case(world, ChildFactory(location=world.school))
+    give_plan(world, case)
+    plan = case.plans.get()
+    PlanAction.objects.bulk_create(
+        PlanAction(plan=plan, description=f"Actie {n:02}", owner=world.coach) for n in range(30)
+    )
+    sign_in(client, world.coach)
+    page = client.get("/").content.decode()
+    actions = page[
+        page.index('id="actions-heading"') : page.index(
+            "</section>", page.index('id="actions-heading"')
+        )
+    ]
+    assert actions.count("<tr>") == views.MY_WORK_BOUND + 1  # and the header row
+    assert "Alle 30 open acties" in actions and 'href="/meetings/actions/"' in actions
+
+    monkeypatch.setattr(meeting_views, "ACTIONS_PAGE", 12)
+    first = client.get("/meetings/actions/").content.decode()
+    assert first.count("<td>Actie ") == 12 and "pagina 1 van 3" in first
+    last = client.get("/meetings/actions/?page=3").content.decode()
+    assert last.count("<td>Actie ") == 6 and 'href="?meeting_page=1&amp;page=2"' in last
+    assert client.get("/meetings/actions/?page=x&meeting_page=-1").status_code == 200
