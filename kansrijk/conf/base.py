@@ -106,6 +106,17 @@ TEMPLATES = [
     },
 ]
 
+# Rendered page fragments that are the same for many users (the monitor's figures of one
+# snapshot and audience): per process, bounded; nothing personal is kept there.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "OPTIONS": {"MAX_ENTRIES": 64},
+    },
+}
+
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'kansrijk.sqlite3'}"),

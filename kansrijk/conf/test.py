@@ -8,6 +8,12 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # Like the tasks, the access log's chainer runs at once: each entry is linked in its request.
 KANSRIJK_AUDIT_CHAIN_INLINE = True
 KANSRIJK_AUDIT_CHAIN_OWN_DATABASE_ONLY = True  # one database per test worker in one cluster
+# Tests reuse a snapshot's moment across databases; tests/monitor/test_fragments.py turns the
+# fragment cache on where it is what they test.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "fragments": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

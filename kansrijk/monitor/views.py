@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
+from functools import cache, wraps
 from typing import Any
 
 from django.contrib import messages
@@ -156,14 +156,27 @@ def dashboard(request: HttpRequest, audience: Audience) -> HttpResponse:
         return _preparing(request, status=200)
     query = request.GET.copy()
     query.pop("centres_page", None)
+    # The figures are the same for everyone with this audience, period and filter until the
+    # next snapshot: rendered once per process (`monitor_figures` in the template).
+    figures_key = repr(
+        (
+            report.period,
+            report.computed_at,
+            audience,
+            form.chosen_centre(),
+            form.chosen_domain(),
+            page.number,
+        )
+    )
     return render(
         request,
         "monitor/dashboard.html",
         {
             "form": form,
             "report": report,
-            "headlines": themes.headlines(tables),
-            "themes": themes.by_theme(sections(tables)),
+            "figures_key": figures_key,
+            "headlines": cache(lambda: themes.headlines(tables)),
+            "themes": cache(lambda: themes.by_theme(sections(tables))),
             "audience": audience,
             "quarter_form": QuarterForm(),
             "query": query.urlencode(),

@@ -1,0 +1,62 @@
+"""The monitor's figures are rendered once per snapshot, audience and filter and kept per
+process (issue 17): a narrower audience never gets the region's rendering, another filter
+its own, and a new snapshot is rendered afresh."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.cache import caches
+from django.test import override_settings
+
+from kansrijk.monitor.periods import Period
+from kansrijk.monitor.services import snapshot_refresh
+from tests.auth import sign_in
+
+pytestmark = pytest.mark.django_db
+
+Q1 = "?start=2025-01&end=2025-03"
+FRAGMENTS = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "test-fragments",
+    },
+}
+
+
+@pytest.fixture
+def fragments():  # type: ignore[no-untyped-def]
+    with override_settings(CACHES=FRAGMENTS):
+        caches["fragments"].clear()
+        yield caches["fragments"]
+        caches["fragments"].clear()
+
+
+def test_each_audience_and_filter_gets_its_own_figures(client, dataset, fragments):
+    sign_in(client, dataset.world.policy_officer)
+    region = client.get("/monitor/" + Q1).content.decode()
+    assert "IKC De Wereldwijzer" in region and "Kindcentrum De Schakel" in region
+    assert client.get("/monitor/" + Q1).content.decode().count("<table") == region.count("<table")
+
+    sign_in(client, dataset.world.director)  # one centre: never the region's rendering
+    own = client.get("/monitor/" + Q1).content.decode()
+    assert "Kindcentrum De Schakel" in own and "IKC De Wereldwijzer" not in own
+
+    sign_in(client, dataset.world.policy_officer)
+    one = client.get(f"/monitor/{Q1}&centre={dataset.world.school.pk}").content.decode()
+    assert "IKC De Wereldwijzer" not in one.split('class="monitor-themes"')[1]
+
+
+def test_a_new_snapshot_is_rendered_afresh(client, dataset, fragments):
+    sign_in(client, dataset.world.policy_officer)
+    before = client.get("/monitor/" + Q1).content.decode()
+    assert "Kindcentrum De Schakel" in before.split('class="monitor-themes"')[1]
+    school = dataset.world.school
+    school.name = "Kindcentrum Hernoemd"
+    school.save()
+    assert "Kindcentrum De Schakel" in client.get("/monitor/" + Q1).content.decode()
+    snapshot_refresh(period=Period.months(datetime.date(2025, 1, 1), datetime.date(2025, 3, 1)))
+    after = client.get("/monitor/" + Q1).content.decode().split('class="monitor-themes"')[1]
+    assert "Kindcentrum Hernoemd" in after and "Kindcentrum De Schakel" not in after
