@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -128,20 +128,92 @@ def filter_cases(queryset: QuerySet[Any], user: Professional, action: Action) ->
     """The cases of `queryset` on which the user may take the action."""
     if not user.is_authenticated or not user.is_active:
         return queryset.none()
-    if connections[queryset.db].vendor != "postgresql":
-        # SQLite (tests, development) parses at most ~100 levels of nesting, and the pupil
-        # picker's filter nested one level deeper overflows it: the condition inline there.
+    if not _compiles(queryset.db):
         return queryset.filter(case_condition(user, action))
     visible = visible_cases(user, action, queryset.db)
     return queryset.none() if visible is None else queryset.filter(pk__in=visible)
 
 
-#: Compiled case filters, at most this many per process (least recently used dropped).
+#: Compiled filters, at most this many per process (least recently used dropped).
 COMPILED_LIMIT = 2048
-_compiled: OrderedDict[tuple[Any, ...], tuple[str, tuple[Any, ...], tuple[int, ...]] | None] = (
-    OrderedDict()
-)
+#: Where a compiled query takes the case of an object check (`_all_actions`).
+CASE_PLACEHOLDER = -424242
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A query compiled once: its SQL and parameters, and which parameters are the moment
+    (`registry.now`) and the case of an object check, put in at each use; `extra` is what
+    the builder needs to read the answer (the grants of `_all_actions`)."""
+
+    sql: str
+    params: tuple[Any, ...]
+    moments: tuple[int, ...]
+    cases: tuple[int, ...]
+    extra: Any = None
+
+    def filled(self, using: str, case_id: int | None = None) -> tuple[Any, ...]:
+        if not self.moments and not self.cases:
+            return self.params
+        moment = connections[using].ops.adapt_datetimefield_value(timezone.now())
+        return tuple(
+            moment if i in self.moments else case_id if i in self.cases else p
+            for i, p in enumerate(self.params)
+        )
+
+
+_compiled: OrderedDict[tuple[Any, ...], Compiled | None] = OrderedDict()
 _compiled_lock = threading.Lock()
+
+
+def _compiled_query(
+    user: Professional,
+    key: tuple[Any, ...],
+    using: str,
+    build: Callable[[], tuple[QuerySet[Any], Any]],
+) -> Compiled | None:
+    """The query `build` makes, compiled once per key, user, memberships and day and reused
+    (issue 17: building and compiling the ORM condition cost 10-20 ms of CPU per list,
+    running it a few ms). The SQL reads relations and consents when it runs, so a change to
+    them shows at once; its shape depends on the user's memberships (role, organisation,
+    location) and the day (consents and absences in force), which are part of the key. None:
+    the query finds nothing whatever the data (an empty condition)."""
+    members = tuple((m.pk, m.role, m.organisation_id, m.location_id) for m in memberships_of(user))
+    full_key = (*key, using, user.pk, members, timezone.localdate())
+    with _compiled_lock:
+        found = full_key in _compiled
+        hit = _compiled.get(full_key)
+        if found:
+            _compiled.move_to_end(full_key)
+    if found:
+        return hit
+    with compiling():
+        query, extra = build()
+        try:
+            sql, params = query.query.get_compiler(using).as_sql()
+        except EmptyResultSet:
+            hit = None
+        else:
+            adapted = connections[using].ops.adapt_datetimefield_value(NOW_PLACEHOLDER)
+            hit = Compiled(
+                sql,
+                tuple(params),
+                moments=tuple(i for i, p in enumerate(params) if p in (NOW_PLACEHOLDER, adapted)),
+                cases=tuple(i for i, p in enumerate(params) if p == CASE_PLACEHOLDER),
+                extra=extra,
+            )
+    with _compiled_lock:
+        _compiled[full_key] = hit
+        while len(_compiled) > COMPILED_LIMIT:
+            _compiled.popitem(last=False)
+    return hit
+
+
+def _compiles(using: str) -> bool:
+    """PostgreSQL reuses compiled filters; SQLite (tests, development) parses at most ~100
+    levels of nesting, and the pupil picker's filter nested one level deeper overflows it,
+    so there the ORM's condition stays inline."""
+    return connections[using].vendor == "postgresql"
 
 
 def visible_cases(
@@ -150,54 +222,21 @@ def visible_cases(
     using: str = "default",
     membership: Membership | None = None,
 ) -> RawSQL | None:
-    """`case_condition` as SQL of the case ids, compiled once per user, memberships, action
-    and day, and reused by every list after (issue 17: building and compiling the ORM
-    condition cost 10-20 ms of CPU per list, running it a few ms). The SQL reads the
-    relations and consents when it runs, so a change to them shows at once; what the SQL's
-    shape depends on is the key: the user's memberships (role, organisation, location), the
-    action, and the day (consents and absences in force). The moment an emergency grant
-    expires is put in at each use (`registry.now`). None: no case at all. With `membership`:
-    the cases that one membership grants the action on."""
-    day = timezone.localdate()
-    members = tuple((m.pk, m.role, m.organisation_id, m.location_id) for m in memberships_of(user))
-    key = (using, user.pk, members, action, day, membership.pk if membership else None)
-    with _compiled_lock:
-        found = key in _compiled
-        hit = _compiled.get(key)
-        if found:
-            _compiled.move_to_end(key)
-    if not found:
-        hit = _compile(user, action, using, membership)
-        with _compiled_lock:
-            _compiled[key] = hit
-            while len(_compiled) > COMPILED_LIMIT:
-                _compiled.popitem(last=False)
-    if hit is None:
-        return None
-    sql, params, moments = hit
-    if moments:
-        moment = connections[using].ops.adapt_datetimefield_value(timezone.now())
-        params = tuple(moment if i in moments else p for i, p in enumerate(params))
-    return RawSQL(sql, params)  # noqa: S611 - compiled by the ORM from the matrix
+    """`case_condition` as SQL of the case ids, compiled once (`_compiled_query`) and reused
+    by every list after. The moment an emergency grant expires is put in at each use
+    (`registry.now`). None: no case at all. With `membership`: the cases that one membership
+    grants the action on."""
 
-
-def _compile(
-    user: Professional, action: Action, using: str, membership: Membership | None
-) -> tuple[str, tuple[Any, ...], tuple[int, ...]] | None:
-    with compiling():
+    def build() -> tuple[QuerySet[Any], Any]:
         condition = case_condition(user, action, membership)
         query = case_model().objects.using(using).filter(condition)
-        try:
-            sql, params = query.values("pk").order_by().query.get_compiler(using).as_sql()
-        except EmptyResultSet:
-            return None
-    moments = tuple(i for i, p in enumerate(params) if _is_placeholder(p, using))
-    return sql, tuple(params), moments
+        return query.values("pk").order_by(), None
 
-
-def _is_placeholder(param: Any, using: str) -> bool:
-    adapted = connections[using].ops.adapt_datetimefield_value(NOW_PLACEHOLDER)
-    return bool(param in (NOW_PLACEHOLDER, adapted))
+    key = ("visible", action, membership.pk if membership else None)
+    hit = _compiled_query(user, key, using, build)
+    if hit is None:
+        return None
+    return RawSQL(hit.sql, hit.filled(using))  # noqa: S611 - compiled by the ORM from the matrix
 
 
 #: Grants read once per page (`one_page`): (user id, case id) -> action -> roles.
@@ -252,14 +291,43 @@ def _all_actions(user: Professional, case_id: int) -> dict[Action, set[Role]]:
     of each membership and one per kind of sharing, each built once, and the matrix applied
     to the answers here (a relation grants its actions when it holds, with its sharing where
     it needs one: the same as `membership_condition` per action, without building and
-    compiling it once for every action; issue 17)."""
-    members = memberships_of(user)
+    compiling it once for every action; issue 17). On PostgreSQL the query is compiled once
+    per user and day (`_compiled_query`), the case put in at each use."""
     found: dict[Action, set[Role]] = {action: set() for action in Action}
     if not user.is_active:
         return found
+    using = case_model().objects.db
+    if _compiles(using):
+        hit = _compiled_query(user, ("all actions",), using, lambda: _all_actions_query(user))
+        if hit is None:
+            return found
+        with connections[using].cursor() as cursor:
+            cursor.execute(hit.sql, hit.filled(using, case_id))
+            row = cursor.fetchone()
+            names = [column[0] for column in cursor.description or ()]
+            answers = dict(zip(names, row, strict=True)) if row else {}
+        grants = hit.extra
+    else:
+        query, grants = _all_actions_query(user, case_id)
+        answers = query.first() or {}
+    for role, reached, shared, actions in grants:
+        if answers.get(reached) and (shared is None or answers.get(shared)):
+            for action in actions:
+                found[action].add(role)
+    return found
+
+
+Grant = tuple[Role, str, str | None, frozenset[Action]]
+
+
+def _all_actions_query(
+    user: Professional, case_id: int = CASE_PLACEHOLDER
+) -> tuple[QuerySet[Any], list[Grant]]:
+    """The row of one case with a boolean per relation and per kind of sharing, and which
+    role's actions each grants."""
     annotations: dict[str, ExpressionWrapper] = {}
-    grants: list[tuple[Role, str, str | None, frozenset[Action]]] = []
-    for index, membership in enumerate(members):
+    grants: list[Grant] = []
+    for index, membership in enumerate(memberships_of(user)):
         role = Role(membership.role)
         sharings: dict[Sharing, str] = {}
         for number, (relation, actions) in enumerate(MATRIX.get(role, {}).items()):
@@ -278,14 +346,9 @@ def _all_actions(user: Professional, case_id: int) -> dict[Action, set[Role]]:
                     )
             grants.append((role, reached, shared, frozenset(actions)))
     if not annotations:
-        return found
+        return case_model().objects.none().values(), []
     row = case_model().objects.filter(pk=case_id).annotate(**annotations).values(*annotations)
-    answers = row.first() or {}
-    for role, reached, shared, actions in grants:
-        if answers.get(reached) and (shared is None or answers.get(shared)):
-            for action in actions:
-                found[action].add(role)
-    return found
+    return row, grants
 
 
 def granting_roles_per_case(
@@ -313,7 +376,7 @@ def _granting_roles_per_case(
     user: Professional, case_ids: list[int], action: Action
 ) -> dict[int, set[Role]]:
     cases = case_model().objects.filter(pk__in=case_ids)
-    compiled = connections[cases.db].vendor == "postgresql"
+    compiled = _compiles(cases.db)
     annotations = {}
     members = memberships_of(user)
     for index, membership in enumerate(members):
