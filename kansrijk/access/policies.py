@@ -36,6 +36,8 @@ from kansrijk.access.registry import (
     Sharing,
     case_model,
     compiling,
+    membership_fact_names,
+    membership_facts,
     relation_filter,
     shared_with,
 )
@@ -51,7 +53,11 @@ def memberships_of(user: Professional) -> list[Membership]:
     """The user's memberships, read once per request."""
     cached: list[Membership] | None = getattr(user, "_kansrijk_memberships", None)
     if cached is None:
-        cached = list(user.memberships.select_related("organisation", "location"))
+        cached = list(
+            user.memberships.select_related("organisation", "location").annotate(
+                **membership_facts(user)
+            )
+        )
         user._kansrijk_memberships = cached  # type: ignore[attr-defined]
     return cached
 
@@ -67,8 +73,9 @@ def _reaches(user: Professional, membership: Membership, action: Action) -> list
     reaches = []
     for relation, actions in MATRIX.get(Role(membership.role), {}).items():
         build = relation_filter(relation) if action in actions else None
-        if build is not None:
-            reaches.append(build(user, membership))
+        reach = build(user, membership) if build is not None else None
+        if reach:
+            reaches.append(reach)
     return reaches
 
 
@@ -176,9 +183,14 @@ def _compiled_query(
     (issue 17: building and compiling the ORM condition cost 10-20 ms of CPU per list,
     running it a few ms). The SQL reads relations and consents when it runs, so a change to
     them shows at once; its shape depends on the user's memberships (role, organisation,
-    location) and the day (consents and absences in force), which are part of the key. None:
+    location, the registered membership facts such as standing in today) and the day
+    (consents and absences in force), which are part of the key. None:
     the query finds nothing whatever the data (an empty condition)."""
-    members = tuple((m.pk, m.role, m.organisation_id, m.location_id) for m in memberships_of(user))
+    facts = membership_fact_names()
+    members = tuple(
+        (m.pk, m.role, m.organisation_id, m.location_id, *(getattr(m, f, None) for f in facts))
+        for m in memberships_of(user)
+    )
     full_key = (*key, using, user.pk, members, timezone.localdate())
     with _compiled_lock:
         found = full_key in _compiled
@@ -335,6 +347,8 @@ def _all_actions_query(
             if build is None:
                 continue
             reach = build(user, membership)
+            if not reach:
+                continue
             reached = f"r{index}_{number}"
             annotations[reached] = ExpressionWrapper(reach.reaches(), output_field=BooleanField())
             shared = None

@@ -53,6 +53,10 @@ class Reach:
     cases: tuple[QuerySet[Any], ...]
     sharing: Sharing | None = None
 
+    def __bool__(self) -> bool:
+        """False for a relation that reaches nothing (no query to run)."""
+        return bool(self.cases)
+
     def reaches(self, outer: str = "pk") -> Q:
         """The same as a correlated condition on the case `outer` names (one index probe
         per case: the object checks, and the check after the union)."""
@@ -84,6 +88,27 @@ def compiling() -> Iterator[None]:
         yield
     finally:
         _compiling.reset(token)
+
+
+#: A fact about the user read with each of their memberships, as an annotation of the one query
+#: that reads them (no query of its own): whether they stand in for an absent colleague in
+#: that role today. It decides the shape of a relation's query, not only its rows, so
+#: access.policies puts the facts in the key of the filters it compiles once and reuses, and
+#: a relation that reaches nothing answers an empty Reach, left out of the filter.
+MembershipFact = Callable[["Professional"], Any]  # user -> an expression over Membership rows
+_membership_facts: dict[str, MembershipFact] = {}
+
+
+def register_membership_fact(name: str, build: MembershipFact) -> None:
+    _membership_facts[name] = build
+
+
+def membership_facts(user: Professional) -> dict[str, Any]:
+    return {name: build(user) for name, build in _membership_facts.items()}
+
+
+def membership_fact_names() -> tuple[str, ...]:
+    return tuple(_membership_facts)
 
 
 #: Builds "the cases the user has this relation to, through this membership".

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kansrijk.access.matrix import Relation
-from kansrijk.access.registry import Reach, register_relation
+from kansrijk.access.registry import Reach, register_membership_fact, register_relation
 
 if TYPE_CHECKING:
     from kansrijk.core.models import Membership, Professional
@@ -18,7 +18,10 @@ def stand_in(user: Professional, membership: Membership) -> Reach:
     needed (the support team's sharing)."""
     from kansrijk.cases.models import Case, CaseMember
     from kansrijk.cases.relations import TEAM_SHARING
-    from kansrijk.standins.selectors import covered_by
+    from kansrijk.standins.selectors import covered_by, covering_roles
+
+    if membership.role not in covering_roles(user):
+        return Reach(())
 
     absent = covered_by(user, membership.role).values("professional")
     return Reach(
@@ -34,3 +37,6 @@ def stand_in(user: Professional, membership: Membership) -> Reach:
 
 def register() -> None:
     register_relation(Relation.STAND_IN, stand_in)
+    from kansrijk.standins.selectors import STANDS_IN, stands_in_today
+
+    register_membership_fact(STANDS_IN, stands_in_today)

@@ -46,7 +46,7 @@ def long_absences(day: datetime.date, *, ahead: int = 0) -> QuerySet[Absence]:
     )
 
 
-def _rule_backs_up(user: Professional, role: str) -> QuerySet[RosterRule]:
+def _rule_backs_up(user: Professional, role: str | OuterRef) -> QuerySet[RosterRule]:
     """Active roster rules on which `user` is a stand-in, for the absent person's function or
     naming the absent person."""
     return RosterRule.objects.filter(active=True, stand_ins=user.pk).filter(
@@ -55,21 +55,49 @@ def _rule_backs_up(user: Professional, role: str) -> QuerySet[RosterRule]:
 
 
 def covered_by(
-    user: Professional, role: str, day: datetime.date | None = None
+    user: Professional, role: str | OuterRef, day: datetime.date | None = None
 ) -> QuerySet[Absence]:
     """The absences (of people in `role`) that `user` covers on `day`, as one sub-query:
-    the relation filter embeds it, so it costs the request no query of its own."""
+    the relation filter embeds it, so it costs the request no query of its own. `role` may
+    be OuterRef("role") of a membership (`stands_in_today`)."""
     day = day or timezone.localdate()
     chosen = StandIn.objects.filter(absence=OuterRef("pk"))
+    rule_role = OuterRef(role) if isinstance(role, OuterRef) else role  # one level deeper
     return (
         long_absences(day)
         .filter(professional__memberships__role=role)
         .exclude(professional=user)
         .filter(
             Exists(chosen.filter(stand_in=user))
-            | (~Exists(chosen) & Exists(_rule_backs_up(user, role)))
+            | (~Exists(chosen) & Exists(_rule_backs_up(user, rule_role)))
         )
     )
+
+
+#: The membership fact (access.registry) that says the user covers an absent colleague in the
+#: membership's role today, read with the memberships.
+STANDS_IN = "stands_in_today"
+
+
+def stands_in_today(user: Professional) -> Exists:
+    return Exists(covered_by(user, OuterRef("role")))
+
+
+def covering_roles(user: Professional) -> frozenset[str]:
+    """The roles in which the user stands in for an absent colleague today: from the facts
+    read with their memberships (no query of its own); without any, the stand-in relation
+    reaches nothing and its large query stays out of the user's filters (issue 17: it was
+    most of their planning time)."""
+    roles = set()
+    for membership in memberships_of(user):
+        if membership.role not in COVERED_ROLES:
+            continue
+        covers = getattr(membership, STANDS_IN, None)
+        if covers is None:  # a membership read elsewhere
+            covers = covered_by(user, membership.role).exists()
+        if covers:
+            roles.add(membership.role)
+    return frozenset(roles)
 
 
 def stand_in_condition(user: Professional, role: str) -> Q:
@@ -174,8 +202,11 @@ def cases_covered_by(user: Professional) -> QuerySet[Case]:
     """The open cases the user holds today as stand-in (bounded by the caller)."""
     from kansrijk.cases.workflow import OPEN_STATES
 
+    roles = covering_roles(user)
+    if not roles:
+        return Case.objects.none()
     condition = Q(pk__in=[])
-    for role in {m.role for m in memberships_of(user)} & COVERED_ROLES:
+    for role in roles:
         condition |= stand_in_condition(user, role)
     return (
         filter_cases(Case.objects.filter(condition, state__in=OPEN_STATES), user, Action.SUMMARY)
@@ -192,7 +223,7 @@ def actions_covered_by(user: Professional, cases: list[Case]) -> QuerySet[PlanAc
         .values("number")[:1]
     )
     absent = Q(pk__in=[])
-    for role in {m.role for m in memberships_of(user)} & COVERED_ROLES:
+    for role in covering_roles(user):
         absent |= Q(owner__in=covered_by(user, role).values("professional"))
     return (
         PlanAction.objects.filter(absent, plan__case__in=cases, done=False)

@@ -128,3 +128,38 @@ def test_the_filter_is_compiled_once_and_none_for_nobody(world) -> None:
     assert moments and all(isinstance(again.params[i], datetime.datetime) for i in moments)
     assert visible_cases(_fresh(world.officer), Action.TRANSITION) is None
     assert not filter_cases(Case.objects.all(), _fresh(world.officer), Action.TRANSITION)
+
+
+def test_a_stand_in_chosen_mid_day_is_a_new_filter(world) -> None:
+    """Whether a user stands in for anyone today shapes their filter (without it the stand-in
+    relation's query is left out): a stand-in chosen during the day lists the absent
+    colleague's cases at once, and at the absence's end they are gone."""
+    from kansrijk.roster.models import Absence
+    from kansrijk.standins.models import StandIn
+
+    child = ChildFactory(location=world.school)
+    GuardianFactory(family=child.family)
+    case = advance(world, open_case(world, child), CaseState.IN_SUPPORT)
+    assert case.contact_person == world.family_specialist
+    district = world.family_specialist.memberships.get().organisation
+    other = Professional.objects.create(username="gs-vervanger", first_name="Vera")
+    Membership.objects.create(
+        professional=other, organisation=district, role=Role.FAMILY_SPECIALIST
+    )
+    plain = visible_cases(_fresh(other), Action.FULL)
+    assert case.pk not in _listed(other, Action.FULL)
+    assert plain is None or "roster_absence" not in plain.sql  # covers nobody: no such query
+
+    today = timezone.localdate()
+    absence = Absence.objects.create(
+        professional=world.family_specialist,
+        start=today,
+        end=today + datetime.timedelta(days=4),
+        kind=Absence.Kind.SICK,
+    )
+    StandIn.objects.create(absence=absence, stand_in=other, set_by=world.coordinator)
+    assert case.pk in _listed(other, Action.FULL)
+    Absence.objects.filter(pk=absence.pk).update(
+        start=today - datetime.timedelta(days=5), end=today - datetime.timedelta(days=1)
+    )
+    assert case.pk not in _listed(other, Action.FULL)

@@ -72,10 +72,13 @@ def test_without_an_absence_the_stand_in_sees_nothing(
 def test_the_roster_rules_stand_in_works_on_the_case_during_the_absence(
     client: Client, world: World, case: Case, colleague: Professional
 ) -> None:
-    away(world.family_specialist, days=3)
-    assert can(colleague, Action.FULL, case) and can(colleague, Action.EDIT, case)
-    assert not can(colleague, Action.EXPORT, case)  # inzage stays with the contact person
     sign_in(client, colleague)
+    before = client.get("/").content.decode()  # the filters compiled while covering nobody
+    assert f"/cases/{case.pk}/" not in before and 'data-testid="covered-cases"' not in before
+    away(world.family_specialist, days=3)  # reported sick mid-day: covered at once
+    now = Professional.objects.get(pk=colleague.pk)  # as the next request reads them
+    assert can(now, Action.FULL, case) and can(now, Action.EDIT, case)
+    assert not can(now, Action.EXPORT, case)  # inzage stays with the contact person
     my_work = client.get("/").content.decode()
     assert f"/cases/{case.pk}/" in my_work and 'data-testid="covered-cases"' in my_work
     page = client.get(f"/cases/{case.pk}/").content.decode()
