@@ -597,9 +597,8 @@ def answer_referral(
 )
 def list_signals(request: HttpRequest, limit: int = Limit, offset: int = Offset) -> dict[str, Any]:
     user = _user(request)
-    queryset = selectors.signals_by(user)
-    count = queryset.count()
-    signals = list(queryset[offset : offset + limit])
+    count = Signal.objects.filter(author=user).count()
+    signals = list(selectors.signals_by(user, offset + limit))[offset:]
     log_access(
         by=user,
         event=Event.LIST,

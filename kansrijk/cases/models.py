@@ -138,6 +138,8 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["location", "state"]),
             models.Index(fields=["state", "last_step_at"]),
+            # The few P1 (safety) cases, which stand on top of every list.
+            models.Index(fields=["id"], condition=models.Q(priority=1), name="case_safety_first"),
         ]
 
     def __str__(self) -> str:

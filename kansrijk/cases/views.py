@@ -69,6 +69,8 @@ def _log_list(request: HttpRequest, cases: list[Case], *, purpose: str) -> None:
 
 #: At most this many cases per list of my work; the rest on the paged list of all cases.
 MY_WORK_BOUND = 25
+#: A signaller's own signals on my work: those on P1 cases, then the newest.
+SIGNALS_BOUND = 50
 #: The IB's pupils by state: at most this many per state (six states on one page).
 PER_STATE_BOUND = 10
 #: Cases per page of the list of all cases.
@@ -91,7 +93,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
     }
     shown: list[Case] = []
     if roles & SIGNALLING_ROLES:
-        context["signals"] = list(selectors.signals_by(user)[:50])
+        context["signals"] = list(selectors.signals_by(user, SIGNALS_BOUND))
     actions = list(
         selectors.actions_owned_by(user).annotate(total=Window(Count("id")))[:MY_WORK_BOUND]
     )

@@ -353,3 +353,28 @@ def test_my_work_bounds_the_actions_and_my_actions_pages_them(client, world, mon
     last = client.get("/meetings/actions/?page=3").content.decode()
     assert last.count("<td>Actie ") == 6 and 'href="?meeting_page=1&amp;page=2"' in last
     assert client.get("/meetings/actions/?page=x&meeting_page=-1").status_code == 200
+
+
+def test_my_signals_show_those_on_p1_cases_first_then_the_newest(client, world, monkeypatch):
+    """Issue 17: a teacher at region scale filed thousands of signals; my work and the API
+    read only the candidates (the newest and those on a P1 case), in the same order as
+    sorting all of them."""
+    from kansrijk.cases import views
+
+    cases = [open_case(world, ChildFactory(location=world.school)) for _ in range(5)]
+    Case.objects.filter(pk=cases[0].pk).update(priority=Case.Priority.SAFETY)  # the oldest
+    monkeypatch.setattr(views, "SIGNALS_BOUND", 3)
+    sign_in(client, world.teacher)
+    page = client.get("/").content.decode()
+    signals = page[page.index('id="signals-heading"') :]
+    shown = [int(n) for n in re.findall(r'href="/cases/(\d+)/"', signals)]
+    assert shown == [cases[0].pk, cases[4].pk, cases[3].pk]
+
+    response = client.get("/api/signals?limit=2&offset=1").json()
+    assert response["count"] == 5
+    assert [item["case"]["id"] for item in response["items"]] == [cases[4].pk, cases[3].pk]
+    everything = client.get("/api/signals?limit=10").json()["items"]
+    assert [item["case"]["id"] for item in everything] == [
+        cases[0].pk,
+        *(c.pk for c in reversed(cases[1:])),
+    ]

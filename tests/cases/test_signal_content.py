@@ -82,9 +82,9 @@ def test_my_signals_never_link_to_a_case_the_author_may_not_open(world, pupil):
         urgency="normal",
         description="Moeder vertelde over schulden.",
     )
-    [mine] = selectors.signals_by(world.family_specialist)
+    [mine] = selectors.signals_by(world.family_specialist, 50)
     assert mine.may_open is False
-    [teachers] = selectors.signals_by(world.teacher)
+    [teachers] = selectors.signals_by(world.teacher, 50)
     assert teachers.may_open is True
     client = sign_in(Client(HTTP_ACCEPT_LANGUAGE="nl"), world.family_specialist)
     page = client.get(reverse("cases:my_work")).content.decode()
