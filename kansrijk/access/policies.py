@@ -36,7 +36,6 @@ from kansrijk.access.registry import (
     Sharing,
     case_model,
     compiling,
-    membership_fact_names,
     membership_facts,
     relation_filter,
     shared_with,
@@ -53,13 +52,29 @@ def memberships_of(user: Professional) -> list[Membership]:
     """The user's memberships, read once per request."""
     cached: list[Membership] | None = getattr(user, "_kansrijk_memberships", None)
     if cached is None:
-        cached = list(
-            user.memberships.select_related("organisation", "location").annotate(
-                **membership_facts(user)
-            )
-        )
+        cached = list(user.memberships.select_related("organisation", "location"))
+        _read_facts(user, cached)
         user._kansrijk_memberships = cached  # type: ignore[attr-defined]
     return cached
+
+
+def _read_facts(user: Professional, memberships: list[Membership]) -> None:
+    """The registered membership facts (registry.MembershipFact), in one query for all of
+    them and only when a membership they concern is there."""
+    facts = [f for f in membership_facts() if any(m.role in f.concerns for m in memberships)]
+    if not facts:
+        return
+    rows = {
+        row[0]: row[1:]
+        for row in type(memberships[0])
+        .objects.filter(pk__in=[m.pk for m in memberships])
+        .annotate(**{f.name: f.build(user) for f in facts})
+        .values_list("pk", *(f.name for f in facts))
+    }
+    for membership in memberships:
+        for fact, value in zip(facts, rows.get(membership.pk, ()), strict=False):
+            if membership.role in fact.concerns:
+                setattr(membership, fact.name, value)
 
 
 def roles_of(user: Professional) -> set[Role]:
@@ -200,7 +215,7 @@ def _compiled_query(
     location, the registered membership facts such as standing in today) and the day
     (consents and absences in force), which are part of the key. None:
     the query finds nothing whatever the data (an empty condition)."""
-    facts = membership_fact_names()
+    facts = [fact.name for fact in membership_facts()]
     members = tuple(
         (m.pk, m.role, m.organisation_id, m.location_id, *(getattr(m, f, None) for f in facts))
         for m in memberships_of(user)

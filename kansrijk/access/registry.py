@@ -90,25 +90,27 @@ def compiling() -> Iterator[None]:
         _compiling.reset(token)
 
 
-#: A fact about the user read with each of their memberships, as an annotation of the one query
-#: that reads them (no query of its own): whether they stand in for an absent colleague in
-#: that role today. It decides the shape of a relation's query, not only its rows, so
-#: access.policies puts the facts in the key of the filters it compiles once and reuses, and
-#: a relation that reaches nothing answers an empty Reach, left out of the filter.
-MembershipFact = Callable[["Professional"], Any]  # user -> an expression over Membership rows
+#: A fact about the user read with those of their memberships it concerns (whether they stand
+#: in for an absent colleague in that role today): one query for all facts, and only for
+#: users who hold such a membership. It decides the shape of a relation's query, not only
+#: its rows, so access.policies puts the facts in the key of the filters it compiles once
+#: and reuses, and a relation that reaches nothing answers an empty Reach, left out.
+@dataclass(frozen=True)
+class MembershipFact:
+    name: str
+    concerns: frozenset[str]  # the roles whose memberships carry it
+    build: Callable[[Professional], Any]  # user -> an expression over Membership rows
+
+
 _membership_facts: dict[str, MembershipFact] = {}
 
 
-def register_membership_fact(name: str, build: MembershipFact) -> None:
-    _membership_facts[name] = build
+def register_membership_fact(fact: MembershipFact) -> None:
+    _membership_facts[fact.name] = fact
 
 
-def membership_facts(user: Professional) -> dict[str, Any]:
-    return {name: build(user) for name, build in _membership_facts.items()}
-
-
-def membership_fact_names() -> tuple[str, ...]:
-    return tuple(_membership_facts)
+def membership_facts() -> tuple[MembershipFact, ...]:
+    return tuple(_membership_facts.values())
 
 
 #: Builds "the cases the user has this relation to, through this membership".

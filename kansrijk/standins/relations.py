@@ -6,7 +6,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kansrijk.access.matrix import Relation
-from kansrijk.access.registry import Reach, register_membership_fact, register_relation
+from kansrijk.access.registry import (
+    MembershipFact,
+    Reach,
+    register_membership_fact,
+    register_relation,
+)
 
 if TYPE_CHECKING:
     from kansrijk.core.models import Membership, Professional
@@ -37,6 +42,6 @@ def stand_in(user: Professional, membership: Membership) -> Reach:
 
 def register() -> None:
     register_relation(Relation.STAND_IN, stand_in)
-    from kansrijk.standins.selectors import STANDS_IN, stands_in_today
+    from kansrijk.standins.selectors import COVERED_ROLES, STANDS_IN, stands_in_today
 
-    register_membership_fact(STANDS_IN, stands_in_today)
+    register_membership_fact(MembershipFact(STANDS_IN, frozenset(COVERED_ROLES), stands_in_today))
