@@ -1,5 +1,9 @@
 from django.apps import AppConfig
 
+from kansrijk.core import choices
+
+choices.connect()  # before the models are imported (Django imports every app config first)
+
 
 class CoreConfig(AppConfig):
     name = "kansrijk.core"
