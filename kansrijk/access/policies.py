@@ -257,6 +257,18 @@ def _compiles(using: str) -> bool:
     return connections[using].vendor == "postgresql"
 
 
+def _visible_compiled(
+    user: Professional, action: Action, using: str, membership: Membership | None = None
+) -> Compiled | None:
+    def build() -> tuple[QuerySet[Any], Any]:
+        condition = case_condition(user, action, membership)
+        query = case_model().objects.using(using).filter(condition)
+        return query.values("pk").order_by(), None
+
+    key = ("visible", action, membership.pk if membership else None)
+    return _compiled_query(user, key, using, build)
+
+
 def visible_cases(
     user: Professional,
     action: Action,
@@ -266,23 +278,44 @@ def visible_cases(
     """`case_condition` as SQL of the case ids, compiled once (`_compiled_query`) and reused
     by every list after. The moment an emergency grant expires is put in at each use
     (`registry.now`). None: no case at all. With `membership`: the cases that one membership
-    grants the action on."""
+    grants the action on. After `read_for_page`, the ids read for the page."""
 
-    def build() -> tuple[QuerySet[Any], Any]:
-        condition = case_condition(user, action, membership)
-        query = case_model().objects.using(using).filter(condition)
-        return query.values("pk").order_by(), None
-
-    key = ("visible", action, membership.pk if membership else None)
-    hit = _compiled_query(user, key, using, build)
+    hit = _visible_compiled(user, action, using, membership)
     if hit is None:
         return None
+    ids = (_page_visible.get() or {}).get((user.pk, action, using))
+    if ids is not None and membership is None:
+        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
     return RawSQL(hit.sql, hit.filled(using))  # noqa: S611 - compiled by the ORM from the matrix
+
+
+def read_for_page(user: Professional, action: Action, using: str = "default") -> None:
+    """Read the ids of the cases the user may take the action on once for this page (within
+    `one_page`, on PostgreSQL): every list of the page after takes them as an array. For a
+    page that asks for the same set more than once (a list and its counts, a page and its
+    total): each ask computed the set anew, 8-25 ms of database time at region scale 0.1."""
+    page = _page_visible.get()
+    if page is None or not _compiles(using) or not user.is_authenticated or not user.is_active:
+        return
+    key = (user.pk, action, using)
+    if key in page:
+        return
+    hit = _visible_compiled(user, action, using)
+    ids: list[int] = []
+    if hit is not None:
+        with connections[using].cursor() as cursor:
+            cursor.execute(hit.sql, hit.filled(using))
+            ids = [row[0] for row in cursor.fetchall()]
+    page[key] = ids
 
 
 #: Grants read once per page (`one_page`): (user id, case id) -> action -> roles.
 _page_grants: ContextVar[dict[tuple[int, int], dict[Action, set[Role]]] | None] = ContextVar(
     "kansrijk_page_grants", default=None
+)
+#: The visible case ids read once per page: (user id, action, database) -> ids.
+_page_visible: ContextVar[dict[tuple[int, Action, str], list[int]] | None] = ContextVar(
+    "kansrijk_page_visible", default=None
 )
 #: A list's grants read once per page: (user id, action, case ids) -> case id -> roles.
 _page_lists: ContextVar[dict[tuple[int, Action, tuple[int, ...]], dict[int, set[Role]]] | None] = (
@@ -302,9 +335,11 @@ def one_page() -> Iterator[None]:
         return
     token = _page_grants.set({})
     lists = _page_lists.set({})
+    visible = _page_visible.set({})
     try:
         yield
     finally:
+        _page_visible.reset(visible)
         _page_lists.reset(lists)
         _page_grants.reset(token)
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
 from kansrijk.access.matrix import Action
+from kansrijk.access.policies import read_for_page
 from kansrijk.audit.models import Event
 from kansrijk.audit.services import log_access
 from kansrijk.cases import selectors, services
@@ -198,6 +199,7 @@ def list_cases(
         cases: list[Case] = []
         count = 0
     else:
+        read_for_page(user, Action.SUMMARY)  # counted, then a page of it
         queryset = selectors.cases_visible_to(
             user,
             action=Action.SUMMARY,

@@ -27,6 +27,7 @@ from kansrijk.access.policies import (
     memberships_of,
     one_page,
     pupil_pick,
+    read_for_page,
     roles_of,
 )
 from kansrijk.access.roles import Role
@@ -92,6 +93,12 @@ def my_work(request: HttpRequest) -> HttpResponse:
         "today": timezone.localdate(),
     }
     shown: list[Case] = []
+    # The sets this page asks for twice, read once: the IB's signals and pupils, the
+    # coordinator's open cases and counts.
+    if Role.INTERNAL_COACH in roles and roles & SIGNALLING_ROLES:
+        read_for_page(user, Action.SUMMARY)
+    if roles & {Role.COORDINATOR, Role.DIRECTOR} and roles & ATTENTION_LIST_ROLES:
+        read_for_page(user, Action.EXISTS)
     if roles & SIGNALLING_ROLES:
         context["signals"] = list(selectors.signals_by(user, SIGNALS_BOUND))
     actions = list(
@@ -162,6 +169,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         states = None
     else:
         state, states = "open", selectors.OPEN_STATES
+    read_for_page(user, Action.SUMMARY)  # counted, then a page of it
     queryset = selectors.cases_visible_to(user, action=Action.SUMMARY, states=states)
     page = Paginator(queryset, CASE_LIST_PAGE).get_page(request.GET.get("page"))
     cases = list(page.object_list)

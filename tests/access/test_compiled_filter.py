@@ -163,3 +163,32 @@ def test_a_stand_in_chosen_mid_day_is_a_new_filter(world) -> None:
         start=today - datetime.timedelta(days=5), end=today - datetime.timedelta(days=1)
     )
     assert case.pk not in _listed(other, Action.FULL)
+
+
+def test_a_set_read_for_the_page_lists_the_same_cases(world) -> None:
+    """`read_for_page`: a page that asks for the same set twice reads its ids once; the
+    lists after it are those the compiled filter gives, for every professional and action."""
+    from django.test.utils import CaptureQueriesContext
+
+    from kansrijk.access.policies import one_page, read_for_page
+
+    for state in (CaseState.SIGNALLED, CaseState.IN_SUPPORT, CaseState.CLOSED):
+        child = ChildFactory(location=world.school)
+        GuardianFactory(family=child.family)
+        advance(world, open_case(world, child), state)
+    seen = 0
+    for person in _people(world):
+        for action in Action:
+            user = _fresh(person)
+            expected = _listed(person, action)
+            with one_page():
+                read_for_page(user, action)
+                with CaptureQueriesContext(connection) as asked:
+                    listed = set(
+                        filter_cases(Case.objects.all(), user, action).values_list("pk", flat=True)
+                    )
+                    read_for_page(user, action)  # read once: asks nothing more
+            assert listed == expected, (person.username, action)
+            assert len(asked) <= 1 and all("unnest" in q["sql"] for q in asked)  # none: none
+            seen += len(listed)
+    assert seen > 10
