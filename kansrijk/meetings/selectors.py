@@ -325,8 +325,10 @@ def _signalled_children(cases: list[Case]) -> None:
     """`case.signalled_children` for every case of an agenda in one query (not every signal
     of every case: a case at region scale holds dozens)."""
     found: dict[int, list[Child]] = {case.pk: [] for case in cases}
+    signalled = Signal.objects.filter(case__in=list(found)).values("child")
     rows = (
-        Child.objects.filter(signals__case__in=list(found))
+        # The children's ids first (an index), so that only they are joined, not the region's.
+        Child.objects.filter(pk__in=signalled, signals__case__in=list(found))
         .annotate(signalled_case=F("signals__case"))
         .distinct()
         .order_by("date_of_birth", "id")
