@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -444,6 +444,8 @@ class Agenda:
     #: Minutes the items on the table get together, against the meeting's time box.
     allotted_minutes: int
     budget_minutes: int
+    #: The time spent over the whole agenda, from the same read of its items.
+    time_box: TimeBox
 
     @property
     def over(self) -> bool:
@@ -476,14 +478,14 @@ def agenda_page(
     `item_id`. One query of ids: the items themselves are read for these pages only."""
     rows = list(
         meeting.items.order_by("position", "id").values_list(
-            "pk", "running_since", "on_table", "allotted_minutes"
+            "pk", "running_since", "on_table", "allotted_minutes", "seconds_spent"
         )
     )
-    table = [pk for pk, _running, on_table, _minutes in rows if on_table]
-    rest = [pk for pk, _running, on_table, _minutes in rows if not on_table]
+    table = [pk for pk, _running, on_table, *_ in rows if on_table]
+    rest = [pk for pk, _running, on_table, *_ in rows if not on_table]
     offsets: dict[int, int] = {}
     elapsed = 0
-    for pk, _running, on_table, minutes in rows:
+    for pk, _running, on_table, minutes, _spent in rows:
         if on_table:
             offsets[pk] = elapsed
             elapsed += minutes
@@ -495,24 +497,18 @@ def agenda_page(
     rest_number = _number(rest_requested)
     if not rest_number and item_id in rest:
         rest_number = rest.index(item_id) // AGENDA_PAGE_SIZE + 1
+    now = timezone.now()
+    spent = sum(
+        seconds + (max(int((now - running).total_seconds()), 0) if running else 0)
+        for _pk, running, _on_table, _minutes, seconds in rows
+    )
     return Agenda(
         table=_page(table, number, offsets),
         rest=_page(rest, rest_number),
         allotted_minutes=elapsed,
         budget_minutes=meeting.duration_minutes,
+        time_box=TimeBox(spent, meeting.duration_minutes * 60),
     )
-
-
-def agenda_time_box(meeting: Meeting, now: datetime.datetime | None = None) -> TimeBox:
-    """The time box over the whole agenda, without reading every item."""
-    now = now or timezone.now()
-    spent = meeting.items.aggregate(total=Sum("seconds_spent"))["total"] or 0
-    for since in meeting.items.filter(running_since__isnull=False).values_list(
-        "running_since", flat=True
-    ):
-        if since is not None:
-            spent += max(int((now - since).total_seconds()), 0)
-    return TimeBox(spent, meeting.duration_minutes * 60)
 
 
 def agenda_view(

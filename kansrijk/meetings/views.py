@@ -210,7 +210,7 @@ def _meeting_context(request: HttpRequest, meeting: Meeting, **forms: Any) -> di
         for view in items:
             view.compact = not view.running and not hasattr(view, "form")
     participants = selectors.participants(meeting)
-    people = _invitable(meeting)
+    people = _invitable(meeting, user)
     return {
         "meeting": meeting,
         "is_chair": is_chair,
@@ -218,7 +218,7 @@ def _meeting_context(request: HttpRequest, meeting: Meeting, **forms: Any) -> di
         "left_out": [v for v in items + rest if v.left_out],
         "participants": participants,
         "organisations": organisations,
-        "time_box": selectors.agenda_time_box(meeting),
+        "time_box": agenda.time_box,
         "page": page,
         "agenda": agenda,
         "rest": [v for v in rest if not v.left_out],
@@ -229,11 +229,12 @@ def _meeting_context(request: HttpRequest, meeting: Meeting, **forms: Any) -> di
     }
 
 
-def _invitable(meeting: Meeting) -> Any:
+def _invitable(meeting: Meeting, user: Professional) -> Any:
+    chair = user if meeting.chair_id == user.pk else meeting.chair  # memberships read once
     locations = (
         Location.objects.filter(pk=meeting.location_id)
         if meeting.location_id
-        else _chair_locations(meeting.chair)
+        else _chair_locations(chair)
     )
     return _colleagues(locations).exclude(meeting_participations__meeting=meeting)
 
@@ -314,7 +315,7 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def invite(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
-    form = InviteForm(request.POST, people=_invitable(meeting))
+    form = InviteForm(request.POST, people=_invitable(meeting, _user(request)))
     if form.is_valid():
         return _run(
             request,
