@@ -49,12 +49,18 @@ def _listed(user: Professional, action: Action) -> set[int]:
     return set(filter_cases(Case.objects.all(), _fresh(user), action).values_list("pk", flat=True))
 
 
-def test_the_compiled_filter_lists_what_the_condition_lists(world) -> None:
-    states = (CaseState.SIGNALLED, CaseState.IN_SUPPORT, CaseState.ESCALATED, CaseState.CLOSED)
-    for state in states:  # at one school: the other school's staff see none of them
+def _cases_at_school(world, *states: CaseState) -> None:  # type: ignore[no-untyped-def]
+    """A case in each state at one school: the other school's staff see none of them."""
+    for state in states:
         child = ChildFactory(location=world.school)
         GuardianFactory(family=child.family)
         advance(world, open_case(world, child), state)
+
+
+def test_the_compiled_filter_lists_what_the_condition_lists(world) -> None:
+    _cases_at_school(
+        world, CaseState.SIGNALLED, CaseState.IN_SUPPORT, CaseState.ESCALATED, CaseState.CLOSED
+    )
     seen = 0
     for person in _people(world):
         for action in Action:
@@ -172,10 +178,7 @@ def test_a_set_read_for_the_page_lists_the_same_cases(world) -> None:
 
     from kansrijk.access.policies import one_page, read_for_page
 
-    for state in (CaseState.SIGNALLED, CaseState.IN_SUPPORT, CaseState.CLOSED):
-        child = ChildFactory(location=world.school)
-        GuardianFactory(family=child.family)
-        advance(world, open_case(world, child), state)
+    _cases_at_school(world, CaseState.SIGNALLED, CaseState.IN_SUPPORT, CaseState.CLOSED)
     seen = 0
     for person in _people(world):
         for action in Action:
