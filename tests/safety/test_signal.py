@@ -71,7 +71,7 @@ def test_p1_stands_on_top_of_every_list(client, world):
         (world.family_specialist, case_selectors.cases_visible_to(world.family_specialist)),
     ]:
         assert next(iter(rows)).pk == safety.pk, user.username
-    assert case_selectors.signals_by(world.teacher)[0].case_id == safety.pk
+    assert case_selectors.signals_by(world.teacher, 50)[0].case_id == safety.pk
     sign_in(client, world.coordinator)
     page = client.get("/").content.decode()
     assert page.index(f"/cases/{safety.pk}/") < min(page.index(f"/cases/{c.pk}/") for c in calm)
