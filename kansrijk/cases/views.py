@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Window
+from django.db.models import Count, F, Prefetch, Window, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -46,7 +46,7 @@ from kansrijk.cases.forms import (
     SignalForm,
     TransitionForm,
 )
-from kansrijk.cases.models import Case, PlanVersion
+from kansrijk.cases.models import Case, PlanAction, PlanVersion
 from kansrijk.cases.workflow import BY_NAME, CaseState
 from kansrijk.core.models import Professional
 
@@ -268,13 +268,15 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
     shown = page_number * JOURNAL_PAGE
     file = selectors.case_file(user, case, newest=shown + 1)
     edit = can(user, Action.EDIT, case)
-    plans = list(
-        case.plans.select_related("created_by").prefetch_related("goals", "actions__owner")
-    )
+    plans = list(case.plans.select_related("created_by"))
     version_number = request.GET.get("version")
     plan: PlanVersion | None = plans[0] if plans else None
     if version_number and version_number.isdigit():
         plan = next((p for p in plans if p.number == int(version_number)), plan)
+    if plan is not None:  # the goals and actions of the version shown, not of every version
+        prefetch_related_objects(
+            [plan], "goals", Prefetch("actions", PlanAction.objects.select_related("owner"))
+        )
     journal: list[dict[str, Any]] = sorted(
         chain(
             ({"kind": "step", "at": s.at, "item": s} for s in file.steps),

@@ -102,6 +102,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "kansrijk.core.navigation.navigation",
             ],
+            # Django's `date` filter remembered per day (list pages format one per row).
+            "builtins": ["kansrijk.core.templatetags.dates"],
         },
     },
 ]
