@@ -311,9 +311,10 @@ _page_grants: ContextVar[dict[tuple[int, int], dict[Action, set[Role]]] | None] 
 _page_visible: ContextVar[dict[tuple[int, Action, str], list[int]] | None] = ContextVar(
     "kansrijk_page_visible", default=None
 )
-#: A list's grants read once per page: (user id, action, case ids) -> case id -> roles.
-_page_lists: ContextVar[dict[tuple[int, Action, tuple[int, ...]], dict[int, set[Role]]] | None] = (
-    ContextVar("kansrijk_page_lists", default=None)
+#: The lists' grants read within one page: (user id, action) -> case id -> roles, for every
+#: case read so far (a page asks of its list twice, or of a part of it).
+_page_lists: ContextVar[dict[tuple[int, Action], dict[int, set[Role]]] | None] = ContextVar(
+    "kansrijk_page_lists", default=None
 )
 
 
@@ -436,41 +437,61 @@ def granting_roles_per_case(
         return {}
     lists = _page_lists.get()
     if lists is None:
-        return _granting_roles_per_case(user, case_ids, action)
-    # A page asks the same of its list twice (which children, which signals may be read).
-    key = (user.pk, action, tuple(case_ids))
-    if key not in lists:
-        lists[key] = _granting_roles_per_case(user, case_ids, action)
-    return lists[key]
+        return _granting_roles_per_case(user, case_ids, [action])[action]
+    read_list_grants(user, case_ids, [action])
+    known = lists[(user.pk, action)]
+    return {pk: known[pk] for pk in case_ids if known.get(pk)}
+
+
+def read_list_grants(user: Professional, case_ids: list[int], actions: list[Action]) -> None:
+    """Within `one_page`: read the grants of several actions on a list in one query, for the
+    page's later questions about it or a part of it (an agenda asks which signals may be
+    read and which steps may be taken; issue 17)."""
+    lists = _page_lists.get()
+    if lists is None or not user.is_active:
+        return
+    missing = {
+        action: [pk for pk in case_ids if pk not in lists.get((user.pk, action), {})]
+        for action in actions
+    }
+    wanted = [action for action in actions if missing[action]]
+    if not wanted:
+        return
+    ids = sorted({pk for action in wanted for pk in missing[action]})
+    found = _granting_roles_per_case(user, ids, wanted)
+    for action in wanted:
+        known = lists.setdefault((user.pk, action), {})
+        for pk in ids:
+            known[pk] = found[action].get(pk, set())
 
 
 def _granting_roles_per_case(
-    user: Professional, case_ids: list[int], action: Action
-) -> dict[int, set[Role]]:
+    user: Professional, case_ids: list[int], actions: list[Action]
+) -> dict[Action, dict[int, set[Role]]]:
     cases = case_model().objects.filter(pk__in=case_ids)
     compiled = _compiles(cases.db)
     annotations = {}
-    members = memberships_of(user)
-    for index, membership in enumerate(members):
-        condition: Q | None
-        if compiled:
-            visible = visible_cases(user, action, cases.db, membership)
-            condition = None if visible is None else Q(pk__in=visible)
-        else:
-            condition = membership_condition(user, membership, action)
-        if condition is not None:
-            annotations[f"m{index}"] = ExpressionWrapper(condition, output_field=BooleanField())
+    columns: dict[str, tuple[Action, Role]] = {}
+    for a, action in enumerate(actions):
+        for index, membership in enumerate(memberships_of(user)):
+            condition: Q | None
+            if compiled:
+                visible = visible_cases(user, action, cases.db, membership)
+                condition = None if visible is None else Q(pk__in=visible)
+            else:
+                condition = membership_condition(user, membership, action)
+            if condition is not None:
+                name = f"a{a}m{index}"
+                annotations[name] = ExpressionWrapper(condition, output_field=BooleanField())
+                columns[name] = (action, Role(membership.role))
+    found: dict[Action, dict[int, set[Role]]] = {action: {} for action in actions}
     if not annotations:
-        return {}
-    rows = cases.annotate(**annotations).values("pk", *annotations)
-    return {
-        row["pk"]: {
-            Role(members[int(key[1:])].role)
-            for key, granted in row.items()
-            if key != "pk" and granted
-        }
-        for row in rows
-    }
+        return found
+    for row in cases.annotate(**annotations).values("pk", *annotations):
+        for name, (action, role) in columns.items():
+            if row[name]:
+                found[action].setdefault(row["pk"], set()).add(role)
+    return found
 
 
 def can(user: Professional, action: Action, case: Model | int) -> bool:

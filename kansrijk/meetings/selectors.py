@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kansrijk.access.matrix import Action
+from kansrijk.access.policies import read_list_grants
 from kansrijk.attention.models import SchoolAgreement
 from kansrijk.cases.errors import NotFound
 from kansrijk.cases.models import Case, Child, PlanAction, PlanVersion, Signal, Step
@@ -531,6 +532,9 @@ def agenda_view(
         organisations = organisations_present(meeting)
     items = list(agenda_items(meeting, item_ids))
     cases = [item.case for item in items if item.case is not None]
+    # Which signals may be read and which steps taken: both actions' grants in one query.
+    wanted = [Action.FULL, Action.TRANSITION] if with_transitions else [Action.FULL]
+    read_list_grants(viewer, [case.pk for case in cases], wanted)
     _signalled_children(cases)
     answers = disclosures(cases, purpose=PURPOSE, organisations=organisations)
     steps = allowed_transitions_per_case(viewer, cases) if with_transitions else {}
