@@ -11,6 +11,7 @@ from django.core.cache import caches
 from django.test import override_settings
 
 from kansrijk.monitor.periods import Period
+from kansrijk.monitor.selectors import report_for
 from kansrijk.monitor.services import snapshot_refresh
 from tests.auth import sign_in
 
@@ -60,3 +61,22 @@ def test_a_new_snapshot_is_rendered_afresh(client, dataset, fragments):
     snapshot_refresh(period=Period.months(datetime.date(2025, 1, 1), datetime.date(2025, 3, 1)))
     after = client.get("/monitor/" + Q1).content.decode().split('class="monitor-themes"')[1]
     assert "Kindcentrum Hernoemd" in after and "Kindcentrum De Schakel" not in after
+
+
+def test_a_snapshots_report_is_parsed_once_per_process_and_a_refresh_read_anew(
+    dataset, django_assert_num_queries
+):
+    """A region's snapshot is megabytes of JSON: parsed once, then only which snapshot is
+    current is read; a refreshed snapshot (a new `computed_at`) is read and parsed anew."""
+    period = Period.months(datetime.date(2025, 1, 1), datetime.date(2025, 3, 1))
+    assert report_for(period) is None  # none yet: the page says it is being prepared
+    snapshot_refresh(period=period)
+    first = report_for(period)
+    assert first is not None
+    with django_assert_num_queries(1):
+        assert report_for(period) is first
+    snapshot_refresh(period=period)
+    again = report_for(period)
+    assert again is not None and again is not first
+    assert again.computed_at > first.computed_at
+    assert [t.figure for t in again.tables] == [t.figure for t in first.tables]
