@@ -34,6 +34,24 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[N
     yield from run_as_app_role(django_db_blocker)
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`--dist loadgroup` (the Makefile): the tests marked `xdist_group` run on one worker,
+    so that a module's expensive fixture (the Westwijk demo, loaded once) is built once.
+    pytest 9 keeps a node's id in `_id`, and pytest-xdist 3.8 still writes the group into
+    `_nodeid`, which nothing reads any more: the group is added here as xdist means to."""
+    from _pytest.nodeid import coerce_node_id
+
+    if not getattr(config.option, "loadgroup", False):
+        return
+    for item in items:
+        mark = item.get_closest_marker("xdist_group")
+        if mark is None or item.nodeid.rfind("@") > item.nodeid.rfind("]"):
+            continue  # no group, or xdist named it already
+        name = mark.args[0] if mark.args else mark.kwargs.get("name", "default")
+        item._id = coerce_node_id(f"{item.nodeid}@{name}")  # type: ignore[attr-defined]
+
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop beside the ORM
 
 CHROMIUM = "/usr/bin/chromium"

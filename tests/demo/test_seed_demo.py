@@ -55,6 +55,10 @@ def _counts() -> Counter[str]:
     )
 
 
+# One load for the module on one worker (`--dist loadgroup`), not one per worker.
+pytestmark = pytest.mark.xdist_group("seed_demo")
+
+
 @dataclass
 class Demo:
     first_load: dict[str, object]
