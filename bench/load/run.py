@@ -361,7 +361,11 @@ def _serve(port: int, workers: int, static: str) -> subprocess.Popen[bytes]:
 
 def _growth(scale: float) -> dict[str, Any] | None:
     """Each page's 1-user p50 at this scale over the one at the other scale measured."""
-    others = sorted(p for p in RESULTS.glob("load_*.json") if "servers" not in p.name)
+    # One file per scale, load_<scale>.json: not the two-server runs nor kept earlier runs
+    # (load_0.1_before.json), which would stand in for the scale's latest.
+    others = sorted(
+        p for p in RESULTS.glob("load_*.json") if re.fullmatch(r"load_[0-9.]+\.json", p.name)
+    )
     runs = {}
     for path in others:
         data = json.loads(path.read_text())

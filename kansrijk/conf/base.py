@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the widgets' templates, for FORM_RENDERER below
     "django_tasks",
     "django_tasks_db",
     "django_otp",
@@ -107,6 +108,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form widgets rendered by the project's engine: kansrijk/templates/django/forms/widgets/
+# select.html writes a select's options without an include each (same HTML as Django's).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Rendered page fragments that are the same for many users (the monitor's figures of one
 # snapshot and audience): per process, bounded; nothing personal is kept there.
