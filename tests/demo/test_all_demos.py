@@ -3,8 +3,8 @@ each app's demo shows what it should.
 
 The Westwijk demo with every app's is loaded once for this module (a minute of CPU on a slow
 machine, five times before) and rolled back at its end; each test runs in a savepoint of
-its own within it. The module is one xdist group (`--dist loadgroup` in the Makefile), so
-one worker loads it once."""
+its own within it. Each xdist worker that runs a test of it loads it once (the tests are
+marked as one `xdist_group`, for a run with `--dist loadgroup`; see tests/conftest.py)."""
 
 from __future__ import annotations
 

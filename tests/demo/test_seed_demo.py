@@ -55,7 +55,7 @@ def _counts() -> Counter[str]:
     )
 
 
-# One load for the module on one worker (`--dist loadgroup`), not one per worker.
+# One load for the module per worker that runs it (on one worker with `--dist loadgroup`).
 pytestmark = pytest.mark.xdist_group("seed_demo")
 
 
