@@ -94,6 +94,9 @@ PAGES: dict[str, Rule] = {
     "cases:case_list": ANY,  # the matrix filters the list itself
     "cases:signal_new": roles(SIGNALLING_ROLES),
     "cases:case_detail": case(Action.SUMMARY),
+    "cases:case_journal": case(Action.SUMMARY),
+    "cases:case_family": case(Action.SUMMARY),
+    "cases:case_network": case(Action.SUMMARY),
     "cases:case_transition": case(Action.SUMMARY, "POST"),
     "cases:note_add": case(Action.EDIT, "POST"),
     "cases:family_contact_add": case(Action.EDIT, "POST"),
@@ -230,7 +233,7 @@ PAGES: dict[str, Rule] = {
     "meetings:meeting": OBJECT,
     "meetings:agenda_build": OBJECT_POST,
     "meetings:item_add": OBJECT_POST,
-    "meetings:invite": OBJECT_POST,
+    "meetings:invite": OBJECT,  # the chair's page (GET and POST)
     "meetings:start": OBJECT_POST,
     "meetings:next": OBJECT_POST,
     "meetings:finish": OBJECT_POST,

@@ -4,6 +4,8 @@ SessionExpiryMiddleware ends a session after KANSRIJK_SESSION_IDLE_SECONDS witho
 and KANSRIJK_SESSION_ABSOLUTE_SECONDS after sign-in, whatever the cookie says.
 SecondFactorMiddleware lets a signed-in professional who has not yet given a second factor
 reach nothing but the second step, logout and public pages; the API answers 401 instead.
+VerifiedUserMiddleware is django_otp's OTPMiddleware reading the session's device and its user
+in one query.
 Both must come after AuthenticationMiddleware, OTPMiddleware and MessageMiddleware."""
 
 from __future__ import annotations
@@ -13,14 +15,21 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware
+from django_otp.models import Device
 
 from kansrijk.accounts import session_clock
+from kansrijk.accounts.backends import DEVICE_USER
 
 #: Views a half-signed-in professional may reach (besides public, login_not_required ones).
 SECOND_STEP_VIEWS = frozenset({"core:logout"})
@@ -127,3 +136,58 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+class VerifiedUserMiddleware(OTPMiddleware):
+    """django_otp's OTPMiddleware (request.user.otp_device, is_verified()), with the session's
+    device read together with its user (select_related) and the user's count of unread
+    notifications (the menu's badge): the user is then not read again (SessionUserBackend),
+    two queries a page less (issue 17). Django still checks the session
+    against the user's password hash and that the user is active; django_otp still drops a
+    device that is not the user's or not confirmed."""
+
+    def _verify_user_sync(self, request: HttpRequest, user: Any) -> Any:
+        persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+        device = self._device_with_user(persistent_id) if persistent_id else None
+        token = DEVICE_USER.set(device.user if device is not None else None)
+        try:
+            authenticated = user.is_authenticated  # Django's get_user, answered from the join
+        finally:
+            DEVICE_USER.reset(token)
+        self._init_user_fields(user)  # after: setting a field reads the (lazy) user
+        if authenticated:
+            user.otp_device = self._finalize_device(request, user, device)
+        return user
+
+    def _device_with_user(self, persistent_id: str) -> Device | None:
+        try:
+            label, number = self._normalize_persistent_id(persistent_id).rsplit("/", 1)
+            model = apps.get_model(label)
+            if not issubclass(model, Device):
+                return None
+            found: Device | None = (
+                model.objects.select_related("user")
+                .annotate(unread_notifications=_unread_notifications())
+                .filter(pk=int(number))
+                .first()
+            )
+        except (ValueError, LookupError):
+            return None
+        if found is not None:  # the menu's badge (core.navigation): no query of its own
+            found.user.unread_notifications = found.unread_notifications
+        return found
+
+
+def _unread_notifications() -> Coalesce:
+    """How many notifications the device's user has not read (a subquery on the index
+    recipient, read_at)."""
+    from kansrijk.notifications.models import Notification
+
+    unread = (
+        Notification.objects.filter(recipient=OuterRef("user_id"), read_at__isnull=True)
+        .order_by()
+        .values("recipient")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(unread), 0)

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 RECOVERY_CODES_SESSION_KEY = "kansrijk_new_recovery_codes"
 #: Set when an invitation's password was set: only then may this session connect a first app.
 ENROLMENT_SESSION_KEY = "kansrijk_invited_enrolment"
-LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
+LOGIN_BACKEND = "kansrijk.accounts.backends.SessionUserBackend"
 TEXTBOX = "utrecht-textbox utrecht-textbox--html-input"
 
 

@@ -206,7 +206,7 @@ def agreement_new(request: HttpRequest, case_id: int) -> HttpResponse:
             _form_error(form, error)
         else:
             messages.success(request, _("The agreement about school has been recorded."))
-            return redirect("cases:case_detail", case_id=case.pk)
+            return redirect("cases:case_network", case_id=case.pk)
     return render(
         request, "attention/agreement_form.html", {"case": case, "form": form}, status=400
     )
@@ -228,7 +228,7 @@ def agreement_end(request: HttpRequest, agreement_id: int) -> HttpResponse:
             _form_error(form, error)
         else:
             messages.success(request, _("The agreement has ended."))
-            return redirect("cases:case_detail", case_id=agreement.case_id)
+            return redirect("cases:case_network", case_id=agreement.case_id)
     return render(
         request,
         "attention/agreement_end.html",

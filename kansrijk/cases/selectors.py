@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -58,6 +59,7 @@ from kansrijk.cases.workflow import (
     CaseState,
     Transition,
     reported_among,
+    reported_condition,
     transitions_from,
 )
 from kansrijk.core.models import Location
@@ -103,10 +105,20 @@ def case_for(user: Professional, case_id: int, action: Action = Action.SUMMARY) 
             raise NotFound
     else:
         cases = filter_cases(cases, user, action)
-    case = cases.select_related("family", "location", "contact_person").first()
+    case = (
+        cases.select_related("family", "location", "contact_person")
+        .annotate(vt_reported=reported_known("pk"))
+        .first()
+    )
     if case is None:
         raise NotFound
     return case
+
+
+def reported_known(case_ref: str) -> ExpressionWrapper:
+    """Whether the case at `case_ref` has a report to Veilig Thuis recorded, read with it:
+    its page then offers the rows after a report without a query of their own."""
+    return ExpressionWrapper(reported_condition(case_ref), output_field=BooleanField())
 
 
 def _safety_first(prefix: str = "") -> Case_:
@@ -420,8 +432,11 @@ def allowed_transitions_per_case(
         c.pk: [t for t in transitions_from(c.state) if roles.get(c.pk, set()) & t.roles]
         for c in cases
     }
-    waiting = [pk for pk, rows in allowed.items() if any(t.after_report for t in rows)]
-    reported = reported_among(waiting) if waiting else set()
+    waiting = [c for c in cases if any(t.after_report for t in allowed[c.pk])]
+    # Read with the case where its page read it (`reported_known`), else in one query.
+    unknown = [c.pk for c in waiting if getattr(c, "vt_reported", None) is None]
+    reported = {c.pk for c in waiting if getattr(c, "vt_reported", None)}
+    reported |= reported_among(unknown) if unknown else set()
     return {
         pk: [t for t in rows if not t.after_report or pk in reported]
         for pk, rows in allowed.items()
@@ -468,48 +483,71 @@ def _without_content(steps: list[Step]) -> list[Step]:
     return steps
 
 
-@dataclass
 class CaseFile:
     """What one user reads of one case: the one selector that decides the fields per level
-    (summary or full file), so that the case page and the API show the same."""
+    (summary or full file), so that the case page and the API show the same. Each part is
+    read when first asked for (one query each), so that a tab of the case page reads only
+    what it shows (issue 17: the case page in at most 15 queries)."""
 
-    full: bool
-    children: list[Child]
-    guardians: list[Guardian]
-    steps: list[Step]  # in summary without comment and data (a VOT evaluation is file content)
-    notes: list[Note]
-    family_contacts: list[FamilyContact]
-    signals: list[SignalShown]  # the newest SIGNALS_PER_CASE_PAGE
-    more_signals: int  # how many older signals are not shown
-    referrals: list[Referral]  # full file only: to whom, and whether accepted or returned
+    def __init__(self, user: Professional, case: Case, *, newest: int | None = None) -> None:
+        self.user, self.case, self.newest = user, case, newest
+        self.full: bool = can(user, Action.FULL, case)
+
+    @cached_property
+    def children(self) -> list[Child]:
+        return children_shown(self.user, [self.case])[self.case.pk]
+
+    @cached_property
+    def signals(self) -> list[SignalShown]:
+        """The newest SIGNALS_PER_CASE_PAGE; `more_signals` says how many older ones."""
+        return signals_shown(self.user, [self.case], newest=SIGNALS_PER_CASE_PAGE)[self.case.pk]
+
+    @property
+    def more_signals(self) -> int:
+        self.signals  # noqa: B018 -- signals_shown counts the older ones on the case
+        return int(self.case.more_signals)  # type: ignore[attr-defined]
+
+    @cached_property
+    def guardians(self) -> list[Guardian]:
+        return list(self.case.family.guardians.order_by("id")) if self.full else []
+
+    @cached_property
+    def steps(self) -> list[Step]:
+        """Oldest first; in summary without comment and data (a VOT evaluation is file
+        content). `newest` bounds them (a case can hold a thousand steps)."""
+        steps = self.case.steps.select_related("by")
+        if self.newest is None:
+            found = list(steps.order_by("at", "id"))
+        else:
+            found = list(steps.order_by("-at", "-id")[: self.newest])[::-1]
+        return found if self.full else _without_content(found)
+
+    @cached_property
+    def notes(self) -> list[Note]:
+        if not self.full:
+            return []
+        notes = self.case.notes.select_related("author").order_by("-created_at", "-id")
+        return list(notes if self.newest is None else notes[: self.newest])
+
+    @cached_property
+    def family_contacts(self) -> list[FamilyContact]:
+        if not self.full:
+            return []
+        contacts = self.case.family_contacts.select_related("by")
+        contacts = contacts.order_by("-happened_at", "-id")
+        return list(contacts if self.newest is None else contacts[: self.newest])
+
+    @cached_property
+    def referrals(self) -> list[Referral]:
+        """Full file only: to whom, and whether accepted or returned."""
+        if not self.full:
+            return []
+        return list(self.case.referrals.select_related("organisation", "worker").order_by("id"))
 
 
 def case_file(user: Professional, case: Case, *, newest: int | None = None) -> CaseFile:
     """The case as `user` may read it (the caller got it from case_for(user, id, SUMMARY)).
 
     `newest` bounds the journal: only the newest so many steps, notes and family contacts
-    each (the case page pages its journal; a case can hold a thousand steps)."""
-    full = can(user, Action.FULL, case)
-    children = children_shown(user, [case])[case.pk]
-    signals = signals_shown(user, [case], newest=SIGNALS_PER_CASE_PAGE)[case.pk]
-    if newest is None:
-        steps = list(case.steps.select_related("by").order_by("at", "id"))
-    else:
-        steps = list(case.steps.select_related("by").order_by("-at", "-id")[:newest])[::-1]
-    if not full:
-        _without_content(steps)
-    notes = case.notes.select_related("author").order_by("-created_at", "-id")
-    contacts = case.family_contacts.select_related("by").order_by("-happened_at", "-id")
-    return CaseFile(
-        full=full,
-        children=children,
-        guardians=list(case.family.guardians.order_by("id")) if full else [],
-        steps=steps,
-        notes=list(notes if newest is None else notes[:newest]) if full else [],
-        family_contacts=list(contacts if newest is None else contacts[:newest]) if full else [],
-        signals=signals,
-        more_signals=case.more_signals,  # type: ignore[attr-defined]
-        referrals=list(case.referrals.select_related("organisation", "worker").order_by("id"))
-        if full
-        else [],
-    )
+    each (the case page pages its journal)."""
+    return CaseFile(user, case, newest=newest)

@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from kansrijk.access.matrix import ATTENTION_LIST_ROLES, SIGNALLING_ROLES, Action
@@ -261,12 +261,39 @@ def signal_new(request: HttpRequest) -> HttpResponse:
 JOURNAL_PAGE = 50
 
 
-def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
+#: The tabs of the case page: (url name, label). The overview holds what the route needs
+#: now (who, the signals, the meldcode, the next steps, the plan); the journal, the family's
+#: side and the network each read their own part when opened, so that no tab reads the
+#: whole file (issue 17: a case page in at most 15 queries).
+CASE_TABS = [
+    ("cases:case_detail", pgettext_lazy("case tab", "Overview")),
+    ("cases:case_journal", pgettext_lazy("case tab", "Journal")),
+    ("cases:case_family", pgettext_lazy("case tab", "Family")),
+    ("cases:case_network", pgettext_lazy("case tab", "Network")),
+]
+
+
+def _case_tab(
+    request: HttpRequest, case: Case, tab: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    """One tab of the case page, its read logged with the tab's name."""
+    full = context["full"]
+    log_access(
+        by=_user(request),
+        event=Event.READ,
+        purpose="zorgroute",
+        case_id=case.pk,
+        family_id=case.family_id,
+        detail=("full file" if full else "summary") + ("" if tab == "overview" else f": {tab}"),
+    )
+    context.update(case=case, tab=f"cases:case_{'detail' if tab == 'overview' else tab}")
+    context["tabs"] = CASE_TABS
+    return render(request, f"cases/case_{tab}.html", context, status=status)
+
+
+def _overview(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
     user = _user(request)
-    page = request.GET.get("journal", "1")
-    page_number = max(1, min(int(page), 1000)) if page.isdigit() else 1
-    shown = page_number * JOURNAL_PAGE
-    file = selectors.case_file(user, case, newest=shown + 1)
+    file = selectors.case_file(user, case)
     edit = can(user, Action.EDIT, case)
     plans = list(case.plans.select_related("created_by"))
     version_number = request.GET.get("version")
@@ -277,6 +304,37 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
         prefetch_related_objects(
             [plan], "goals", Prefetch("actions", PlanAction.objects.select_related("owner"))
         )
+    transition_forms = forms.pop("transition_forms", None) or [
+        TransitionForm(transition=t, case=case) for t in selectors.allowed_transitions(user, case)
+    ]
+    return {
+        "children": file.children,
+        "signals": file.signals,
+        "more_signals": file.more_signals,
+        "plans": plans,
+        "plan": plan,
+        "full": file.full,
+        "edit": edit and case.is_open,
+        # Referred to special education: the case's editors hand it over to the receiving
+        # special school with the parents' consent (special_education.services.case_handover).
+        "special_handover": edit and case.outcome == "special_education" and not case.is_open,
+        "transition_forms": transition_forms,
+        "today": timezone.localdate(),
+        # Seed 001: school staff log an unanswered attempt to reach the family from here.
+        "may_log_attempt": case.is_open
+        and any(
+            m.role in SIGNALLING_ROLES and m.location_id == case.location_id
+            for m in memberships_of(user)
+        ),
+    }
+
+
+def _journal(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
+    user = _user(request)
+    page = request.GET.get("journal", "1")
+    page_number = max(1, min(int(page), 1000)) if page.isdigit() else 1
+    shown = page_number * JOURNAL_PAGE
+    file = selectors.case_file(user, case, newest=shown + 1)
     journal: list[dict[str, Any]] = sorted(
         chain(
             ({"kind": "step", "at": s.at, "item": s} for s in file.steps),
@@ -286,39 +344,15 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
         key=itemgetter("at"),
         reverse=True,
     )
-    older = len(journal) > shown
-    journal = journal[shown - JOURNAL_PAGE : shown]
-    transition_forms = forms.pop("transition_forms", None) or [
-        TransitionForm(transition=t, case=case) for t in selectors.allowed_transitions(user, case)
-    ]
     return {
-        "case": case,
-        "children": file.children,
-        "signals": file.signals,
-        "more_signals": file.more_signals,
-        "referrals": file.referrals,
-        "guardians": file.guardians,
-        "contact_history": list(case.contact_history.select_related("professional")),
-        "plans": plans,
-        "plan": plan,
-        "journal": journal,
-        "journal_page": page_number,
-        "journal_older": older,
         "full": file.full,
-        "edit": edit and case.is_open,
-        # Referred to special education: the case's editors hand it over to the receiving
-        # special school with the parents' consent (special_education.services.case_handover).
-        "special_handover": edit and case.outcome == "special_education" and not case.is_open,
-        "transition_forms": transition_forms,
+        "edit": can(user, Action.EDIT, case) and case.is_open,
+        "journal": journal[shown - JOURNAL_PAGE : shown],
+        "journal_page": page_number,
+        "journal_older": len(journal) > shown,
+        "contact_history": list(case.contact_history.select_related("professional")),
         "note_form": forms.pop("note_form", None) or NoteForm(),
         "contact_form": forms.pop("contact_form", None) or FamilyContactForm(),
-        "today": timezone.localdate(),
-        # Seed 001: school staff log an unanswered attempt to reach the family from here.
-        "may_log_attempt": case.is_open
-        and any(
-            m.role in SIGNALLING_ROLES and m.location_id == case.location_id
-            for m in memberships_of(user)
-        ),
     }
 
 
@@ -330,23 +364,35 @@ def _visible_case(request: HttpRequest, case_id: int, action: Action = Action.SU
 
 
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The case's overview: who, what was signalled, the meldcode, the next steps, the plan."""
     with one_page():  # a read: every check of this case in one query
         case = _visible_case(request, case_id)
-        context = _case_context(request, case)
-        log_access(
-            by=_user(request),
-            event=Event.READ,
-            purpose="zorgroute",
-            case_id=case.pk,
-            family_id=case.family_id,
-            detail="full file" if context["full"] else "summary",
-        )
-        return render(request, "cases/case_detail.html", context)
+        return _case_tab(request, case, "overview", _overview(request, case))
 
 
-def _render_case_with_errors(request: HttpRequest, case: Case, **forms: Any) -> HttpResponse:
-    context = _case_context(request, case, **forms)
-    return render(request, "cases/case_detail.html", context, status=400)
+def case_journal(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The case's journal (steps, notes, contacts with the family), a page at a time, with
+    the forms to add a note or a contact and the contact person over time."""
+    with one_page():
+        case = _visible_case(request, case_id)
+        return _case_tab(request, case, "journal", _journal(request, case))
+
+
+def case_family(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The family: parents and carers (full file) and the family's side in the portal."""
+    with one_page():
+        case = _visible_case(request, case_id)
+        file = selectors.case_file(_user(request), case)
+        return _case_tab(request, case, "family", {"full": file.full, "guardians": file.guardians})
+
+
+def case_network(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Who else is involved: referrals (full file), other organisations known to the
+    children (the match register), the school's agreements and the professionals' thread."""
+    with one_page():
+        case = _visible_case(request, case_id)
+        file = selectors.case_file(_user(request), case)
+        return _case_tab(request, case, "network", {"full": file.full, "referrals": file.referrals})
 
 
 @require_POST
@@ -379,7 +425,8 @@ def case_transition(request: HttpRequest, case_id: int, name: str) -> HttpRespon
         for t in selectors.allowed_transitions(user, case)
         if t.name != name
     ]
-    return _render_case_with_errors(request, case, transition_forms=[form, *others])
+    context = _overview(request, case, transition_forms=[form, *others])
+    return _case_tab(request, case, "overview", context, status=400)
 
 
 @require_POST
@@ -393,8 +440,8 @@ def note_add(request: HttpRequest, case_id: int) -> HttpResponse:
             form.add_error("text", error.message)
         else:
             messages.success(request, _("Note added."))
-            return redirect("cases:case_detail", case_id=case.pk)
-    return _render_case_with_errors(request, case, note_form=form)
+            return redirect("cases:case_journal", case_id=case.pk)
+    return _case_tab(request, case, "journal", _journal(request, case, note_form=form), 400)
 
 
 @require_POST
@@ -413,8 +460,9 @@ def family_contact_add(request: HttpRequest, case_id: int) -> HttpResponse:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(request, _("Contact with the family logged."))
-            return redirect("cases:case_detail", case_id=case.pk)
-    return _render_case_with_errors(request, case, contact_form=form)
+            return redirect("cases:case_journal", case_id=case.pk)
+    context = _journal(request, case, contact_form=form)
+    return _case_tab(request, case, "journal", context, status=400)
 
 
 def plan_new(request: HttpRequest, case_id: int) -> HttpResponse:

@@ -108,16 +108,31 @@ def needs_evaluation(case: Case, data: dict[str, Any]) -> str | _StrPromise | No
 CLOSING_CHECKS: list[Guard] = []
 
 
-#: Which of these cases have a report to Veilig Thuis recorded (registered by kansrijk.safety;
-#: one query for many cases, so that the agenda offers the rows after a report cheaply).
-VEILIG_THUIS_REPORTED: list[Callable[[list[int]], set[int]]] = []
+#: Whether a case has a report to Veilig Thuis recorded, as a condition on the case named by
+#: an OuterRef path (registered by kansrijk.safety): read with the case where a page reads
+#: it (`reported_condition`), else for many cases in one query (`reported_among`).
+VEILIG_THUIS_REPORTED: list[Callable[[str], Any]] = []
+
+
+def reported_condition(case_ref: str) -> Any:
+    """The condition on the case at `case_ref` ("pk", "case_id"), or False without safety."""
+    from django.db.models import Q, Value
+
+    if not VEILIG_THUIS_REPORTED:
+        return Value(False)
+    condition = Q()
+    for build in VEILIG_THUIS_REPORTED:
+        condition |= Q(build(case_ref))
+    return condition
 
 
 def reported_among(case_ids: list[int]) -> set[int]:
-    found: set[int] = set()
-    for check in VEILIG_THUIS_REPORTED:
-        found |= check(case_ids)
-    return found
+    from kansrijk.cases.models import Case
+
+    if not VEILIG_THUIS_REPORTED:
+        return set()
+    reported = Case.objects.filter(reported_condition("pk"), pk__in=case_ids)
+    return set(reported.values_list("pk", flat=True))
 
 
 def reported_to_veilig_thuis(case: Case, data: dict[str, Any]) -> str | _StrPromise | None:

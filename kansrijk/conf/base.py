@@ -67,7 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "kansrijk.accounts.middleware.VerifiedUserMiddleware",  # django_otp's, one query less
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -183,7 +183,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Authentication and sessions (OWASP ASVS level 2; kansrijk/accounts/).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out logins
-    "django.contrib.auth.backends.ModelBackend",
+    "kansrijk.accounts.backends.SessionUserBackend",  # Django's ModelBackend, see its doc
 ]
 KANSRIJK_SESSION_IDLE_SECONDS = env_int("KANSRIJK_SESSION_IDLE_MINUTES", 30) * 60
 KANSRIJK_SESSION_ABSOLUTE_SECONDS = SESSION_COOKIE_AGE

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -63,26 +63,43 @@ class Disclosure:
     reason: str
 
 
+#: A missing id in one half of a union (typed, so that both databases accept the NULL).
+_NO_ID = Value(None, output_field=IntegerField())
+
+
 def disclosures(
     cases: Iterable[Case], *, purpose: Purpose, organisations: Iterable[Organisation]
 ) -> dict[tuple[int, int], Disclosure]:
-    """May each case be shown to each organisation for this purpose? Two queries for any
-    number of cases and organisations (a meeting's agenda asks for every item at once)."""
+    """May each case be shown to each organisation for this purpose? One query for any
+    number of cases and organisations (a meeting's agenda asks for every item at once): the
+    consents in force and the legal grounds, as one list."""
     cases, organisations = list(cases), list(organisations)
     family_ids = {c.family_id for c in cases}
     org_ids = [o.pk for o in organisations]
     recipients = Q(recipient__in=org_ids)
     if purpose == Purpose.DISCUSS_IN_VOT:
         recipients |= Q(recipient__isnull=True)
-    consented = set(
+    # (family, recipient, None, "") of a consent; (None, organisation, case, ground) of a ground
+    consents = (
         Consent.objects.filter(in_force(), child__family__in=family_ids, purpose=purpose)
         .filter(recipients)
-        .values_list("child__family_id", "recipient_id")
+        .annotate(a=F("child__family_id"), b=F("recipient_id"), c=_NO_ID, d=Value(""))
+        .values_list("a", "b", "c", "d")
+        .order_by()  # SQLite allows no ORDER BY within a union
     )
-    grounds = {
-        (g.case_id, g.organisation_id): g
-        for g in LegalGround.objects.filter(case__in=cases, organisation__in=org_ids)
-    }
+    legal = (
+        LegalGround.objects.filter(case__in=[c.pk for c in cases], organisation__in=org_ids)
+        .annotate(a=_NO_ID, b=F("organisation_id"), c=F("case_id"), d=F("ground"))
+        .values_list("a", "b", "c", "d")
+        .order_by()
+    )
+    consented: set[tuple[int, int | None]] = set()
+    grounds: dict[tuple[int, int], str] = {}
+    for family, recipient, case_id, ground in consents.union(legal, all=True):
+        if case_id is None:
+            consented.add((family, recipient))
+        else:
+            grounds[(case_id, recipient)] = ground
     answers = {}
     for case in cases:
         for organisation in organisations:
@@ -98,7 +115,7 @@ def disclosures(
                 answers[key] = Disclosure(True, "consent", _("The parents gave consent."))
             elif key in grounds:
                 answers[key] = Disclosure(
-                    True, "legal_ground", str(grounds[key].get_ground_display())
+                    True, "legal_ground", str(LegalGround.Ground(grounds[key]).label)
                 )
             else:
                 answers[key] = Disclosure(

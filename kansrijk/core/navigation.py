@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
-from django.utils.functional import Promise
+from django.utils.functional import Promise, SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from kansrijk.access.matrix import ATTENTION_LIST_ROLES, EMERGENCY_ROLES, SIGNALLING_ROLES
@@ -107,7 +107,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if not user.is_authenticated:
         return {"nav": []}
     roles = roles_of(user)
-    unread = _unread(user)
+    # The total comes with the signed-in user (accounts.middleware); per link only for the
+    # pages that show it (my work's case threads).
+    unread: Any = SimpleLazyObject(lambda: _unread(user))
+    total = getattr(user, "unread_notifications", None)
     items = []
     for entry in ENTRIES:
         if entry.roles is not None and not roles & entry.roles:
@@ -116,7 +119,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             url = reverse(entry.url_name)
         except NoReverseMatch:
             continue  # that part of the product is not installed
-        badge = sum(unread.values()) if entry.url_name == "notifications:inbox" else 0
+        badge = 0
+        if entry.url_name == "notifications:inbox":
+            badge = total if total is not None else sum(unread.values())
         items.append(
             {
                 "label": entry.label,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -29,6 +30,7 @@ from kansrijk.cases.selectors import (
     actions_owned_by,
     allowed_transitions_per_case,
     cases_visible_to,
+    reported_known,
     signals_shown,
     stalled_before,
 )
@@ -96,7 +98,16 @@ def upcoming_meetings_of(user: Professional, *, days_back: int = 14) -> QuerySet
 
 def meeting_for(user: Professional, meeting_id: int) -> Meeting:
     """One meeting the user sits in, or NotFound (missing and forbidden answer alike)."""
-    meeting = meetings_of(user).filter(pk=meeting_id).first()
+    # When the previous meeting of its series was held (or planned, had it not started).
+    previous = (
+        Meeting.objects.filter(series=OuterRef("series"), starts_at__lt=OuterRef("starts_at"))
+        .order_by("-starts_at")
+        .annotate(at=Coalesce("started_at", "starts_at"))
+        .values("at")[:1]
+    )
+    meeting = (
+        meetings_of(user).filter(pk=meeting_id).annotate(previous_at=Subquery(previous)).first()
+    )
     if meeting is None:
         raise NotFound
     return meeting
@@ -119,33 +130,61 @@ def previous_meeting(meeting: Meeting) -> Meeting | None:
 
 
 def since_last_meeting(meeting: Meeting) -> datetime.datetime:
-    """The moment 'new' counts from: the previous meeting of the series, or one rhythm back."""
-    previous = previous_meeting(meeting)
-    if previous is not None:
-        return previous.started_at or previous.starts_at
+    """The moment 'new' counts from: the previous meeting of the series, or one rhythm back
+    (meeting_for reads the previous one's moment with the meeting)."""
+    if hasattr(meeting, "previous_at"):
+        previous_at: datetime.datetime | None = meeting.previous_at
+    else:
+        previous = previous_meeting(meeting)
+        previous_at = None if previous is None else previous.started_at or previous.starts_at
+    if previous_at is not None:
+        return previous_at
     weeks = meeting.series.every_weeks if meeting.series else 1
     return meeting.starts_at - datetime.timedelta(weeks=weeks)
 
 
-def participants(meeting: Meeting) -> list[Participant]:
-    return list(
-        meeting.participants.select_related("professional").order_by(
-            "kind", "professional__first_name"
+@dataclass(frozen=True)
+class Table:
+    """Who sits at the meeting's table, and every organisation they work for (the consent
+    must cover each of them)."""
+
+    participants: list[Participant]
+    organisations: list[Organisation]
+
+
+def at_the_table(meeting: Meeting) -> Table:
+    """The participants and their organisations in one query: a row per participant and
+    membership (issue 17: the meeting screen in at most 15 queries)."""
+    rows = (
+        meeting.participants.select_related("professional")
+        .annotate(
+            org_id=F("professional__memberships__organisation_id"),
+            org_name=F("professional__memberships__organisation__name"),
+            org_kind=F("professional__memberships__organisation__kind"),
         )
+        .order_by("kind", "professional__first_name", "pk")
     )
+    participants: dict[int, Participant] = {}
+    organisations: dict[int, Organisation] = {}
+    for row in rows:
+        participants.setdefault(row.pk, row)
+        org_id = row.org_id
+        if org_id is not None and org_id not in organisations:
+            values = (org_id, row.org_name, row.org_kind)
+            organisations[org_id] = Organisation.from_db(rows.db, ["id", "name", "kind"], values)
+    return Table(
+        participants=list(participants.values()),
+        organisations=sorted(organisations.values(), key=lambda o: (o.name, o.pk)),
+    )
+
+
+def participants(meeting: Meeting) -> list[Participant]:
+    return at_the_table(meeting).participants
 
 
 def organisations_present(meeting: Meeting) -> list[Organisation]:
     """Every organisation of everyone at the table; the consent must cover each of them."""
-    return list(
-        Organisation.objects.filter(
-            Exists(
-                Participant.objects.filter(
-                    meeting=meeting, professional__memberships__organisation=OuterRef("pk")
-                )
-            )
-        ).order_by("name")
-    )
+    return at_the_table(meeting).organisations
 
 
 # --- building the agenda -------------------------------------------------------------------
@@ -402,6 +441,7 @@ def agenda_items(meeting: Meeting, ids: Sequence[int] | None = None) -> QuerySet
     return (
         items.select_related("case__family", "case__location", "step")
         .prefetch_related(children, actions)
+        .annotate(vt_reported=reported_known("case_id"))
         .order_by("position", "id")
     )
 
@@ -532,6 +572,9 @@ def agenda_view(
         organisations = organisations_present(meeting)
     items = list(agenda_items(meeting, item_ids))
     cases = [item.case for item in items if item.case is not None]
+    for item in items:
+        if item.case is not None:  # the rows after a report, without a query of their own
+            item.case.vt_reported = item.vt_reported  # type: ignore[attr-defined]
     # Which signals may be read and which steps taken: both actions' grants in one query.
     wanted = [Action.FULL, Action.TRANSITION] if with_transitions else [Action.FULL]
     read_list_grants(viewer, [case.pk for case in cases], wanted)

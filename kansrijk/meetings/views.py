@@ -170,7 +170,8 @@ def _meeting_context(request: HttpRequest, meeting: Meeting, **forms: Any) -> di
         rest_requested=request.GET.get("rest"),
     )
     page = agenda.table
-    organisations = selectors.organisations_present(meeting)
+    table = selectors.at_the_table(meeting)
+    organisations = table.organisations
     # One read of both pages: the table's items with their signals, the rest without.
     views = selectors.agenda_view(
         meeting,
@@ -209,14 +210,12 @@ def _meeting_context(request: HttpRequest, meeting: Meeting, **forms: Any) -> di
     if meeting.state == Meeting.State.RUNNING:
         for view in items:
             view.compact = not view.running and not hasattr(view, "form")
-    participants = selectors.participants(meeting)
-    people = _invitable(meeting, user)
     return {
         "meeting": meeting,
         "is_chair": is_chair,
         "items": [v for v in items if not v.left_out],
         "left_out": [v for v in items + rest if v.left_out],
-        "participants": participants,
+        "participants": table.participants,
         "organisations": organisations,
         "time_box": agenda.time_box,
         "page": page,
@@ -224,7 +223,6 @@ def _meeting_context(request: HttpRequest, meeting: Meeting, **forms: Any) -> di
         "rest": [v for v in rest if not v.left_out],
         "running": next((v for v in items if v.running), None),
         "add_form": forms.pop("add_form", None) or AddItemForm(),
-        "invite_form": forms.pop("invite_form", None) or InviteForm(people=people),
         "since": selectors.since_last_meeting(meeting),
     }
 
@@ -312,22 +310,35 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_with_errors(request, meeting, add_form=form)
 
 
-@require_POST
 def invite(request: HttpRequest, pk: int) -> HttpResponse:
+    """The chair invites a colleague, on a page of its own: the meeting screen does not read
+    every colleague of the centre for a list nobody opens (issue 17)."""
+    user = _user(request)
     meeting = _meeting(request, pk)
-    form = InviteForm(request.POST, people=_invitable(meeting, _user(request)))
-    if form.is_valid():
-        return _run(
-            request,
-            meeting.pk,
-            lambda: services.participant_invite(
-                by=_user(request),
-                meeting_id=meeting.pk,
-                professional=form.cleaned_data["professional"],
-            ),
-            _("Invitation sent."),
+    if meeting.chair_id != user.pk or meeting.state == Meeting.State.FINISHED:
+        refusal = (
+            _("This meeting is finished.")
+            if meeting.chair_id == user.pk
+            else _("Only the chair can do this.")
         )
-    return _render_with_errors(request, meeting, invite_form=form)
+        messages.error(request, refusal)
+        return _done(request, meeting.pk)
+    form = InviteForm(request.POST or None, people=_invitable(meeting, user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.participant_invite(
+                by=user, meeting_id=meeting.pk, professional=form.cleaned_data["professional"]
+            )
+        except NotFound as missing:
+            raise Http404 from missing
+        except CaseError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Invitation sent."))
+            return _done(request, meeting.pk, "#people-heading")
+    status = 400 if request.method == "POST" else 200
+    context = {"meeting": meeting, "form": form}
+    return render(request, "meetings/invite.html", context, status=status)
 
 
 @require_POST

@@ -76,4 +76,13 @@ def notification_mark_read(*, by: Professional, notification_id: int | None = No
     unread = Notification.objects.filter(recipient=by, read_at__isnull=True)
     if notification_id is not None:
         unread = unread.filter(pk=notification_id)
-    return unread.update(read_at=timezone.now())
+    marked = unread.update(read_at=timezone.now())
+    unread_changed(by)
+    return marked
+
+
+def unread_changed(user: Professional) -> None:
+    """The user's unread count, read with the signed-in user (accounts.middleware), no
+    longer holds: the menu of this request counts again."""
+    if hasattr(user, "unread_notifications"):
+        del user.unread_notifications

@@ -79,7 +79,7 @@ def _tell_contact_person(case: Case, subject: str) -> None:
     notify(
         to=case.contact_person,
         subject=subject % {"number": case.pk},
-        url=reverse("cases:case_detail", kwargs={"case_id": case.pk}),
+        url=reverse("cases:case_family", kwargs={"case_id": case.pk}),
     )
 
 

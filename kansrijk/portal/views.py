@@ -513,7 +513,7 @@ def case_reply(request: HttpRequest, case_id: int) -> HttpResponse:
         if case is None or not can(user, Action.EDIT, case):
             raise Http404
         messages.error(request, _("Write your answer first."))
-    return redirect("cases:case_detail", case_id=case_id)
+    return redirect("cases:case_family", case_id=case_id)
 
 
 @require_GET

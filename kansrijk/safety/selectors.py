@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from kansrijk.access.matrix import EMERGENCY_ROLES, SIGNALLING_ROLES, VULNERABLE_LIST_ROLES, Action
@@ -84,11 +84,9 @@ def closing_refusal(case: CaseType, data: dict[str, Any]) -> str | None:
     return None
 
 
-def reported_to_veilig_thuis(case_ids: list[int]) -> set[int]:
+def reported_to_veilig_thuis(case_ref: str) -> Exists:
     """Registered with cases.workflow.VEILIG_THUIS_REPORTED: the rows after a report."""
-    return set(
-        VeiligThuisReport.objects.filter(case__in=case_ids).values_list("case_id", flat=True)
-    )
+    return Exists(VeiligThuisReport.objects.filter(case=OuterRef(case_ref)))
 
 
 # --- childcare ------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from kansrijk.cases.errors import CaseError, NotFound
 from kansrijk.cases.models import Case
 from kansrijk.core.models import Professional
 from kansrijk.notifications.models import Notification
-from kansrijk.notifications.services import notify
+from kansrijk.notifications.services import notify, unread_changed
 from kansrijk.threads.models import ThreadMessage, ThreadRead
 from kansrijk.threads.selectors import team_of
 
@@ -83,3 +83,4 @@ def thread_mark_read(*, by: Professional, case: Case) -> None:
     _mark(by, case, now)
     url = reverse("threads:case_thread", kwargs={"case_id": case.pk})
     Notification.objects.filter(recipient=by, url=url, read_at__isnull=True).update(read_at=now)
+    unread_changed(by)

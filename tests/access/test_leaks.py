@@ -153,16 +153,18 @@ def test_a_summary_viewer_reads_no_step_comment_and_no_sibling(
         comment="Evaluatie: moeder drinkt",
     )
     sign_in(client, world.teacher)
-    page = client.get(f"/cases/{case.pk}/").content.decode()
+    tabs = [f"/cases/{case.pk}/{tab}" for tab in ("", "journal/", "family/", "network/")]
+    page, *other_tabs = (client.get(url).content.decode() for url in tabs)
     api = client.get(f"/api/cases/{case.pk}").content.decode()
     listed = client.get("/api/cases").content.decode()
     work = client.get("/").content.decode()
-    for body in (page, api, listed, work):
+    for body in (page, *other_tabs, api, listed, work):
         assert "moeder drinkt" not in body
         assert sibling.given_name not in body
     assert pupil.given_name in page and pupil.given_name in api
-    full = sign_in(Client(), world.coach).get(f"/cases/{case.pk}/").content.decode()
-    assert "moeder drinkt" in full and sibling.given_name in full
+    coach = sign_in(Client(), world.coach)
+    assert sibling.given_name in coach.get(tabs[0]).content.decode()
+    assert "moeder drinkt" in coach.get(tabs[1]).content.decode()  # the journal
 
 
 # --- 4. who owns an action, who chairs ----------------------------------------------------

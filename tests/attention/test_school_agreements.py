@@ -81,7 +81,7 @@ def test_the_case_page_shows_it_and_a_bad_form_keeps_what_was_typed(client, worl
     case = advance(world, open_case(world, pupil), CaseState.IN_SUPPORT)
     _agreement(world, case)
     sign_in(client, world.family_specialist)
-    page = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+    page = client.get(reverse("cases:case_network", args=[case.pk])).content.decode()
     assert 'data-testid="school-agreement"' in page
     assert "12 uur per week" in page and "Juf Ans, met moeder erbij" in page
     bad = client.post(

@@ -44,7 +44,7 @@ def test_the_ib_writes_in_the_thread_and_the_gs_reads_it(page: Page, smtp_server
     )
 
     sign_in_browser(page, coach, password=DEMO_PASSWORD)
-    page.goto(f"/cases/{case.pk}/")
+    page.goto(f"/cases/{case.pk}/network/")
     page.get_by_test_id("thread-link").click()
     page.get_by_label("Bericht aan het ondersteuningsteam").fill(MESSAGE)
     page.get_by_role("button", name="Verstuur naar het ondersteuningsteam").click()

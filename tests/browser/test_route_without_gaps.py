@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from kansrijk.cases.models import Case, CaseMember
 from kansrijk.demo.people import DEMO_PASSWORD, seed_people
 from tests.auth import sign_in_browser
-from tests.browser.test_zorgroute import log_out, take_step
+from tests.browser.test_zorgroute import case_tab, log_out, take_step
 from tests.factories import ChildFactory, FamilyFactory, GuardianFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -78,8 +78,10 @@ def test_the_route_without_gaps(page: Page, smtp_server):
     panel.get_by_role("button", name="Lijst nagaan bij het wijkteam").click()
     expect(page.locator(".utrecht-alert--ok")).to_contain_text("Stap gezet")
     assert CaseMember.objects.filter(case=case, professional=worker).exists()
+    case_tab(page, "Logboek")
     expect(page.locator("main")).to_contain_text("Het wijkteam neemt school mee")
     assert worker.email in [m["To"] for m in smtp_server.messages]
+    case_tab(page, "Overzicht")
 
     take_step(page, "Begeleiding van het gezin starten")
     take_step(page, "Evalueren in het VOT", fill={"Resultaat van de evaluatie": "Meer hulp nodig."})
@@ -104,4 +106,5 @@ def test_the_route_without_gaps(page: Page, smtp_server):
 
     sign_in_browser(page, specialist, password=DEMO_PASSWORD)
     page.goto(f"/cases/{case.pk}/")
+    case_tab(page, "Netwerk")
     expect(page.get_by_test_id("referral")).to_contain_text("Geaccepteerd")

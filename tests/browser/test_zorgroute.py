@@ -43,6 +43,15 @@ def take_step(
     expect(page.locator(".utrecht-alert--ok")).to_contain_text("Stap gezet")
 
 
+def case_tab(page: Page, name: str) -> None:
+    """Open a tab of the case page (overview, journal, family, network)."""
+    tabs = page.get_by_role("navigation", name="Onderdelen van de casus")
+    tabs.get_by_role("link", name=name, exact=True).click()
+    expect(tabs.get_by_role("link", name=name, exact=True)).to_have_attribute(
+        "aria-current", "page"
+    )
+
+
 def test_signal_to_closure_in_the_browser(page: Page):
     westwijk = seed_people()
     teacher, coach, specialist = (westwijk.staff[u] for u in ("leerkracht.pwa", "ib.pwa", "gs.pwa"))
@@ -83,9 +92,12 @@ def test_signal_to_closure_in_the_browser(page: Page):
     take_step(page, "Lijst nagaan bij het wijkteam", choose="Niet bekend bij het wijkteam")
     take_step(page, "Begeleiding van het gezin starten")
     expect(page.get_by_test_id("contact-person")).to_contain_text(specialist.last_name)
+    case_tab(page, "Logboek")
     page.get_by_label("Hoe").select_option(label="Telefoon")
     page.get_by_label("Samenvatting").fill("Moeder gebeld, afspraak voor huisbezoek.")
     page.get_by_role("button", name="Contact vastleggen").click()
+    expect(page.locator("ol.journal")).to_contain_text("Moeder gebeld, afspraak voor huisbezoek.")
+    case_tab(page, "Overzicht")
     take_step(
         page, "Evalueren in het VOT", fill={"Resultaat van de evaluatie": "Sem gaat vooruit."}
     )

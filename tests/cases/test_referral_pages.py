@@ -45,7 +45,9 @@ def test_the_district_team_accepts_and_the_sender_sees_it(world, pupil):
     assert "geaccepteerd" in response.content.decode()
     referral.refresh_from_db()
     assert (referral.answer, referral.worker) == ("accepted", world.district_team)
-    sender = _nl(world.family_specialist).get(f"/cases/{referral.case_id}/").content.decode()
+    sender = (
+        _nl(world.family_specialist).get(f"/cases/{referral.case_id}/network/").content.decode()
+    )
     assert "Geaccepteerd" in sender
 
 
@@ -62,7 +64,9 @@ def test_returning_without_a_reason_is_refused_and_keeps_the_choice(world, pupil
     worker.post(f"/referrals/{referral.pk}/answer/", {"answer": "return", "reason": "Past bij GGZ"})
     referral.refresh_from_db()
     assert (referral.answer, referral.answer_reason) == ("returned", "Past bij GGZ")
-    sender = _nl(world.family_specialist).get(f"/cases/{referral.case_id}/").content.decode()
+    sender = (
+        _nl(world.family_specialist).get(f"/cases/{referral.case_id}/network/").content.decode()
+    )
     assert "Teruggegeven" in sender and "Past bij GGZ" in sender
 
 

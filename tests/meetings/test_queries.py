@@ -84,3 +84,33 @@ def test_a_long_agenda_is_shown_a_page_at_a_time(client, world, care_meeting):
     )
     assert response.status_code == 302
     assert response["Location"].endswith(f"?page=2#item-{last.pk}")
+
+
+def _counted(client, url: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """The page's queries; on SQLite the access log is chained in the request (two
+    statements more), on PostgreSQL by the chainer (audit.chain), as in production."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in queries if '"audit_chainhead"' not in q["sql"]]
+
+
+def test_the_chairs_meeting_screen_reads_at_most_15_queries(client, world, care_meeting):
+    """Issue 17: the chair's screen of a long agenda: the meeting with its previous one, the
+    table and its organisations, a page of items, their grants, consents (with the legal
+    grounds), signals and the rows after a report. While an item runs, its decision form
+    reads who may own an action (one query more)."""
+    from kansrijk.meetings.selectors import AGENDA_PAGE_SIZE
+
+    for _ in range(AGENDA_PAGE_SIZE + 3):
+        age_case(open_case(world, a_child(world)), days=30)
+    meeting = care_meeting()
+    sign_in(client, world.coordinator)
+    url = f"/meetings/{meeting.pk}/"
+    client.get(url)
+    planned = _counted(client, url)
+    assert len(planned) <= 15, [q[:70] for q in planned]
+    services.meeting_start(by=world.coordinator, meeting_id=meeting.pk)
+    client.get(url)
+    running = _counted(client, url)
+    owners = [q for q in running if q.startswith('SELECT DISTINCT "core_professional"')]
+    assert len(owners) == 1 and len(running) == len(planned) + 1

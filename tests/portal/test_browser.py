@@ -84,7 +84,8 @@ def test_a_parent_answers_reads_writes_talks_and_withdraws_in_the_portal(
     page.get_by_role("button", name="Versturen").click()
     expect(page.get_by_role("status")).to_contain_text("Je bericht is verstuurd.")
     coach = sign_in(Client(), world.coach)
-    assert "Kunnen we donderdag bellen?" in coach.get(case_url).content.decode()
+    family_tab = reverse("cases:case_family", kwargs={"case_id": case.pk})
+    assert "Kunnen we donderdag bellen?" in coach.get(family_tab).content.decode()
     coach.post(
         reverse("portal:case_reply", kwargs={"case_id": case.pk}),
         {"text": "Ja, ik bel je donderdag om tien uur."},

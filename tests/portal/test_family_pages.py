@@ -79,7 +79,7 @@ def test_the_family_writes_their_part_and_the_contact_person_sees_it(
     assert PlanResponse.objects.get(plan=family.plan).guardian == family.parent
     assert Notification.objects.filter(recipient=world.coach).exists()
     staff = sign_in(Client(), world.coach)
-    case_page = text(staff.get(reverse("cases:case_detail", kwargs={"case_id": family.case.pk})))
+    case_page = text(staff.get(reverse("cases:case_family", kwargs={"case_id": family.case.pk})))
     assert "Oma haalt hem op" in case_page
     assert "Akkoord met het plan" in case_page
 
@@ -232,7 +232,7 @@ def test_the_contact_person_answers_a_young_person_in_their_own_thread(
     teen = enter(client, family.teen)
     teen.post(reverse("portal:message_send"), {"text": "Mag ik je iets vragen?"})
     staff = sign_in(Client(), world.coach)
-    case_url = reverse("cases:case_detail", kwargs={"case_id": family.case.pk})
+    case_url = reverse("cases:case_family", kwargs={"case_id": family.case.pk})
     assert "Alleen Lotte (eigen gesprek)" in text(staff.get(case_url))
     staff.post(
         reverse("portal:case_reply", kwargs={"case_id": family.case.pk}),

@@ -63,9 +63,11 @@ def test_unread_counts_until_the_thread_is_opened(client: Client, world: World, 
     sign_in(client, world.family_specialist)
     my_work = client.get("/").content.decode()
     assert "2 ongelezen" in my_work
-    assert "2 ongelezen" in client.get(f"/cases/{case.pk}/").content.decode()
+    assert "2 ongelezen" in client.get(f"/cases/{case.pk}/network/").content.decode()
+    assert 'Meldingen <span class="badge badge--p2">2<' in my_work  # the menu's count
     page = client.get(f"/cases/{case.pk}/thread/").content.decode()
     assert "Eerste bericht" in page and "Tweede bericht" in page
+    assert 'Meldingen <span class="badge' not in page  # read by this very page
     assert unread_counts(world.family_specialist, [case.pk]) == {}
     assert 'data-testid="unread-threads"' not in client.get("/").content.decode()
     read = AccessLogEntry.objects.filter(event=Event.READ, case_id=case.pk).latest("id")
