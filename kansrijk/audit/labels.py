@@ -83,6 +83,13 @@ DETAILS: dict[str, Promise] = {
     "renewed": _("renewed"),
     "full file": _("whole file"),
     "summary": _("summary"),
+    # The tabs of the case page other than the overview (cases.views.CASE_TABS).
+    "full file: journal": _("whole file: journal"),
+    "full file: family": _("whole file: family"),
+    "full file: network": _("whole file: network"),
+    "summary: journal": _("summary: journal"),
+    "summary: family": _("summary: family"),
+    "summary: network": _("summary: network"),
     "calendar feed created": _("calendar address made"),
     "calendar feed revoked": _("calendar address revoked"),
     "prepared": _("prepared"),

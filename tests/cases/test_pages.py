@@ -7,7 +7,9 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
+from kansrijk.audit.labels import detail_label
 from kansrijk.audit.models import AccessLogEntry
 from kansrijk.cases import services
 from kansrijk.cases.models import Case, Signal
@@ -416,6 +418,10 @@ def test_the_case_page_is_four_tabs_each_reading_only_its_part(client, world, pu
         assert current is not None and current.groups() == (url, label)
         read = AccessLogEntry.objects.filter(case_id=case.pk, event="read").latest("id")
         assert read.detail == "full file" + (f": {path.strip('/')}" if path else "")
+        with translation.override("nl"):  # as the inzage and the privacy officer read it
+            assert detail_label(read.detail) == "volledig dossier" + (
+                f": {label.lower()}" if path else ""
+            )
         tables = " ".join(q["sql"] for q in queries)
         assert ('"cases_note"' in tables) == (path == "journal/"), url
         assert ('"portal_message"' in tables) == (path == "family/"), url
