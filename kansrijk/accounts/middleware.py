@@ -19,8 +19,6 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -30,6 +28,7 @@ from django_otp.models import Device
 
 from kansrijk.accounts import session_clock
 from kansrijk.accounts.backends import DEVICE_USER
+from kansrijk.notifications.selectors import unread_count
 
 #: Views a half-signed-in professional may reach (besides public, login_not_required ones).
 SECOND_STEP_VIEWS = frozenset({"core:logout"})
@@ -167,7 +166,7 @@ class VerifiedUserMiddleware(OTPMiddleware):
                 return None
             found: Device | None = (
                 model.objects.select_related("user")
-                .annotate(unread_notifications=_unread_notifications())
+                .annotate(unread_notifications=unread_count("user_id"))
                 .filter(pk=int(number))
                 .first()
             )
@@ -176,18 +175,3 @@ class VerifiedUserMiddleware(OTPMiddleware):
         if found is not None:  # the menu's badge (core.navigation): no query of its own
             found.user.unread_notifications = found.unread_notifications
         return found
-
-
-def _unread_notifications() -> Coalesce:
-    """How many notifications the device's user has not read (a subquery on the index
-    recipient, read_at)."""
-    from kansrijk.notifications.models import Notification
-
-    unread = (
-        Notification.objects.filter(recipient=OuterRef("user_id"), read_at__isnull=True)
-        .order_by()
-        .values("recipient")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    return Coalesce(Subquery(unread), 0)

@@ -79,6 +79,14 @@ def _open(meeting: Meeting) -> None:
         raise CaseError(_("This meeting is finished."))
 
 
+def chaired_and_open(*, by: Professional, meeting_id: int) -> Meeting:
+    """The meeting, if `by` chairs it and it is not finished: a chair's page asks before it
+    shows its form (the same refusals as the change itself)."""
+    meeting = _chaired(by, meeting_id, lock=False)
+    _open(meeting)
+    return meeting
+
+
 # --- series and meetings -------------------------------------------------------------------
 
 

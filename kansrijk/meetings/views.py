@@ -315,13 +315,10 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
     every colleague of the centre for a list nobody opens (issue 17)."""
     user = _user(request)
     meeting = _meeting(request, pk)
-    if meeting.chair_id != user.pk or meeting.state == Meeting.State.FINISHED:
-        refusal = (
-            _("This meeting is finished.")
-            if meeting.chair_id == user.pk
-            else _("Only the chair can do this.")
-        )
-        messages.error(request, refusal)
+    try:
+        services.chaired_and_open(by=user, meeting_id=meeting.pk)
+    except CaseError as error:
+        messages.error(request, error.message)
         return _done(request, meeting.pk)
     form = InviteForm(request.POST or None, people=_invitable(meeting, user))
     if request.method == "POST" and form.is_valid():
