@@ -26,24 +26,53 @@ pytest_plugins = ["tests.mail", "tests.oidc"]  # real SMTP server and OpenID pro
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    """Databases created and migrated by the owner role; on PostgreSQL the tests then run as
-    the application's role, which owns nothing (tests/roles.py)."""
+def django_db_setup(
+    request: pytest.FixtureRequest,
+    django_test_environment: None,
+    django_db_blocker: Any,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[None]:
+    """Databases migrated once by the owner role and cloned per worker (tests/databases.py);
+    on PostgreSQL the tests then run as the application's role, which owns nothing
+    (tests/roles.py). Replaces pytest-django's fixture of the same name."""
+    from tests import databases
     from tests.roles import run_as_app_role
 
+    verbosity = request.config.option.verbose
+    worker_id = getattr(request.config, "workerinput", {}).get("workerid", "master")
+    shared = tmp_path_factory.getbasetemp().parent  # the same directory for every worker
+    with django_db_blocker.unblock():
+        originals = databases.setup(worker_id, shared, verbosity)
     yield from run_as_app_role(django_db_blocker)
+    with django_db_blocker.unblock():
+        databases.teardown(worker_id, shared, originals, verbosity)
+
+
+#: The tests that take longest (half a minute to minutes each), run first: xdist hands out
+#: the first quarter of the tests to the workers in turn, so each takes some of them, and no
+#: worker is left running one alone at the end of the run.
+LONGEST = ("tests/browser/test_axe_walk.py::", "tests/access/test_matrix_walk.py::test_pages_and")
+
+
+def _longest_first(item: pytest.Item) -> int:
+    for number, start in enumerate(LONGEST):
+        if item.nodeid.startswith(start):
+            return number
+    return len(LONGEST) + (0 if item.get_closest_marker("browser") else 1)
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """With `--dist loadgroup` the tests marked `xdist_group` run on one worker, so that a
-    module's expensive fixture (the Westwijk demo) is built once. pytest 9 keeps a node's id
-    in `_id`, and pytest-xdist 3.8 still writes the group into `_nodeid`, which nothing reads
-    any more: the group is added here as xdist means to. Not in the Makefile: a whole-suite
-    run with loadgroup ended at 92 % reporting success, 90 tests never run (xdist 3.8 with
-    pytest 9.2); the default `load` distribution runs every test."""
+    """The longest tests first (LONGEST). With `--dist loadgroup` the tests marked
+    `xdist_group` run on one worker, so that a module's expensive fixture (the Westwijk demo)
+    is built once. pytest 9 keeps a node's id in `_id`, and pytest-xdist 3.8 still writes the
+    group into `_nodeid`, which nothing reads any more: the group is added here as xdist
+    means to. Not in the Makefile: a whole-suite run with loadgroup ended at 92 % reporting
+    success, 90 tests never run (xdist 3.8 with pytest 9.2); the default `load` distribution
+    runs every test."""
     from _pytest.nodeid import coerce_node_id
 
+    items.sort(key=_longest_first)  # stable: the rest keep their order
     if not getattr(config.option, "loadgroup", False):
         return
     for item in items:

@@ -356,9 +356,11 @@ def granting_roles(user: Professional, case: Model | int, action: Action) -> set
     """The roles through which the user may take the action on this case (one query; one
     for all actions within `one_page`)."""
     case_id = case if isinstance(case, int) else case.pk
+    if not user.is_authenticated:
+        return set()
     grants = _page_grants.get()
-    if grants is None or not user.is_authenticated:
-        return granting_roles_per_case(user, [case_id], action).get(case_id, set())
+    if grants is None:
+        return _all_actions(user, case_id)[action]
     key = (user.pk, case_id)
     if key not in grants:
         grants[key] = _all_actions(user, case_id)
@@ -371,25 +373,21 @@ def _all_actions(user: Professional, case_id: int) -> dict[Action, set[Role]]:
     to the answers here (a relation grants its actions when it holds, with its sharing where
     it needs one: the same as `membership_condition` per action, without building and
     compiling it once for every action; issue 17). On PostgreSQL the query is compiled once
-    per user and day (`_compiled_query`), the case put in at each use."""
+    per user and day (`_compiled_query`), the case put in at each use. It runs on its own, so
+    SQLite's limit on nesting (`_compiles`) does not bind it: every backend compiles it."""
     found: dict[Action, set[Role]] = {action: set() for action in Action}
     if not user.is_active:
         return found
     using = case_model().objects.db
-    if _compiles(using):
-        hit = _compiled_query(user, ("all actions",), using, lambda: _all_actions_query(user))
-        if hit is None:
-            return found
-        with connections[using].cursor() as cursor:
-            cursor.execute(hit.sql, hit.filled(using, case_id))
-            row = cursor.fetchone()
-            names = [column[0] for column in cursor.description or ()]
-            answers = dict(zip(names, row, strict=True)) if row else {}
-        grants = hit.extra
-    else:
-        query, grants = _all_actions_query(user, case_id)
-        answers = query.first() or {}
-    for role, reached, shared, actions in grants:
+    hit = _compiled_query(user, ("all actions",), using, lambda: _all_actions_query(user))
+    if hit is None:
+        return found
+    with connections[using].cursor() as cursor:
+        cursor.execute(hit.sql, hit.filled(using, case_id))
+        row = cursor.fetchone()
+        names = [column[0] for column in cursor.description or ()]
+        answers = dict(zip(names, row, strict=True)) if row else {}
+    for role, reached, shared, actions in hit.extra:
         if answers.get(reached) and (shared is None or answers.get(shared)):
             for action in actions:
                 found[action].add(role)
@@ -399,9 +397,7 @@ def _all_actions(user: Professional, case_id: int) -> dict[Action, set[Role]]:
 Grant = tuple[Role, str, str | None, frozenset[Action]]
 
 
-def _all_actions_query(
-    user: Professional, case_id: int = CASE_PLACEHOLDER
-) -> tuple[QuerySet[Any], list[Grant]]:
+def _all_actions_query(user: Professional) -> tuple[QuerySet[Any], list[Grant]]:
     """The row of one case with a boolean per relation and per kind of sharing, and which
     role's actions each grants."""
     annotations: dict[str, ExpressionWrapper] = {}
@@ -428,7 +424,12 @@ def _all_actions_query(
             grants.append((role, reached, shared, frozenset(actions)))
     if not annotations:
         return case_model().objects.none().values(), []
-    row = case_model().objects.filter(pk=case_id).annotate(**annotations).values(*annotations)
+    row = (
+        case_model()
+        .objects.filter(pk=CASE_PLACEHOLDER)
+        .annotate(**annotations)
+        .values(*annotations)
+    )
     return row, grants
 
 

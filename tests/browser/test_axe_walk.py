@@ -168,11 +168,22 @@ def walk_role(page: Page, origin: str, walk: Walk) -> None:
         frontier = following
 
 
-def test_every_roles_pages_pass_axe_and_fit_a_phone(browser: Any, live_server: Any) -> None:
+#: The roles are walked in this many parts, each a test of its own, so that the parts run on
+#: as many workers side by side (the whole walk was one test of five minutes at the end of
+#: the run); each part loads the demo.
+PARTS = 3
+
+
+@pytest.mark.parametrize("part", range(PARTS))
+def test_every_roles_pages_pass_axe_and_fit_a_phone(
+    browser: Any, live_server: Any, part: int
+) -> None:
     seed_westwijk(today=timezone.localdate())
     failures: list[str] = []
     visited = 0
-    for role, person in one_per_role().items():
+    people = sorted(one_per_role().items())
+    assert len(people) > 2 * PARTS
+    for role, person in people[part::PARTS]:
         context = browser.new_context(locale="nl-NL", base_url=live_server.url, viewport=DESKTOP)
         page = context.new_page()
         page.set_default_timeout(30_000)
@@ -183,5 +194,5 @@ def test_every_roles_pages_pass_axe_and_fit_a_phone(browser: Any, live_server: A
         assert walk.visited, f"{role}: no page visited"
         visited += len(walk.visited)
         failures += walk.failures
-    assert visited > 50
+    assert visited > 50 // PARTS
     assert failures == []
