@@ -28,9 +28,11 @@ from kansrijk.cases.schemas import (
     FamilyContactIn,
     FamilyContactOut,
     FamilyContactPage,
+    Limit,
     NoteIn,
     NoteOut,
     NotePage,
+    Offset,
     PlanIn,
     PlanOut,
     Problem,
@@ -53,13 +55,10 @@ from kansrijk.core.models import Location, Professional
 router = Router()
 
 PURPOSE = "zorgroute"
-MAX_OFFSET = 1_000_000
 #: How many of the newest steps, notes and family contacts one case answer holds (issue 17:
 #: a case can hold a thousand steps); the rest through the paged journal operations.
 JOURNAL_NEWEST = 50
 CaseId = Path(..., ge=1, le=MAX_ID, description="The case's id.")
-Limit = Query(50, ge=1, le=200, description="At most this many items.")
-Offset = Query(0, ge=0, le=MAX_OFFSET, description="Skip this many items.")
 StateFilter = Query(None, description="Only cases in this state.")
 LocationFilter = Query(None, ge=1, le=MAX_ID, description="Only cases of this location (id).")
 LocationId = Path(..., ge=1, le=MAX_ID, description="The location's id.")

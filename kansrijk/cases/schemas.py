@@ -14,13 +14,17 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from django.conf import settings
 from django.utils import timezone
-from ninja import Field, Schema
+from ninja import Field, Query, Schema
 from pydantic import AfterValidator, ConfigDict, create_model
 
 from kansrijk.cases.models import FamilyContact, Signal
 from kansrijk.cases.workflow import BY_NAME, TRANSITIONS, Input, Kind, all_inputs
 
 MAX_ID = 2**63 - 1
+MAX_OFFSET = 1_000_000
+#: The paging parameters of every paged list of the API.
+Limit = Query(50, ge=1, le=200, description="At most this many items.")
+Offset = Query(0, ge=0, le=MAX_OFFSET, description="Skip this many items.")
 #: The longest free text (notes, comments, descriptions) the API takes; TextFields have no limit.
 MAX_TEXT = 10_000
 EARLIEST = datetime.date(1900, 1, 1)

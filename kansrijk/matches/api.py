@@ -9,19 +9,17 @@ import datetime
 from typing import Any, Literal, cast
 
 from django.http import HttpRequest
-from ninja import Field, Path, Query, Router, Schema, Status
+from ninja import Field, Path, Router, Schema, Status
 
 from kansrijk.audit.models import Event
 from kansrijk.audit.services import log_access
-from kansrijk.cases.schemas import MAX_ID
+from kansrijk.cases.schemas import MAX_ID, Limit, Offset
 from kansrijk.core.models import Professional
 from kansrijk.matches import selectors, services
 from kansrijk.matches.models import Involvement, Match
 
 router = Router(tags=["matches"])
 PURPOSE = services.PURPOSE
-Limit = Query(50, ge=1, le=200, description="At most this many items.")
-Offset = Query(0, ge=0, le=1_000_000, description="Skip this many items.")
 
 
 class InvolvementIn(Schema):

@@ -11,7 +11,7 @@ from ninja import Path, Router, Schema
 
 from kansrijk.audit.models import Event
 from kansrijk.audit.services import log_access
-from kansrijk.cases.schemas import MAX_ID, Problem
+from kansrijk.cases.schemas import MAX_ID, Limit, Offset, Problem
 from kansrijk.core.models import Professional
 from kansrijk.meetings import selectors, services
 from kansrijk.meetings.models import Meeting, MeetingAction
@@ -42,6 +42,13 @@ class ActionOut(Schema):
     case: int | None
 
 
+class ActionPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[ActionOut]
+
+
 class ItemOut(Schema):
     id: int
     position: int
@@ -59,6 +66,10 @@ class ItemOut(Schema):
 
 class MeetingDetail(MeetingOut):
     minutes_used: int
+    #: Items on the whole agenda; `items` holds those from `offset`, at most `limit`.
+    items_count: int
+    limit: int
+    offset: int
     items: list[ItemOut]
 
 
@@ -96,14 +107,25 @@ def _action(action: MeetingAction) -> dict[str, Any]:
 
 @router.get(
     "/actions",
-    response=list[ActionOut],
+    response={200: ActionPage, 422: Problem},
     summary="My actions from meetings",
     description="Actions agreed in meetings that you own: open ones, and those done in the "
-    "last 30 days. Plan actions are in the case's plan (`/api/cases/{case_id}/plans`).",
+    "last 30 days, a page at a time (the open ones first, soonest due first). Plan actions "
+    "are in the case's plan (`/api/cases/{case_id}/plans`).",
 )
-def list_actions(request: HttpRequest) -> list[dict[str, Any]]:
-    actions = selectors.my_actions(_user(request))["meeting"]
-    return [_action(a) for a in actions]
+def list_actions(request: HttpRequest, limit: int = Limit, offset: int = Offset) -> dict[str, Any]:
+    user = _user(request)
+    actions = selectors.my_actions(user)["meeting"]
+    count = actions.count()
+    page = list(actions[offset : offset + limit])
+    log_access(
+        by=user,
+        event=Event.LIST,
+        purpose="my actions",
+        detail=f"api meeting actions offset={offset} count={count} "
+        f"actions={','.join(str(a.pk) for a in page) or 'none'}",
+    )
+    return {"count": count, "limit": limit, "offset": offset, "items": [_action(a) for a in page]}
 
 
 @router.post(
@@ -133,16 +155,23 @@ def list_meetings(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get(
     "/{meeting_id}",
-    response={200: MeetingDetail, 404: Problem},
+    response={200: MeetingDetail, 404: Problem, 422: Problem},
     summary="One meeting",
-    description="The meeting with its agenda as the table sees it: a case without consent "
-    "for every organisation present has no identifying data (`identified`: false) and is "
-    "missing when its series leaves such cases out.",
+    description="The meeting with its agenda as the table sees it, a page at a time: the "
+    "items from `offset` in the agenda's order, at most `limit` (a region's care meeting holds "
+    "hundreds); `items_count` counts the whole agenda. A case without consent for every "
+    "organisation present has no identifying data (`identified`: false) and is missing when "
+    "its series leaves such cases out (a page may then hold fewer items).",
 )
-def get_meeting(request: HttpRequest, meeting_id: int = MeetingId) -> dict[str, Any]:
+def get_meeting(
+    request: HttpRequest, meeting_id: int = MeetingId, limit: int = Limit, offset: int = Offset
+) -> dict[str, Any]:
     user = _user(request)
     meeting = selectors.meeting_for(user, meeting_id)
-    views = [v for v in selectors.agenda_view(meeting, user) if not v.left_out]
+    agenda = selectors.agenda_page(meeting)  # the whole agenda's time, one query of its rows
+    order = meeting.items.order_by("position", "id").values_list("pk", flat=True)
+    page = list(order[offset : offset + limit])
+    views = [v for v in selectors.agenda_view(meeting, user, item_ids=page) if not v.left_out]
     ids = ",".join(str(v.item.case_id) for v in views if v.item.case_id)
     log_access(
         by=user,
@@ -152,7 +181,10 @@ def get_meeting(request: HttpRequest, meeting_id: int = MeetingId) -> dict[str, 
     )
     return {
         **_meeting(meeting),
-        "minutes_used": selectors.time_box(meeting, views).minutes,
+        "minutes_used": agenda.time_box.minutes,
+        "items_count": agenda.table.total + agenda.rest.total,
+        "limit": limit,
+        "offset": offset,
         "items": [
             {
                 "id": v.item.pk,

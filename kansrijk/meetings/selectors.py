@@ -666,7 +666,7 @@ def action_owner_choices(meeting: Meeting, case: Case | None) -> QuerySet[Profes
 
 
 def meeting_actions_of(user: Professional, *, open_only: bool = False) -> QuerySet[MeetingAction]:
-    queryset = MeetingAction.objects.filter(owner=user).select_related("meeting")
+    queryset = MeetingAction.objects.filter(owner=user).select_related("meeting", "owner")
     if open_only:
         queryset = queryset.filter(done=False)
     return queryset.order_by("done", "due_date", "id")
