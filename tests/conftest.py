@@ -50,8 +50,16 @@ def django_db_setup(
 
 #: The tests that take longest (half a minute to minutes each), run first: xdist hands out
 #: the first quarter of the tests to the workers in turn, so each takes some of them, and no
-#: worker is left running one alone at the end of the run.
-LONGEST = ("tests/browser/test_axe_walk.py::", "tests/access/test_matrix_walk.py::test_pages_and")
+#: worker is left running one alone at the end of the run. The PostgreSQL half's operations
+#: tests (a cluster of their own, migrated, stopped and started) mostly wait: first of all.
+LONGEST = (
+    "tests/ops/test_postgres_restart.py::",
+    "tests/ops/test_two_servers.py::",
+    "tests/ops/test_backup_restore.py::",
+    "tests/browser/test_axe_walk.py::",
+    "tests/browser/test_screenshots.py::",
+    "tests/access/test_matrix_walk.py::test_pages_and",
+)
 
 
 def _longest_first(item: pytest.Item) -> int:
