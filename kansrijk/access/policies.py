@@ -372,9 +372,10 @@ def _all_actions(user: Professional, case_id: int) -> dict[Action, set[Role]]:
     of each membership and one per kind of sharing, each built once, and the matrix applied
     to the answers here (a relation grants its actions when it holds, with its sharing where
     it needs one: the same as `membership_condition` per action, without building and
-    compiling it once for every action; issue 17). On PostgreSQL the query is compiled once
-    per user and day (`_compiled_query`), the case put in at each use. It runs on its own, so
-    SQLite's limit on nesting (`_compiles`) does not bind it: every backend compiles it."""
+    compiling it once for every action; issue 17). The query is compiled once per user and
+    day (`_compiled_query`), the case put in at each use, on every backend: it runs on its
+    own, so SQLite's limit on nesting (`_compiles`) does not bind it. The gate's check of a
+    write (outside `one_page`) reads it too."""
     found: dict[Action, set[Role]] = {action: set() for action in Action}
     if not user.is_active:
         return found
