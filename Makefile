@@ -41,10 +41,9 @@ demo: install
 serve: install
 	DJANGO_SETTINGS_MODULE=kansrijk.conf.dev $(MANAGE) runserver 127.0.0.1:8000
 
-# The two halves side by side (each mostly waits on one core in places: browsers, clusters,
-# subprocesses); each half's output is shown whole when it ends.
 test: install browser
-	$(MAKE) --output-sync=target -j2 test-sqlite test-postgres
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgres
 
 test-sqlite: install
 	@echo "=== test suite on SQLite"

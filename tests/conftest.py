@@ -45,7 +45,9 @@ def django_db_setup(
         originals = databases.setup(worker_id, shared, verbosity)
     yield from run_as_app_role(django_db_blocker)
     with django_db_blocker.unblock():
-        databases.teardown(worker_id, shared, originals, verbosity)
+        for problem in databases.teardown(worker_id, shared, originals, verbosity):
+            # As pytest-django: a database left behind (a session still open) is no failure.
+            request.node.warn(pytest.PytestWarning(f"Could not drop a test database: {problem}"))
 
 
 #: The tests that take longest (half a minute to minutes each), run first: xdist hands out

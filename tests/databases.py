@@ -48,7 +48,7 @@ def _template_name(alias: str, shared: Path) -> str:
     connection = connections[alias]
     if connection.vendor == "sqlite":
         return str(shared / f"template_{alias}.sqlite3")
-    return str(connection.creation._get_test_db_name())
+    return str(connection.creation._get_test_db_name())  # type: ignore[attr-defined]
 
 
 def _create_templates(shared: Path, verbosity: int) -> None:
@@ -99,26 +99,40 @@ def setup(worker: str, shared: Path, verbosity: int) -> dict[str, str]:
     return originals
 
 
-def teardown(worker: str, shared: Path, originals: dict[str, str], verbosity: int) -> None:
+def teardown(worker: str, shared: Path, originals: dict[str, str], verbosity: int) -> list[str]:
     """Drop this process's databases; the last worker out drops the PostgreSQL templates
-    (SQLite's is a file in the run's temporary directory)."""
-    for alias in _aliases():
-        connections[alias].creation.destroy_test_db(originals[alias], verbosity)
+    (SQLite's is a file in the run's temporary directory). Answers what could not be
+    dropped (a session still open on it)."""
+    problems = [
+        problem
+        for alias in _aliases()
+        if (
+            problem := _drop(
+                alias, connections[alias].settings_dict["NAME"], originals[alias], verbosity
+            )
+        )
+    ]
     if worker == "master":
-        return
+        return problems
     with _locked(shared):
         with (shared / "workers-done").open("a") as done:
             done.write(worker + "\n")
         finished = len((shared / "workers-done").read_text().split())
         if finished == int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "0")):
-            _drop_templates(shared, verbosity)
+            for alias in (shared / READY).read_text().split():
+                if connections[alias].vendor != "sqlite":
+                    original = connections[alias].settings_dict["NAME"]
+                    problem = _drop(alias, _template_name(alias, shared), original, verbosity)
+                    problems += [problem] if problem else []
+    return problems
 
 
-def _drop_templates(shared: Path, verbosity: int) -> None:
-    for alias in (shared / READY).read_text().split():
-        connection = connections[alias]
-        if connection.vendor == "sqlite":
-            continue
-        original = connection.settings_dict["NAME"]
-        connection.settings_dict["NAME"] = _template_name(alias, shared)
+def _drop(alias: str, name: str, original: str, verbosity: int) -> str | None:
+    connection = connections[alias]
+    connection.settings_dict["NAME"] = name
+    try:
         connection.creation.destroy_test_db(original, verbosity)
+    except Exception as exc:  # a session still open on it
+        connection.settings_dict["NAME"] = original
+        return f"{name}: {exc!r}"
+    return None
