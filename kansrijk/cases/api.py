@@ -15,6 +15,7 @@ from ninja import Path, Query, Router, Status
 from kansrijk.access.matrix import Action
 from kansrijk.access.policies import read_for_page
 from kansrijk.audit.models import Event
+from kansrijk.audit.paging import logged_page
 from kansrijk.audit.services import log_access
 from kansrijk.cases import selectors, services
 from kansrijk.cases.errors import CaseError, NotFound
@@ -195,8 +196,7 @@ def list_cases(
     user = _user(request)
     place = Location.objects.filter(pk=location).first() if location is not None else None
     if location is not None and place is None:
-        cases: list[Case] = []
-        count = 0
+        queryset = Case.objects.none()
     else:
         read_for_page(user, Action.SUMMARY)  # counted, then a page of it
         queryset = selectors.cases_visible_to(
@@ -205,23 +205,22 @@ def list_cases(
             states=frozenset({state}) if state is not None else None,
             location=place,
         )
-        count = queryset.count()
-        cases = list(queryset[offset : offset + limit])
-        selectors.children_shown(user, cases)
-    log_access(
-        by=user,
-        event=Event.LIST,
-        purpose=PURPOSE,
-        detail=f"api cases state={state or ''} location={location or ''} "
-        f"offset={offset} count={count} cases={_ids(cases)}",
-    )
     before = selectors.stalled_before()
-    return {
-        "count": count,
-        "limit": limit,
-        "offset": offset,
-        "items": [_case_item(case, before) for case in cases],
-    }
+
+    def shape(cases: list[Case]) -> list[dict[str, Any]]:
+        selectors.children_shown(user, cases)
+        return [_case_item(case, before) for case in cases]
+
+    return logged_page(
+        queryset,
+        limit=limit,
+        offset=offset,
+        by=user,
+        purpose=PURPOSE,
+        what=f"api cases state={state or ''} location={location or ''}",
+        ids="cases",
+        shape=shape,
+    )
 
 
 @router.get(
@@ -420,21 +419,24 @@ def _journal_page(
     user = _user(request)
     case = selectors.case_for(user, case_id, Action.SUMMARY)
     queryset = selectors.journal_part(user, case, part)
-    count = queryset.count()
-    items: list[Any] = list(queryset[offset : offset + limit])
-    log_access(
+
+    def shape(items: list[Any]) -> list[dict[str, Any]]:
+        if part == "steps":
+            return [_step(s) for s in selectors.summary_steps(user, case, items)]
+        return [_note(n) if part == "notes" else _contact(n) for n in items]
+
+    return logged_page(
+        queryset,
+        limit=limit,
+        offset=offset,
         by=user,
         event=Event.READ,
         purpose=PURPOSE,
         case_id=case.pk,
         family_id=case.family_id,
-        detail=f"api {part} offset={offset} count={count} ids={_ids(items)}",
+        what=f"api {part}",
+        shape=shape,
     )
-    if part == "steps":
-        rows = [_step(s) for s in selectors.summary_steps(user, case, items)]
-    else:
-        rows = [_note(n) if part == "notes" else _contact(n) for n in items]
-    return {"count": count, "limit": limit, "offset": offset, "items": rows}
 
 
 @router.get(
@@ -547,20 +549,16 @@ def list_referrals(
 ) -> dict[str, Any]:
     user = _user(request)
     queryset = selectors.referrals_to(user)
-    count = queryset.count()
-    items = list(queryset[offset : offset + limit])
-    log_access(
+    return logged_page(
+        queryset,
+        limit=limit,
+        offset=offset,
         by=user,
-        event=Event.LIST,
         purpose="referrals",
-        detail=f"api referrals offset={offset} count={count} referrals={_ids(items)}",
+        what="api referrals",
+        ids="referrals",
+        shape=lambda items: [_referral(r) for r in items],
     )
-    return {
-        "count": count,
-        "limit": limit,
-        "offset": offset,
-        "items": [_referral(r) for r in items],
-    }
 
 
 @router.post(
@@ -681,19 +679,15 @@ def list_pupils(
 ) -> dict[str, Any]:
     user = _user(request)
     queryset = selectors.pupils_for_signal(user, name=name, date_of_birth=date_of_birth)
-    count = queryset.count()
-    pupils = list(queryset[offset : offset + limit])
-    log_access(
+    return logged_page(
+        queryset,
+        limit=limit,
+        offset=offset,
         by=user,
-        event=Event.LIST,
         purpose="signal",
-        detail=f"api pupils offset={offset} count={count}",
-    )
-    return {
-        "count": count,
-        "limit": limit,
-        "offset": offset,
-        "items": [
+        what="api pupils",
+        ids="",
+        shape=lambda pupils: [
             {
                 "id": c.pk,
                 "given_name": c.given_name,
@@ -703,7 +697,7 @@ def list_pupils(
             }
             for c in pupils
         ],
-    }
+    )
 
 
 # --- the attention list -----------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from ninja import Field, Path, Router, Schema, Status
 
 from kansrijk.audit.models import Event
+from kansrijk.audit.paging import logged_page
 from kansrijk.audit.services import log_access
 from kansrijk.cases.schemas import MAX_ID, Limit, Offset
 from kansrijk.core.models import Professional
@@ -48,6 +49,8 @@ class InvolvementOut(Schema):
 
 class InvolvementPage(Schema):
     count: int
+    limit: int
+    offset: int
     items: list[InvolvementOut]
 
 
@@ -149,11 +152,16 @@ def register(request: HttpRequest, body: InvolvementIn) -> Any:
 )
 def involvements(request: HttpRequest, limit: int = Limit, offset: int = Offset) -> dict[str, Any]:
     user = _user(request)
-    rows = selectors.involvements_of(user).select_related("organisation")
-    count = rows.count()
-    items = [_involvement(row) for row in rows[offset : offset + limit]]
-    log_access(by=user, event=Event.LIST, purpose=PURPOSE, detail=f"{len(items)} registrations")
-    return {"count": count, "items": items}
+    return logged_page(
+        selectors.involvements_of(user).select_related("organisation"),
+        limit=limit,
+        offset=offset,
+        by=user,
+        purpose=PURPOSE,
+        what="api registrations",
+        ids="registrations",
+        shape=lambda rows: [_involvement(row) for row in rows],
+    )
 
 
 @router.post(

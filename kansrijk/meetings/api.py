@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Path, Router, Schema
 
 from kansrijk.audit.models import Event
+from kansrijk.audit.paging import logged_page
 from kansrijk.audit.services import log_access
 from kansrijk.cases.schemas import MAX_ID, Limit, Offset, Problem
 from kansrijk.core.models import Professional
@@ -115,17 +116,16 @@ def _action(action: MeetingAction) -> dict[str, Any]:
 )
 def list_actions(request: HttpRequest, limit: int = Limit, offset: int = Offset) -> dict[str, Any]:
     user = _user(request)
-    actions = selectors.my_actions(user)["meeting"]
-    count = actions.count()
-    page = list(actions[offset : offset + limit])
-    log_access(
+    return logged_page(
+        selectors.my_actions(user)["meeting"],
+        limit=limit,
+        offset=offset,
         by=user,
-        event=Event.LIST,
         purpose="my actions",
-        detail=f"api meeting actions offset={offset} count={count} "
-        f"actions={','.join(str(a.pk) for a in page) or 'none'}",
+        what="api meeting actions",
+        ids="actions",
+        shape=lambda page: [_action(a) for a in page],
     )
-    return {"count": count, "limit": limit, "offset": offset, "items": [_action(a) for a in page]}
 
 
 @router.post(
