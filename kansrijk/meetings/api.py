@@ -168,9 +168,8 @@ def get_meeting(
 ) -> dict[str, Any]:
     user = _user(request)
     meeting = selectors.meeting_for(user, meeting_id)
-    agenda = selectors.agenda_page(meeting)  # the whole agenda's time, one query of its rows
-    order = meeting.items.order_by("position", "id").values_list("pk", flat=True)
-    page = list(order[offset : offset + limit])
+    agenda = selectors.agenda_page(meeting)  # the whole agenda's time and order, one query
+    page = list(agenda.order[offset : offset + limit])
     views = [v for v in selectors.agenda_view(meeting, user, item_ids=page) if not v.left_out]
     ids = ",".join(str(v.item.case_id) for v in views if v.item.case_id)
     log_access(
@@ -182,7 +181,7 @@ def get_meeting(
     return {
         **_meeting(meeting),
         "minutes_used": agenda.time_box.minutes,
-        "items_count": agenda.table.total + agenda.rest.total,
+        "items_count": len(agenda.order),
         "limit": limit,
         "offset": offset,
         "items": [

@@ -487,6 +487,8 @@ class Agenda:
     budget_minutes: int
     #: The time spent over the whole agenda, from the same read of its items.
     time_box: TimeBox
+    #: Every item's id in agenda order (the API pages over it).
+    order: tuple[int, ...] = ()
 
     @property
     def over(self) -> bool:
@@ -549,6 +551,7 @@ def agenda_page(
         allotted_minutes=elapsed,
         budget_minutes=meeting.duration_minutes,
         time_box=TimeBox(spent, meeting.duration_minutes * 60),
+        order=tuple(pk for pk, *_ in rows),
     )
 
 
