@@ -20,8 +20,8 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models import Case as Conditional
-from django.db.models import DateTimeField, F, ForeignKey, Model, Q, Value, When
+from django.db import connection
+from django.db.models import DateTimeField, ForeignKey, Model
 from django.utils import timezone
 
 from kansrijk.cases import services
@@ -577,11 +577,36 @@ class Timeline:
 
 @dataclass(frozen=True)
 class Stamped:
-    """A model that records things on a case: how to reach the case, and its date-times."""
+    """A model that records things on a case: its date-times, and the UPDATE that moves the
+    ones stamped during this load back to an action's moment."""
 
     model: type[Model]
-    to_case: str  # the lookup of the case's id from this model
     fields: tuple[str, ...]
+    #: Parameters: (load start, now, moment) per field, then (load start, now) per field,
+    #: then the case's id.
+    update: str
+
+
+def _update_sql(model: type[Model], fields: list[DateTimeField], path: list[ForeignKey]) -> str:
+    """The backdating UPDATE of `model`, its rows found through `path` (the foreign keys from
+    the model to Case; none for Case itself). Plain SQL, built once: the load runs it about
+    2,600 times, and the ORM's compiling of a conditional UPDATE cost ~3 ms a call."""
+    quote = connection.ops.quote_name
+    columns = [quote(f.column) for f in fields]
+    sets = ", ".join(f"{c} = CASE WHEN {c} BETWEEN %s AND %s THEN %s ELSE {c} END" for c in columns)
+    fresh = " OR ".join(f"{c} BETWEEN %s AND %s" for c in columns)
+    if not path:
+        condition = f"{quote(model._meta.pk.column)} = %s"
+    elif len(path) == 1:
+        condition = f"{quote(path[0].column)} = %s"
+    else:  # through its parent, e.g. a meldcode's step: its meldcode's case
+        parent = path[1].model._meta
+        condition = (
+            f"{quote(path[0].column)} IN (SELECT {quote(parent.pk.column)} "  # noqa: S608
+            f"FROM {quote(parent.db_table)} WHERE {quote(path[1].column)} = %s)"
+        )
+    table = quote(model._meta.db_table)
+    return f"UPDATE {table} SET {sets} WHERE ({fresh}) AND {condition}"  # noqa: S608
 
 
 @functools.cache
@@ -589,28 +614,30 @@ def _stamped_models() -> dict[type[Model], Stamped]:
     """Every model with date-times that belongs to a case, directly or through one parent
     (a meldcode's steps); found by introspection, so the other apps' records are included."""
 
-    def times(model: type[Model]) -> tuple[str, ...]:
-        return tuple(f.name for f in model._meta.concrete_fields if isinstance(f, DateTimeField))
+    def times(model: type[Model]) -> list[DateTimeField]:
+        return [f for f in model._meta.concrete_fields if isinstance(f, DateTimeField)]
 
-    def case_fk(model: type[Model]) -> str | None:
+    def case_fk(model: type[Model]) -> ForeignKey | None:
         for f in model._meta.concrete_fields:
             if isinstance(f, ForeignKey) and f.related_model is Case:
-                return f.name
+                return f
         return None
 
-    found: dict[type[Model], Stamped] = {Case: Stamped(Case, "pk", times(Case))}
-    direct = {m: name for m in apps.get_models() if (name := case_fk(m))}
-    for model, name in direct.items():
-        found[model] = Stamped(model, f"{name}_id", times(model))
+    paths: dict[type[Model], list[ForeignKey]] = {Case: []}
+    direct = {m: key for m in apps.get_models() if (key := case_fk(m))}
+    paths.update({model: [key] for model, key in direct.items()})
     for model in apps.get_models():
-        if model in found:
+        if model in paths:
             continue
         for f in model._meta.concrete_fields:
             if isinstance(f, ForeignKey) and f.related_model in direct:
-                path = f"{f.name}__{direct[f.related_model]}_id"  # type: ignore[index]
-                found[model] = Stamped(model, path, times(model))
+                paths[model] = [f, direct[f.related_model]]  # type: ignore[index]
                 break
-    return {m: s for m, s in found.items() if s.fields}
+    return {
+        model: Stamped(model, tuple(f.name for f in fields), _update_sql(model, fields, path))
+        for model, path in paths.items()
+        if (fields := times(model))
+    }
 
 
 def _backdate(
@@ -618,24 +645,20 @@ def _backdate(
 ) -> None:
     """Move the date-times an action stamped "now" back to its planned moment. Only values
     set during this load are touched (between its start and now), never the access log."""
-    now = timezone.now()
+    adapt = connection.ops.adapt_datetimefield_value
+    start, now, moment = adapt(run_start), adapt(timezone.now()), adapt(at)
     stamped = _stamped_models()
-    for model in models:
-        if model not in stamped:
-            continue
-        spec = stamped[model]
-        fresh = Q()
-        for name in spec.fields:
-            fresh |= Q(**{f"{name}__range": (run_start, now)})
-        rows = model._default_manager.filter(fresh, **{spec.to_case: case_id})
-        rows.update(
-            **{
-                name: Conditional(
-                    When(**{f"{name}__range": (run_start, now)}, then=Value(at)), default=F(name)
-                )
-                for name in spec.fields
-            }
-        )
+    with connection.cursor() as cursor:
+        for model in models:
+            if model not in stamped:
+                continue
+            spec = stamped[model]
+            cursor.execute(
+                spec.update,
+                [start, now, moment] * len(spec.fields)
+                + [start, now] * len(spec.fields)
+                + [case_id],
+            )
 
 
 def _notifications() -> type[Model] | None:
