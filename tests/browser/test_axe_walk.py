@@ -25,8 +25,9 @@ from kansrijk.core.models import Membership, Professional
 from kansrijk.demo.people import DEMO_PASSWORD
 from kansrijk.demo.westwijk import seed_westwijk
 from tests.auth import sign_in_browser
+from tests.halves import sqlite_half_only
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), sqlite_half_only]
 
 AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

@@ -19,8 +19,9 @@ from kansrijk.core.models import Professional
 from kansrijk.demo.people import DEMO_PASSWORD
 from kansrijk.demo.westwijk import seed_westwijk
 from tests.auth import sign_in_browser
+from tests.halves import sqlite_half_only
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), sqlite_half_only]
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PHONE = {"width": 375, "height": 812}

@@ -18,12 +18,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-#: These tests start PostgreSQL themselves; they run in the PostgreSQL half of `make test` only.
-postgres_half_only = pytest.mark.skipif(
-    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
-    reason="run in the PostgreSQL half of the suite",
-)
-
 
 def postgres_bindir() -> Path | None:
     pg_config = shutil.which("pg_config")

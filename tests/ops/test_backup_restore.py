@@ -14,7 +14,8 @@ from django.db import connection
 from kansrijk.audit.models import AccessLogEntry
 from kansrijk.cases.models import Case
 from tests.cases.route import advance, open_case
-from tests.ops.cluster import manage, postgres_bindir, postgres_half_only, python
+from tests.halves import postgres_half_only
+from tests.ops.cluster import manage, postgres_bindir, python
 
 pytestmark = [pytest.mark.postgres, postgres_half_only, pytest.mark.django_db(transaction=True)]
 

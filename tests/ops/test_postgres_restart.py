@@ -16,7 +16,8 @@ import pytest
 from django.conf import settings
 
 from tests.core.test_outage import PROBE
-from tests.ops.cluster import Cluster, _environment, manage, postgres_half_only, python
+from tests.halves import postgres_half_only
+from tests.ops.cluster import Cluster, _environment, manage, python
 
 pytestmark = [pytest.mark.postgres, postgres_half_only]
 

@@ -18,7 +18,8 @@ from django.conf import settings
 
 from bench.load import proxy
 from bench.load.run import sign_in
-from tests.ops.cluster import Cluster, _environment, manage, postgres_half_only, python
+from tests.halves import postgres_half_only
+from tests.ops.cluster import Cluster, _environment, manage, python
 
 pytestmark = [
     pytest.mark.postgres,
