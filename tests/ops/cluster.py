@@ -130,3 +130,22 @@ def python(
         timeout=300,
         cwd=settings.BASE_DIR,
     )
+
+
+@pytest.fixture
+def migrated_cluster(
+    cluster: Cluster, django_db_setup: None, tmp_path_factory: pytest.TempPathFactory
+) -> Cluster:
+    """`cluster` with its database as `migrate` leaves it: the suite's migrated template
+    (tests/databases.py; `django_db_setup` makes it) loaded from a dump in a second, else
+    migrated here (~50 s; a run without xdist has no template)."""
+    from tests.databases import template_dump
+
+    shared = tmp_path_factory.getbasetemp().parent  # as tests/conftest.py's django_db_setup
+    dump = template_dump(shared, cluster.bindir / "pg_dump")
+    if dump is not None:
+        cluster.run("psql", "-q", "-v", "ON_ERROR_STOP=1", "-d", "kansrijk", "-f", str(dump))
+    else:
+        done = manage("migrate", "--noinput", database_url=cluster.url())
+        assert done.returncode == 0, done.stderr
+    return cluster

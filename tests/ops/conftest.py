@@ -1,3 +1,3 @@
-from tests.ops.cluster import cluster
+from tests.ops.cluster import cluster, migrated_cluster
 
-__all__ = ["cluster"]
+__all__ = ["cluster", "migrated_cluster"]

@@ -17,7 +17,7 @@ from django.conf import settings
 
 from tests.core.test_outage import PROBE
 from tests.halves import postgres_half_only
-from tests.ops.cluster import Cluster, _environment, manage, python
+from tests.ops.cluster import Cluster, _environment, python
 
 pytestmark = [pytest.mark.postgres, postgres_half_only]
 
@@ -57,10 +57,9 @@ def _wait_for(cluster: Cluster, task_id: str, status: str, seconds: float) -> st
     return found
 
 
-def test_the_worker_survives_a_postgres_restart(cluster: Cluster) -> None:
+def test_the_worker_survives_a_postgres_restart(migrated_cluster: Cluster) -> None:
+    cluster = migrated_cluster
     url = cluster.url()
-    migrated = manage("migrate", "--noinput", database_url=url, settings_module=PRODUCTION, **KEY)
-    assert migrated.returncode == 0, migrated.stderr
     log = open(cluster.directory / "worker.log", "w+")  # noqa: SIM115
     worker = subprocess.Popen(
         [sys.executable, "manage.py", "worker", "--threads", "2", "--interval", "0.2"],
