@@ -1,4 +1,4 @@
-"""One page of an API list, its read logged: the idiom every paged list operation shares.
+"""A page of an API list, its read logged with the ids shown: the idiom of every list operation.
 
 A page answers `{count, limit, offset, items}`; the log names the page's place and the ids it
 showed, so an auditor sees which children a caller saw, not only that a list was read.
@@ -11,13 +11,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Model, QuerySet
 
-from kansrijk.audit.models import Event
+from kansrijk.audit.models import AccessLogEntry, Event
 from kansrijk.audit.services import log_access
 
 if TYPE_CHECKING:
     from kansrijk.core.models import Professional
 
 T = TypeVar("T", bound=Model)
+#: What an access-log entry's detail holds.
+DETAIL_LENGTH: int = AccessLogEntry._meta.get_field("detail").max_length  # type: ignore[assignment]
 
 
 def logged_page(
@@ -33,17 +35,53 @@ def logged_page(
     event: Event = Event.LIST,
     **where: Any,
 ) -> dict[str, Any]:
-    """Count `rows`, read `limit` of them from `offset`, log it and answer the page.
+    """Count `rows`, read `limit` of them from `offset`, log it (`log_shown`) and answer the
+    page.
 
-    `what` opens the log's detail, `ids` names the listed ids in it (`ids=""` leaves them out,
-    e.g. for pupils nobody has chosen yet); `where` carries the log's case and family.
+    `what` opens the log's detail, `ids` names the listed ids in it; `where` carries the
+    log's case and family.
     `shape` turns the page's objects into the answer's items, all at once so that it can read
     what the page needs in one query.
     """
     count = rows.count()
     items = list(rows[offset : offset + limit])
-    detail = f"{what} offset={offset} count={count}"
-    if ids:
-        detail += f" {ids}={','.join(str(o.pk) for o in items) or 'none'}"
-    log_access(by=by, event=event, purpose=purpose, detail=detail, **where)
+    log_shown(
+        items,
+        by=by,
+        event=event,
+        purpose=purpose,
+        opening=f"{what} offset={offset} count={count} {ids}=",
+        **where,
+    )
     return {"count": count, "limit": limit, "offset": offset, "items": list(shape(items))}
+
+
+def log_shown(
+    shown: Sequence[Model],
+    *,
+    by: Professional,
+    purpose: str,
+    opening: str,
+    event: Event = Event.LIST,
+    **where: Any,
+) -> None:
+    """Log that `by` was shown these objects: `opening` and their ids. Ids that do not fit one
+    entry's detail go on in more entries ("part 2/3"), so that none is lost."""
+    parts = _parts([str(o.pk) for o in shown], DETAIL_LENGTH - len(opening) - len(" (part 9/9)"))
+    for number, part in enumerate(parts, start=1):
+        more = f" (part {number}/{len(parts)})" if len(parts) > 1 else ""
+        log_access(by=by, event=event, purpose=purpose, detail=opening + part + more, **where)
+
+
+def _parts(ids: list[str], room: int) -> list[str]:
+    """The ids, comma-separated, in as few pieces of at most `room` characters as they take:
+    an entry's detail holds 500 characters, a page of 200 ids may need 1,400."""
+    parts: list[str] = []
+    current = ""
+    for pk in ids:
+        if current and len(current) + 1 + len(pk) > room:
+            parts.append(current)
+            current = pk
+        else:
+            current = f"{current},{pk}" if current else pk
+    return [*parts, current or "none"]

@@ -15,7 +15,7 @@ from ninja import Path, Query, Router, Status
 from kansrijk.access.matrix import Action
 from kansrijk.access.policies import read_for_page
 from kansrijk.audit.models import Event
-from kansrijk.audit.paging import logged_page
+from kansrijk.audit.paging import log_shown, logged_page
 from kansrijk.audit.services import log_access
 from kansrijk.cases import selectors, services
 from kansrijk.cases.errors import CaseError, NotFound
@@ -598,11 +598,11 @@ def list_signals(request: HttpRequest, limit: int = Limit, offset: int = Offset)
     user = _user(request)
     count = Signal.objects.filter(author=user).count()
     signals = list(selectors.signals_by(user, offset + limit))[offset:]
-    log_access(
+    log_shown(
+        signals,
         by=user,
-        event=Event.LIST,
         purpose=PURPOSE,
-        detail=f"api signals offset={offset} count={count} signals={_ids(signals)}",
+        opening=f"api signals offset={offset} count={count} signals=",
     )
     return {
         "count": count,
@@ -686,7 +686,7 @@ def list_pupils(
         by=user,
         purpose="signal",
         what="api pupils",
-        ids="",
+        ids="children",
         shape=lambda pupils: [
             {
                 "id": c.pk,
@@ -722,11 +722,8 @@ def attention_list(
         raise NotFound
     cases = list(selectors.attention_list(user, place))
     selectors.children_shown(user, cases)
-    log_access(
-        by=user,
-        event=Event.LIST,
-        purpose=PURPOSE,
-        detail=f"api attention list location={place.pk} cases={_ids(cases)}",
+    log_shown(
+        cases, by=user, purpose=PURPOSE, opening=f"api attention list location={place.pk} cases="
     )
     before = selectors.stalled_before()
     return [_case_item(case, before) for case in cases]

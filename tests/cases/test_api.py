@@ -689,3 +689,21 @@ def test_a_long_journal_comes_a_page_at_a_time(world: World, pupil: Child) -> No
     reads = AccessLogEntry.objects.filter(case_id=case_id, detail__startswith="api steps")
     assert reads.count() >= 5
     assert_problem(client_for(world.other_coach).get(f"/api/cases/{case_id}/steps"), 404)
+
+
+def test_a_long_page_logs_every_child_it_shows(world: World) -> None:
+    """A page of 200 ids does not fit one log entry's detail (500 characters): the read is
+    logged in parts, and every child shown is in one of them."""
+    ChildFactory.create_batch(150, location=world.school)
+    body = client_for(world.coach).get("/api/pupils?limit=200").json()
+    shown = {item["id"] for item in body["items"]}
+    assert len(shown) >= 150
+    details = list(
+        AccessLogEntry.objects.filter(detail__startswith="api pupils")
+        .order_by("id")
+        .values_list("detail", flat=True)
+    )
+    assert len(details) > 1 and all(len(d) <= 500 for d in details)
+    assert details[0].endswith(f"(part 1/{len(details)})")
+    logged = {int(pk) for d in details for pk in d.split("children=")[1].split(" ")[0].split(",")}
+    assert logged == shown
