@@ -488,7 +488,7 @@ class Agenda:
     #: The time spent over the whole agenda, from the same read of its items.
     time_box: TimeBox
     #: Every item's id in agenda order (the API pages over it).
-    order: tuple[int, ...] = ()
+    order: tuple[int, ...]
 
     @property
     def over(self) -> bool:
