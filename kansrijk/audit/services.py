@@ -63,16 +63,48 @@ def normalised_address(address: str | None) -> str | None:
     return str(parsed)
 
 
+@functools.cache
+def _head_plan(vendor: str) -> tuple[str, str, tuple[Field[Any, Any], ...]]:
+    """The SELECT (locked) and the UPDATE of the head row, and its fields but the key, built
+    once per process: the head is read and moved for every entry written inline (tests, the
+    demo) and by the chainer, and the ORM compiled both statements each time (issue 17)."""
+    fields = tuple(
+        cast("Field[Any, Any]", f) for f in ChainHead._meta.concrete_fields if not f.primary_key
+    )
+    quote = connection.ops.quote_name
+    table, key = quote(ChainHead._meta.db_table), quote(ChainHead._meta.pk.column)
+    columns = ", ".join(quote(field.column) for field in fields)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    select = f"SELECT {columns} FROM {table} WHERE {key} = %s{lock}"  # noqa: S608
+    sets = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    update = f"UPDATE {table} SET {sets} WHERE {key} = %s"  # noqa: S608
+    return select, update, fields
+
+
+def _read_locked_head() -> ChainHead | None:
+    select, _, fields = _head_plan(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(select, [HEAD])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    # Integers and text come back as they are; `updated_at` is rewritten by every move.
+    values = {field.attname: value for field, value in zip(fields, row, strict=True)}
+    head = ChainHead(id=HEAD, **values)
+    head._state.adding, head._state.db = False, connection.alias
+    return head
+
+
 def locked_head() -> ChainHead:
     """The chain head, locked until the end of the transaction; created on a fresh log."""
-    head = ChainHead.objects.select_for_update().filter(pk=HEAD).first()
+    head = _read_locked_head()
     if head is not None:
         return head
     # Another writer may have created the head (with its first entry) since that read: look
     # at the entries first, then at the head again. Head and entry commit together, so a
     # chained entry seen here means a head that is seen too, unless someone removed it.
     chained = AccessLogEntry.objects.filter(entry_hash__isnull=False).exists()
-    head = ChainHead.objects.select_for_update().filter(pk=HEAD).first()
+    head = _read_locked_head()
     if head is not None:
         return head
     if chained:
@@ -91,7 +123,10 @@ def move_head(head: ChainHead, **changes: Any) -> None:
         setattr(head, name, value)
     head.signature = _sign(head.state())
     head.updated_at = timezone.now()
-    head.save()
+    _, update, fields = _head_plan(connection.vendor)
+    params = [field.get_db_prep_save(getattr(head, field.attname), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(update, [*params, head.pk])
 
 
 @functools.cache
