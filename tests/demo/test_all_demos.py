@@ -8,11 +8,7 @@ marked as one `xdist_group`, for a run with `--dist loadgroup`; see tests/confte
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
-from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -30,17 +26,18 @@ from kansrijk.standins.models import StandIn
 from kansrijk.threads.models import ThreadMessage
 from kansrijk.threads.selectors import unread_threads
 from tests.auth import sign_in
+from tests.module_data import module_data
 
 pytestmark = pytest.mark.xdist_group("westwijk_demo")
 
 
-@pytest.fixture(scope="module")
-def westwijk(django_db_setup: None, django_db_blocker: Any) -> Iterator[DemoLoad]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        load = seed_westwijk(today=timezone.localdate())
-        assert load is not None
-        yield load
-        transaction.set_rollback(True)
+def _load() -> DemoLoad:
+    load = seed_westwijk(today=timezone.localdate())
+    assert load is not None
+    return load
+
+
+westwijk = module_data(_load)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from kansrijk.roster.checker import check
 from kansrijk.roster.demo import seed_roster_demo
 from kansrijk.roster.models import Absence, Shift, SwapRequest
 from tests.auth import sign_in
+from tests.module_data import module_data
 
 pytestmark = pytest.mark.django_db
 
@@ -23,10 +24,13 @@ def person(spec: str) -> Professional:
     return Professional.objects.get(username=f"rooster.{spec}")
 
 
+_demo = module_data(lambda: seed_roster_demo(weeks=2, published=2))
+
+
 @pytest.fixture
-def next_week(db: None) -> tuple[int, int]:
-    """The demo with this week and next week planned and published; next week's (year, week)."""
-    seed_roster_demo(weeks=2, published=2)
+def next_week(_demo: None, db: None) -> tuple[int, int]:
+    """The demo with this week and next week planned and published (built once for the
+    module, tests/module_data.py); next week's (year, week)."""
     return selectors.horizon(2)[1]
 
 

@@ -14,6 +14,7 @@ from kansrijk.roster import selectors, services
 from kansrijk.roster.demo import seed_roster_demo
 from kansrijk.roster.models import Activity, Attendance, Enrolment
 from tests.auth import sign_in
+from tests.module_data import module_data
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +23,12 @@ def person(spec: str) -> Professional:
     return Professional.objects.get(username=f"rooster.{spec}")
 
 
+_demo = module_data(lambda: seed_roster_demo(weeks=2))
+
+
 @pytest.fixture
-def demo(db: None) -> None:
-    seed_roster_demo(weeks=2)
+def demo(_demo: None, db: None) -> None:
+    """The roster demo, built once for the module (tests/module_data.py)."""
 
 
 def test_a_language_worker_signs_a_parent_up_for_the_parent_room(

@@ -13,14 +13,18 @@ from kansrijk.roster import services
 from kansrijk.roster.demo import seed_roster_demo
 from kansrijk.roster.models import Booking, Shift
 from tests.auth import sign_in
+from tests.module_data import module_data
 
 pytestmark = pytest.mark.django_db
 
 
+_demo = module_data(lambda: seed_roster_demo(weeks=2, published=2))
+
+
 @pytest.fixture
-def debt_hour(db: None) -> Shift:
-    """The demo (without its own bookings) and the coming published debt-help hour."""
-    seed_roster_demo(weeks=2, published=2)
+def debt_hour(_demo: None, db: None) -> Shift:
+    """The demo (built once for the module, tests/module_data.py) without its own bookings,
+    and the coming published debt-help hour."""
     Booking.objects.all().delete()
     shift = (
         Shift.objects.filter(role="debt_help", date__gt=timezone.localdate())

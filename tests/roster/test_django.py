@@ -1,12 +1,10 @@
-"""The Django side: demo seed, planning command, pages, consent on public pages, calendar feeds."""
+"""The Django side on the roster demo (built once for the module): pages, consent on public
+pages, calendar feeds. The demo seeded into other data, and the planning command:
+test_demo_seeding.py."""
 
 from __future__ import annotations
 
-import json
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +17,7 @@ from kansrijk.roster.demo import seed_roster_demo
 from kansrijk.roster.models import FeedToken, Shift
 from kansrijk.roster.solver import Status
 from tests.auth import sign_in
-from tests.conftest import World
+from tests.module_data import module_data
 
 pytestmark = pytest.mark.django_db
 
@@ -29,10 +27,17 @@ def this_week() -> tuple[int, int]:
     return year, week
 
 
-@pytest.fixture
-def demo(db: None) -> None:
+def _seed() -> None:
     result = seed_roster_demo(weeks=1)
     assert result is not None and result.status is Status.OPTIMAL
+
+
+_demo = module_data(_seed)
+
+
+@pytest.fixture
+def demo(_demo: None, db: None) -> None:
+    """The roster demo, built once for the module (tests/module_data.py)."""
 
 
 def person(spec: str) -> Professional:
@@ -45,28 +50,6 @@ def test_demo_plans_the_current_week_within_every_rule(demo: None) -> None:
     shifts = tuple(selectors.to_solver_shift(s) for s in selectors.week_shifts(year, week))
     assert len(shifts) == 90
     assert check(problem, shifts) == []
-
-
-def test_demo_uses_the_professionals_already_there(world: World) -> None:
-    seed_roster_demo()
-    weeks = services.HORIZON_WEEKS  # the demo plans six weeks ahead
-    assert Shift.objects.filter(person=world.nurse).count() == 6 * weeks  # a day at each centre
-    assert Shift.objects.filter(person=world.family_specialist, location__code="schakel").exists()
-
-
-def test_roster_plan_prints_json_and_saves_on_request(db: None) -> None:
-    seed_roster_demo(plan=False)
-    out = StringIO()
-    call_command("roster_plan", week="2026-W48", format="json", stdout=out, stderr=StringIO())
-    rows = json.loads(out.getvalue())
-    assert len(rows) == 90
-    assert all(set(row) == {"person", "role", "location", "date", "part"} for row in rows)
-    assert {row["part"] for row in rows} == {"morning", "afternoon"}
-    assert {row["location"] for row in rows} == {"pwa", "schakel", "wereldwijzer"}
-    assert all(row["date"].startswith("2026-11-") for row in rows)
-    assert not Shift.objects.exists()
-    call_command("roster_plan", week="2026-W48", save=True, stdout=StringIO(), stderr=StringIO())
-    assert Shift.objects.count() == 90
 
 
 def test_staff_pages_need_a_login(demo: None, client: Client) -> None:

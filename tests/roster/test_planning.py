@@ -16,6 +16,7 @@ from kansrijk.roster.demo import seed_roster_demo
 from kansrijk.roster.models import Availability, RosterRule, RosterWeek, Shift
 from kansrijk.roster.tasks import plan_horizon_nightly
 from tests.auth import sign_in
+from tests.module_data import module_data
 
 pytestmark = pytest.mark.django_db
 
@@ -32,9 +33,12 @@ def assert_valid(year: int, week: int) -> None:
     assert check(problem, shifts) == []
 
 
+_rules = module_data(lambda: seed_roster_demo(plan=False))
+
+
 @pytest.fixture
-def rules(db: None) -> None:
-    seed_roster_demo(plan=False)
+def rules(_rules: None, db: None) -> None:
+    """The roster demo's rules, unplanned (built once for the module)."""
 
 
 def test_the_horizon_is_six_weeks_each_valid_and_stable(rules: None) -> None:
