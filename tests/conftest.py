@@ -153,6 +153,11 @@ class World:
 
 @pytest.fixture
 def world(db: None) -> World:
+    return make_world()
+
+
+def make_world() -> World:
+    """The world of the `world` fixture, for data built once per module (tests/module_data.py)."""
     board = OrganisationFactory(name="Stichting Kindcentra Westwijk")
     school = LocationFactory(organisation=board, name="Kindcentrum De Schakel", code="schakel")
     other = LocationFactory(organisation=board, name="IKC De Wereldwijzer", code="wereldwijzer")
