@@ -29,19 +29,15 @@ from kansrijk.consent.models import Consent
 from kansrijk.core.models import Location, Membership, Professional
 from kansrijk.meetings.models import AgendaItem
 from kansrijk.monitor.models import MonitorSnapshot
-from tests.module_data import module_data
 
 SCALE = 0.001
 
-pytestmark = pytest.mark.django_db
-
-#: The region, generated once for the module (tests/module_data.py).
-_region = module_data(lambda: generate(SCALE))
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def region(_region, db):
-    return _region
+def region():
+    return generate(SCALE)
 
 
 def test_sizes_follow_the_scale(region):
