@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from kansrijk.audit import chain
@@ -82,6 +83,8 @@ def _head_plan(vendor: str) -> tuple[str, str, tuple[Field[Any, Any], ...]]:
 
 
 def _read_locked_head() -> ChainHead | None:
+    if not connection.in_atomic_block:  # as the ORM's select_for_update: a lock needs one
+        raise TransactionManagementError("The chain head is locked inside a transaction only.")
     select, _, fields = _head_plan(connection.vendor)
     with connection.cursor() as cursor:
         cursor.execute(select, [HEAD])
