@@ -261,26 +261,33 @@ def pupils_named(pupils: QuerySet[Child], term: str) -> QuerySet[Child]:
     return pupils
 
 
-def children_shown(user: Professional, cases: list[Case]) -> dict[int, list[Child]]:
+def children_shown(
+    user: Professional,
+    cases: list[Case],
+    *,
+    signalled: set[tuple[int, int]] | None = None,
+) -> dict[int, list[Child]]:
     """Which of the family's children each case shows to the user (issue 21, leaks 3 and 5):
     with the full file every child; in summary only the children the user signalled, and at
     the locations they oversee (access.policies.location_wide_locations) the children there
     — never a sibling who is none of their business. Sets `case.shown_children`; at most
-    two queries."""
+    two queries. `signalled`: the (case, child) pairs the user signalled, when the caller
+    has read them already (the agenda reads them with the children its signals are about)."""
     if not cases:
         return {}
     full = granting_roles_per_case(user, [c.pk for c in cases], Action.FULL)
     locations = location_wide_locations(user)
     summary_only = [c.pk for c in cases if not full.get(c.pk)]
-    signalled = (
-        set(
-            Signal.objects.filter(author=user, case__in=summary_only).values_list(
-                "case_id", "child_id"
+    if signalled is None:
+        signalled = (
+            set(
+                Signal.objects.filter(author=user, case__in=summary_only).values_list(
+                    "case_id", "child_id"
+                )
             )
+            if summary_only
+            else set()
         )
-        if summary_only
-        else set()
-    )
     shown: dict[int, list[Child]] = {}
     for case in cases:
         children = sorted(case.family.children.all(), key=lambda c: (c.date_of_birth, c.pk))

@@ -30,6 +30,7 @@ from kansrijk.cases.selectors import (
     actions_owned_by,
     allowed_transitions_per_case,
     cases_visible_to,
+    children_shown,
     reported_known,
     signals_shown,
     stalled_before,
@@ -361,22 +362,31 @@ def _children(case: Case) -> list[Child]:
     return sorted(children.values(), key=lambda c: c.date_of_birth)
 
 
-def _signalled_children(cases: list[Case]) -> None:
+def _signalled_children(cases: list[Case], viewer: Professional) -> set[tuple[int, int]]:
     """`case.signalled_children` for every case of an agenda in one query (not every signal
-    of every case: a case at region scale holds dozens)."""
+    of every case: a case at region scale holds dozens); returns the (case, child) pairs the
+    viewer signalled (what `children_shown` shows in summary), read in the same query."""
     found: dict[int, list[Child]] = {case.pk: [] for case in cases}
     signalled = Signal.objects.filter(case__in=list(found)).values("child")
+    by_viewer = Signal.objects.filter(
+        case=OuterRef("signalled_case"), child=OuterRef("pk"), author=viewer
+    )
     rows = (
         # The children's ids first (an index), so that only they are joined, not the region's.
         Child.objects.filter(pk__in=signalled, signals__case__in=list(found))
         .annotate(signalled_case=F("signals__case"))
+        .annotate(by_viewer=Exists(by_viewer))
         .distinct()
         .order_by("date_of_birth", "id")
     )
+    own: set[tuple[int, int]] = set()
     for child in rows:
         found[child.signalled_case].append(child)
+        if child.by_viewer:
+            own.add((child.signalled_case, child.pk))
     for case in cases:
         case.signalled_children = found[case.pk]  # type: ignore[attr-defined]
+    return own
 
 
 def identified_label(case: Case, day: datetime.date) -> str:
@@ -581,7 +591,7 @@ def agenda_view(
     # Which signals may be read and which steps taken: both actions' grants in one query.
     wanted = [Action.FULL, Action.TRANSITION] if with_transitions else [Action.FULL]
     read_list_grants(viewer, [case.pk for case in cases], wanted)
-    _signalled_children(cases)
+    children_shown(viewer, cases, signalled=_signalled_children(cases, viewer))
     answers = disclosures(cases, purpose=PURPOSE, organisations=organisations)
     steps = allowed_transitions_per_case(viewer, cases) if with_transitions else {}
     with_signals = [
