@@ -50,10 +50,10 @@ def django_db_setup(
             request.node.warn(pytest.PytestWarning(f"Could not drop a test database: {problem}"))
 
 
-#: The tests that take longest (half a minute to minutes each), run first: xdist hands out
-#: the first quarter of the tests to the workers in turn, so each takes some of them, and no
-#: worker is left running one alone at the end of the run. The PostgreSQL half's operations
-#: tests (a cluster of their own, migrated, stopped and started) mostly wait: first of all.
+#: The tests that take longest (half a minute to minutes each), run first and spread over
+#: the workers (`_spread`), so that no worker is left running them alone at the end of the
+#: run. The PostgreSQL half's operations tests (a cluster of their own, migrated, stopped and
+#: started) mostly wait: first of all.
 LONGEST = (
     "tests/ops/test_postgres_restart.py::",
     "tests/ops/test_two_servers.py::",
@@ -71,6 +71,32 @@ def _longest_first(item: pytest.Item) -> int:
     return len(LONGEST) + (0 if item.get_closest_marker("browser") else 1)
 
 
+def _spread(items: list[pytest.Item], config: pytest.Config) -> list[pytest.Item]:
+    """The long tests (LONGEST, then the browser's) dealt out in turn over the chunks that
+    xdist's `load` scheduling first sends each worker: a run of consecutive tests, a quarter
+    of a worker's share. Sorted to the front only, they all fell in the first worker's
+    chunk: the SQLite half waited ~12 minutes for that one worker's axe walk, matrix walk
+    and browser tests while the others had finished. Each worker sorts the same way, so
+    they agree on the order xdist needs."""
+    workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
+    if workers < 2:
+        return items
+    chunk = max(
+        min(
+            len(items) // workers // 4, getattr(config.option, "maxschedchunk", None) or len(items)
+        ),
+        2,
+    )
+    long = [item for item in items if _longest_first(item) <= len(LONGEST)]
+    rest = [item for item in items if _longest_first(item) > len(LONGEST)]
+    ordered: list[pytest.Item] = []
+    for worker in range(workers):
+        dealt = long[worker::workers]
+        ordered += dealt + rest[: max(chunk - len(dealt), 0)]
+        rest = rest[max(chunk - len(dealt), 0) :]
+    return ordered + rest
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The longest tests first (LONGEST). With `--dist loadgroup` the tests marked
@@ -83,6 +109,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     from _pytest.nodeid import coerce_node_id
 
     items.sort(key=_longest_first)  # stable: the rest keep their order
+    items[:] = _spread(items, config)
     if not getattr(config.option, "loadgroup", False):
         return
     for item in items:
