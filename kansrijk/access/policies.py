@@ -7,7 +7,6 @@ Object checks run the same filter on one row, so a page and its list never disag
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -278,9 +277,10 @@ def _compile_once(
 
 
 def _compiles(using: str) -> bool:
-    """PostgreSQL and SQLite reuse compiled filters (on SQLite, development and the tests,
-    building the condition anew was most of a page's CPU: 25 ms a list)."""
-    return connections[using].vendor in ("postgresql", "sqlite")
+    """PostgreSQL reuses compiled filters; SQLite (tests, development) parses at most ~100
+    levels of nesting, and the pupil picker's filter nested one level deeper overflows it,
+    so there the ORM's condition stays inline."""
+    return connections[using].vendor == "postgresql"
 
 
 def _visible_compiled(
@@ -311,16 +311,8 @@ def visible_cases(
         return None
     ids = (_page_visible.get() or {}).get((user.pk, action, using))
     if ids is not None and membership is None:
-        return _id_list(ids, using)
-    return RawSQL(hit.sql, hit.filled(using))  # noqa: S611 - compiled by the ORM from the matrix
-
-
-def _id_list(ids: list[int], using: str) -> RawSQL:
-    """The ids read for the page as one parameter (an array; SQLite: a JSON list), so that the
-    statement stays the same whatever their number."""
-    if connections[using].vendor == "postgresql":
         return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
-    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))
+    return RawSQL(hit.sql, hit.filled(using))  # noqa: S611 - compiled by the ORM from the matrix
 
 
 def read_for_page(user: Professional, action: Action, using: str = "default") -> None:
