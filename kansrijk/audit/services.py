@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Model
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
@@ -112,8 +113,16 @@ def locked_head() -> ChainHead:
         return head
     if chained:
         raise ChainHeadMissing("The access-log chain head is missing; run audit_verify.")
-    ChainHead.objects.get_or_create(pk=HEAD, defaults={"signature": _sign(chain.HeadState())})
+    create_fresh_head(ChainHead, connection.alias)
     return ChainHead.objects.select_for_update().get(pk=HEAD)
+
+
+def create_fresh_head(model: type[Model], using: str) -> None:
+    """The signed head of an empty log (the first entry's writer, and after a flush: see
+    audit.apps)."""
+    model._default_manager.using(using).get_or_create(
+        pk=HEAD, defaults={"signature": _sign(chain.HeadState())}
+    )
 
 
 def _sign(state: chain.HeadState) -> str:
