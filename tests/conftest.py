@@ -82,18 +82,18 @@ def _spread(items: list[pytest.Item], config: pytest.Config) -> list[pytest.Item
     workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
     if workers < 2:
         return items
-    chunk = max(
-        min(
-            len(items) // workers // 4, getattr(config.option, "maxschedchunk", None) or len(items)
-        ),
-        2,
-    )
-    long = [item for item in items if _longest_first(item) <= len(LONGEST)]
-    rest = [item for item in items if _longest_first(item) > len(LONGEST)]
+    most = getattr(config.option, "maxschedchunk", None) or len(items)
+    chunk = max(min(len(items) // workers // 4, most), 2)  # as xdist's LoadScheduling
     # The first worker's first test migrates the template (~35 s on one core); the others
     # begin with the tests that need no database meanwhile, instead of waiting for it.
-    no_database = [item for item in rest if not _uses_database(item)]
-    rest = [item for item in rest if _uses_database(item)]
+    long: list[pytest.Item] = []
+    no_database: list[pytest.Item] = []
+    rest: list[pytest.Item] = []
+    for item in items:
+        if _longest_first(item) <= len(LONGEST):
+            long.append(item)
+        else:
+            (rest if _uses_database(item) else no_database).append(item)
     ordered: list[pytest.Item] = []
     for worker in range(workers):
         dealt = (no_database[worker - 1 :: workers - 1] if worker else []) + long[worker::workers]
@@ -115,13 +115,13 @@ def _uses_database(item: pytest.Item) -> bool:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The longest tests first (LONGEST). With `--dist loadgroup` the tests marked
-    `xdist_group` run on one worker, so that a module's expensive fixture (the Westwijk demo)
-    is built once. pytest 9 keeps a node's id in `_id`, and pytest-xdist 3.8 still writes the
-    group into `_nodeid`, which nothing reads any more: the group is added here as xdist
-    means to. Not in the Makefile: a whole-suite run with loadgroup ended at 92 % reporting
-    success, 90 tests never run (xdist 3.8 with pytest 9.2); the default `load` distribution
-    runs every test."""
+    """The longest tests first (LONGEST), spread over the workers (`_spread`). With `--dist
+    loadgroup` the tests marked `xdist_group` run on one worker, so that a module's
+    expensive fixture (the Westwijk demo) is built once. pytest 9 keeps a node's id in
+    `_id`, and pytest-xdist 3.8 still writes the group into `_nodeid`, which nothing reads
+    any more: the group is added here as xdist means to. Not in the Makefile: a whole-suite
+    run with loadgroup ended at 92 % reporting success, 90 tests never run (xdist 3.8 with
+    pytest 9.2); the default `load` distribution runs every test."""
     from _pytest.nodeid import coerce_node_id
 
     items.sort(key=_longest_first)  # stable: the rest keep their order
