@@ -93,16 +93,27 @@ class Capture:
     in_progress: list[str]
 
 
-_IN_PROGRESS = "SELECT x::text FROM pg_snapshot_xip(pg_current_snapshot()) AS x"
+#: Every transaction id in progress, as xid8. A snapshot's own list (xip) stops at its xmax,
+#: which since PostgreSQL 14 is the last *completed* transaction + 1: a writer that took a
+#: newer id but drew an older entry id than one that has committed is not in it. So the ids
+#: come from the process array too (pg_stat_activity.backend_xid, read live, not from the
+#: snapshot), widened from 32 bits to xid8 around the snapshot's xmax (running ids lie within
+#: 2^31 of it). The chainer's own transaction is left out, as a snapshot leaves it out.
+_RUNNING = (
+    "SELECT (pg_snapshot_xmax(s)::text::numeric"
+    " + CASE WHEN d >= 2147483648 THEN d - 4294967296 ELSE d END)::text"
+    " FROM pg_current_snapshot() AS s, LATERAL (SELECT mod(backend_xid::text::numeric"
+    " - mod(pg_snapshot_xmax(s)::text::numeric, 4294967296) + 4294967296, 4294967296) AS d"
+    " FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()"
+)
+_IN_PROGRESS = (
+    _RUNNING  # noqa: S608 - constant SQL
+    + ") AS a UNION SELECT x::text FROM pg_snapshot_xip(pg_current_snapshot()) AS x"
+)
 #: The test suite runs one database per worker in one cluster, each test in a long
 #: transaction: there the chainer waits only for transactions of its own database's backends.
 #: Production keeps the cluster-wide rule (bench/audit_bench.py proves it under 16 writers).
-_IN_PROGRESS_HERE = (
-    "SELECT x::text FROM pg_snapshot_xip(pg_current_snapshot()) AS x"
-    " WHERE (x::text::numeric % 4294967296) IN ("
-    " SELECT backend_xid::text::numeric FROM pg_stat_activity"
-    " WHERE datname = current_database() AND backend_xid IS NOT NULL)"
-)
+_IN_PROGRESS_HERE = _RUNNING + " AND datname = current_database()) AS a"
 
 
 def capture() -> Capture | None:
@@ -117,6 +128,8 @@ def capture() -> Capture | None:
             [table],
         )
         through = cursor.fetchone()[0]
+        # The backends' states are copied once per transaction: take a fresh copy.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
         cursor.execute(
             _IN_PROGRESS_HERE if settings.KANSRIJK_AUDIT_CHAIN_OWN_DATABASE_ONLY else _IN_PROGRESS
         )

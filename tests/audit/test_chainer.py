@@ -140,6 +140,60 @@ def test_the_chainer_never_links_past_an_entry_whose_transaction_is_still_open(
 
 
 @pytest.mark.django_db(transaction=True)
+def test_the_chainer_waits_for_a_newer_transaction_that_drew_an_older_id(
+    on_postgres: bool,
+) -> None:
+    """A takes its transaction id first, B a later one; B draws its entry id before A, and A
+    commits first. A snapshot's in-progress list stops at the last *completed* transaction
+    (PostgreSQL 14 on), so it does not name B: the chainer must wait for B all the same."""
+    if not on_postgres:
+        pytest.skip("SQLite lets one writer at a time; concurrent commits need PostgreSQL")
+    a_has_xid, b_inserted, a_may_write, a_done, release = (threading.Event() for _ in range(5))
+    entries: dict[str, AccessLogEntry] = {}
+
+    def request_a() -> None:
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_current_xact_id()")
+                a_has_xid.set()
+                a_may_write.wait(10)
+                entries["a"] = write("a")
+            a_done.set()
+        finally:
+            connections.close_all()
+
+    def request_b() -> None:
+        try:
+            a_has_xid.wait(10)
+            with transaction.atomic():
+                entries["b"] = write("b")
+                b_inserted.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=request_a), threading.Thread(target=request_b)]
+    for thread in threads:
+        thread.start()
+    assert b_inserted.wait(10)
+    a_may_write.set()
+    assert a_done.wait(10)
+    assert entries["a"].pk > entries["b"].pk
+    assert chain_pending(settle_seconds=0.2) == 0
+    assert AccessLogEntry.objects.get(pk=entries["a"].pk).entry_hash is None
+    release.set()
+    for thread in threads:
+        thread.join()
+    assert chain_pending() == 2
+    report = verify_log()
+    assert report.intact, report.broken
+    assert list(AccessLogEntry.objects.order_by("id").values_list("detail", flat=True)) == [
+        "b", "a",
+    ]  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_and_a_running_chainer_keep_one_chain(on_postgres: bool) -> None:
     if not on_postgres:
         pytest.skip("concurrent writers need PostgreSQL")
