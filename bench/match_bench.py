@@ -1,7 +1,8 @@
 """Benchmark of the match register (issue 20; not a timed test): 1,000,000 registrations on
-PostgreSQL, and the match lookup a new registration does — the other organisations' active
-registrations of one child — p99 <= 5 ms. Also the whole registration (lookup, insert, match,
-notices, access-log entry) for comparison. Writes bench/results/matches.json.
+PostgreSQL, and the match lookup a new registration does (matches.selectors.
+active_involvements: every organisation's active registrations of one child) — p99 <= 5 ms.
+Also the whole registration (lookup, insert, match, notices, access-log entry) for
+comparison. Writes bench/results/matches.json.
 
     DJANGO_SETTINGS_MODULE=kansrijk.conf.test scripts/with_postgres.sh \
         .venv/bin/python -m bench.match_bench [--registrations 1000000]
@@ -89,7 +90,7 @@ def fill(registrations: int) -> tuple[list[int], int]:
 def measure(organisations: list[int], children: int, samples: int) -> dict[str, Any]:
     from django.db import connection
 
-    from kansrijk.matches.models import Involvement
+    from kansrijk.matches.selectors import active_involvements
 
     rng = random.Random(7)
     lookups: list[float] = []
@@ -99,11 +100,7 @@ def measure(organisations: list[int], children: int, samples: int) -> dict[str, 
         key = _key(rng.randrange(children)) if n % 2 == 0 else _key(children + n)
         organisation = rng.choice(organisations)
         start = time.perf_counter()
-        rows = list(
-            Involvement.objects.filter(child_key=key, ended_on__isnull=True)
-            .exclude(organisation_id=organisation)
-            .select_related("organisation", "contact")
-        )
+        rows = [a for a in active_involvements(key) if a.organisation_id != organisation]
         lookups.append(time.perf_counter() - start)
         found += bool(rows)
     baseline: list[float] = []

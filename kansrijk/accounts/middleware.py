@@ -10,10 +10,8 @@ Both must come after AuthenticationMiddleware, OTPMiddleware and MessageMiddlewa
 
 from __future__ import annotations
 
-import functools
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,8 +19,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.db import connections, router
-from django.db.models import Model
+from django.db import router
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -32,6 +29,7 @@ from django_otp.models import Device
 
 from kansrijk.accounts import session_clock
 from kansrijk.accounts.backends import DEVICE_USER
+from kansrijk.core.compiled import compiled
 from kansrijk.notifications.selectors import unread_count
 
 #: Views a half-signed-in professional may reach (besides public, login_not_required ones).
@@ -174,55 +172,8 @@ class VerifiedUserMiddleware(OTPMiddleware):
         return _read_device(model, pk)
 
 
-#: Where a compiled device read takes the device's id.
+#: The stand-in for the device's id in its compiled read.
 _DEVICE_PLACEHOLDER = -434343
-
-
-@dataclass(frozen=True)
-class _DevicePlan:
-    """The device read, compiled once per device model and database: its SQL and where in
-    a row the device's fields, its user's fields and the unread count are."""
-
-    sql: str
-    params: tuple[Any, ...]
-    device: tuple[list[str], slice]
-    user: tuple[type[Model], list[str], slice]
-    unread: int
-
-
-@functools.cache
-def _device_plan(label: str, using: str) -> _DevicePlan:
-    model = apps.get_model(label)
-    query = (
-        model.objects.using(using)
-        .select_related("user")
-        .annotate(unread_notifications=unread_count("user_id"))
-        .filter(pk=_DEVICE_PLACEHOLDER)
-    )
-    compiler = query.query.get_compiler(using)
-    sql, params = compiler.as_sql()
-    info = compiler.klass_info
-    assert info is not None and len(info["related_klass_infos"]) == 1
-    related = info["related_klass_infos"][0]
-
-    def span(fields: list[int]) -> slice:
-        assert fields == list(range(fields[0], fields[-1] + 1))
-        return slice(fields[0], fields[-1] + 1)
-
-    def names(fields: list[int]) -> list[str]:
-        return [compiler.select[i][0].target.attname for i in fields]
-
-    return _DevicePlan(
-        sql=sql,
-        params=tuple(params),
-        device=(names(info["select_fields"]), span(info["select_fields"])),
-        user=(
-            related["model"],
-            names(related["select_fields"]),
-            span(related["select_fields"]),
-        ),
-        unread=compiler.annotation_col_map["unread_notifications"],
-    )
 
 
 def _read_device(model: type[Device], pk: int) -> Device | None:
@@ -231,17 +182,20 @@ def _read_device(model: type[Device], pk: int) -> Device | None:
     ORM compiled once per process: every request reads it, and building and compiling the
     query cost more CPU than running it (issue 17)."""
     using = router.db_for_read(model)
-    plan = _device_plan(model._meta.label, using)
-    params = tuple(pk if p == _DEVICE_PLACEHOLDER else p for p in plan.params)
-    with connections[using].cursor() as cursor:
-        cursor.execute(plan.sql, params)
-        row = cursor.fetchone()
-    if row is None:
+    plan = compiled(
+        ("otp-device", model._meta.label),
+        using,
+        lambda pk: (
+            model.objects.using(using)
+            .select_related("user")
+            .annotate(unread_notifications=unread_count("user_id"))
+            .filter(pk=pk)
+        ),
+        pk=_DEVICE_PLACEHOLDER,
+    )
+    found = plan.fetch(using, pk=pk)
+    if not found:
         return None
-    device_names, device_at = plan.device
-    user_model, user_names, user_at = plan.user
-    device = model.from_db(using, device_names, row[device_at])
-    user = user_model.from_db(using, user_names, row[user_at])
-    user.unread_notifications = row[plan.unread]  # type: ignore[attr-defined]
-    device.user = user
+    device: Device = found[0]
+    device.user.unread_notifications = device.unread_notifications
     return device

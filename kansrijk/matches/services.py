@@ -21,6 +21,7 @@ from kansrijk.cases.errors import CaseError, NotFound
 from kansrijk.core.models import Organisation, Professional
 from kansrijk.matches.keys import child_key
 from kansrijk.matches.models import Involvement, Match
+from kansrijk.matches.selectors import active_involvements
 
 PURPOSE = "match register"
 #: The Verwijsindex keeps a registration 5 years after it ended (docs/privacy.md).
@@ -80,8 +81,8 @@ def involvement_register(
     key = child_key(bsn)
     with transaction.atomic():
         _lock_child(key)
-        active = Involvement.objects.filter(child_key=key, ended_on__isnull=True)
-        own = active.filter(organisation=organisation).first()
+        active = active_involvements(key)
+        own = next((a for a in active if a.organisation_id == organisation.pk), None)
         if own is not None:
             return own
         involvement = Involvement.objects.create(
@@ -95,11 +96,7 @@ def involvement_register(
             started_on=started_on or today,
             case_id=case_id,
         )
-        others = list(
-            active.exclude(pk=involvement.pk)
-            .exclude(organisation=organisation)
-            .select_related("organisation", "contact")
-        )
+        others = active  # read under the child's lock: nobody else has registered since
         for other in others:
             match = Match.objects.create(first=other, second=involvement)
             _tell_both(match)

@@ -1,0 +1,67 @@
+"""Queries compiled once per process (core.compiled): the same rows and objects as the ORM,
+related objects read in the same query, a missing related object as None, and a stand-in
+that does not reach the SQL refused."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from kansrijk.core.compiled import compiled
+from kansrijk.core.models import Organisation
+from kansrijk.matches import services
+from kansrijk.matches.keys import child_key
+from kansrijk.matches.models import Involvement, Match
+from kansrijk.matches.selectors import active_involvements
+from tests.conftest import World
+
+BSN = "111222333"
+
+
+def test_the_match_lookup_reads_every_active_registration_with_one_query(world: World) -> None:
+    district = services.involvement_register(
+        by=world.district_team, bsn=BSN, contact=world.district_team
+    )
+    nurse = services.involvement_register(
+        by=world.nurse, bsn=BSN, contact_name="Praktijk Oost", contact_phone="0101234567"
+    )
+    psychologist = world.psychologist
+    ended = services.involvement_register(by=psychologist, bsn=BSN, contact=psychologist)
+    services.involvement_end(
+        by=world.psychologist, involvement_id=ended.pk, ended_on=timezone.localdate()
+    )
+    services.involvement_register(by=world.nurse, bsn="123456782", contact=world.nurse)
+
+    with CaptureQueriesContext(connection) as queries:
+        found = active_involvements(child_key(BSN))
+        seen = [(i.pk, i.organisation.name, i.contact) for i in found]
+    assert len(queries) == 1
+    orm = Involvement.objects.filter(child_key=child_key(BSN), ended_on__isnull=True)
+    assert seen == [(i.pk, i.organisation.name, i.contact) for i in orm.order_by("pk")]
+    assert [i.pk for i in found] == [district.pk, nurse.pk]
+    assert found[0].contact == world.district_team and found[1].contact is None
+    assert found[1].contact_name == "Praktijk Oost" and found[1].started_on == nurse.started_on
+    assert active_involvements(child_key("999999990")) == []
+
+
+def test_a_third_organisation_is_matched_with_both_others(world: World) -> None:
+    for person in (world.district_team, world.nurse, world.psychologist):
+        services.involvement_register(by=person, bsn=BSN, contact=person)
+    pairs = {
+        frozenset((m.first.organisation_id, m.second.organisation_id))
+        for m in Match.objects.select_related("first", "second")
+    }
+    assert len(pairs) == 3 == Match.objects.count()
+
+
+@pytest.mark.django_db
+def test_a_stand_in_that_does_not_reach_the_sql_is_refused() -> None:
+    with pytest.raises(ValueError, match="stand-ins not found"):
+        compiled(
+            ("test-missing-stand-in",),
+            "default",
+            lambda pk: Organisation.objects.filter(pk=1),
+            pk=-434343,
+        )
