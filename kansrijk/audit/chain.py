@@ -98,8 +98,10 @@ _CONTROL = dict.fromkeys((*range(32), 127), " ")
 
 
 def clean_text(value: str, limit: int) -> str:
-    """Text as the chain stores it: control characters replaced by spaces, cut to the limit."""
-    return value.translate(_CONTROL)[:limit]
+    """Text as the chain stores it: control characters replaced by spaces, cut to the limit,
+    and a cut text ends in "…" so that whoever reads the entry knows there was more."""
+    value = value.translate(_CONTROL)
+    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 # --- the chain head ------------------------------------------------------------------------

@@ -216,6 +216,15 @@ def test_control_characters_cannot_shift_content_between_fields() -> None:
     assert verify_log().intact
 
 
+def test_a_detail_too_long_for_the_entry_is_cut_visibly() -> None:
+    fits = log_access(by=None, event=Event.LIST, username="a", detail="cases " + "9" * 494)
+    cut = log_access(by=None, event=Event.LIST, username="a", detail="cases " + "1," * 300)
+    stored = AccessLogEntry.objects.get(pk=cut.pk).detail
+    assert len(stored) == 500 and stored.endswith("1,1…") and stored.startswith("cases 1,1,")
+    assert AccessLogEntry.objects.get(pk=fits.pk).detail == "cases " + "9" * 494
+    assert verify_log().intact
+
+
 @pytest.mark.parametrize(
     ("remote", "stored"),
     [("::ffff:10.1.2.3", "10.1.2.3"), ("2001:DB8::1", "2001:db8::1"), ("::1", "::1"),
