@@ -29,7 +29,7 @@ from django_otp.models import Device
 
 from kansrijk.accounts import session_clock
 from kansrijk.accounts.backends import DEVICE_USER
-from kansrijk.core.compiled import compiled
+from kansrijk.compiled import compiled
 from kansrijk.notifications.selectors import unread_count
 
 #: Views a half-signed-in professional may reach (besides public, login_not_required ones).

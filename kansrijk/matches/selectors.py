@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from kansrijk.access.policies import INVOLVEMENT_ROLES, memberships_of
-from kansrijk.core.compiled import compiled
+from kansrijk.compiled import compiled
 from kansrijk.core.models import Organisation, Professional
 from kansrijk.matches.keys import child_key
 from kansrijk.matches.models import Involvement, Match
@@ -64,7 +64,7 @@ _KEY_STAND_IN = "stand-in for a child key"
 def active_involvements(key: str, using: str = "default") -> list[Involvement]:
     """Every organisation's active involvement with the child of this key, with the
     organisation and the contact, oldest first: the match lookup of every registration, one
-    indexed query with SQL compiled once per process (core.compiled)."""
+    indexed query with SQL compiled once per process (kansrijk.compiled)."""
     plan = compiled(
         ("active-involvements",),
         using,

@@ -1,4 +1,4 @@
-"""Queries compiled once per process (core.compiled): the same rows and objects as the ORM,
+"""Queries compiled once per process (kansrijk.compiled): the same rows and objects as the ORM,
 related objects read in the same query, a missing related object as None, and a stand-in
 that does not reach the SQL refused."""
 
@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from kansrijk.core.compiled import compiled
+from kansrijk.compiled import compiled
 from kansrijk.core.models import Organisation
 from kansrijk.matches import services
 from kansrijk.matches.keys import child_key
