@@ -4,8 +4,8 @@ Building and compiling an ORM query can cost more CPU than the database spends r
 (issue 17: the session's device is read on every request, the match lookup on every
 registration). `compiled()` keeps the SQL the ORM makes for a query built with stand-in
 values; `CompiledQuery.fetch()` runs it with the real values and turns the rows into model
-instances as the ORM does (`Model.from_db`, the select_related objects cached on their
-field, annotations set as attributes). One level of select_related; the access filters have
+instances as the ORM does (its converters, `Model.from_db`, the select_related objects cached
+on their field, annotations set as attributes). One level of select_related; the access filters have
 their own cache (access.policies), which also puts the moment and the day in."""
 
 from __future__ import annotations
@@ -40,6 +40,9 @@ class CompiledQuery:
     main: _Part
     related: tuple[_Part, ...]
     annotations: tuple[tuple[str, int], ...]
+    #: The ORM's converters per column (from_db_value, the backend's: SQLite's datetimes and
+    #: booleans), applied to every row as the ORM applies them.
+    converters: tuple[tuple[int, tuple[list[Any], Any]], ...]
 
     def fetch(self, using: str, /, **values: Any) -> list[Any]:
         """The query's rows with these values in place of the stand-ins, as instances."""
@@ -49,7 +52,17 @@ class CompiledQuery:
         with connections[using].cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
+        if self.converters:
+            rows = [self._convert(using, row) for row in rows]
         return [self._instance(using, row) for row in rows]
+
+    def _convert(self, using: str, row: tuple[Any, ...]) -> tuple[Any, ...]:
+        connection = connections[using]
+        values = list(row)
+        for position, (converters, expression) in self.converters:
+            for converter in converters:
+                values[position] = converter(values[position], expression, connection)
+        return tuple(values)
 
     def _instance(self, using: str, row: tuple[Any, ...]) -> Model:
         main = self.main.model.from_db(using, list(self.main.names), row[self.main.at])
@@ -104,8 +117,8 @@ def _compile(query: QuerySet[Any], using: str, stand_ins: dict[str, Any]) -> Com
                      names.index(model._meta.pk.attname), field)  # fmt: skip
 
     related = []
-    for sub in info["related_klass_infos"]:
-        if sub["related_klass_infos"] or sub["reverse"]:
+    for sub in info.get("related_klass_infos", ()):
+        if sub.get("related_klass_infos") or sub["reverse"]:
             raise ValueError("one level of forward select_related only")
         related.append(part(sub["model"], sub["select_fields"], sub["field"]))
     return CompiledQuery(
@@ -115,4 +128,5 @@ def _compile(query: QuerySet[Any], using: str, stand_ins: dict[str, Any]) -> Com
         main=part(info["model"], info["select_fields"], None),
         related=tuple(related),
         annotations=tuple(compiler.annotation_col_map.items()),
+        converters=tuple(compiler.get_converters([col for col, _, _ in compiler.select]).items()),
     )

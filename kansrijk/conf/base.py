@@ -172,6 +172,8 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "kansrijk" / "static"]
 STATIC_ROOT = Path(env_str("KANSRIJK_STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 
+#: Django's database sessions, read with compiled SQL (kansrijk.accounts.sessions).
+SESSION_ENGINE = "kansrijk.accounts.sessions"
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

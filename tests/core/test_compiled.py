@@ -43,6 +43,9 @@ def test_the_match_lookup_reads_every_active_registration_with_one_query(world: 
     assert [i.pk for i in found] == [district.pk, nurse.pk]
     assert found[0].contact == world.district_team and found[1].contact is None
     assert found[1].contact_name == "Praktijk Oost" and found[1].started_on == nurse.started_on
+    # The ORM's converters too (SQLite hands back naive datetimes): the same aware moments.
+    assert [i.created_at for i in found] == [district.created_at, nurse.created_at]
+    assert all(timezone.is_aware(i.created_at) for i in found)
     assert active_involvements(child_key("999999990")) == []
 
 
