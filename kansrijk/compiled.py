@@ -49,15 +49,15 @@ class CompiledQuery:
         params = [
             values[self.slots[i]] if i in self.slots else p for i, p in enumerate(self.params)
         ]
-        with connections[using].cursor() as cursor:
+        connection = connections[using]
+        with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
         if self.converters:
-            rows = [self._convert(using, row) for row in rows]
+            rows = [self._convert(connection, row) for row in rows]
         return [self._instance(using, row) for row in rows]
 
-    def _convert(self, using: str, row: tuple[Any, ...]) -> tuple[Any, ...]:
-        connection = connections[using]
+    def _convert(self, connection: Any, row: tuple[Any, ...]) -> tuple[Any, ...]:
         values = list(row)
         for position, (converters, expression) in self.converters:
             for converter in converters:
