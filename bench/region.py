@@ -1188,7 +1188,17 @@ def _reset_sequences() -> None:
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
-        if connection.vendor == "postgresql":
+
+
+def _analyze() -> None:
+    """Statistics for every table (sampled: seconds at 1.0). Once after the bulk tables are
+    written, for the services that seed the meetings and the monitor; and again at the end,
+    for the tables those services wrote (they kept none until autovacuum came round, and the
+    load test's first minutes were planned without them)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
 
 
@@ -1241,8 +1251,10 @@ def generate(
         "access_log", lambda: seed_access_log(sizes, people, cases, rng, now)
     )
     timed("sequences", _reset_sequences)
+    timed("analyze", _analyze)
     meetings = timed("meetings", lambda: seed_meetings(people, today))
     timed("monitor", seed_monitor)
+    timed("analyze_again", _analyze)
     counts["cases"] = len(cases)
     return Generated(sizes, seconds, counts, meetings)
 
