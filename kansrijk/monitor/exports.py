@@ -14,8 +14,6 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from kansrijk.monitor.charts import sections
 from kansrijk.monitor.definitions import BY_KEY
@@ -90,6 +88,9 @@ def _sheet_title(table: Table, used: set[str]) -> str:
 
 def to_xlsx(report: Report, tables: list[Table]) -> bytes:
     """One sheet per table (numbers as numbers, hidden cells as their text) and a legend."""
+    from openpyxl import Workbook  # like WeasyPrint below: imported by the export, not at start
+    from openpyxl.styles import Font
+
     book = Workbook()
     about = book.active
     assert about is not None

@@ -25,12 +25,12 @@ from kansrijk.roster.solver.model import (
     Score,
     Shift,
     Shortfall,
+    SolutionListener,
     Status,
     Unit,
 )
 
 VarKey = tuple[str, str, str, int]  # requirement, person, location, slot index
-SolutionListener = Callable[[float, Score], None]
 
 
 @dataclass(frozen=True)

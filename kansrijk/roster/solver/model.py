@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -272,3 +272,7 @@ class Result:
     @property
     def complete(self) -> bool:
         return self.status in (Status.OPTIMAL, Status.FEASIBLE)
+
+
+#: Called with the seconds since the solve began and the score of each better roster found.
+SolutionListener = Callable[[float, Score], None]

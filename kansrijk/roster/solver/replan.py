@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from kansrijk.roster.solver.cpsat import SolutionListener, solve
 from kansrijk.roster.solver.model import (
     PARTS,
     REPLAN_WEIGHTS,
@@ -13,6 +12,7 @@ from kansrijk.roster.solver.model import (
     Result,
     Shift,
     Slot,
+    SolutionListener,
     slot_index,
 )
 
@@ -45,6 +45,8 @@ def replan(
 
     ``problem`` already carries the new absence (see :func:`absent_from`).
     """
+    from kansrijk.roster.solver.cpsat import solve  # OR-Tools on first use (see solver/__init__)
+
     weights = replace(REPLAN_WEIGHTS, **{})
     if problem.weights.change > weights.change:
         weights = problem.weights
