@@ -103,8 +103,9 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "kansrijk.core.navigation.navigation",
             ],
-            # Django's `date` filter remembered per day (list pages format one per row).
-            "builtins": ["kansrijk.core.templatetags.dates"],
+            # Django's `date` filter remembered per day and its `url` tag per process (list
+            # pages format a date and link a page on every row).
+            "builtins": ["kansrijk.core.templatetags.dates", "kansrijk.core.templatetags.urls"],
         },
     },
 ]

@@ -1,0 +1,105 @@
+"""The `url` tag remembered per process gives the text Django's `reverse()` gives, raises
+where it raises, and follows a swapped URLconf, script prefix and language."""
+
+from __future__ import annotations
+
+import pytest
+from django.http import HttpRequest, HttpResponse
+from django.template import Context, Template
+from django.test import override_settings
+from django.urls import NoReverseMatch, include, path, reverse, set_script_prefix
+from django.utils.html import conditional_escape
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kansrijk.core.templatetags.urls import RememberedURLNode
+
+
+def _view(request: HttpRequest) -> HttpResponse:  # pragma: no cover - never served
+    return HttpResponse()
+
+
+#: A URLconf of this module: the same names under another prefix.
+urlpatterns = [
+    path(
+        "elders/",
+        include(([path("cases/<int:case_id>/", _view, name="case_detail")], "cases")),
+    )
+]
+
+
+def _render(source: str, **context: object) -> str:
+    return Template(source).render(Context(context))
+
+
+def _oracle(view_name: str, *args: object, **kwargs: object) -> object:
+    """Django's own answer: the escaped URL, or the kind of error."""
+    try:
+        return conditional_escape(reverse(view_name, args=args, kwargs=kwargs))
+    except NoReverseMatch as error:
+        return type(error)
+
+
+def _outcome(source: str, **context: object) -> object:
+    try:
+        return _render(source, **context)
+    except NoReverseMatch as error:
+        return type(error)
+
+
+def test_the_projects_templates_use_the_remembered_tag() -> None:
+    node = Template("{% url 'cases:my_work' %}").nodelist[0]
+    assert isinstance(node, RememberedURLNode)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    case_id=st.one_of(st.integers(min_value=-5, max_value=10**12), st.text(max_size=12)),
+    name=st.text(max_size=12),
+)
+def test_the_same_text_as_reverse(case_id: object, name: str) -> None:
+    """Twice each: the first fills the memory, the second reads it."""
+    for _ in range(2):
+        assert _outcome("{% url 'cases:case_detail' c %}", c=case_id) == _oracle(
+            "cases:case_detail", case_id
+        )
+        assert _outcome(
+            "{% url 'cases:case_transition' case_id=c name=n %}", c=case_id, n=name
+        ) == (_oracle("cases:case_transition", case_id=case_id, name=name))
+        assert _outcome("{% url 'meetings:feed' t %}", t=name) == _oracle("meetings:feed", name)
+
+
+def test_as_a_variable_and_an_unknown_name() -> None:
+    assert _render("{% url 'cases:case_detail' 7 as link %}[{{ link }}]") == "[/cases/7/]"
+    assert _render("{% url 'no:such' 7 as link %}[{{ link }}]") == "[]"
+    with pytest.raises(NoReverseMatch):
+        _render("{% url 'no:such' 7 %}")
+
+
+def test_an_object_argument_is_read_anew() -> None:
+    """An object's URL part is its text, which may change: never remembered."""
+
+    class Code:
+        text = "c001"
+
+        def __str__(self) -> str:
+            return self.text
+
+    code = Code()
+    assert _render("{% url 'attention:list' c %}", c=code) == "/attention-list/c001/"
+    code.text = "c002"
+    assert _render("{% url 'attention:list' c %}", c=code) == "/attention-list/c002/"
+
+
+def test_a_swapped_urlconf_and_script_prefix_are_followed() -> None:
+    source = "{% url 'cases:case_detail' 7 %}"
+    assert _render(source) == "/cases/7/"
+    with override_settings(ROOT_URLCONF=__name__):
+        assert _render(source) == "/elders/cases/7/"
+    assert _render(source) == "/cases/7/"
+    set_script_prefix("/kansrijk/")
+    try:
+        assert _render(source) == "/kansrijk/cases/7/"
+    finally:
+        set_script_prefix("/")
+    assert _render(source) == "/cases/7/"
