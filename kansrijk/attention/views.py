@@ -20,8 +20,7 @@ from kansrijk.attention.forms import (
     NeedForm,
     RemoveForm,
 )
-from kansrijk.audit.models import Event
-from kansrijk.audit.services import log_access
+from kansrijk.audit.paging import log_ids
 from kansrijk.cases import selectors as case_selectors
 from kansrijk.cases.errors import CaseError, NotFound
 from kansrijk.core.models import Location, Professional
@@ -98,10 +97,7 @@ def _render_list(
 
 
 def _log_list(user: Professional, purpose: str, cases: list[Any]) -> None:
-    ids = ",".join(str(c.pk) for c in cases[:60])
-    log_access(
-        by=user, event=Event.LIST, purpose=purpose, detail=f"cases {ids}" if ids else "empty"
-    )
+    log_ids([c.pk for c in cases], by=user, purpose=purpose, opening="cases ")
 
 
 def attention_list(request: HttpRequest, location_code: str) -> HttpResponse:

@@ -65,9 +65,24 @@ def log_shown(
     event: Event = Event.LIST,
     **where: Any,
 ) -> None:
-    """Log that `by` was shown these objects: `opening` and their ids. Ids that do not fit one
-    entry's detail go on in more entries ("part 2/3"), so that none is lost."""
-    parts = _parts([str(o.pk) for o in shown], DETAIL_LENGTH - len(opening) - len(" (part 9/9)"))
+    """Log that `by` was shown these objects: `opening` and their ids (`log_ids`)."""
+    log_ids([o.pk for o in shown], by=by, purpose=purpose, opening=opening, event=event, **where)
+
+
+def log_ids(
+    ids: Sequence[object],
+    *,
+    by: Professional | None,
+    purpose: str,
+    opening: str,
+    event: Event = Event.LIST,
+    **where: Any,
+) -> None:
+    """Log that `by` was shown what these ids name (cases, families, referrals): `opening`
+    and the ids, "none" for an empty list. Ids that do not fit one entry's detail go on in
+    more entries ("part 2/3"), so that none is lost: every list of children is logged whole,
+    however long it is."""
+    parts = _parts([str(i) for i in ids], DETAIL_LENGTH - len(opening) - len(" (part 999/999)"))
     for number, part in enumerate(parts, start=1):
         more = f" (part {number}/{len(parts)})" if len(parts) > 1 else ""
         log_access(by=by, event=event, purpose=purpose, detail=opening + part + more, **where)
@@ -75,7 +90,8 @@ def log_shown(
 
 def _parts(ids: list[str], room: int) -> list[str]:
     """The ids, comma-separated, in as few pieces of at most `room` characters as they take:
-    an entry's detail holds 500 characters, a page of 200 ids may need 1,400."""
+    an entry's detail holds 500 characters, a page of 200 ids may need 1,400 (bounded lists:
+    never a thousand parts)."""
     parts: list[str] = []
     current = ""
     for pk in ids:

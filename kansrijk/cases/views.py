@@ -32,6 +32,7 @@ from kansrijk.access.policies import (
 )
 from kansrijk.access.roles import Role
 from kansrijk.audit.models import Event
+from kansrijk.audit.paging import log_ids
 from kansrijk.audit.services import log_access
 from kansrijk.cases import selectors, services
 from kansrijk.cases.errors import CaseError, NotFound
@@ -56,13 +57,7 @@ def _user(request: HttpRequest) -> Professional:
 
 
 def _log_list(request: HttpRequest, cases: list[Case], *, purpose: str) -> None:
-    ids = ",".join(str(c.pk) for c in cases[:60])
-    log_access(
-        by=_user(request),
-        event=Event.LIST,
-        purpose=purpose,
-        detail=f"cases {ids}" if ids else "empty",
-    )
+    log_ids([c.pk for c in cases], by=_user(request), purpose=purpose, opening="cases ")
 
 
 # --- my work -------------------------------------------------------------------------------
@@ -569,12 +564,7 @@ def _referrals_page(
             if form is not None and referral.pk == answering
             else ReferralAnswerForm(auto_id=f"referral{referral.pk}_%s")
         )
-    log_access(
-        by=user,
-        event=Event.LIST,
-        purpose="referrals",
-        detail="referrals " + ",".join(str(r.pk) for r in page) if page else "empty",
-    )
+    log_ids([r.pk for r in page], by=user, purpose="referrals", opening="referrals ")
     context = {"page": page}
     return render(request, "cases/referrals.html", context, status=status)
 

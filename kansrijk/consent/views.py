@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from kansrijk.access.matrix import Action
 from kansrijk.access.policies import can
 from kansrijk.audit.models import Event
+from kansrijk.audit.paging import log_ids
 from kansrijk.audit.services import log_access
 from kansrijk.cases import selectors as case_selectors
 from kansrijk.cases.errors import CaseError, NotFound
@@ -102,10 +103,10 @@ def legal_grounds(request: HttpRequest) -> HttpResponse:
     if not locations:
         raise Http404
     grounds = list(selectors.legal_grounds_visible_to_coordinator(locations)[:200])
-    log_access(
+    log_ids(
+        [g.case_id for g in grounds],
         by=user,
-        event=Event.LIST,
         purpose="disclosures on a legal ground",
-        detail=f"cases {','.join(str(g.case_id) for g in grounds[:60])}",
+        opening="cases ",
     )
     return render(request, "consent/legal_grounds.html", {"grounds": grounds})

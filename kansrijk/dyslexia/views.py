@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kansrijk.audit.models import Event
+from kansrijk.audit.paging import log_ids
 from kansrijk.audit.services import log_access
 from kansrijk.cases.errors import CaseError, NotFound
 from kansrijk.core.models import Professional
@@ -41,12 +42,7 @@ def _user(request: HttpRequest) -> Professional:
 
 
 def _listed(user: Professional, page: Any, what: str) -> None:
-    log_access(
-        by=user,
-        event=Event.LIST,
-        purpose=services.PURPOSE,
-        detail=f"{what} " + ",".join(str(f.pk) for f in page) if page else f"{what}: empty",
-    )
+    log_ids([f.pk for f in page], by=user, purpose=services.PURPOSE, opening=f"{what} ")
 
 
 def files(request: HttpRequest) -> HttpResponse:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from kansrijk.access.policies import handover_sides
 from kansrijk.audit.models import Event
+from kansrijk.audit.paging import log_ids
 from kansrijk.audit.services import log_access
 from kansrijk.cases.errors import CaseError, NotFound
 from kansrijk.cases.selectors import pupils_for_signal
@@ -43,12 +44,7 @@ def handovers(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.handovers_for(user), 50).get_page(request.GET.get("page"))
     for handover in page:
         handover.shown = selectors.content_shown(user, handover)  # type: ignore[attr-defined]
-    log_access(
-        by=user,
-        event=Event.LIST,
-        purpose="warm handover",
-        detail="handovers " + ",".join(str(h.pk) for h in page) if page else "empty",
-    )
+    log_ids([h.pk for h in page], by=user, purpose="warm handover", opening="handovers ")
     prepares = handover_sides(user).prepares
     context = {
         "page": page,

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from kansrijk.audit.models import Event
+from kansrijk.audit.paging import log_ids
 from kansrijk.audit.services import log_access
 from kansrijk.cases.errors import CaseError, NotFound
 from kansrijk.core.models import Professional
@@ -22,12 +23,11 @@ def _user(request: HttpRequest) -> Professional:
 def index(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     page = selectors.page_of(user, request.GET.get("page"))
-    ids = ",".join(str(s.pk) for s in page.object_list)
-    log_access(
+    log_ids(
+        [s.pk for s in page.object_list],
         by=user,
-        event=Event.LIST,
         purpose=services.PURPOSE,
-        detail=f"homework support {ids}" if ids else "empty",
+        opening="homework support ",
     )
     return render(request, "homework/index.html", {"page": page})
 

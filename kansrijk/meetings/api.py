@@ -9,9 +9,7 @@ from typing import Any, cast
 from django.http import HttpRequest
 from ninja import Path, Router, Schema
 
-from kansrijk.audit.models import Event
-from kansrijk.audit.paging import logged_page
-from kansrijk.audit.services import log_access
+from kansrijk.audit.paging import log_ids, logged_page
 from kansrijk.cases.schemas import MAX_ID, Limit, Offset, Problem
 from kansrijk.core.models import Professional
 from kansrijk.meetings import selectors, services
@@ -171,12 +169,11 @@ def get_meeting(
     agenda = selectors.agenda_page(meeting)  # the whole agenda's time and order, one query
     page = list(agenda.order[offset : offset + limit])
     views = [v for v in selectors.agenda_view(meeting, user, item_ids=page) if not v.left_out]
-    ids = ",".join(str(v.item.case_id) for v in views if v.item.case_id)
-    log_access(
+    log_ids(
+        [v.item.case_id for v in views if v.item.case_id],
         by=user,
-        event=Event.LIST,
         purpose="meeting",
-        detail=f"meeting {meeting.pk} agenda (API): cases {ids or 'none'}",
+        opening=f"meeting {meeting.pk} agenda (API): cases ",
     )
     return {
         **_meeting(meeting),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from kansrijk.access.policies import may_chair
 from kansrijk.audit.models import Event
+from kansrijk.audit.paging import log_ids
 from kansrijk.audit.services import log_access
 from kansrijk.cases.errors import CaseError, NotFound, TransitionRefused
 from kansrijk.cases.selectors import allowed_transitions
@@ -268,8 +269,13 @@ def agenda_build(*, by: Professional | None, meeting_id: int) -> Meeting:
         timebox.plan_table(meeting)
         meeting.agenda_built_at = timezone.now()
         meeting.save(update_fields=["agenda_built_at"])
-        ids = ",".join(str(c.case.pk) for c in candidates[:60])
-        _log(by, Event.LIST, f"meeting {meeting.pk} agenda: cases {ids or 'none'}")
+        log_ids(
+            [c.case.pk for c in candidates],
+            by=by,
+            purpose=PURPOSE,
+            opening=f"meeting {meeting.pk} agenda: cases ",
+            username="" if by is not None else "meetings task",
+        )
     return meeting
 
 

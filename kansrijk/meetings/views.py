@@ -25,6 +25,7 @@ from kansrijk.access.matrix import CHAIR_ROLES
 from kansrijk.access.policies import may_chair, memberships_of
 from kansrijk.access.roles import Role
 from kansrijk.audit.models import Event
+from kansrijk.audit.paging import log_ids
 from kansrijk.audit.services import log_access
 from kansrijk.cases.errors import CaseError, NotFound
 from kansrijk.cases.selectors import allowed_transitions
@@ -239,12 +240,11 @@ def _invitable(meeting: Meeting, user: Professional) -> Any:
 
 def _log_agenda(request: HttpRequest, meeting: Meeting, context: dict[str, Any]) -> None:
     shown = [*context["items"], *context["rest"]]
-    ids = ",".join(str(v.item.case_id) for v in shown if v.item.case_id)
-    log_access(
+    log_ids(
+        [v.item.case_id for v in shown if v.item.case_id],
         by=_user(request),
-        event=Event.LIST,
         purpose="meeting",
-        detail=f"meeting {meeting.pk} agenda: cases {ids or 'none'}",
+        opening=f"meeting {meeting.pk} agenda: cases ",
     )
 
 

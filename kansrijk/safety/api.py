@@ -12,6 +12,7 @@ from ninja import Path, Router, Status
 
 from kansrijk.access.matrix import Action
 from kansrijk.audit.models import Event
+from kansrijk.audit.paging import log_ids
 from kansrijk.audit.services import log_access
 from kansrijk.cases import selectors as case_selectors
 from kansrijk.cases.errors import CaseError, NotFound
@@ -247,12 +248,7 @@ def list_flags(request: HttpRequest) -> list[dict[str, Any]]:
         raise NotFound
     flags = list(selectors.flagged_families(user))
     attempts = selectors.attempts_of([f.family_id for f in flags])
-    log_access(
-        by=user,
-        event=Event.LIST,
-        purpose="non-response",
-        detail="api families " + ",".join(str(f.family_id) for f in flags[:60]),
-    )
+    log_ids([f.family_id for f in flags], by=user, purpose="non-response", opening="api families ")
     return [
         {
             "id": f.pk,
@@ -305,11 +301,11 @@ def list_vulnerable(request: HttpRequest) -> list[dict[str, Any]]:
     if not selectors.may_keep_vulnerable_list(user):
         raise NotFound
     entries = list(selectors.vulnerable_families(user))
-    log_access(
+    log_ids(
+        [e.family_id for e in entries],
         by=user,
-        event=Event.LIST,
         purpose="vulnerable families",
-        detail="api families " + ",".join(str(e.family_id) for e in entries[:60]),
+        opening="api families ",
     )
     return [
         {
@@ -395,11 +391,11 @@ def grants_to_review(request: HttpRequest) -> list[dict[str, Any]]:
     if not selectors.coordinator_location_ids(user):
         raise NotFound
     grants = list(selectors.emergency_grants_to_review(user))
-    log_access(
+    log_ids(
+        [g.case_id for g in grants],
         by=user,
-        event=Event.LIST,
         purpose="break the glass: review",
-        detail="api cases " + ",".join(str(g.case_id) for g in grants[:60]),
+        opening="api cases ",
     )
     return [_grant(g) for g in grants]
 

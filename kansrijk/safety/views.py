@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from kansrijk.access.matrix import Action
 from kansrijk.access.roles import Role
 from kansrijk.audit.models import Event
+from kansrijk.audit.paging import log_ids
 from kansrijk.audit.services import log_access
 from kansrijk.cases import selectors as case_selectors
 from kansrijk.cases.errors import CaseError, NotFound
@@ -292,12 +293,7 @@ def non_responding(request: HttpRequest) -> HttpResponse:
         }
         for f in flags
     ]
-    log_access(
-        by=user,
-        event=Event.LIST,
-        purpose="non-response",
-        detail="families " + ",".join(str(f.family_id) for f in flags[:60]),
-    )
+    log_ids([f.family_id for f in flags], by=user, purpose="non-response", opening="families ")
     return render(request, "safety/non_responding.html", {"rows": rows})
 
 
@@ -368,12 +364,7 @@ def district_team_questions(request: HttpRequest) -> HttpResponse:
     """The district team's workers: is this family that does not respond known to you?"""
     user = _user(request)
     flags = list(selectors.district_team_questions(user)[:50])
-    log_access(
-        by=user,
-        event=Event.LIST,
-        purpose="non-response",
-        detail="families " + ",".join(str(f.family_id) for f in flags) if flags else "empty",
-    )
+    log_ids([f.family_id for f in flags], by=user, purpose="non-response", opening="families ")
     rows = [{"flag": f, "form": DistrictAnswerForm(prefix=f"answer{f.pk}")} for f in flags]
     return render(request, "safety/district_team_questions.html", {"rows": rows})
 
@@ -418,11 +409,8 @@ def vulnerable_families(request: HttpRequest) -> HttpResponse:
     for entry in entries:
         state = getattr(entry, "case_state", None)
         entry.case_state_label = CaseState(state).label if state else ""  # type: ignore[attr-defined]
-    log_access(
-        by=user,
-        event=Event.LIST,
-        purpose="vulnerable families",
-        detail="families " + ",".join(str(e.family_id) for e in entries[:60]),
+    log_ids(
+        [e.family_id for e in entries], by=user, purpose="vulnerable families", opening="families "
     )
     status = 400 if request.method == "POST" else 200
     return _render_vulnerable(request, entries, form, status=status)
@@ -551,11 +539,8 @@ def emergency_review(request: HttpRequest) -> HttpResponse:
     if not selectors.coordinator_location_ids(user):
         raise Http404
     grants = list(selectors.emergency_grants_to_review(user))
-    log_access(
-        by=user,
-        event=Event.LIST,
-        purpose="break the glass: review",
-        detail="cases " + ",".join(str(g.case_id) for g in grants[:60]),
+    log_ids(
+        [g.case_id for g in grants], by=user, purpose="break the glass: review", opening="cases "
     )
     return render(
         request,

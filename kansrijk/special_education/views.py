@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kansrijk.audit.models import Event
+from kansrijk.audit.paging import log_ids
 from kansrijk.audit.services import log_access
 from kansrijk.cases.errors import CaseError, NotFound
 from kansrijk.core.models import Professional
@@ -41,12 +42,7 @@ def _user(request: HttpRequest) -> Professional:
 def arrangements(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     page = Paginator(selectors.arrangements_for(user), PAGE_SIZE).get_page(request.GET.get("page"))
-    log_access(
-        by=user,
-        event=Event.LIST,
-        purpose=PURPOSE,
-        detail="arrangements " + ",".join(str(a.pk) for a in page) if page else "empty",
-    )
+    log_ids([a.pk for a in page], by=user, purpose=PURPOSE, opening="arrangements ")
     context = {"page": page, "starts": selectors.schools_kept(user).exists()}
     return render(request, "special_education/arrangements.html", context)
 

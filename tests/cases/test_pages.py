@@ -331,6 +331,24 @@ def test_my_work_is_bounded_and_leads_to_every_case_a_page_at_a_time(client, wor
     assert AccessLogEntry.objects.filter(purpose="case list").exists()
 
 
+def test_a_list_logs_every_case_it_shows(client, world, monkeypatch):
+    """Every case a page lists is in the access log, however long the list: a page of 70
+    cases once logged its first 60, and the other ten children's reads were nowhere."""
+    from kansrijk.cases import views
+
+    monkeypatch.setattr(views, "CASE_LIST_PAGE", 100)
+    opened = {open_case(world, ChildFactory(location=world.school)).pk for _ in range(70)}
+    sign_in(client, world.coach)
+    page = client.get("/cases/").content.decode()
+    shown = {int(pk) for pk in re.findall(r'href="/cases/(\d+)/"', page)}
+    assert opened <= shown
+    details = AccessLogEntry.objects.filter(purpose="case list").values_list("detail", flat=True)
+    logged = {
+        int(pk) for d in details for pk in d.removeprefix("cases ").split(" (part")[0].split(",")
+    }
+    assert logged == shown
+
+
 def test_my_work_bounds_the_actions_and_my_actions_pages_them(client, world, monkeypatch):
     """Issue 17: an IB at region scale owns hundreds of plan actions. My work shows the
     earliest 25 and how many there are; "my actions" shows them a page at a time."""

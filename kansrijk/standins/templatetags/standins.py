@@ -20,8 +20,7 @@ def case_covers(case: Any) -> dict[str, Any]:
 @register.inclusion_tag("standins/_my_covers.html", takes_context=True)
 def my_covers(context: dict[str, Any]) -> dict[str, Any]:
     """The cases and open actions the user holds as stand-in today (bounded, logged)."""
-    from kansrijk.audit.models import Event
-    from kansrijk.audit.services import log_access
+    from kansrijk.audit.paging import log_ids
     from kansrijk.standins.selectors import CASES_LIMIT, actions_covered_by, cases_covered_by
 
     user = getattr(context.get("request"), "user", None)
@@ -30,10 +29,5 @@ def my_covers(context: dict[str, Any]) -> dict[str, Any]:
     cases = list(cases_covered_by(user)[:CASES_LIMIT])
     if not cases:
         return {"cases": []}
-    log_access(
-        by=user,
-        event=Event.LIST,
-        purpose="my work: stand-in",
-        detail="cases " + ",".join(str(c.pk) for c in cases),
-    )
+    log_ids([c.pk for c in cases], by=user, purpose="my work: stand-in", opening="cases ")
     return {"cases": cases, "actions": list(actions_covered_by(user, cases)[:CASES_LIMIT])}
