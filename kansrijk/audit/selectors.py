@@ -2,7 +2,8 @@
 
 A search resolves to one family (through a child's BSN or name, the family name or a case
 number); the entries about that family are those naming the family, one of its children or
-one of its cases. Narrowed to a child, entries about a sibling alone are left out.
+one of its cases, and the list reads that showed one of them (audit.listed). Narrowed to a
+child, entries about a sibling alone are left out.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from kansrijk.access.policies import roles_of
 from kansrijk.access.roles import Role
+from kansrijk.audit.listed import listing
 from kansrijk.audit.models import AccessLogEntry
 from kansrijk.cases.models import Case, Child, Family
 from kansrijk.core.models import Professional
@@ -91,9 +93,13 @@ def entries_about(
         about = Q(child_id=subject.child.pk) | (
             Q(child_id__isnull=True) & (Q(family_id=family.pk) | Q(case_id__in=cases))
         )
+        # A list shows a case with the children the reader may see: the child's own listing,
+        # and the family's cases and the family (as the family's entries above).
+        listed = listing(cases=cases, families=[family.pk], children=[subject.child.pk])
     else:
         about = Q(family_id=family.pk) | Q(case_id__in=cases) | Q(child_id__in=children)
-    queryset = AccessLogEntry.objects.filter(about)
+        listed = listing(cases=cases, families=[family.pk], children=children)
+    queryset = AccessLogEntry.objects.filter(about | listed)
     zone = timezone.get_current_timezone()
     if since is not None:
         start = datetime.datetime.combine(since, datetime.time.min, tzinfo=zone)

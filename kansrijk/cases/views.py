@@ -57,7 +57,8 @@ def _user(request: HttpRequest) -> Professional:
 
 
 def _log_list(request: HttpRequest, cases: list[Case], *, purpose: str) -> None:
-    log_ids([c.pk for c in cases], by=_user(request), purpose=purpose, opening="cases ")
+    ids = list(dict.fromkeys(c.pk for c in cases))  # a case on two lists of a page: once
+    log_ids(ids, by=_user(request), purpose=purpose, opening="cases ")
 
 
 # --- my work -------------------------------------------------------------------------------
@@ -148,7 +149,9 @@ def my_work(request: HttpRequest) -> HttpResponse:
         else None
     )
     selectors.children_shown(user, shown)
-    _log_list(request, shown, purpose="my work")
+    # The signaller's own signals show their cases' state and contact person: read too.
+    signalled = [s.case for s in context.get("signals", ()) if s.case_id is not None]
+    _log_list(request, [*shown, *signalled], purpose="my work")
     return render(request, "cases/my_work.html", context)
 
 

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from kansrijk.access.matrix import Action
 from kansrijk.access.policies import INZAGE_OFFICER_ROLES, filter_cases, roles_of
+from kansrijk.audit.listed import for_the_family
 from kansrijk.audit.models import AccessLogEntry, Event
 from kansrijk.audit.selectors import Subject, entries_about
 from kansrijk.audit.services import log_access
@@ -228,13 +229,23 @@ def _registrations(subject: Subject) -> Section:
 
 
 def _access_log(subject: Subject, case_ids: list[int], everything: bool) -> list[dict[str, Any]]:
+    """The entries about the subject; a list read names the family's own cases, family and
+    children it showed, and how many the list held, never the others on it (audit.listed)."""
     entries = entries_about(subject).order_by("id")
     if not everything:
         entries = entries.filter(Q(case_id__in=case_ids) | Q(case_id__isnull=True))
-    return [
-        {name: _value(value) for name, value in row.items()}
-        for row in entries.values(*ACCESS_LOG_FIELDS).iterator(chunk_size=2000)
-    ]
+    family = subject.family
+    own = {
+        "cases": list(Case.objects.filter(family=family).values_list("id", flat=True)),
+        "families": [family.pk],
+        "children": list(Child.objects.filter(family=family).values_list("id", flat=True)),
+    }
+    rows = []
+    for row in entries.values(*ACCESS_LOG_FIELDS).iterator(chunk_size=2000):
+        if row["event"] == Event.LIST:
+            row["detail"] = for_the_family(row["detail"], **own)
+        rows.append({name: _value(value) for name, value in row.items()})
+    return rows
 
 
 def subject_of(*, family_id: int | None = None, child_id: int | None = None) -> Subject:

@@ -349,6 +349,18 @@ def test_a_list_logs_every_case_it_shows(client, world, monkeypatch):
     assert logged == shown
 
 
+def test_a_signallers_my_work_logs_the_cases_its_signals_show(client, world):
+    """The teacher's own signals show each case's state and contact person: that read is
+    logged with the cases, so that the family's inzage finds it (audit.listed)."""
+    case = open_case(world, ChildFactory(location=world.school))
+    author = Signal.objects.get(case=case).author
+    sign_in(client, author)
+    assert client.get("/").status_code == 200
+    assert AccessLogEntry.objects.filter(purpose="my work").latest("id").detail == (
+        f"cases {case.pk}"
+    )
+
+
 def test_my_work_bounds_the_actions_and_my_actions_pages_them(client, world, monkeypatch):
     """Issue 17: an IB at region scale owns hundreds of plan actions. My work shows the
     earliest 25 and how many there are; "my actions" shows them a page at a time."""

@@ -1,0 +1,74 @@
+"""The cases, families and children a list read names, found again: inzage and the privacy
+officer's search see that a child was on someone's list, not only that a list was read.
+
+A list entry keeps what it showed in its detail, after one of the words below
+(`audit.paging.log_ids`: "cases 12,40", "api pupils offset=0 count=3 children=7,8,9",
+"meeting 5 agenda: cases 12 (part 1/2)"); the detail is hash-chained, so the ids are
+not kept a second time. On PostgreSQL the function `audit_listed(detail)` (migration 0010)
+turns a detail into its tagged ids ({"cases:12", "cases:40"}) and a GIN index on it, over
+the list entries only, answers a search in milliseconds however long the log; elsewhere a
+regular expression over the list entries answers the same.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from django.db import connections
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
+
+from kansrijk.audit.models import AccessLogEntry, Event
+
+#: The words after which a list entry's detail names what it showed, and its ids.
+KINDS = ("cases", "families", "children")
+#: The ids after one of KINDS (a space or "=" between), as the SQL function reads them too.
+LISTED = re.compile(r"(^|[ :])(cases|families|children)([ =])([0-9]+(?:,[0-9]+)*)")
+
+
+def listing(
+    *,
+    cases: Iterable[int] = (),
+    families: Iterable[int] = (),
+    children: Iterable[int] = (),
+    using: str = "default",
+) -> Q:
+    """The list entries that name one of these cases, families or children."""
+    wanted = {"cases": sorted(set(cases)), "families": sorted(set(families))}
+    wanted["children"] = sorted(set(children))
+    if not any(wanted.values()):
+        return Q(pk__in=[])
+    if connections[using].vendor == "postgresql":
+        tags = [f"{kind}:{pk}" for kind, ids in wanted.items() for pk in ids]
+        table = connections[using].ops.quote_name(AccessLogEntry._meta.db_table)
+        sql = f"audit_listed({table}.detail) && %s::text[]"  # the tags are a parameter
+        overlaps = RawSQL(sql, (tags,), output_field=BooleanField())  # noqa: S611
+        return Q(event=Event.LIST) & Q(overlaps)
+    condition = Q(pk__in=[])
+    for kind, ids in wanted.items():
+        if ids:
+            names = "|".join(str(pk) for pk in ids)
+            pattern = rf"(^|[ :]){kind}[ =]([0-9]+,)*({names})(,|$| )"
+            condition |= Q(detail__regex=pattern)
+    return Q(event=Event.LIST) & condition
+
+
+def for_the_family(
+    detail: str,
+    *,
+    cases: Iterable[int] = (),
+    families: Iterable[int] = (),
+    children: Iterable[int] = (),
+) -> str:
+    """A list entry's detail as the family may read it (inzage): the ids of others left
+    out, theirs kept, and how many the list showed ("cases 12 (of 80 shown)")."""
+    own = {"cases": set(cases), "families": set(families), "children": set(children)}
+
+    def shown(match: re.Match[str]) -> str:
+        start, kind, separator, ids = match.groups()
+        listed = [int(pk) for pk in ids.split(",")]
+        theirs = ",".join(str(pk) for pk in listed if pk in own[kind]) or "—"
+        return f"{start}{kind}{separator}{theirs} (of {len(listed)} shown)"
+
+    return LISTED.sub(shown, detail)

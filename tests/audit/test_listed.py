@@ -1,0 +1,104 @@
+"""List reads are found again: inzage and the privacy officer's search see that a case, a
+family or a child was on someone's list (audit.listed), and the family reads its own ids only."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from kansrijk.access.roles import Role
+from kansrijk.audit.listed import listing
+from kansrijk.audit.models import AccessLogEntry, Event
+from kansrijk.audit.paging import log_ids
+from kansrijk.audit.selectors import Subject, entries_about
+from kansrijk.core.models import Organisation
+from kansrijk.privacy.inzage import inzage_export
+from tests.auth import sign_in
+from tests.cases.route import open_case
+from tests.conftest import World
+from tests.factories import ChildFactory, professional
+
+pytestmark = pytest.mark.django_db
+
+
+def _listed(subject: Subject) -> list[str]:
+    return list(
+        entries_about(subject)
+        .filter(event=Event.LIST)
+        .order_by("id")
+        .values_list("detail", flat=True)
+    )
+
+
+def _log(opening: str, ids: list[int]) -> None:
+    log_ids(ids, by=None, purpose="test list", opening=opening, username="test")
+
+
+def test_a_page_that_listed_the_familys_case_is_among_the_familys_entries(
+    client: Client, world: World
+) -> None:
+    case = open_case(world, ChildFactory(location=world.school))
+    other = open_case(world, ChildFactory(location=world.school))
+    never = ChildFactory(location=world.school)  # a family without a case: on no list
+    sign_in(client, world.coach)
+    assert client.get("/cases/").status_code == 200
+    read = AccessLogEntry.objects.get(purpose="case list")
+    assert read.case_id is None and read.family_id is None  # found through the ids alone
+    assert read.detail in _listed(Subject(case.family))
+    assert read.detail in _listed(Subject(other.family, other.family.children.first()))
+    assert _listed(Subject(never.family)) == []
+
+
+def test_cases_families_and_children_are_found_by_their_own_ids_only(world: World) -> None:
+    case = open_case(world, ChildFactory(location=world.school))
+    child = case.family.children.get()
+    family, n = case.family, case.pk
+    _log("cases ", [int(f"{n}1"), int(f"9{n}")])  # ids that contain the case's digits
+    _log("meeting 5 agenda: cases ", [7, n])
+    _log("api pupils offset=0 count=2 children=", [child.pk + 1000, child.pk])
+    _log("families ", [family.pk])
+    _log("families ", [family.pk + 1000])
+    found = _listed(Subject(family))
+    assert found == [
+        f"meeting 5 agenda: cases 7,{n}",
+        f"api pupils offset=0 count=2 children={child.pk + 1000},{child.pk}",
+        f"families {family.pk}",
+    ]
+    assert _listed(Subject(family, child)) == found
+
+
+def test_a_long_list_in_parts_is_found_in_the_part_that_names_the_case(world: World) -> None:
+    case = open_case(world, ChildFactory(location=world.school))
+    _log("cases ", [*range(10**6, 10**6 + 100), case.pk])
+    found = _listed(Subject(case.family))
+    assert len(found) == 1 and found[0].endswith(f",{case.pk} (part 2/2)")
+
+
+def test_the_familys_inzage_names_its_own_ids_and_how_many_the_list_showed(
+    client: Client, world: World
+) -> None:
+    case = open_case(world, ChildFactory(location=world.school))
+    others = [open_case(world, ChildFactory(location=world.school)) for _ in range(2)]
+    sign_in(client, world.coach)
+    client.get("/cases/")
+    officer = professional(
+        Role.PRIVACY_OFFICER,
+        None,
+        organisation=Organisation.objects.create(name="FG", kind="partner"),
+        username="fg",
+    )
+    export = inzage_export(by=officer, family_id=case.family_id)
+    lists = [row["detail"] for row in export.access_log if row["event"] == Event.LIST]
+    assert len(others) == 2 and lists == [f"cases {case.pk} (of 3 shown)"]
+
+
+def test_on_postgresql_the_search_is_an_index_scan(on_postgres: bool, world: World) -> None:
+    if not on_postgres:
+        pytest.skip("SQLite searches with a regular expression")
+    sql, params = AccessLogEntry.objects.filter(listing(cases=[1, 2])).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Cond: (audit_listed(" in plan and "Seq Scan" not in plan, plan
