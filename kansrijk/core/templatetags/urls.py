@@ -44,6 +44,20 @@ def _reverse(
     return reverse(view_name, urlconf, args=args, kwargs=dict(kwargs), current_app=current_app)
 
 
+def remembered_reverse(view_name: str, *args: int | str) -> str:
+    """`reverse(view_name, args=args)` remembered as the tag remembers it: for rows that
+    Python writes (kansrijk/cases/templatetags/case_tables.py)."""
+    return _reverse(
+        view_name,
+        args,
+        (),
+        None,
+        get_urlconf() or settings.ROOT_URLCONF,
+        get_script_prefix(),
+        get_language(),
+    )
+
+
 @receiver(setting_changed)
 def _forget(*, setting: str, **_: Any) -> None:
     """Tests that swap the URLconf or the languages see their own URLs."""

@@ -1,0 +1,99 @@
+"""The table of cases on my work and the case list, its rows written in Python.
+
+A page lists up to 80 cases (the IB's pupils by state), and Django's template language spent
+about a fifth of such a page's CPU on these rows (issue 17: ~0.15 ms a row of seven cells;
+measured on a region at 0.05, 80 rows: 10–19 ms against 1–2 ms here). Every value is escaped
+(`_text`, as Django's `conditional_escape`), the words translated once per table, and the
+HTML is the same as the template's was.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+from collections.abc import Iterable
+from typing import Any
+
+from django import template
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
+from kansrijk.cases.models import Case
+from kansrijk.core.templatetags.dates import date
+from kansrijk.core.templatetags.urls import remembered_reverse
+
+register = template.Library()
+
+#: The badge a case's priority shows (P1 safety, P2 high; none for normal).
+BADGES = {Case.Priority.SAFETY: "p1", Case.Priority.HIGH: "p2"}
+
+
+def _text(value: object) -> str:
+    """`value` as HTML: escaped, unless it is HTML already (Django's `conditional_escape`
+    without its check for lazy text, which cost more than the escaping on every cell)."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return html.escape(str(value))
+
+
+class _Words:
+    """The table's words in the active language, translated once per table."""
+
+    def __init__(self) -> None:
+        self.case = gettext("Case %(number)s")
+        self.group = _text(gettext("gr."))
+        self.stalled = _text(gettext("stalled"))
+
+
+def _children(case: Case, words: _Words) -> str:
+    """The children the case shows the user (`case.shown_children`): "Sem V. (gr. 5)"."""
+    shown = []
+    for child in getattr(case, "shown_children", ()):
+        group = f" ({words.group} {_text(child.group)})" if child.group else ""
+        shown.append(f"{_text(child.given_name)} {_text(child.family_name[:1])}.{group}")
+    return ", ".join(shown)
+
+
+def _row(case: Case, stalled_before: datetime.datetime | None, words: _Words) -> str:
+    badge = BADGES.get(case.priority)
+    priority = f' <span class="badge badge--{badge}">P{case.priority}</span>' if badge else ""
+    last_step = case.last_step_at
+    stalled = (
+        f' <span class="badge badge--stalled">{words.stalled}</span>'
+        if case.is_open and stalled_before is not None and last_step < stalled_before
+        else ""
+    )
+    return (
+        f'<tr><td><a href="{_text(remembered_reverse("cases:case_detail", case.pk))}">'
+        f"{_text(words.case % {'number': case.pk})}</a>{priority}</td>"
+        f"<td>{_children(case, words)}</td>"
+        f"<td>{_text(case.location.name)}</td>"
+        f"<td>{_text(case.get_state_display())}</td>"
+        f"<td>{_text(case.contact_person)}</td>"
+        f"<td>{_text(date(timezone.localtime(last_step), 'j b Y'))}{stalled}</td></tr>"
+    )
+
+
+@register.simple_tag(takes_context=True)
+def case_table(context: Any, cases: Iterable[Case], caption: str) -> SafeString:
+    """`{% case_table cases caption %}`: case, children, centre, state, contact person and
+    last step, the stalled ones marked (`stalled_before` from the page's context)."""
+    words = _Words()
+    stalled_before = context.get("stalled_before")
+    rows = "".join(_row(case, stalled_before, words) for case in cases)
+    if not rows:
+        rows = f'<tr><td colspan="6">{_text(gettext("No cases."))}</td></tr>'
+    labels = (
+        gettext("Case"),
+        gettext("Children"),
+        gettext("Centre"),
+        gettext("State"),
+        gettext("Contact person"),
+        gettext("Last step"),
+    )
+    head = "".join(f'<th scope="col">{_text(label)}</th>' for label in labels)
+    return mark_safe(  # noqa: S308 - every value above went through _text
+        f'<table class="utrecht-table"><caption class="visually-hidden">{_text(caption)}'
+        f"</caption><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    )

@@ -1,0 +1,92 @@
+"""The case table written in Python (`{% case_table %}`) gives the HTML the template it
+replaced gave, with every value escaped, in both languages."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.template import Context, Template
+from django.utils import timezone, translation
+
+from kansrijk.cases import selectors
+from kansrijk.cases.models import Case
+from kansrijk.cases.workflow import CaseState
+from tests.cases.route import open_case
+from tests.conftest import World
+from tests.factories import ChildFactory
+
+pytestmark = pytest.mark.django_db
+
+#: cases/_case_table.html as it was (without its column for signals, which no page showed).
+TEMPLATE = """{% load i18n %}
+<table class="utrecht-table">
+  <caption class="visually-hidden">{{ caption }}</caption>
+  <thead><tr>
+    <th scope="col">{% translate "Case" %}</th>
+    <th scope="col">{% translate "Children" %}</th>
+    <th scope="col">{% translate "Centre" %}</th>
+    <th scope="col">{% translate "State" %}</th>
+    <th scope="col">{% translate "Contact person" %}</th>
+    <th scope="col">{% translate "Last step" %}</th>
+  </tr></thead>
+  <tbody>
+  {% for case in cases %}
+    <tr>
+      <td><a href="{% url 'cases:case_detail' case.pk %}">{% blocktranslate with number=case.pk %}Case {{ number }}{% endblocktranslate %}</a>
+        {% if case.priority == 1 %}<span class="badge badge--p1">P1</span>{% elif case.priority == 2 %}<span class="badge badge--p2">P2</span>{% endif %}</td>
+      <td>{% for child in case.shown_children %}{{ child.given_name }} {{ child.family_name|slice:":1" }}.{% if child.group %} ({% translate "gr." %} {{ child.group }}){% endif %}{% if not forloop.last %}, {% endif %}{% endfor %}</td>
+      <td>{{ case.location.name }}</td>
+      <td>{{ case.get_state_display }}</td>
+      <td>{{ case.contact_person }}</td>
+      <td>{{ case.last_step_at|date:"j b Y" }}{% if case.is_open and case.last_step_at < stalled_before %} <span class="badge badge--stalled">{% translate "stalled" %}</span>{% endif %}</td>
+    </tr>
+  {% empty %}
+    <tr><td colspan="6">{% translate "No cases." %}</td></tr>
+  {% endfor %}
+  </tbody>
+</table>"""  # noqa: E501
+
+
+def _normal(html: str) -> str:
+    """Whitespace between tags and runs of it do not show in a browser."""
+    return re.sub(r"\s+", " ", re.sub(r">\s+", ">", re.sub(r"\s+<", "<", html))).strip()
+
+
+def _both(cases: list[Case], caption: str) -> tuple[str, str]:
+    context = {"cases": cases, "caption": caption, "stalled_before": selectors.stalled_before()}
+    before = Template(TEMPLATE).render(Context(context))
+    now = Template("{% load case_tables %}{% case_table cases caption %}").render(Context(context))
+    return _normal(before), _normal(now)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_same_html_as_the_template_with_hostile_names(world: World, language: str) -> None:
+    names = [
+        ("<script>alert(1)</script>", "&amp;Vries", "5 <b>"),
+        ('Jo "Jo"', "'t Hart", ""),
+        ("Ünal", "Öztürk", "8"),
+    ]
+    cases = []
+    for given, family, group in names:
+        child = ChildFactory(location=world.school, given_name=given, family_name=family)
+        child.group = group
+        child.save()
+        cases.append(open_case(world, child))
+    old = timezone.now() - datetime.timedelta(days=90)
+    Case.objects.filter(pk=cases[0].pk).update(priority=Case.Priority.SAFETY, last_step_at=old)
+    Case.objects.filter(pk=cases[1].pk).update(priority=Case.Priority.HIGH)
+    Case.objects.filter(pk=cases[2].pk).update(state=CaseState.CLOSED, last_step_at=old)
+    listed = list(selectors.cases_visible_to(world.coach).order_by("pk"))
+    selectors.children_shown(world.coach, listed)
+    with translation.override(language):
+        before, now = _both(listed, 'Pupils <"all">')
+    assert before == now
+    assert "<script>" not in now and "&lt;script&gt;" in now and "badge--stalled" in now
+
+
+def test_an_empty_table_says_so(world: World) -> None:
+    with translation.override("nl"):
+        before, now = _both([], "Geen")
+    assert before == now and "Geen casussen." in now
