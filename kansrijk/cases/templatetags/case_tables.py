@@ -26,7 +26,7 @@ from kansrijk.core.templatetags.urls import remembered_reverse
 register = template.Library()
 
 #: The badge a case's priority shows (P1 safety, P2 high; none for normal).
-BADGES = {Case.Priority.SAFETY: "p1", Case.Priority.HIGH: "p2"}
+BADGES: dict[int, str] = {Case.Priority.SAFETY: "p1", Case.Priority.HIGH: "p2"}
 
 
 def _text(value: object) -> str:
