@@ -24,7 +24,7 @@ from kansrijk.audit.models import AccessLogEntry, Event
 #: The words after which a list entry's detail names what it showed, and its ids.
 KINDS = ("cases", "families", "children")
 #: The ids after one of KINDS (a space or "=" between), as the SQL function reads them too.
-LISTED = re.compile(r"(^|[ :])(cases|families|children)([ =])([0-9]+(?:,[0-9]+)*)")
+LISTED = re.compile(rf"(^|[ :])({'|'.join(KINDS)})([ =])([0-9]+(?:,[0-9]+)*)")
 
 
 def listing(
@@ -60,15 +60,19 @@ def for_the_family(
     cases: Iterable[int] = (),
     families: Iterable[int] = (),
     children: Iterable[int] = (),
-) -> str:
+) -> tuple[str, bool]:
     """A list entry's detail as the family may read it (inzage): the ids of others left
-    out, theirs kept, and how many the list showed ("cases 12 (of 80 shown)")."""
+    out, theirs kept, and how many the list showed ("cases 12 (of 80 shown)"); and whether
+    it named any of theirs."""
     own = {"cases": set(cases), "families": set(families), "children": set(children)}
+    named = False
 
     def shown(match: re.Match[str]) -> str:
+        nonlocal named
         start, kind, separator, ids = match.groups()
         listed = [int(pk) for pk in ids.split(",")]
-        theirs = ",".join(str(pk) for pk in listed if pk in own[kind]) or "—"
-        return f"{start}{kind}{separator}{theirs} (of {len(listed)} shown)"
+        theirs = [str(pk) for pk in listed if pk in own[kind]]
+        named = named or bool(theirs)
+        return f"{start}{kind}{separator}{','.join(theirs) or '—'} (of {len(listed)} shown)"
 
-    return LISTED.sub(shown, detail)
+    return LISTED.sub(shown, detail), named

@@ -229,21 +229,26 @@ def _registrations(subject: Subject) -> Section:
 
 
 def _access_log(subject: Subject, case_ids: list[int], everything: bool) -> list[dict[str, Any]]:
-    """The entries about the subject; a list read names the family's own cases, family and
-    children it showed, and how many the list held, never the others on it (audit.listed)."""
+    """The entries about the subject (about the exported cases or none, unless
+    `everything`); a list read names the family's own cases, family and children it showed,
+    and how many the list held, never the others on it (audit.listed)."""
     entries = entries_about(subject).order_by("id")
     if not everything:
         entries = entries.filter(Q(case_id__in=case_ids) | Q(case_id__isnull=True))
     family = subject.family
     own = {
-        "cases": list(Case.objects.filter(family=family).values_list("id", flat=True)),
+        "cases": case_ids,
         "families": [family.pk],
         "children": list(Child.objects.filter(family=family).values_list("id", flat=True)),
     }
+    if everything:
+        own["cases"] = list(Case.objects.filter(family=family).values_list("id", flat=True))
     rows = []
     for row in entries.values(*ACCESS_LOG_FIELDS).iterator(chunk_size=2000):
         if row["event"] == Event.LIST:
-            row["detail"] = for_the_family(row["detail"], **own)
+            row["detail"], named = for_the_family(row["detail"], **own)
+            if not named:
+                continue  # it listed only a case of the family this export does not hold
         rows.append({name: _value(value) for name, value in row.items()})
     return rows
 

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import Client
 
 from kansrijk.access.roles import Role
-from kansrijk.audit.listed import listing
+from kansrijk.audit.listed import for_the_family, listing
 from kansrijk.audit.models import AccessLogEntry, Event
 from kansrijk.audit.paging import log_ids
 from kansrijk.audit.selectors import Subject, entries_about
@@ -102,3 +102,18 @@ def test_on_postgresql_the_search_is_an_index_scan(on_postgres: bool, world: Wor
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Index Cond: (audit_listed(" in plan and "Seq Scan" not in plan, plan
+
+
+def test_the_familys_reading_of_a_list_names_its_own_ids_only() -> None:
+    assert for_the_family("cases 1,12,123 (part 1/2)", cases=[12]) == (
+        "cases 12 (of 3 shown) (part 1/2)",
+        True,
+    )
+    assert for_the_family("meeting 5 agenda: cases 7,8", cases=[12]) == (
+        "meeting 5 agenda: cases — (of 2 shown)",
+        False,
+    )
+    assert for_the_family("api pupils offset=0 count=2 children=3,4", children=[4]) == (
+        "api pupils offset=0 count=2 children=4 (of 2 shown)",
+        True,
+    )
