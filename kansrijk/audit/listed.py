@@ -35,8 +35,8 @@ def listing(
     using: str = "default",
 ) -> Q:
     """The list entries that name one of these cases, families or children."""
-    wanted = {"cases": sorted(set(cases)), "families": sorted(set(families))}
-    wanted["children"] = sorted(set(children))
+    given = {"cases": cases, "families": families, "children": children}
+    wanted = {kind: sorted(set(ids)) for kind, ids in given.items()}
     if not any(wanted.values()):
         return Q(pk__in=[])
     if connections[using].vendor == "postgresql":

@@ -237,12 +237,12 @@ def _access_log(subject: Subject, case_ids: list[int], everything: bool) -> list
         entries = entries.filter(Q(case_id__in=case_ids) | Q(case_id__isnull=True))
     family = subject.family
     own = {
-        "cases": case_ids,
+        "cases": list(Case.objects.filter(family=family).values_list("id", flat=True))
+        if everything
+        else case_ids,
         "families": [family.pk],
         "children": list(Child.objects.filter(family=family).values_list("id", flat=True)),
     }
-    if everything:
-        own["cases"] = list(Case.objects.filter(family=family).values_list("id", flat=True))
     rows = []
     for row in entries.values(*ACCESS_LOG_FIELDS).iterator(chunk_size=2000):
         if row["event"] == Event.LIST:

@@ -44,14 +44,20 @@ def _reverse(
     return reverse(view_name, urlconf, args=args, kwargs=dict(kwargs), current_app=current_app)
 
 
-def remembered_reverse(view_name: str, *args: int | str) -> str:
-    """`reverse(view_name, args=args)` remembered as the tag remembers it: for rows that
+def remembered_reverse(
+    view_name: str,
+    *args: int | str,
+    kwargs: dict[str, int | str] | None = None,
+    current_app: str | None = None,
+) -> str:
+    """`reverse()` remembered per view name, arguments, current app and what else its answer
+    depends on (the URLconf, the script prefix, the language): the tag below, and rows that
     Python writes (kansrijk/cases/templatetags/case_tables.py)."""
     return _reverse(
         view_name,
         args,
-        (),
-        None,
+        tuple(sorted((kwargs or {}).items())),
+        current_app,
         get_urlconf() or settings.ROOT_URLCONF,
         get_script_prefix(),
         get_language(),
@@ -81,15 +87,7 @@ class RememberedURLNode(defaulttags.URLNode):
             if isinstance(view_name, str) and all(
                 type(v) in _PLAIN for v in (*args, *kwargs.values())
             ):
-                url = _reverse(
-                    view_name,
-                    tuple(args),
-                    tuple(sorted(kwargs.items())),
-                    current_app,
-                    get_urlconf() or settings.ROOT_URLCONF,
-                    get_script_prefix(),
-                    get_language(),
-                )
+                url = remembered_reverse(view_name, *args, kwargs=kwargs, current_app=current_app)
             else:
                 url = reverse(view_name, args=args, kwargs=kwargs, current_app=current_app)
         except NoReverseMatch:
