@@ -78,6 +78,19 @@ def _total(cases: list[Case]) -> int:
     return cases[0].total if cases else 0  # type: ignore[attr-defined]
 
 
+#: The roles whose my work lists their caseload and their team's cases.
+WORKER_ROLES = frozenset(
+    {
+        Role.FAMILY_SPECIALIST,
+        Role.SCHOOL_NURSE,
+        Role.DISTRICT_TEAM,
+        Role.PSYCHOLOGIST,
+        Role.BEHAVIOURAL_SCIENTIST,
+        Role.EDUCATION_SPECIALIST,
+    }
+)
+
+
 def my_work(request: HttpRequest) -> HttpResponse:
     """What each role comes for: a teacher's signals, an IB's pupils by state, a GS's
     caseload and today, the coordinator's open cases with the stalled ones on top."""
@@ -93,6 +106,9 @@ def my_work(request: HttpRequest) -> HttpResponse:
     # coordinator's open cases and counts.
     if Role.INTERNAL_COACH in roles and roles & SIGNALLING_ROLES:
         read_for_page(user, Action.SUMMARY)
+    if roles & WORKER_ROLES:
+        # The workers' list and the children it names both ask for the full file.
+        read_for_page(user, Action.FULL)
     if roles & {Role.COORDINATOR, Role.DIRECTOR} and roles & ATTENTION_LIST_ROLES:
         read_for_page(user, Action.EXISTS)
     if roles & SIGNALLING_ROLES:
@@ -118,14 +134,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
             for state, items in by_state.items()
         ]
         shown += cases
-    if roles & {
-        Role.FAMILY_SPECIALIST,
-        Role.SCHOOL_NURSE,
-        Role.DISTRICT_TEAM,
-        Role.PSYCHOLOGIST,
-        Role.BEHAVIOURAL_SCIENTIST,
-        Role.EDUCATION_SPECIALIST,
-    }:
+    if roles & WORKER_ROLES:
         # One list read through the matrix, so that neither list links to a page that
         # answers 404 (issue 14) and a stand-in's cases are among the team's.
         visible = selectors.bounded(

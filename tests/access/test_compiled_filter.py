@@ -195,3 +195,41 @@ def test_a_set_read_for_the_page_lists_the_same_cases(world) -> None:
             assert len(asked) <= 1 and all("unnest" in q["sql"] for q in asked)  # none: none
             seen += len(listed)
     assert seen > 10
+
+
+def test_a_set_read_for_one_action_answers_only_the_actions_granted_alike(world) -> None:
+    """The page keeps a set read by its filter, not by its action: after reading one action's
+    set, every other action lists, and grants per case, exactly what it does on its own —
+    a coordinator who sees the cases of a location in summary is not given their full file
+    by the set read for the summary — and an action the matrix grants through the same
+    relations (an IB's full file after the summary) asks the database nothing more."""
+    from django.test.utils import CaptureQueriesContext
+
+    from kansrijk.access.policies import granting_roles_per_case, one_page, read_for_page
+
+    _cases_at_school(world, CaseState.SIGNALLED, CaseState.IN_SUPPORT, CaseState.CLOSED)
+    every_case = list(Case.objects.values_list("pk", flat=True))
+    for person in _people(world):
+        alone = {
+            action: granting_roles_per_case(_fresh(person), every_case, action) for action in Action
+        }
+        for read in Action:
+            for asked in Action:
+                user = _fresh(person)
+                with one_page():
+                    read_for_page(user, read)
+                    listed = set(
+                        filter_cases(Case.objects.all(), user, asked).values_list("pk", flat=True)
+                    )
+                    grants = granting_roles_per_case(user, every_case, asked)
+                assert listed == _listed(person, asked), (person.username, read, asked)
+                assert grants == alone[asked], (person.username, read, asked)
+    ib = _fresh(world.coach)
+    alone_full = granting_roles_per_case(ib, every_case, Action.FULL)
+    assert alone_full
+    with one_page():
+        read_for_page(ib, Action.SUMMARY)
+        with CaptureQueriesContext(connection) as queries:
+            assert granting_roles_per_case(ib, every_case, Action.FULL) == alone_full
+            read_for_page(ib, Action.EXISTS)
+    assert len(queries) == 0
