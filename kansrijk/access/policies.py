@@ -139,10 +139,9 @@ def _union(queries: list[QuerySet[Any]]) -> QuerySet[Any]:
     return first.union(*others, all=True) if others else first
 
 
-def _any_of(membership: Membership, reaches: list[Reach], *, listed: bool = False) -> Q:
-    """One reach holds with its sharing; relations that need the same sharing share one
-    consent check. `listed`: the consents are read once for the cases these reaches reach
-    (a list); otherwise per case (an object check)."""
+def _any_of(membership: Membership, reaches: list[Reach]) -> Q:
+    """One reach holds with its sharing, per case (an object check); relations that need the
+    same sharing share one consent check."""
     by_sharing: dict[Sharing | None, list[Reach]] = {}
     for reach in reaches:
         by_sharing.setdefault(reach.sharing, []).append(reach)
@@ -152,8 +151,7 @@ def _any_of(membership: Membership, reaches: list[Reach], *, listed: bool = Fals
         for reach in group:
             reached |= reach.reaches()
         if sharing is not None:
-            within = _union([q for reach in group for q in reach.cases]) if listed else None
-            reached &= shared_with(membership, sharing, within)
+            reached &= shared_with(membership, sharing)
         condition |= reached
     return condition
 
@@ -166,24 +164,35 @@ def membership_condition(user: Professional, membership: Membership, action: Act
 
 def case_condition(user: Professional, action: Action, membership: Membership | None = None) -> Q:
     """All cases on which the user may take the action (through this one membership, when
-    given), as one filter: the case is among those the user's relations reach (a union of
-    index look-ups over the user's own rows), and one relation's condition holds on it
-    (registry.Reach)."""
+    given), as one filter: the case is among a union of index look-ups over the user's own
+    rows (registry.Reach) — the cases of the relations that need no sharing as they are,
+    those of the relations that do only where it holds (the consents read for those cases'
+    families alone). Each reach is read once: checking the union's cases again against
+    every reach hashed a location's signals twice (issue 17)."""
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
-    reaches: list[Reach] = []
-    condition = Q(pk__in=[])
+    parts: list[QuerySet[Any]] = []
     for member in memberships_of(user) if membership is None else [membership]:
-        found = _reaches(user, member, action)
-        if found:
-            reaches += found
-            condition |= _any_of(member, found, listed=True)
-    if not reaches:
+        shared: dict[Sharing, list[QuerySet[Any]]] = {}
+        for reach in _reaches(user, member, action):
+            if reach.sharing is None:
+                parts += reach.cases
+            else:
+                shared.setdefault(reach.sharing, []).extend(reach.cases)
+        for sharing, queries in shared.items():
+            # The cases these relations reach where the sharing holds, the consents read
+            # only for those cases' families.
+            parts.append(
+                case_model()
+                .objects.filter(
+                    Q(pk__in=_union(queries)) & shared_with(member, sharing, _union(queries))
+                )
+                .values("pk")
+                .order_by()
+            )
+    if not parts:
         return Q(pk__in=[])
-    reached = Q(pk__in=_union([query for reach in reaches for query in reach.cases]))
-    if all(reach.sharing is None for reach in reaches):
-        return reached
-    return reached & condition
+    return Q(pk__in=_union(parts))
 
 
 def filter_cases(queryset: QuerySet[Any], user: Professional, action: Action) -> QuerySet[Any]:
