@@ -139,9 +139,10 @@ def _union(queries: list[QuerySet[Any]]) -> QuerySet[Any]:
     return first.union(*others, all=True) if others else first
 
 
-def _any_of(membership: Membership, reaches: list[Reach]) -> Q:
-    """One reach holds with its sharing, per case (an object check); relations that need the
-    same sharing share one consent check."""
+def _any_of(membership: Membership, reaches: list[Reach], *, listed: bool = False) -> Q:
+    """One reach holds with its sharing; relations that need the same sharing share one
+    consent check. `listed`: the consents are read once for the cases these reaches reach
+    (a list); otherwise per case (an object check)."""
     by_sharing: dict[Sharing | None, list[Reach]] = {}
     for reach in reaches:
         by_sharing.setdefault(reach.sharing, []).append(reach)
@@ -151,7 +152,8 @@ def _any_of(membership: Membership, reaches: list[Reach]) -> Q:
         for reach in group:
             reached |= reach.reaches()
         if sharing is not None:
-            reached &= shared_with(membership, sharing)
+            within = _union([q for reach in group for q in reach.cases]) if listed else None
+            reached &= shared_with(membership, sharing, within)
         condition |= reached
     return condition
 
@@ -165,34 +167,29 @@ def membership_condition(user: Professional, membership: Membership, action: Act
 def case_condition(user: Professional, action: Action, membership: Membership | None = None) -> Q:
     """All cases on which the user may take the action (through this one membership, when
     given), as one filter: the case is among a union of index look-ups over the user's own
-    rows (registry.Reach) — the cases of the relations that need no sharing as they are,
-    those of the relations that do only where it holds (the consents read for those cases'
-    families alone). Each reach is read once: checking the union's cases again against
+    rows (registry.Reach): the cases of the relations that need no sharing as they are,
+    those of the relations that do where one of them holds with its sharing (the consents
+    read for those cases' families alone). Checking the whole union's cases again against
     every reach hashed a location's signals twice (issue 17)."""
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
     parts: list[QuerySet[Any]] = []
+    shared: list[QuerySet[Any]] = []
+    condition = Q(pk__in=[])
     for member in memberships_of(user) if membership is None else [membership]:
-        shared: dict[Sharing, list[QuerySet[Any]]] = {}
-        for reach in _reaches(user, member, action):
-            if reach.sharing is None:
-                parts += reach.cases
-            else:
-                shared.setdefault(reach.sharing, []).extend(reach.cases)
-        for sharing, queries in shared.items():
-            # The cases these relations reach where the sharing holds, the consents read
-            # only for those cases' families.
-            parts.append(
-                case_model()
-                .objects.filter(
-                    Q(pk__in=_union(queries)) & shared_with(member, sharing, _union(queries))
-                )
-                .values("pk")
-                .order_by()
-            )
+        found = _reaches(user, member, action)
+        for reach in found:
+            (parts if reach.sharing is None else shared).extend(reach.cases)
+        needs = [reach for reach in found if reach.sharing is not None]
+        if needs:
+            condition |= _any_of(member, needs, listed=True)
+    if not shared:
+        return Q(pk__in=_union(parts)) if parts else Q(pk__in=[])
+    # The cases the relations that need sharing reach, where one of them holds with it.
+    sharing = Q(pk__in=_union(shared)) & condition
     if not parts:
-        return Q(pk__in=[])
-    return Q(pk__in=_union(parts))
+        return sharing
+    return Q(pk__in=_union([*parts, case_model().objects.filter(sharing).values("pk").order_by()]))
 
 
 def filter_cases(queryset: QuerySet[Any], user: Professional, action: Action) -> QuerySet[Any]:
