@@ -90,3 +90,42 @@ def test_an_empty_table_says_so(world: World) -> None:
     with translation.override("nl"):
         before, now = _both([], "Geen")
     assert before == now and "Geen casussen." in now
+
+
+#: The signals table of cases/my_work.html as it was.
+SIGNAL_TEMPLATE = """{% load i18n %}
+  <table class="utrecht-table">
+    <thead><tr><th scope="col">{% translate "Date" %}</th><th scope="col">{% translate "Pupil" %}</th><th scope="col">{% translate "About" %}</th><th scope="col">{% translate "State now" %}</th><th scope="col">{% translate "Contact person" %}</th></tr></thead>
+    <tbody>{% for signal in signals %}
+      <tr><td>{{ signal.created_at|date:"j b Y" }}</td>
+        <td>{% if signal.may_open %}<a href="{% url 'cases:case_detail' signal.case_id %}">{{ signal.child.given_name }} {{ signal.child.family_name }}</a>{% else %}{{ signal.child.given_name }} {{ signal.child.family_name }}{% endif %}</td>
+        <td>{{ signal.get_domain_display }}</td>
+        <td>{{ signal.case.get_state_display }}{% if signal.case.outcome %}: {{ signal.case.get_outcome_display }}{% endif %}</td>
+        <td>{{ signal.case.contact_person }}</td></tr>
+    {% endfor %}</tbody>
+  </table>"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_signals_table_gives_the_templates_html_with_hostile_names(
+    world: World, language: str
+) -> None:
+    """A teacher's own signals: one on a case they may open (a link), one closed with an
+    outcome, names that try to break out of the HTML."""
+    names = [("<script>alert(1)</script>", "&amp;Vries"), ('Jo "Jo"', "'t <b>Hart</b>")]
+    cases = []
+    for given, family in names:
+        child = ChildFactory(location=world.school, given_name=given, family_name=family)
+        cases.append(open_case(world, child))
+    outcome = Case._meta.get_field("outcome").choices[0][0]
+    Case.objects.filter(pk=cases[1].pk).update(state=CaseState.CLOSED, outcome=outcome)
+    signals = list(selectors.signals_by(world.teacher, 50))
+    signals[0].may_open = not signals[0].may_open  # one of each, whatever the matrix says
+    assert {s.may_open for s in signals} == {True, False}
+    with translation.override(language):
+        context = Context({"signals": signals})
+        before = _normal(Template(SIGNAL_TEMPLATE).render(context))
+        now = _normal(Template("{% load case_tables %}{% signal_table signals %}").render(context))
+    assert before == now
+    assert "<script>" not in now and "&lt;script&gt;" in now and "<b>" not in now
+    assert "/cases/" in now and ": " in now
