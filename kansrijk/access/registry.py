@@ -81,6 +81,11 @@ def now() -> datetime.datetime:
     return NOW_PLACEHOLDER if _compiling.get() else timezone.now()
 
 
+def is_compiling() -> bool:
+    """Whether a filter is being built to be compiled once and reused (`compiling`)."""
+    return _compiling.get()
+
+
 @contextmanager
 def compiling() -> Iterator[None]:
     token = _compiling.set(True)

@@ -233,3 +233,22 @@ def test_a_set_read_for_one_action_answers_only_the_actions_granted_alike(world)
             assert granting_roles_per_case(ib, every_case, Action.FULL) == alone_full
             read_for_page(ib, Action.EXISTS)
     assert len(queries) == 0
+
+
+def test_a_reach_that_memberships_repeat_is_asked_once_in_a_compiled_filter(world) -> None:
+    """A coordinator at two locations reaches their own cases through each membership: the
+    compiled filter asks for them once (half the planning of a coordinator's set), and lists
+    what the condition lists."""
+    from kansrijk.access.policies import _visible_compiled, memberships_of
+
+    user = _fresh(world.coordinator)
+    assert len(memberships_of(user)) > 1
+    hit = _visible_compiled(user, Action.EXISTS, "default")
+    assert hit is not None
+    own = 'FROM "cases_case" U0 WHERE U0."contact_person_id" = %s)'
+    inline = Case.objects.filter(case_condition(user, Action.EXISTS)).values("pk")
+    plain, _ = inline.query.sql_with_params()  # built as an uncompiled list builds it
+    assert 0 < hit.sql.count(own) < plain.count(own)
+    assert _listed(world.coordinator, Action.EXISTS) == set(
+        Case.objects.filter(case_condition(user, Action.EXISTS)).values_list("pk", flat=True)
+    )
