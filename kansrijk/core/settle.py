@@ -2,8 +2,8 @@
 loaded kept out of the garbage collector's way.
 
 Why (issue 17, measured in one process on a region at 0.05): Python's cyclic collector
-scanned the ~180,000 objects of Django, the apps and their caches again and again — its
-full collections cost the agenda ~9 ms of a 70 ms page, an IB's my work ~5 ms. Frozen
+scanned the ~180,000 objects of Django, the apps and their caches again and again: its
+collections cost the agenda ~9 ms of a 70 ms page, an IB's my work ~5 ms. Frozen
 (`gc.freeze`, the permanent generation) they are never scanned; the young generation is
 collected every GEN0 allocations instead of 700, so a page is collected a few times, not
 two hundred. Cycles are still collected; only what was loaded at the start is never freed,
