@@ -1,4 +1,5 @@
-"""The project's select (options written inline, FORM_RENDERER) gives Django's HTML."""
+"""The project's select, radio and checkbox lists and inputs (options and attributes written
+inline, FORM_RENDERER) give Django's HTML."""
 
 from __future__ import annotations
 
@@ -46,3 +47,48 @@ def test_the_same_html_as_djangos_own_select(widget: forms.Select, value: Any) -
     djangos = widget.render("centre", value, attrs={"id": "id_centre"}, renderer=DjangoTemplates())
     assert ours == djangos
     assert "<option" in ours or not widget.choices
+
+
+class OddRadio(forms.RadioSelect):
+    """An option with a hostile attribute and one rendered by a template of its own."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        if option["value"] == 2:
+            option["attrs"]["data-note"] = 'say "no" & <go>'
+            option["attrs"]["disabled"] = True
+        if option["value"] == 3:
+            option["template_name"] = "django/forms/widgets/select_option.html"
+        return option
+
+
+class Unwrapped(forms.RadioSelect):
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        option["wrap_label"] = False
+        return option
+
+
+@pytest.mark.parametrize(
+    ("widget", "value", "attrs"),
+    [
+        (forms.RadioSelect(choices=CHOICES), 1, {"id": "id_centre"}),
+        (forms.RadioSelect(choices=CHOICES), None, {}),
+        (forms.RadioSelect(choices=GROUPED, attrs={"class": "utrecht-radio"}), 3, {"id": "x"}),
+        (forms.CheckboxSelectMultiple(choices=GROUPED), [1, 4], {"id": "id_centre"}),
+        (forms.CheckboxSelectMultiple(choices=CHOICES, attrs={"required": True}), [], {}),
+        (OddRadio(choices=[*GROUPED, (2, "twee"), (3, "drie")]), 2, {"id": "id_centre"}),
+        (Unwrapped(choices=CHOICES), 2, {"id": "id_centre"}),
+        (forms.TextInput(attrs={"class": "utrecht-textbox", "maxlength": 100}), 'a "b" <c>', {}),
+        (forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), "2026-12-02", {"id": "d"}),
+        (forms.NumberInput(), 0, {"min": 0, "step": "", "required": True, "disabled": False}),
+        (forms.CheckboxInput(), True, {"id": "id_agree"}),
+        (forms.HiddenInput(), None, {}),
+        (forms.EmailInput(), "", {"autofocus": True}),
+    ],
+)
+def test_the_same_html_as_djangos_own_inputs(widget: forms.Widget, value: Any, attrs: Any) -> None:
+    ours = widget.render("centre", value, attrs=attrs)
+    djangos = widget.render("centre", value, attrs=attrs, renderer=DjangoTemplates())
+    assert ours == djangos
+    assert "<input" in ours
