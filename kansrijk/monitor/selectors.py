@@ -31,15 +31,21 @@ def report_for(period: Period) -> Report | None:
 
     Reads only: queuing a refresh is `services.snapshot_refresh_request`, computing is the
     background task's, so a page never computes in the request."""
+    return report_and_time(period)[0]
+
+
+def report_and_time(period: Period) -> tuple[Report | None, datetime.datetime | None]:
+    """`report_for` and when its snapshot was computed (None: there is none), read together
+    so that a page asks the snapshot's time once (its refresh check needs it)."""
     snapshots = MonitorSnapshot.objects.filter(period_start=period.start, period_end=period.end)
     key = snapshots.values_list("pk", "computed_at").first()
     if key is None:
-        return None
+        return None, None
     report = _parsed_report(*key)
     if report is None:  # refreshed in between: the newer one, read whole
         data = snapshots.values_list("data", flat=True).first()
-        return None if data is None else Report.from_data(data)
-    return report
+        return (None if data is None else Report.from_data(data)), key[1]
+    return report, key[1]
 
 
 @lru_cache(maxsize=16)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -23,6 +24,13 @@ if TYPE_CHECKING:
     from kansrijk.core.models import Professional
 
 
+class Unread:
+    """`snapshot_refresh_request`'s default: the caller has not read the snapshot's time."""
+
+
+UNREAD = Unread()
+
+
 def snapshot_refresh(*, period: Period, by: Professional | None = None) -> MonitorSnapshot:
     """Compute the period's figures and store them, replacing the previous snapshot.
 
@@ -39,16 +47,21 @@ def snapshot_refresh(*, period: Period, by: Professional | None = None) -> Monit
     return snapshot
 
 
-def snapshot_refresh_request(*, period: Period) -> bool:
+def snapshot_refresh_request(
+    *, period: Period, computed: datetime.datetime | Unread | None = UNREAD
+) -> bool:
     """Queue one refresh of the period's figures when they are missing or older than
     SNAPSHOT_MAX_AGE and no refresh of them is queued or running yet; True when queued.
+    `computed`: when the period's snapshot was computed (None: there is none), where the
+    caller has just read it.
 
     Pages call this instead of computing: a hundred views of a stale snapshot queue one
     task, and the task itself skips when a refresh ran since (tasks.refresh_snapshot)."""
     from kansrijk.monitor.selectors import SNAPSHOT_MAX_AGE, snapshot_computed_at
     from kansrijk.monitor.tasks import refresh_queued, refresh_snapshot
 
-    computed = snapshot_computed_at(period)
+    if isinstance(computed, Unread):
+        computed = snapshot_computed_at(period)
     if computed is not None and computed >= timezone.now() - SNAPSHOT_MAX_AGE:
         return False
     if refresh_queued(period):

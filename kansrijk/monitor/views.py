@@ -34,7 +34,7 @@ from kansrijk.monitor.reports import Report
 from kansrijk.monitor.selectors import (
     closed_cases_awaiting_experience,
     experience_comments,
-    report_for,
+    report_and_time,
 )
 from kansrijk.monitor.services import experience_record, snapshot_refresh_request
 from kansrijk.monitor.tables import Table
@@ -63,8 +63,9 @@ class FiguresPreparing(Exception):
 def _report(period: Period) -> Report:
     """The period's report from its snapshot (a refresh is queued when it is stale or
     missing); FiguresPreparing while there is none: a page never computes the figures."""
-    snapshot_refresh_request(period=period)
-    report = report_for(period)
+    report, computed = report_and_time(period)
+    if snapshot_refresh_request(period=period, computed=computed):
+        report = report_and_time(period)[0]  # an immediate task backend has computed it
     if report is None:
         raise FiguresPreparing
     return report
@@ -116,11 +117,17 @@ def _audience_centres(audience: Audience) -> list[tuple[int, str]]:
 
 
 def _filtered(
-    request: HttpRequest, audience: Audience, page: CentrePage | None = None
+    request: HttpRequest,
+    audience: Audience,
+    page: CentrePage | None = None,
+    centres: list[tuple[int, str]] | None = None,
 ) -> tuple[FilterForm, Report, list[Table]]:
     """The filter form, the period's report and its tables as this audience may see them;
-    with `page`, only that page's centres (and the totals) unless one centre is chosen."""
-    form = FilterForm(request.GET or None, centres=_audience_centres(audience))
+    with `page`, only that page's centres (and the totals) unless one centre is chosen.
+    `centres`: the audience's, when the caller has read them."""
+    if centres is None:
+        centres = _audience_centres(audience)
+    form = FilterForm(request.GET or None, centres=centres)
     report = _report(form.period())
     shown = audience.narrowed(form.chosen_centre())
     if page is not None and page.ids is not None and form.chosen_centre() is None:
@@ -147,9 +154,10 @@ def _attachment(report: Report, extension: str) -> str:
 
 @monitor_view
 def dashboard(request: HttpRequest, audience: Audience) -> HttpResponse:
-    page = _centre_page(_audience_centres(audience), request.GET.get("centres_page"))
+    centres = _audience_centres(audience)
+    page = _centre_page(centres, request.GET.get("centres_page"))
     try:
-        form, report, tables = _filtered(request, audience, page)
+        form, report, tables = _filtered(request, audience, page, centres)
     except NotFound:
         raise Http404 from None
     except FiguresPreparing:
