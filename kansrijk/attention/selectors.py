@@ -26,6 +26,7 @@ from kansrijk.attention.models import (
     SchoolAgreement,
 )
 from kansrijk.cases.models import Case
+from kansrijk.cases.selectors import family_children
 from kansrijk.cases.states import OPEN_STATES
 from kansrijk.core.models import Location, Professional
 
@@ -63,7 +64,7 @@ def entries(user: Professional, location: Location) -> list[AttentionEntry]:
             case__in=_visible_cases(user, location).values("pk"),
         )
         .select_related("case", "case__family", "case__location", "case__contact_person")
-        .prefetch_related("case__family__children")
+        .prefetch_related(family_children("case__family"))
         .order_by("case__priority", "-changed_at", "-id")
     )
 
@@ -90,7 +91,7 @@ def addable_cases(user: Professional, location: Location) -> QuerySet[Case]:
         .filter(state__in=OPEN_STATES)
         .exclude(pk__in=on_list.values("case_id"))
         .select_related("family", "location", "contact_person")
-        .prefetch_related("family__children")
+        .prefetch_related(family_children())
         .order_by("pk")
     )
 
@@ -104,7 +105,7 @@ def history(user: Professional, location: Location) -> list[AttentionChange]:
             location=location, entry__case__in=_visible_cases(user, location).values("pk")
         )
         .select_related("by", "entry__case", "entry__case__family")
-        .prefetch_related("entry__case__family__children")[:HISTORY_LENGTH]
+        .prefetch_related(family_children("entry__case__family"))[:HISTORY_LENGTH]
     )
 
 

@@ -8,7 +8,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import connections
+from django.db import connection, connections
 from django.db.models import (
     BooleanField,
     Count,
@@ -25,6 +25,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models import Case as Case_
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -44,6 +45,7 @@ from kansrijk.cases.errors import NotFound
 from kansrijk.cases.models import (
     Case,
     Child,
+    Family,
     FamilyContact,
     Guardian,
     Note,
@@ -72,10 +74,32 @@ def stalled_before() -> datetime.datetime:
     return timezone.now() - datetime.timedelta(days=settings.KANSRIJK_STALLED_AFTER_DAYS)
 
 
+#: Where a list's query puts each family's children, youngest last (`family_children`).
+CHILDREN_BY_AGE = "children_by_age"
+
+
+def family_children(family: str = "family") -> Prefetch:
+    """The children of the families at `family` (a path from the listed model), read in one
+    query for the whole list into a plain list per family: a prefetch into the family's
+    `children` manager makes a queryset for every family (~0.1 ms each, issue 17)."""
+    return Prefetch(
+        f"{family}__children",
+        queryset=Child.objects.order_by("date_of_birth", "id"),
+        to_attr=CHILDREN_BY_AGE,
+    )
+
+
+def children_of(family: Family) -> list[Child]:
+    """A family's children, youngest last: those `family_children` read, or a query."""
+    known: list[Child] | None = getattr(family, CHILDREN_BY_AGE, None)
+    if known is None:
+        known = list(family.children.order_by("date_of_birth", "id"))
+    return known
+
+
 def _with_list_data(queryset: QuerySet[Case]) -> QuerySet[Case]:
-    children = Prefetch("family__children", queryset=Child.objects.order_by("date_of_birth"))
     return queryset.select_related("family", "location", "contact_person").prefetch_related(
-        children
+        family_children()
     )
 
 
@@ -290,7 +314,7 @@ def children_shown(
         )
     shown: dict[int, list[Child]] = {}
     for case in cases:
-        children = sorted(case.family.children.all(), key=lambda c: (c.date_of_birth, c.pk))
+        children = children_of(case.family)
         if not full.get(case.pk):
             children = [
                 c for c in children if (case.pk, c.pk) in signalled or c.location_id in locations
@@ -322,6 +346,26 @@ SIGNALS_PER_CASE = 3
 SIGNALS_PER_CASE_PAGE = 50
 
 
+def _about_shown_children(cases: list[Case]) -> RawSQL:
+    """A signal's case is one of `cases` and its child one the case shows: per case
+    `case_id = … AND child_id IN (…)`, written here because the ORM's Q of the same, built and
+    compiled for every case of a list, cost an agenda of 25 items 4.5 ms of CPU (issue 17)."""
+    table = connection.ops.quote_name(Signal._meta.db_table)
+    case_column = f"{table}.{connection.ops.quote_name(Signal._meta.get_field('case').column)}"
+    child_column = f"{table}.{connection.ops.quote_name(Signal._meta.get_field('child').column)}"
+    parts: list[str] = []
+    params: list[int] = []
+    for case in cases:
+        children = [child.pk for child in case.shown_children]  # type: ignore[attr-defined]
+        if children:
+            marks = ", ".join(["%s"] * len(children))
+            parts.append(f"({case_column} = %s AND {child_column} IN ({marks}))")
+            params += [case.pk, *children]
+    # Only quoted column names and placeholders are written; every id is a parameter.
+    sql = " OR ".join(parts) or "1 = 0"
+    return RawSQL(sql, params, output_field=BooleanField())  # noqa: S611
+
+
 def signals_shown(
     user: Professional, cases: list[Case], *, newest: int = SIGNALS_PER_CASE
 ) -> dict[int, list[SignalShown]]:
@@ -336,14 +380,9 @@ def signals_shown(
             children_shown(user, cases)
             break
     full = granting_roles_per_case(user, [c.pk for c in cases], Action.FULL)
-    about = Q(pk__in=[])
-    for case in cases:
-        children = [child.pk for child in case.shown_children]  # type: ignore[attr-defined]
-        if children:
-            about |= Q(case_id=case.pk, child_id__in=children)
     order = ["-created_at", "-id"]
     rows = (
-        Signal.objects.filter(about)
+        Signal.objects.filter(_about_shown_children(cases))
         .select_related("child", "author")
         .annotate(
             rank=Window(RowNumber(), partition_by=[F("case_id")], order_by=order),

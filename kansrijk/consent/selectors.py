@@ -100,30 +100,35 @@ def disclosures(
             consented.add((family, recipient))
         else:
             grounds[(case_id, recipient)] = ground
+    # The answers' words, translated once for the list (an agenda asks ~50 cases × the table).
+    own = Disclosure(True, "own_organisation", _("The case belongs to this organisation."))
+    given = Disclosure(True, "consent", _("The parents gave consent."))
+    refused = {
+        o.pk: Disclosure(
+            False,
+            "",
+            _("No consent for '%(purpose)s' with %(organisation)s.")
+            % {"purpose": Purpose(purpose).label, "organisation": o.name},
+        )
+        for o in organisations
+    }
     answers = {}
     for case in cases:
         for organisation in organisations:
             key = (case.pk, organisation.pk)
             if case.location.organisation_id == organisation.pk:
-                answers[key] = Disclosure(
-                    True, "own_organisation", _("The case belongs to this organisation.")
-                )
+                answers[key] = own
             elif (case.family_id, None) in consented or (
                 case.family_id,
                 organisation.pk,
             ) in consented:
-                answers[key] = Disclosure(True, "consent", _("The parents gave consent."))
+                answers[key] = given
             elif key in grounds:
                 answers[key] = Disclosure(
                     True, "legal_ground", str(LegalGround.Ground(grounds[key]).label)
                 )
             else:
-                answers[key] = Disclosure(
-                    False,
-                    "",
-                    _("No consent for '%(purpose)s' with %(organisation)s.")
-                    % {"purpose": Purpose(purpose).label, "organisation": organisation.name},
-                )
+                answers[key] = refused[organisation.pk]
     return answers
 
 

@@ -31,6 +31,7 @@ from kansrijk.cases.selectors import (
     allowed_transitions_per_case,
     cases_visible_to,
     children_shown,
+    family_children,
     reported_known,
     signals_shown,
     stalled_before,
@@ -439,18 +440,25 @@ class ItemView:
         return self.item.running_since is not None
 
 
-def _reason_labels(reasons: list[str]) -> list[str]:
+def _reason_labels(reasons: list[str], labels: dict[str, str]) -> list[str]:
+    """The reasons' labels in the agenda's order; `labels`: translated once for a whole agenda
+    (`_translated_reasons`)."""
     ordered = sorted(reasons, key=lambda r: REASON_ORDER.index(r) if r in REASON_ORDER else 99)
-    return [str(Reason(r).label) for r in ordered if r in Reason.values]
+    return [labels[r] for r in ordered if r in labels]
+
+
+def _translated_reasons() -> dict[str, str]:
+    return {str(value): str(label) for value, label in Reason.choices}
 
 
 def agenda_items(meeting: Meeting, ids: Sequence[int] | None = None) -> QuerySet[AgendaItem]:
-    children = Prefetch("case__family__children", queryset=Child.objects.order_by("date_of_birth"))
-    actions = Prefetch("actions", queryset=MeetingAction.objects.select_related("owner"))
+    actions = Prefetch(
+        "actions", queryset=MeetingAction.objects.select_related("owner"), to_attr="action_list"
+    )
     items = meeting.items.all() if ids is None else meeting.items.filter(pk__in=ids)
     return (
         items.select_related("case__family", "case__location", "step")
-        .prefetch_related(children, actions)
+        .prefetch_related(family_children("case__family"), actions)
         .annotate(vt_reported=reported_known("case_id"))
         .order_by("position", "id")
     )
@@ -600,6 +608,7 @@ def agenda_view(
         if item.case is not None and (signals_for is None or item.pk in signals_for)
     ]
     signals = signals_shown(viewer, with_signals)
+    reason_labels = _translated_reasons()
     views: list[ItemView] = []
     for item in items:
         step_label = ""
@@ -622,9 +631,9 @@ def agenda_view(
             identified=identified,
             left_out=left_out,
             consent=check,
-            reasons=_reason_labels(item.reasons),
+            reasons=_reason_labels(item.reasons, reason_labels),
             seconds=item.seconds_at(now),
-            actions=list(item.actions.all()),
+            actions=item.action_list,  # type: ignore[attr-defined]
             step_label=step_label,
         )
         if item.case is not None and not left_out and item.case.pk in signals:

@@ -1,0 +1,62 @@
+"""The signals a list shows per case: those of that case about a child that case shows, and
+no other (issue 14: a summary viewer never reads of a sibling who is none of their business;
+issue 17: the condition is written per case, not as one ORM Q per case)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kansrijk.cases import selectors, services
+from kansrijk.cases.models import Case
+from tests.cases.route import open_case
+from tests.factories import ChildFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _signal(world, child, text: str):  # type: ignore[no-untyped-def]
+    return services.signal_create(
+        by=world.other_teacher, child=child, domain="learning", urgency="normal", description=text
+    )
+
+
+def test_a_case_shows_its_own_signals_about_the_children_it_shows(world, pupil) -> None:  # type: ignore[no-untyped-def]
+    first = open_case(world, pupil)
+    sibling = ChildFactory(family=pupil.family, location=world.school, given_name="Lotte")
+    about_sibling = _signal(world, sibling, "Lotte leest nog niet.")
+    other_pupil = ChildFactory(location=world.school, given_name="Daan")
+    second = open_case(world, other_pupil)
+    about_other = _signal(world, other_pupil, "Daan rekent nog niet.")
+    assert about_sibling.case_id == first.pk and about_other.case_id == second.pk
+
+    cases = [
+        Case.objects.get(pk=first.pk),
+        Case.objects.get(pk=second.pk),
+    ]
+    # The first case shows the pupil, not the sibling; the second shows the sibling too (as
+    # if it were its child): that must not bring the first case's signal about her along.
+    cases[0].shown_children = [pupil]  # type: ignore[attr-defined]
+    cases[1].shown_children = [other_pupil, sibling]  # type: ignore[attr-defined]
+    shown = selectors.signals_shown(world.coach, cases)
+
+    assert [s.child.pk for s in shown[first.pk]] == [pupil.pk]  # type: ignore[union-attr]
+    assert [s.child.pk for s in shown[second.pk]] == [other_pupil.pk, other_pupil.pk]  # type: ignore[union-attr]
+    assert shown[second.pk][0].description == "Daan rekent nog niet."  # newest first
+    assert cases[0].more_signals == 0 and cases[1].more_signals == 0  # type: ignore[attr-defined]
+
+    # A case that shows no child shows no signal; no case, no query.
+    cases[0].shown_children = []  # type: ignore[attr-defined]
+    assert selectors.signals_shown(world.coach, cases[:1]) == {first.pk: []}
+    assert selectors.signals_shown(world.coach, []) == {}
+
+
+def test_older_signals_are_counted_not_shown(world, pupil) -> None:  # type: ignore[no-untyped-def]
+    case = open_case(world, pupil)
+    for n in range(selectors.SIGNALS_PER_CASE + 1):
+        _signal(world, pupil, f"Signaal {n}")
+    [listed] = [Case.objects.get(pk=case.pk)]
+    listed.shown_children = [pupil]  # type: ignore[attr-defined]
+    shown = selectors.signals_shown(world.coach, [listed])[case.pk]
+    assert len(shown) == selectors.SIGNALS_PER_CASE
+    assert shown[0].description == f"Signaal {selectors.SIGNALS_PER_CASE}"
+    assert listed.more_signals == 2  # type: ignore[attr-defined]  # the first case's one + one
