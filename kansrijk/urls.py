@@ -2,11 +2,14 @@
 
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path, re_path
+from django.utils.translation import gettext
+from django.views import defaults
 from django.views.i18n import set_language
 from oauth2_provider.views import RevokeTokenView, TokenView
 
-from kansrijk.api import api, unknown_path
+from kansrijk.api import api, problem, unknown_path
 from kansrijk.core.views import health
 
 handler500 = "kansrijk.core.outage.server_error"
@@ -45,3 +48,14 @@ urlpatterns = [
     path("", include("kansrijk.attention.urls")),
     path("", include("kansrijk.cases.urls")),
 ]
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A request Django refuses before any view (a forged Host header, say): the API answers
+    it as problem+json like every other error, the pages with Django's own 400 page."""
+    if request.path.startswith("/api/"):
+        return problem(request, 400, gettext("Bad request"))
+    return defaults.bad_request(request, exception)
+
+
+handler400 = bad_request
