@@ -27,4 +27,4 @@ def local_time(value: Any) -> Any:
 def shown(value: Any) -> str:
     """What `{{ value }}` writes: a moment in local time, a number localised, escaped
     (Django's `render_value_in_context` with autoescaping on)."""
-    return text(localize(template_localtime(value)))
+    return text(localize(local_time(value)))

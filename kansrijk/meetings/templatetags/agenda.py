@@ -20,15 +20,13 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
 from kansrijk.cases.selectors import SignalShown
+from kansrijk.cases.templatetags.case_tables import BADGES
 from kansrijk.core.html_text import local_time, shown, text
 from kansrijk.core.templatetags.dates import date
 from kansrijk.core.templatetags.urls import remembered_reverse
 from kansrijk.meetings.selectors import ItemView
 
 register = template.Library()
-
-#: The badge a case's priority shows (P1 safety, P2 high).
-BADGES = {1: "p1", 2: "p2"}
 
 
 class _Words:
