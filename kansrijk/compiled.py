@@ -5,30 +5,35 @@ Building and compiling an ORM query can cost more CPU than the database spends r
 registration). `compiled()` keeps the SQL the ORM makes for a query built with stand-in
 values; `CompiledQuery.fetch()` runs it with the real values and turns the rows into model
 instances as the ORM does (its converters, `Model.from_db`, the select_related objects cached
-on their field, annotations set as attributes). One level of select_related; the access filters have
-their own cache (access.policies), which also puts the moment and the day in."""
+on their field, annotations set as attributes). Forward select_related at any depth; a raw SQL
+part (the access filter a list is read through, `raw_stand_ins`) is part of the key and its
+parameters are put in at each fetch. The access filters have their own cache
+(access.policies), which also puts the moment and the day in."""
 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
 from django.db.models import Field, Model, QuerySet
+from django.db.models.expressions import RawSQL
 
 
 @dataclass(frozen=True)
 class _Part:
-    """Where one model's fields are in a row, and the field that holds it (None: the row's
-    own model)."""
+    """Where one model's fields are in a row, the field that holds it (None: the row's own
+    model) and the related objects read with it (select_related)."""
 
     model: type[Model]
     names: tuple[str, ...]
     at: slice
     pk_index: int
     field: Field[Any, Any] | None
+    related: tuple[_Part, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -38,7 +43,6 @@ class CompiledQuery:
     #: {index in params: name of the stand-in}
     slots: dict[int, str]
     main: _Part
-    related: tuple[_Part, ...]
     annotations: tuple[tuple[str, int], ...]
     #: The ORM's converters per column (from_db_value, the backend's: SQLite's datetimes and
     #: booleans), applied to every row as the ORM applies them.
@@ -66,21 +70,52 @@ class CompiledQuery:
 
     def _instance(self, using: str, row: tuple[Any, ...]) -> Model:
         main = self.main.model.from_db(using, list(self.main.names), row[self.main.at])
-        for part in self.related:
-            values = row[part.at]
-            related = (
-                None
-                if values[part.pk_index] is None
-                else part.model.from_db(using, list(part.names), values)
-            )
-            assert part.field is not None
-            part.field.set_cached_value(main, related)  # type: ignore[attr-defined]
+        _related(using, self.main, main, row)
         for name, index in self.annotations:
             setattr(main, name, row[index])
         return main
 
 
-_plans: dict[tuple[Any, ...], CompiledQuery] = {}
+def _related(using: str, part: _Part, obj: Model, row: tuple[Any, ...]) -> None:
+    """Cache the related objects `part` holds on `obj`, as the ORM's select_related does
+    (a missing one as None; the reverse side of a one-to-one too)."""
+    for sub in part.related:
+        values = row[sub.at]
+        related = None
+        if values[sub.pk_index] is not None:
+            related = sub.model.from_db(using, list(sub.names), values)
+        field: Any = sub.field
+        field.set_cached_value(obj, related)
+        if related is not None:
+            if field.unique:
+                field.remote_field.set_cached_value(related, obj)
+            _related(using, sub, related, row)
+
+
+class _Blank:
+    """A stand-in for one parameter of a raw SQL part: equal to itself alone."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"<stand-in {self.name}>"
+
+
+def raw_stand_ins(name: str, raw: RawSQL) -> tuple[RawSQL, dict[str, Any], dict[str, Any]]:
+    """`raw` with a stand-in for each of its parameters (to build the query with), the
+    stand-ins, and the values to fetch with. Its SQL must be part of the plan's key."""
+    blanks = {f"{name}_{i}": _Blank(f"{name}_{i}") for i in range(len(raw.params))}
+    values = dict(zip(blanks, raw.params, strict=True))
+    return RawSQL(raw.sql, tuple(blanks.values())), blanks, values  # noqa: S611 - the ORM's
+
+
+#: Compiled plans, at most this many per process (least recently used dropped): a key may
+#: hold a user's own access filter.
+PLAN_LIMIT = 2048
+_plans: OrderedDict[tuple[Any, ...], CompiledQuery] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -91,11 +126,16 @@ def compiled(
     the SQL depends on besides the stand-ins; each stand-in must be a value no real call
     passes (a negative id, say) and must reach the SQL as a parameter as it is."""
     full_key = (*key, using)
-    plan = _plans.get(full_key)
+    with _lock:
+        plan = _plans.get(full_key)
+        if plan is not None:
+            _plans.move_to_end(full_key)
     if plan is None:
         plan = _compile(build(**stand_ins), using, stand_ins)
         with _lock:
             _plans[full_key] = plan
+            while len(_plans) > PLAN_LIMIT:
+                _plans.popitem(last=False)
     return plan
 
 
@@ -109,24 +149,24 @@ def _compile(query: QuerySet[Any], using: str, stand_ins: dict[str, Any]) -> Com
     info = compiler.klass_info
     assert info is not None
 
-    def part(model: type[Model], fields: list[int], field: Field[Any, Any] | None) -> _Part:
+    def part(info: dict[str, Any], field: Field[Any, Any] | None) -> _Part:
+        model, fields = info["model"], info["select_fields"]
         if fields != list(range(fields[0], fields[-1] + 1)):
             raise ValueError("a model's columns are not side by side in the row")
         names = tuple(compiler.select[i][0].target.attname for i in fields)
+        related = []
+        for sub in info.get("related_klass_infos", ()):
+            if sub["reverse"]:
+                raise ValueError("forward select_related only")
+            related.append(part(sub, sub["field"]))
         return _Part(model, names, slice(fields[0], fields[-1] + 1),
-                     names.index(model._meta.pk.attname), field)  # fmt: skip
+                     names.index(model._meta.pk.attname), field, tuple(related))  # fmt: skip
 
-    related = []
-    for sub in info.get("related_klass_infos", ()):
-        if sub.get("related_klass_infos") or sub["reverse"]:
-            raise ValueError("one level of forward select_related only")
-        related.append(part(sub["model"], sub["select_fields"], sub["field"]))
     return CompiledQuery(
         sql=sql,
         params=tuple(params),
         slots=slots,
-        main=part(info["model"], info["select_fields"], None),
-        related=tuple(related),
+        main=part(info, None),
         annotations=tuple(compiler.annotation_col_map.items()),
         converters=tuple(compiler.get_converters([col for col, _, _ in compiler.select]).items()),
     )

@@ -69,6 +69,7 @@ def memberships_of(user: Professional) -> list[Membership]:
                 model.objects.using(using)
                 .filter(professional_id=uid)
                 .select_related("organisation", "location")
+                .order_by("pk")
             ),
             uid=_USER_STAND_IN,
         )
@@ -221,7 +222,7 @@ def filter_cases(queryset: QuerySet[Any], user: Professional, action: Action) ->
     """The cases of `queryset` on which the user may take the action."""
     if not user.is_authenticated or not user.is_active:
         return queryset.none()
-    if not _compiles(queryset.db):
+    if not filters_compiled(queryset.db):
         return queryset.filter(case_condition(user, action))
     visible = visible_cases(user, action, queryset.db)
     return queryset.none() if visible is None else queryset.filter(pk__in=visible)
@@ -234,7 +235,7 @@ def visible_condition(user: Professional, action: Action, field: str, using: str
     cases planned a scan of all cases per list."""
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
-    if not _compiles(using):
+    if not filters_compiled(using):
         cases = case_model().objects.filter(case_condition(user, action), pk=OuterRef(field))
         return Q(Exists(cases))
     visible = visible_cases(user, action, using)
@@ -287,9 +288,13 @@ def _compiled_query(
     (consents and absences in force), which are part of the key. None:
     the query finds nothing whatever the data (an empty condition)."""
     facts = [fact.name for fact in membership_facts()]
+    # Sorted: the same memberships in another order are the same key (with prepared
+    # statements PostgreSQL's sixth run of a query may use another plan and another order).
     members = tuple(
-        (m.pk, m.role, m.organisation_id, m.location_id, *(getattr(m, f, None) for f in facts))
-        for m in memberships_of(user)
+        sorted(
+            (m.pk, m.role, m.organisation_id, m.location_id, *(getattr(m, f, None) for f in facts))
+            for m in memberships_of(user)
+        )
     )
     return _compile_once((*key, using, user.pk, members, timezone.localdate()), using, build)
 
@@ -328,8 +333,9 @@ def _compile_once(
     return hit
 
 
-def _compiles(using: str) -> bool:
-    """PostgreSQL reuses compiled filters; SQLite (tests, development) parses at most ~100
+def filters_compiled(using: str) -> bool:
+    """Whether the access filters are compiled SQL (`visible_cases`) on this database.
+    PostgreSQL reuses compiled filters; SQLite (tests, development) parses at most ~100
     levels of nesting, and the pupil picker's filter nested one level deeper overflows it,
     so there the ORM's condition stays inline."""
     return connections[using].vendor == "postgresql"
@@ -376,7 +382,12 @@ def read_for_page(user: Professional, action: Action, using: str = "default") ->
     actions (or one membership and all of the user's) through the same relations, the filter
     is the same and is read once (an IB's summary, counts and full file; issue 17)."""
     page = _page_visible.get()
-    if page is None or not _compiles(using) or not user.is_authenticated or not user.is_active:
+    if (
+        page is None
+        or not filters_compiled(using)
+        or not user.is_authenticated
+        or not user.is_active
+    ):
         return
     hit = _visible_compiled(user, action, using)
     if hit is None:
@@ -465,7 +476,7 @@ def _all_actions(user: Professional, case_id: int) -> dict[Action, set[Role]]:
     it needs one: the same as `membership_condition` per action, without building and
     compiling it once for every action; issue 17). The query is compiled once per user and
     day (`_compiled_query`), the case put in at each use, on every backend: it runs on its
-    own, so SQLite's limit on nesting (`_compiles`) does not bind it. The gate's check of a
+    own, so SQLite's limit on nesting (`filters_compiled`) does not bind it. The gate's check of a
     write (outside `one_page`) reads it too."""
     found: dict[Action, set[Role]] = {action: set() for action in Action}
     if not user.is_active:
@@ -570,7 +581,7 @@ def _granting_roles_per_case(
     user: Professional, case_ids: list[int], actions: list[Action]
 ) -> dict[Action, dict[int, set[Role]]]:
     cases = case_model().objects.filter(pk__in=case_ids)
-    compiled = _compiles(cases.db)
+    compiled = filters_compiled(cases.db)
     annotations = {}
     columns: dict[str, tuple[Action, Role]] = {}
     found: dict[Action, dict[int, set[Role]]] = {action: {} for action in actions}

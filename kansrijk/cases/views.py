@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Window, prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -113,17 +113,11 @@ def my_work(request: HttpRequest) -> HttpResponse:
         read_for_page(user, Action.EXISTS)
     if roles & SIGNALLING_ROLES:
         context["signals"] = list(selectors.signals_by(user, SIGNALS_BOUND))
-    actions = list(
-        selectors.actions_owned_by(user).annotate(total=Window(Count("id")))[:MY_WORK_BOUND]
-    )
+    actions = selectors.my_actions(user, MY_WORK_BOUND)
     context["actions"] = actions
-    context["actions_total"] = actions[0].total if actions else 0
+    context["actions_total"] = actions[0].total if actions else 0  # type: ignore[attr-defined]
     if Role.INTERNAL_COACH in roles:
-        cases = selectors.bounded(
-            selectors.cases_visible_to(user, action=Action.SUMMARY, states=selectors.OPEN_STATES),
-            PER_STATE_BOUND,
-            partition=F("state"),
-        )
+        cases = selectors.open_bounded(user, Action.SUMMARY, PER_STATE_BOUND, by="state")
         by_state: dict[str, list[Case]] = {
             state.value: [] for state in CaseState if state != CaseState.CLOSED
         }
@@ -137,18 +131,14 @@ def my_work(request: HttpRequest) -> HttpResponse:
     if roles & WORKER_ROLES:
         # One list read through the matrix, so that neither list links to a page that
         # answers 404 (issue 14) and a stand-in's cases are among the team's.
-        visible = selectors.bounded(
-            selectors.cases_visible_to(user, action=Action.FULL, states=selectors.OPEN_STATES),
-            MY_WORK_BOUND,
-            partition=selectors.mine_first(user),
-        )
+        visible = selectors.open_bounded(user, Action.FULL, MY_WORK_BOUND, by="mine")
         context["caseload"] = [c for c in visible if c.contact_person_id == user.pk]
         context["team_cases"] = [c for c in visible if c.contact_person_id != user.pk]
         context["caseload_total"] = _total(context["caseload"])
         context["team_total"] = _total(context["team_cases"])
         shown += visible
     if roles & {Role.COORDINATOR, Role.DIRECTOR}:
-        open_cases = selectors.bounded(selectors.open_cases_for_coordinator(user), MY_WORK_BOUND)
+        open_cases = selectors.open_bounded(user, Action.EXISTS, MY_WORK_BOUND, by="stalled")
         context["open_cases"] = open_cases
         context["open_total"] = _total(open_cases)
         shown += open_cases

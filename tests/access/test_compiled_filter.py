@@ -12,8 +12,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from kansrijk.access import policies
 from kansrijk.access.matrix import Action
-from kansrijk.access.policies import case_condition, filter_cases, visible_cases
+from kansrijk.access.policies import case_condition, filter_cases, memberships_of, visible_cases
 from kansrijk.access.roles import Role
 from kansrijk.cases.models import Case, CaseMember
 from kansrijk.cases.workflow import CaseState
@@ -134,6 +135,29 @@ def test_the_filter_is_compiled_once_and_none_for_nobody(world) -> None:
     assert moments and all(isinstance(again.params[i], datetime.datetime) for i in moments)
     assert visible_cases(_fresh(world.officer), Action.TRANSITION) is None
     assert not filter_cases(Case.objects.all(), _fresh(world.officer), Action.TRANSITION)
+
+
+def test_the_same_memberships_in_another_order_are_the_same_filter(world) -> None:
+    """With prepared statements PostgreSQL may switch plans after a query's fifth run and
+    read the memberships in another order: that must not compile the filter again."""
+    coordinator = world.coordinator
+    Membership.objects.create(
+        professional=coordinator,
+        organisation=world.school.organisation,
+        location=world.other_school,
+        role=Role.INTERNAL_COACH,
+    )
+    user = _fresh(coordinator)
+    first = visible_cases(user, Action.SUMMARY)
+    compiled = len(policies._compiled)
+    turned = _fresh(coordinator)
+    turned._kansrijk_memberships = list(reversed(memberships_of(turned)))  # type: ignore[attr-defined]
+    again = visible_cases(turned, Action.SUMMARY)
+    assert first is not None and again is not None and len(memberships_of(turned)) >= 2
+    assert again.sql == first.sql and len(policies._compiled) == compiled
+    assert [m.pk for m in memberships_of(_fresh(coordinator))] == sorted(
+        m.pk for m in memberships_of(user)
+    )
 
 
 def test_a_stand_in_chosen_mid_day_is_a_new_filter(world) -> None:

@@ -1,0 +1,194 @@
+"""My work's lists read through SQL compiled once per process (cases.selectors `_listed`,
+kansrijk.compiled; issue 17): for every professional they hold what the ORM's query holds
+(the same cases in the same order, the same totals, related objects and children, the same
+`may_open`), and a second call with other relations or another user never shows the first
+call's answer. On SQLite the lists take the ORM's query itself; the comparison holds there
+too."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Window
+from django.test.utils import CaptureQueriesContext
+
+from kansrijk.access.matrix import Action
+from kansrijk.access.policies import filter_cases, visible_condition
+from kansrijk.cases import selectors
+from kansrijk.cases.models import Case, CaseMember, Signal
+from kansrijk.cases.workflow import CaseState
+from kansrijk.core.models import Professional
+from tests.cases.route import advance, open_case
+from tests.conftest import World
+from tests.factories import ChildFactory, GuardianFactory
+
+pytestmark = pytest.mark.django_db
+
+STATES = [
+    CaseState.SIGNALLED,
+    CaseState.SCHOOL_PLAN,
+    CaseState.ON_ATTENTION_LIST,
+    CaseState.IN_SUPPORT,
+    CaseState.IN_SUPPORT,
+    CaseState.CLOSED,
+]
+
+
+def _people(world: World) -> list[Professional]:
+    return [
+        value
+        for field in dataclasses.fields(world)
+        if isinstance(value := getattr(world, field.name), Professional)
+    ]
+
+
+def _fresh(user: Professional) -> Professional:
+    """The user as a new request reads them (memberships read again)."""
+    return Professional.objects.get(pk=user.pk)
+
+
+def _cases(world: World) -> list[Case]:
+    cases = []
+    for state in STATES:
+        child = ChildFactory(location=world.school)
+        GuardianFactory(family=child.family)
+        ChildFactory(family=child.family, location=child.location)  # a sibling
+        cases.append(advance(world, open_case(world, child), state))
+    return cases
+
+
+def _case_rows(cases: list[Case]) -> list[tuple[Any, ...]]:
+    with CaptureQueriesContext(connection) as queries:
+        rows = _case_values(cases)
+    assert not queries.captured_queries  # read with the list: related objects and children
+    return rows
+
+
+def _case_values(cases: list[Case]) -> list[tuple[Any, ...]]:
+    return [
+        (
+            c.pk,
+            c.state,
+            c.rank,  # type: ignore[attr-defined]
+            c.total,  # type: ignore[attr-defined]
+            c.family.name,
+            c.location.name,
+            c.contact_person.username,
+            [child.pk for child in selectors.children_of(c.family)],
+        )
+        for c in cases
+    ]
+
+
+def _orm_bounded(user: Professional, action: Action, bound: int, by: str) -> list[Case]:
+    """The list as the ORM's own query reads it, written out here apart from the selector."""
+    queryset = filter_cases(Case.objects.filter(state__in=selectors.OPEN_STATES), user, action)
+    queryset = queryset.select_related("family", "location", "contact_person")
+    if by == "stalled":
+        order: list[Any] = [selectors._safety_first(), "last_step_at", "priority", "id"]
+    else:
+        order = ["priority", "last_step_at", "id"]
+    partition = {"state": F("state"), "mine": selectors._mine_first(user.pk), "stalled": None}[by]
+    return list(
+        selectors._bounded(queryset.order_by(*order), bound, partition).prefetch_related(
+            selectors.family_children()
+        )
+    )
+
+
+@pytest.mark.parametrize("bound", [1, 25])
+def test_my_works_case_lists_hold_what_the_orm_holds(world: World, bound: int) -> None:
+    _cases(world)
+    checked = 0
+    for person in _people(world):
+        for action, by in [
+            (Action.SUMMARY, "state"),
+            (Action.FULL, "mine"),
+            (Action.EXISTS, "stalled"),
+        ]:
+            listed = selectors.open_bounded(_fresh(person), action, bound, by)
+            assert _case_rows(listed) == _case_rows(
+                _orm_bounded(_fresh(person), action, bound, by)
+            ), (person.username, action, by)
+            checked += len(listed)
+    assert checked > 10  # the lists are not all empty
+
+
+def test_a_list_read_again_shows_todays_relations_and_not_another_users(world: World) -> None:
+    cases = _cases(world)
+    worker = world.psychologist
+    before = {c.pk for c in selectors.open_bounded(_fresh(worker), Action.FULL, 25, "mine")}
+    case = next(c for c in cases if c.state == CaseState.IN_SUPPORT and c.pk not in before)
+    CaseMember.objects.create(case=case, professional=worker, role="psychologist")
+    after = selectors.open_bounded(_fresh(worker), Action.FULL, 25, "mine")
+    assert {c.pk for c in after} - before == {case.pk}
+    assert _case_rows(after) == _case_rows(_orm_bounded(_fresh(worker), Action.FULL, 25, "mine"))
+    # The same plan for another user of the same role reads that user's cases.
+    other = selectors.open_bounded(_fresh(world.other_coach), Action.SUMMARY, 25, "state")
+    own = selectors.open_bounded(_fresh(world.coach), Action.SUMMARY, 25, "state")
+    assert {c.location_id for c in own} == {world.school.pk}
+    assert {c.location_id for c in other} <= {world.other_school.pk}
+
+
+def _signal_rows(signals: list[Signal]) -> list[tuple[Any, ...]]:
+    with CaptureQueriesContext(connection) as queries:
+        rows = _signal_values(signals)
+    assert not queries.captured_queries  # the child, the case and its contact person read
+    return rows
+
+
+def _signal_values(signals: list[Signal]) -> list[tuple[Any, ...]]:
+    return [
+        (
+            s.pk,
+            s.may_open,  # type: ignore[attr-defined]
+            s.child.given_name,
+            s.case.state if s.case else None,
+            s.case.contact_person.username if s.case and s.case.contact_person else None,
+        )
+        for s in signals
+    ]
+
+
+def test_the_signallers_list_holds_what_the_orm_holds(world: World) -> None:
+    cases = _cases(world)
+    # A signal on a case the teacher may no longer open (the pupil moved to another group).
+    Signal.objects.filter(case=cases[0]).update(location=world.other_school)
+    for person in _people(world):
+        user = _fresh(person)
+        for first in (1, 50):
+            own = Signal.objects.filter(author=user)
+            newest = own.order_by("-created_at", "-id").values_list("pk", flat=True)[:first]
+            safety = own.filter(case__priority=Case.Priority.SAFETY).values_list("pk", flat=True)
+            orm = (
+                Signal.objects.filter(pk__in=[*newest, *safety])
+                .select_related("child", "case", "case__contact_person")
+                .annotate(
+                    may_open=ExpressionWrapper(
+                        visible_condition(user, Action.SUMMARY, "case_id"),
+                        output_field=BooleanField(),
+                    )
+                )
+                .order_by(selectors._safety_first("case__"), "-created_at", "-id")[:first]
+            )
+            assert _signal_rows(selectors.signals_by(user, first)) == _signal_rows(list(orm))
+    assert len(selectors.signals_by(_fresh(world.teacher), 50)) == len(STATES)
+
+
+def test_my_actions_hold_what_the_orm_holds(world: World) -> None:
+    _cases(world)
+    for person in _people(world):
+        for bound in (1, 25):
+            listed = selectors.my_actions(_fresh(person), bound)
+            orm = selectors.actions_owned_by(person).annotate(total=Window(Count("id")))[:bound]
+            with CaptureQueriesContext(connection) as queries:
+                rows = [
+                    (a.pk, a.total, a.plan.number, a.plan.case.state)  # type: ignore[attr-defined]
+                    for a in listed
+                ]
+            assert not queries.captured_queries
+            assert rows == [(a.pk, a.total, a.plan.number, a.plan.case.state) for a in orm]
+    assert selectors.my_actions(_fresh(world.teacher), 25)
