@@ -109,7 +109,8 @@ def raw_stand_ins(name: str, raw: RawSQL) -> tuple[RawSQL, dict[str, Any], dict[
     stand-ins, and the values to fetch with. Its SQL must be part of the plan's key."""
     blanks = {f"{name}_{i}": _Blank(f"{name}_{i}") for i in range(len(raw.params))}
     values = dict(zip(blanks, raw.params, strict=True))
-    return RawSQL(raw.sql, tuple(blanks.values())), blanks, values  # noqa: S611 - the ORM's
+    stand_in = RawSQL(raw.sql, tuple(blanks.values()), raw._output_field_or_none)  # type: ignore[attr-defined]  # noqa: S611
+    return stand_in, blanks, values
 
 
 #: Compiled plans, at most this many per process (least recently used dropped): a key may
