@@ -1,0 +1,101 @@
+"""The meeting screen's reads with SQL compiled once per process (meetings.selectors
+`agenda_items`, `meeting_for`; kansrijk.compiled, issue 17): the same items in the same order
+as the ORM's own query, with everything the screen reads of them (no query more), a page of
+them by id, and the meeting only for those who sit in it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from kansrijk.cases.errors import NotFound
+from kansrijk.cases.selectors import children_of, family_children
+from kansrijk.meetings import selectors
+from kansrijk.meetings.models import AgendaItem, Meeting, MeetingAction
+from tests.cases.route import open_case
+from tests.meetings.conftest import a_child
+
+pytestmark = pytest.mark.django_db
+
+
+def _rows(items: list[AgendaItem]) -> list[tuple[Any, ...]]:
+    with CaptureQueriesContext(connection) as queries:
+        rows = [
+            (
+                item.pk,
+                item.position,
+                item.meeting.pk,
+                item.case.pk if item.case else None,
+                item.case.family.name if item.case else None,
+                item.case.location.name if item.case else None,
+                item.step_id,
+                bool(item.vt_reported),  # type: ignore[attr-defined]
+                [c.pk for c in children_of(item.case.family)] if item.case else None,
+                [a.owner.username for a in item.action_list],  # type: ignore[attr-defined]
+            )
+            for item in items
+        ]
+    assert not queries.captured_queries  # read with the items
+    return rows
+
+
+def _orm(meeting: Meeting, ids: list[int] | None = None) -> list[AgendaItem]:
+    """The items as the ORM's own query reads them, written out here."""
+    items = AgendaItem.objects.filter(meeting=meeting)
+    if ids is not None:
+        items = items.filter(pk__in=ids)
+    found = list(
+        items.select_related("meeting", "case__family", "case__location", "step")
+        .prefetch_related(family_children("case__family"))
+        .order_by("position", "id")
+    )
+    for item in found:
+        item.vt_reported = False  # type: ignore[attr-defined]
+        item.action_list = list(  # type: ignore[attr-defined]
+            MeetingAction.objects.filter(item=item).select_related("owner").order_by("id")
+        )
+    return found
+
+
+def test_the_agenda_items_are_what_the_orm_reads(world, care_meeting) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(3):
+        open_case(world, a_child(world))
+    meeting = care_meeting()
+    items = list(AgendaItem.objects.filter(meeting=meeting).order_by("position", "id"))
+    assert len(items) == 3
+    MeetingAction.objects.create(
+        item=items[1],
+        meeting=meeting,
+        description="Bellen",
+        owner=world.coach,
+        due_date=meeting.starts_at.date(),
+        created_by=world.coordinator,
+    )
+    assert _rows(selectors.agenda_items(meeting)) == _rows(_orm(meeting))
+    page = [items[2].pk, items[0].pk]
+    assert _rows(selectors.agenda_items(meeting, page)) == _rows(_orm(meeting, page))
+    assert [i.pk for i in selectors.agenda_items(meeting, page)] == [items[0].pk, items[2].pk]
+    assert selectors.agenda_items(meeting, []) == []
+    # Another meeting's items never come with this one's.
+    other = care_meeting()
+    theirs = selectors.agenda_items(other)
+    assert theirs and not {i.pk for i in theirs} & {i.pk for i in items}
+    assert {i.meeting.pk for i in theirs} == {other.pk}
+
+
+def test_the_meeting_is_read_only_for_those_who_sit_in_it(world, care_meeting) -> None:  # type: ignore[no-untyped-def]
+    meeting = care_meeting()
+    later = Meeting.objects.filter(series=meeting.series).order_by("starts_at")[1]
+    found = selectors.meeting_for(world.director, later.pk)
+    assert found.pk == later.pk and found.previous_at == meeting.starts_at  # type: ignore[attr-defined]
+    expected = (later.chair, later.location, later.series)
+    with CaptureQueriesContext(connection) as queries:
+        assert (found.chair, found.location, found.series) == expected
+    assert not queries.captured_queries
+    assert selectors.meeting_for(world.coordinator, meeting.pk).previous_at is None  # type: ignore[attr-defined]
+    for outsider, meeting_id in [(world.teacher, meeting.pk), (world.director, -1)]:
+        with pytest.raises(NotFound):
+            selectors.meeting_for(outsider, meeting_id)
