@@ -5,7 +5,7 @@ Building and compiling an ORM query can cost more CPU than the database spends r
 registration). `compiled()` keeps the SQL the ORM makes for a query built with stand-in
 values; `CompiledQuery.fetch()` runs it with the real values and turns the rows into model
 instances as the ORM does (its converters, `Model.from_db`, the select_related objects cached
-on their field, annotations set as attributes). Forward select_related at any depth; a raw SQL
+on their field, annotations set as attributes). select_related at any depth; a raw SQL
 part (the access filter a list is read through, `raw_stand_ins`) is part of the key and its
 parameters are put in at each fetch. The access filters have their own cache
 (access.policies), which also puts the moment and the day in."""
@@ -19,21 +19,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
-from django.db.models import Field, Model, QuerySet
+from django.db.models import Model, QuerySet
 from django.db.models.expressions import RawSQL
 
 
 @dataclass(frozen=True)
 class _Part:
-    """Where one model's fields are in a row, the field that holds it (None: the row's own
-    model) and the related objects read with it (select_related)."""
+    """Where one model's fields are in a row, the related objects read with it
+    (select_related), and how the ORM caches it on the object it is read for (its
+    `local_setter`, and `remote_setter` the other way; None for the row's own model)."""
 
     model: type[Model]
     names: tuple[str, ...]
     at: slice
     pk_index: int
-    field: Field[Any, Any] | None
     related: tuple[_Part, ...] = ()
+    local_setter: Callable[[Model, Model | None], None] | None = None
+    remote_setter: Callable[[Model, Model], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -77,19 +79,18 @@ class CompiledQuery:
 
 
 def _related(using: str, part: _Part, obj: Model, row: tuple[Any, ...]) -> None:
-    """Cache the related objects `part` holds on `obj`, as the ORM's select_related does
-    (a missing one as None; the reverse side of a one-to-one too)."""
+    """Cache the related objects `part` holds on `obj` as the ORM's select_related does
+    (django.db.models.query.RelatedPopulator): a missing one as None, both ways."""
     for sub in part.related:
         values = row[sub.at]
         related = None
         if values[sub.pk_index] is not None:
             related = sub.model.from_db(using, list(sub.names), values)
-        field: Any = sub.field
-        field.set_cached_value(obj, related)
-        if related is not None:
-            if field.unique:
-                field.remote_field.set_cached_value(related, obj)
             _related(using, sub, related, row)
+        assert sub.local_setter is not None and sub.remote_setter is not None
+        sub.local_setter(obj, related)
+        if related is not None:
+            sub.remote_setter(related, obj)
 
 
 class _Blank:
@@ -150,24 +151,21 @@ def _compile(query: QuerySet[Any], using: str, stand_ins: dict[str, Any]) -> Com
     info = compiler.klass_info
     assert info is not None
 
-    def part(info: dict[str, Any], field: Field[Any, Any] | None) -> _Part:
+    def part(info: dict[str, Any]) -> _Part:
         model, fields = info["model"], info["select_fields"]
         if fields != list(range(fields[0], fields[-1] + 1)):
             raise ValueError("a model's columns are not side by side in the row")
         names = tuple(compiler.select[i][0].target.attname for i in fields)
-        related = []
-        for sub in info.get("related_klass_infos", ()):
-            if sub["reverse"]:
-                raise ValueError("forward select_related only")
-            related.append(part(sub, sub["field"]))
+        related = tuple(part(sub) for sub in info.get("related_klass_infos", ()))
         return _Part(model, names, slice(fields[0], fields[-1] + 1),
-                     names.index(model._meta.pk.attname), field, tuple(related))  # fmt: skip
+                     names.index(model._meta.pk.attname), related,
+                     info.get("local_setter"), info.get("remote_setter"))  # fmt: skip
 
     return CompiledQuery(
         sql=sql,
         params=tuple(params),
         slots=slots,
-        main=part(info, None),
+        main=part(info),
         annotations=tuple(compiler.annotation_col_map.items()),
         converters=tuple(compiler.get_converters([col for col, _, _ in compiler.select]).items()),
     )

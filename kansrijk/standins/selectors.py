@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db import connections
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from kansrijk.access.matrix import Action
 from kansrijk.access.policies import filter_cases, memberships_of
 from kansrijk.access.roles import Role
 from kansrijk.cases.models import Case, CaseMember, PlanAction, PlanVersion
+from kansrijk.compiled import compiled
 from kansrijk.core.models import Membership, Professional
 from kansrijk.roster.models import Absence, RosterRule
 from kansrijk.standins.models import StandIn
@@ -161,17 +163,36 @@ def covers_on_case(case: Case, day: datetime.date | None = None) -> list[Cover]:
     """The case's people who are away now: the contact person, the support team's covered
     roles and the owners of open actions of the current plan."""
     day = day or timezone.localdate()
+    using = Absence.objects.db
+    if connections[using].vendor != "postgresql":  # SQLite writes a date as text
+        return covers(_absences_on_case(case.pk, case.contact_person_id, day))
+    # With SQL compiled once per process (kansrijk.compiled): every case page asks.
+    plan = compiled(
+        ("absences on case",),
+        using,
+        lambda case, contact, day: _absences_on_case(case, contact, day),
+        case=_STAND_IN,
+        contact=_STAND_IN - 1,
+        day=_DAY_STAND_IN,
+    )
+    return covers(plan.fetch(using, case=case.pk, contact=case.contact_person_id, day=day))
+
+
+#: Stand-ins for the ids and the day in `covers_on_case`'s compiled query.
+_STAND_IN = -434343
+_DAY_STAND_IN = datetime.date(1901, 2, 3)
+
+
+def _absences_on_case(case: int, contact: int, day: datetime.date) -> QuerySet[Absence]:
     team = CaseMember.objects.filter(case=case, role__in=COVERED_ROLES).values("professional")
-    current = case.plans.order_by("-number").values("number")[:1]
+    current = PlanVersion.objects.filter(case=case).order_by("-number").values("number")[:1]
     owners = PlanAction.objects.filter(
         plan__case=case, plan__number=Subquery(current), done=False, owner__isnull=False
     ).values("owner")
-    people = Q(professional__in=team) | Q(professional__in=owners)
-    if case.contact_person_id is not None:
-        people |= Q(professional_id=case.contact_person_id)
+    people = Q(professional__in=team) | Q(professional__in=owners) | Q(professional_id=contact)
     # One query for the people and their absences (the case page counts its queries).
     absences = long_absences(day).filter(people).select_related("professional")
-    return covers(absences.order_by("end", "pk"))
+    return absences.order_by("end", "pk")
 
 
 def absences_for_coordinator(day: datetime.date | None = None) -> list[Cover]:

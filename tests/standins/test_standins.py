@@ -16,13 +16,18 @@ from kansrijk.access.matrix import Action
 from kansrijk.access.policies import can
 from kansrijk.access.roles import Role
 from kansrijk.cases.errors import CaseError, NotFound
-from kansrijk.cases.models import Case
+from kansrijk.cases.models import Case, CaseMember
 from kansrijk.cases.workflow import CaseState
 from kansrijk.core.models import Professional
 from kansrijk.notifications.models import Notification
 from kansrijk.roster.models import Absence, Function, RosterRule
 from kansrijk.standins import services
-from kansrijk.standins.selectors import absences_for_coordinator
+from kansrijk.standins.selectors import (
+    _absences_on_case,
+    absences_for_coordinator,
+    covers,
+    covers_on_case,
+)
 from tests.auth import sign_in
 from tests.cases.route import advance, open_case
 from tests.conftest import World
@@ -155,3 +160,27 @@ def test_the_coordinators_page_is_bounded(client: Client, world: World) -> None:
         assert client.get("/stand-ins/").status_code == 200
     # Each row's choice lists its candidates: one query per row, bounded by PAGE_LIMIT.
     assert len(many) - len(few) <= 5
+
+
+def test_the_case_page_lists_its_own_people_who_are_away(
+    world: World, case: Case, colleague: Professional
+) -> None:
+    """`covers_on_case` (SQL compiled once on PostgreSQL) lists the case's contact person
+    and support team when away for more than a day, as the ORM's own query does; not a
+    colleague of another case, not a one-day absence, not a role nobody covers."""
+
+    def listed(on: Case) -> list[tuple[int, list[int]]]:
+        found = [(c.absence.pk, [p.pk for p in c.stand_ins]) for c in covers_on_case(on)]
+        orm = covers(_absences_on_case(on.pk, on.contact_person_id, timezone.localdate()))
+        assert found == [(c.absence.pk, [p.pk for p in c.stand_ins]) for c in orm]
+        return found
+
+    assert listed(case) == []
+    away(colleague, days=5)
+    away(world.teacher, days=5)
+    away(world.swv, days=1)
+    assert listed(case) == []
+    gs = away(world.family_specialist, days=3)
+    assert listed(case) == [(gs.pk, [colleague.pk])]
+    CaseMember.objects.create(case=case, professional=colleague, role=Role.FAMILY_SPECIALIST)
+    assert [pk for pk, _ in listed(case)] == [gs.pk, Absence.objects.get(professional=colleague).pk]
