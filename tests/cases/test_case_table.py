@@ -11,7 +11,7 @@ from django.template import Context, Template
 from django.utils import timezone, translation
 
 from kansrijk.cases import selectors
-from kansrijk.cases.models import Case
+from kansrijk.cases.models import Case, PlanAction, PlanVersion
 from kansrijk.cases.workflow import CaseState
 from tests.cases.route import open_case
 from tests.conftest import World
@@ -129,3 +129,50 @@ def test_the_signals_table_gives_the_templates_html_with_hostile_names(
     assert before == now
     assert "<script>" not in now and "&lt;script&gt;" in now and "<b>" not in now
     assert "/cases/" in now and ": " in now
+
+
+#: my_work.html's table of open plan actions as it was before `{% action_table %}`.
+ACTIONS_TEMPLATE = """{% load i18n %}
+  <table class="utrecht-table">
+    <thead><tr><th scope="col">{% translate "Action" %}</th><th scope="col">{% translate "Case" %}</th><th scope="col">{% translate "Due date" %}</th><th scope="col"><span class="visually-hidden">{% translate "Done" %}</span></th></tr></thead>
+    <tbody>{% for action in actions %}
+      <tr><td>{{ action.description }}</td>
+        <td><a href="{% url 'cases:case_detail' action.plan.case_id %}">{% blocktranslate with number=action.plan.case_id %}Case {{ number }}{% endblocktranslate %}</a></td>
+        <td>{{ action.due_date|date:"j b Y"|default:"—" }}{% if action.due_date and action.due_date < today %} <span class="badge badge--p2">{% translate "overdue" %}</span>{% endif %}</td>
+        <td><form method="post" action="{% url 'cases:plan_action_done' action.pk %}">{% csrf_token %}<input type="hidden" name="done" value="1"><button class="utrecht-button utrecht-button--secondary-action" type="submit">{% translate "Mark done" %}</button></form></td></tr>
+    {% endfor %}</tbody>
+  </table>"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_action_table_is_the_html_of_the_template(language: str) -> None:
+    today = timezone.localdate()
+    actions = [
+        PlanAction(
+            pk=pk,
+            description=description,
+            due_date=due,
+            plan=PlanVersion(case_id=case_id, number=1),
+        )
+        for pk, description, due, case_id in [
+            (
+                1,
+                "<script>alert(1)</script> & 'bel' \"moeder\"",
+                today - datetime.timedelta(days=1),
+                7,
+            ),
+            (22, "Wekelijks gesprek", today, 7),
+            (333, "Zonder datum", None, 12),
+            (4, "Later", today + datetime.timedelta(days=40), 9),
+        ]
+    ]
+    context = {"actions": actions, "today": today, "csrf_token": "t0k3n<&>"}
+    with translation.override(language):
+        before = Template(ACTIONS_TEMPLATE).render(Context(context))
+        now = Template("{% load case_tables %}{% action_table actions %}").render(Context(context))
+    assert _normal(now) == _normal(before)
+    assert "&lt;script&gt;" in now and "—" in now and now.count("badge--p2") == 1
+    empty = Context({"actions": [], "today": today, "csrf_token": "x"})
+    assert _normal(Template(ACTIONS_TEMPLATE).render(empty)) == _normal(
+        Template("{% load case_tables %}{% action_table actions %}").render(empty)
+    )
