@@ -176,3 +176,38 @@ def test_the_chairs_buttons_and_what_the_others_see(world, care_meeting) -> None
     assert "<h3>26.<span" in chair  # the first item of the second page
     assert "En 4 eerdere signalen, op de casuspagina." in chair
     assert "Eerste regel<br>&lt;i&gt;tweede&lt;/i&gt; &amp; derde" in chair
+
+
+#: An item of the list to pull in, as meetings/meeting.html wrote it.
+REST_TEMPLATE = """{% load i18n %}{% for v in rest %}
+      <li id="item-{{ v.item.pk }}" data-testid="rest-item" data-item="{{ v.item.pk }}">
+        <span data-testid="item-label">{{ v.label }}</span>
+        {% for reason in v.reasons %}<span class="badge">{{ reason }}</span>{% endfor %}
+        {% if is_chair and meeting.state != "finished" %}
+        <form method="post" action="{% url 'meetings:item_place' v.item.pk %}" class="inline">{% csrf_token %}
+          <button type="submit" name="place" value="table" class="utrecht-button utrecht-button--subtle" data-testid="pull-in">{% translate "Pull onto the table" %}<span class="visually-hidden"> {{ v.label }}</span></button></form>
+        {% endif %}
+      </li>
+    {% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_an_item_to_pull_in_is_the_html_of_the_template(world, care_meeting, language) -> None:  # type: ignore[no-untyped-def]
+    meeting, views = _views(world, care_meeting)
+    rest = [replace(v, reasons=[HOSTILE, "Nieuw signaal"]) for v in views[:3]]
+    rest += [replace(views[0], label=HOSTILE, reasons=[])]
+    with translation.override(language):
+        for state, is_chair in itertools.product(["planned", "running", "finished"], [True, False]):
+            meeting.state = state
+            values = {
+                "rest": rest,
+                "csrf_token": "t0k<en>",
+                "meeting": meeting,
+                "is_chair": is_chair,
+            }
+            before = Template(REST_TEMPLATE).render(Context(values))
+            now = Template("{% load agenda %}{% for v in rest %}{% rest_item v %}{% endfor %}")
+            after = now.render(Context(values))
+            assert _normal(after) == _normal(before), (state, is_chair)
+            assert ('data-testid="pull-in"' in after) == (is_chair and state != "finished")
+    assert "<script>" not in after and "&lt;script&gt;" in after
