@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import models
-from django.db.models import QuerySet, Subquery
+from django.db.models import QuerySet, Subquery, prefetch_related_objects
 from django.utils import timezone
 
 from kansrijk.access.matrix import Action
@@ -26,7 +26,7 @@ from kansrijk.attention.models import (
     SchoolAgreement,
 )
 from kansrijk.cases.models import Case
-from kansrijk.cases.selectors import family_children
+from kansrijk.cases.selectors import Visible, compiled_list, family_children
 from kansrijk.cases.states import OPEN_STATES
 from kansrijk.core.models import Location, Professional
 
@@ -52,21 +52,31 @@ def entries(user: Professional, location: Location) -> list[AttentionEntry]:
     read in the same query."""
     if not may_read(user, location):
         return []
-    visit = AttentionVisit.objects.filter(location=location, professional=user)
-    return list(
-        AttentionEntry.objects.annotate(
-            seen_before=Subquery(visit.values("seen_at")[:1], output_field=models.DateTimeField())
+
+    def build(uid: int, visible: Visible, location: int) -> QuerySet[AttentionEntry]:
+        visit = AttentionVisit.objects.filter(location=location, professional=uid)
+        cases = Case.objects.filter(visible("pk"), location=location).values("pk")
+        return (
+            AttentionEntry.objects.annotate(
+                seen_before=Subquery(
+                    visit.values("seen_at")[:1], output_field=models.DateTimeField()
+                )
+            )
+            .filter(
+                location=location,
+                removed_at__isnull=True,
+                case__state__in=OPEN_STATES,
+                case__in=cases,
+            )
+            .select_related("case", "case__family", "case__location", "case__contact_person")
+            .order_by("case__priority", "-changed_at", "-id")
         )
-        .filter(
-            location=location,
-            removed_at__isnull=True,
-            case__state__in=OPEN_STATES,
-            case__in=_visible_cases(user, location).values("pk"),
-        )
-        .select_related("case", "case__family", "case__location", "case__contact_person")
-        .prefetch_related(family_children("case__family"))
-        .order_by("case__priority", "-changed_at", "-id")
+
+    found: list[AttentionEntry] = compiled_list(
+        user, Action.SUMMARY, ("attention entries",), build, location=location.pk
     )
+    prefetch_related_objects(found, family_children("case__family"))
+    return found
 
 
 def entry_for(user: Professional, entry_id: int) -> AttentionEntry | None:

@@ -34,6 +34,7 @@ from django.utils import timezone
 from kansrijk.access.matrix import ATTENTION_LIST_ROLES, Action
 from kansrijk.access.policies import (
     can,
+    case_condition,
     filter_cases,
     filters_compiled,
     granting_roles_per_case,
@@ -203,7 +204,7 @@ def open_bounded(user: Professional, action: Action, bound: int, by: str) -> lis
         return _bounded(queryset, bound, partition)
 
     key = ("open bounded", by, bound)
-    cases: list[Case] = _listed(user, action, key, build, per_user=by == "mine")
+    cases: list[Case] = compiled_list(user, action, key, build, per_user=by == "mine")
     prefetch_related_objects(cases, family_children())
     return cases
 
@@ -245,45 +246,54 @@ def signals_by(user: Professional, first: int) -> list[Signal]:
             .order_by(_safety_first("case__"), "-created_at", "-id")[:first]
         )
 
-    return _listed(user, Action.SUMMARY, ("signals by", first), build)
+    return compiled_list(user, Action.SUMMARY, ("signals by", first), build)
 
 
-#: "The case at this field is one the user may take the action on" (`_listed`).
+#: "The case at this field is one the user may take the action on" (`compiled_list`).
 Visible = Callable[[str], Q]
 
-#: The stand-in for the user's id in a list's compiled query (`_listed`).
+#: The stand-in for the user's id in a list's compiled query (`compiled_list`).
 _USER_STAND_IN = -434343
 
 
-def _listed(
+def compiled_list(
     user: Professional,
     action: Action,
     key: tuple[Any, ...],
-    build: Callable[[int, Visible], QuerySet[Any]],
+    build: Callable[..., QuerySet[Any]],
     *,
     per_user: bool = True,
+    **ids: int,
 ) -> list[Any]:
-    """`build(user id, visible)` listed, where `visible(field)` is the condition "the case
-    at `field` is one the user may take the action on". On PostgreSQL through SQL compiled
-    once per key and access filter (kansrijk.compiled; the filter's SQL is part of the key,
-    its parameters and the user's id are put in at each call): building and compiling a
-    list's ORM query cost 1-4 ms of CPU a page, more than the database spent running it
-    (issue 17). `build` must depend on nothing but its arguments and `key`; `per_user`:
-    whether its SQL holds the user's id (apart from the filter's)."""
+    """`build(user id, visible, **ids)` listed, where `visible(field)` is the condition "the
+    case at `field` is one the user may take the action on". On PostgreSQL through SQL
+    compiled once per key and access filter (kansrijk.compiled; the filter's SQL is part of
+    the key, its parameters, the user's id and `ids` are put in at each call): building and
+    compiling a list's ORM query cost 1-4 ms of CPU a page, more than the database spent
+    running it (issue 17). `build` must depend on nothing but its arguments and `key`;
+    `per_user`: whether its SQL holds the user's id (apart from the filter's)."""
     using = "default"
     visible = visible_cases(user, action, using) if filters_compiled(using) else None
     if visible is None or not user.is_active:
-        return list(build(user.pk, lambda field: visible_condition(user, action, field, using)))
+
+        def condition(field: str) -> Q:
+            if field == "pk" and not filters_compiled(using):
+                return case_condition(user, action)  # inline, as filter_cases (SQLite)
+            return visible_condition(user, action, field, using)
+
+        return list(build(user.pk, condition, **ids))
     raw, blanks, values = raw_stand_ins("visible", visible)
     if per_user:
         blanks["uid"], values["uid"] = _USER_STAND_IN, user.pk
+    stand_ins = {name: _USER_STAND_IN - 1 - i for i, name in enumerate(ids)}
     plan = compiled(
         (*key, action, visible.sql),
         using,
-        lambda **_: build(_USER_STAND_IN, lambda field: Q(**{f"{field}__in": raw})),
+        lambda **_: build(_USER_STAND_IN, lambda field: Q(**{f"{field}__in": raw}), **stand_ins),
         **blanks,
+        **stand_ins,
     )
-    return plan.fetch(using, **values)
+    return plan.fetch(using, **values, **ids)
 
 
 def referrals_to(user: Professional) -> QuerySet[Referral]:

@@ -14,6 +14,7 @@ import pytest
 from django.db import connection
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Window
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from kansrijk.access.matrix import Action
 from kansrijk.access.policies import filter_cases, visible_condition
@@ -192,3 +193,58 @@ def test_my_actions_hold_what_the_orm_holds(world: World) -> None:
             assert not queries.captured_queries
             assert rows == [(a.pk, a.total, a.plan.number, a.plan.case.state) for a in orm]
     assert selectors.my_actions(_fresh(world.teacher), 25)
+
+
+def test_the_attention_list_holds_what_the_orm_holds(world: World) -> None:
+    from kansrijk.attention.models import AttentionEntry, AttentionVisit
+    from kansrijk.attention.selectors import entries
+
+    _cases(world)
+    AttentionVisit.objects.create(
+        location=world.school, professional=world.coach, seen_at=timezone.now()
+    )
+    listed = 0
+    for person in _people(world):
+        user = _fresh(person)
+        for location in (world.school, world.other_school):
+            orm = (
+                AttentionEntry.objects.filter(
+                    location=location,
+                    removed_at__isnull=True,
+                    case__state__in=selectors.OPEN_STATES,
+                    case__in=filter_cases(
+                        Case.objects.filter(location=location), user, Action.SUMMARY
+                    ).values("pk"),
+                )
+                .select_related("case__family", "case__location", "case__contact_person")
+                .prefetch_related(selectors.family_children("case__family"))
+                .order_by("case__priority", "-changed_at", "-id")
+            )
+            found = entries(user, location)
+            seen = AttentionVisit.objects.filter(location=location, professional=user).first()
+            with CaptureQueriesContext(connection) as queries:
+                rows = [
+                    (
+                        e.pk,
+                        e.seen_before,  # type: ignore[attr-defined]
+                        e.case.family.name,
+                        e.case.contact_person.username,
+                        [c.pk for c in selectors.children_of(e.case.family)],
+                    )
+                    for e in found
+                ]
+            assert not queries.captured_queries
+            if found:  # may_read: those who read the list see every entry the ORM finds
+                expected = seen.seen_at if seen else None
+                assert rows == [
+                    (
+                        e.pk,
+                        expected,
+                        e.case.family.name,
+                        e.case.contact_person.username,
+                        [c.pk for c in selectors.children_of(e.case.family)],
+                    )
+                    for e in orm
+                ], (person.username, location.name)
+            listed += len(found)
+    assert listed
