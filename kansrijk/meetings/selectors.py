@@ -178,23 +178,31 @@ class Table:
 def at_the_table(meeting: Meeting) -> Table:
     """The participants and their organisations in one query: a row per participant and
     membership (issue 17: the meeting screen in at most 15 queries)."""
-    rows = (
-        meeting.participants.select_related("professional")
-        .annotate(
-            org_id=F("professional__memberships__organisation_id"),
-            org_name=F("professional__memberships__organisation__name"),
-            org_kind=F("professional__memberships__organisation__kind"),
-        )
-        .order_by("kind", "professional__first_name", "pk")
+    using = Participant.objects.db
+    plan = compiled(  # once per process (kansrijk.compiled): every meeting screen asks
+        ("at the table",),
+        using,
+        lambda meeting: (
+            Participant.objects.filter(meeting=meeting)
+            .select_related("professional")
+            .annotate(
+                org_id=F("professional__memberships__organisation_id"),
+                org_name=F("professional__memberships__organisation__name"),
+                org_kind=F("professional__memberships__organisation__kind"),
+            )
+            .order_by("kind", "professional__first_name", "pk")
+        ),
+        meeting=_MEETING_STAND_IN,
     )
     participants: dict[int, Participant] = {}
     organisations: dict[int, Organisation] = {}
-    for row in rows:
+    for row in plan.fetch(using, meeting=meeting.pk):
+        Participant.meeting.field.set_cached_value(row, meeting)
         participants.setdefault(row.pk, row)
         org_id = row.org_id
         if org_id is not None and org_id not in organisations:
             values = (org_id, row.org_name, row.org_kind)
-            organisations[org_id] = Organisation.from_db(rows.db, ["id", "name", "kind"], values)
+            organisations[org_id] = Organisation.from_db(using, ["id", "name", "kind"], values)
     return Table(
         participants=list(participants.values()),
         organisations=sorted(organisations.values(), key=lambda o: (o.name, o.pk)),
@@ -389,26 +397,48 @@ def _signalled_children(cases: list[Case], viewer: Professional) -> set[tuple[in
     of every case: a case at region scale holds dozens); returns the (case, child) pairs the
     viewer signalled (what `children_shown` shows in summary), read in the same query."""
     found: dict[int, list[Child]] = {case.pk: [] for case in cases}
-    signalled = Signal.objects.filter(case__in=list(found)).values("child")
+    using = Child.objects.db
+    rows: list[Child]
+    if connections[using].vendor != "postgresql":
+        rows = list(_signalled(list(found), viewer.pk))
+    else:  # SQL compiled once (kansrijk.compiled): the cases one array parameter
+        among, blanks, values = raw_stand_ins(
+            "cases", RawSQL("SELECT unnest(%s::bigint[])", (list(found),))
+        )
+        plan = compiled(
+            ("signalled children",),
+            using,
+            lambda viewer, **_: _signalled(among, viewer),
+            viewer=_MEETING_STAND_IN,
+            **blanks,
+        )
+        rows = plan.fetch(using, viewer=viewer.pk, **values)
+    own: set[tuple[int, int]] = set()
+    for child in rows:
+        case_id: int = child.signalled_case  # type: ignore[attr-defined]
+        found[case_id].append(child)
+        if child.by_viewer:  # type: ignore[attr-defined]
+            own.add((case_id, child.pk))
+    for case in cases:
+        case.signalled_children = found[case.pk]  # type: ignore[attr-defined]
+    return own
+
+
+def _signalled(cases: list[int] | RawSQL, viewer: int) -> QuerySet[Child]:
+    """The children signalled on these cases, once per case (`signalled_case`), and whether
+    the viewer signalled them there (`by_viewer`)."""
+    signalled = Signal.objects.filter(case__in=cases).values("child")
     by_viewer = Signal.objects.filter(
         case=OuterRef("signalled_case"), child=OuterRef("pk"), author=viewer
     )
-    rows = (
+    return (
         # The children's ids first (an index), so that only they are joined, not the region's.
-        Child.objects.filter(pk__in=signalled, signals__case__in=list(found))
+        Child.objects.filter(pk__in=signalled, signals__case__in=cases)
         .annotate(signalled_case=F("signals__case"))
         .annotate(by_viewer=Exists(by_viewer))
         .distinct()
         .order_by("date_of_birth", "id")
     )
-    own: set[tuple[int, int]] = set()
-    for child in rows:
-        found[child.signalled_case].append(child)
-        if child.by_viewer:
-            own.add((child.signalled_case, child.pk))
-    for case in cases:
-        case.signalled_children = found[case.pk]  # type: ignore[attr-defined]
-    return own
 
 
 def identified_label(case: Case, day: datetime.date) -> str:

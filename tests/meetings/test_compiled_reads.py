@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from kansrijk.cases.errors import NotFound
+from kansrijk.cases.models import Case
 from kansrijk.cases.selectors import children_of, family_children
 from kansrijk.meetings import selectors
 from kansrijk.meetings.models import AgendaItem, Meeting, MeetingAction
@@ -99,3 +100,46 @@ def test_the_meeting_is_read_only_for_those_who_sit_in_it(world, care_meeting) -
     for outsider, meeting_id in [(world.teacher, meeting.pk), (world.director, -1)]:
         with pytest.raises(NotFound):
             selectors.meeting_for(outsider, meeting_id)
+
+
+def test_who_sits_at_the_table_is_what_the_orm_reads(world, care_meeting) -> None:  # type: ignore[no-untyped-def]
+    meeting = care_meeting(members=[world.director, world.family_specialist, world.nurse])
+    table = selectors.at_the_table(meeting)
+    people = list(
+        meeting.participants.select_related("professional").order_by(
+            "kind", "professional__first_name", "pk"
+        )
+    )
+    with CaptureQueriesContext(connection) as queries:
+        seen = [(p.pk, p.kind, p.professional.username, p.meeting.pk) for p in table.participants]
+    assert not queries.captured_queries
+    assert seen == [(p.pk, p.kind, p.professional.username, meeting.pk) for p in people]
+    organisations = {m.organisation for p in people for m in p.professional.memberships.all()}
+    assert [(o.pk, o.name, o.kind) for o in table.organisations] == [
+        (o.pk, o.name, o.kind) for o in sorted(organisations, key=lambda o: (o.name, o.pk))
+    ]
+    assert len(table.organisations) >= 3
+
+
+def test_the_signalled_children_are_what_the_orm_reads(world, care_meeting) -> None:  # type: ignore[no-untyped-def]
+    from kansrijk.cases import services as case_services
+    from kansrijk.meetings.selectors import _signalled
+
+    cases = [open_case(world, a_child(world)) for _ in range(3)]
+    sibling = a_child(world, family=cases[0].family)
+    case_services.signal_create(
+        by=world.coach, child=sibling, domain="learning", urgency="normal", description="Lezen"
+    )
+    for viewer in (world.teacher, world.coach, world.coordinator):
+        fresh = [Case.objects.get(pk=c.pk) for c in cases]
+        own = selectors._signalled_children(fresh, viewer)
+        orm = list(_signalled([c.pk for c in cases], viewer.pk))
+        assert own == {(c.signalled_case, c.pk) for c in orm if c.by_viewer}  # type: ignore[attr-defined]
+        assert [
+            (case.pk, [c.pk for c in case.signalled_children])  # type: ignore[attr-defined]
+            for case in fresh
+        ] == [
+            (case.pk, [c.pk for c in orm if c.signalled_case == case.pk])  # type: ignore[attr-defined]
+            for case in cases
+        ]
+    assert len(selectors._signalled_children([Case.objects.get(pk=cases[0].pk)], world.coach)) == 1
