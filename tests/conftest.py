@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -177,6 +178,14 @@ class World:
     officer: Professional
     policy_officer: Professional
 
+    def people(self) -> list[Professional]:
+        """Every professional of the world, in the order of its fields."""
+        return [
+            value
+            for field in dataclasses.fields(self)
+            if isinstance(value := getattr(self, field.name), Professional)
+        ]
+
     def by_role(self) -> dict[str, Professional]:
         return {
             "teacher": self.teacher,
@@ -197,6 +206,11 @@ class World:
 @pytest.fixture
 def world(db: None) -> World:
     return make_world()
+
+
+def fresh(user: Professional) -> Professional:
+    """The user as a new request reads them (memberships read again)."""
+    return Professional.objects.get(pk=user.pk)
 
 
 def make_world() -> World:

@@ -5,7 +5,6 @@ are read when the list runs, and a new membership makes a new filter."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 
 import pytest
@@ -22,6 +21,7 @@ from kansrijk.consent.models import LegalGround
 from kansrijk.core.models import Membership, Professional
 from kansrijk.safety.models import EmergencyAccess
 from tests.cases.route import advance, open_case
+from tests.conftest import fresh
 from tests.factories import ChildFactory, GuardianFactory
 
 pytestmark = [
@@ -33,21 +33,8 @@ pytestmark = [
 ]
 
 
-def _people(world) -> list[Professional]:  # type: ignore[no-untyped-def]
-    return [
-        value
-        for field in dataclasses.fields(world)
-        if isinstance(value := getattr(world, field.name), Professional)
-    ]
-
-
-def _fresh(user: Professional) -> Professional:
-    """The user as a new request reads them (memberships read again)."""
-    return Professional.objects.get(pk=user.pk)
-
-
 def _listed(user: Professional, action: Action) -> set[int]:
-    return set(filter_cases(Case.objects.all(), _fresh(user), action).values_list("pk", flat=True))
+    return set(filter_cases(Case.objects.all(), fresh(user), action).values_list("pk", flat=True))
 
 
 def _cases_at_school(world, *states: CaseState) -> None:  # type: ignore[no-untyped-def]
@@ -63,10 +50,10 @@ def test_the_compiled_filter_lists_what_the_condition_lists(world) -> None:
         world, CaseState.SIGNALLED, CaseState.IN_SUPPORT, CaseState.ESCALATED, CaseState.CLOSED
     )
     seen = 0
-    for person in _people(world):
+    for person in world.people():
         for action in Action:
             inline = set(
-                Case.objects.filter(case_condition(_fresh(person), action)).values_list(
+                Case.objects.filter(case_condition(fresh(person), action)).values_list(
                     "pk", flat=True
                 )
             )
@@ -126,15 +113,15 @@ def test_reusing_the_filter_shows_changes_at_once(world) -> None:
 
 
 def test_the_filter_is_compiled_once_and_none_for_nobody(world) -> None:
-    ib = _fresh(world.coach)
+    ib = fresh(world.coach)
     first = visible_cases(ib, Action.SUMMARY)
     again = visible_cases(ib, Action.SUMMARY)
     assert first is not None and again is not None
     assert first.sql == again.sql  # the same compiled SQL; only the moment is new
     moments = [i for i, (a, b) in enumerate(zip(first.params, again.params, strict=True)) if a != b]
     assert moments and all(isinstance(again.params[i], datetime.datetime) for i in moments)
-    assert visible_cases(_fresh(world.officer), Action.TRANSITION) is None
-    assert not filter_cases(Case.objects.all(), _fresh(world.officer), Action.TRANSITION)
+    assert visible_cases(fresh(world.officer), Action.TRANSITION) is None
+    assert not filter_cases(Case.objects.all(), fresh(world.officer), Action.TRANSITION)
 
 
 def test_the_same_memberships_in_another_order_are_the_same_filter(world) -> None:
@@ -147,15 +134,15 @@ def test_the_same_memberships_in_another_order_are_the_same_filter(world) -> Non
         location=world.other_school,
         role=Role.INTERNAL_COACH,
     )
-    user = _fresh(coordinator)
+    user = fresh(coordinator)
     first = visible_cases(user, Action.SUMMARY)
     compiled = len(policies._compiled)
-    turned = _fresh(coordinator)
+    turned = fresh(coordinator)
     turned._kansrijk_memberships = list(reversed(memberships_of(turned)))  # type: ignore[attr-defined]
     again = visible_cases(turned, Action.SUMMARY)
     assert first is not None and again is not None and len(memberships_of(turned)) >= 2
     assert again.sql == first.sql and len(policies._compiled) == compiled
-    assert [m.pk for m in memberships_of(_fresh(coordinator))] == sorted(
+    assert [m.pk for m in memberships_of(fresh(coordinator))] == sorted(
         m.pk for m in memberships_of(user)
     )
 
@@ -176,7 +163,7 @@ def test_a_stand_in_chosen_mid_day_is_a_new_filter(world) -> None:
     Membership.objects.create(
         professional=other, organisation=district, role=Role.FAMILY_SPECIALIST
     )
-    plain = visible_cases(_fresh(other), Action.FULL)
+    plain = visible_cases(fresh(other), Action.FULL)
     assert case.pk not in _listed(other, Action.FULL)
     assert plain is None or "roster_absence" not in plain.sql  # covers nobody: no such query
 
@@ -204,9 +191,9 @@ def test_a_set_read_for_the_page_lists_the_same_cases(world) -> None:
 
     _cases_at_school(world, CaseState.SIGNALLED, CaseState.IN_SUPPORT, CaseState.CLOSED)
     seen = 0
-    for person in _people(world):
+    for person in world.people():
         for action in Action:
-            user = _fresh(person)
+            user = fresh(person)
             expected = _listed(person, action)
             with one_page():
                 read_for_page(user, action)
@@ -233,13 +220,13 @@ def test_a_set_read_for_one_action_answers_only_the_actions_granted_alike(world)
 
     _cases_at_school(world, CaseState.SIGNALLED, CaseState.IN_SUPPORT, CaseState.CLOSED)
     every_case = list(Case.objects.values_list("pk", flat=True))
-    for person in _people(world):
+    for person in world.people():
         alone = {
-            action: granting_roles_per_case(_fresh(person), every_case, action) for action in Action
+            action: granting_roles_per_case(fresh(person), every_case, action) for action in Action
         }
         for read in Action:
             for asked in Action:
-                user = _fresh(person)
+                user = fresh(person)
                 with one_page():
                     read_for_page(user, read)
                     listed = set(
@@ -248,7 +235,7 @@ def test_a_set_read_for_one_action_answers_only_the_actions_granted_alike(world)
                     grants = granting_roles_per_case(user, every_case, asked)
                 assert listed == _listed(person, asked), (person.username, read, asked)
                 assert grants == alone[asked], (person.username, read, asked)
-    ib = _fresh(world.coach)
+    ib = fresh(world.coach)
     alone_full = granting_roles_per_case(ib, every_case, Action.FULL)
     assert alone_full
     with one_page():
@@ -265,7 +252,7 @@ def test_a_reach_that_memberships_repeat_is_asked_once_in_a_compiled_filter(worl
     what the condition lists."""
     from kansrijk.access.policies import _visible_compiled, memberships_of
 
-    user = _fresh(world.coordinator)
+    user = fresh(world.coordinator)
     assert len(memberships_of(user)) > 1
     hit = _visible_compiled(user, Action.EXISTS, "default")
     assert hit is not None

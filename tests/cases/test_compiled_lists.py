@@ -7,7 +7,6 @@ too."""
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import pytest
@@ -23,7 +22,7 @@ from kansrijk.cases.models import Case, CaseMember, Signal
 from kansrijk.cases.workflow import CaseState
 from kansrijk.core.models import Professional
 from tests.cases.route import advance, open_case
-from tests.conftest import World
+from tests.conftest import World, fresh
 from tests.factories import ChildFactory, GuardianFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,19 +35,6 @@ STATES = [
     CaseState.IN_SUPPORT,
     CaseState.CLOSED,
 ]
-
-
-def _people(world: World) -> list[Professional]:
-    return [
-        value
-        for field in dataclasses.fields(world)
-        if isinstance(value := getattr(world, field.name), Professional)
-    ]
-
-
-def _fresh(user: Professional) -> Professional:
-    """The user as a new request reads them (memberships read again)."""
-    return Professional.objects.get(pk=user.pk)
 
 
 def _cases(world: World) -> list[Case]:
@@ -104,15 +90,15 @@ def _orm_bounded(user: Professional, action: Action, bound: int, by: str) -> lis
 def test_my_works_case_lists_hold_what_the_orm_holds(world: World, bound: int) -> None:
     _cases(world)
     checked = 0
-    for person in _people(world):
+    for person in world.people():
         for action, by in [
             (Action.SUMMARY, "state"),
             (Action.FULL, "mine"),
             (Action.EXISTS, "stalled"),
         ]:
-            listed = selectors.open_bounded(_fresh(person), action, bound, by)
+            listed = selectors.open_bounded(fresh(person), action, bound, by)
             assert _case_rows(listed) == _case_rows(
-                _orm_bounded(_fresh(person), action, bound, by)
+                _orm_bounded(fresh(person), action, bound, by)
             ), (person.username, action, by)
             checked += len(listed)
     assert checked > 10  # the lists are not all empty
@@ -121,15 +107,15 @@ def test_my_works_case_lists_hold_what_the_orm_holds(world: World, bound: int) -
 def test_a_list_read_again_shows_todays_relations_and_not_another_users(world: World) -> None:
     cases = _cases(world)
     worker = world.psychologist
-    before = {c.pk for c in selectors.open_bounded(_fresh(worker), Action.FULL, 25, "mine")}
+    before = {c.pk for c in selectors.open_bounded(fresh(worker), Action.FULL, 25, "mine")}
     case = next(c for c in cases if c.state == CaseState.IN_SUPPORT and c.pk not in before)
     CaseMember.objects.create(case=case, professional=worker, role="psychologist")
-    after = selectors.open_bounded(_fresh(worker), Action.FULL, 25, "mine")
+    after = selectors.open_bounded(fresh(worker), Action.FULL, 25, "mine")
     assert {c.pk for c in after} - before == {case.pk}
-    assert _case_rows(after) == _case_rows(_orm_bounded(_fresh(worker), Action.FULL, 25, "mine"))
+    assert _case_rows(after) == _case_rows(_orm_bounded(fresh(worker), Action.FULL, 25, "mine"))
     # The same plan for another user of the same role reads that user's cases.
-    other = selectors.open_bounded(_fresh(world.other_coach), Action.SUMMARY, 25, "state")
-    own = selectors.open_bounded(_fresh(world.coach), Action.SUMMARY, 25, "state")
+    other = selectors.open_bounded(fresh(world.other_coach), Action.SUMMARY, 25, "state")
+    own = selectors.open_bounded(fresh(world.coach), Action.SUMMARY, 25, "state")
     assert {c.location_id for c in own} == {world.school.pk}
     assert {c.location_id for c in other} <= {world.other_school.pk}
 
@@ -158,8 +144,8 @@ def test_the_signallers_list_holds_what_the_orm_holds(world: World) -> None:
     cases = _cases(world)
     # A signal on a case the teacher may no longer open (the pupil moved to another group).
     Signal.objects.filter(case=cases[0]).update(location=world.other_school)
-    for person in _people(world):
-        user = _fresh(person)
+    for person in world.people():
+        user = fresh(person)
         for first in (1, 50):
             own = Signal.objects.filter(author=user)
             newest = own.order_by("-created_at", "-id").values_list("pk", flat=True)[:first]
@@ -176,14 +162,14 @@ def test_the_signallers_list_holds_what_the_orm_holds(world: World) -> None:
                 .order_by(selectors._safety_first("case__"), "-created_at", "-id")[:first]
             )
             assert _signal_rows(selectors.signals_by(user, first)) == _signal_rows(list(orm))
-    assert len(selectors.signals_by(_fresh(world.teacher), 50)) == len(STATES)
+    assert len(selectors.signals_by(fresh(world.teacher), 50)) == len(STATES)
 
 
 def test_my_actions_hold_what_the_orm_holds(world: World) -> None:
     _cases(world)
-    for person in _people(world):
+    for person in world.people():
         for bound in (1, 25):
-            listed = selectors.my_actions(_fresh(person), bound)
+            listed = selectors.my_actions(fresh(person), bound)
             orm = selectors.actions_owned_by(person).annotate(total=Window(Count("id")))[:bound]
             with CaptureQueriesContext(connection) as queries:
                 rows = [
@@ -192,7 +178,7 @@ def test_my_actions_hold_what_the_orm_holds(world: World) -> None:
                 ]
             assert not queries.captured_queries
             assert rows == [(a.pk, a.total, a.plan.number, a.plan.case.state) for a in orm]
-    assert selectors.my_actions(_fresh(world.teacher), 25)
+    assert selectors.my_actions(fresh(world.teacher), 25)
 
 
 def test_the_attention_list_holds_what_the_orm_holds(world: World) -> None:
@@ -204,8 +190,8 @@ def test_the_attention_list_holds_what_the_orm_holds(world: World) -> None:
         location=world.school, professional=world.coach, seen_at=timezone.now()
     )
     listed = 0
-    for person in _people(world):
-        user = _fresh(person)
+    for person in world.people():
+        user = fresh(person)
         for location in (world.school, world.other_school):
             orm = (
                 AttentionEntry.objects.filter(
