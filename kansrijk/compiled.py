@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -169,3 +169,35 @@ def _compile(query: QuerySet[Any], using: str, stand_ins: dict[str, Any]) -> Com
         annotations=tuple(compiler.annotation_col_map.items()),
         converters=tuple(compiler.get_converters([col for col, _, _ in compiler.select]).items()),
     )
+
+
+def ids_in(ids: Sequence[int]) -> RawSQL:
+    """Among these ids, as one array parameter (PostgreSQL), so that the SQL is the same
+    however many there are: `pk__in=ids_in(ids)`."""
+    return RawSQL("SELECT unnest(%s::bigint[])", (list(ids),))
+
+
+#: The first stand-in for an id in `fetch`; the next ones count down from it.
+_ID_STAND_IN = -434343
+
+
+def fetch(key: tuple[Any, ...], using: str, build: Callable[..., QuerySet[Any]], /,
+          **values: int | RawSQL) -> list[Any]:  # fmt: skip
+    """`build(**values)` read through SQL compiled once per `key` and the raw SQL parts'
+    text: an id gets a negative stand-in, a raw SQL part (an access filter, `ids_in`) a
+    stand-in per parameter (`raw_stand_ins`); each is put in at every call."""
+    args: dict[str, Any] = {}
+    stand_ins: dict[str, Any] = {}
+    given: dict[str, Any] = {}
+    texts = []
+    for i, (name, value) in enumerate(values.items()):
+        if isinstance(value, RawSQL):
+            args[name], blanks, params = raw_stand_ins(name, value)
+            stand_ins |= blanks
+            given |= params
+            texts.append(value.sql)
+        else:
+            args[name] = stand_ins[name] = _ID_STAND_IN - i
+            given[name] = value
+    plan = compiled((*key, *texts), using, lambda **_: build(**args), **stand_ins)
+    return plan.fetch(using, **given)

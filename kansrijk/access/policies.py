@@ -42,7 +42,7 @@ from kansrijk.access.registry import (
     shared_with,
 )
 from kansrijk.access.roles import Role
-from kansrijk.compiled import compiled
+from kansrijk.compiled import compiled, ids_in
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -369,7 +369,7 @@ def visible_cases(
         return None
     ids = _ids_read(user, using, hit)
     if ids is not None:
-        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
+        return ids_in(ids)
     return RawSQL(hit.sql, hit.filled(using))  # noqa: S611 - compiled by the ORM from the matrix
 
 

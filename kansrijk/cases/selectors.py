@@ -69,7 +69,7 @@ from kansrijk.cases.workflow import (
     reported_condition,
     transitions_from,
 )
-from kansrijk.compiled import compiled, raw_stand_ins
+from kansrijk.compiled import fetch
 from kansrijk.core.models import Location
 
 if TYPE_CHECKING:
@@ -158,17 +158,6 @@ def _safety_first(prefix: str = "") -> Case_:
     )
 
 
-def open_cases_for_coordinator(user: Professional) -> QuerySet[Case]:
-    """All open cases of the user's centres: P1 (safety) first, then the stalled ones (no
-    step for N days) on top."""
-    return cases_visible_to(user, states=OPEN_STATES).order_by(*_stalled_first())
-
-
-def _stalled_first() -> tuple[Any, ...]:
-    """A coordinator's order: P1 (safety) first, then the longest without a step."""
-    return (_safety_first(), "last_step_at", "priority", "id")
-
-
 def _bounded(queryset: QuerySet[Case], bound: int, partition: Any) -> QuerySet[Case]:
     """The first `bound` cases of the list (of each `partition` of it), in one query: each
     case carries `total`, the length of its whole list (partition), so that a page shows a
@@ -196,8 +185,8 @@ def open_bounded(user: Professional, action: Action, bound: int, by: str) -> lis
         queryset = Case.objects.filter(visible("pk"), state__in=OPEN_STATES).select_related(
             "family", "location", "contact_person"
         )
-        if by == "stalled":
-            queryset = queryset.order_by(*_stalled_first())
+        if by == "stalled":  # P1 (safety) first, then the longest without a step
+            queryset = queryset.order_by(_safety_first(), "last_step_at", "priority", "id")
         else:
             queryset = queryset.order_by("priority", "last_step_at", "id")
         partition = {"state": F("state"), "mine": _mine_first(uid), "stalled": None}[by]
@@ -212,13 +201,12 @@ def open_bounded(user: Professional, action: Action, bound: int, by: str) -> lis
 def my_actions(user: Professional, bound: int) -> list[PlanAction]:
     """The first `bound` open plan actions the user owns (`actions_owned_by`), each with
     `total`, the number of them all; SQL compiled once per process (kansrijk.compiled)."""
-    plan = compiled(
+    return fetch(
         ("my actions", bound),
         PlanAction.objects.db,
         lambda uid: actions_owned_by(uid).annotate(total=Window(Count("id")))[:bound],
-        uid=_USER_STAND_IN,
+        uid=user.pk,
     )
-    return plan.fetch(PlanAction.objects.db, uid=user.pk)
 
 
 def signals_by(user: Professional, first: int) -> list[Signal]:
@@ -252,9 +240,6 @@ def signals_by(user: Professional, first: int) -> list[Signal]:
 #: "The case at this field is one the user may take the action on" (`compiled_list`).
 Visible = Callable[[str], Q]
 
-#: The stand-in for the user's id in a list's compiled query (`compiled_list`).
-_USER_STAND_IN = -434343
-
 
 def compiled_list(
     user: Professional,
@@ -282,18 +267,14 @@ def compiled_list(
             return visible_condition(user, action, field, using)
 
         return list(build(user.pk, condition, **ids))
-    raw, blanks, values = raw_stand_ins("visible", visible)
+    values: dict[str, int | RawSQL] = {"visible": visible, **ids}
     if per_user:
-        blanks["uid"], values["uid"] = _USER_STAND_IN, user.pk
-    stand_ins = {name: _USER_STAND_IN - 1 - i for i, name in enumerate(ids)}
-    plan = compiled(
-        (*key, action, visible.sql),
-        using,
-        lambda **_: build(_USER_STAND_IN, lambda field: Q(**{f"{field}__in": raw}), **stand_ins),
-        **blanks,
-        **stand_ins,
-    )
-    return plan.fetch(using, **values, **ids)
+        values["uid"] = user.pk
+
+    def build_compiled(visible: RawSQL, uid: int = 0, **ids: int) -> QuerySet[Any]:
+        return build(uid, lambda field: Q(**{f"{field}__in": visible}), **ids)
+
+    return fetch((*key, action), using, build_compiled, **values)
 
 
 def referrals_to(user: Professional) -> QuerySet[Referral]:
@@ -504,14 +485,12 @@ def signals_shown(
     about = _about_shown_children(cases)
     rows: list[Signal]
     if connection.vendor == "postgresql":
-        raw, blanks, values = raw_stand_ins("about", about)
-        plan = compiled(
-            ("signals shown", newest, about.sql),
+        rows = fetch(
+            ("signals shown", newest),
             connection.alias,
-            lambda **_: _signals_about(raw, newest),
-            **blanks,
+            lambda about: _signals_about(about, newest),
+            about=about,
         )
-        rows = plan.fetch(connection.alias, **values)
     else:
         rows = list(_signals_about(about, newest))
     shown: dict[int, list[SignalShown]] = {c.pk: [] for c in cases}

@@ -55,7 +55,7 @@ from kansrijk.cases.workflow import (
     Transition,
     marked,
 )
-from kansrijk.compiled import compiled, raw_stand_ins
+from kansrijk.compiled import fetch, ids_in
 from kansrijk.consent.models import Purpose
 from kansrijk.consent.selectors import Disclosure, disclosures
 from kansrijk.core.models import Organisation, Professional
@@ -120,17 +120,15 @@ def meeting_for(user: Professional, meeting_id: int) -> Meeting:
         .annotate(at=Coalesce("started_at", "starts_at"))
         .values("at")[:1]
     )
-    using = Meeting.objects.db
-    plan = compiled(
+    found = fetch(
         ("meeting for",),
-        using,
+        Meeting.objects.db,
         lambda uid, meeting: (
             meetings_of(uid).filter(pk=meeting).annotate(previous_at=Subquery(previous))[:1]
         ),
-        uid=_MEETING_STAND_IN,
-        meeting=_MEETING_STAND_IN - 1,
+        uid=user.pk,
+        meeting=meeting_id,
     )
-    found = plan.fetch(using, uid=user.pk, meeting=meeting_id)
     if not found:
         raise NotFound
     return found[0]
@@ -179,7 +177,7 @@ def at_the_table(meeting: Meeting) -> Table:
     """The participants and their organisations in one query: a row per participant and
     membership (issue 17: the meeting screen in at most 15 queries)."""
     using = Participant.objects.db
-    plan = compiled(  # once per process (kansrijk.compiled): every meeting screen asks
+    rows = fetch(  # compiled once per process (kansrijk.compiled): every meeting screen asks
         ("at the table",),
         using,
         lambda meeting: (
@@ -192,11 +190,11 @@ def at_the_table(meeting: Meeting) -> Table:
             )
             .order_by("kind", "professional__first_name", "pk")
         ),
-        meeting=_MEETING_STAND_IN,
+        meeting=meeting.pk,
     )
     participants: dict[int, Participant] = {}
     organisations: dict[int, Organisation] = {}
-    for row in plan.fetch(using, meeting=meeting.pk):
+    for row in rows:
         Participant.meeting.field.set_cached_value(row, meeting)
         participants.setdefault(row.pk, row)
         org_id = row.org_id
@@ -402,17 +400,13 @@ def _signalled_children(cases: list[Case], viewer: Professional) -> set[tuple[in
     if connections[using].vendor != "postgresql":
         rows = list(_signalled(list(found), viewer.pk))
     else:  # SQL compiled once (kansrijk.compiled): the cases one array parameter
-        among, blanks, values = raw_stand_ins(
-            "cases", RawSQL("SELECT unnest(%s::bigint[])", (list(found),))
-        )
-        plan = compiled(
+        rows = fetch(
             ("signalled children",),
             using,
-            lambda viewer, **_: _signalled(among, viewer),
-            viewer=_MEETING_STAND_IN,
-            **blanks,
+            lambda viewer, cases: _signalled(cases, viewer),
+            viewer=viewer.pk,
+            cases=ids_in(list(found)),
         )
-        rows = plan.fetch(using, viewer=viewer.pk, **values)
     own: set[tuple[int, int]] = set()
     for child in rows:
         case_id: int = child.signalled_case  # type: ignore[attr-defined]
@@ -510,21 +504,15 @@ def agenda_items(meeting: Meeting, ids: Sequence[int] | None = None) -> list[Age
     using = AgendaItem.objects.db
     if connections[using].vendor != "postgresql":
         items = list(_agenda_items(meeting.pk, ids))
-    else:
-        among = None if ids is None else RawSQL("SELECT unnest(%s::bigint[])", (list(ids),))
-        stand_ins: dict[str, Any] = {"meeting": _MEETING_STAND_IN}
-        values: dict[str, Any] = {"meeting": meeting.pk}
-        if among is not None:
-            among, blanks, given = raw_stand_ins("ids", among)
-            stand_ins |= blanks
-            values |= given
-        plan = compiled(
+    else:  # the ids one array parameter
+        among: dict[str, int | RawSQL] = {} if ids is None else {"among": ids_in(ids)}
+        items = fetch(
             ("agenda items", ids is None),
             using,
-            lambda meeting, **_: _agenda_items(meeting, among),
-            **stand_ins,
+            lambda meeting, among=None: _agenda_items(meeting, among),
+            meeting=meeting.pk,
+            **among,
         )
-        items = plan.fetch(using, **values)
     for item in items:
         AgendaItem.meeting.field.set_cached_value(item, meeting)
     prefetch_related_objects(
@@ -537,10 +525,6 @@ def agenda_items(meeting: Meeting, ids: Sequence[int] | None = None) -> list[Age
         ),
     )
     return items
-
-
-#: The stand-in for the meeting's (or the user's) id in a compiled query.
-_MEETING_STAND_IN = -434343
 
 
 def _agenda_items(meeting: int, among: Sequence[int] | RawSQL | None) -> QuerySet[AgendaItem]:

@@ -31,7 +31,7 @@ from kansrijk.access.policies import (
 from kansrijk.access.roles import Role
 from kansrijk.cases.models import Case
 from kansrijk.cases.workflow import OPEN_STATES, Outcome
-from kansrijk.compiled import compiled
+from kansrijk.compiled import fetch
 from kansrijk.core.models import Location, Membership, Professional
 from kansrijk.safety.models import (
     ChildcareContact,
@@ -57,24 +57,18 @@ if TYPE_CHECKING:
 def meldcode_of(case: CaseType) -> Meldcode | None:
     """The case's open meldcode, else its latest one, with steps and report (2 queries; the
     first with SQL compiled once per process, kansrijk.compiled: every case page reads it)."""
-    using = Meldcode.objects.db
-    plan = compiled(
+    found: list[Meldcode] = fetch(
         ("meldcode of",),
-        using,
+        Meldcode.objects.db,
         lambda case: (
             Meldcode.objects.filter(case=case)
             .select_related("started_by", "report", "report__reported_by")
             .order_by(F("finished_at").desc(nulls_first=True), "-started_at", "-id")[:1]
         ),
-        case=_CASE_STAND_IN,
+        case=case.pk,
     )
-    found: list[Meldcode] = plan.fetch(using, case=case.pk)
     prefetch_related_objects(found, Prefetch("steps", queryset=_steps()))
     return found[0] if found else None
-
-
-#: The stand-in for the case's id in `meldcode_of`'s compiled query.
-_CASE_STAND_IN = -434343
 
 
 def _steps() -> QuerySet[MeldcodeStep]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
+from kansrijk.access.matrix import Action
 from kansrijk.cases import selectors as case_selectors
 from kansrijk.cases.models import Case, Signal
 from kansrijk.notifications.models import Notification
@@ -65,8 +66,9 @@ def test_p1_stands_on_top_of_every_list(client, world):
     # The calm cases are older: the coordinator's stalled-first order would put them on top.
     Case.objects.filter(pk__in=[c.pk for c in calm]).update(last_step_at="2020-01-01T00:00Z")
     safety = file_safety_signal(world, ChildFactory(location=world.school))
+    coordinators = case_selectors.open_bounded(world.coordinator, Action.EXISTS, 25, "stalled")
     for user, rows in [
-        (world.coordinator, case_selectors.open_cases_for_coordinator(world.coordinator)),
+        (world.coordinator, coordinators),
         (world.coach, case_selectors.cases_visible_to(world.coach)),
         (world.family_specialist, case_selectors.cases_visible_to(world.family_specialist)),
     ]:
