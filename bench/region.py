@@ -650,6 +650,7 @@ def _case_rows() -> CaseRows:
                 "description",
                 "safety_concern",
                 "created_at",
+                "at_case_location",
             ),
         ),
         steps=Table(
@@ -790,6 +791,7 @@ class Journal:
             text.format(name=kid.given_name),
             False,
             at,
+            True,  # filed at the case's centre (services.signal_create)
         )
         self.children.setdefault(kid.id, kid)
         if opens:

@@ -226,14 +226,25 @@ class Signal(models.Model):
     description = models.TextField(_("what did you notice?"))
     safety_concern = models.BooleanField(_("concerns about safety at home"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
+    #: Filed at the case's own child centre (both locations are fixed once written). Set by
+    #: `services.signal_create`; False, the default, only costs an index row: the matrix's
+    #: "same location" reach reads just the signals from elsewhere, as the case's own centre
+    #: reaches the case already (issue 17: a centre's ~16 signals a case, read and hashed on
+    #: every list of its IB, director and coordinator, became the cases from other centres).
+    at_case_location = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["author", "created_at"]),
-            # The matrix's "same location" reach: a location's cases through its signals,
-            # read from the index alone (access.registry.Reach).
-            models.Index(fields=["location", "case"], name="signal_location_case"),
+            # The matrix's "same location" reach: a location's cases through the signals
+            # filed there about a case of another centre, read from the index alone
+            # (access.registry.Reach).
+            models.Index(
+                fields=["location", "case"],
+                condition=models.Q(at_case_location=False),
+                name="signal_elsewhere_location_case",
+            ),
         ]
 
     def __str__(self) -> str:

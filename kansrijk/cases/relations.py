@@ -77,15 +77,18 @@ def referral_recipient(user: Professional, membership: Membership) -> Reach:
 def same_location(user: Professional, membership: Membership) -> Reach:
     """A case concerns its child centre and every location a signal on it came from: a
     family with a toddler in childcare and a pupil at school has one case, and a later
-    signal about either child never hides it from the other location (issue 12)."""
+    signal about either child never hides it from the other location (issue 12). Of the
+    signals, those filed at the case's own centre add nothing to its cases: only the others
+    are read (`Signal.at_case_location`)."""
     from kansrijk.cases.models import Case, Signal
 
+    elsewhere = Signal.objects.filter(at_case_location=False)
     if membership.location_id is not None:
         here = Case.objects.filter(location=membership.location_id)
-        signalled = Signal.objects.filter(location=membership.location_id)
+        signalled = elsewhere.filter(location=membership.location_id)
     else:
         here = Case.objects.filter(location__organisation=membership.organisation_id)
-        signalled = Signal.objects.filter(location__organisation=membership.organisation_id)
+        signalled = elsewhere.filter(location__organisation=membership.organisation_id)
     return Reach((here.values("pk").order_by(), signalled.values("case").order_by()))
 
 

@@ -164,6 +164,7 @@ def signal_create(
             author=by,
             author_role=membership.role,
             location_id=child.location_id,
+            at_case_location=child.location_id == case.location_id,
             domain=domain,
             urgency=urgency,
             description=description.strip(),

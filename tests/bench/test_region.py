@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 import pytest
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
 from django.test import Client
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -50,6 +50,10 @@ def test_sizes_follow_the_scale(region):
     # Every signal wrote its step, and every transition one more.
     assert Step.objects.filter(transition__in=["open", "signal_joined"]).count() == sizes.signals
     assert Step.objects.count() > sizes.signals
+    # Marked where filed at the case's own centre, as services.signal_create marks them.
+    marked = Signal.objects.filter(at_case_location=True)
+    assert marked.count() == Signal.objects.filter(location=F("case__location")).count()
+    assert not marked.exclude(location=F("case__location")).exists()
 
 
 def test_one_open_case_and_one_contact_person(region):
