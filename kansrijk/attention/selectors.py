@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import models
-from django.db.models import QuerySet, Subquery, prefetch_related_objects
+from django.db.models import QuerySet, Subquery
 from django.utils import timezone
 
 from kansrijk.access.matrix import Action
@@ -26,7 +26,7 @@ from kansrijk.attention.models import (
     SchoolAgreement,
 )
 from kansrijk.cases.models import Case
-from kansrijk.cases.selectors import Visible, compiled_list, family_children
+from kansrijk.cases.selectors import Visible, compiled_list, family_children, read_children
 from kansrijk.cases.states import OPEN_STATES
 from kansrijk.core.models import Location, Professional
 
@@ -75,7 +75,7 @@ def entries(user: Professional, location: Location) -> list[AttentionEntry]:
     found: list[AttentionEntry] = compiled_list(
         user, Action.SUMMARY, ("attention entries",), build, location=location.pk
     )
-    prefetch_related_objects(found, family_children("case__family"))
+    read_children([entry.case.family for entry in found])
     return found
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -24,7 +24,6 @@ from django.db.models import (
     Value,
     When,
     Window,
-    prefetch_related_objects,
 )
 from django.db.models import Case as Case_
 from django.db.models.expressions import RawSQL
@@ -69,7 +68,7 @@ from kansrijk.cases.workflow import (
     reported_condition,
     transitions_from,
 )
-from kansrijk.compiled import fetch
+from kansrijk.compiled import fetch, ids_in
 from kansrijk.core.models import Location
 
 if TYPE_CHECKING:
@@ -93,6 +92,38 @@ def family_children(family: str = "family") -> Prefetch:
         queryset=Child.objects.order_by("date_of_birth", "id"),
         to_attr=CHILDREN_BY_AGE,
     )
+
+
+def read_children(families: Sequence[Family | None]) -> None:
+    """What `family_children` does for families already read (a list's rows): their
+    children, youngest last, in one query into the same list per family. On PostgreSQL
+    through SQL compiled once, the family ids one array parameter (kansrijk.compiled):
+    the prefetch built a filter of every id and a queryset per family, ~3 ms of CPU on an
+    agenda of 50 items (issue 17)."""
+    by_id: dict[int, list[Family]] = {}
+    for family in families:
+        if family is not None:
+            by_id.setdefault(family.pk, []).append(family)
+    if not by_id:
+        return
+    using = Child.objects.db
+    ordered = Child.objects.order_by("family_id", "date_of_birth", "id")
+    children: list[Child]
+    if connections[using].vendor == "postgresql":
+        children = fetch(
+            ("children of families",),
+            using,
+            lambda families: ordered.filter(family_id__in=families),
+            families=ids_in(list(by_id)),
+        )
+    else:
+        children = list(ordered.filter(family_id__in=list(by_id)))
+    found: dict[int, list[Child]] = {}
+    for child in children:
+        found.setdefault(child.family_id, []).append(child)
+    for pk, same in by_id.items():
+        for family in same:
+            setattr(family, CHILDREN_BY_AGE, found.get(pk, []))
 
 
 def children_of(family: Family) -> list[Child]:
@@ -194,7 +225,7 @@ def open_bounded(user: Professional, action: Action, bound: int, by: str) -> lis
 
     key = ("open bounded", by, bound)
     cases: list[Case] = compiled_list(user, action, key, build, per_user=by == "mine")
-    prefetch_related_objects(cases, family_children())
+    read_children([case.family for case in cases])
     return cases
 
 

@@ -19,11 +19,9 @@ from django.db.models import (
     Exists,
     F,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
-    prefetch_related_objects,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
@@ -42,7 +40,7 @@ from kansrijk.cases.selectors import (
     allowed_transitions_per_case,
     cases_visible_to,
     children_shown,
-    family_children,
+    read_children,
     reported_known,
     signals_shown,
     stalled_before,
@@ -515,16 +513,36 @@ def agenda_items(meeting: Meeting, ids: Sequence[int] | None = None) -> list[Age
         )
     for item in items:
         AgendaItem.meeting.field.set_cached_value(item, meeting)
-    prefetch_related_objects(
-        items,
-        family_children("case__family"),
-        Prefetch(
-            "actions",
-            queryset=MeetingAction.objects.select_related("owner"),
-            to_attr="action_list",
-        ),
-    )
+    read_children([item.case.family for item in items if item.case is not None])
+    _read_actions(items)
     return items
+
+
+def _read_actions(items: list[AgendaItem]) -> None:
+    """Each item's actions decided at the table, with their owner, as `action_list`: one
+    query for the page, compiled once on PostgreSQL (the item ids one array parameter)."""
+    if not items:
+        return
+    using = MeetingAction.objects.db
+    actions = MeetingAction.objects.select_related("owner")
+    ids = [item.pk for item in items]
+    found: list[MeetingAction]
+    if connections[using].vendor == "postgresql":
+        found = fetch(
+            ("meeting actions of items",),
+            using,
+            lambda among: actions.filter(item_id__in=among),
+            among=ids_in(ids),
+        )
+    else:
+        found = list(actions.filter(item_id__in=ids))
+    by_item: dict[int, list[MeetingAction]] = {}
+    for action in found:
+        by_item.setdefault(action.item_id, []).append(action)
+    for item in items:
+        item.action_list = by_item.get(item.pk, [])  # type: ignore[attr-defined]
+        for action in item.action_list:  # type: ignore[attr-defined]
+            MeetingAction.item.field.set_cached_value(action, item)
 
 
 def _agenda_items(meeting: int, among: Sequence[int] | RawSQL | None) -> QuerySet[AgendaItem]:

@@ -5,6 +5,7 @@ them by id, and the meeting only for those who sit in it."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -56,7 +57,9 @@ def _orm(meeting: Meeting, ids: list[int] | None = None) -> list[AgendaItem]:
     for item in found:
         item.vt_reported = False  # type: ignore[attr-defined]
         item.action_list = list(  # type: ignore[attr-defined]
-            MeetingAction.objects.filter(item=item).select_related("owner").order_by("id")
+            MeetingAction.objects.filter(item=item)
+            .select_related("owner")
+            .order_by("due_date", "id")
         )
     return found
 
@@ -67,15 +70,25 @@ def test_the_agenda_items_are_what_the_orm_reads(world, care_meeting) -> None:  
     meeting = care_meeting()
     items = list(AgendaItem.objects.filter(meeting=meeting).order_by("position", "id"))
     assert len(items) == 3
-    MeetingAction.objects.create(
-        item=items[1],
-        meeting=meeting,
-        description="Bellen",
-        owner=world.coach,
-        due_date=meeting.starts_at.date(),
-        created_by=world.coordinator,
-    )
+    day = meeting.starts_at.date()
+    for item, owner, due in [
+        (items[1], world.coach, day + datetime.timedelta(days=7)),
+        (items[1], world.family_specialist, day),  # due first, made later: listed first
+        (items[2], world.director, day),
+    ]:
+        MeetingAction.objects.create(
+            item=item,
+            meeting=meeting,
+            description="Bellen",
+            owner=owner,
+            due_date=due,
+            created_by=world.coordinator,
+        )
     assert _rows(selectors.agenda_items(meeting)) == _rows(_orm(meeting))
+    assert [a.owner for a in selectors.agenda_items(meeting)[1].action_list] == [  # type: ignore[attr-defined]
+        world.family_specialist,
+        world.coach,
+    ]
     page = [items[2].pk, items[0].pk]
     assert _rows(selectors.agenda_items(meeting, page)) == _rows(_orm(meeting, page))
     assert [i.pk for i in selectors.agenda_items(meeting, page)] == [items[0].pk, items[2].pk]
