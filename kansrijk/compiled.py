@@ -20,7 +20,9 @@ from typing import Any
 
 from django.db import connections
 from django.db.models import Model, QuerySet
+from django.db.models.base import ModelState
 from django.db.models.expressions import RawSQL
+from django.db.models.signals import post_init, pre_init
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,35 @@ class _Part:
     related: tuple[_Part, ...] = ()
     local_setter: Callable[[Model, Model | None], None] | None = None
     remote_setter: Callable[[Model, Model], None] | None = None
+    #: `_plain(model)` when compiled (receivers connect when the apps load).
+    plain: bool = False
+
+    def new(self, using: str, values: tuple[Any, ...]) -> Model:
+        """The row's instance, as `Model.from_db` makes it: for a plain model (`_plain`)
+        the attributes set directly, which is all `Model.__init__` does then (a list page
+        builds hundreds; `__init__` was a tenth of the agenda's CPU, issue 17)."""
+        model = self.model
+        if not self.plain:
+            return model.from_db(using, list(self.names), values)
+        obj = model.__new__(model)
+        state = ModelState()
+        state.adding = False
+        state.db = using
+        obj._state = state
+        obj.__dict__.update(zip(self.names, values, strict=True))
+        return obj
+
+
+def _plain(model: type[Model]) -> bool:
+    """Whether `Model.from_db` would do no more than set the fields' attributes."""
+    return (
+        getattr(model.from_db, "__func__", None) is _FROM_DB
+        and not pre_init.has_listeners(model)
+        and not post_init.has_listeners(model)
+    )
+
+
+_FROM_DB = Model.from_db.__func__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -71,7 +102,7 @@ class CompiledQuery:
         return tuple(values)
 
     def _instance(self, using: str, row: tuple[Any, ...]) -> Model:
-        main = self.main.model.from_db(using, list(self.main.names), row[self.main.at])
+        main = self.main.new(using, row[self.main.at])
         _related(using, self.main, main, row)
         for name, index in self.annotations:
             setattr(main, name, row[index])
@@ -85,7 +116,7 @@ def _related(using: str, part: _Part, obj: Model, row: tuple[Any, ...]) -> None:
         values = row[sub.at]
         related = None
         if values[sub.pk_index] is not None:
-            related = sub.model.from_db(using, list(sub.names), values)
+            related = sub.new(using, values)
             _related(using, sub, related, row)
         assert sub.local_setter is not None and sub.remote_setter is not None
         sub.local_setter(obj, related)
@@ -159,7 +190,8 @@ def _compile(query: QuerySet[Any], using: str, stand_ins: dict[str, Any]) -> Com
         related = tuple(part(sub) for sub in info.get("related_klass_infos", ()))
         return _Part(model, names, slice(fields[0], fields[-1] + 1),
                      names.index(model._meta.pk.attname), related,
-                     info.get("local_setter"), info.get("remote_setter"))  # fmt: skip
+                     info.get("local_setter"), info.get("remote_setter"),
+                     _plain(model))  # fmt: skip
 
     return CompiledQuery(
         sql=sql,

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.db.models import Model
+from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -68,3 +70,54 @@ def test_a_stand_in_that_does_not_reach_the_sql_is_refused() -> None:
             lambda pk: Organisation.objects.filter(pk=1),
             pk=-434343,
         )
+
+
+def _state(obj: Model) -> dict[str, object]:
+    """An instance's fields and what the ORM keeps about it (not its related-object cache)."""
+    return {
+        **{k: v for k, v in vars(obj).items() if k != "_state"},
+        "adding": obj._state.adding,
+        "db": obj._state.db,
+    }
+
+
+def test_an_instance_is_the_one_the_orm_makes_and_saves_as_it(world: World) -> None:
+    services.involvement_register(by=world.district_team, bsn=BSN, contact=world.district_team)
+    query = lambda key: Involvement.objects.filter(child_key=key).select_related(  # noqa: E731
+        "organisation", "contact"
+    )
+    plan = compiled(("test-instances",), "default", query, key="stand-in-key")
+    assert plan.main.plain
+    [fast] = plan.fetch("default", key=child_key(BSN))
+    [orm] = query(child_key(BSN))
+    assert _state(fast) == _state(orm)
+    assert _state(fast.organisation) == _state(orm.organisation)
+    assert _state(fast.contact) == _state(orm.contact)
+    assert fast.get_deferred_fields() == set()
+    # Read from the database, not new: saving it changes the row (an UPDATE), adds none.
+    fast.contact_phone = "0107654321"
+    fast.save()
+    assert Involvement.objects.count() == 1
+    assert Involvement.objects.get().contact_phone == "0107654321"
+
+
+def test_a_model_with_an_init_receiver_is_made_by_the_orm(world: World) -> None:
+    services.involvement_register(by=world.district_team, bsn=BSN, contact=world.district_team)
+    seen: list[int] = []
+
+    def receiver(sender: type[Model], instance: Model, **kwargs: object) -> None:
+        seen.append(instance.pk)
+
+    post_init.connect(receiver, sender=Organisation)
+    try:
+        plan = compiled(
+            ("test-init-receiver",),
+            "default",
+            lambda key: Involvement.objects.filter(child_key=key).select_related("organisation"),
+            key="stand-in-key",
+        )
+        assert plan.main.plain and not plan.main.related[0].plain
+        [found] = plan.fetch("default", key=child_key(BSN))
+    finally:
+        post_init.disconnect(receiver, sender=Organisation)
+    assert seen == [found.organisation.pk]
