@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -206,7 +206,14 @@ def _compile(query: QuerySet[Any], using: str, stand_ins: dict[str, Any]) -> Com
 def ids_in(ids: Sequence[int]) -> RawSQL:
     """Among these ids, as one array parameter (PostgreSQL), so that the SQL is the same
     however many there are: `pk__in=ids_in(ids)`."""
-    return RawSQL("SELECT unnest(%s::bigint[])", (list(ids),))
+    return RawSQL("SELECT unnest(%s::bigint[])", (id_array(ids),))
+
+
+def id_array(ids: Iterable[int]) -> str:
+    """Ids as the text of a PostgreSQL array, for a `%s::bigint[]` parameter: psycopg passes
+    it as it is, where it dumps a list element by element in Python (~1 ms for a
+    coordinator's 1,500 case ids; issue 17). `int()` keeps it to numbers."""
+    return "{" + ",".join(map(str, map(int, ids))) + "}"
 
 
 #: The first stand-in for an id in `fetch`; the next ones count down from it.

@@ -231,7 +231,9 @@ class Signal(models.Model):
     #: "same location" reach reads just the signals from elsewhere, as the case's own centre
     #: reaches the case already (issue 17: a centre's ~16 signals a case, read and hashed on
     #: every list of its IB, director and coordinator, became the cases from other centres).
-    at_case_location = models.BooleanField(default=False, db_default=False)
+    at_case_location = models.BooleanField(
+        _("filed at the case's centre"), default=False, db_default=False
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

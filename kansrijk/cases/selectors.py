@@ -68,7 +68,7 @@ from kansrijk.cases.workflow import (
     reported_condition,
     transitions_from,
 )
-from kansrijk.compiled import fetch, ids_in
+from kansrijk.compiled import fetch, id_array, ids_in
 from kansrijk.core.models import Location
 
 if TYPE_CHECKING:
@@ -469,7 +469,7 @@ def _about_shown_children(cases: list[Case]) -> RawSQL:
     if connection.vendor == "postgresql":
         pair = f"({case_column}, {child_column})"
         sql = f"{pair} IN (SELECT * FROM unnest(%s::bigint[], %s::bigint[]))"  # noqa: S608
-        params: list[Any] = [[case for case, _ in pairs], [child for _, child in pairs]]
+        params: list[Any] = [id_array(c for c, _ in pairs), id_array(c for _, c in pairs)]
         return RawSQL(sql, params, output_field=BooleanField())  # noqa: S611
     parts: list[str] = []
     params = []

@@ -11,4 +11,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Kansrijk core"
 
     def ready(self) -> None:
-        from kansrijk.core import signals  # noqa: F401  (connects the login receivers)
+        from django.db.backends.signals import connection_created
+
+        from kansrijk.core import pg_timestamps, signals  # noqa: F401  (signals: login receivers)
+
+        connection_created.connect(pg_timestamps.register, dispatch_uid="kansrijk.pg_timestamps")

@@ -26,7 +26,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="signal",
             name="at_case_location",
-            field=models.BooleanField(db_default=False, default=False),
+            field=models.BooleanField(
+                db_default=False, default=False, verbose_name="filed at the case's centre"
+            ),
         ),
         migrations.RunPython(mark_at_case_location, migrations.RunPython.noop),
         migrations.RemoveIndex(model_name="signal", name="signal_location_case"),
