@@ -209,6 +209,20 @@ def ids_in(ids: Sequence[int]) -> RawSQL:
     return RawSQL("SELECT unnest(%s::bigint[])", (id_array(ids),))
 
 
+def fetch_among(
+    key: tuple[Any, ...], queryset: QuerySet[Any], field: str, ids: Sequence[int]
+) -> list[Any]:
+    """`queryset.filter(<field>__in=ids)`'s rows: on PostgreSQL through SQL compiled once per
+    `key` (which must name the queryset), the ids one array parameter, so that one SQL
+    serves any number of them; elsewhere the ORM's own query."""
+    using = queryset.db
+    if connections[using].vendor != "postgresql":
+        return list(queryset.filter(**{f"{field}__in": list(ids)}))
+    return fetch(
+        key, using, lambda among: queryset.filter(**{f"{field}__in": among}), among=ids_in(ids)
+    )
+
+
 def id_array(ids: Iterable[int]) -> str:
     """Ids as the text of a PostgreSQL array, for a `%s::bigint[]` parameter: psycopg passes
     it as it is, where it dumps a list element by element in Python (~1 ms for a

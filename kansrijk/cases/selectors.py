@@ -68,7 +68,7 @@ from kansrijk.cases.workflow import (
     reported_condition,
     transitions_from,
 )
-from kansrijk.compiled import fetch, id_array, ids_in
+from kansrijk.compiled import fetch, fetch_among, id_array
 from kansrijk.core.models import Location
 
 if TYPE_CHECKING:
@@ -106,18 +106,8 @@ def read_children(families: Sequence[Family | None]) -> None:
             by_id.setdefault(family.pk, []).append(family)
     if not by_id:
         return
-    using = Child.objects.db
     ordered = Child.objects.order_by("family_id", "date_of_birth", "id")
-    children: list[Child]
-    if connections[using].vendor == "postgresql":
-        children = fetch(
-            ("children of families",),
-            using,
-            lambda families: ordered.filter(family_id__in=families),
-            families=ids_in(list(by_id)),
-        )
-    else:
-        children = list(ordered.filter(family_id__in=list(by_id)))
+    children = fetch_among(("children of families",), ordered, "family_id", list(by_id))
     found: dict[int, list[Child]] = {}
     for child in children:
         found.setdefault(child.family_id, []).append(child)

@@ -53,7 +53,7 @@ from kansrijk.cases.workflow import (
     Transition,
     marked,
 )
-from kansrijk.compiled import fetch, ids_in
+from kansrijk.compiled import fetch, fetch_among, ids_in
 from kansrijk.consent.models import Purpose
 from kansrijk.consent.selectors import Disclosure, disclosures
 from kansrijk.core.models import Organisation, Professional
@@ -523,19 +523,9 @@ def _read_actions(items: list[AgendaItem]) -> None:
     query for the page, compiled once on PostgreSQL (the item ids one array parameter)."""
     if not items:
         return
-    using = MeetingAction.objects.db
     actions = MeetingAction.objects.select_related("owner")
     ids = [item.pk for item in items]
-    found: list[MeetingAction]
-    if connections[using].vendor == "postgresql":
-        found = fetch(
-            ("meeting actions of items",),
-            using,
-            lambda among: actions.filter(item_id__in=among),
-            among=ids_in(ids),
-        )
-    else:
-        found = list(actions.filter(item_id__in=ids))
+    found = fetch_among(("meeting actions of items",), actions, "item_id", ids)
     by_item: dict[int, list[MeetingAction]] = {}
     for action in found:
         by_item.setdefault(action.item_id, []).append(action)
