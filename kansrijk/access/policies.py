@@ -192,7 +192,7 @@ def case_condition(user: Professional, action: Action, membership: Membership | 
         return Q(pk__in=[])
     parts: list[QuerySet[Any]] = []
     shared: list[QuerySet[Any]] = []
-    condition = Q(pk__in=[])  # compiled: one of the relations that need sharing holds with it
+    needing: list[tuple[Membership, list[Reach]]] = []  # compiled: relations that need sharing
     inline = Q(pk__in=[])  # inline: one of all the relations holds (with its sharing)
     compiled = is_compiling()
     for member in memberships_of(user) if membership is None else [membership]:
@@ -203,7 +203,7 @@ def case_condition(user: Professional, action: Action, membership: Membership | 
         if not compiled and found:
             inline |= _any_of(member, found, listed=True)
         elif needs:
-            condition |= _any_of(member, needs, listed=True)
+            needing.append((member, needs))
     if not shared:
         return Q(pk__in=_union(parts)) if parts else Q(pk__in=[])
     if not compiled:
@@ -212,10 +212,27 @@ def case_condition(user: Professional, action: Action, membership: Membership | 
         # pupil picker's filter; the same cases.
         return Q(pk__in=_union(parts + shared)) & inline
     # The cases the relations that need sharing reach, where one of them holds with it.
-    sharing = Q(pk__in=_union(shared)) & condition
+    sharing = Q(pk__in=_union(shared)) & _with_sharing(needing)
     if not parts:
         return sharing
     return Q(pk__in=_union([*parts, case_model().objects.filter(sharing).values("pk").order_by()]))
+
+
+def _with_sharing(needing: list[tuple[Membership, list[Reach]]]) -> Q:
+    """Of the cases the relations that need sharing reach: where one of them holds with its
+    sharing. When they are one membership's and need one sharing (a family specialist's
+    contact-person and team seats), a case among their cases is reached by one of them:
+    only the sharing is checked (checking the reach again cost a GS list a look-up per
+    case, issue 17)."""
+    if len(needing) == 1 and len({reach.sharing for reach in needing[0][1]}) == 1:
+        member, needs = needing[0]
+        sharing = needs[0].sharing
+        assert sharing is not None
+        return shared_with(member, sharing, _union([q for reach in needs for q in reach.cases]))
+    condition = Q(pk__in=[])
+    for member, needs in needing:
+        condition |= _any_of(member, needs, listed=True)
+    return condition
 
 
 def filter_cases(queryset: QuerySet[Any], user: Professional, action: Action) -> QuerySet[Any]:
