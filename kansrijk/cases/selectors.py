@@ -69,6 +69,7 @@ from kansrijk.cases.workflow import (
     transitions_from,
 )
 from kansrijk.compiled import fetch, fetch_among, id_array
+from kansrijk.core.choices import labels_now
 from kansrijk.core.models import Location
 
 if TYPE_CHECKING:
@@ -516,6 +517,7 @@ def signals_shown(
         rows = list(_signals_about(about, newest))
     shown: dict[int, list[SignalShown]] = {c.pk: [] for c in cases}
     totals: dict[int, int] = {}
+    domains, urgencies = labels_now(Signal, "domain"), labels_now(Signal, "urgency")
     for signal in rows:
         totals[signal.case_id] = signal.total  # type: ignore[attr-defined]
         readable = bool(full.get(signal.case_id)) or signal.author_id == user.pk
@@ -524,9 +526,9 @@ def signals_shown(
                 pk=signal.pk,
                 child=signal.child,
                 domain=signal.domain,
-                domain_label=str(signal.get_domain_display()),
+                domain_label=domains.get(signal.domain, signal.domain),
                 urgency=signal.urgency,
-                urgency_label=str(signal.get_urgency_display()),
+                urgency_label=urgencies.get(signal.urgency, signal.urgency),
                 created_at=signal.created_at,
                 description=signal.description if readable else None,
                 author=str(signal.author) if readable else None,

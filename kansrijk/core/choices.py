@@ -28,6 +28,16 @@ def _display(self: Model, field: Field[Any, Any]) -> Any:
     return force_str(_labels(field).get(make_hashable(value), value), strings_only=True)
 
 
+def labels_now(model: type[Model], field: str) -> dict[Any, Any]:
+    """A field's labels translated now, for the rows of one table or list: what
+    `get_<field>_display()` gives each value, without translating the label again on every
+    row. Unknown values show as themselves: `labels.get(value, value)`."""
+    return {
+        value: force_str(label, strings_only=True)
+        for value, label in _labels(model._meta.get_field(field)).items()
+    }
+
+
 def _install(sender: type[Model], **kwargs: Any) -> None:
     """Replace Django's own `get_FOO_display` (not one a model defines) of each field."""
     for field in sender._meta.fields:

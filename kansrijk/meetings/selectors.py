@@ -530,9 +530,10 @@ def _read_actions(items: list[AgendaItem]) -> None:
     for action in found:
         by_item.setdefault(action.item_id, []).append(action)
     for item in items:
-        item.action_list = by_item.get(item.pk, [])  # type: ignore[attr-defined]
-        for action in item.action_list:  # type: ignore[attr-defined]
+        decided = by_item.get(item.pk, [])
+        for action in decided:
             MeetingAction.item.field.set_cached_value(action, item)
+        item.action_list = decided  # type: ignore[attr-defined]
 
 
 def _agenda_items(meeting: int, among: Sequence[int] | RawSQL | None) -> QuerySet[AgendaItem]:

@@ -12,6 +12,7 @@ from django.utils import translation
 
 from kansrijk.cases.models import Case, Signal
 from kansrijk.cases.workflow import CaseState
+from kansrijk.core.choices import labels_now
 
 
 def test_labels_follow_the_active_language() -> None:
@@ -41,3 +42,23 @@ def test_every_models_choice_fields_use_the_lookup() -> None:
             ours += method.func.__module__ == "kansrijk.core.choices"
             django += method.func is Model._get_FIELD_display  # type: ignore[attr-defined]
     assert django == 0 and ours > 50
+
+
+def test_labels_now_are_what_get_display_gives_every_value() -> None:
+    """`labels_now` (a table's labels, translated once) against each model's own
+    `get_FOO_display`, for every choice field and every value, in both languages."""
+    checked = 0
+    for language in ("nl", "en"):
+        with translation.override(language):
+            for model in apps.get_models():
+                for field in model._meta.fields:
+                    if field.choices is None or callable(field.choices):
+                        continue
+                    labels = labels_now(model, field.name)
+                    for value, _label in field.flatchoices:
+                        instance = model(**{field.attname: value})
+                        shown = getattr(instance, f"get_{field.name}_display")()
+                        assert labels.get(value, value) == shown
+                        checked += 1
+    assert checked > 200
+    assert labels_now(Case, "state").get("not-a-state", "not-a-state") == "not-a-state"

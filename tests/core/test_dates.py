@@ -6,6 +6,7 @@ import datetime
 import zoneinfo
 from collections.abc import Callable
 
+import pytest
 from django.template import Context, Template, defaultfilters
 from django.utils import timezone, translation
 from hypothesis import given, settings
@@ -71,3 +72,28 @@ def test_two_moments_of_one_day_in_two_languages() -> None:
         assert page.render(Context({"a": evening, "b": morning})) == (
             "Monday 2 mar 2026 / 2 mar 2026 08:15"
         )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    value=st.one_of(moments, st.dates()),
+    arg=st.sampled_from([f for f in FORMATS if dates._of_the_day(f)]),
+    language=st.sampled_from(["nl", "en"]),
+    zone=st.sampled_from(["Europe/Amsterdam", "UTC", "Pacific/Kiritimati"]),
+)
+def test_a_tables_day_format_gives_the_filters_text(
+    value: datetime.date, arg: str, language: str, zone: str
+) -> None:
+    """`DayFormat`, made once per table, gives every row what `{{ value|date:arg }}` gives
+    in the language and time zone active when the table is made."""
+    with translation.override(language), timezone.override(zoneinfo.ZoneInfo(zone)):
+        day = dates.DayFormat(arg)
+        page = Template("{{ value|date:arg }}").render(Context({"value": value, "arg": arg}))
+    assert day(value) == page
+
+
+def test_a_tables_day_format_refuses_a_time_of_day_and_a_naive_moment() -> None:
+    with pytest.raises(ValueError, match="day alone"):
+        dates.DayFormat("j b Y H:i")
+    with pytest.raises(ValueError, match="naive"):
+        dates.DayFormat("j b Y")(datetime.datetime(2026, 3, 2, 8, 15))

@@ -16,14 +16,14 @@ from typing import Any
 
 from django import template
 from django.template.defaulttags import CsrfTokenNode
-from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from kansrijk.cases.models import Case, PlanAction, Signal
+from kansrijk.core.choices import labels_now
 from kansrijk.core.html_text import text as _text
-from kansrijk.core.templatetags.dates import date
-from kansrijk.core.templatetags.urls import remembered_reverse
+from kansrijk.core.templatetags.dates import DayFormat
+from kansrijk.core.templatetags.urls import reverser
 
 register = template.Library()
 
@@ -32,12 +32,21 @@ BADGES: dict[int, str] = {Case.Priority.SAFETY: "p1", Case.Priority.HIGH: "p2"}
 
 
 class _Words:
-    """The table's words in the active language, translated once per table."""
+    """What every row of a table writes alike, read once per table: the words in the active
+    language, the choices' labels, the URLs' and dates' context (each a context-local
+    lookup, several per row; issue 17)."""
 
     def __init__(self) -> None:
         self.case = gettext("Case %(number)s")
         self.group = _text(gettext("gr."))
         self.stalled = _text(gettext("stalled"))
+        self.overdue = _text(gettext("overdue"))
+        self.done = _text(gettext("Mark done"))
+        self.url = reverser()
+        self.day = DayFormat("j b Y")
+        self.state = labels_now(Case, "state")
+        self.outcome = labels_now(Case, "outcome")
+        self.domain = labels_now(Signal, "domain")
 
 
 def _children(case: Case, words: _Words) -> str:
@@ -59,13 +68,13 @@ def _row(case: Case, stalled_before: datetime.datetime | None, words: _Words) ->
         else ""
     )
     return (
-        f'<tr><td><a href="{_text(remembered_reverse("cases:case_detail", case.pk))}">'
+        f'<tr><td><a href="{_text(words.url("cases:case_detail", case.pk))}">'
         f"{_text(words.case % {'number': case.pk})}</a>{priority}</td>"
         f"<td>{_children(case, words)}</td>"
         f"<td>{_text(case.location.name)}</td>"
-        f"<td>{_text(case.get_state_display())}</td>"
+        f"<td>{_text(words.state.get(case.state, case.state))}</td>"
         f"<td>{_text(case.contact_person)}</td>"
-        f"<td>{_text(date(timezone.localtime(last_step), 'j b Y'))}{stalled}</td></tr>"
+        f"<td>{_text(words.day(last_step))}{stalled}</td></tr>"
     )
 
 
@@ -93,20 +102,20 @@ def case_table(context: Any, cases: Iterable[Case], caption: str) -> SafeString:
     )
 
 
-def _signal_row(signal: Signal) -> str:
+def _signal_row(signal: Signal, words: _Words) -> str:
     child = signal.child
     name = f"{_text(child.given_name)} {_text(child.family_name)}"
     if getattr(signal, "may_open", False):
-        href = _text(remembered_reverse("cases:case_detail", signal.case_id))
+        href = _text(words.url("cases:case_detail", signal.case_id))
         name = f'<a href="{href}">{name}</a>'
     case = signal.case
-    state = _text(case.get_state_display())
+    state = _text(words.state.get(case.state, case.state))
     if case.outcome:
-        state += f": {_text(case.get_outcome_display())}"
+        state += f": {_text(words.outcome.get(case.outcome, case.outcome))}"
     return (
-        f"<tr><td>{_text(date(timezone.localtime(signal.created_at), 'j b Y'))}</td>"
+        f"<tr><td>{_text(words.day(signal.created_at))}</td>"
         f"<td>{name}</td>"
-        f"<td>{_text(signal.get_domain_display())}</td>"
+        f"<td>{_text(words.domain.get(signal.domain, signal.domain))}</td>"
         f"<td>{state}</td>"
         f"<td>{_text(case.contact_person)}</td></tr>"
     )
@@ -125,31 +134,30 @@ def signal_table(signals: Iterable[Signal]) -> SafeString:
         gettext("Contact person"),
     )
     head = "".join(f'<th scope="col">{_text(label)}</th>' for label in labels)
-    rows = "".join(_signal_row(signal) for signal in signals)
+    words = _Words()
+    rows = "".join(_signal_row(signal, words) for signal in signals)
     return mark_safe(  # noqa: S308 - every value above went through _text
         f'<table class="utrecht-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
     )
 
 
-def _action_row(
-    action: PlanAction, today: datetime.date | None, words: dict[str, str], csrf: str
-) -> str:
+def _action_row(action: PlanAction, today: datetime.date | None, words: _Words, csrf: str) -> str:
     due = action.due_date
     overdue = (
-        f' <span class="badge badge--p2">{words["overdue"]}</span>'
+        f' <span class="badge badge--p2">{words.overdue}</span>'
         if due and today is not None and due < today
         else ""
     )
     case_id = action.plan.case_id
-    done = _text(remembered_reverse("cases:plan_action_done", action.pk))
+    done = _text(words.url("cases:plan_action_done", action.pk))
     return (
         f"<tr><td>{_text(action.description)}</td>"
-        f'<td><a href="{_text(remembered_reverse("cases:case_detail", case_id))}">'
-        f"{_text(words['case'] % {'number': case_id})}</a></td>"
-        f"<td>{_text(date(due, 'j b Y') if due else '') or '—'}{overdue}</td>"
+        f'<td><a href="{_text(words.url("cases:case_detail", case_id))}">'
+        f"{_text(words.case % {'number': case_id})}</a></td>"
+        f"<td>{_text(words.day(due) if due else '') or '—'}{overdue}</td>"
         f'<td><form method="post" action="{done}">{csrf}<input type="hidden" name="done" '
         f'value="1"><button class="utrecht-button utrecht-button--secondary-action" '
-        f'type="submit">{words["done"]}</button></form></td></tr>'
+        f'type="submit">{words.done}</button></form></td></tr>'
     )
 
 
@@ -158,11 +166,7 @@ def action_table(context: Any, actions: Iterable[PlanAction]) -> SafeString:
     """`{% action_table actions %}`: my work's open plan actions (`selectors.my_actions`):
     what, the case, the due date (overdue before `today` of the page's context) and a
     button to mark it done."""
-    words = {
-        "case": gettext("Case %(number)s"),
-        "overdue": _text(gettext("overdue")),
-        "done": _text(gettext("Mark done")),
-    }
+    words = _Words()
     csrf = str(CsrfTokenNode().render(context))
     today = context.get("today")
     labels = (gettext("Action"), gettext("Case"), gettext("Due date"))

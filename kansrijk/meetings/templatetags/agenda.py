@@ -23,8 +23,8 @@ from django.utils.translation import gettext, ngettext
 from kansrijk.cases.selectors import SignalShown
 from kansrijk.cases.templatetags.case_tables import BADGES
 from kansrijk.core.html_text import local_time, shown, text
-from kansrijk.core.templatetags.dates import date
-from kansrijk.core.templatetags.urls import remembered_reverse
+from kansrijk.core.templatetags.dates import DayFormat
+from kansrijk.core.templatetags.urls import reverser
 from kansrijk.meetings.selectors import ItemView
 
 register = template.Library()
@@ -59,6 +59,9 @@ class _Words:
         # Django's blocktranslate: the text as translated, the values escaped.
         self.planned = gettext("Planned at %(at)s, %(minutes)s min")
         self.open_case = gettext("Open case %(number)s")
+        self.url = reverser()
+        self.day = DayFormat("j b Y")
+        self.csrf = ""  # the rendering's `{% csrf_token %}`, written by its first item
 
 
 def _words(context: Any) -> _Words:
@@ -66,12 +69,8 @@ def _words(context: Any) -> _Words:
     words: _Words | None = context.render_context.get(_Words)
     if words is None:
         words = context.render_context[_Words] = _Words()
+        words.csrf = str(CsrfTokenNode().render(context))  # Django's own node
     return words
-
-
-def _csrf(context: Any) -> str:
-    """What `{% csrf_token %}` writes (Django's own node)."""
-    return str(CsrfTokenNode().render(context))
 
 
 def _signals(signals: list[SignalShown], more: int, words: _Words) -> str:
@@ -91,7 +90,7 @@ def _signals(signals: list[SignalShown], more: int, words: _Words) -> str:
             if signal.description is not None
             else ""
         )
-        created = text(date(local_time(signal.created_at), "j b Y"))
+        created = text(words.day(signal.created_at))
         rows.append(
             f'<li data-testid="signal"><strong>{text(signal.domain_label)}</strong> · '
             f"{text(signal.urgency_label)}{urgent} {child}· {created}{author} {description}</li>"
@@ -119,17 +118,17 @@ def _chair_buttons(context: Any, view: ItemView, words: _Words, number: str) -> 
     """Start, put aside, record a decision, move up and down: the chair's, before the end."""
     item, meeting, page = view.item, context["meeting"], context["page"]
     forloop = context["forloop"]
-    csrf = _csrf(context)
+    csrf = words.csrf
     html = '<div class="actions">'
     if meeting.state == "running" and not view.running:
-        action = text(remembered_reverse("meetings:item_start", item.pk))
+        action = text(words.url("meetings:item_start", item.pk))
         html += (
             f'<form method="post" action="{action}" class="inline">{csrf} <button type="submit" '
             f'class="utrecht-button utrecht-button--secondary-action">{words.start}</button>'
             "</form>"
         )
     if not item.started_at and not item.decided_at:
-        action = text(remembered_reverse("meetings:item_place", item.pk))
+        action = text(words.url("meetings:item_place", item.pk))
         html += (
             f'<form method="post" action="{action}" class="inline">{csrf} <button type="submit" '
             'name="place" value="aside" class="utrecht-button utrecht-button--subtle" '
@@ -144,7 +143,7 @@ def _chair_buttons(context: Any, view: ItemView, words: _Words, number: str) -> 
         )
     up = " disabled" if forloop["first"] and not page.has_previous else ""
     down = " disabled" if forloop["last"] and not page.has_next else ""
-    action = text(remembered_reverse("meetings:item_move", item.pk))
+    action = text(words.url("meetings:item_move", item.pk))
     html += (
         f'<form method="post" action="{action}" class="inline">{csrf} '
         f"{_move('up', up, words.up, number)} {_move('down', down, words.down, number)} </form>"
@@ -175,7 +174,7 @@ def _body(context: Any, view: ItemView, words: _Words, number: str) -> str:
             notes = "".join(f"<li>{text(note)}</li>" for note in view.consent.notes)
             html += f'<ul class="help" data-testid="consent-notes">{notes}</ul>'
         if is_chair and view.identified:
-            href = text(remembered_reverse("cases:case_detail", item.case_id))
+            href = text(words.url("cases:case_detail", item.case_id))
             label = words.open_case % {"number": shown(item.case_id)}
             html += f'<p><a href="{href}">{label}</a></p>'
     minutes = shown(view.minutes)
@@ -197,7 +196,7 @@ def _body(context: Any, view: ItemView, words: _Words, number: str) -> str:
             )
     if view.actions:
         actions = "".join(
-            f"<li>{text(a.description)} — {shown(a.owner)}, {text(date(a.due_date, 'j b Y'))}"
+            f"<li>{text(a.description)} — {shown(a.owner)}, {text(words.day(a.due_date))}"
             f"{f' ({words.done})' if a.done else ''}</li>"
             for a in view.actions
         )
@@ -237,9 +236,9 @@ def agenda_item(context: Any, view: ItemView) -> SafeString:
     )
     if view.compact:
         if context.get("is_chair"):
-            action = text(remembered_reverse("meetings:item_start", item.pk))
+            action = text(words.url("meetings:item_start", item.pk))
             html += (
-                f'<form method="post" action="{action}" class="inline">{_csrf(context)} '
+                f'<form method="post" action="{action}" class="inline">{words.csrf} '
                 '<button type="submit" class="utrecht-button utrecht-button--secondary-action">'
                 f"{words.start}</button></form>"
             )
@@ -262,9 +261,9 @@ def rest_item(context: Any, view: ItemView) -> SafeString:
         f'<span data-testid="item-label">{label}</span> {reasons}'
     )
     if context.get("is_chair") and context["meeting"].state != "finished":
-        action = text(remembered_reverse("meetings:item_place", view.item.pk))
+        action = text(words.url("meetings:item_place", view.item.pk))
         html += (
-            f' <form method="post" action="{action}" class="inline">{_csrf(context)} '
+            f' <form method="post" action="{action}" class="inline">{words.csrf} '
             '<button type="submit" name="place" value="table" class="utrecht-button '
             f'utrecht-button--subtle" data-testid="pull-in">{words.pull_in}'
             f'<span class="visually-hidden"> {label}</span></button></form>'
