@@ -280,6 +280,18 @@ def on_postgres() -> bool:
 
 
 @pytest.fixture(scope="session")
+def live_server(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """pytest-django's live server, its static files cached by the browser as in production
+    (tests/live_server.py): the pages' five stylesheets and scripts were fetched and parsed
+    anew with every page a browser test opened."""
+    from tests.live_server import start_live_server
+
+    server = start_live_server(request.config.getvalue("liveserver") or "localhost")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not os.path.exists(CHROMIUM):
         pytest.fail("Debian's chromium is missing: run `make browser`.")

@@ -6,12 +6,20 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 import pytest
+from django.db import connection
 from django.db.models import Count, F, Max, Q
 from django.test import Client
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from bench.region import BENCH_PASSWORD, CENTRES_PER_GROUP, Sizes, bench_key, generate
+from bench.region import (
+    BENCH_PASSWORD,
+    CENTRES_PER_GROUP,
+    Generated,
+    Sizes,
+    bench_key,
+    generate,
+)
 from kansrijk.access.roles import Role
 from kansrijk.audit.verification import verify_log
 from kansrijk.cases.models import (
@@ -29,15 +37,28 @@ from kansrijk.consent.models import Consent
 from kansrijk.core.models import Location, Membership, Professional
 from kansrijk.meetings.models import AgendaItem
 from kansrijk.monitor.models import MonitorSnapshot
+from tests.module_data import module_data
 
 SCALE = 0.001
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
+
+
+def _generate() -> Generated:
+    """The region once for the module (tests/module_data.py), its foreign keys checked as a
+    commit would check them: the generator defers them to the end of its transaction, which
+    here is a savepoint in the module's, never committed."""
+    region = generate(SCALE)
+    connection.check_constraints()
+    return region
+
+
+_region = module_data(_generate)
 
 
 @pytest.fixture
-def region():
-    return generate(SCALE)
+def region(_region: Generated, db: None) -> Generated:
+    return _region
 
 
 def test_sizes_follow_the_scale(region):
