@@ -13,7 +13,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from kansrijk.monitor.charts import sections
 from kansrijk.monitor.definitions import BY_KEY
@@ -23,19 +23,19 @@ from kansrijk.monitor.themes import in_theme_order
 
 #: The CSV's columns: the key is the English msgid, the header the reader's language.
 CSV_COLUMNS = (
-    _lazy("period start"),
-    _lazy("period end"),
-    _lazy("figure"),
-    _lazy("variant"),
-    _lazy("domain"),
-    _lazy("row key"),
-    _lazy("row"),
-    _lazy("column key"),
-    _lazy("column"),
-    _lazy("unit"),
-    _lazy("value"),
-    _lazy("display"),
-    _lazy("suppressed"),
+    gettext_lazy("period start"),
+    gettext_lazy("period end"),
+    gettext_lazy("figure"),
+    gettext_lazy("variant"),
+    gettext_lazy("domain"),
+    gettext_lazy("row key"),
+    gettext_lazy("row"),
+    gettext_lazy("column key"),
+    gettext_lazy("column"),
+    gettext_lazy("unit"),
+    gettext_lazy("value"),
+    gettext_lazy("display"),
+    gettext_lazy("suppressed"),
 )
 
 

@@ -166,6 +166,20 @@ def test_every_centre_is_staffed_and_every_login_can_sign_in(region):
     # Teachers' pupils: every pupil's group has its teacher at the pupil's centre.
     groups = set(Child.objects.values_list("group", flat=True))
     assert groups <= {str(g) for g in range(1, 9)}
+    taught = Membership.objects.filter(role=Role.TEACHER).values_list(
+        "professional__username", "location", "groups__location", "groups__name"
+    )
+    by_teacher = defaultdict(set)
+    for username, location, group_location, name in taught:
+        assert group_location == location, username
+        by_teacher[username].add(name)
+    assert len(by_teacher) == 4 * centres.count()
+    assert {frozenset(names) for names in by_teacher.values()} == {
+        frozenset({"1", "2"}),
+        frozenset({"3", "4"}),
+        frozenset({"5", "6"}),
+        frozenset({"7", "8"}),
+    }
     for device in TOTPDevice.objects.select_related("user"):
         assert device.key == bench_key(device.user.username)
     teacher = Professional.objects.get(username="leerkracht.c001")
@@ -177,6 +191,11 @@ def test_every_centre_is_staffed_and_every_login_can_sign_in(region):
     response = client.post(response["Location"], {"code": code})
     assert response.status_code == 302
     assert client.get("/").status_code == 200
+    # The teacher's signal form lists their own pupils: groups 1 and 2 of their centre.
+    form = client.get("/signals/new/").context["form"]
+    listed = [int(value) for value, _label in form.fields["child"].widget.choices if value]
+    own = Child.objects.filter(location__code="bench-c001", group__in=["1", "2"], left_on=None)
+    assert listed and set(listed) <= set(own.values_list("pk", flat=True))
 
 
 def test_the_access_log_is_one_valid_chain(region):

@@ -19,6 +19,7 @@ from kansrijk.meetings.models import MeetingAction
 from kansrijk.meetings.selectors import AgendaPage, ConsentCheck, ItemView
 from tests.cases.route import open_case
 from tests.cases.test_case_table import _normal
+from tests.cases.test_signal_list import SIGNALS_TEMPLATE
 from tests.meetings.conftest import a_child
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,7 @@ TEMPLATE = """{% load i18n %}{% for v in items %}
           <button type="submit" class="utrecht-button utrecht-button--secondary-action">{% translate "Start this item" %}</button></form>{% endif %}
       {% else %}
       {% if v.reasons %}<ul class="reasons" aria-label="{% translate 'Why it is on the agenda' %}">{% for reason in v.reasons %}<li class="badge" data-testid="reason">{{ reason }}</li>{% endfor %}</ul>{% endif %}
-      {% if v.signals %}{% include "cases/_signals.html" with signals=v.signals more=v.more_signals %}{% endif %}
+      {% if v.signals %}{% include signals_template with signals=v.signals more=v.more_signals %}{% endif %}
       {% if v.item.case_id %}
         {% if v.identified %}<p data-testid="consent" data-consent="ok">{% translate "The consent covers everyone at the table." %}</p>
         {% else %}<p class="consent--missing" data-testid="consent" data-consent="missing">{% translate "No consent for everyone at the table: discussed without identifying data." %}</p>{% endif %}
@@ -76,7 +77,12 @@ HOSTILE = '<script>alert("x")</script> & \'t Hart'
 
 
 def _both(views: list[ItemView], **context: object) -> tuple[str, str]:
-    values = {"items": views, "csrf_token": "t0k<en>", **context}
+    values = {
+        "items": views,
+        "csrf_token": "t0k<en>",
+        "signals_template": Template(SIGNALS_TEMPLATE),
+        **context,
+    }
     before = Template(TEMPLATE).render(Context(values))
     now = Template("{% load agenda %}{% for v in items %}{% agenda_item v %}</li>{% endfor %}")
     return _normal(before), _normal(now.render(Context(values)))

@@ -86,7 +86,8 @@ def case_table(context: Any, cases: Iterable[Case], caption: str) -> SafeString:
     stalled_before = context.get("stalled_before")
     rows = "".join(_row(case, stalled_before, words) for case in cases)
     if not rows:
-        rows = f'<tr><td colspan="6">{_text(gettext("No cases."))}</td></tr>'
+        none = _text(gettext("No cases."))  # outside the f-string, where makemessages sees it
+        rows = f'<tr><td colspan="6">{none}</td></tr>'
     labels = (
         gettext("Case"),
         gettext("Children"),
@@ -171,7 +172,8 @@ def action_table(context: Any, actions: Iterable[PlanAction]) -> SafeString:
     today = context.get("today")
     labels = (gettext("Action"), gettext("Case"), gettext("Due date"))
     head = "".join(f'<th scope="col">{_text(label)}</th>' for label in labels)
-    head += f'<th scope="col"><span class="visually-hidden">{_text(gettext("Done"))}</span></th>'
+    done = _text(gettext("Done"))  # outside the f-string, where makemessages sees it
+    head += f'<th scope="col"><span class="visually-hidden">{done}</span></th>'
     rows = "".join(_action_row(action, today, words, csrf) for action in actions)
     return mark_safe(  # noqa: S308 - every value above went through _text
         f'<table class="utrecht-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'

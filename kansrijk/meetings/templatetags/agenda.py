@@ -14,16 +14,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.template.defaultfilters import linebreaksbr
 from django.template.defaultfilters import time as time_filter
 from django.template.defaulttags import CsrfTokenNode
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 
-from kansrijk.cases.selectors import SignalShown
 from kansrijk.cases.templatetags.case_tables import BADGES
+from kansrijk.cases.templatetags.signal_list import SignalWords, signal_list
 from kansrijk.core.html_text import local_time, shown, text
-from kansrijk.core.templatetags.dates import DayFormat
 from kansrijk.core.templatetags.urls import reverser
 from kansrijk.meetings.selectors import ItemView
 
@@ -34,33 +32,30 @@ class _Words:
     """The item's words in the active language, translated (and escaped) once per page."""
 
     def __init__(self) -> None:
-        def words(message: str) -> str:
-            return text(gettext(message))
-
-        self.reasons = words("Why it is on the agenda")
-        self.urgent = words("urgent")
-        self.consent_ok = words("The consent covers everyone at the table.")
-        self.consent_missing = words(
-            "No consent for everyone at the table: discussed without identifying data."
+        self.reasons = text(gettext("Why it is on the agenda"))
+        self.consent_ok = text(gettext("The consent covers everyone at the table."))
+        self.consent_missing = text(
+            gettext("No consent for everyone at the table: discussed without identifying data.")
         )
-        self.time = words("Time")
-        self.min = words("min")
-        self.now = words("now being discussed")
-        self.decision = words("Decision")
-        self.step = words("Step")
-        self.done = words("done")
-        self.decided = words("decided")
-        self.start = words("Start this item")
-        self.aside = words("Put aside")
-        self.record = words("Record a decision")
-        self.up = words("Move up")
-        self.down = words("Move down")
-        self.pull_in = words("Pull onto the table")
+        self.time = text(gettext("Time"))
+        self.min = text(gettext("min"))
+        self.now = text(gettext("now being discussed"))
+        self.decision = text(gettext("Decision"))
+        self.step = text(gettext("Step"))
+        self.done = text(gettext("done"))
+        self.decided = text(gettext("decided"))
+        self.start = text(gettext("Start this item"))
+        self.aside = text(gettext("Put aside"))
+        self.record = text(gettext("Record a decision"))
+        self.up = text(gettext("Move up"))
+        self.down = text(gettext("Move down"))
+        self.pull_in = text(gettext("Pull onto the table"))
         # Django's blocktranslate: the text as translated, the values escaped.
         self.planned = gettext("Planned at %(at)s, %(minutes)s min")
         self.open_case = gettext("Open case %(number)s")
         self.url = reverser()
-        self.day = DayFormat("j b Y")
+        self.signals = SignalWords()
+        self.day = self.signals.day
         self.csrf = ""  # the rendering's `{% csrf_token %}`, written by its first item
 
 
@@ -71,39 +66,6 @@ def _words(context: Any) -> _Words:
         words = context.render_context[_Words] = _Words()
         words.csrf = str(CsrfTokenNode().render(context))  # Django's own node
     return words
-
-
-def _signals(signals: list[SignalShown], more: int, words: _Words) -> str:
-    """cases/_signals.html: what each signal is about, at the viewer's level."""
-    rows = []
-    for signal in signals:
-        urgent = (
-            f' <span class="badge badge--p2">{words.urgent}</span>'
-            if signal.urgency == "high"
-            else ""
-        )
-        child = f"· {text(signal.child.given_name)} " if signal.child else ""
-        author = f" · {shown(signal.author)}" if signal.author else ""
-        description = (
-            f'<p class="signal-text" data-testid="signal-text">'
-            f"{linebreaksbr(signal.description, autoescape=True)}</p>"
-            if signal.description is not None
-            else ""
-        )
-        created = text(words.day(signal.created_at))
-        rows.append(
-            f'<li data-testid="signal"><strong>{text(signal.domain_label)}</strong> · '
-            f"{text(signal.urgency_label)}{urgent} {child}· {created}{author} {description}</li>"
-        )
-    html = f'<ul class="signals" data-testid="signals">{"".join(rows)}</ul>'
-    if more:
-        older = ngettext(
-            "And %(counter)s older signal, on the case page.",
-            "And %(counter)s older signals, on the case page.",
-            more,
-        ) % {"counter": shown(more)}
-        html += f'<p class="help" data-testid="more-signals">{older}</p>'
-    return html
 
 
 def _move(direction: str, disabled: str, label: str, number: str) -> str:
@@ -161,7 +123,7 @@ def _body(context: Any, view: ItemView, words: _Words, number: str) -> str:
         )
         html += f'<ul class="reasons" aria-label="{words.reasons}">{reasons}</ul>'
     if view.signals:
-        html += _signals(view.signals, view.more_signals, words)
+        html += signal_list(view.signals, view.more_signals, words.signals)
     if item.case_id:
         if view.identified:
             html += f'<p data-testid="consent" data-consent="ok">{words.consent_ok}</p>'
