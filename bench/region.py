@@ -15,7 +15,8 @@ What holds afterwards, as if every row had been written by the services:
   the order of the zorgroute, with the state the case was in; `last_step_at` is the last;
 - consents where the route records them (`consent_given`/`consent_refused`, referrals),
   plans from `make_plan`, support-team members as the services add them, referrals;
-- per centre a director, an IB, four teachers (groups 1-2 … 7-8) and a GS; per group of
+- per centre a director, an IB, four teachers (groups 1-2 … 7-8, as `Group` rows their
+  memberships teach) and a GS; per group of
   three centres a coordinator, an SWV specialist, a nurse, a psychologist, a district-team
   worker, a behavioural scientist and a community officer; a policy officer per
   municipality; every login has password BENCH_PASSWORD and a TOTP device whose secret is
@@ -350,11 +351,46 @@ def seed_people(sizes: Sizes, rng: random.Random) -> People:
             groups[where[0].group][key] = person.pk
             workers[person.pk] = organisation.pk
     Membership.objects.bulk_create(memberships)
+    _teach_groups(centres)
     TOTPDevice.objects.bulk_create(
         TOTPDevice(user=person, name="bench", key=bench_key(person.username), confirmed=True)
         for person in people
     )
     return People(centres, groups, workers, identity)
+
+
+def _teach_groups(centres: list[Centre]) -> None:
+    """Every centre's groups 1–8 and the teachers' memberships that teach them (issue 14):
+    the signal form lists a teacher's own pupils, as in a real school."""
+    from kansrijk.access.roles import Role
+    from kansrijk.core.models import Group, Membership
+
+    locations = [c.location_id for c in centres]
+    Group.objects.bulk_create(
+        Group(location_id=location, name=str(n)) for location in locations for n in range(1, 9)
+    )
+    group_ids = {
+        (location, name): pk
+        for pk, location, name in Group.objects.filter(location__in=locations).values_list(
+            "pk", "location_id", "name"
+        )
+    }
+    membership_ids = {
+        (person, location): pk
+        for pk, person, location in Membership.objects.filter(
+            role=Role.TEACHER, location__in=locations
+        ).values_list("pk", "professional_id", "location_id")
+    }
+    through = Membership.groups.through
+    through.objects.bulk_create(
+        through(
+            membership_id=membership_ids[(c.staff[name], c.location_id)],
+            group_id=group_ids[(c.location_id, str(n))],
+        )
+        for c in centres
+        for name, numbers in TEACHERS
+        for n in numbers
+    )
 
 
 # --- families and children -----------------------------------------------------------------
