@@ -13,7 +13,8 @@ What holds afterwards, as if every row had been written by the services:
   its assignment rows (the IB from the first signal, the GS from `start_support`);
 - every signal has its step (`open` or `signal_joined`) and every transition its step, in
   the order of the zorgroute, with the state the case was in; `last_step_at` is the last;
-- consents where the route records them (`consent_given`/`consent_refused`, referrals),
+- consents where the route records them (`consent_given`/`consent_refused`, referrals), the
+  school's attention list where consent is given (an entry and its history line),
   plans from `make_plan`, support-team members as the services add them, referrals;
 - per centre a director, an IB, four teachers (groups 1-2 … 7-8, as `Group` rows their
   memberships teach) and a GS; per group of
@@ -618,6 +619,8 @@ class CaseRows:
     actions: Table
     consents: Table
     referrals: Table
+    attention: Table
+    attention_changes: Table
 
     def all(self) -> tuple[Table, ...]:
         return (
@@ -631,10 +634,13 @@ class CaseRows:
             self.actions,
             self.consents,
             self.referrals,
+            self.attention,
+            self.attention_changes,
         )
 
 
 def _case_rows() -> CaseRows:
+    from kansrijk.attention.models import AttentionChange, AttentionEntry
     from kansrijk.cases.models import (
         Case,
         CaseMember,
@@ -739,6 +745,14 @@ def _case_rows() -> CaseRows:
             ),
         ),
         referrals=Table(Referral, ("id", "case_id", "organisation_id", "target", "created_at")),
+        attention=Table(
+            AttentionEntry,
+            ("id", "location_id", "case_id", "source", "added_by_id", "added_at", "changed_at"),
+        ),
+        attention_changes=Table(
+            AttentionChange,
+            ("id", "location_id", "entry_id", "kind", "detail", "by_id", "role", "at"),
+        ),
     )
 
 
@@ -846,6 +860,18 @@ class Journal:
             data={"signal": signal_id, "child": kid.id},
         )
 
+    def on_attention_list(self, by: int, role: str, at: datetime.datetime) -> None:
+        """The school's attention list gets the pupil, as attention.services.entry_from_route
+        writes it when consent is given."""
+        from django.utils.translation import gettext
+
+        entries, changes = self.rows.attention, self.rows.attention_changes
+        location = self.centre.location_id
+        entry = entries.new_id()
+        entries.add(entry, location, self.case_id, "route", by, at, at)
+        detail = gettext("consent given")
+        changes.add(changes.new_id(), location, entry, "added", detail, by, role, at)
+
     def end_assignment(self, at: datetime.datetime) -> None:
         self.assignment_row[4] = at
         self.rows.assignments.add(*self.assignment_row)
@@ -865,6 +891,7 @@ class Journal:
             if status == "given":
                 self.member(self.group_staff("swv"), "education_specialist", at)
                 self.member(gs, "family_specialist", at)
+                self.on_attention_list(ib, "internal_coach", at)
             data = {"consent": status, "method": method}
         elif name == "check_district_team":
             by, role = gs, "family_specialist"

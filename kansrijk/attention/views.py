@@ -3,12 +3,12 @@ selectors and write through services; what the user may not see answers 404."""
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +20,7 @@ from kansrijk.attention.forms import (
     NeedForm,
     RemoveForm,
 )
+from kansrijk.attention.models import AttentionEntry
 from kansrijk.audit.paging import log_ids
 from kansrijk.cases import selectors as case_selectors
 from kansrijk.cases.errors import CaseError, NotFound
@@ -56,27 +57,25 @@ def _render_list(
     location: Location,
     locations: list[Location],
     *,
-    bad_entry: int | None = None,
+    bad_entry: AttentionEntry | None = None,
     bad_form: Any = None,
     status: int = 200,
 ) -> HttpResponse:
     user = _user(request)
-    entries = selectors.entries(user, location)
+    page = selectors.entries(user, location, request.GET.get("page") or request.POST.get("page"))
+    entries, seen = page.entries, page.seen
+    if bad_entry is not None and all(e.pk != bad_entry.pk for e in entries):
+        entries = [bad_entry, *entries]  # moved to another page since: its error shows here
     cases = [e.case for e in entries]
     case_selectors.children_shown(user, cases)
     case_selectors.signals_shown(user, cases)
-    seen: datetime.datetime | None = (
-        entries[0].seen_before  # type: ignore[attr-defined]
-        if entries
-        else selectors.last_visit(user, location)
-    )
     if status == 200:
         services.visit(by=user, location=location)
     for entry in entries:
         is_new = seen is None or entry.added_at > seen
         entry.is_new = is_new  # type: ignore[attr-defined]
         entry.is_changed = seen is not None and not is_new and entry.changed_at > seen  # type: ignore[attr-defined]
-        if bad_entry == entry.pk:
+        if bad_entry is not None and bad_entry.pk == entry.pk:
             entry.form = bad_form  # type: ignore[attr-defined]
             entry.form_kind = "need" if isinstance(bad_form, NeedForm) else "remove"  # type: ignore[attr-defined]
     _log_list(user, f"attention list {location.code}", cases)
@@ -87,10 +86,11 @@ def _render_list(
             "location": location,
             "locations": locations,
             "entries": entries,
+            "page": page,
             "keeps": selectors.may_keep(user, location),
             "need_form": NeedForm(),
             "seen": seen,
-            "new_count": len([e for e in entries if e.is_new or e.is_changed]),  # type: ignore[attr-defined]
+            "new_count": page.fresh,
         },
         status=status,
     )
@@ -152,9 +152,13 @@ def _entry_post(request: HttpRequest, entry_id: int, form_class: Any, write: Any
             _form_error(form, error)
         else:
             messages.success(request, _("The attention list has been updated."))
-            return redirect("attention:list", location_code=entry.location.code)
+            listed = reverse("attention:list", args=[entry.location.code])
+            page = request.POST.get("page", "")
+            return redirect(
+                f"{listed}?page={page}" if page.isascii() and page.isdigit() else listed
+            )
     location, locations = _location(request, entry.location.code)
-    return _render_list(request, location, locations, bad_entry=entry.pk, bad_form=form, status=400)
+    return _render_list(request, location, locations, bad_entry=entry, bad_form=form, status=400)
 
 
 @require_POST

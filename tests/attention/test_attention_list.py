@@ -39,7 +39,7 @@ def test_consent_given_puts_the_pupil_on_the_list_automatically(world, pupil):
     )
     assert entry.changes.get().kind == AttentionChange.Kind.ADDED
     for user in (world.coach, world.swv, world.family_specialist, world.coordinator):
-        assert [e.case for e in selectors.entries(user, world.school)] == [case]
+        assert [e.case for e in selectors.entries(user, world.school).entries] == [case]
 
 
 def test_the_swv_sets_the_need_and_reason_and_the_history_says_who(world, pupil):
@@ -71,7 +71,7 @@ def test_remove_needs_a_reason_and_add_brings_the_pupil_back(world, pupil):
         services.entry_remove(by=world.coach, entry_id=entry.pk, reason="  ")
     assert refused.value.field == "reason"
     services.entry_remove(by=world.coach, entry_id=entry.pk, reason="Gaat weer goed")
-    assert selectors.entries(world.family_specialist, world.school) == []
+    assert selectors.entries(world.family_specialist, world.school).entries == []
     assert [c.pk for c in selectors.addable_cases(world.swv, world.school)] == [case.pk]
     with pytest.raises(CaseError) as no_need:
         services.entry_add(
@@ -86,7 +86,9 @@ def test_remove_needs_a_reason_and_add_brings_the_pupil_back(world, pupil):
             by=world.coach, location=world.school, case_id=case.pk, reason="x", need="care"
         )
     assert twice.value.field == "case"
-    assert [e.pk for e in selectors.entries(world.family_specialist, world.school)] == [again.pk]
+    assert [e.pk for e in selectors.entries(world.family_specialist, world.school).entries] == [
+        again.pk
+    ]
     kinds = [c.kind for c in selectors.history(world.coach, world.school)]
     assert kinds == ["added", "removed", "added"]
 
@@ -107,8 +109,8 @@ def test_a_pupil_without_consent_stays_off_the_partners_lists(world, pupil):
         reason="Leest slecht",
         need="education",
     )
-    assert [e.case for e in selectors.entries(world.coach, world.school)] == [case]
-    assert selectors.entries(world.family_specialist, world.school) == []
+    assert [e.case for e in selectors.entries(world.coach, world.school).entries] == [case]
+    assert selectors.entries(world.family_specialist, world.school).entries == []
     assert selectors.history(world.family_specialist, world.school) == []
 
 
@@ -123,8 +125,8 @@ def test_a_withdrawal_takes_the_entry_off_the_partners_list(world, pupil):
         method=Consent.Method.VERBAL,
         guardian=pupil.family.guardians.get(),
     )
-    assert selectors.entries(world.family_specialist, world.school) == []
-    assert [e.case for e in selectors.entries(world.coach, world.school)] == [case]
+    assert selectors.entries(world.family_specialist, world.school).entries == []
+    assert [e.case for e in selectors.entries(world.coach, world.school).entries] == [case]
 
 
 def test_only_the_schools_own_people_read_the_list(client, world, pupil):
@@ -134,7 +136,7 @@ def test_only_the_schools_own_people_read_the_list(client, world, pupil):
         sign_in(client, user)
         assert client.get(url).status_code == 404
         assert client.get(reverse("attention:add", args=[world.school.code])).status_code == 404
-        assert selectors.entries(user, world.school) == []
+        assert selectors.entries(user, world.school).entries == []
     sign_in(client, world.other_coach)
     assert client.get(reverse("attention:history", args=[world.school.code])).status_code == 404
 
@@ -220,7 +222,7 @@ def test_entries_are_made_for_a_case_that_moved_on(world, pupil):
         name="check_district_team",
         data={"district_team_check": "not_known"},
     )
-    assert [e.case.pk for e in selectors.entries(world.swv, world.school)] == [case.pk]
+    assert [e.case.pk for e in selectors.entries(world.swv, world.school).entries] == [case.pk]
 
 
 def test_a_list_shows_the_newest_signals_and_says_how_many_more(client, world, pupil):
@@ -243,3 +245,46 @@ def test_a_list_shows_the_newest_signals_and_says_how_many_more(client, world, p
     assert "En 2 eerdere signalen, op de casuspagina." in page
     detail = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
     assert detail.count('data-testid="signal"') == 5 and "more-signals" not in detail
+
+
+def test_a_long_list_comes_in_pages_and_a_kept_entry_stays_on_its_page(client, world, monkeypatch):
+    """Issue 17: a school of the region keeps ~300 pupils on its list; the page shows a page
+    of them (the most urgent first, then the latest changed), counts the whole list and what
+    is new since the last visit, and keeping an entry brings the keeper back to its page."""
+    monkeypatch.setattr(selectors, "ENTRIES_PER_PAGE", 2)
+    cases = []
+    for _ in range(5):
+        child = ChildFactory(location=world.school)
+        GuardianFactory(family=child.family)
+        cases.append(advance(world, open_case(world, child), CaseState.ON_ATTENTION_LIST))
+    url = reverse("attention:list", args=[world.school.code])
+    sign_in(client, world.swv)
+    newest_first = [c.pk for c in reversed(cases)]
+    seen: list[int] = []
+    for number in (1, 2, 3):
+        page = selectors.entries(world.swv, world.school, str(number))
+        assert (page.number, page.pages, page.total) == (number, 3, 5)
+        seen += [e.case.pk for e in page.entries]
+        html = client.get(url, {"page": number}).content.decode()
+        assert html.count('data-testid="attention-entry"') == len(page.entries)
+        assert "5 leerlingen op de lijst" in html and f"pagina {number} van 3" in html
+        assert ('rel="prev"' in html) == (number > 1) and ('rel="next"' in html) == (number < 3)
+    assert seen == newest_first
+    # A page past the end, or not a number, shows the last or the first page; never a 500.
+    for asked, shown in (("9", 3), ("0", 1), ("x", 1), ("²", 1), ("-1", 1), ("1" * 40, 3)):
+        assert selectors.entries(world.swv, world.school, asked).number == shown
+        assert client.get(url, {"page": asked}).status_code == 200
+    # What is new since the last visit is counted over the whole list.
+    entry = AttentionEntry.objects.get(case=cases[0])  # on the last page
+    services.entry_need(by=world.coach, entry_id=entry.pk, need=Need.CARE, reason="Thuis")
+    assert selectors.entries(world.swv, world.school, "1").fresh == 1
+    # Keeping an entry on page 2 returns to page 2 (the entry, changed now, moves to page 1);
+    # a bad form for it shows page 2 with the entry and its error, and what was typed.
+    on_two = selectors.entries(world.swv, world.school, "2").entries[0]
+    need = reverse("attention:entry_need", args=[on_two.pk])
+    done = client.post(need, {"need": "both", "reason": "Leest slecht", "page": "2"})
+    assert done.status_code == 302 and done["Location"] == f"{url}?page=2"
+    bad = client.post(need, {"need": "x", "reason": "Typt <iets>", "page": "2"})
+    assert bad.status_code == 400
+    text = bad.content.decode()
+    assert f'action="{need}"' in text and 'class="error"' in text and "pagina 2 van 3" in text

@@ -21,6 +21,8 @@ from bench.region import (
     generate,
 )
 from kansrijk.access.roles import Role
+from kansrijk.attention.models import AttentionEntry
+from kansrijk.attention.selectors import ENTRIES_PER_PAGE
 from kansrijk.audit.verification import verify_log
 from kansrijk.cases.models import (
     Case,
@@ -32,11 +34,13 @@ from kansrijk.cases.models import (
     Signal,
     Step,
 )
+from kansrijk.cases.states import OPEN_STATES as OPEN
 from kansrijk.cases.workflow import BY_NAME, CaseState
 from kansrijk.consent.models import Consent
 from kansrijk.core.models import Location, Membership, Professional
 from kansrijk.meetings.models import AgendaItem
 from kansrijk.monitor.models import MonitorSnapshot
+from tests.auth import sign_in
 from tests.module_data import module_data
 
 SCALE = 0.001
@@ -149,6 +153,33 @@ def test_consents_and_support_team_where_the_route_records_them(region):
         assert CaseMember.objects.filter(
             case=step.case_id, professional=step.data["worker"]
         ).exists()
+
+
+def test_consent_given_puts_the_pupil_on_the_attention_list(region):
+    given = Step.objects.filter(transition="consent_given")
+    entries = AttentionEntry.objects.filter(removed_at=None)
+    assert given.exists()
+    assert sorted(given.values_list("case_id", flat=True)) == sorted(
+        entries.values_list("case_id", flat=True)
+    )
+    for step in given.select_related("case"):
+        entry = entries.get(case=step.case_id)
+        assert (entry.location_id, entry.source, entry.added_by_id, entry.added_at) == (
+            step.case.location_id,
+            AttentionEntry.Source.ROUTE,
+            step.by_id,
+            step.at,
+        )
+        change = entry.changes.get()
+        assert (change.kind, change.by_id, change.at) == ("added", step.by_id, step.at)
+    # The IB of a school sees its list: the entries of the school's open cases.
+    client = sign_in(Client(), Professional.objects.get(username="ib.c001"))
+    response = client.get("/attention-list/bench-c001/")
+    assert response.status_code == 200
+    listed = response.content.decode().count('data-testid="attention-entry"')
+    assert listed > 0
+    at_c001 = entries.filter(case__location__code="bench-c001", case__state__in=OPEN).count()
+    assert listed == min(at_c001, ENTRIES_PER_PAGE)
 
 
 def test_every_centre_is_staffed_and_every_login_can_sign_in(region):
