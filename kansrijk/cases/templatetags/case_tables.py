@@ -49,11 +49,12 @@ class _Words:
         self.domain = labels_now(Signal, "domain")
 
 
-def _children(case: Case, words: _Words) -> str:
-    """The children the case shows the user (`case.shown_children`): "Sem V. (gr. 5)"."""
+def children_text(case: Case, group_word: str) -> str:
+    """The children the case shows the user (`case.shown_children`): "Sem V. (gr. 5)";
+    `group_word` is "gr." translated and escaped."""
     shown = []
     for child in getattr(case, "shown_children", ()):
-        group = f" ({words.group} {_text(child.group)})" if child.group else ""
+        group = f" ({group_word} {_text(child.group)})" if child.group else ""
         shown.append(f"{_text(child.given_name)} {_text(child.family_name[:1])}.{group}")
     return ", ".join(shown)
 
@@ -70,7 +71,7 @@ def _row(case: Case, stalled_before: datetime.datetime | None, words: _Words) ->
     return (
         f'<tr><td><a href="{_text(words.url("cases:case_detail", case.pk))}">'
         f"{_text(words.case % {'number': case.pk})}</a>{priority}</td>"
-        f"<td>{_children(case, words)}</td>"
+        f"<td>{children_text(case, words.group)}</td>"
         f"<td>{_text(case.location.name)}</td>"
         f"<td>{_text(words.state.get(case.state, case.state))}</td>"
         f"<td>{_text(case.contact_person)}</td>"

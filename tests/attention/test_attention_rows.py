@@ -1,0 +1,143 @@
+"""The attention list's rows written in Python (`{% attention_rows %}`) give the HTML of the
+template they replaced (ROWS, as attention/list.html wrote them), for every state of an
+entry, for who keeps the list and who reads it, with forms sent back with errors, with
+hostile text, in both languages."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from kansrijk.attention.forms import NeedForm, RemoveForm
+from kansrijk.attention.models import AttentionEntry
+from kansrijk.cases.models import Case, Child
+from kansrijk.cases.selectors import SignalShown
+from kansrijk.core.models import Professional
+from tests.cases.test_case_table import _normal
+
+#: The rows of attention/list.html as they were (in its {% for %}, without the empty row).
+ROWS = """{% load i18n signal_list %}  {% for entry in entries %}{% with case=entry.case %}
+    <tr data-testid="attention-entry">
+      <td><a href="{% url 'cases:case_detail' case.pk %}">{% blocktranslate with number=case.pk %}Case {{ number }}{% endblocktranslate %}</a>:
+        {% for child in case.shown_children %}{{ child.given_name }} {{ child.family_name|slice:":1" }}.{% if child.group %} ({% translate "gr." %} {{ child.group }}){% endif %}{% if not forloop.last %}, {% endif %}{% endfor %}        {% if entry.is_new %} <span class="badge badge--p2" data-testid="attention-badge">{% translate "new" %}</span>{% elif entry.is_changed %} <span class="badge" data-testid="attention-badge">{% translate "changed" %}</span>{% endif %}
+        {% if case.priority == 1 %}<span class="badge badge--p1">P1</span>{% endif %}</td>
+      <td>{{ entry.reason|default:"—" }}{% if entry.source == "route" %}<br><small>{% translate "from the route (consent given)" %}</small>{% endif %}</td>
+      <td>{{ entry.get_need_display|default:"—" }}</td>
+      <td>{% signals case.shown_signals case.more_signals %}</td>
+      <td>{{ case.get_state_display }}</td>
+      <td>{{ case.contact_person }}</td>
+      {% if keeps %}<td>
+        <form method="post" action="{% url 'attention:entry_need' entry.pk %}">{% csrf_token %}<input type="hidden" name="page" value="{{ page.number }}">
+          {% if entry.form_kind == "need" %}{% for error in entry.form.need.errors %}<span class="error">{{ error }}</span>{% endfor %}{% endif %}
+          <label>{% translate "What does the pupil need?" %}
+          <select name="need" class="utrecht-select">{% for value, label in need_form.fields.need.choices %}<option value="{{ value }}"{% if value == entry.need %} selected{% endif %}>{{ label }}</option>{% endfor %}</select></label>
+          {% if not entry.reason %}<label>{% translate "Reason for extra attention" %} <input type="text" name="reason" maxlength="500" class="utrecht-textbox utrecht-textbox--html-input"></label>{% endif %}
+          <button type="submit" class="utrecht-button">{% translate "Save" %}</button>
+        </form>
+        <details{% if entry.form_kind == "remove" %} open{% endif %}><summary>{% translate "Take off the list" %}</summary>
+          <form method="post" action="{% url 'attention:entry_remove' entry.pk %}">{% csrf_token %}<input type="hidden" name="page" value="{{ page.number }}">
+            {% if entry.form_kind == "remove" %}{% for error in entry.form.reason.errors %}<span class="error">{{ error }}</span>{% endfor %}{% endif %}
+            <label>{% translate "Why does the pupil leave the list?" %} <input type="text" name="reason" maxlength="500" class="utrecht-textbox utrecht-textbox--html-input" value="{% if entry.form_kind == "remove" %}{{ entry.form.data.reason }}{% endif %}"></label>
+            <button type="submit" class="utrecht-button">{% translate "Take off the list" %}</button>
+          </form>
+        </details>
+      </td>{% endif %}
+    </tr>
+  {% endwith %}{% empty %}
+    <tr><td colspan="{% if keeps %}7{% else %}6{% endif %}">{% translate "No pupils on the list." %}</td></tr>
+  {% endfor %}"""  # noqa: E501
+
+HOSTILE = "<script>alert(\"x\")</script> & 'o' ü"
+MOMENT = datetime.datetime(2026, 12, 3, 9, 30, tzinfo=datetime.UTC)
+
+
+def _entry(pk: int, **values: object) -> AttentionEntry:
+    case = Case(
+        pk=pk * 10, priority=values.pop("priority", 3), state=values.pop("state", "checked")
+    )
+    case.contact_person = Professional(first_name=HOSTILE, last_name="Jansen")
+    case.shown_children = values.pop("children", [])  # type: ignore[attr-defined]
+    case.shown_signals = values.pop("signals", [])  # type: ignore[attr-defined]
+    case.more_signals = values.pop("more", 0)  # type: ignore[attr-defined]
+    entry = AttentionEntry(pk=pk, source="route", **values)
+    entry.case = case
+    return entry
+
+
+def _entries() -> list[AttentionEntry]:
+    children = [
+        Child(given_name=HOSTILE, family_name="<Vries>", group="5"),
+        Child(given_name="Sem", family_name="Jansen", group=""),
+    ]
+    signal = SignalShown(
+        pk=1,
+        child=children[1],
+        domain="learning",
+        domain_label="Leren",
+        urgency="high",
+        urgency_label="Hoog",
+        created_at=MOMENT,
+        description=f"regel\n{HOSTILE}",
+        author=HOSTILE,
+    )
+    bad_need = NeedForm({"need": "x"})
+    bad_need.is_valid()
+    bad_remove = RemoveForm({"reason": ""})
+    bad_remove.is_valid()
+    typed = RemoveForm({"reason": HOSTILE + "x" * 600})
+    typed.is_valid()
+    entries = []
+    states = itertools.cycle(["checked", "on_attention_list", "support", "nonsense"])
+    for pk, (need, reason, source, priority, fresh) in enumerate(
+        itertools.product(
+            ["", "care", "both", "weird"],
+            ["", HOSTILE],
+            ["route", "added"],
+            [1, 2],
+            ["new", "changed", ""],
+        ),
+        start=1,
+    ):
+        entry = _entry(
+            pk,
+            need=need,
+            reason=reason,
+            priority=priority,
+            state=next(states),
+            children=children[: pk % 3],
+            signals=[signal] * (pk % 2),
+            more=pk % 4,
+        )
+        entry.source = source
+        entry.is_new = fresh == "new"  # type: ignore[attr-defined]
+        entry.is_changed = fresh == "changed"  # type: ignore[attr-defined]
+        entries.append(entry)
+    for entry, (kind, form) in zip(
+        entries, [("need", bad_need), ("remove", bad_remove), ("remove", typed)], strict=False
+    ):
+        entry.form, entry.form_kind = form, kind  # type: ignore[attr-defined]
+    return entries
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("keeps", [True, False])
+def test_the_same_html_as_the_template(language: str, keeps: bool):
+    entries = _entries()
+    values = {
+        "entries": entries,
+        "keeps": keeps,
+        "need_form": NeedForm(),
+        "page": {"number": 1234},
+        "csrf_token": "t0k<en>",
+    }
+    with translation.override(language):
+        before = Template(ROWS).render(Context(values))
+        now = Template("{% load attention_rows %}{% attention_rows entries keeps page.number %}")
+        after = now.render(Context(values))
+    assert _normal(after) == _normal(before)
+    assert "<script>" not in after and after.count('data-testid="attention-entry"') == 96
+    assert ('class="error"' in after) == keeps
