@@ -8,14 +8,19 @@ language active at that moment, as before."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache, partialmethod
+from types import MappingProxyType
 from typing import Any
 
+from django.core.signals import setting_changed
 from django.db.models import Field, Model
 from django.db.models.signals import class_prepared
+from django.dispatch import receiver
 from django.utils.choices import CallableChoiceIterator
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
+from django.utils.translation import get_language
 
 
 @cache
@@ -28,14 +33,29 @@ def _display(self: Model, field: Field[Any, Any]) -> Any:
     return force_str(_labels(field).get(make_hashable(value), value), strings_only=True)
 
 
-def labels_now(model: type[Model], field: str) -> dict[Any, Any]:
+def labels_now(model: type[Model], field: str) -> Mapping[Any, Any]:
     """A field's labels translated now, for the rows of one table or list: what
     `get_<field>_display()` gives each value, without translating the label again on every
-    row. Unknown values show as themselves: `labels.get(value, value)`."""
-    return {
-        value: force_str(label, strings_only=True)
-        for value, label in _labels(model._meta.get_field(field)).items()
-    }
+    row. Unknown values show as themselves: `labels.get(value, value)`. Kept per language
+    (a page's tables asked for the same ~40 translations again on every page)."""
+    return _labels_in(model, field, get_language())
+
+
+@cache
+def _labels_in(model: type[Model], field: str, language: str | None) -> Mapping[Any, Any]:
+    return MappingProxyType(
+        {
+            value: force_str(label, strings_only=True)
+            for value, label in _labels(model._meta.get_field(field)).items()
+        }
+    )
+
+
+@receiver(setting_changed)
+def _new_catalogues(setting: str, **_kwargs: Any) -> None:
+    """Other languages or catalogues (tests): translate the labels again, as Django does."""
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:
+        _labels_in.cache_clear()
 
 
 def _install(sender: type[Model], **kwargs: Any) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from functools import partialmethod
 
+import pytest
 from django.apps import apps
 from django.db.models import Model
 from django.utils import translation
@@ -62,3 +63,19 @@ def test_labels_now_are_what_get_display_gives_every_value() -> None:
                         checked += 1
     assert checked > 200
     assert labels_now(Case, "state").get("not-a-state", "not-a-state") == "not-a-state"
+
+
+def test_labels_now_are_kept_per_language_and_renewed_with_the_catalogues(settings) -> None:
+    """Kept per language: the same labels again in the same language, the other language's
+    when it changes back and forth, and translated again when the catalogues change."""
+    with translation.override("nl"):
+        dutch = labels_now(Case, "state")
+        assert labels_now(Case, "state") is dutch
+    with translation.override("en"):
+        assert labels_now(Case, "state")[CaseState.SIGNALLED] == "Signalled"
+    with translation.override("nl"):
+        assert labels_now(Case, "state")[CaseState.SIGNALLED] == "Gesignaleerd"
+        settings.LOCALE_PATHS = []  # the project's catalogue gone: its labels in English
+        assert labels_now(Case, "state")[CaseState.SIGNALLED] == "Signalled"
+    with pytest.raises(TypeError):  # one map shared by every table: none may change it
+        dutch["x"] = "y"  # type: ignore[index]
