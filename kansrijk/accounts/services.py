@@ -64,7 +64,7 @@ def normalise_code(code: str) -> str:
 
 
 def is_totp_code(code: str) -> bool:
-    return len(code) == TOTP_DIGITS and code.isdigit()
+    return len(code) == TOTP_DIGITS and code.isascii() and code.isdigit()
 
 
 def confirmed_totp_device(user: Professional) -> TOTPDevice | None:

@@ -31,6 +31,7 @@ from kansrijk.cases.models import Case
 from kansrijk.cases.selectors import Visible, compiled_list, family_children, read_children
 from kansrijk.cases.states import OPEN_STATES
 from kansrijk.core.models import Location, Professional
+from kansrijk.core.pages import PageNumbers
 
 #: The history page shows this many changes, newest first.
 HISTORY_LENGTH = 100
@@ -54,24 +55,14 @@ ENTRIES_PER_PAGE = 50
 
 
 @dataclass(frozen=True)
-class EntryPage:
+class EntryPage(PageNumbers):
     """A page of the list; `total` and `fresh` (new or changed since the user's last visit,
     `seen`) count the whole list."""
 
     entries: list[AttentionEntry]
-    number: int
-    pages: int
     total: int
     fresh: int
     seen: datetime.datetime | None
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
 
 
 def _on_the_list(location: int, cases: QuerySet[Case, Any]) -> QuerySet[AttentionEntry]:
@@ -86,7 +77,7 @@ def entries(user: Professional, location: Location, page: str | int | None = 1) 
     then the latest changed. The counts first (one query), so that a page number past the
     end shows the last page."""
     if not may_read(user, location):
-        return EntryPage([], 1, 1, 0, 0, None)
+        return EntryPage(1, 1, [], 0, 0, None)
     seen = last_visit(user, location)
     counted = _on_the_list(location.pk, _visible_cases(user, location).values("pk"))
     fresh = models.Q(changed_at__gt=seen) | models.Q(added_at__gt=seen) if seen else models.Q()
@@ -114,7 +105,7 @@ def entries(user: Professional, location: Location, page: str | int | None = 1) 
         per_user=False,
     )
     read_children([entry.case.family for entry in found])
-    return EntryPage(found, number, pages, totals["total"], totals["fresh"], seen)
+    return EntryPage(number, pages, found, totals["total"], totals["fresh"], seen)
 
 
 def entry_for(user: Professional, entry_id: int) -> AttentionEntry | None:

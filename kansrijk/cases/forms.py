@@ -113,7 +113,7 @@ class SignalForm(forms.Form):
         self.more_pupils = len(shown) > self.PUPILS_SHOWN
         shown = shown[: self.PUPILS_SHOWN]
         picked = str((self.data if self.is_bound else self.initial).get("child") or "")
-        if picked.isdigit() and all(c.pk != int(picked) for c in shown):
+        if picked.isdecimal() and all(c.pk != int(picked) for c in shown):
             shown[:0] = list(pupils.filter(pk=int(picked)))  # the chosen one stays in view
         field.widget.choices = [
             ("", "---------"),

@@ -295,7 +295,7 @@ def _overview(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
     plans = list(case.plans.select_related("created_by"))
     version_number = request.GET.get("version")
     plan: PlanVersion | None = plans[0] if plans else None
-    if version_number and version_number.isdigit():
+    if version_number and version_number.isdecimal():
         plan = next((p for p in plans if p.number == int(version_number)), plan)
     if plan is not None:  # the goals and actions of the version shown, not of every version
         prefetch_related_objects(
@@ -329,7 +329,7 @@ def _overview(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
 def _journal(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
     user = _user(request)
     page = request.GET.get("journal", "1")
-    page_number = max(1, min(int(page), 1000)) if page.isdigit() else 1
+    page_number = max(1, min(int(page), 1000)) if page.isdecimal() else 1
     shown = page_number * JOURNAL_PAGE
     file = selectors.case_file(user, case, newest=shown + 1)
     journal: list[dict[str, Any]] = sorted(

@@ -153,7 +153,7 @@ def demo_sample(location: Location, today: datetime.date) -> list[PupilRow]:
         raise ValueError(f"{location} has too few pupils for a sample")
     kept = rows[4:]  # the first four left
     for row in kept[:3]:
-        row.group = str(int(row.group) + 1) if row.group.isdigit() and row.group != "8" else "1"
+        row.group = str(int(row.group) + 1) if row.group.isdecimal() and row.group != "8" else "1"
     if kept[3].guardians:
         kept[3].guardians[0].phone = "06-12345678"
     existing = kept[5]

@@ -57,6 +57,7 @@ from kansrijk.compiled import fetch, fetch_among, ids_in
 from kansrijk.consent.models import Purpose
 from kansrijk.consent.selectors import Disclosure, disclosures
 from kansrijk.core.models import Organisation, Professional
+from kansrijk.core.pages import PageNumbers
 from kansrijk.meetings.models import (
     AgendaItem,
     Meeting,
@@ -552,11 +553,9 @@ AGENDA_PAGE_SIZE = 25
 
 
 @dataclass(frozen=True)
-class AgendaPage:
+class AgendaPage(PageNumbers):
     """One page of the agenda: which items, and where it lies in the whole agenda."""
 
-    number: int
-    pages: int
     ids: list[int]
     total: int
     #: Per item of the page: the minutes from the meeting's start to its planned turn.
@@ -566,14 +565,6 @@ class AgendaPage:
     def start(self) -> int:
         """How many items come before this page."""
         return (self.number - 1) * AGENDA_PAGE_SIZE
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
 
 
 @dataclass(frozen=True)
@@ -607,7 +598,7 @@ def _page(ids: list[int], number: int, offsets: dict[int, int] | None = None) ->
 
 
 def _number(requested: str | None) -> int:
-    return int(requested) if requested and requested.isdigit() and len(requested) < 6 else 0
+    return int(requested) if requested and requested.isdecimal() and len(requested) < 6 else 0
 
 
 def agenda_page(

@@ -64,7 +64,7 @@ def _item_meeting(request: HttpRequest, pk: int) -> int:
 def _done(request: HttpRequest, meeting_id: int, anchor: str = "") -> HttpResponse:
     """Back to the meeting, on the agenda page that holds the item named by the anchor."""
     url = reverse("meetings:meeting", args=[meeting_id])
-    if anchor.startswith("#item-") and anchor[6:].isdigit():
+    if anchor.startswith("#item-") and anchor[6:].isdecimal():
         meeting = Meeting.objects.get(pk=meeting_id)
         agenda = selectors.agenda_page(meeting, item_id=int(anchor[6:]))
         query = []

@@ -101,7 +101,7 @@ def _centre_page(centres: list[tuple[int, str]], requested: str | None) -> Centr
     pages = max(1, -(-len(centres) // CENTRES_PER_PAGE))
     if pages == 1:
         return CentrePage(1, 1, None)
-    number = min(max(int(requested) if requested and requested.isdigit() else 1, 1), pages)
+    number = min(max(int(requested) if requested and requested.isdecimal() else 1, 1), pages)
     start = (number - 1) * CENTRES_PER_PAGE
     return CentrePage(
         number, pages, frozenset(pk for pk, _name in centres[start : start + CENTRES_PER_PAGE])

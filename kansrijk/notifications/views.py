@@ -20,5 +20,5 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 def mark_read(request: HttpRequest) -> HttpResponse:
     raw = request.POST.get("id", "")
-    notification_mark_read(by=request.user, notification_id=int(raw) if raw.isdigit() else None)  # type: ignore[arg-type]
+    notification_mark_read(by=request.user, notification_id=int(raw) if raw.isdecimal() else None)  # type: ignore[arg-type]
     return redirect("notifications:inbox")

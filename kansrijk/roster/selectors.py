@@ -72,7 +72,7 @@ def neighbour_week(iso_year: int, iso_week: int, step: int) -> str:
 
 
 def _numbers(text: str) -> frozenset[int]:
-    return frozenset(int(n) for n in text.split(",") if n.strip().isdigit())
+    return frozenset(int(n) for n in text.split(",") if n.strip().isdecimal())
 
 
 def _half_days(text: str) -> frozenset[tuple[int, solver.Part]] | None:
@@ -82,7 +82,7 @@ def _half_days(text: str) -> frozenset[tuple[int, solver.Part]] | None:
     found = set()
     for item in text.split(","):
         item = item.strip()
-        if len(item) == 2 and item[0].isdigit() and item[1] in parts:
+        if len(item) == 2 and item[0].isdecimal() and item[1] in parts:
             found.add((int(item[0]), parts[item[1]]))
     return frozenset(found)
 

@@ -412,7 +412,7 @@ def attendance(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     if part not in ("morning", "afternoon"):
         messages.error(request, _("Choose a session."))
         return redirect("roster:activity", pk=activity.pk, code=location.code)
-    present = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
+    present = {int(v) for v in request.POST.getlist("present") if v.isdecimal()}
     services.record_attendance(
         by=user, activity=activity, location=location, day=day, part=part, present=present
     )

@@ -244,7 +244,8 @@ def contact_attempt_new(request: HttpRequest) -> HttpResponse:
         raise Http404
     pupils = case_selectors.pupils_for_signal(user)
     # Linked from the case page and the attention list with the pupil chosen (?child=).
-    initial = {"child": request.GET.get("child")} if request.GET.get("child", "").isdigit() else {}
+    child = request.GET.get("child", "")
+    initial = {"child": child} if child.isdecimal() else {}
     form = ContactAttemptForm(request.POST or None, pupils=pupils, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from kansrijk.cases import services as case_services
@@ -12,6 +13,7 @@ from kansrijk.cases.models import Case
 from kansrijk.cases.workflow import CaseState
 from kansrijk.meetings import services
 from kansrijk.meetings.models import AgendaItem, MeetingKind
+from tests.auth import sign_in
 from tests.cases.route import advance, open_case
 from tests.meetings.conftest import a_child, age_case
 
@@ -170,3 +172,14 @@ def test_the_agenda_shows_the_signal_at_the_viewers_level(world, pupil, care_mee
         v for v in selectors.agenda_view(meeting, world.director) if v.item.case_id == case.pk
     ).signals
     assert summary.description is None and summary.domain == "behaviour"
+
+
+def test_the_meeting_screen_answers_odd_page_numbers(client, world, pupil, care_meeting):
+    """ "²" passes `str.isdigit()` and fails `int()`: the agenda's page and the list to pull
+    in answer with their first page, not a 500."""
+    open_case(world, pupil)
+    meeting = care_meeting()
+    sign_in(client, world.coordinator)
+    url = reverse("meetings:meeting", args=[meeting.pk])
+    for odd in ("²", "٣", "3²"):
+        assert client.get(url, {"page": odd, "rest": odd}).status_code == 200
