@@ -183,7 +183,7 @@ def test_my_actions_hold_what_the_orm_holds(world: World) -> None:
 
 def test_the_attention_list_holds_what_the_orm_holds(world: World) -> None:
     from kansrijk.attention.models import AttentionEntry, AttentionVisit
-    from kansrijk.attention.selectors import entries
+    from kansrijk.attention.selectors import ENTRIES_PER_PAGE, entries
 
     _cases(world)
     AttentionVisit.objects.create(
@@ -206,13 +206,13 @@ def test_the_attention_list_holds_what_the_orm_holds(world: World) -> None:
                 .prefetch_related(selectors.family_children("case__family"))
                 .order_by("case__priority", "-changed_at", "-id")
             )
-            found = entries(user, location)
+            page = entries(user, location)
+            found = page.entries
             seen = AttentionVisit.objects.filter(location=location, professional=user).first()
             with CaptureQueriesContext(connection) as queries:
                 rows = [
                     (
                         e.pk,
-                        e.seen_before,  # type: ignore[attr-defined]
                         e.case.family.name,
                         e.case.contact_person.username,
                         [c.pk for c in selectors.children_of(e.case.family)],
@@ -221,16 +221,16 @@ def test_the_attention_list_holds_what_the_orm_holds(world: World) -> None:
                 ]
             assert not queries.captured_queries
             if found:  # may_read: those who read the list see every entry the ORM finds
-                expected = seen.seen_at if seen else None
+                assert page.seen == (seen.seen_at if seen else None)
+                assert page.total == orm.count()
                 assert rows == [
                     (
                         e.pk,
-                        expected,
                         e.case.family.name,
                         e.case.contact_person.username,
                         [c.pk for c in selectors.children_of(e.case.family)],
                     )
-                    for e in orm
+                    for e in orm[:ENTRIES_PER_PAGE]
                 ], (person.username, location.name)
             listed += len(found)
     assert listed
