@@ -112,7 +112,7 @@ TEMPLATES = [
 
 # Form widgets rendered by the project's engine: kansrijk/templates/django/forms/widgets/
 # select.html writes a select's options without an include each (same HTML as Django's).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORM_RENDERER = "kansrijk.core.widgets.Renderer"
 
 # Rendered page fragments that are the same for many users (the monitor's figures of one
 # snapshot and audience): per process, bounded; nothing personal is kept there.
