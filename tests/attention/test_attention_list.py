@@ -4,6 +4,8 @@ visit, the history says who changed what, and only the school's own people read 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -153,6 +155,9 @@ def test_the_gs_sees_what_is_new_since_their_last_visit(client, world, pupil):
     page = client.get(url).content.decode()
     assert "Sem J." in page and "Zorgen thuis" in page
     assert page.count('data-testid="attention-badge"') == 1
+    # The last visit as Dutch writes it: "3 dec 2026 09:30", the month in small letters.
+    months = "jan|feb|mrt|apr|mei|jun|jul|aug|sep|okt|nov|dec"
+    assert re.search(rf"sinds je laatste bezoek \(\d{{1,2}} ({months}) \d{{4}} \d\d:\d\d\)", page)
     again = client.get(url).content.decode()
     assert 'data-testid="attention-badge"' not in again  # seen now
     # The GS reads; they get no forms to keep the list.
@@ -288,3 +293,22 @@ def test_a_long_list_comes_in_pages_and_a_kept_entry_stays_on_its_page(client, w
     assert bad.status_code == 400
     text = bad.content.decode()
     assert f'action="{need}"' in text and 'class="error"' in text and "pagina 2 van 3" in text
+
+
+def test_a_need_sent_back_keeps_the_reason_typed_and_the_need_chosen(client, world, pupil):
+    """A keeper who sets the need and types a reason that is too long gets the list back
+    with the message, the need they chose and every character they typed."""
+    entry = AttentionEntry.objects.get(case=_on_list(world, pupil))
+    assert entry.reason == ""
+    sign_in(client, world.swv)
+    typed = "Thuis <onrustig> & " + "x" * 600
+    bad = client.post(
+        reverse("attention:entry_need", args=[entry.pk]), {"need": "both", "reason": typed}
+    )
+    assert bad.status_code == 400
+    html = bad.content.decode()
+    assert 'class="error"' in html and "500" in html
+    assert 'value="Thuis &lt;onrustig&gt; &amp; ' + "x" * 600 + '"' in html
+    assert '<option value="both" selected>' in html
+    entry.refresh_from_db()
+    assert (entry.need, entry.reason) == ("", "")

@@ -13,13 +13,14 @@ from django.template import Context, Template
 from django.utils import translation
 
 from kansrijk.attention.forms import NeedForm, RemoveForm
-from kansrijk.attention.models import AttentionEntry
+from kansrijk.attention.models import AttentionEntry, Need
 from kansrijk.cases.models import Case, Child
 from kansrijk.cases.selectors import SignalShown
 from kansrijk.core.models import Professional
 from tests.cases.test_case_table import _normal
 
-#: The rows of attention/list.html as they were (in its {% for %}, without the empty row).
+#: The rows of attention/list.html as they were (in its {% for %}, without the empty row), with
+#: what a form sent back keeps since: every error, the need chosen and the reason typed.
 ROWS = """{% load i18n signal_list %}  {% for entry in entries %}{% with case=entry.case %}
     <tr data-testid="attention-entry">
       <td><a href="{% url 'cases:case_detail' case.pk %}">{% blocktranslate with number=case.pk %}Case {{ number }}{% endblocktranslate %}</a>:
@@ -32,15 +33,15 @@ ROWS = """{% load i18n signal_list %}  {% for entry in entries %}{% with case=en
       <td>{{ case.contact_person }}</td>
       {% if keeps %}<td>
         <form method="post" action="{% url 'attention:entry_need' entry.pk %}">{% csrf_token %}<input type="hidden" name="page" value="{{ page.number }}">
-          {% if entry.form_kind == "need" %}{% for error in entry.form.need.errors %}<span class="error">{{ error }}</span>{% endfor %}{% endif %}
+          {% if entry.form_kind == "need" %}{% for error in entry.form.non_field_errors %}<span class="error">{{ error }}</span>{% endfor %}{% for error in entry.form.need.errors %}<span class="error">{{ error }}</span>{% endfor %}{% for error in entry.form.reason.errors %}<span class="error">{{ error }}</span>{% endfor %}{% endif %}
           <label>{% translate "What does the pupil need?" %}
-          <select name="need" class="utrecht-select">{% for value, label in need_form.fields.need.choices %}<option value="{{ value }}"{% if value == entry.need %} selected{% endif %}>{{ label }}</option>{% endfor %}</select></label>
-          {% if not entry.reason %}<label>{% translate "Reason for extra attention" %} <input type="text" name="reason" maxlength="500" class="utrecht-textbox utrecht-textbox--html-input"></label>{% endif %}
+          <select name="need" class="utrecht-select">{% for value, label in need_form.fields.need.choices %}<option value="{{ value }}"{% if entry.form_kind == "need" and entry.form.data.need in need_values %}{% if value == entry.form.data.need %} selected{% endif %}{% elif value == entry.need %} selected{% endif %}>{{ label }}</option>{% endfor %}</select></label>
+          {% if not entry.reason or entry.form_kind == "need" and entry.form.data.reason %}<label>{% translate "Reason for extra attention" %} <input type="text" name="reason" maxlength="500" class="utrecht-textbox utrecht-textbox--html-input" value="{% if entry.form_kind == "need" %}{{ entry.form.data.reason }}{% endif %}"></label>{% endif %}
           <button type="submit" class="utrecht-button">{% translate "Save" %}</button>
         </form>
         <details{% if entry.form_kind == "remove" %} open{% endif %}><summary>{% translate "Take off the list" %}</summary>
           <form method="post" action="{% url 'attention:entry_remove' entry.pk %}">{% csrf_token %}<input type="hidden" name="page" value="{{ page.number }}">
-            {% if entry.form_kind == "remove" %}{% for error in entry.form.reason.errors %}<span class="error">{{ error }}</span>{% endfor %}{% endif %}
+            {% if entry.form_kind == "remove" %}{% for error in entry.form.non_field_errors %}<span class="error">{{ error }}</span>{% endfor %}{% for error in entry.form.reason.errors %}<span class="error">{{ error }}</span>{% endfor %}{% endif %}
             <label>{% translate "Why does the pupil leave the list?" %} <input type="text" name="reason" maxlength="500" class="utrecht-textbox utrecht-textbox--html-input" value="{% if entry.form_kind == "remove" %}{{ entry.form.data.reason }}{% endif %}"></label>
             <button type="submit" class="utrecht-button">{% translate "Take off the list" %}</button>
           </form>
@@ -90,6 +91,14 @@ def _entries() -> list[AttentionEntry]:
     bad_remove.is_valid()
     typed = RemoveForm({"reason": HOSTILE + "x" * 600})
     typed.is_valid()
+    long_reason = NeedForm({"need": "both", "reason": HOSTILE + "x" * 600})
+    long_reason.is_valid()
+    refused = NeedForm({"need": "care", "reason": HOSTILE})
+    refused.is_valid()
+    refused.add_error(None, HOSTILE)  # what the service refuses, for the whole form
+    gone = RemoveForm({"reason": "Verhuisd"})
+    gone.is_valid()
+    gone.add_error(None, "Deze casus is gesloten.")
     entries = []
     states = itertools.cycle(["checked", "on_attention_list", "support", "nonsense"])
     for pk, (need, reason, source, priority, fresh) in enumerate(
@@ -117,7 +126,16 @@ def _entries() -> list[AttentionEntry]:
         entry.is_changed = fresh == "changed"  # type: ignore[attr-defined]
         entries.append(entry)
     for entry, (kind, form) in zip(
-        entries, [("need", bad_need), ("remove", bad_remove), ("remove", typed)], strict=False
+        entries[::5],
+        [
+            ("need", bad_need),
+            ("remove", bad_remove),
+            ("remove", typed),
+            ("need", long_reason),
+            ("need", refused),
+            ("remove", gone),
+        ],
+        strict=False,
     ):
         entry.form, entry.form_kind = form, kind  # type: ignore[attr-defined]
     return entries
@@ -131,6 +149,7 @@ def test_the_same_html_as_the_template(language: str, keeps: bool):
         "entries": entries,
         "keeps": keeps,
         "need_form": NeedForm(),
+        "need_values": Need.values,
         "page": {"number": 1234},
         "csrf_token": "t0k<en>",
     }

@@ -55,33 +55,45 @@ def _errors(errors: Any) -> str:
     return "".join(f'<span class="error">{text(error)}</span>' for error in errors)
 
 
+def _sent_back(form: Any, *fields: str) -> str:
+    """Every error of a form sent back: the form's own, then each field's."""
+    return _errors(form.non_field_errors()) + "".join(_errors(form[f].errors) for f in fields)
+
+
 def _keep(entry: AttentionEntry, words: _Words, page: str) -> str:
     """The keeper's forms: what the pupil needs (and a reason, when there is none yet), and
-    taking the pupil off the list with a reason; a form sent back with errors keeps them."""
+    taking the pupil off the list with a reason; a form sent back shows its errors and keeps
+    what was typed and chosen."""
     kind = getattr(entry, "form_kind", "")
     form = getattr(entry, "form", None)
+    need_back = form if kind == "need" else None
+    remove_back = form if kind == "remove" else None
     hidden = f'<input type="hidden" name="page" value="{page}">'
+    chosen = need_back.data.get("need") if need_back is not None else None
+    if chosen not in Need.values:
+        chosen = entry.need
     options = "".join(
-        f'<option value="{value}"{" selected" if value == entry.need else ""}>{label}</option>'
+        f'<option value="{value}"{" selected" if value == chosen else ""}>{label}</option>'
         for value, label in words.options
     )
+    typed_reason = need_back.data.get("reason", "") if need_back is not None else ""
     reason = (
-        ""
-        if entry.reason
-        else f'<label>{words.reason} <input type="text" name="reason" maxlength="500" '
-        f"{TEXTBOX}></label>"
+        f'<label>{words.reason} <input type="text" name="reason" maxlength="500" '
+        f'{TEXTBOX} value="{text(typed_reason)}"></label>'
+        if not entry.reason or typed_reason
+        else ""
     )
-    typed = text(form.data.get("reason", "")) if kind == "remove" and form is not None else ""
+    typed = text(remove_back.data.get("reason", "")) if remove_back is not None else ""
     need_url = text(words.url("attention:entry_need", entry.pk))
     remove_url = text(words.url("attention:entry_remove", entry.pk))
     return (
         f'<td><form method="post" action="{need_url}">{words.csrf}{hidden}'
-        f"{_errors(form['need'].errors) if kind == 'need' and form is not None else ''}"
+        f"{_sent_back(need_back, 'need', 'reason') if need_back is not None else ''}"
         f'<label>{words.needs} <select name="need" class="utrecht-select">{options}</select>'
         f'</label> {reason} <button type="submit" class="utrecht-button">{words.save}</button>'
         f"</form><details{' open' if kind == 'remove' else ''}><summary>{words.take_off}"
         f'</summary><form method="post" action="{remove_url}">{words.csrf}{hidden}'
-        f"{_errors(form['reason'].errors) if kind == 'remove' and form is not None else ''}"
+        f"{_sent_back(remove_back, 'reason') if remove_back is not None else ''}"
         f'<label>{words.why} <input type="text" name="reason" maxlength="500" {TEXTBOX} '
         f'value="{typed}"></label> <button type="submit" class="utrecht-button">'
         f"{words.take_off}</button></form></details></td>"
