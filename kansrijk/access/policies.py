@@ -43,6 +43,7 @@ from kansrijk.access.registry import (
 )
 from kansrijk.access.roles import Role
 from kansrijk.compiled import compiled, ids_in
+from kansrijk.plans import rows_with_generic_plan
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -412,9 +413,7 @@ def read_for_page(user: Professional, action: Action, using: str = "default") ->
     key = _read_key(user, using, hit)
     if key in page:
         return
-    with connections[using].cursor() as cursor:
-        cursor.execute(hit.sql, hit.filled(using))
-        page[key] = [row[0] for row in cursor.fetchall()]
+    page[key] = [row[0] for row in rows_with_generic_plan(hit.sql, hit.filled(using), using)]
 
 
 def _read_key(user: Professional, using: str, hit: Compiled) -> tuple[int, str, str, str]:
@@ -625,10 +624,17 @@ def _granting_roles_per_case(
                 columns[name] = (action, Role(membership.role))
     if not annotations:
         return found
-    for row in cases.annotate(**annotations).values("pk", *annotations):
-        for name, (action, role) in columns.items():
-            if row[name]:
-                found[action].setdefault(row["pk"], set()).add(role)
+    names = list(annotations)
+    query = cases.annotate(**annotations).values_list("pk", *names).query
+    try:
+        sql, params = query.get_compiler(cases.db).as_sql()
+    except EmptyResultSet:
+        return found
+    for pk, *granted in rows_with_generic_plan(sql, params, cases.db):
+        for name, grants in zip(names, granted, strict=True):
+            if grants:
+                action, role = columns[name]
+                found[action].setdefault(pk, set()).add(role)
     return found
 
 

@@ -20,6 +20,7 @@ from kansrijk.access.policies import (
     attention_roles_at,
     can,
     filter_cases,
+    read_for_page,
 )
 from kansrijk.attention.models import (
     AttentionChange,
@@ -79,6 +80,7 @@ def entries(user: Professional, location: Location, page: str | int | None = 1) 
     if not may_read(user, location):
         return EntryPage(1, 1, [], 0, 0, None)
     seen = last_visit(user, location)
+    read_for_page(user, Action.SUMMARY)  # counted, then a page of it: the filter read once
     counted = _on_the_list(location.pk, _visible_cases(user, location).values("pk"))
     fresh = models.Q(changed_at__gt=seen) | models.Q(added_at__gt=seen) if seen else models.Q()
     totals = counted.aggregate(total=Count("id"), fresh=Count("id", filter=fresh))
