@@ -25,11 +25,10 @@ def rows_with_generic_plan(sql: str, params: Sequence[Any], using: str = "defaul
     trip (psycopg's pipeline: three statements, one wait), so it never outlives the query;
     when the query fails, the failure takes the setting back with it (outside a transaction
     the pipeline's statements are one implicit transaction; inside one, its rollback).
-    Elsewhere (SQLite, prepared statements off) a plain query."""
+    Elsewhere (SQLite, prepared statements off, a libpq without pipelines) a plain query."""
     connection = connections[using]
-    options = connection.settings_dict.get("OPTIONS", {})
     with connection.cursor() as cursor:
-        if connection.vendor != "postgresql" or not options.get("server_side_binding"):
+        if not _kept_plans(connection):
             cursor.execute(sql, params)
             return list(cursor.fetchall())
         raw = connection.connection
@@ -40,3 +39,14 @@ def rows_with_generic_plan(sql: str, params: Sequence[Any], using: str = "defaul
             finally:
                 raw.execute("RESET plan_cache_mode")
         return list(cursor.fetchall())
+
+
+def _kept_plans(connection: Any) -> bool:
+    """PostgreSQL with prepared statements on, and a libpq that sends pipelines (14 and on)."""
+    if connection.vendor != "postgresql":
+        return False
+    if not connection.settings_dict.get("OPTIONS", {}).get("server_side_binding"):
+        return False
+    import psycopg
+
+    return bool(psycopg.Pipeline.is_supported())

@@ -78,3 +78,12 @@ def test_a_lists_grants_are_read_with_the_kept_plan(world) -> None:  # type: ign
         assert generic >= 2 and custom == 0, read
     assert _mode() == "auto"
     assert Case.objects.filter(pk__in=cases).count() == 3
+
+
+@pytest.mark.django_db
+def test_without_pipelines_the_query_runs_with_postgresqls_own_choice(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A libpq older than 14 sends no pipeline: the read still answers, planned as before."""
+    import psycopg
+
+    monkeypatch.setattr(psycopg.Pipeline, "is_supported", classmethod(lambda cls: False))
+    assert rows_with_generic_plan(SETTING, [1]) == [("auto", 1)]
