@@ -10,6 +10,7 @@ import zoneinfo
 import pytest
 from django.template import Context, Template
 from django.utils import translation
+from django.utils.safestring import mark_safe
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -44,7 +45,12 @@ signal_shown = st.builds(
     created_at=st.datetimes(
         min_value=datetime.datetime(2000, 1, 1), max_value=datetime.datetime(2040, 1, 1)
     ).map(lambda moment: moment.replace(tzinfo=AMSTERDAM)),
-    description=st.one_of(st.none(), st.text(max_size=80)),
+    description=st.one_of(
+        st.none(),
+        st.text(max_size=80),
+        st.lists(st.sampled_from(["a", "\r", "\n", "<"])).map("".join),
+        st.text(max_size=20).map(mark_safe),  # HTML already: not escaped again
+    ),
     author=st.one_of(st.none(), texts),
 )
 
@@ -75,11 +81,12 @@ def test_hostile_text_is_escaped_as_the_template_escaped_it(language: str):
         urgency="high",
         urgency_label=HOSTILE,
         created_at=datetime.datetime(2026, 12, 3, 23, 30, tzinfo=datetime.UTC),
-        description=f"regel één\n{HOSTILE}\n\nderde",
+        description=f"regel één\n{HOSTILE}\n\nderde\r\nvierde\rvijfde\r\r\n",
         author=HOSTILE,
     )
     with translation.override(language):
         before, now = _both([signal, signal], 7)
     assert now == before
     assert "<script>" not in now and "&lt;script&gt;" in now
+    assert "derde<br>vierde<br>vijfde<br><br></p>" in now  # Windows and old Mac lines too
     assert "4 dec 2026" in now  # the day in Amsterdam
