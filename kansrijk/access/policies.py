@@ -578,10 +578,11 @@ def read_list_grants(user: Professional, case_ids: list[int], actions: list[Acti
     lists = _page_lists.get()
     if lists is None or not user.is_active:
         return
-    missing = {
-        action: [pk for pk in case_ids if pk not in lists.get((user.pk, action), {})]
-        for action in actions
-    }
+    uid = user.pk  # request.user is lazy: each attribute read costs a proxy call
+    missing = {}
+    for action in actions:
+        known = lists.get((uid, action), {})
+        missing[action] = [pk for pk in case_ids if pk not in known]
     wanted = [action for action in actions if missing[action]]
     if not wanted:
         return

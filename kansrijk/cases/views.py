@@ -132,8 +132,9 @@ def my_work(request: HttpRequest) -> HttpResponse:
         # One list read through the matrix, so that neither list links to a page that
         # answers 404 (issue 14) and a stand-in's cases are among the team's.
         visible = selectors.open_bounded(user, Action.FULL, MY_WORK_BOUND, by="mine")
-        context["caseload"] = [c for c in visible if c.contact_person_id == user.pk]
-        context["team_cases"] = [c for c in visible if c.contact_person_id != user.pk]
+        uid = user.pk
+        context["caseload"] = [c for c in visible if c.contact_person_id == uid]
+        context["team_cases"] = [c for c in visible if c.contact_person_id != uid]
         context["caseload_total"] = _total(context["caseload"])
         context["team_total"] = _total(context["team_cases"])
         shown += visible
