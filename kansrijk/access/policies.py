@@ -667,6 +667,16 @@ class PupilPick:
 
 
 def pupil_pick(user: Professional) -> PupilPick:
+    """Read once per request, like the memberships it comes from (the signal form asks
+    twice, and a teacher's groups are a query per membership)."""
+    cached: PupilPick | None = getattr(user, "_kansrijk_pupil_pick", None)
+    if cached is None:
+        cached = _pupil_pick(user)
+        user._kansrijk_pupil_pick = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _pupil_pick(user: Professional) -> PupilPick:
     groups: set[tuple[int, str]] = set()
     locations: set[int] = set()
     search: set[int] = set()

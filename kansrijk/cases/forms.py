@@ -34,8 +34,14 @@ class PupilChoiceField(forms.ModelChoiceField):
         super().__init__(**kwargs)
 
     def label_from_instance(self, obj: Child) -> str:
-        group = _("group %(group)s") % {"group": obj.group} if obj.group else ""
-        return f"{obj.given_name} {obj.family_name} ({group})" if group else str(obj)
+        return pupil_label(obj.given_name, obj.family_name, obj.group)
+
+
+def pupil_label(given_name: str, family_name: str, group: str) -> str:
+    """A pupil as the picker lists them: the name, and the group when there is one."""
+    if not group:
+        return f"{given_name} {family_name}"
+    return f"{given_name} {family_name} ({_('group %(group)s') % {'group': group}})"
 
 
 class PupilFilterForm(forms.Form):
@@ -109,15 +115,18 @@ class SignalForm(forms.Form):
         super().__init__(*args, **kwargs)
         field: PupilChoiceField = self.fields["child"]  # type: ignore[assignment]
         field.queryset = pupils
-        shown = list(pupils[: self.PUPILS_SHOWN + 1])
+        # The picker's options as plain rows: a model instance (and its location) per pupil
+        # cost a fifth of the form's CPU (issue 17).
+        rows = pupils.select_related(None).values_list("pk", "given_name", "family_name", "group")
+        shown = list(rows[: self.PUPILS_SHOWN + 1])
         self.more_pupils = len(shown) > self.PUPILS_SHOWN
         shown = shown[: self.PUPILS_SHOWN]
         picked = str((self.data if self.is_bound else self.initial).get("child") or "")
-        if picked.isdecimal() and all(c.pk != int(picked) for c in shown):
-            shown[:0] = list(pupils.filter(pk=int(picked)))  # the chosen one stays in view
+        if picked.isdecimal() and all(row[0] != int(picked) for row in shown):
+            shown[:0] = list(rows.filter(pk=int(picked)))  # the chosen one stays in view
         field.widget.choices = [
             ("", "---------"),
-            *((c.pk, field.label_from_instance(c)) for c in shown),
+            *((pk, pupil_label(given, family, group)) for pk, given, family, group in shown),
         ]
 
 
