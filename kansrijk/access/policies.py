@@ -457,9 +457,11 @@ def one_page() -> Iterator[None]:
     token = _page_grants.set({})
     lists = _page_lists.set({})
     visible = _page_visible.set({})
+    picks = _page_picks.set({})
     try:
         yield
     finally:
+        _page_picks.reset(picks)
         _page_visible.reset(visible)
         _page_lists.reset(lists)
         _page_grants.reset(token)
@@ -666,14 +668,22 @@ class PupilPick:
     through_cases: bool = False
 
 
+#: The pupils each user may pick (`pupil_pick`) read within one page: user id -> pick.
+_page_picks: ContextVar[dict[int, PupilPick] | None] = ContextVar(
+    "kansrijk_page_picks", default=None
+)
+
+
 def pupil_pick(user: Professional) -> PupilPick:
-    """Read once per request, like the memberships it comes from (the signal form asks
-    twice, and a teacher's groups are a query per membership)."""
-    cached: PupilPick | None = getattr(user, "_kansrijk_pupil_pick", None)
-    if cached is None:
-        cached = _pupil_pick(user)
-        user._kansrijk_pupil_pick = cached  # type: ignore[attr-defined]
-    return cached
+    """Read once per page (`one_page`: the signal form asks twice, and a teacher's groups
+    are a query per membership); outside a page on every call, so that a service sees a
+    group given a moment before."""
+    picks = _page_picks.get()
+    if picks is None:
+        return _pupil_pick(user)
+    if user.pk not in picks:
+        picks[user.pk] = _pupil_pick(user)
+    return picks[user.pk]
 
 
 def _pupil_pick(user: Professional) -> PupilPick:

@@ -61,7 +61,7 @@ def _case_values(cases: list[Case]) -> list[tuple[Any, ...]]:
             c.state,
             c.rank,  # type: ignore[attr-defined]
             c.total,  # type: ignore[attr-defined]
-            c.family.name,
+            c.family_id,  # the family as its id: a list needs its children alone
             c.location.name,
             c.contact_person.username,
             [child.pk for child in selectors.children_of(c.family)],
