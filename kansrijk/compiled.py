@@ -24,6 +24,8 @@ from django.db.models.base import ModelState
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_init, pre_init
 
+from kansrijk.plans import Plan, rows_planned
+
 
 @dataclass(frozen=True)
 class _Part:
@@ -81,15 +83,19 @@ class CompiledQuery:
     #: booleans), applied to every row as the ORM applies them.
     converters: tuple[tuple[int, tuple[list[Any], Any]], ...]
 
-    def fetch(self, using: str, /, **values: Any) -> list[Any]:
-        """The query's rows with these values in place of the stand-ins, as instances."""
+    def fetch(self, using: str, plan: Plan | None = None, /, **values: Any) -> list[Any]:
+        """The query's rows with these values in place of the stand-ins, as instances; run
+        with `plan` when given (kansrijk.plans)."""
         params = [
             values[self.slots[i]] if i in self.slots else p for i, p in enumerate(self.params)
         ]
         connection = connections[using]
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
-            rows = cursor.fetchall()
+        if plan is not None:
+            rows = rows_planned(self.sql, params, plan, using)
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(self.sql, params)
+                rows = cursor.fetchall()
         if self.converters:
             rows = [self._convert(connection, row) for row in rows]
         return [self._instance(using, row) for row in rows]
@@ -234,11 +240,12 @@ def id_array(ids: Iterable[int]) -> str:
 _ID_STAND_IN = -434343
 
 
-def fetch(key: tuple[Any, ...], using: str, build: Callable[..., QuerySet[Any]], /,
-          **values: int | RawSQL) -> list[Any]:  # fmt: skip
+def fetch(key: tuple[Any, ...], using: str, build: Callable[..., QuerySet[Any]],
+          plan: Plan | None = None, /, **values: int | RawSQL) -> list[Any]:  # fmt: skip
     """`build(**values)` read through SQL compiled once per `key` and the raw SQL parts'
     text: an id gets a negative stand-in, a raw SQL part (an access filter, `ids_in`) a
-    stand-in per parameter (`raw_stand_ins`); each is put in at every call."""
+    stand-in per parameter (`raw_stand_ins`); each is put in at every call. `plan`: how
+    PostgreSQL plans it (kansrijk.plans), its own choice when None."""
     args: dict[str, Any] = {}
     stand_ins: dict[str, Any] = {}
     given: dict[str, Any] = {}
@@ -252,5 +259,5 @@ def fetch(key: tuple[Any, ...], using: str, build: Callable[..., QuerySet[Any]],
         else:
             args[name] = stand_ins[name] = _ID_STAND_IN - i
             given[name] = value
-    plan = compiled((*key, *texts), using, lambda **_: build(**args), **stand_ins)
-    return plan.fetch(using, **given)
+    query = compiled((*key, *texts), using, lambda **_: build(**args), **stand_ins)
+    return query.fetch(using, plan, **given)

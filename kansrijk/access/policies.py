@@ -43,7 +43,7 @@ from kansrijk.access.registry import (
 )
 from kansrijk.access.roles import Role
 from kansrijk.compiled import compiled, ids_in
-from kansrijk.plans import rows_with_generic_plan
+from kansrijk.plans import GENERIC, rows_planned
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -413,7 +413,7 @@ def read_for_page(user: Professional, action: Action, using: str = "default") ->
     key = _read_key(user, using, hit)
     if key in page:
         return
-    page[key] = [row[0] for row in rows_with_generic_plan(hit.sql, hit.filled(using), using)]
+    page[key] = [row[0] for row in rows_planned(hit.sql, hit.filled(using), GENERIC, using)]
 
 
 def _read_key(user: Professional, using: str, hit: Compiled) -> tuple[int, str, str, str]:
@@ -633,7 +633,7 @@ def _granting_roles_per_case(
         sql, params = query.get_compiler(cases.db).as_sql()
     except EmptyResultSet:
         return found
-    for pk, *granted in rows_with_generic_plan(sql, params, cases.db):
+    for pk, *granted in rows_planned(sql, params, GENERIC, cases.db):
         for name, grants in zip(names, granted, strict=True):
             if grants:
                 action, role = columns[name]

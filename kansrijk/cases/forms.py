@@ -41,7 +41,8 @@ def pupil_label(given_name: str, family_name: str, group: str) -> str:
     """A pupil as the picker lists them: the name, and the group when there is one."""
     if not group:
         return f"{given_name} {family_name}"
-    return f"{given_name} {family_name} ({_('group %(group)s') % {'group': group}})"
+    group = _("group %(group)s") % {"group": group}  # outside the f-string: makemessages
+    return f"{given_name} {family_name} ({group})"
 
 
 class PupilFilterForm(forms.Form):

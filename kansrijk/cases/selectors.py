@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections
 from django.db.models import (
     BooleanField,
@@ -71,6 +72,7 @@ from kansrijk.cases.workflow import (
 from kansrijk.compiled import fetch, fetch_among, id_array
 from kansrijk.core.choices import labels_now
 from kansrijk.core.models import Location
+from kansrijk.plans import CUSTOM, Plan, rows_planned
 
 if TYPE_CHECKING:
     from kansrijk.core.models import Professional
@@ -215,7 +217,8 @@ def open_bounded(user: Professional, action: Action, bound: int, by: str) -> lis
         return _bounded(queryset, bound, partition)
 
     key = ("open bounded", by, bound)
-    cases: list[Case] = compiled_list(user, action, key, build, per_user=by == "mine")
+    # Ranked over the ids of the user's whole list: planned for how many there are.
+    cases: list[Case] = compiled_list(user, action, key, build, per_user=by == "mine", plan=CUSTOM)
     read_children([_family_by_id(case) for case in cases])
     return cases
 
@@ -280,6 +283,7 @@ def compiled_list(
     build: Callable[..., QuerySet[Any]],
     *,
     per_user: bool = True,
+    plan: Plan | None = None,
     **ids: int,
 ) -> list[Any]:
     """`build(user id, visible, **ids)` listed, where `visible(field)` is the condition "the
@@ -288,7 +292,8 @@ def compiled_list(
     the key, its parameters, the user's id and `ids` are put in at each call): building and
     compiling a list's ORM query cost 1-4 ms of CPU a page, more than the database spent
     running it (issue 17). `build` must depend on nothing but its arguments and `key`;
-    `per_user`: whether its SQL holds the user's id (apart from the filter's)."""
+    `per_user`: whether its SQL holds the user's id (apart from the filter's); `plan`: how
+    PostgreSQL plans it (kansrijk.plans)."""
     using = "default"
     visible = visible_cases(user, action, using) if filters_compiled(using) else None
     if visible is None or not user.is_active:
@@ -306,7 +311,7 @@ def compiled_list(
     def build_compiled(visible: RawSQL, uid: int = 0, **ids: int) -> QuerySet[Any]:
         return build(uid, lambda field: Q(**{f"{field}__in": visible}), **ids)
 
-    return fetch((*key, action), using, build_compiled, **values)
+    return fetch((*key, action), using, build_compiled, plan, **values)
 
 
 def referrals_to(user: Professional) -> QuerySet[Referral]:
@@ -567,12 +572,19 @@ def attention_list(user: Professional, location: Location) -> QuerySet[Case]:
 
 
 def state_counts(user: Professional) -> dict[str, int]:
+    """How many cases the user may know of, per state; counted over the ids of all of them,
+    so planned for how many there are (kansrijk.plans)."""
     rows = (
         filter_cases(Case.objects.all(), user, Action.EXISTS)
-        .values("state")
+        .values_list("state")
         .annotate(n=Count("id"))
     )
-    counts = {row["state"]: row["n"] for row in rows}
+    try:
+        sql, params = rows.query.get_compiler(rows.db).as_sql()
+    except EmptyResultSet:
+        counts: dict[str, int] = {}
+    else:
+        counts = dict(rows_planned(sql, params, CUSTOM, rows.db))
     return {state.value: counts.get(state.value, 0) for state in CaseState}
 
 

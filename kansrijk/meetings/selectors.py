@@ -68,6 +68,7 @@ from kansrijk.meetings.models import (
     WithoutConsent,
 )
 from kansrijk.meetings.timebox import must_discuss
+from kansrijk.plans import CUSTOM
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
@@ -398,11 +399,13 @@ def _signalled_children(cases: list[Case], viewer: Professional) -> set[tuple[in
     rows: list[Child]
     if connections[using].vendor != "postgresql":
         rows = list(_signalled(list(found), viewer.pk))
-    else:  # SQL compiled once (kansrijk.compiled): the cases one array parameter
+    else:  # SQL compiled once (kansrijk.compiled): the cases one array parameter, planned
+        # for them (kansrijk.plans: the kept plan read 9.5 ms where this one reads 6.5)
         rows = fetch(
             ("signalled children",),
             using,
             lambda viewer, cases: _signalled(cases, viewer),
+            CUSTOM,
             viewer=viewer.pk,
             cases=ids_in(list(found)),
         )

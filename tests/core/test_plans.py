@@ -1,6 +1,7 @@
 """The access filters' reads use PostgreSQL's kept generic plan (`kansrijk.plans`, issue 17),
-and the setting never outlives them: not after the read, not after a read that failed, in a
-transaction or outside one; every other query keeps PostgreSQL's own choice."""
+the lists over a user's case ids a plan made for them, and the setting never outlives them:
+not after the read, not after a read that failed, in a transaction or outside one; every
+other query keeps PostgreSQL's own choice."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from django.db import DatabaseError, connection, transaction
 
 from kansrijk.access import policies
 from kansrijk.access.matrix import Action
+from kansrijk.cases import selectors
 from kansrijk.cases.models import Case
-from kansrijk.plans import rows_with_generic_plan
+from kansrijk.plans import CUSTOM, GENERIC, rows_planned
 from tests.cases.route import open_case
 from tests.conftest import fresh
 from tests.factories import ChildFactory, GuardianFactory
@@ -32,10 +34,10 @@ SETTING = "SELECT current_setting('plan_cache_mode'), %s"
 @pytest.mark.django_db
 def test_within_a_transaction_the_setting_is_the_querys_alone() -> None:
     assert _mode() == "auto"
-    assert rows_with_generic_plan(SETTING, [7]) == [("force_generic_plan", 7)]
+    assert rows_planned(SETTING, [7], GENERIC) == [("force_generic_plan", 7)]
     assert _mode() == "auto"
     with pytest.raises(DatabaseError), transaction.atomic():
-        rows_with_generic_plan("SELECT 1 / %s", [0])
+        rows_planned("SELECT 1 / %s", [0], GENERIC)
     assert _mode() == "auto"  # the savepoint's rollback took it back
 
 
@@ -43,19 +45,37 @@ def test_within_a_transaction_the_setting_is_the_querys_alone() -> None:
 def test_outside_a_transaction_a_failed_query_sets_it_back_too() -> None:
     assert not connection.in_atomic_block
     with pytest.raises(DatabaseError):
-        rows_with_generic_plan("SELECT 1 / %s", [0])
+        rows_planned("SELECT 1 / %s", [0], GENERIC)
     assert _mode() == "auto"
-    assert rows_with_generic_plan(SETTING, ["x"]) == [("force_generic_plan", "x")]
+    assert rows_planned(SETTING, ["x"], CUSTOM) == [("force_custom_plan", "x")]
     assert _mode() == "auto"
 
 
-@pytest.mark.django_db
-def test_a_lists_grants_are_read_with_the_kept_plan(world) -> None:  # type: ignore[no-untyped-def]
+def _plans_of(statement: str) -> tuple[int, int]:
+    """How often the connection's prepared statement that starts so was run with its generic
+    plan and with a custom one."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE %s",
+            [statement.replace("%", "\\%") + "%"],
+        )
+        (generic, custom), *_ = cursor.fetchall()
+    return generic, custom
+
+
+def _open_cases(world) -> list[int]:  # type: ignore[no-untyped-def]
     cases = []
     for _ in range(3):
         child = ChildFactory(location=world.school)
         GuardianFactory(family=child.family)
         cases.append(open_case(world, child).pk)
+    return cases
+
+
+@pytest.mark.django_db
+def test_a_lists_grants_are_read_with_the_kept_plan(world) -> None:  # type: ignore[no-untyped-def]
+    cases = _open_cases(world)
     coach = fresh(world.coach)
     for _ in range(4):  # prepared from the second run on (prepare_threshold)
         with policies.one_page():
@@ -65,16 +85,10 @@ def test_a_lists_grants_are_read_with_the_kept_plan(world) -> None:  # type: ign
             policies.read_for_page(coach, Action.FULL)  # the ids a page's lists take
             listed = policies.filter_cases(Case.objects.all(), coach, Action.FULL)
             assert set(listed.values_list("pk", flat=True)) == set(cases)
-    grants_read = 'SELECT "cases_case"."id" AS "pk", "cases_case"."id" IN (%'
-    ids_read = 'SELECT "cases_case"."id" AS "pk" FROM "cases_case" WHERE "cases_case"."id" IN ((%'
+    grants_read = 'SELECT "cases_case"."id" AS "pk", "cases_case"."id" IN ('
+    ids_read = 'SELECT "cases_case"."id" AS "pk" FROM "cases_case" WHERE "cases_case"."id" IN (('
     for read in (grants_read, ids_read):
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
-                " WHERE statement LIKE %s",
-                [read],
-            )
-            (generic, custom), *_ = cursor.fetchall()
+        generic, custom = _plans_of(read)
         assert generic >= 2 and custom == 0, read
     assert _mode() == "auto"
     assert Case.objects.filter(pk__in=cases).count() == 3
@@ -86,4 +100,22 @@ def test_without_pipelines_the_query_runs_with_postgresqls_own_choice(monkeypatc
     import psycopg
 
     monkeypatch.setattr(psycopg.Pipeline, "is_supported", classmethod(lambda cls: False))
-    assert rows_with_generic_plan(SETTING, [1]) == [("auto", 1)]
+    assert rows_planned(SETTING, [1], CUSTOM) == [("auto", 1)]
+
+
+@pytest.mark.django_db
+def test_the_lists_over_a_users_case_ids_are_planned_for_them(world) -> None:  # type: ignore[no-untyped-def]
+    """The coordinator's ranked open cases and the counts per state: never the kept plan,
+    which guesses how many ids the array holds (a whole municipality's at region scale)."""
+    cases = _open_cases(world)
+    coordinator = fresh(world.coordinator)
+    for _ in range(8):  # past prepare_threshold and PostgreSQL's five custom plans
+        with policies.one_page():
+            listed = selectors.open_bounded(coordinator, Action.EXISTS, 25, by="stalled")
+            counts = selectors.state_counts(coordinator)
+        assert {case.pk for case in listed} == set(cases)
+        assert sum(counts.values()) == 3
+    for read in ('SELECT "col1", ', 'SELECT "cases_case"."state" AS "state", COUNT('):
+        generic, custom = _plans_of(read)
+        assert generic == 0 and custom >= 6, read
+    assert _mode() == "auto"
