@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 from django.utils.functional import Promise, SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +18,7 @@ from kansrijk.access.policies import (
     roles_of,
 )
 from kansrijk.access.roles import ESCALATION_ROLES, Role
+from kansrijk.core.templatetags.urls import reverser
 
 
 @dataclass(frozen=True)
@@ -112,11 +113,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     unread: Any = SimpleLazyObject(lambda: _unread(user))
     total = getattr(user, "unread_notifications", None)
     items = []
+    url_of = reverser()  # every page's menu: the URLs remembered per process
     for entry in ENTRIES:
         if entry.roles is not None and not roles & entry.roles:
             continue
         try:
-            url = reverse(entry.url_name)
+            url = url_of(entry.url_name)
         except NoReverseMatch:
             continue  # that part of the product is not installed
         badge = 0
