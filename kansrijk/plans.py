@@ -15,9 +15,8 @@ array parameter holds:
 - for a query over an array of ids the kept plan guesses how many there are: over the ids
   of a user's whole list (a coordinator's ~1,500 cases at 0.05, more in a larger region)
   it looks up every id by its index, where a plan made for 1,500 ids scans the table once.
-  The coordinator's ranked open cases 10.5 → 6.8 ms, the counts per state 4.9 → 2.8 ms, an
-  agenda's signalled children 9.5 → 6.5 ms. They run with a plan made for the ids at hand
-  (`CUSTOM`).
+  The coordinator's ranked open cases 10.5 → 6.8 ms, the counts per state 4.9 → 2.8 ms.
+  They run with a plan made for the ids at hand (`CUSTOM`).
 
 Other queries keep PostgreSQL's own choice: for a teacher's signals the generic plan was
 three times slower, for a family's children the custom one.

@@ -134,25 +134,30 @@ def test_who_sits_at_the_table_is_what_the_orm_reads(world, care_meeting) -> Non
     assert len(table.organisations) >= 3
 
 
-def test_the_signalled_children_are_what_the_orm_reads(world, care_meeting) -> None:  # type: ignore[no-untyped-def]
+def test_the_signalled_children_are_those_of_the_cases_signals(world, care_meeting) -> None:  # type: ignore[no-untyped-def]
+    """Each case's signalled children once, youngest first, and the pairs the viewer
+    signalled: as the signals say, for a sibling signalled later and for a child whose
+    family has changed since it was signalled (not among the family's children read)."""
     from kansrijk.cases import services as case_services
-    from kansrijk.meetings.selectors import _signalled
+    from kansrijk.cases.models import Child, Family, Signal
 
     cases = [open_case(world, a_child(world)) for _ in range(3)]
     sibling = a_child(world, family=cases[0].family)
     case_services.signal_create(
         by=world.coach, child=sibling, domain="learning", urgency="normal", description="Lezen"
     )
+    moved = Signal.objects.filter(case=cases[2]).first().child
+    Child.objects.filter(pk=moved.pk).update(family=Family.objects.create(name="Elders"))
     for viewer in (world.teacher, world.coach, world.coordinator):
         fresh = [Case.objects.get(pk=c.pk) for c in cases]
         own = selectors._signalled_children(fresh, viewer)
-        orm = list(_signalled([c.pk for c in cases], viewer.pk))
-        assert own == {(c.signalled_case, c.pk) for c in orm if c.by_viewer}  # type: ignore[attr-defined]
-        assert [
-            (case.pk, [c.pk for c in case.signalled_children])  # type: ignore[attr-defined]
-            for case in fresh
-        ] == [
-            (case.pk, [c.pk for c in orm if c.signalled_case == case.pk])  # type: ignore[attr-defined]
-            for case in cases
-        ]
+        signals = Signal.objects.filter(case__in=cases).select_related("child")
+        assert own == {(s.case_id, s.child_id) for s in signals if s.author_id == viewer.pk}
+        for case in fresh:
+            expected = {s.child for s in signals if s.case_id == case.pk}
+            assert case.signalled_children == sorted(  # type: ignore[attr-defined]
+                expected, key=lambda c: (c.date_of_birth, c.pk)
+            )
+    assert [c.pk for c in fresh[2].signalled_children] == [moved.pk]  # type: ignore[attr-defined]
+    assert len(fresh[0].signalled_children) == 2  # type: ignore[attr-defined]
     assert len(selectors._signalled_children([Case.objects.get(pk=cases[0].pk)], world.coach)) == 1
