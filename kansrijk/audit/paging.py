@@ -45,6 +45,37 @@ def logged_page(
     """
     count = rows.count()
     items = list(rows[offset : offset + limit])
+    return answer_page(
+        count,
+        items,
+        limit=limit,
+        offset=offset,
+        by=by,
+        purpose=purpose,
+        what=what,
+        shape=shape,
+        ids=ids,
+        event=event,
+        **where,
+    )
+
+
+def answer_page(
+    count: int,
+    items: list[T],
+    *,
+    limit: int,
+    offset: int,
+    by: Professional,
+    purpose: str,
+    what: str,
+    shape: Callable[[list[T]], Sequence[Any]],
+    ids: str = "ids",
+    event: Event = Event.LIST,
+    **where: Any,
+) -> dict[str, Any]:
+    """`logged_page` for a page read with its count by the caller (a list compiled once,
+    `cases.selectors.cases_page`): log it and answer it."""
     log_shown(
         items,
         by=by,

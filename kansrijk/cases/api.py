@@ -15,7 +15,7 @@ from ninja import Path, Query, Router, Status
 from kansrijk.access.matrix import Action
 from kansrijk.access.policies import read_for_page
 from kansrijk.audit.models import Event
-from kansrijk.audit.paging import log_shown, logged_page
+from kansrijk.audit.paging import answer_page, log_shown, logged_page
 from kansrijk.audit.services import log_access
 from kansrijk.cases import selectors, services
 from kansrijk.cases.errors import CaseError, NotFound
@@ -195,15 +195,16 @@ def list_cases(
 ) -> dict[str, Any]:
     user = _user(request)
     place = Location.objects.filter(pk=location).first() if location is not None else None
-    if location is not None and place is None:
-        queryset = Case.objects.none()
-    else:
+    count, cases = 0, list[Case]()
+    if location is None or place is not None:
         read_for_page(user, Action.SUMMARY)  # counted, then a page of it
-        queryset = selectors.cases_visible_to(
+        count, cases = selectors.cases_page(
             user,
             action=Action.SUMMARY,
             states=frozenset({state}) if state is not None else None,
             location=place,
+            offset=offset,
+            limit=limit,
         )
     before = selectors.stalled_before()
 
@@ -211,8 +212,9 @@ def list_cases(
         selectors.children_shown(user, cases)
         return [_case_item(case, before) for case in cases]
 
-    return logged_page(
-        queryset,
+    return answer_page(
+        count,
+        cases,
         limit=limit,
         offset=offset,
         by=user,

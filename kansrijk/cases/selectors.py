@@ -149,6 +149,52 @@ def cases_visible_to(
     return _with_list_data(queryset).order_by("priority", "last_step_at", "id")
 
 
+def cases_page(
+    user: Professional,
+    *,
+    action: Action,
+    states: frozenset[str] | None,
+    location: Location | None,
+    offset: int,
+    limit: int,
+) -> tuple[int, list[Case]]:
+    """A page of `cases_visible_to` and the length of the whole list, in one query compiled
+    once (`compiled_list`; the API's list of cases): the ORM built, compiled and turned into
+    instances a queryset with its count and a prefetch on every call, ~5 ms of CPU a page
+    (issue 17). The families are their ids, with their children read after
+    (`read_children`). An empty page past the end counts the list on its own."""
+    where = {"location": location.pk} if location is not None else {}
+
+    def build(
+        uid: int, visible: Visible, first: int, last: int, location: int = 0
+    ) -> QuerySet[Case]:
+        queryset = Case.objects.filter(visible("pk"))
+        if states is not None:
+            queryset = queryset.filter(state__in=sorted(states))
+        if where:
+            queryset = queryset.filter(location=location)
+        order = ["priority", "last_step_at", "id"]
+        return (
+            queryset.select_related("location", "contact_person")
+            .order_by(*order)
+            .annotate(rank=Window(RowNumber(), order_by=order), total=Window(Count("id")))
+            .filter(rank__gt=first, rank__lte=last)
+        )
+
+    key = ("cases page", tuple(sorted(states)) if states is not None else None, bool(where))
+    # Ranked over the ids of the user's whole list: planned for how many there are.
+    cases: list[Case] = compiled_list(
+        user, action, key, build, per_user=False, plan=CUSTOM,
+        first=offset, last=offset + limit, **where,
+    )  # fmt: skip
+    read_children([_family_by_id(case) for case in cases])
+    if cases:
+        return cases[0].total, cases  # type: ignore[attr-defined]
+    if offset == 0:
+        return 0, cases
+    return cases_visible_to(user, action=action, states=states, location=location).count(), cases
+
+
 def case_for(user: Professional, case_id: int, action: Action = Action.SUMMARY) -> Case:
     """One case, or NotFound when it does not exist or the user may not take the action.
     Within one page (every GET) the page's checks, read once, decide; then the case is

@@ -104,6 +104,50 @@ def test_my_works_case_lists_hold_what_the_orm_holds(world: World, bound: int) -
     assert checked > 10  # the lists are not all empty
 
 
+def test_a_page_of_the_case_list_holds_what_the_orm_holds(world: World) -> None:
+    """`cases_page` (the API's list): the page the ORM's queryset slices and the count it
+    counts, for every professional, state filter, location and place in the list, the
+    children read with it; past the end an empty page with the list's length."""
+    _cases(world)
+    checked = 0
+    for person in world.people():
+        for states in (None, frozenset({CaseState.IN_SUPPORT.value}), selectors.OPEN_STATES):
+            for location in (None, world.school, world.other_school):
+                orm = selectors.cases_visible_to(
+                    fresh(person), action=Action.SUMMARY, states=states, location=location
+                )
+                for offset, limit in ((0, 50), (0, 1), (1, 2), (4, 3), (40, 5)):
+                    count, page = selectors.cases_page(
+                        fresh(person), action=Action.SUMMARY, states=states,
+                        location=location, offset=offset, limit=limit,
+                    )  # fmt: skip
+                    expected = list(orm[offset : offset + limit])
+                    where = (person.username, states, location, offset, limit)
+                    assert count == orm.count(), where
+                    rows = _page_rows(page)
+                    assert rows == [_page_row(c) for c in expected], where
+                    checked += len(page)
+    assert checked > 20  # the pages are not all empty
+
+
+def _page_rows(cases: list[Case]) -> list[tuple[Any, ...]]:
+    with CaptureQueriesContext(connection) as queries:
+        rows = [_page_row(c) for c in cases]
+    assert not queries.captured_queries  # read with the page: related objects and children
+    return rows
+
+
+def _page_row(c: Case) -> tuple[Any, ...]:
+    return (
+        c.pk,
+        c.state,
+        c.family_id,
+        c.location.name,
+        c.contact_person.username,
+        [child.pk for child in selectors.children_of(c.family)],
+    )
+
+
 def test_a_list_read_again_shows_todays_relations_and_not_another_users(world: World) -> None:
     cases = _cases(world)
     worker = world.psychologist
