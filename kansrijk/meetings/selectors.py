@@ -432,8 +432,8 @@ def _signalled_children(cases: list[Case], viewer: Professional) -> set[tuple[in
         else []
     )
     for case in cases:
-        ids = signalled.get(case.pk, set())
-        children = [c for c in [*children_of(case.family), *others] if c.pk in ids]
+        on_case = signalled.get(case.pk, set())
+        children = [c for c in [*children_of(case.family), *others] if c.pk in on_case]
         children.sort(key=lambda c: (c.date_of_birth, c.pk))
         case.signalled_children = children  # type: ignore[attr-defined]
     return own
