@@ -29,7 +29,13 @@ from kansrijk.attention.models import (
     SchoolAgreement,
 )
 from kansrijk.cases.models import Case
-from kansrijk.cases.selectors import Visible, compiled_list, family_children, read_children
+from kansrijk.cases.selectors import (
+    Visible,
+    compiled_list,
+    family_children,
+    named_contact,
+    read_children,
+)
 from kansrijk.cases.states import OPEN_STATES
 from kansrijk.core.models import Location, Professional
 from kansrijk.core.pages import PageNumbers
@@ -93,7 +99,7 @@ def entries(user: Professional, location: Location, page: str | int | None = 1) 
     def build(uid: int, visible: Visible, location: int) -> QuerySet[AttentionEntry]:
         cases = Case.objects.filter(visible("pk"), location=location).values("pk")
         return (
-            _on_the_list(location, cases)
+            named_contact(_on_the_list(location, cases), "case__contact_person")
             .select_related("case", "case__family", "case__location", "case__contact_person")
             .order_by("case__priority", "-changed_at", "-id")[start : start + size]
         )

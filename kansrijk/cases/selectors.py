@@ -149,6 +149,18 @@ def cases_visible_to(
     return _with_list_data(queryset).order_by("priority", "last_step_at", "id")
 
 
+#: A contact person's columns that no list shows (a row names the person; the case page,
+#: which also shows the phone, reads the whole row): neither read nor parsed per row of a
+#: list (a password hash and two timestamps a row, issue 17).
+CONTACT_UNSHOWN = ("password", "last_login", "date_joined", "email", "phone", "is_superuser",
+                   "is_staff")  # fmt: skip
+
+
+def named_contact(queryset: QuerySet[Any], path: str = "contact_person") -> QuerySet[Any]:
+    """`queryset` with the contact person at `path` read as far as a list names them."""
+    return queryset.defer(*(f"{path}__{name}" for name in CONTACT_UNSHOWN))
+
+
 def cases_page(
     user: Professional,
     *,
@@ -175,7 +187,7 @@ def cases_page(
             queryset = queryset.filter(location=location)
         order = ["priority", "last_step_at", "id"]
         return (
-            queryset.select_related("location", "contact_person")
+            named_contact(queryset.select_related("location", "contact_person"))
             .order_by(*order)
             .annotate(rank=Window(RowNumber(), order_by=order), total=Window(Count("id")))
             .filter(rank__gt=first, rank__lte=last)
@@ -252,8 +264,10 @@ def open_bounded(user: Professional, action: Action, bound: int, by: str) -> lis
     or "stalled" (a coordinator's: P1, then the stalled ones on top, one list)."""
 
     def build(uid: int, visible: Visible) -> QuerySet[Case]:
-        queryset = Case.objects.filter(visible("pk"), state__in=OPEN_STATES).select_related(
-            "location", "contact_person"
+        queryset = named_contact(
+            Case.objects.filter(visible("pk"), state__in=OPEN_STATES).select_related(
+                "location", "contact_person"
+            )
         )
         if by == "stalled":  # P1 (safety) first, then the longest without a step
             queryset = queryset.order_by(_safety_first(), "last_step_at", "priority", "id")
@@ -309,7 +323,7 @@ def signals_by(user: Professional, first: int) -> list[Signal]:
             among = Q(pk__in=newest) | Q(pk__in=on_safety)  # SQLite: no LIMIT in a UNION
         openable = visible("case_id")
         return (
-            Signal.objects.filter(among)
+            named_contact(Signal.objects.filter(among), "case__contact_person")
             .select_related("child", "case", "case__contact_person")
             .annotate(may_open=ExpressionWrapper(openable, output_field=BooleanField()))
             .order_by(_safety_first("case__"), "-created_at", "-id")[:first]

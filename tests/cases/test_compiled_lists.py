@@ -278,3 +278,27 @@ def test_the_attention_list_holds_what_the_orm_holds(world: World) -> None:
                 ], (person.username, location.name)
             listed += len(found)
     assert listed
+
+
+def test_a_lists_contact_person_is_read_as_far_as_the_list_names_them(world: World) -> None:
+    """No list reads a contact person's password hash, e-mail, phone or logins: a row names
+    them, without a query of its own; the case page reads them whole (it shows the phone)."""
+    _cases(world)
+    coach = fresh(world.coach)
+    lists = {
+        "my work": selectors.open_bounded(coach, Action.SUMMARY, 25, "state"),
+        "a page": selectors.cases_page(
+            coach, action=Action.SUMMARY, states=None, location=None, offset=0, limit=50
+        )[1],
+        "signals": [s.case for s in selectors.signals_by(fresh(world.teacher), 50)],
+    }
+    for name, cases in lists.items():
+        assert cases, name
+        with CaptureQueriesContext(connection) as queries:
+            for case in cases:
+                person = case.contact_person
+                assert set(selectors.CONTACT_UNSHOWN) <= person.get_deferred_fields(), name
+                assert str(person) and person.is_active
+        assert not queries.captured_queries, name
+    case = selectors.case_for(coach, lists["my work"][0].pk)
+    assert not case.contact_person.get_deferred_fields()
