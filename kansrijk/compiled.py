@@ -5,7 +5,8 @@ Building and compiling an ORM query can cost more CPU than the database spends r
 registration). `compiled()` keeps the SQL the ORM makes for a query built with stand-in
 values; `CompiledQuery.fetch()` runs it with the real values and turns the rows into model
 instances as the ORM does (its converters, `Model.from_db`, the select_related objects cached
-on their field, annotations set as attributes). select_related at any depth; a raw SQL
+on their field, annotations set as attributes; a related row that repeats in one result, one
+instance). select_related at any depth; a raw SQL
 part (the access filter a list is read through, `raw_stand_ins`) is part of the key and its
 parameters are put in at each fetch. The access filters have their own cache
 (access.policies), which also puts the moment and the day in."""
@@ -98,7 +99,8 @@ class CompiledQuery:
                 rows = cursor.fetchall()
         if self.converters:
             rows = [self._convert(connection, row) for row in rows]
-        return [self._instance(using, row) for row in rows]
+        seen: dict[tuple[int, Any], Model] = {}
+        return [self._instance(using, row, seen) for row in rows]
 
     def _convert(self, connection: Any, row: tuple[Any, ...]) -> tuple[Any, ...]:
         values = list(row)
@@ -107,23 +109,34 @@ class CompiledQuery:
                 values[position] = converter(values[position], expression, connection)
         return tuple(values)
 
-    def _instance(self, using: str, row: tuple[Any, ...]) -> Model:
+    def _instance(
+        self, using: str, row: tuple[Any, ...], seen: dict[tuple[int, Any], Model]
+    ) -> Model:
         main = self.main.new(using, row[self.main.at])
-        _related(using, self.main, main, row)
+        _related(using, self.main, main, row, seen)
         for name, index in self.annotations:
             setattr(main, name, row[index])
         return main
 
 
-def _related(using: str, part: _Part, obj: Model, row: tuple[Any, ...]) -> None:
+def _related(
+    using: str, part: _Part, obj: Model, row: tuple[Any, ...], seen: dict[tuple[int, Any], Model]
+) -> None:
     """Cache the related objects `part` holds on `obj` as the ORM's select_related does
-    (django.db.models.query.RelatedPopulator): a missing one as None, both ways."""
+    (django.db.models.query.RelatedPopulator): a missing one as None, both ways. A related
+    row met before in the same result (`seen`: a list's one school, its few contact
+    persons) is the same instance, where the ORM makes one per row: the same database row
+    read in the same query holds the same values (a list of 80 cases made 80 schools)."""
     for sub in part.related:
         values = row[sub.at]
         related = None
-        if values[sub.pk_index] is not None:
-            related = sub.new(using, values)
-            _related(using, sub, related, row)
+        pk = values[sub.pk_index]
+        if pk is not None:
+            key = (id(sub), pk)
+            related = seen.get(key)
+            if related is None:
+                related = seen[key] = sub.new(using, values)
+                _related(using, sub, related, row, seen)
         assert sub.local_setter is not None and sub.remote_setter is not None
         sub.local_setter(obj, related)
         if related is not None:

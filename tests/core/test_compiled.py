@@ -121,3 +121,31 @@ def test_a_model_with_an_init_receiver_is_made_by_the_orm(world: World) -> None:
     finally:
         post_init.disconnect(receiver, sender=Organisation)
     assert seen == [found.organisation.pk]
+
+
+def test_a_related_row_met_again_in_one_result_is_one_instance(world: World) -> None:
+    """Two registrations of one organisation and contact share their related objects within
+    one fetch (the ORM makes one per row); another organisation is its own, and a later
+    fetch makes new ones (a changed row is read anew)."""
+    first = services.involvement_register(
+        by=world.district_team, bsn=BSN, contact=world.district_team
+    )
+    services.involvement_register(
+        by=world.district_team, bsn="123456782", contact=world.district_team
+    )
+    services.involvement_register(by=world.nurse, bsn="111222333", contact=world.nurse)
+    query = lambda: Involvement.objects.select_related("organisation", "contact").order_by(  # noqa: E731
+        "pk"
+    )
+    plan = compiled(("test-shared",), "default", query)
+    district, again, nurse = plan.fetch("default")
+    assert district.organisation is again.organisation and district.contact is again.contact
+    assert nurse.organisation is not district.organisation
+    assert nurse.organisation.pk != district.organisation.pk
+    assert [_state(i.organisation) for i in (district, again, nurse)] == [
+        _state(i.organisation) for i in query()
+    ]
+    Organisation.objects.filter(pk=first.organisation_id).update(name="Wijkteam Noord")
+    later, _, _ = plan.fetch("default")
+    assert later.organisation is not district.organisation
+    assert later.organisation.name == "Wijkteam Noord"
