@@ -22,42 +22,11 @@ T = TypeVar("T", bound=Model)
 DETAIL_LENGTH: int = AccessLogEntry._meta.get_field("detail").max_length  # type: ignore[assignment]
 
 
-def logged_page(
-    rows: QuerySet[T],
-    *,
-    limit: int,
-    offset: int,
-    by: Professional,
-    purpose: str,
-    what: str,
-    shape: Callable[[list[T]], Sequence[Any]],
-    ids: str = "ids",
-    event: Event = Event.LIST,
-    **where: Any,
-) -> dict[str, Any]:
-    """Count `rows`, read `limit` of them from `offset`, log it (`log_shown`) and answer the
-    page.
-
-    `what` opens the log's detail, `ids` names the listed ids in it; `where` carries the
-    log's case and family.
-    `shape` turns the page's objects into the answer's items, all at once so that it can read
-    what the page needs in one query.
-    """
-    count = rows.count()
+def logged_page(rows: QuerySet[T], *, limit: int, offset: int, **answer: Any) -> dict[str, Any]:
+    """Count `rows`, read `limit` of them from `offset`, log it and answer the page
+    (`answer_page`, which takes the rest of the arguments)."""
     items = list(rows[offset : offset + limit])
-    return answer_page(
-        count,
-        items,
-        limit=limit,
-        offset=offset,
-        by=by,
-        purpose=purpose,
-        what=what,
-        shape=shape,
-        ids=ids,
-        event=event,
-        **where,
-    )
+    return answer_page(rows.count(), items, limit=limit, offset=offset, **answer)
 
 
 def answer_page(
@@ -74,8 +43,15 @@ def answer_page(
     event: Event = Event.LIST,
     **where: Any,
 ) -> dict[str, Any]:
-    """`logged_page` for a page read with its count by the caller (a list compiled once,
-    `cases.selectors.cases_page`): log it and answer it."""
+    """Log a page of a list of `count` (`log_shown`) and answer it: `{count, limit, offset,
+    items}`. The caller read the page and the count (`logged_page` from a queryset, or a
+    list compiled once with its length, `cases.selectors.cases_page`).
+
+    `what` opens the log's detail, `ids` names the listed ids in it; `where` carries the
+    log's case and family.
+    `shape` turns the page's objects into the answer's items, all at once so that it can read
+    what the page needs in one query.
+    """
     log_shown(
         items,
         by=by,
