@@ -269,7 +269,7 @@ def test_a_signallers_my_work_reads_the_cases_they_may_open_once(client, world) 
     """A teacher's my work lists their own signals, each a link where the case page answers.
     The cases they may open are read once for the page (`read_for_page`) and the signals
     list takes them as an array: with the filter inside, PostgreSQL planned the whole filter
-    anew on every view (issue 17, 5.6 ms of planning a page at region scale 0.1)."""
+    anew on every view (issue 17, 5.6 ms of planning a page at region scale 0.05)."""
     from django.test.utils import CaptureQueriesContext
 
     from tests.auth import sign_in
