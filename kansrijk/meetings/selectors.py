@@ -436,8 +436,10 @@ def _signalled_children(cases: list[Case], viewer: Professional) -> set[tuple[in
     )
     for case in cases:
         on_case = signalled.get(case.pk, set())
-        children = [c for c in [*children_of(case.family), *others] if c.pk in on_case]
-        children.sort(key=lambda c: (c.date_of_birth, c.pk))
+        known = {c.pk: c for c in [*others, *children_of(case.family)]}
+        children = sorted(
+            (known[pk] for pk in on_case if pk in known), key=lambda c: (c.date_of_birth, c.pk)
+        )
         case.signalled_children = children  # type: ignore[attr-defined]
     return own
 

@@ -148,6 +148,16 @@ def test_the_signalled_children_are_those_of_the_cases_signals(world, care_meeti
     )
     moved = Signal.objects.filter(case=cases[2]).first().child
     Child.objects.filter(pk=moved.pk).update(family=Family.objects.create(name="Elders"))
+    # Signalled again in its new family: on that case, once (it is the family's there).
+    cases.append(
+        case_services.signal_create(
+            by=world.coach,
+            child=Child.objects.get(pk=moved.pk),
+            domain="learning",
+            urgency="normal",
+            description="Rekenen",
+        ).case
+    )
     for viewer in (world.teacher, world.coach, world.coordinator):
         fresh = [Case.objects.get(pk=c.pk) for c in cases]
         own = selectors._signalled_children(fresh, viewer)
@@ -159,5 +169,6 @@ def test_the_signalled_children_are_those_of_the_cases_signals(world, care_meeti
                 expected, key=lambda c: (c.date_of_birth, c.pk)
             )
     assert [c.pk for c in fresh[2].signalled_children] == [moved.pk]  # type: ignore[attr-defined]
+    assert [c.pk for c in fresh[3].signalled_children] == [moved.pk]  # type: ignore[attr-defined]
     assert len(fresh[0].signalled_children) == 2  # type: ignore[attr-defined]
     assert len(selectors._signalled_children([Case.objects.get(pk=cases[0].pk)], world.coach)) == 1
