@@ -6,7 +6,7 @@ registration). `compiled()` keeps the SQL the ORM makes for a query built with s
 values; `CompiledQuery.fetch()` runs it with the real values and turns the rows into model
 instances as the ORM does (its converters, `Model.from_db`, the select_related objects cached
 on their field, annotations set as attributes; a related row that repeats in one result, one
-instance). select_related at any depth; a raw SQL
+instance); a query of values (`values_list`, a union) gives its rows as tuples. select_related at any depth; a raw SQL
 part (the access filter a list is read through, `raw_stand_ins`) is part of the key and its
 parameters are put in at each fetch. The access filters have their own cache
 (access.policies), which also puts the moment and the day in."""
@@ -23,6 +23,7 @@ from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.base import ModelState
 from django.db.models.expressions import RawSQL
+from django.db.models.query import ModelIterable
 from django.db.models.signals import post_init, pre_init
 
 from kansrijk.plans import Plan, rows_planned
@@ -78,7 +79,8 @@ class CompiledQuery:
     params: tuple[Any, ...]
     #: {index in params: name of the stand-in}
     slots: dict[int, str]
-    main: _Part
+    #: None for a query of values (`values_list`): its rows are returned as tuples.
+    main: _Part | None
     annotations: tuple[tuple[str, int], ...]
     #: The ORM's converters per column (from_db_value, the backend's: SQLite's datetimes and
     #: booleans), applied to every row as the ORM applies them.
@@ -99,6 +101,8 @@ class CompiledQuery:
                 rows = cursor.fetchall()
         if self.converters:
             rows = [self._convert(connection, row) for row in rows]
+        if self.main is None:
+            return rows
         seen: dict[tuple[int, Any], Model] = {}
         return [self._instance(using, row, seen) for row in rows]
 
@@ -112,6 +116,7 @@ class CompiledQuery:
     def _instance(
         self, using: str, row: tuple[Any, ...], seen: dict[tuple[int, Any], Model]
     ) -> Model:
+        assert self.main is not None
         main = self.main.new(using, row[self.main.at])
         _related(using, self.main, main, row, seen)
         for name, index in self.annotations:
@@ -198,8 +203,9 @@ def _compile(query: QuerySet[Any], using: str, stand_ins: dict[str, Any]) -> Com
     missing = set(stand_ins) - set(slots.values())
     if missing:
         raise ValueError(f"stand-ins not found among the query's parameters: {missing}")
-    info = compiler.klass_info
-    assert info is not None
+    info = compiler.klass_info if query._iterable_class is ModelIterable else None
+    if info is None and not _in_order(query):
+        raise ValueError("the values are not read in the order the query names them")
 
     def part(info: dict[str, Any]) -> _Part:
         model, fields = info["model"], info["select_fields"]
@@ -216,10 +222,21 @@ def _compile(query: QuerySet[Any], using: str, stand_ins: dict[str, Any]) -> Com
         sql=sql,
         params=tuple(params),
         slots=slots,
-        main=part(info),
+        main=None if info is None else part(info),
         annotations=tuple(compiler.annotation_col_map.items()),
         converters=tuple(compiler.get_converters([col for col, _, _ in compiler.select]).items()),
     )
+
+
+def _in_order(query: QuerySet[Any]) -> bool:
+    """Whether a query of values selects them in the order it names them (as
+    `ValuesListIterable` checks before it reorders a row)."""
+    sql = query.query
+    if sql.combinator:
+        sql = sql.combined_queries[0]
+    selected = [*sql.extra_select, *sql.values_select, *sql.annotation_select]
+    named = list(getattr(query, "_fields", None) or ())
+    return not named or named == selected[: len(named)]
 
 
 def ids_in(ids: Sequence[int]) -> RawSQL:
@@ -258,7 +275,8 @@ def fetch(key: tuple[Any, ...], using: str, build: Callable[..., QuerySet[Any]],
     """`build(**values)` read through SQL compiled once per `key` and the raw SQL parts'
     text: an id gets a negative stand-in, a raw SQL part (an access filter, `ids_in`) a
     stand-in per parameter (`raw_stand_ins`); each is put in at every call. `plan`: how
-    PostgreSQL plans it (kansrijk.plans), its own choice when None."""
+    PostgreSQL plans it (kansrijk.plans), its own choice when None. Objects, or for a query
+    of values its rows."""
     args: dict[str, Any] = {}
     stand_ins: dict[str, Any] = {}
     given: dict[str, Any] = {}

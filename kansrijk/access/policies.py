@@ -42,7 +42,7 @@ from kansrijk.access.registry import (
     shared_with,
 )
 from kansrijk.access.roles import Role
-from kansrijk.compiled import compiled, ids_in
+from kansrijk.compiled import compiled, fetch, ids_in
 from kansrijk.plans import GENERIC, rows_planned
 
 if TYPE_CHECKING:
@@ -599,17 +599,17 @@ def read_list_grants(user: Professional, case_ids: list[int], actions: list[Acti
 def _granting_roles_per_case(
     user: Professional, case_ids: list[int], actions: list[Action]
 ) -> dict[Action, dict[int, set[Role]]]:
-    cases = case_model().objects.filter(pk__in=case_ids)
-    compiled = filters_compiled(cases.db)
-    annotations = {}
+    using = case_model().objects.db
+    compiled = filters_compiled(using)
+    conditions: dict[str, Q | RawSQL] = {}
     columns: dict[str, tuple[Action, Role]] = {}
     found: dict[Action, dict[int, set[Role]]] = {action: {} for action in actions}
     for a, action in enumerate(actions):
         for index, membership in enumerate(memberships_of(user)):
-            condition: Q | None
+            condition: Q | RawSQL | None
             if compiled:
-                hit = _visible_compiled(user, action, cases.db, membership)
-                read = None if hit is None else _ids_read(user, cases.db, hit)
+                hit = _visible_compiled(user, action, using, membership)
+                read = None if hit is None else _ids_read(user, using, hit)
                 if read is not None:
                     # This membership's filter is one the page has read (a user of one
                     # membership, whose list was read for an action granted alike): no query.
@@ -617,28 +617,57 @@ def _granting_roles_per_case(
                     for pk in granted:
                         found[action].setdefault(pk, set()).add(Role(membership.role))
                     continue
-                visible = visible_cases(user, action, cases.db, membership)
-                condition = None if visible is None else Q(pk__in=visible)
+                condition = visible_cases(user, action, using, membership)
             else:
                 condition = membership_condition(user, membership, action)
             if condition is not None:
                 name = f"a{a}m{index}"
-                annotations[name] = ExpressionWrapper(condition, output_field=BooleanField())
+                conditions[name] = condition
                 columns[name] = (action, Role(membership.role))
-    if not annotations:
+    if not conditions:
         return found
-    names = list(annotations)
-    query = cases.annotate(**annotations).values_list("pk", *names).query
-    try:
-        sql, params = query.get_compiler(cases.db).as_sql()
-    except EmptyResultSet:
-        return found
-    for pk, *granted in rows_planned(sql, params, GENERIC, cases.db):
-        for name, grants in zip(names, granted, strict=True):
+    names = list(conditions)
+    for pk, *flags in _grant_rows(using, case_ids, conditions):
+        for name, grants in zip(names, flags, strict=True):
             if grants:
                 action, role = columns[name]
                 found[action].setdefault(pk, set()).add(role)
     return found
+
+
+def _grant_rows(
+    using: str, case_ids: list[int], conditions: dict[str, Q | RawSQL]
+) -> list[tuple[Any, ...]]:
+    """(case id, granted by each condition...) of each case. On PostgreSQL the conditions
+    are the compiled filters (SQL of case ids) and the query is compiled once for their text
+    and the ids one array: building it with the ORM cost more CPU than running it, on every
+    list with buttons and every agenda (issue 17)."""
+
+    def build(ids: Any, **among: Any) -> QuerySet[Any]:
+        return (
+            case_model()
+            .objects.filter(pk__in=ids)
+            .annotate(
+                **{
+                    name: ExpressionWrapper(
+                        Q(pk__in=among[name]) if isinstance(among[name], RawSQL) else among[name],
+                        output_field=BooleanField(),
+                    )
+                    for name in conditions
+                }
+            )
+            .values_list("pk", *conditions)
+        )
+
+    if filters_compiled(using):
+        return fetch(("granting", *conditions), using, build, GENERIC,
+                     ids=ids_in(case_ids), **conditions)  # type: ignore[arg-type]  # fmt: skip
+    query = build(case_ids, **conditions).query
+    try:
+        sql, params = query.get_compiler(using).as_sql()
+    except EmptyResultSet:
+        return []
+    return rows_planned(sql, params, GENERIC, using)
 
 
 def can(user: Professional, action: Action, case: Model | int) -> bool:

@@ -7,10 +7,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.db import connections
 from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kansrijk.compiled import fetch, ids_in
 from kansrijk.consent.models import Consent, LegalGround, Purpose
 
 if TYPE_CHECKING:
@@ -67,6 +69,45 @@ class Disclosure:
 _NO_ID = Value(None, output_field=IntegerField())
 
 
+def _consents_and_grounds(
+    purpose: Purpose, family_ids: Iterable[int], case_ids: list[int], org_ids: list[int]
+) -> list[tuple[Any, ...]]:
+    """(family, recipient, None, "") of each consent in force and (None, organisation, case,
+    ground) of each legal ground, as one list. On PostgreSQL compiled once a day per purpose,
+    the ids arrays: the ORM built this union anew for every agenda (issue 17)."""
+    today = timezone.localdate()
+
+    def build(families: Any, cases: Any, recipients: Any) -> QuerySet[Any]:
+        to = Q(recipient__in=recipients)
+        if purpose == Purpose.DISCUSS_IN_VOT:
+            to |= Q(recipient__isnull=True)
+        consents = (
+            Consent.objects.filter(in_force(today), child__family__in=families, purpose=purpose)
+            .filter(to)
+            .annotate(a=F("child__family_id"), b=F("recipient_id"), c=_NO_ID, d=Value(""))
+            .values_list("a", "b", "c", "d")
+            .order_by()  # SQLite allows no ORDER BY within a union
+        )
+        legal = (
+            LegalGround.objects.filter(case__in=cases, organisation__in=recipients)
+            .annotate(a=_NO_ID, b=F("organisation_id"), c=F("case_id"), d=F("ground"))
+            .values_list("a", "b", "c", "d")
+            .order_by()
+        )
+        return consents.union(legal, all=True)
+
+    if connections[Consent.objects.db].vendor != "postgresql":
+        return list(build(list(family_ids), case_ids, org_ids))
+    return fetch(
+        ("consents and grounds", purpose, today),
+        Consent.objects.db,
+        build,
+        families=ids_in(list(family_ids)),
+        cases=ids_in(case_ids),
+        recipients=ids_in(org_ids),
+    )
+
+
 def disclosures(
     cases: Iterable[Case], *, purpose: Purpose, organisations: Iterable[Organisation]
 ) -> dict[tuple[int, int], Disclosure]:
@@ -76,26 +117,11 @@ def disclosures(
     cases, organisations = list(cases), list(organisations)
     family_ids = {c.family_id for c in cases}
     org_ids = [o.pk for o in organisations]
-    recipients = Q(recipient__in=org_ids)
-    if purpose == Purpose.DISCUSS_IN_VOT:
-        recipients |= Q(recipient__isnull=True)
-    # (family, recipient, None, "") of a consent; (None, organisation, case, ground) of a ground
-    consents = (
-        Consent.objects.filter(in_force(), child__family__in=family_ids, purpose=purpose)
-        .filter(recipients)
-        .annotate(a=F("child__family_id"), b=F("recipient_id"), c=_NO_ID, d=Value(""))
-        .values_list("a", "b", "c", "d")
-        .order_by()  # SQLite allows no ORDER BY within a union
-    )
-    legal = (
-        LegalGround.objects.filter(case__in=[c.pk for c in cases], organisation__in=org_ids)
-        .annotate(a=_NO_ID, b=F("organisation_id"), c=F("case_id"), d=F("ground"))
-        .values_list("a", "b", "c", "d")
-        .order_by()
-    )
     consented: set[tuple[int, int | None]] = set()
     grounds: dict[tuple[int, int], str] = {}
-    for family, recipient, case_id, ground in consents.union(legal, all=True):
+    for family, recipient, case_id, ground in _consents_and_grounds(
+        purpose, family_ids, [c.pk for c in cases], org_ids
+    ):
         if case_id is None:
             consented.add((family, recipient))
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -213,3 +214,82 @@ def test_the_register_page_records_and_keeps_bad_input(client, world, pupil):
     assert Consent.objects.filter(purpose="referral", status="given", given_by=guardian).exists()
     sign_in(client, world.teacher)
     assert client.get(f"/consent/cases/{case.pk}/").status_code == 404
+
+
+def test_the_disclosures_of_a_list_are_those_of_the_register(world):
+    """`disclosures` answers a list (an agenda) in one query: per case and organisation what
+    the register says — the own organisation, a consent in force to the team or to that
+    organisation, a legal ground — and not a withdrawn consent, one that has run out or one
+    to another organisation; the same as each case asked alone, whatever the list's length
+    (on PostgreSQL one SQL compiled once, issue 17)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kansrijk.cases.models import Case
+    from kansrijk.consent.selectors import disclosures
+
+    ggz = Organisation.objects.get(name="GGZ Delfland")
+    district = world.family_specialist.memberships.get().organisation
+    school = world.school.organisation
+
+    def case_of(state: CaseState) -> Case:
+        child = ChildFactory(location=world.school)
+        GuardianFactory(family=child.family)
+        return advance(world, open_case(world, child), state)
+
+    team = case_of(CaseState.ON_ATTENTION_LIST)  # consent to the team, given on the route
+    withdrawn = case_of(CaseState.ON_ATTENTION_LIST)
+    consent_services.consent_record(
+        by=world.coach, case_id=withdrawn.pk, child=withdrawn.family.children.get(),
+        purpose=Purpose.DISCUSS_IN_VOT, status=Consent.Status.WITHDRAWN,
+        method=Consent.Method.VERBAL, guardian=withdrawn.family.guardians.get(),
+    )  # fmt: skip
+    to_ggz, ran_out, grounded, nothing = (case_of(CaseState.SIGNALLED) for _ in range(4))
+    consent_services.consent_record(
+        by=world.coach, case_id=to_ggz.pk, child=to_ggz.family.children.get(),
+        purpose=Purpose.DISCUSS_IN_VOT, status=Consent.Status.GIVEN,
+        method=Consent.Method.PAPER, recipient=ggz, guardian=to_ggz.family.guardians.get(),
+    )  # fmt: skip
+    consent_services.consent_record(
+        by=world.coach, case_id=ran_out.pk, child=ran_out.family.children.get(),
+        purpose=Purpose.DISCUSS_IN_VOT, status=Consent.Status.GIVEN,
+        method=Consent.Method.PAPER, recipient=ggz, valid_until=timezone.localdate(),
+        guardian=ran_out.family.guardians.get(),
+    )  # fmt: skip
+    Consent.objects.filter(child__family=ran_out.family).update(
+        valid_until=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    consent_services.legal_ground_record(
+        by=world.coach, case_id=grounded.pk, organisation=ggz,
+        ground=LegalGround.Ground.MELDCODE, explanation="Stap 2 van de meldcode.",
+    )  # fmt: skip
+    cases = [team, withdrawn, to_ggz, ran_out, grounded, nothing]
+    cases = list(Case.objects.filter(pk__in=[c.pk for c in cases]).select_related("location"))
+    by_pk = {c.pk: c for c in cases}
+    organisations = [school, ggz, district]
+    answers = disclosures(cases, purpose=Purpose.DISCUSS_IN_VOT, organisations=organisations)
+    basis = {(by_pk[c].family_id, o): a.basis for (c, o), a in answers.items()}
+
+    def expected(case: Case, organisation: Organisation) -> str:
+        if organisation == school:
+            return "own_organisation"
+        if case == team or (case == to_ggz and organisation == ggz):
+            return "consent"
+        return "legal_ground" if case == grounded and organisation == ggz else ""
+
+    assert basis == {(c.family_id, o.pk): expected(c, o) for c in cases for o in organisations}
+    refused = answers[(nothing.pk, ggz.pk)]
+    assert not refused.allowed and "GGZ Delfland" in refused.reason
+    for case in cases:
+        for organisation in organisations:
+            alone = disclosure_allowed(
+                case, purpose=Purpose.DISCUSS_IN_VOT, organisation=organisation
+            )
+            assert alone == answers[(case.pk, organisation.pk)]
+    with CaptureQueriesContext(connection) as queries:
+        disclosures(cases[:2], purpose=Purpose.DISCUSS_IN_VOT, organisations=organisations[:1])
+        disclosures(cases, purpose=Purpose.DISCUSS_IN_VOT, organisations=organisations)
+    assert len(queries) == 2
+    if connection.vendor == "postgresql":  # the same SQL, other arrays of ids
+        first, second = (re.sub(r"'\{[0-9,]*\}'", "ids", q["sql"]) for q in queries)
+        assert first == second

@@ -4,9 +4,11 @@ that does not reach the SQL refused."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -149,3 +151,42 @@ def test_a_related_row_met_again_in_one_result_is_one_instance(world: World) -> 
     later, _, _ = plan.fetch("default")
     assert later.organisation is not district.organisation
     assert later.organisation.name == "Wijkteam Noord"
+
+
+def test_a_query_of_values_reads_the_rows_the_orm_reads(world: World) -> None:
+    """A query of values (`values_list`, a union of two) is compiled as a query of objects
+    is, and its rows are the tuples the ORM reads; one that names its values in another
+    order than it selects them is refused, not read into the wrong names."""
+    from django.db.models import F, Value
+
+    from kansrijk.compiled import fetch
+
+    def named(pk: int) -> QuerySet[Any]:
+        return (
+            Organisation.objects.filter(pk=pk)
+            .annotate(kind_of=F("kind"), one=Value(1))
+            .values_list("pk", "name", "kind_of", "one")
+            .order_by()  # SQLite allows no ORDER BY within a union
+        )
+
+    school = world.school.organisation
+    for organisation in (school, world.family_specialist.memberships.get().organisation):
+        found = fetch(("test: an organisation's values",), "default", named, pk=organisation.pk)
+        assert (
+            found
+            == list(named(organisation.pk))
+            == [(organisation.pk, organisation.name, organisation.kind, 1)]
+        )
+
+    def both(first: int, second: int) -> QuerySet[Any]:
+        return named(first).union(named(second), all=True).order_by("pk")
+
+    other = world.family_specialist.memberships.get().organisation
+    found = fetch(("test: two organisations",), "default", both, first=school.pk, second=other.pk)
+    assert found == list(both(school.pk, other.pk)) and len(found) == 2
+
+    def reordered(pk: int) -> QuerySet[Any]:
+        return Organisation.objects.filter(pk=pk).annotate(n=F("name")).values_list("n", "pk")
+
+    with pytest.raises(ValueError, match="order"):
+        fetch(("test: reordered",), "default", reordered, pk=school.pk)
