@@ -15,7 +15,8 @@ import time
 from collections import defaultdict
 from typing import Any
 
-from locust import HttpUser, constant, events, task
+from locust import constant, events, task
+from locust.contrib.fasthttp import FastHttpUser
 
 SAMPLES: dict[str, list[list[float]]] = defaultdict(list)
 COUNTER = itertools.count()
@@ -61,7 +62,7 @@ def _write(environment: Any, **_kwargs: Any) -> None:
         json.dump({**kept, "_seconds": [[max(last - cutoff, 0.001)]]}, handle)
 
 
-class PageUser(HttpUser):
+class PageUser(FastHttpUser):
     wait_time = constant(0)
 
     def on_start(self) -> None:
