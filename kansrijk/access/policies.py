@@ -733,8 +733,22 @@ def _pupil_pick(user: Professional) -> PupilPick:
         elif role in PICK_BY_SEARCH:
             search.add(m.location_id)
         elif role in PICK_OWN_GROUPS:
-            groups.update((m.location_id, name) for name in m.groups.values_list("name", flat=True))
+            groups.update((m.location_id, name) for (name,) in _group_names(m))
     return PupilPick(frozenset(groups), frozenset(locations), frozenset(search), through_cases)
+
+
+def _group_names(membership: Membership) -> list[tuple[str]]:
+    """The names of the groups a membership teaches, through SQL compiled once (the signal
+    form asks for every teacher's groups)."""
+    using = membership._state.db or "default"
+    group = membership._meta.get_field("groups").related_model
+    assert isinstance(group, type)  # the Group model (access imports no domain app)
+    return fetch(
+        ("group names",),
+        using,
+        lambda mid: group._default_manager.using(using).filter(memberships=mid).values_list("name"),
+        mid=membership.pk,
+    )
 
 
 def may_chair(user: Professional, *, care_meeting: bool = False) -> bool:

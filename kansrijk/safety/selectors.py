@@ -108,16 +108,19 @@ def reported_to_veilig_thuis(case_ref: str) -> Exists:
 
 
 def childcare_contacts_for(user: Professional) -> list[ChildcareContact]:
-    """The district team's fixed contact for each childcare location where the user signals."""
+    """The district team's fixed contact for each childcare location where the user signals
+    (no query for a user who signals at none: the memberships hold their locations)."""
     locations = [
         m.location_id
         for m in memberships_of(user)
-        if m.role in SIGNALLING_ROLES and m.location_id is not None
+        if m.role in SIGNALLING_ROLES
+        and m.location is not None
+        and m.location.kind == Location.Kind.CHILDCARE
     ]
+    if not locations:
+        return []
     return list(
-        ChildcareContact.objects.filter(
-            location__in=locations, location__kind=Location.Kind.CHILDCARE
-        )
+        ChildcareContact.objects.filter(location__in=locations)
         .select_related("location", "professional")
         .order_by("location__name")
     )

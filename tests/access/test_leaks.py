@@ -17,7 +17,7 @@ from kansrijk.core.models import Membership
 from kansrijk.meetings import services as meeting_services
 from kansrijk.safety.models import ChildcareContact, EmergencyAccess
 from tests.auth import sign_in
-from tests.factories import ChildFactory, professional
+from tests.factories import ChildFactory, professional, teaches
 
 pytestmark = pytest.mark.django_db
 
@@ -96,6 +96,19 @@ def test_a_teacher_picks_from_their_own_groups(client: Client, world, pupil) -> 
         services.signal_create(
             by=world.teacher, child=elsewhere, domain="learning", urgency="low", description="x"
         )
+
+
+def test_two_teachers_of_one_school_pick_each_from_their_own_groups(world, pupil) -> None:  # type: ignore[no-untyped-def]
+    """A teacher's group names are read through one SQL for every membership (compiled
+    once): another teacher's pick is their own groups, not the first one's."""
+    other = teaches(professional("teacher", world.school, username="juf8"), world.school, "8")
+    eight = ChildFactory(location=world.school, group="8", given_name="Groepachtje")
+    for person, theirs, not_theirs in ((world.teacher, pupil, eight), (other, eight, pupil)):
+        signed_in = sign_in(Client(), person)
+        names = _pupil_names(signed_in)
+        assert theirs.given_name in names and not_theirs.given_name not in names
+        form = signed_in.get("/signals/new/").content.decode()
+        assert theirs.given_name in form and not_theirs.given_name not in form
 
 
 def test_the_swv_and_the_family_specialist_see_pupils_only_through_cases(

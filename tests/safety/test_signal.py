@@ -135,3 +135,26 @@ def test_childcare_signals_and_sees_its_fixed_district_team_contact(client, worl
     assert {world.coordinator.pk, world.district_team.pk} <= told
     sign_in(client, world.district_team)
     assert client.get(f"/cases/{case.pk}/").status_code == 200
+
+
+def test_only_a_signaller_at_childcare_is_shown_a_fixed_contact(world):
+    """The contacts are read for the childcare locations among the signaller's memberships:
+    a teacher at a school has none, and is asked no query for them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kansrijk.access.policies import memberships_of
+    from kansrijk.safety.selectors import childcare_contacts_for
+    from tests.conftest import fresh
+
+    childcare = LocationFactory(name="Kinderopvang De Schakel", code="ko-schakel", kind="childcare")
+    worker = teaches(professional("childcare_worker", childcare, username="ko"), childcare, "5")
+    ChildcareContact.objects.create(location=childcare, professional=world.district_team)
+    ChildcareContact.objects.create(location=world.school, professional=world.district_team)
+    teacher, worker = fresh(world.teacher), fresh(worker)
+    memberships_of(teacher)
+    with CaptureQueriesContext(connection) as queries:
+        assert childcare_contacts_for(teacher) == []
+    assert len(queries) == 0
+    found = childcare_contacts_for(worker)
+    assert [(c.location, c.professional) for c in found] == [(childcare, world.district_team)]
