@@ -88,19 +88,26 @@ ENTRIES: tuple[Entry, ...] = (
 
 
 def _unread(user: Any) -> dict[str, int]:
-    """The user's unread notifications per link, in one query: the menu shows their total,
-    and pages show what is new for them (threads.templatetags reads the case threads')."""
+    """The user's unread notifications per link, in one query compiled once per process: the
+    menu shows their total, and pages show what is new for them (threads.templatetags reads
+    the case threads')."""
     from django.db.models import Count
 
+    from kansrijk.compiled import fetch
     from kansrijk.notifications.models import Notification
 
-    rows = (
-        Notification.objects.filter(recipient=user, read_at__isnull=True)
-        .values("url")
-        .annotate(n=Count("id"))
-        .order_by()
+    rows = fetch(
+        ("unread per link",),
+        Notification.objects.db,
+        lambda uid: (
+            Notification.objects.filter(recipient=uid, read_at__isnull=True)
+            .values_list("url")
+            .annotate(n=Count("id"))
+            .order_by()
+        ),
+        uid=user.pk,
     )
-    return {row["url"]: row["n"] for row in rows}
+    return dict(rows)
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
