@@ -6,10 +6,10 @@ registration). `compiled()` keeps the SQL the ORM makes for a query built with s
 values; `CompiledQuery.fetch()` runs it with the real values and turns the rows into model
 instances as the ORM does (its converters, `Model.from_db`, the select_related objects cached
 on their field, annotations set as attributes; a related row that repeats in one result, one
-instance); a query of values (`values_list`, a union) gives its rows as tuples. select_related at any depth; a raw SQL
-part (the access filter a list is read through, `raw_stand_ins`) is part of the key and its
-parameters are put in at each fetch. The access filters have their own cache
-(access.policies), which also puts the moment and the day in."""
+instance); a query of values (`values_list`, a union) gives its rows as tuples.
+select_related at any depth; a raw SQL part (the access filter a list is read through,
+`raw_stand_ins`) is part of the key and its parameters are put in at each fetch. The access
+filters have their own cache (access.policies), which also puts the moment and the day in."""
 
 from __future__ import annotations
 

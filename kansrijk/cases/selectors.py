@@ -69,7 +69,7 @@ from kansrijk.cases.workflow import (
     reported_condition,
     transitions_from,
 )
-from kansrijk.compiled import fetch, fetch_among, id_array
+from kansrijk.compiled import fetch, fetch_among, id_array, ids_in
 from kansrijk.core.choices import labels_now
 from kansrijk.core.models import Location
 from kansrijk.plans import CUSTOM, Plan, rows_planned
@@ -483,15 +483,7 @@ def children_shown(
     locations = location_wide_locations(user)
     summary_only = [c.pk for c in cases if not full.get(c.pk)]
     if signalled is None:
-        signalled = (
-            set(
-                Signal.objects.filter(author=user, case__in=summary_only).values_list(
-                    "case_id", "child_id"
-                )
-            )
-            if summary_only
-            else set()
-        )
+        signalled = _signalled_on(user, summary_only) if summary_only else set()
     shown: dict[int, list[Child]] = {}
     for case in cases:
         children = children_of(case.family)
@@ -502,6 +494,19 @@ def children_shown(
         case.shown_children = children  # type: ignore[attr-defined]
         shown[case.pk] = children
     return shown
+
+
+def _signalled_on(user: Professional, case_ids: list[int]) -> set[tuple[int, int]]:
+    """The (case, child) pairs the user signalled on these cases; on PostgreSQL through SQL
+    compiled once, the ids an array (a coordinator's list asked the ORM to build it anew)."""
+
+    def build(uid: int, among: Any) -> QuerySet[Any]:
+        return Signal.objects.filter(author=uid, case__in=among).values_list("case_id", "child_id")
+
+    if not filters_compiled(Signal.objects.db):
+        return set(build(user.pk, case_ids))
+    rows = fetch(("signalled on",), Signal.objects.db, build, uid=user.pk, among=ids_in(case_ids))
+    return set(rows)
 
 
 @dataclass
