@@ -460,9 +460,9 @@ def _pairs(viewer: int, cases: RawSQL) -> QuerySet[Signal]:
 
 
 def identified_label(case: Case, day: datetime.date) -> str:
+    child = _("%(name)s (%(age)s)")  # translated once for the family, not per child
     children = ", ".join(
-        _("%(name)s (%(age)s)") % {"name": c.given_name, "age": c.age_on(day)}
-        for c in _children(case)
+        child % {"name": c.given_name, "age": c.age_on(day)} for c in _children(case)
     )
     return _("Family %(family)s: %(children)s — %(school)s") % {
         "family": case.family.name,
