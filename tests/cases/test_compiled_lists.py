@@ -225,6 +225,26 @@ def test_my_actions_hold_what_the_orm_holds(world: World) -> None:
     assert selectors.my_actions(fresh(world.teacher), 25)
 
 
+def test_the_counts_per_state_hold_what_the_orm_counts(world: World) -> None:
+    """My work's counts per state (compiled once per access filter on PostgreSQL): for every
+    professional the cases they may know of, counted per state as the ORM counts them."""
+    from kansrijk.access.policies import one_page, read_for_page
+
+    _cases(world)
+    seen = 0
+    for person in world.people():
+        user = fresh(person)
+        known = filter_cases(Case.objects.all(), user, Action.EXISTS)
+        orm = dict(known.values_list("state").annotate(n=Count("id")))
+        expected = {state.value: orm.get(state.value, 0) for state in CaseState}
+        assert selectors.state_counts(user) == expected, person.username
+        with one_page():  # after the page read the ids: counted over the array
+            read_for_page(user, Action.EXISTS)
+            assert selectors.state_counts(fresh(person)) == expected, person.username
+        seen += sum(expected.values())
+    assert seen > len(STATES)
+
+
 def test_the_attention_list_holds_what_the_orm_holds(world: World) -> None:
     from kansrijk.attention.models import AttentionEntry, AttentionVisit
     from kansrijk.attention.selectors import ENTRIES_PER_PAGE, entries
