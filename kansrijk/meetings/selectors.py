@@ -635,11 +635,17 @@ def agenda_page(
 ) -> Agenda:
     """The page of the table asked for; else the one holding `item_id`, else the running
     item's, else the first; and the page of the rest asked for, else the one holding
-    `item_id`. One query of ids: the items themselves are read for these pages only."""
-    rows = list(
-        meeting.items.order_by("position", "id").values_list(
-            "pk", "running_since", "on_table", "allotted_minutes", "seconds_spent"
-        )
+    `item_id`. One query of ids (compiled once): the items themselves are read for these
+    pages only."""
+    rows = fetch(
+        ("agenda order",),
+        AgendaItem.objects.db,
+        lambda mid: (
+            AgendaItem.objects.filter(meeting=mid)
+            .order_by("position", "id")
+            .values_list("pk", "running_since", "on_table", "allotted_minutes", "seconds_spent")
+        ),
+        mid=meeting.pk,
     )
     table = [pk for pk, _running, on_table, *_ in rows if on_table]
     rest = [pk for pk, _running, on_table, *_ in rows if not on_table]

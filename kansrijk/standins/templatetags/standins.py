@@ -21,11 +21,16 @@ def case_covers(case: Any) -> dict[str, Any]:
 def my_covers(context: dict[str, Any]) -> dict[str, Any]:
     """The cases and open actions the user holds as stand-in today (bounded, logged)."""
     from kansrijk.audit.paging import log_ids
-    from kansrijk.standins.selectors import CASES_LIMIT, actions_covered_by, cases_covered_by
+    from kansrijk.standins.selectors import (
+        CASES_LIMIT,
+        actions_covered_by,
+        cases_covered_by,
+        covering_roles,
+    )
 
     user = getattr(context.get("request"), "user", None)
-    if user is None or not user.is_authenticated:
-        return {"cases": []}
+    if user is None or not user.is_authenticated or not covering_roles(user):
+        return {"cases": []}  # no stand-in today: no query to build
     cases = list(cases_covered_by(user)[:CASES_LIMIT])
     if not cases:
         return {"cases": []}
