@@ -422,6 +422,17 @@ def _read_key(user: Professional, using: str, hit: Compiled) -> tuple[int, str, 
     return (user.pk, using, hit.sql, repr(hit.params))
 
 
+def ids_read_for_page(
+    user: Professional, action: Action, using: str = "default"
+) -> list[int] | None:
+    """The ids of the cases the user may take the action on, when `read_for_page` read them
+    for this page; else None (outside a page, on SQLite, not read)."""
+    if not filters_compiled(using) or not user.is_authenticated or not user.is_active:
+        return None
+    hit = _visible_compiled(user, action, using)
+    return None if hit is None else _ids_read(user, using, hit)
+
+
 def _ids_read(user: Professional, using: str, hit: Compiled) -> list[int] | None:
     """The ids `read_for_page` read for this page with this filter, if it did."""
     page = _page_visible.get()

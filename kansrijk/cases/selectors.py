@@ -38,6 +38,7 @@ from kansrijk.access.policies import (
     filter_cases,
     filters_compiled,
     granting_roles_per_case,
+    ids_read_for_page,
     location_wide_locations,
     memberships_of,
     page_checks_open,
@@ -72,7 +73,7 @@ from kansrijk.cases.workflow import (
 from kansrijk.compiled import fetch, fetch_among, id_array, ids_in
 from kansrijk.core.choices import labels_now
 from kansrijk.core.models import Location
-from kansrijk.plans import CUSTOM, Plan, rows_planned
+from kansrijk.plans import CUSTOM, GENERIC, Plan, rows_planned
 
 if TYPE_CHECKING:
     from kansrijk.core.models import Professional
@@ -241,6 +242,10 @@ def reported_known(case_ref: str) -> ExpressionWrapper:
     return ExpressionWrapper(reported_condition(case_ref), output_field=BooleanField())
 
 
+#: P1 as a literal in SQL (`signals_by`).
+SAFETY_LITERAL = RawSQL(str(int(Case.Priority.SAFETY)), ())  # noqa: S611 - a constant
+
+
 def _safety_first(prefix: str = "") -> Case_:
     """0 for a P1 (safety) case, 1 otherwise: P1 stands on top of every list."""
     return Case_(
@@ -321,23 +326,42 @@ def signals_by(user: Professional, first: int) -> list[Signal]:
     P1 case (a few): a teacher with thousands of signals costs what `first` cost, not a join
     of all of them with the region's children (issue 17)."""
 
-    def build(uid: int, visible: Visible) -> QuerySet[Signal]:
+    def build(uid: int, visible: Visible | None) -> QuerySet[Signal]:
         own = Signal.objects.filter(author=uid)
         newest = own.order_by("-created_at", "-id").values("pk")[:first]
-        on_safety = own.filter(case__priority=Case.Priority.SAFETY).values("pk")
+        # P1 written into the SQL, not a parameter: a plan kept for any parameter would
+        # not know it is the few cases of the partial index (case_safety_first).
+        on_safety = own.filter(case__priority=SAFETY_LITERAL).values("pk")
         if connections[own.db].features.supports_slicing_ordering_in_compound:
             among = Q(pk__in=newest.union(on_safety))  # PostgreSQL plans an OR as a scan of all
         else:
             among = Q(pk__in=newest) | Q(pk__in=on_safety)  # SQLite: no LIMIT in a UNION
-        openable = visible("case_id")
-        return (
-            named_contact(Signal.objects.filter(among), "case__contact_person")
-            .select_related("child", "case", "case__contact_person")
-            .annotate(may_open=ExpressionWrapper(openable, output_field=BooleanField()))
-            .order_by(_safety_first("case__"), "-created_at", "-id")[:first]
-        )
+        signals = named_contact(Signal.objects.filter(among), "case__contact_person")
+        if visible is not None:
+            openable = ExpressionWrapper(visible("case_id"), output_field=BooleanField())
+            signals = signals.annotate(may_open=openable)
+        return signals.select_related("child", "case", "case__contact_person").order_by(
+            _safety_first("case__"), "-created_at", "-id"
+        )[:first]
 
-    return compiled_list(user, Action.SUMMARY, ("signals by", first), build)
+    read = ids_read_for_page(user, Action.SUMMARY)
+    if read is None:
+        return compiled_list(user, Action.SUMMARY, ("signals by", first), build)
+    # The page read the cases the user may open: whether a signal's case is one of them is
+    # answered here, and the query holds the user's id alone. With the ids in it PostgreSQL
+    # planned it anew on every view (1.3 ms, as long as running it), and the plan it would
+    # keep for an array of unknown length is far slower.
+    signals = fetch(
+        ("signals by, openable known", first),
+        Signal.objects.db,
+        lambda uid: build(uid, None),
+        GENERIC,
+        uid=user.pk,
+    )
+    openable = set(read)
+    for signal in signals:
+        signal.may_open = signal.case_id in openable
+    return signals
 
 
 #: "The case at this field is one the user may take the action on" (`compiled_list`).

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kansrijk.access.matrix import Action
-from kansrijk.access.policies import filter_cases, visible_condition
+from kansrijk.access.policies import filter_cases, one_page, read_for_page, visible_condition
 from kansrijk.cases import selectors
 from kansrijk.cases.models import Case, CaseMember, Signal
 from kansrijk.cases.workflow import CaseState
@@ -205,8 +205,20 @@ def test_the_signallers_list_holds_what_the_orm_holds(world: World) -> None:
                 )
                 .order_by(selectors._safety_first("case__"), "-created_at", "-id")[:first]
             )
-            assert _signal_rows(selectors.signals_by(user, first)) == _signal_rows(list(orm))
+            expected = _signal_rows(list(orm))
+            assert _signal_rows(selectors.signals_by(user, first)) == expected
+            # After the page read the cases the user may open: `may_open` from those ids.
+            with one_page():
+                read_for_page(user, Action.SUMMARY)
+                assert _signal_rows(selectors.signals_by(user, first)) == expected
     assert len(selectors.signals_by(fresh(world.teacher), 50)) == len(STATES)
+    # A signal on a P1 case stands on top even when it is not among the newest.
+    Case.objects.filter(pk=cases[1].pk).update(priority=Case.Priority.SAFETY)
+    teacher = fresh(world.teacher)
+    with one_page():
+        read_for_page(teacher, Action.SUMMARY)
+        first = selectors.signals_by(teacher, 1)
+    assert [s.case_id for s in first] == [cases[1].pk]
 
 
 def test_my_actions_hold_what_the_orm_holds(world: World) -> None:
@@ -228,8 +240,6 @@ def test_my_actions_hold_what_the_orm_holds(world: World) -> None:
 def test_the_counts_per_state_hold_what_the_orm_counts(world: World) -> None:
     """My work's counts per state (compiled once per access filter on PostgreSQL): for every
     professional the cases they may know of, counted per state as the ORM counts them."""
-    from kansrijk.access.policies import one_page, read_for_page
-
     _cases(world)
     seen = 0
     for person in world.people():
