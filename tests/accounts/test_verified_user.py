@@ -94,3 +94,14 @@ def test_the_menus_unread_count_comes_with_the_user_and_follows_what_the_page_ma
     inbox = client.post("/notifications/read/", follow=True).content.decode()
     assert not Notification.objects.filter(recipient=world.teacher, read_at=None).exists()
     assert not re.search(r"Meldingen <span class=\"badge", inbox)
+
+
+def test_a_page_is_given_the_user_itself_with_their_second_factor(world):
+    """No lazy wrapper around the user reaches the views (every `request.user.x` through two
+    of them cost a raised exception and four calls); the second factor is still set."""
+    client = sign_in(Client(), world.teacher)
+    request = client.get("/").wsgi_request
+    assert type(request.user) is type(world.teacher) and request.user.pk == world.teacher.pk
+    assert request.user.is_verified() and request.user.otp_device is not None
+    anonymous = Client().get("/login/").wsgi_request.user
+    assert type(anonymous).__name__ == "AnonymousUser" and not anonymous.is_verified()
