@@ -308,11 +308,15 @@ def _family_by_id(case: Case) -> Family:
 
 def my_actions(user: Professional, bound: int) -> list[PlanAction]:
     """The first `bound` open plan actions the user owns (`actions_owned_by`), each with
-    `total`, the number of them all; SQL compiled once per process (kansrijk.compiled)."""
+    `total`, the number of them all; SQL compiled once per process (kansrijk.compiled), with
+    the plan PostgreSQL keeps: planned anew it cost every my-work page 0.65 ms of planning,
+    and the kept plan runs as fast or faster (a teacher 1.85 → 1.52 ms, an IB's 475 actions
+    4.0 ms either way; region at 0.05)."""
     return fetch(
         ("my actions", bound),
         PlanAction.objects.db,
         lambda uid: actions_owned_by(uid).annotate(total=Window(Count("id")))[:bound],
+        GENERIC,
         uid=user.pk,
     )
 
