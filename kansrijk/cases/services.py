@@ -132,7 +132,9 @@ def signal_create(
         routing = childcare_routing(child.location_id)
     with transaction.atomic():
         case = (
-            Case.objects.select_for_update()
+            Case.objects.select_for_update(of=("self",))
+            # what the hooks read (the match register: organisation and contact person)
+            .select_related("location__organisation", "contact_person")
             .filter(family_id=child.family_id)
             .exclude(state=CaseState.CLOSED)
             .first()

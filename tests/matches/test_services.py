@@ -89,6 +89,28 @@ def test_a_signal_registers_the_case_and_closing_ends_it(world: World) -> None:
     }
 
 
+def test_a_second_signal_registers_the_case_with_what_the_case_read_brought(world: World) -> None:
+    """The case a signal joins comes with its organisation and contact person (issue 17: the
+    match register read them one query each), and the register still gets them right."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    pupil = ChildFactory(location=world.school, bsn=BSN)
+    first = cases.signal_create(
+        by=world.teacher, child=pupil, domain="learning", urgency="normal", description="Leest."
+    )
+    Involvement.objects.all().delete()
+    with CaptureQueriesContext(connection) as queries:
+        cases.signal_create(
+            by=world.teacher, child=pupil, domain="behaviour", urgency="normal", description="Stil."
+        )
+    own = Involvement.objects.get(case_id=first.case_id)
+    assert own.organisation == world.school.organisation
+    assert own.contact == first.case.contact_person
+    lazy = ('FROM "core_location"', 'FROM "core_organisation"', 'FROM "core_professional"')
+    assert not [q["sql"] for q in queries if q["sql"].split(" WHERE ")[0].endswith(lazy)]
+
+
 def test_a_child_without_bsn_is_not_registered(world: World) -> None:
     pupil = ChildFactory(location=world.school, bsn=None)
     cases.signal_create(
