@@ -2,7 +2,8 @@
 
 The runner has signed every login in for real (password, then the TOTP code of the bench
 device) and put the session cookies in the plan; each simulated user takes a login of its
-page's role and asks for its page without think time. Every response's time and the
+page's role and asks for its page without think time; a write (plan["writes"]) posts its
+JSON body to the API with the session's CSRF token. Every response's time and the
 server's X-Bench-* headers (queries, CPU) are kept per page and written to --samples-out
 when locust stops. No Django here: locust runs under gevent.
 """
@@ -34,7 +35,7 @@ def _arguments(parser: Any) -> None:
 def _sample(
     name: str, response_time: float, response: Any = None, exception: Any = None, **_kwargs: Any
 ) -> None:
-    if response is None:
+    if response is None or name.startswith("_"):  # the set-up's requests (a CSRF token)
         return
     headers = response.headers
     SAMPLES[name].append(
@@ -44,7 +45,7 @@ def _sample(
             float(headers.get("X-Bench-App-CPU-ms", -1)),
             float(headers.get("X-Bench-DB-CPU-ms", -1)),
             float(len(response.content or b"")),
-            0.0 if exception is None and response.status_code == 200 else 1.0,
+            0.0 if exception is None and response.status_code in (200, 201) else 1.0,
             time.time(),
         ]
     )
@@ -72,15 +73,35 @@ class PageUser(FastHttpUser):
         number = next(COUNTER)
         pages = list(plan["pages"]) if options.page == "mix" else [options.page]
         self.page = pages[number % len(pages)]
-        spec = plan["pages"][self.page]
+        spec = plan["pages"].get(self.page) or plan["writes"][self.page]
         self.url = spec["urls"][number % len(spec["urls"])] if "urls" in spec else spec["url"]
         login = spec["logins"][number % len(spec["logins"])]
         # gunicorn is reached over plain HTTP with X-Forwarded-Proto: https, as behind the TLS
         # proxy, so the production settings' Secure cookies are sent by hand.
         cookie = "; ".join(f"{k}={v}" for k, v in plan["sessions"][login].items())
         self.headers = {"X-Forwarded-Proto": "https", "Cookie": cookie}
+        self.body = None
+        if "bodies" in spec:  # a write through the API: JSON, with the session's CSRF token
+            self.body = json.dumps(spec["bodies"][number % len(spec["bodies"])])
+            origin = f"https://{plan['host']}"
+            answer = self.client.get("/api/csrf", headers=self.headers, name="_csrf")
+            self.headers |= {
+                "X-CSRFToken": answer.json()["csrf_token"],
+                "Content-Type": "application/json",
+                "Origin": origin,
+                "Referer": origin + "/",
+            }
         STARTED.append(time.time())
 
     @task
     def page_view(self) -> None:
-        self.client.get(self.url, headers=self.headers, name=self.page, allow_redirects=False)
+        if self.body is None:
+            self.client.get(self.url, headers=self.headers, name=self.page, allow_redirects=False)
+        else:
+            self.client.post(
+                self.url,
+                data=self.body,
+                headers=self.headers,
+                name=self.page,
+                allow_redirects=False,
+            )

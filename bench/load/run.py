@@ -136,12 +136,56 @@ def _plan(host: str) -> dict[str, Any]:
             "logins": [f"ib.{c}" for c in codes],
         },
     }
-    logins = {u for spec in pages.values() for u in spec["logins"]}
+    writes = _writes(codes)
+    logins = {u for spec in (*pages.values(), *writes.values()) for u in spec["logins"]}
     return {
         "host": host,
         "password": BENCH_PASSWORD,
         "keys": {u: bench_key(u) for u in logins},
         "pages": pages,
+        "writes": writes,
+    }
+
+
+def _writes(codes: list[str]) -> dict[str, Any]:
+    """The main writes through the API (DESIGN §4: p95 ≤ 300 ms at 16 users): a teacher signals
+    a pupil of their group, a family specialist adds a note to a case they are the contact
+    person of. URLs and bodies line up with the logins (the same index)."""
+    from kansrijk.cases.models import Case, Signal
+    from kansrijk.cases.selectors import OPEN_STATES, pupils_for_signal
+    from kansrijk.core.models import Professional
+
+    teachers = Professional.objects.filter(username__in=[f"leerkracht.{c}" for c in codes])
+    pupils = {t.username: pupils_for_signal(t).order_by("id").first() for t in teachers}
+    signallers = sorted(u for u, child in pupils.items() if child is not None)
+    specialists = Professional.objects.filter(username__in=[f"gs.{c}" for c in codes])
+    cases = {
+        gs.username: Case.objects.filter(contact_person=gs, state__in=OPEN_STATES)
+        .order_by("id")
+        .first()
+        for gs in specialists
+    }
+    contacts = sorted(u for u, case in cases.items() if case is not None)
+    return {
+        "api_signal": {
+            "url": "/api/signals",
+            "status": 201,
+            "logins": signallers,
+            "bodies": [
+                {
+                    "child_id": pupils[u].pk,  # type: ignore[union-attr]
+                    "domain": Signal.Domain.values[0],
+                    "description": "Bench: valt op in de klas, wil graag meedenken.",
+                }
+                for u in signallers
+            ],
+        },
+        "api_add_note": {
+            "urls": [f"/api/cases/{cases[u].pk}/notes" for u in contacts],  # type: ignore[union-attr]
+            "status": 201,
+            "logins": contacts,
+            "bodies": [{"text": "Bench: gesprek met moeder, afspraak over de aanpak."}],
+        },
     }
 
 
@@ -408,6 +452,9 @@ def main(argv: list[str] | None = None) -> int:
         "--servers", type=int, default=1, help="gunicorn instances; more than one behind nginx"
     )
     parser.add_argument("--pages", default=",".join(PAGES))
+    parser.add_argument(
+        "--writes", default="api_signal,api_add_note", help="API writes, each at 1 and 16 users"
+    )
     parser.add_argument("--skip-generate", action="store_true", help="the region is there")
     args = parser.parse_args(argv)
     # Stopped from outside, still stop gunicorn (the `finally` below).
@@ -466,6 +513,12 @@ def main(argv: list[str] | None = None) -> int:
                 )
         print("--- mix, 16 users", flush=True)
         mix = _locust(host, plan_path, "mix", 16, args.seconds * 2)
+        writes: dict[str, Any] = {}
+        for page in filter(None, args.writes.split(",")):
+            writes[page] = {}
+            for users in (1, 16):
+                print(f"--- {page}, {users} user(s)", flush=True)
+                writes[page][f"users_{users}"] = _locust(host, plan_path, page, users, args.seconds)
     finally:
         for server in reversed(servers):
             server.terminate()
@@ -501,6 +554,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "pages": results,
         "mix_16_users": mix,
+        "writes": writes,
         "sql_ms": sql,
         "sign_in_ms": {
             "count": len(sign_ins),
@@ -531,6 +585,12 @@ def main(argv: list[str] | None = None) -> int:
         "client CPU ms/request:",
         mix["_client_cpu_ms"],
     )
+    for page, runs in writes.items():
+        summary = {
+            u: {k: r.get(page, {}).get(k) for k in ("p50_ms", "p95_ms", "per_second", "failures")}
+            for u, r in runs.items()
+        }
+        print("write:", page, json.dumps(summary))
     print("page vs SQL:", report["page_vs_sql"], "written to", path)
     return 0
 
