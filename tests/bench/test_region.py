@@ -242,3 +242,26 @@ def test_meetings_and_monitor_are_ready(region):
     # The long journal of the first centre's first case.
     longest = Step.objects.values("case_id").annotate(n=Count("id")).aggregate(m=Max("n"))["m"]
     assert longest >= Sizes.at(SCALE).journal_steps
+
+
+def test_the_load_tests_writes_are_accepted_by_the_api(region):
+    """What `python -m bench.load` posts (bench/load/run.py `_writes`): each login's signal and
+    note lands, with the CSRF token of GET /api/csrf as the load test sends it."""
+    import json
+
+    from bench.load.run import _writes
+
+    codes = [c.removeprefix("bench-") for c in Location.objects.filter(
+        code__startswith="bench-c").order_by("code").values_list("code", flat=True)]  # fmt: skip
+    writes = _writes(codes)
+    assert writes["api_signal"]["logins"] and writes["api_add_note"]["logins"]
+    for spec in writes.values():
+        for i, login in enumerate(spec["logins"][:2]):
+            client = sign_in(Client(enforce_csrf_checks=True), Professional.objects.get(
+                username=login))  # fmt: skip
+            token = client.get("/api/csrf").json()["csrf_token"]
+            url = spec["urls"][i] if "urls" in spec else spec["url"]
+            body = spec["bodies"][i % len(spec["bodies"])]
+            response = client.post(url, json.dumps(body), content_type="application/json",
+                                   HTTP_X_CSRFTOKEN=token)  # fmt: skip
+            assert response.status_code == spec["status"], response.content
