@@ -707,3 +707,25 @@ def test_a_long_page_logs_every_child_it_shows(world: World) -> None:
     assert details[0].endswith(f"(part 1/{len(details)})")
     logged = {int(pk) for d in details for pk in d.split("children=")[1].split(" ")[0].split(",")}
     assert logged == shown
+
+
+def test_a_signal_asks_once_whether_the_pupil_may_be_picked(world: World, pupil: Child) -> None:
+    """The service's check is the one check (issue 17: the API asked it too, two queries
+    more), and the match register's registration is part of the signal's transaction (no
+    savepoint of its own). A pupil the user may not pick is still a 404."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    Child.objects.filter(pk=pupil.pk).update(bsn="111222333")
+    teacher = client_for(world.teacher)
+    body = {"child_id": pupil.pk, "domain": "behaviour", "description": "Stil in de klas."}
+    assert post(teacher, "/api/signals", body).status_code == 201
+    with CaptureQueriesContext(connection) as queries:
+        assert post(teacher, "/api/signals", body).status_code == 201
+    sql = [q["sql"] for q in queries]
+    assert len([q for q in sql if 'FROM "core_group"' in q]) == 1
+    # The test's own transaction makes the signal's a savepoint: one, not one more inside it.
+    assert len([q for q in sql if q.startswith("SAVEPOINT")]) == 1
+    assert len(sql) <= 15 + 2, sql  # + the savepoint and its release
+    elsewhere = new_child(location=world.other_school)
+    assert_problem(post(teacher, "/api/signals", {**body, "child_id": elsewhere.pk}), 404)
