@@ -73,6 +73,7 @@ from kansrijk.meetings.models import (
     WithoutConsent,
 )
 from kansrijk.meetings.timebox import must_discuss
+from kansrijk.plans import CUSTOM
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
@@ -406,7 +407,11 @@ def _signalled_children(cases: list[Case], viewer: Professional) -> set[tuple[in
     using = Signal.objects.db
     pairs: Iterable[tuple[int, int, bool]]
     if connections[using].vendor == "postgresql":  # compiled once, the cases one array
-        found = fetch(("signalled pairs",), using, _pairs, viewer=viewer.pk, cases=ids_in(ids))
+        # Planned for the ids at hand: the plan PostgreSQL kept after five views walked every
+        # signal of the region in (case, child) order, 2.6 → 279 ms at region scale 1.0.
+        found = fetch(
+            ("signalled pairs",), using, _pairs, CUSTOM, viewer=viewer.pk, cases=ids_in(ids)
+        )
         pairs = [(s.case_id, s.child_id, s.by_viewer) for s in found]
     else:
         pairs = (
