@@ -7,7 +7,8 @@ production settings, and measure the pages of the issue's table with locust.
 database CPU per page is read from /proc). Steps: migrate, `bench.region` (timed), collect
 the static files, start `gunicorn --workers 4` with `kansrijk.conf.production` (persistent
 connections by default) and KANSRIJK_BENCH_METRICS on, then per page 1 and 16 users without
-think time, and the mix of all pages with 16 users. Writes bench/results/load_<scale>.json:
+think time, the mix of all pages with 16 users, the API's writes, and each page's queries in
+PostgreSQL's three plan modes (bench/load/plans.py). Writes bench/results/load_<scale>.json:
 p50/p95/p99 per page, pages/s, queries, CPU ms (app + database) and bytes per page, the
 page-vs-hand-written-SQL ratios, the load average; with results of two scales present, the
 growth of each page's 1-user p50 from the smaller to the larger.
@@ -523,6 +524,10 @@ def main(argv: list[str] | None = None) -> int:
         for server in reversed(servers):
             server.terminate()
             server.wait(timeout=30)
+    print("--- plans", flush=True)
+    from bench.load.plans import check
+
+    plans = check()
     page_p50 = {
         "attention_list": results.get("attention_list", {})
         .get("users_1", {})
@@ -555,6 +560,7 @@ def main(argv: list[str] | None = None) -> int:
         "pages": results,
         "mix_16_users": mix,
         "writes": writes,
+        "plans": plans,
         "sql_ms": sql,
         "sign_in_ms": {
             "count": len(sign_ins),
@@ -591,6 +597,7 @@ def main(argv: list[str] | None = None) -> int:
             for u, r in runs.items()
         }
         print("write:", page, json.dumps(summary))
+    print("queries planned worse than they could be (bench/load/plans.py):", plans["flagged"])
     print("page vs SQL:", report["page_vs_sql"], "written to", path)
     return 0
 

@@ -265,3 +265,21 @@ def test_the_load_tests_writes_are_accepted_by_the_api(region):
             response = client.post(url, json.dumps(body), content_type="application/json",
                                    HTTP_X_CSRFTOKEN=token)  # fmt: skip
             assert response.status_code == spec["status"], response.content
+
+
+def test_the_plan_check_sees_each_query_with_the_plan_the_page_asks_for(region, on_postgres):
+    """bench/load/plans.py times each query of a page in PostgreSQL's three plan modes and
+    judges it by the one the page runs it in: the agenda's (case, child) pairs with a plan
+    made for its cases, the access filter's reads with the kept plan."""
+    if not on_postgres:
+        pytest.skip("PostgreSQL's plans")
+    from bench.load.plans import _queries, check
+    from bench.load.run import _plan
+
+    queries = _queries("coordinator_agenda", _plan("testserver")["pages"]["coordinator_agenda"])
+    modes = [mode for sql, _params, mode in queries if 'DISTINCT ON ("cases_signal"' in sql]
+    assert modes == ["custom"]
+    assert "generic" in {mode for _sql, _params, mode in queries}
+    assert "auto" in {mode for _sql, _params, mode in queries}
+    result = check(["teacher_my_work"])
+    assert result["queries_checked"] >= 3 and result["flagged"] == {}

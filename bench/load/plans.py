@@ -1,0 +1,155 @@
+"""Every query of every page of the load test, timed in PostgreSQL's three ways of planning a
+prepared query: its own choice (a custom plan for five executions, then the generic plan it
+keeps when that looks no dearer), the kept generic plan forced, and a plan made for each
+execution's values. A query that runs much slower the way the page plans it than the best
+of the three ways at this scale is a page that grows with the region: the agenda's (case,
+child) pairs took 2.6 ms with a plan made for the agenda's cases and 279 ms with the plan
+PostgreSQL kept at scale 1.0, unseen at 0.1 (issue 17).
+
+    DATABASE_URL=... .venv/bin/python -m bench.load.plans [--pages a,b] [--out file.json]
+
+Run against a generated region (bench.region) with the production settings; `bench.load`
+runs it after its load runs and keeps what it flags in its results (`plans`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+#: A query is flagged when the way the page plans it takes this many times the fastest way,
+#: and at least MIN_MS.
+RATIO = 3.0
+MIN_MS = 2.0
+RUNS = 12  # per mode; the last half are timed (the auto mode's generic plan from the sixth)
+
+
+def _queries(page: str, spec: dict[str, Any]) -> list[tuple[str, Any, str]]:
+    """The SELECTs one view of the page runs, with their parameters and the plan mode the
+    page ran each in (`kansrijk.plans.rows_planned` sets it around the query)."""
+    from django.db import connection
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from kansrijk.core.models import Professional
+
+    user = Professional.objects.get(username=spec["logins"][0])
+    client = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="localhost")
+    client.force_login(user)
+    session = client.session
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    assert device is not None, user.username
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    seen: list[tuple[str, Any, str]] = []
+    mode = ["auto"]
+
+    def keep(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        seen.append((sql, params, mode[0]))
+        return execute(sql, params, many, context)
+
+    connection.ensure_connection()
+    raw = connection.connection
+    send = raw.execute
+
+    def setting(query: Any, *args: Any, **kwargs: Any) -> Any:
+        text = str(query)
+        if text.startswith("SET plan_cache_mode = "):
+            mode[0] = text.split("force_")[-1].removesuffix("_plan")
+        elif text.startswith("RESET plan_cache_mode"):
+            mode[0] = "auto"
+        return send(query, *args, **kwargs)
+
+    url = spec["urls"][0] if "urls" in spec else spec["url"]
+    raw.execute = setting
+    try:
+        with connection.execute_wrapper(keep):
+            status = client.get(url, secure=True).status_code
+    finally:
+        del raw.execute
+    assert status == 200, (page, status)
+    return [q for q in seen if _read_only(q[0])]
+
+
+def _read_only(sql: str) -> bool:
+    """A SELECT that locks nothing (run again elsewhere, a locking one would wait)."""
+    text = sql.upper()
+    return (
+        text.lstrip("( ").startswith("SELECT")
+        and " FOR UPDATE" not in text
+        and " FOR SHARE" not in text
+        and " FOR KEY SHARE" not in text
+    )
+
+
+def _timed(sql: str, params: Any) -> dict[str, float]:
+    """Median ms of the later runs in each plan mode, on a connection of its own."""
+    import psycopg
+    from django.db import connection
+
+    times: dict[str, float] = {}
+    params_of_connection = connection.get_connection_params()
+    params_of_connection.pop("cursor_factory", None)
+    params_of_connection.pop("prepare_threshold", None)
+    for mode in ("auto", "force_generic_plan", "force_custom_plan"):
+        # A connection per mode: nothing prepared in one mode is run in the next.
+        with psycopg.connect(**params_of_connection, autocommit=True) as conn:
+            conn.execute(f"SET plan_cache_mode = {mode}")
+            conn.execute("SET lock_timeout = '5s'")
+            runs = []
+            with conn.cursor() as cursor:
+                for _ in range(RUNS):
+                    started = time.perf_counter()
+                    cursor.execute(sql, params, prepare=True)
+                    cursor.fetchall()
+                    runs.append((time.perf_counter() - started) * 1000)
+        later = sorted(runs[RUNS // 2 :])
+        times[mode.removeprefix("force_").removesuffix("_plan")] = round(later[len(later) // 2], 2)
+    return times
+
+
+def check(pages: list[str] | None = None) -> dict[str, Any]:
+    """Per page, the queries flagged: their modes' times and the start of their SQL."""
+    from bench.load.run import _plan
+
+    plan = _plan("testserver")
+    flagged: dict[str, Any] = {}
+    checked = 0
+    for page, spec in plan["pages"].items():
+        if pages and page not in pages:
+            continue
+        for sql, params, mode in _queries(page, spec):
+            checked += 1
+            times = _timed(sql, params)
+            ran = times[mode]
+            if ran >= MIN_MS and ran >= RATIO * min(times.values()):
+                flagged.setdefault(page, []).append(
+                    {**times, "page_runs_it": mode, "sql": " ".join(sql.split())[:300]}
+                )
+    return {"queries_checked": checked, "ratio": RATIO, "min_ms": MIN_MS, "flagged": flagged}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", default="", help="comma-separated; all when empty")
+    parser.add_argument("--out", default="", help="where to write the JSON")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
+    import django
+
+    django.setup()
+    result = check([p for p in args.pages.split(",") if p])
+    text = json.dumps(result, indent=1)
+    if args.out:
+        Path(args.out).write_text(text)
+    print(text)
+    return 1 if result["flagged"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
