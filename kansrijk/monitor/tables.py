@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kansrijk.monitor.definitions import BY_KEY, LEAD_TIMES, Figure, Unit, _dutch
 
@@ -249,53 +250,58 @@ def axis_label(axis: Axis) -> str:
     return stat_label(axis.key)
 
 
+#: The statistics' column labels, their texts marked for translation; each is translated
+#: when asked (a page asked ~6 labels, and every ask translated all of them).
+STAT_LABELS = {
+    "pupils": gettext_noop("Pupils enrolled"),
+    "signalled": gettext_noop("Children signalled"),
+    "share": gettext_noop("Share signalled"),
+    "n": gettext_noop("Cases"),
+    "median": gettext_noop("Median (days)"),
+    "p90": gettext_noop("90th percentile (days)"),
+    "families": gettext_noop("Families with an open case"),
+    "one": gettext_noop("With exactly one contact person"),
+    "one_share": gettext_noop("Share with one contact person"),
+    "open": gettext_noop("Open cases"),
+    "stalled": gettext_noop("Without a step"),
+    "stalled_share": gettext_noop("Share without a step"),
+    "responses": gettext_noop("Answers"),
+    "comments": gettext_noop("Comments"),
+    "kept": gettext_noop("Kept in regular provision"),
+    "kept_share": gettext_noop("Share kept in regular provision"),
+    "special_education": gettext_noop("Children referred to special education"),
+    "special_education_rate": gettext_noop("Per 100 pupils: special education"),
+    "specialist_youth_care": gettext_noop("Children referred to specialist youth care"),
+    "specialist_youth_care_rate": gettext_noop("Per 100 pupils: specialist youth care"),
+    "rules": gettext_noop("Roster rules per week, summed over the weeks"),
+    "met": gettext_noop("Requirements met"),
+    "offered": gettext_noop("Handovers offered"),
+    "with_consent": gettext_noop("With the parents' consent"),
+    "warm": gettext_noop("Warm (conversation held)"),
+    "followed_up": gettext_noop("Followed up after six weeks"),
+    "vve_regular": gettext_noop("With a VVE indication, to a regular school"),
+    "met_share": gettext_noop("Share met"),
+    "participants": gettext_noop("Children and parents taking part"),
+    "homework_started": gettext_noop("Homework support started"),
+    "homework_at_school": gettext_noop("Of which at school"),
+    "homework_helped": gettext_noop("Parents manage on their own"),
+    "integrated": gettext_noop("Pupils with an integrated arrangement"),
+    "integrated_share": gettext_noop("Share with an integrated arrangement"),
+    "replaced": gettext_noop("Separate indications replaced by one package"),
+    "back_to_regular": gettext_noop("Back to regular school"),
+    "dyslexia_submitted": gettext_noop("Dyslexia files submitted"),
+    "dyslexia_complete": gettext_noop("Complete at first submission"),
+    "dyslexia_referred": gettext_noop("Referred for diagnosis"),
+    "dyslexia_not_referred": gettext_noop("Not referred"),
+    "dyslexia_weak": gettext_noop("Incomplete at first or not referred"),
+    "dyslexia_complete_share": gettext_noop("Share complete at first submission"),
+    "dyslexia_weak_share": gettext_noop("Share where reading support needs strengthening"),
+    "dyslexia_median": gettext_noop("Median days from submission to decision"),
+    "total": gettext_noop("Total"),
+}
+
+
 def stat_label(key: str) -> str:
     """Column labels of the statistics, in the active language."""
-    labels = {
-        "pupils": _("Pupils enrolled"),
-        "signalled": _("Children signalled"),
-        "share": _("Share signalled"),
-        "n": _("Cases"),
-        "median": _("Median (days)"),
-        "p90": _("90th percentile (days)"),
-        "families": _("Families with an open case"),
-        "one": _("With exactly one contact person"),
-        "one_share": _("Share with one contact person"),
-        "open": _("Open cases"),
-        "stalled": _("Without a step"),
-        "stalled_share": _("Share without a step"),
-        "responses": _("Answers"),
-        "comments": _("Comments"),
-        "kept": _("Kept in regular provision"),
-        "kept_share": _("Share kept in regular provision"),
-        "special_education": _("Children referred to special education"),
-        "special_education_rate": _("Per 100 pupils: special education"),
-        "specialist_youth_care": _("Children referred to specialist youth care"),
-        "specialist_youth_care_rate": _("Per 100 pupils: specialist youth care"),
-        "rules": _("Roster rules per week, summed over the weeks"),
-        "met": _("Requirements met"),
-        "offered": _("Handovers offered"),
-        "with_consent": _("With the parents' consent"),
-        "warm": _("Warm (conversation held)"),
-        "followed_up": _("Followed up after six weeks"),
-        "vve_regular": _("With a VVE indication, to a regular school"),
-        "met_share": _("Share met"),
-        "participants": _("Children and parents taking part"),
-        "homework_started": _("Homework support started"),
-        "homework_at_school": _("Of which at school"),
-        "homework_helped": _("Parents manage on their own"),
-        "integrated": _("Pupils with an integrated arrangement"),
-        "integrated_share": _("Share with an integrated arrangement"),
-        "replaced": _("Separate indications replaced by one package"),
-        "back_to_regular": _("Back to regular school"),
-        "dyslexia_submitted": _("Dyslexia files submitted"),
-        "dyslexia_complete": _("Complete at first submission"),
-        "dyslexia_referred": _("Referred for diagnosis"),
-        "dyslexia_not_referred": _("Not referred"),
-        "dyslexia_weak": _("Incomplete at first or not referred"),
-        "dyslexia_complete_share": _("Share complete at first submission"),
-        "dyslexia_weak_share": _("Share where reading support needs strengthening"),
-        "dyslexia_median": _("Median days from submission to decision"),
-        "total": _("Total"),
-    }
-    return labels.get(key, key)
+    text = STAT_LABELS.get(key)
+    return key if text is None else _(text)
