@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -140,9 +142,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default="", help="where to write the JSON")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
+    # The pages render static URLs: with production's manifest storage they need the files
+    # collected (a fresh clone has none in var/static); collected into a directory of its own.
+    os.environ.setdefault("KANSRIJK_STATIC_ROOT", tempfile.mkdtemp(prefix="kansrijk-static-"))
     import django
+    from django.core.management import call_command
 
     django.setup()
+    call_command("collectstatic", interactive=False, verbosity=0)
     result = check([p for p in args.pages.split(",") if p])
     text = json.dumps(result, indent=1)
     if args.out:

@@ -475,12 +475,15 @@ def main(argv: list[str] | None = None) -> int:
             check=True,
         )
         generation = {"seconds": round(time.perf_counter() - started, 1)}
-    os.environ.update(BENCH_ENV)
+    # The static files collected for this run, for the servers and for this process too: the
+    # plan check (bench/load/plans.py) renders the pages here, and production's manifest
+    # storage answers a page of a fresh clone (nothing collected in var/static) with an error.
+    static = tempfile.mkdtemp(prefix="kansrijk-static-")
+    os.environ.update(BENCH_ENV, KANSRIJK_STATIC_ROOT=static)
     import django
 
     django.setup()
-    static = tempfile.mkdtemp(prefix="kansrijk-static-")
-    _manage("collectstatic", "--noinput", "-v", "0", env=_env(KANSRIJK_STATIC_ROOT=static))
+    _manage("collectstatic", "--noinput", "-v", "0", env=_env())
     port = _free_port()
     host = f"127.0.0.1:{port}"
     plan = _plan(host)
