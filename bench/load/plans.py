@@ -35,19 +35,12 @@ def _queries(page: str, spec: dict[str, Any]) -> list[tuple[str, Any, str]]:
     page ran each in (`kansrijk.plans.rows_planned` sets it around the query)."""
     from django.db import connection
     from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from kansrijk.core.models import Professional
+    from tests.auth import sign_in  # the session of password and second factor, as tests do
 
     user = Professional.objects.get(username=spec["logins"][0])
-    client = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="localhost")
-    client.force_login(user)
-    session = client.session
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    assert device is not None, user.username
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+    client = sign_in(Client(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="localhost"), user)
     seen: list[tuple[str, Any, str]] = []
     mode = ["auto"]
 

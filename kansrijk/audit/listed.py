@@ -58,15 +58,15 @@ def _named_by_text(wanted: dict[str, list[int]], using: str) -> list[int]:
         for pk in ids:
             candidates |= Q(detail__contains=kind) & Q(detail__contains=str(pk))
     rows = AccessLogEntry.objects.using(using).filter(Q(event=Event.LIST) & candidates)
-    named: list[int] = []
-    for pk, detail in rows.values_list("pk", "detail").iterator():
-        for match in LISTED.finditer(detail):
-            kind, listed = match.group(2), match.group(4)
-            if {int(i) for i in listed.split(",")}.isdisjoint(wanted[kind]):
-                continue
-            named.append(pk)
-            break
-    return named
+    sought = {kind: set(ids) for kind, ids in wanted.items()}
+    return [
+        pk
+        for pk, detail in rows.values_list("pk", "detail").iterator()
+        if any(
+            not sought[match.group(2)].isdisjoint(int(i) for i in match.group(4).split(","))
+            for match in LISTED.finditer(detail)
+        )
+    ]
 
 
 def for_the_family(
