@@ -60,7 +60,7 @@ test-postgres: install
 lint: install
 	$(BIN)/ruff check kansrijk tests bench
 	$(BIN)/ruff format --check kansrijk tests bench
-	$(BIN)/mypy kansrijk
+	$(BIN)/mypy kansrijk bench
 	$(BIN)/lint-imports
 	# An in-memory database: the check reads no data, and a fresh clone has no var/ yet.
 	DATABASE_URL=sqlite:///:memory: DJANGO_SETTINGS_MODULE=kansrijk.conf.test $(MANAGE) makemigrations --check --dry-run

@@ -41,7 +41,10 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
+
+if TYPE_CHECKING:
+    from kansrijk.core.models import Organisation
 
 FULL = {
     "municipalities": 8,
@@ -217,6 +220,12 @@ class Centre:
         raise ValueError(group)
 
 
+class Municipality(TypedDict):
+    name: str
+    municipality: Organisation
+    district_team: Organisation
+
+
 @dataclass
 class People:
     centres: list[Centre]
@@ -252,7 +261,7 @@ def seed_people(sizes: Sizes, rng: random.Random) -> People:
         "police": org("Politie Regio Bench", kinds.POLICE),
         "coordination": org("Regie Regio Bench", kinds.COORDINATION),
     }
-    municipalities = []
+    municipalities: list[Municipality] = []
     for m in range(sizes.municipalities):
         name = MUNICIPALITY_NAMES[m] if m < len(MUNICIPALITY_NAMES) else f"Gemeente {m + 1}"
         municipalities.append(
@@ -337,13 +346,14 @@ def seed_people(sizes: Sizes, rng: random.Random) -> People:
     for person, (username, role, organisation, where) in zip(people, specs, strict=True):
         key = username.split(".")[0]
         identity[person.pk] = (username, str(role), organisation.name)
-        for c in where or [None]:
+        location_ids: list[int | None] = [c.location_id for c in where] or [None]
+        for location_id in location_ids:
             memberships.append(
                 Membership(
                     professional=person,
                     role=role,
                     organisation=organisation,
-                    location_id=c.location_id if c else None,
+                    location_id=location_id,
                 )
             )
         if len(where) == 1:
@@ -880,7 +890,8 @@ class Journal:
         rng, source = self.rng, self.state
         self.state = TARGETS[name]
         ib, gs = self.staff("ib"), self.staff("gs")
-        by, role, data, comment = ib, "internal_coach", {}, ""
+        by, role, comment = ib, "internal_coach", ""
+        data: dict[str, Any] = {}
         if name == "make_plan":
             self.plan(at, ib, goals=("Leesniveau verbeteren",))
         elif name in {"consent_given", "consent_refused"}:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import cast
 
 import factory
 from factory.django import DjangoModelFactory
@@ -65,12 +66,14 @@ def professional(
     **kwargs: object,
 ) -> Professional:
     """A professional with one membership: `role` at `location` (or at `organisation`)."""
-    person = ProfessionalFactory(**kwargs)
+    # factory_boy's typing: calling a factory class gives the factory, not the model it creates.
+    person = cast(Professional, ProfessionalFactory(**kwargs))
     Membership.objects.create(
         professional=person,
         role=role,
         location=location,
-        organisation=organisation or (location.organisation if location else OrganisationFactory()),
+        organisation=organisation
+        or (location.organisation if location else cast(Organisation, OrganisationFactory())),
     )
     return person
 

@@ -35,7 +35,12 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from kansrijk.meetings.models import Meeting
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -67,6 +72,10 @@ PAGES = (
 )
 
 
+class _ItemsCount(TypedDict):
+    items_count: int
+
+
 def _env(**extra: str) -> dict[str, str]:
     return {**os.environ, **BENCH_ENV, **extra}
 
@@ -93,6 +102,7 @@ def _plan(host: str) -> dict[str, Any]:
     centres = list(Location.objects.filter(code__startswith="bench-c").order_by("code")[:16])
     codes = [c.code.removeprefix("bench-") for c in centres]
     longest = Step.objects.values("case_id").annotate(n=Count("id")).order_by("-n").first()
+    assert longest is not None, "the region has no steps"
     case = Case.objects.select_related("contact_person").get(pk=longest["case_id"])
     meetings = list(
         Meeting.objects.filter(items__isnull=False)
@@ -101,7 +111,7 @@ def _plan(host: str) -> dict[str, Any]:
         .order_by("starts_at", "id")
         .distinct()
     )
-    first_per_chair: dict[str, Meeting] = {}
+    first_per_chair: dict[str, WithAnnotations[Meeting, _ItemsCount]] = {}
     for meeting in meetings:
         first_per_chair.setdefault(meeting.chair.username, meeting)
     coordinators = sorted(
@@ -193,6 +203,13 @@ def _writes(codes: list[str]) -> dict[str, Any]:
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
+def _csrf_token(html: str) -> str:
+    match = CSRF.search(html)
+    if match is None:
+        raise RuntimeError("no CSRF token in the form")
+    return match.group(1)
+
+
 def totp(key_hex: str, at: float, step: int = 30, digits: int = 6) -> str:
     """RFC 6238 (SHA-1), as django-otp's TOTPDevice computes it with its defaults."""
     counter = int(at // step)
@@ -225,7 +242,8 @@ def sign_in(host: str, username: str, password: str, key: str) -> tuple[dict[str
             timeout=120,
             **kwargs,
         )
-        jar.update(response.cookies.items())
+        # A Set-Cookie without "=" has no value (None); Django sets none of those.
+        jar.update((k, v) for k, v in response.cookies.items() if v is not None)
         return response
 
     started = time.perf_counter()
@@ -233,13 +251,13 @@ def sign_in(host: str, username: str, password: str, key: str) -> tuple[dict[str
     form = {
         "username": username,
         "password": password,
-        "csrfmiddlewaretoken": CSRF.search(page.text).group(1),
+        "csrfmiddlewaretoken": _csrf_token(page.text),
     }
     verify_url = call("POST", "/login/", data=form).headers["Location"]
     verify = call("GET", verify_url)
     form = {
         "code": totp(key, time.time()),
-        "csrfmiddlewaretoken": CSRF.search(verify.text).group(1),
+        "csrfmiddlewaretoken": _csrf_token(verify.text),
     }
     done = call("POST", verify_url, data=form)
     if done.status_code != 302:
@@ -264,7 +282,7 @@ def _sql_timings() -> dict[str, float]:
     )
     teacher = Professional.objects.get(username="leerkracht.c001").pk
     states = sorted(ATTENTION_LIST_STATES)
-    queries = {
+    queries: dict[str, tuple[str, list[Any]]] = {
         "attention_list": (
             f"SELECT c.id, f.name, c.state, c.priority, c.last_step_at, p.first_name, p.last_name "  # noqa: S608
             f"FROM {case} c JOIN {family} f ON f.id = c.family_id "
@@ -367,7 +385,7 @@ def _locust(host: str, plan: Path, page: str, users: int, seconds: int) -> dict[
     samples = json.loads(Path(out).read_text() or "{}")
     Path(out).unlink()
     measured = float(samples.pop("_seconds", [[seconds]])[0][0])
-    result = {name: _summary(rows, measured) for name, rows in samples.items()}
+    result: dict[str, Any] = {name: _summary(rows, measured) for name, rows in samples.items()}
     result["_all"] = _summary([r for rows in samples.values() for r in rows], measured)
     result["_load_average"] = [round(x, 2) for x in (*load_before, *os.getloadavg())]
     # The load generator runs on the same cores as the server: what it took of them.
