@@ -59,7 +59,11 @@ def _new_catalogues(setting: str, **_kwargs: Any) -> None:
 
 
 def _install(sender: type[Model], **kwargs: Any) -> None:
-    """Replace Django's own `get_FOO_display` (not one a model defines) of each field."""
+    """Replace Django's own `get_FOO_display` (not one a model defines) of each field. Not
+    of the historical models a migration renders (module `__fake__`): nothing shows their
+    labels, and `migrate` makes some 18,000 of them (1.9 of its 63 s under a profiler)."""
+    if sender.__module__ == "__fake__":
+        return
     for field in sender._meta.fields:
         name = f"get_{field.name}_display"
         method = sender.__dict__.get(name)

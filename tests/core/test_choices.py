@@ -8,6 +8,7 @@ from functools import partialmethod
 
 import pytest
 from django.apps import apps
+from django.db.migrations.loader import MigrationLoader
 from django.db.models import Model
 from django.utils import translation
 
@@ -79,3 +80,15 @@ def test_labels_now_are_kept_per_language_and_renewed_with_the_catalogues(settin
         assert labels_now(Case, "state")[CaseState.SIGNALLED] == "Signalled"
     with pytest.raises(TypeError):  # one map shared by every table: none may change it
         dutch["x"] = "y"  # type: ignore[index]
+
+
+def test_a_migrations_models_keep_djangos_own_display() -> None:
+    """The historical models a migration renders are left as Django makes them (nothing
+    shows their labels, and `migrate` makes thousands of them); they still show labels."""
+    state = MigrationLoader(None, ignore_no_migrations=True).project_state()
+    historical = state.apps.get_model("cases", "Case")
+    method = _display_method(historical, "get_state_display")
+    assert isinstance(method, partialmethod)
+    assert method.func is Model._get_FIELD_display  # type: ignore[attr-defined]
+    with translation.override("en"):
+        assert historical(state=CaseState.SIGNALLED).get_state_display() == "Signalled"
