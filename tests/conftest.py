@@ -16,6 +16,7 @@ from hypothesis import settings as hypothesis_settings
 
 from kansrijk.access.roles import Role
 from kansrijk.core.models import Location, Organisation, Professional
+from tests import scheduling
 from tests.factories import (
     ChildFactory,
     GuardianFactory,
@@ -61,90 +62,15 @@ def django_db_setup(
             request.node.warn(pytest.PytestWarning(f"Could not drop a test database: {problem}"))
 
 
-#: The tests that take longest (half a minute to minutes each), run first and spread over
-#: the workers (`_spread`), so that no worker is left running them alone at the end of the
-#: run. The PostgreSQL half's operations tests (a cluster of their own, migrated, stopped and
-#: started) mostly wait: first of all.
-LONGEST = (
-    "tests/ops/test_postgres_restart.py::",
-    "tests/ops/test_two_servers.py::",
-    "tests/ops/test_backup_restore.py::",
-    "tests/browser/test_axe_walk.py::",
-    "tests/browser/test_screenshots.py::",
-    "tests/access/test_matrix_walk.py::test_pages_and",
-)
-
-
-def _longest_first(item: pytest.Item) -> int:
-    for number, start in enumerate(LONGEST):
-        if item.nodeid.startswith(start):
-            return number
-    return len(LONGEST) + (0 if item.get_closest_marker("browser") else 1)
-
-
-def _spread(items: list[pytest.Item], config: pytest.Config) -> list[pytest.Item]:
-    """The long tests (LONGEST, then the browser's) dealt out in turn over the chunks that
-    xdist's `load` scheduling first sends each worker: a run of consecutive tests, a quarter
-    of a worker's share. Sorted to the front only, they all fell in the first worker's
-    chunk: the SQLite half waited ~12 minutes for that one worker's axe walk, matrix walk
-    and browser tests while the others had finished. Each worker sorts the same way, so
-    they agree on the order xdist needs. The tests that need no database go first on the
-    workers after the first."""
-    workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
-    if workers < 2:
-        return items
-    most = getattr(config.option, "maxschedchunk", None) or len(items)
-    chunk = max(min(len(items) // workers // 4, most), 2)  # as xdist's LoadScheduling
-    # The first worker's first test migrates the template (~35 s on one core); the others
-    # begin with the tests that need no database meanwhile, instead of waiting for it.
-    long: list[pytest.Item] = []
-    no_database: list[pytest.Item] = []
-    rest: list[pytest.Item] = []
-    for item in items:
-        if _longest_first(item) <= len(LONGEST):
-            long.append(item)
-        else:
-            (rest if _uses_database(item) else no_database).append(item)
-    ordered: list[pytest.Item] = []
-    for worker in range(workers):
-        dealt = (no_database[worker - 1 :: workers - 1] if worker else []) + long[worker::workers]
-        ordered += dealt + rest[: max(chunk - len(dealt), 0)]
-        rest = rest[max(chunk - len(dealt), 0) :]
-    return ordered + rest
-
-
-#: pytest-django's fixtures that open the test database.
-DATABASE_FIXTURES = frozenset(
-    {"db", "transactional_db", "django_db_setup", "live_server", "django_db_reset_sequences"}
-)
-
-
-def _uses_database(item: pytest.Item) -> bool:
-    names = set(getattr(item, "fixturenames", ()))
-    return item.get_closest_marker("django_db") is not None or bool(names & DATABASE_FIXTURES)
-
-
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The longest tests first (LONGEST), spread over the workers (`_spread`). With `--dist
-    loadgroup` the tests marked `xdist_group` run on one worker, so that a module's
-    expensive fixture (the Westwijk demo) is built once. pytest 9 keeps a node's id in
-    `_id`, and pytest-xdist 3.8 still writes the group into `_nodeid`, which nothing reads
-    any more: the group is added here as xdist means to. Not in the Makefile: a whole-suite
-    run with loadgroup ended at 92 % reporting success, 90 tests never run (xdist 3.8 with
-    pytest 9.2); the default `load` distribution runs every test."""
-    from _pytest.nodeid import coerce_node_id
+    """The order the workers run the tests in (tests/scheduling.py)."""
+    scheduling.order(config, items)
 
-    items.sort(key=_longest_first)  # stable: the rest keep their order
-    items[:] = _spread(items, config)
-    if not getattr(config.option, "loadgroup", False):
-        return
-    for item in items:
-        mark = item.get_closest_marker("xdist_group")
-        if mark is None or item.nodeid.rfind("@") > item.nodeid.rfind("]"):
-            continue  # no group, or xdist named it already
-        name = mark.args[0] if mark.args else mark.kwargs.get("name", "default")
-        item._id = coerce_node_id(f"{item.nodeid}@{name}")  # type: ignore[attr-defined]
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Each module with a fixture of its own on one worker (tests/scheduling.py)."""
+    return scheduling.make_scheduler(config, log)
 
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop beside the ORM

@@ -3,8 +3,7 @@ each app's demo shows what it should.
 
 The Westwijk demo with every app's is loaded once for this module (a minute of CPU on a slow
 machine, five times before) and rolled back at its end; each test runs in a savepoint of
-its own within it. Each xdist worker that runs a test of it loads it once (the tests are
-marked as one `xdist_group`, for a run with `--dist loadgroup`; see tests/conftest.py)."""
+its own within it. Its tests run on one worker (tests/scheduling.py)."""
 
 from __future__ import annotations
 
@@ -27,8 +26,6 @@ from kansrijk.threads.models import ThreadMessage
 from kansrijk.threads.selectors import unread_threads
 from tests.auth import sign_in
 from tests.module_data import module_data
-
-pytestmark = pytest.mark.xdist_group("westwijk_demo")
 
 
 def _load() -> DemoLoad:

@@ -55,10 +55,6 @@ def _counts() -> Counter[str]:
     )
 
 
-# One load for the module per worker that runs it (on one worker with `--dist loadgroup`).
-pytestmark = pytest.mark.xdist_group("seed_demo")
-
-
 @dataclass
 class Demo:
     first_load: dict[str, object]
