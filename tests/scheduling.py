@@ -71,9 +71,9 @@ def together(first: str, second: str) -> bool:
 
 def order(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The longest tests first, spread over the workers; a TOGETHER module's tests in one
-    run where its first test was, ranked as its first-ranked test. (pytest-django has moved
-    the tests that use no database fixture of their own to the end: a test of the demo's
-    module that reads only the module's demo came last, and a worker loaded it again.)"""
+    run, ranked as its first-ranked test. (pytest-django has moved the tests that use no
+    database fixture of their own to the end: a test of the demo's module that reads only
+    the module's demo came last, and a worker loaded it again.)"""
     _check_together(items)
     rank = {item.nodeid: _longest_first(item) for item in items}
     for ranks in _module_ranks(items, rank).values():
@@ -129,8 +129,8 @@ def _spread(
     chunk: the SQLite half waited ~12 minutes for that one worker's axe walk, matrix walk
     and browser tests while the others had finished. Each worker sorts the same way, so
     they agree on the order xdist needs. The tests that need no database go first on the
-    workers after the first. A TOGETHER module is dealt as one, and a chunk that would end
-    inside one takes the rest of it, as `ModulesTogether` sends it."""
+    workers after the first. A TOGETHER module is one unit: dealt, when it holds a long test
+    or needs no database, else sent as soon as the chunks are out."""
     workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
     if workers < 2:
         return items
@@ -140,24 +140,29 @@ def _spread(
     # begin with the tests that need no database meanwhile, instead of waiting for it.
     long: list[list[pytest.Item]] = []
     no_database: list[list[pytest.Item]] = []
+    modules: list[list[pytest.Item]] = []
     rest: list[pytest.Item] = []
     for unit in _units(items):
         if rank[unit[0].nodeid] <= len(LONGEST):
             long.append(unit)
-        elif any(_uses_database(item) for item in unit):
-            rest += unit
-        else:
+        elif not any(_uses_database(item) for item in unit):
             no_database.append(unit)
+        elif module_of(unit[0].nodeid) in TOGETHER:
+            modules.append(unit)
+        else:
+            rest += unit
     ordered: list[pytest.Item] = []
     for worker in range(workers):
         units = (no_database[worker - 1 :: workers - 1] if worker else []) + long[worker::workers]
         dealt = [item for unit in units for item in unit]
         taken = max(chunk - len(dealt), 0)
-        while 0 < taken < len(rest) and together(rest[taken - 1].nodeid, rest[taken].nodeid):
-            taken += 1
         ordered += dealt + rest[:taken]
         rest = rest[taken:]
-    return ordered + rest
+    # The modules' runs are the first sent once the chunks are out, largest first: in their
+    # place near the end of the collection, the fuzzer's 95 tests (~100 s) left one worker
+    # running them alone for the half's last ~40 s.
+    modules.sort(key=len, reverse=True)
+    return ordered + [item for unit in modules for item in unit] + rest
 
 
 def _units(items: list[pytest.Item]) -> list[list[pytest.Item]]:

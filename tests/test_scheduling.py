@@ -13,6 +13,7 @@ from tests import scheduling
 
 SEED = "tests/demo/test_seed_demo.py"
 ALL_DEMOS = "tests/demo/test_all_demos.py"
+FUZZ = "tests/test_api_fuzz.py"
 
 
 @dataclass
@@ -51,14 +52,15 @@ class Worker:
 
 
 def collection() -> list[Item]:
-    """A suite like ours: long tests, browser tests, tests without a database, and two
-    TOGETHER modules of many tests, one split by a browser test in its middle, the other
-    by a test that pytest-django put last."""
+    """A suite like ours: long tests, browser tests, tests without a database, and three
+    TOGETHER modules of many tests: one split by a browser test in its middle, one split by
+    a test that pytest-django put last, one at the end of the collection."""
     items = [Item(f"tests/a/test_{n:03}.py::test_it") for n in range(300)]
+    items += [Item(f"{FUZZ}::test_{n:02}") for n in range(40)]
     items += [Item(f"tests/nodb/test_{n:02}.py::test_it", fixturenames=()) for n in range(30)]
     items[40:40] = [Item(f"{SEED}::test_{n:02}") for n in range(12)]
-    items[150:150] = [Item(f"{ALL_DEMOS}::test_{n:02}") for n in range(8)]
-    items.insert(154, Item(f"{ALL_DEMOS}::test_in_the_browser", browser=True))
+    items[280:280] = [Item(f"{ALL_DEMOS}::test_{n:02}") for n in range(8)]
+    items.insert(284, Item(f"{ALL_DEMOS}::test_in_the_browser", browser=True))
     items += [Item(f"tests/browser/test_axe_walk.py::test_walk[{n}]") for n in range(3)]
     items += [Item(f"tests/b/test_browser_{n}.py::test_it", browser=True) for n in range(6)]
     # pytest-django moves a test that asks for no database fixture itself to the end
@@ -104,7 +106,7 @@ def test_a_together_module_runs_on_one_worker(workers: int) -> None:
     ordered = ordered_for(workers)
     sent = distribute(ordered, workers)
     assert sorted(t for tests in sent.values() for t in tests) == sorted(ordered)  # once
-    for module, count in ((SEED, 13), (ALL_DEMOS, 9)):
+    for module, count in ((SEED, 13), (ALL_DEMOS, 9), (FUZZ, 40)):
         holders = [name for name, tests in sent.items() if any(module in t for t in tests)]
         assert len(holders) == 1, (module, holders)
         tests = [t for t in sent[holders[0]] if t.startswith(module)]
@@ -112,6 +114,15 @@ def test_a_together_module_runs_on_one_worker(workers: int) -> None:
         # one run: nothing else between the module's tests
         first = sent[holders[0]].index(tests[0])
         assert sent[holders[0]][first : first + count] == tests
+
+
+def test_a_together_module_is_not_left_for_the_end() -> None:
+    """A module's run can be long (the fuzzer's ~100 s): sent last, one worker would run it
+    alone while the others wait."""
+    ordered = ordered_for(3)
+    plain = [i for i, t in enumerate(ordered) if t.startswith("tests/a/")]
+    start = min(i for i, t in enumerate(ordered) if t.startswith(FUZZ))
+    assert start < plain[len(plain) // 2]
 
 
 def test_each_worker_starts_with_its_share_of_the_longest_tests() -> None:
