@@ -65,8 +65,7 @@ def module_of(nodeid: str) -> str:
 
 def together(first: str, second: str) -> bool:
     """Whether two tests (node ids) must run on the same worker."""
-    module = module_of(first)
-    return module in TOGETHER and module_of(second) == module
+    return _group(first) == _group(second)
 
 
 def order(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -75,13 +74,13 @@ def order(config: pytest.Config, items: list[pytest.Item]) -> None:
     database fixture of their own to the end: a test of the demo's module that reads only
     the module's demo came last, and a worker loaded it again.)"""
     _check_together(items)
-    rank = {item.nodeid: _longest_first(item) for item in items}
-    for ranks in _module_ranks(items, rank).values():
-        for nodeid in ranks:
-            rank[nodeid] = min(ranks.values())
     first: dict[str, int] = {}
+    best: dict[str, int] = {}
     for index, item in enumerate(items):
-        first.setdefault(_group(item.nodeid), index)
+        group = _group(item.nodeid)
+        first.setdefault(group, index)
+        best[group] = min(best.get(group, len(LONGEST) + 1), _longest_first(item))
+    rank = {item.nodeid: best[_group(item.nodeid)] for item in items}
     items.sort(key=lambda item: (rank[item.nodeid], first[_group(item.nodeid)]))
     items[:] = _spread(items, config, rank)
 
@@ -89,14 +88,6 @@ def order(config: pytest.Config, items: list[pytest.Item]) -> None:
 def _group(nodeid: str) -> str:
     """What runs as one: a TOGETHER module, any other test alone."""
     return module_of(nodeid) if module_of(nodeid) in TOGETHER else nodeid
-
-
-def _module_ranks(items: list[pytest.Item], rank: dict[str, int]) -> dict[str, dict[str, int]]:
-    ranks: dict[str, dict[str, int]] = {}
-    for item in items:
-        if module_of(item.nodeid) in TOGETHER:
-            ranks.setdefault(module_of(item.nodeid), {})[item.nodeid] = rank[item.nodeid]
-    return ranks
 
 
 def _check_together(items: list[pytest.Item]) -> None:
