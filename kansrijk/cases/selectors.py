@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
@@ -72,11 +72,8 @@ from kansrijk.cases.workflow import (
 )
 from kansrijk.compiled import fetch, fetch_among, id_array, ids_in
 from kansrijk.core.choices import labels_now
-from kansrijk.core.models import Location
+from kansrijk.core.models import Location, Professional
 from kansrijk.plans import CUSTOM, GENERIC, Plan, rows_planned
-
-if TYPE_CHECKING:
-    from kansrijk.core.models import Professional
 
 
 def stalled_before() -> datetime.datetime:
@@ -591,32 +588,56 @@ def _about_shown_children(cases: list[Case]) -> RawSQL:
     return RawSQL(sql, params, output_field=BooleanField())  # noqa: S611
 
 
-def _signals_about(about: RawSQL, newest: int) -> QuerySet[Signal]:
-    """The newest `newest` signals of each case that `about` admits, with `total`: what a
-    list shows of them and their author's name (not the child, whom the case shows already,
-    nor the author's account: 300 fields and instances fewer on an attention list)."""
-    order = ["-created_at", "-id"]
-    return (
-        Signal.objects.filter(about)
-        .select_related("author")
-        .only(
-            "case_id",
-            "child_id",
-            "domain",
-            "urgency",
-            "description",
-            "created_at",
-            "author__first_name",
-            "author__last_name",
-            "author__username",
-        )
-        .annotate(
-            rank=Window(RowNumber(), partition_by=[F("case_id")], order_by=order),
-            total=Window(Count("id"), partition_by=[F("case_id")]),
-        )
-        .filter(rank__lte=newest)
-        .order_by("case_id", *order)
+#: The newest signals per case with how many the case holds, and their author's name: ranked
+#: over the signals alone, then joined to the kept rows only. The ORM's window filter wraps
+#: the whole query, its author join included, so an agenda of 25 cases at region scale joined
+#: ~1,500 signals to their authors to keep 75 (5.2 against 3.7 ms in PostgreSQL; issue 17).
+_NEWEST_SIGNALS = """
+    SELECT s.id, s.case_id, s.child_id, s.author_id, s.domain, s.urgency, s.description,
+           s.created_at, r.total, p.first_name, p.last_name, p.username
+    FROM (
+        SELECT id, total FROM (
+            SELECT {signal}.id,
+                   ROW_NUMBER() OVER (PARTITION BY {signal}.case_id
+                                      ORDER BY {signal}.created_at DESC, {signal}.id DESC) AS rank,
+                   COUNT(*) OVER (PARTITION BY {signal}.case_id) AS total
+            FROM {signal} WHERE {about}
+        ) ranked WHERE rank <= %s
+    ) r
+    JOIN {signal} s ON s.id = r.id
+    JOIN {person} p ON p.id = s.author_id
+    ORDER BY s.case_id, s.created_at DESC, s.id DESC
+"""
+
+
+def _newest_signals(about: RawSQL, newest: int) -> list[tuple[Any, ...]]:
+    """The rows of `_NEWEST_SIGNALS` for the signals `about` admits, their moment converted
+    as the ORM converts it (SQLite keeps it naive)."""
+    quote = connection.ops.quote_name
+    sql = _NEWEST_SIGNALS.format(
+        signal=quote(Signal._meta.db_table),
+        person=quote(Professional._meta.db_table),
+        about=about.sql,
     )
+    created = Signal._meta.get_field("created_at").get_col(Signal._meta.db_table)
+    converters = connection.ops.get_db_converters(created)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*about.params, newest])
+        rows = cursor.fetchall()
+    if not converters:
+        return rows
+    converted = []
+    for row in rows:
+        at = row[7]
+        for convert in converters:
+            at = convert(at, created, connection)
+        converted.append((*row[:7], at, *row[8:]))
+    return converted
+
+
+def _person_name(first_name: str, last_name: str, username: str) -> str:
+    """A professional's name as `str(professional)` gives it (AbstractUser.get_full_name)."""
+    return f"{first_name} {last_name}".strip() or username
 
 
 def signals_shown(
@@ -634,16 +655,7 @@ def signals_shown(
             break
     full = granting_roles_per_case(user, [c.pk for c in cases], Action.FULL)
     about = _about_shown_children(cases)
-    rows: list[Signal]
-    if connection.vendor == "postgresql":
-        rows = fetch(
-            ("signals shown", newest),
-            connection.alias,
-            lambda about: _signals_about(about, newest),
-            about=about,
-        )
-    else:
-        rows = list(_signals_about(about, newest))
+    rows = _newest_signals(about, newest)
     shown: dict[int, list[SignalShown]] = {c.pk: [] for c in cases}
     children = {
         child.pk: child
@@ -652,20 +664,20 @@ def signals_shown(
     }
     totals: dict[int, int] = {}
     domains, urgencies = labels_now(Signal, "domain"), labels_now(Signal, "urgency")
-    for signal in rows:
-        totals[signal.case_id] = signal.total  # type: ignore[attr-defined]
-        readable = bool(full.get(signal.case_id)) or signal.author_id == user.pk
-        shown[signal.case_id].append(
+    for pk, case_id, child_id, author_id, domain, urgency, text, at, total, *name in rows:
+        totals[case_id] = total
+        readable = bool(full.get(case_id)) or author_id == user.pk
+        shown[case_id].append(
             SignalShown(
-                pk=signal.pk,
-                child=children[signal.child_id],
-                domain=signal.domain,
-                domain_label=domains.get(signal.domain, signal.domain),
-                urgency=signal.urgency,
-                urgency_label=urgencies.get(signal.urgency, signal.urgency),
-                created_at=signal.created_at,
-                description=signal.description if readable else None,
-                author=str(signal.author) if readable else None,
+                pk=pk,
+                child=children[child_id],
+                domain=domain,
+                domain_label=domains.get(domain, domain),
+                urgency=urgency,
+                urgency_label=urgencies.get(urgency, urgency),
+                created_at=at,
+                description=text if readable else None,
+                author=_person_name(*name) if readable else None,
             )
         )
     for case in cases:

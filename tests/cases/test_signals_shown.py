@@ -5,9 +5,11 @@ issue 17: the condition is written per case, not as one ORM Q per case)."""
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from kansrijk.cases import selectors, services
-from kansrijk.cases.models import Case
+from kansrijk.cases.models import Case, Signal
+from kansrijk.core.models import Professional
 from tests.cases.route import open_case
 from tests.factories import ChildFactory
 
@@ -60,3 +62,25 @@ def test_older_signals_are_counted_not_shown(world, pupil) -> None:  # type: ign
     assert len(shown) == selectors.SIGNALS_PER_CASE
     assert shown[0].description == f"Signaal {selectors.SIGNALS_PER_CASE}"
     assert listed.more_signals == 2  # type: ignore[attr-defined]  # the first case's one + one
+
+
+def test_a_shown_signal_has_its_moment_and_author_as_the_orm_reads_them(world, pupil) -> None:  # type: ignore[no-untyped-def]
+    case = open_case(world, pupil)
+    signal = _signal(world, pupil, "Zit vaak alleen.")
+    listed = Case.objects.get(pk=case.pk)
+    listed.shown_children = [pupil]  # type: ignore[attr-defined]
+
+    def shown_now():  # type: ignore[no-untyped-def]
+        [shown] = [
+            s for s in selectors.signals_shown(world.coach, [listed])[case.pk] if s.pk == signal.pk
+        ]
+        return shown
+
+    shown = shown_now()
+    stored = Signal.objects.select_related("author").get(pk=signal.pk)
+    assert timezone.is_aware(shown.created_at) and shown.created_at == stored.created_at
+    assert shown.author == str(stored.author) == world.other_teacher.get_full_name()
+
+    # Without a name, the username, as everywhere else.
+    Professional.objects.filter(pk=world.other_teacher.pk).update(first_name="", last_name="")
+    assert shown_now().author == world.other_teacher.username
