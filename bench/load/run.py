@@ -434,7 +434,9 @@ def _serve(port: int, workers: int, static: str) -> subprocess.Popen[bytes]:
 
 
 def _growth(scale: float) -> dict[str, Any] | None:
-    """Each page's 1-user p50 at this scale over the one at the other scale measured."""
+    """Each page's 1-user p50 at this scale over the one at the other scale measured, with
+    when each of the two runs was: only runs back to back on this machine compare (its speed
+    moves by a quarter within an hour), and the other scale's file may be an older run."""
     # One file per scale, load_<scale>.json: not the two-server runs nor kept earlier runs
     # (load_0.1_before.json), which would stand in for the scale's latest.
     others = sorted(
@@ -459,7 +461,13 @@ def _growth(scale: float) -> dict[str, Any] | None:
             "large_p50_ms": after,
             "ratio": round(after / before, 2) if before else None,
         }
-    return {"from_scale": small, "to_scale": large, "pages": growth}
+    return {
+        "from_scale": small,
+        "to_scale": large,
+        "from_when": runs[small].get("when"),
+        "to_when": runs[large].get("when"),
+        "pages": growth,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

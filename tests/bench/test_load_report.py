@@ -1,0 +1,35 @@
+"""The load test's report (bench/load/run.py): the growth from one scale to the other names
+the two runs it compares, because only runs back to back on one machine compare."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bench.load import run
+
+
+def _report(folder: Path, scale: float, when: str, p50: float) -> None:
+    pages = {page: {"users_1": {page: {"p50_ms": p50}}} for page in run.PAGES}
+    data = {"scale": scale, "when": when, "pages": pages}
+    (folder / f"load_{scale:g}.json").write_text(json.dumps(data))
+
+
+def test_the_growth_names_the_runs_it_compares(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(run, "RESULTS", tmp_path)
+    _report(tmp_path, 0.1, "2026-12-05T00:55:00+00:00", 20.0)
+    assert run._growth(0.1) is None  # one scale measured: nothing to compare
+
+    _report(tmp_path, 1.0, "2026-12-05T00:59:45+00:00", 25.0)
+    (tmp_path / "load_0.1_before.json").write_text(json.dumps({"scale": 0.1, "when": "old"}))
+    growth = run._growth(1.0)
+
+    assert growth is not None
+    assert (growth["from_scale"], growth["to_scale"]) == (0.1, 1.0)
+    assert growth["from_when"] == "2026-12-05T00:55:00+00:00"
+    assert growth["to_when"] == "2026-12-05T00:59:45+00:00"
+    assert growth["pages"]["monitor"] == {"small_p50_ms": 20.0, "large_p50_ms": 25.0, "ratio": 1.25}
