@@ -591,7 +591,8 @@ def _about_shown_children(cases: list[Case]) -> RawSQL:
 #: The newest signals per case with how many the case holds, and their author's name: ranked
 #: over the signals alone, then joined to the kept rows only. The ORM's window filter wraps
 #: the whole query, its author join included, so an agenda of 25 cases at region scale joined
-#: ~1,500 signals to their authors to keep 75 (5.2 against 3.7 ms in PostgreSQL; issue 17).
+#: ~1,500 signals to their authors to keep 75 (6.2 against 2.6 ms a page in PostgreSQL;
+#: docs/operations.md, 2026-12-05).
 _NEWEST_SIGNALS = """
     SELECT s.id, s.case_id, s.child_id, s.author_id, s.domain, s.urgency, s.description,
            s.created_at, r.total, p.first_name, p.last_name, p.username
@@ -635,11 +636,6 @@ def _newest_signals(about: RawSQL, newest: int) -> list[tuple[Any, ...]]:
     return converted
 
 
-def _person_name(first_name: str, last_name: str, username: str) -> str:
-    """A professional's name as `str(professional)` gives it (AbstractUser.get_full_name)."""
-    return f"{first_name} {last_name}".strip() or username
-
-
 def signals_shown(
     user: Professional, cases: list[Case], *, newest: int = SIGNALS_PER_CASE
 ) -> dict[int, list[SignalShown]]:
@@ -677,7 +673,7 @@ def signals_shown(
                 urgency_label=urgencies.get(urgency, urgency),
                 created_at=at,
                 description=text if readable else None,
-                author=_person_name(*name) if readable else None,
+                author=Professional.name_of(*name) if readable else None,
             )
         )
     for case in cases:

@@ -167,7 +167,13 @@ class Professional(AbstractUser):
         verbose_name_plural = _("professionals")
 
     def __str__(self) -> str:
-        return self.get_full_name() or self.username
+        return self.name_of(self.first_name, self.last_name, self.username)
+
+    @staticmethod
+    def name_of(first_name: str, last_name: str, username: str) -> str:
+        """How a professional is named (their full name, else their username), also for the
+        rows a list reads without building the professional (cases.selectors.signals_shown)."""
+        return f"{first_name} {last_name}".strip() or username
 
 
 class Membership(models.Model):
