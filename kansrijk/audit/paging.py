@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Model, QuerySet
 
+from kansrijk.audit import chain
 from kansrijk.audit.models import AccessLogEntry, Event
-from kansrijk.audit.services import log_access
+from kansrijk.audit.services import append_all, entry_values
 
 if TYPE_CHECKING:
     from kansrijk.core.models import Professional
@@ -88,11 +89,14 @@ def log_ids(
     """Log that `by` was shown what these ids name (cases, families, referrals): `opening`
     and the ids, "none" for an empty list. Ids that do not fit one entry's detail go on in
     more entries ("part 2/3"), so that none is lost: every list of children is logged whole,
-    however long it is."""
+    however long it is. The parts share their moment and go in one INSERT."""
     parts = _parts([str(i) for i in ids], DETAIL_LENGTH - len(opening) - len(" (part 999/999)"))
+    values = entry_values(by=by, event=event, purpose=purpose, **where)
+    rows = []
     for number, part in enumerate(parts, start=1):
         more = f" (part {number}/{len(parts)})" if len(parts) > 1 else ""
-        log_access(by=by, event=event, purpose=purpose, detail=opening + part + more, **where)
+        rows.append({**values, "detail": chain.clean_text(opening + part + more, DETAIL_LENGTH)})
+    append_all(rows)  # the parts in one round trip
 
 
 def _parts(ids: list[str], room: int) -> list[str]:

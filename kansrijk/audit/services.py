@@ -14,7 +14,7 @@ import datetime
 import functools
 import hashlib
 import ipaddress
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Required, TypedDict, Unpack, cast
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -142,26 +142,33 @@ def move_head(head: ChainHead, **changes: Any) -> None:
 
 
 @functools.cache
-def _insert_plan(vendor: str, names: tuple[str, ...]) -> tuple[str, tuple[Field[Any, Any], ...]]:
-    """The INSERT for entries with these fields, and the fields (built once per process)."""
+def _insert_plan(
+    vendor: str, names: tuple[str, ...], rows: int = 1
+) -> tuple[str, tuple[Field[Any, Any], ...]]:
+    """The INSERT of `rows` entries with these fields (RETURNING the id of one), and the
+    fields (built once per process)."""
     fields = tuple(cast("Field[Any, Any]", AccessLogEntry._meta.get_field(n)) for n in names)
     table = connection.ops.quote_name(AccessLogEntry._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    marks = ", ".join(["%s"] * len(names))
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING id"  # noqa: S608
+    marks = "(" + ", ".join(["%s"] * len(names)) + ")"
+    returning = " RETURNING id" if rows == 1 else ""
+    sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([marks] * rows)}{returning}"  # noqa: S608
     return sql, fields
+
+
+def _params(fields: tuple[Field[Any, Any], ...], values: dict[str, Any]) -> list[Any]:
+    return [
+        field.get_db_prep_save(value, connection)
+        for field, value in zip(fields, values.values(), strict=True)
+    ]
 
 
 def _insert(values: dict[str, Any]) -> AccessLogEntry:
     """One INSERT … RETURNING id, without the ORM's save machinery (compiling the insert,
     signals): a request pays for its entry one round trip and little else (issue 17)."""
     sql, fields = _insert_plan(connection.vendor, tuple(values))
-    params = [
-        field.get_db_prep_save(value, connection)
-        for field, value in zip(fields, values.values(), strict=True)
-    ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, _params(fields, values))
         (entry_id,) = cursor.fetchone()
     entry = AccessLogEntry(id=entry_id, **values)
     entry._state.adding, entry._state.db = False, connection.alias
@@ -182,7 +189,49 @@ def append(values: dict[str, Any]) -> AccessLogEntry:
     return entry
 
 
-def log_access(
+def append_all(rows: list[dict[str, Any]]) -> None:
+    """Append these entries (the same fields each) to the log in this order: the parts of
+    one list's read (audit.paging.log_ids). Without the head's lock in the request they go in
+    one INSERT, one round trip for all; linked inline they are appended one by one."""
+    if len(rows) == 1 or settings.KANSRIJK_AUDIT_CHAIN_INLINE:
+        for values in rows:
+            append(values)
+        return
+    if not rows:
+        return
+    sql, fields = _insert_plan(connection.vendor, tuple(rows[0]), len(rows))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [p for values in rows for p in _params(fields, values)])
+
+
+class EntryFields(TypedDict, total=False):
+    """What the caller says of one access (`log_access`); the rest the entry finds itself."""
+
+    by: Required[Professional | None]
+    event: Required[Event]
+    purpose: str
+    case_id: int | None
+    family_id: int | None
+    child_id: int | None
+    detail: str
+    roles: str | None
+    username: str
+    at: datetime.datetime | None
+    guardian: Guardian | None
+
+
+def log_access(**fields: Unpack[EntryFields]) -> AccessLogEntry:
+    """Record one access: time, event, whose data, who (role, organisation), why, from where.
+
+    `by=None` is the system itself (retention, imports); `username` then names the process.
+    `at` exists for the retention tests and the benchmark; the application leaves it out.
+    `guardian` is the parent or carer acting in the family portal (with `by=None`); a partner
+    system's call (audit.context.api_client) is logged as "client:<id>" with its account's role.
+    """
+    return append(entry_values(**fields))
+
+
+def entry_values(
     *,
     by: Professional | None,
     event: Event,
@@ -195,14 +244,8 @@ def log_access(
     username: str = "",
     at: datetime.datetime | None = None,
     guardian: Guardian | None = None,
-) -> AccessLogEntry:
-    """Record one access: time, event, whose data, who (role, organisation), why, from where.
-
-    `by=None` is the system itself (retention, imports); `username` then names the process.
-    `at` exists for the retention tests and the benchmark; the application leaves it out.
-    `guardian` is the parent or carer acting in the family portal (with `by=None`); a partner
-    system's call (audit.context.api_client) is logged as "client:<id>" with its account's role.
-    """
+) -> dict[str, Any]:
+    """The values of one entry as `log_access` writes it (see there), for `append`."""
     from kansrijk.access.policies import memberships_of
 
     role_text, organisation_text = "", ""
@@ -234,4 +277,4 @@ def log_access(
         values["guardian_id"] = guardian.pk
     if client_id is not None and by is not None:
         values["client_id"] = client_id
-    return append(values)
+    return values

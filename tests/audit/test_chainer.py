@@ -236,3 +236,27 @@ def test_concurrent_writers_and_a_running_chainer_keep_one_chain(on_postgres: bo
     assert report.intact, report.broken
     assert (report.entries, report.unchained) == (6 * 17, 0)
     assert connection.vendor == "postgresql"
+
+
+@pytest.mark.django_db
+def test_the_parts_of_one_list_go_in_one_insert_in_order_and_are_linked() -> None:
+    """A list too long for one entry is written in one round trip (issue 17: a page paid
+    one per part), its parts in id order, and the chainer links them like any entry."""
+    from django.test.utils import CaptureQueriesContext
+
+    from kansrijk.audit.paging import log_ids
+
+    ids = list(range(10**6, 10**6 + 200))  # 8 characters each: four parts of 500
+    with CaptureQueriesContext(connection) as queries:
+        log_ids(ids, by=None, purpose="long list", opening="cases ", username="system")
+    inserts = [q["sql"] for q in queries if q["sql"].startswith(f'INSERT INTO "{TABLE}"')]
+    assert len(inserts) == 1
+
+    details = list(AccessLogEntry.objects.order_by("id").values_list("detail", flat=True))
+    assert [d.rsplit(" (part ", 1)[1] for d in details] == ["1/4)", "2/4)", "3/4)", "4/4)"]
+    listed = [int(i) for d in details for i in d[len("cases ") :].split(" (")[0].split(",")]
+    assert listed == ids
+    assert len({e.at for e in AccessLogEntry.objects.all()}) == 1  # one moment, one read
+    chain_pending()
+    report = verify_log()
+    assert report.intact and (report.entries, report.unchained) == (4, 0)
