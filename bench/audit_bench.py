@@ -1,8 +1,10 @@
 """Benchmark of the access log (not a timed test): what one entry adds to a request, alone
 and with 16 concurrent writers (entries linked by the chainer running alongside, and for
-comparison linked in the request as before), and how long verifying a million entries takes.
+comparison linked in the request as before), how many entries 16 writers write a second
+when they write only entries, and how long verifying a million entries takes.
 Writes bench/results/audit.json. Targets: added p99 <= 2 ms per request and >= 2,000
-entries/s with 16 writers on PostgreSQL; verifying 1M entries <= 15 s.
+entries/s with 16 writers on PostgreSQL; verifying 1M entries <= 15 s. (What the log adds to
+the pages of the region load test at 16 users is measured in the server there: bench/load.)
 
     DJANGO_SETTINGS_MODULE=kansrijk.conf.test scripts/with_postgres.sh \
         .venv/bin/python -m bench.audit_bench [--entries 1000000]
@@ -14,6 +16,7 @@ it never touches the data of the database DATABASE_URL names.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import io
 import json
@@ -192,9 +195,15 @@ def bench_pages(user: Any, case: Any, rounds: int) -> dict[str, Any]:
 # --- 16 concurrent writers (processes, each its own connection) ---------------------------
 
 
-def _writer(user_id: int, case_id: int, seconds: float, queue: Any, only_logged: bool) -> None:
-    """One app process: alternate a request transaction without and with its log entry (the
-    added latency), or only logged ones (the throughput)."""
+#: What each writer process does in a loop (bench_concurrent, bench_entries_alone).
+ALTERNATE = "alternate"  # a request transaction without, then with, its entry: the latency
+REQUESTS = "requests"  # only requests with their entry: the throughput of whole requests
+ENTRIES = "entries"  # the entry alone, its own transaction (as a page logs its read)
+ENTRIES_ATOMIC = "entries_atomic"  # the entry alone in a transaction block (as a write)
+
+
+def _writer(user_id: int, case_id: int, seconds: float, queue: Any, kind: str) -> None:
+    """One app process: see the kinds above. Puts its samples without and with an entry."""
     from django.db import connections, transaction
 
     from kansrijk.audit.models import Event
@@ -204,19 +213,29 @@ def _writer(user_id: int, case_id: int, seconds: float, queue: Any, only_logged:
 
     connections.close_all()
     user = Professional.objects.get(pk=user_id)
+    family_id = Case.objects.values_list("family_id", flat=True).get(pk=case_id)
     plain: list[float] = []
     logged: list[float] = []
     stop = time.perf_counter() + seconds
-    kinds = ((logged, True),) if only_logged else ((plain, False), (logged, True))
-    while time.perf_counter() < stop:
-        for samples, log in kinds:
+    if kind in (ENTRIES, ENTRIES_ATOMIC):
+        atomic = kind == ENTRIES_ATOMIC
+        while time.perf_counter() < stop:
             started = time.perf_counter()
-            with transaction.atomic():
-                case = Case.objects.get(pk=case_id)
-                if log:
-                    log_access(by=user, event=Event.READ, purpose="bench", case_id=case.pk,
-                               family_id=case.family_id)  # fmt: skip
-            samples.append(time.perf_counter() - started)
+            with transaction.atomic() if atomic else contextlib.nullcontext():
+                log_access(by=user, event=Event.READ, purpose="bench", case_id=case_id,
+                           family_id=family_id)  # fmt: skip
+            logged.append(time.perf_counter() - started)
+    else:
+        kinds = ((logged, True),) if kind == REQUESTS else ((plain, False), (logged, True))
+        while time.perf_counter() < stop:
+            for samples, log in kinds:
+                started = time.perf_counter()
+                with transaction.atomic():
+                    case = Case.objects.get(pk=case_id)
+                    if log:
+                        log_access(by=user, event=Event.READ, purpose="bench", case_id=case.pk,
+                                   family_id=case.family_id)  # fmt: skip
+                samples.append(time.perf_counter() - started)
     connections.close_all()
     queue.put((plain, logged))
 
@@ -234,7 +253,7 @@ def _chainer(stop: Any) -> None:
 
 
 def _run_writers(
-    user: Any, case: Any, writers: int, seconds: float, inline: bool, only_logged: bool
+    user: Any, case: Any, writers: int, seconds: float, inline: bool, kind: str
 ) -> tuple[list[float], list[float], int, float, int]:
     """16 writer processes (and the chainer unless inline) for `seconds`: their samples, the
     entries written, the elapsed time, the entries still unlinked when the writers stopped."""
@@ -253,7 +272,7 @@ def _run_writers(
     if chainer is not None:
         chainer.start()
     processes = [
-        context.Process(target=_writer, args=(user.pk, case.pk, seconds, queue, only_logged))
+        context.Process(target=_writer, args=(user.pk, case.pk, seconds, queue, kind))
         for _ in range(writers)
     ]
     started = time.perf_counter()
@@ -279,8 +298,10 @@ def bench_concurrent(
 ) -> dict[str, Any]:
     from kansrijk.audit.verification import verify_log
 
-    plain, logged, _, _, _ = _run_writers(user, case, writers, seconds, inline, False)
-    _, only, written, elapsed, unchained = _run_writers(user, case, writers, seconds, inline, True)
+    plain, logged, _, _, _ = _run_writers(user, case, writers, seconds, inline, ALTERNATE)
+    _, only, written, elapsed, unchained = _run_writers(
+        user, case, writers, seconds, inline, REQUESTS
+    )
     report = verify_log()
     assert report.intact and report.unchained == 0, report
     p_plain, p_logged = _percentiles(plain), _percentiles(logged)
@@ -302,6 +323,30 @@ def bench_concurrent(
         },
         "targets": {"added_p99_ms": 2, "entries_per_s": 2000},
     }
+
+
+def bench_entries_alone(user: Any, case: Any, writers: int, seconds: float) -> dict[str, Any]:
+    """The issue's throughput as it measured the head lock ("in isolation"): 16 writers that
+    only write entries, each its own transaction as a page logs its read, and each in a
+    transaction block as a write does, with the chainer linking alongside."""
+    from kansrijk.audit.verification import verify_log
+
+    result: dict[str, Any] = {"mode": "linked by the chainer", "writers": writers}
+    for kind, label in ((ENTRIES, "own_transaction"), (ENTRIES_ATOMIC, "in_a_transaction")):
+        _, entries, written, elapsed, unchained = _run_writers(
+            user, case, writers, seconds, False, kind
+        )
+        result[label] = {
+            "seconds": round(elapsed, 2),
+            "entries": written,
+            "entries_per_s": round(written / elapsed),
+            "entry": _percentiles(entries),
+            "unchained_when_writers_stopped": unchained,
+        }
+    report = verify_log()
+    assert report.intact and report.unchained == 0, report
+    result["target_entries_per_s"] = 2000
+    return result
 
 
 def _chained_rows(count: int) -> tuple[list[tuple[Any, ...]], str]:
@@ -422,6 +467,7 @@ def main() -> None:
             "concurrent_writers": bench_concurrent(
                 user, case, arguments.writers, arguments.seconds, inline=False
             ),
+            "entries_alone": bench_entries_alone(user, case, arguments.writers, arguments.seconds),
             "concurrent_writers_linked_in_request": bench_concurrent(
                 user, case, arguments.writers, arguments.seconds, inline=True
             ),

@@ -4,8 +4,9 @@ The runner has signed every login in for real (password, then the TOTP code of t
 device) and put the session cookies in the plan; each simulated user takes a login of its
 page's role and asks for its page without think time; a write (plan["writes"]) posts its
 JSON body to the API with the session's CSRF token. Every response's time and the
-server's X-Bench-* headers (queries, CPU) are kept per page and written to --samples-out
-when locust stops. No Django here: locust runs under gevent.
+server's X-Bench-* headers (queries, CPU, the time it spent writing the access log) are kept
+per page and written to --samples-out when locust stops. No Django here: locust runs under
+gevent.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ def _sample(
             float(len(response.content or b"")),
             0.0 if exception is None and response.status_code in (200, 201) else 1.0,
             time.time(),
+            float(headers.get("X-Bench-Log-ms", -1)),
         ]
     )
 

@@ -1,5 +1,6 @@
 """What one request cost, for the load test in bench/load (issue 17): the number of queries,
-the worker's CPU time and the database backend's CPU time, as response headers.
+the worker's CPU time, the database backend's CPU time, and the time (wall) the request spent
+writing its access-log entries (what the log adds to a request), as response headers.
 
 Enabled only by KANSRIJK_BENCH_METRICS in the production settings; the database CPU is read
 from /proc/<backend pid>/schedstat, so it needs PostgreSQL on the same machine (else 0)."""
@@ -14,18 +15,31 @@ from typing import Any
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
+from kansrijk.audit.models import AccessLogEntry
+
+#: How a statement that writes an access-log entry starts (audit.services' one INSERT).
+LOG_INSERT = f'INSERT INTO "{AccessLogEntry._meta.db_table}"'
+
 
 class QueryCounter:
-    """An execute wrapper that counts the statements sent to the database."""
+    """An execute wrapper that counts the statements sent to the database, and times those
+    that write an access-log entry (from sending to the answer, in nanoseconds)."""
 
     def __init__(self) -> None:
         self.count = 0
+        self.log_ns = 0
 
     def __call__(
         self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
     ) -> Any:
         self.count += 1
-        return execute(sql, params, many, context)
+        if not sql.startswith(LOG_INSERT):
+            return execute(sql, params, many, context)
+        started = time.perf_counter_ns()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.log_ns += time.perf_counter_ns() - started
 
 
 def backend_cpu_ns() -> int:
@@ -56,4 +70,5 @@ class BenchMetricsMiddleware:
         response["X-Bench-Queries"] = str(counter.count)
         response["X-Bench-App-CPU-ms"] = f"{(time.process_time() - cpu_before) * 1000:.2f}"
         response["X-Bench-DB-CPU-ms"] = f"{db_ns / 1e6:.2f}"
+        response["X-Bench-Log-ms"] = f"{counter.log_ns / 1e6:.3f}"
         return response

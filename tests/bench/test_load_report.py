@@ -33,3 +33,13 @@ def test_the_growth_names_the_runs_it_compares(
     assert growth["from_when"] == "2026-12-05T00:55:00+00:00"
     assert growth["to_when"] == "2026-12-05T00:59:45+00:00"
     assert growth["pages"]["monitor"] == {"small_p50_ms": 20.0, "large_p50_ms": 25.0, "ratio": 1.25}
+
+
+def test_what_the_access_log_added_is_summarised_from_the_servers_figures() -> None:
+    """Each sample: time, queries, app CPU, database CPU, bytes, failed, when, log ms."""
+    samples = [[10.0, 8, 5.0, 2.0, 1000, 0, 1.0, log] for log in (0.2,) * 98 + (0.9, 3.0)]
+    summary = run._summary(samples, seconds=1.0)
+    assert summary["access_log_ms"] == {"p50": 0.2, "p95": 0.2, "p99": 3.0, "max": 3.0}
+
+    older = [[10.0, 8, 5.0, 2.0, 1000, 0, 1.0]]  # a server without the header: no figure
+    assert run._summary(older, seconds=1.0)["access_log_ms"] is None

@@ -1,5 +1,6 @@
 """The load test's per-request figures (kansrijk.core.bench_metrics): off unless the production
-settings are told so, and when on, every response says how many queries it took."""
+settings are told so, and when on, every response says how many queries it took and how
+long it spent writing its access-log entries."""
 
 from __future__ import annotations
 
@@ -26,3 +27,19 @@ def test_on_every_response_carries_its_query_count_and_cpu_time(client, world):
     assert int(response.headers["X-Bench-Queries"]) > 0
     assert float(response.headers["X-Bench-App-CPU-ms"]) > 0
     assert float(response.headers["X-Bench-DB-CPU-ms"]) >= 0
+
+
+def test_the_time_spent_writing_the_access_log_is_its_inserts_alone(client, world, pupil):
+    """A page that logs its read has spent time on its entry; a page that reads no child's
+    data (the login page) has none. Other statements do not count."""
+    from tests.auth import sign_in
+    from tests.cases.route import open_case
+
+    case = open_case(world, pupil)
+    middleware = ["kansrijk.core.bench_metrics.BenchMetricsMiddleware", *settings.MIDDLEWARE]
+    with override_settings(MIDDLEWARE=middleware):
+        assert float(client.get("/login/").headers["X-Bench-Log-ms"]) == 0
+        sign_in(client, world.coach)
+        logged = client.get(f"/cases/{case.pk}/")
+    assert logged.status_code == 200
+    assert float(logged.headers["X-Bench-Log-ms"]) > 0
