@@ -410,6 +410,18 @@ def _locust(host: str, plan: Path, page: str, users: int, seconds: int) -> dict[
     return result
 
 
+def speed_probe() -> float:
+    """CPU ms of a fixed piece of Python (the best of five), with nothing else of the bench
+    running: this machine's speed moves by a quarter or more within an hour, so two runs
+    compare only when their probes agree."""
+    best = float("inf")
+    for _ in range(5):
+        started = time.process_time()
+        sum(i * i for i in range(1_000_000))
+        best = min(best, time.process_time() - started)
+    return round(best * 1000, 1)
+
+
 def _children_cpu() -> float:
     """CPU seconds of the child processes waited for so far (locust's runs)."""
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -451,8 +463,9 @@ def _serve(port: int, workers: int, static: str) -> subprocess.Popen[bytes]:
 
 def _growth(scale: float) -> dict[str, Any] | None:
     """Each page's 1-user p50 at this scale over the one at the other scale measured, with
-    when each of the two runs was: only runs back to back on this machine compare (its speed
-    moves by a quarter within an hour), and the other scale's file may be an older run."""
+    when each of the two runs was and how fast the machine was then (`speed_probe`): only runs
+    back to back on this machine compare (its speed moves by a quarter within an hour), and
+    the other scale's file may be an older run."""
     # One file per scale, load_<scale>.json: not the two-server runs nor kept earlier runs
     # (load_0.1_before.json), which would stand in for the scale's latest.
     others = sorted(
@@ -482,6 +495,8 @@ def _growth(scale: float) -> dict[str, Any] | None:
         "to_scale": large,
         "from_when": runs[small].get("when"),
         "to_when": runs[large].get("when"),
+        "from_speed_probe_ms": runs[small].get("machine", {}).get("speed_probe_ms"),
+        "to_speed_probe_ms": runs[large].get("machine", {}).get("speed_probe_ms"),
         "pages": growth,
     }
 
@@ -539,6 +554,7 @@ def main(argv: list[str] | None = None) -> int:
 
         servers.append(proxy.start(port, upstreams))
     results: dict[str, Any] = {}
+    probe_start = speed_probe()
     try:
         sign_ins = []
         plan["sessions"] = {}
@@ -569,6 +585,7 @@ def main(argv: list[str] | None = None) -> int:
         for server in reversed(servers):
             server.terminate()
             server.wait(timeout=30)
+    probe_end = speed_probe()
     print("--- plans", flush=True)
     from bench.load.plans import check
 
@@ -595,6 +612,7 @@ def main(argv: list[str] | None = None) -> int:
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
             "load_average_end": [round(x, 2) for x in os.getloadavg()],
+            "speed_probe_ms": [probe_start, probe_end],
         },
         "server": f"gunicorn --workers {args.workers}, kansrijk.conf.production",
         "seconds_per_run": args.seconds,

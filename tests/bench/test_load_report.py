@@ -13,7 +13,8 @@ from bench.load import run
 
 def _report(folder: Path, scale: float, when: str, p50: float) -> None:
     pages = {page: {"users_1": {page: {"p50_ms": p50}}} for page in run.PAGES}
-    data = {"scale": scale, "when": when, "pages": pages}
+    machine = {"speed_probe_ms": [p50 / 2, p50 / 2 + 1]}
+    data = {"scale": scale, "when": when, "machine": machine, "pages": pages}
     (folder / f"load_{scale:g}.json").write_text(json.dumps(data))
 
 
@@ -32,6 +33,7 @@ def test_the_growth_names_the_runs_it_compares(
     assert (growth["from_scale"], growth["to_scale"]) == (0.1, 1.0)
     assert growth["from_when"] == "2026-12-05T00:55:00+00:00"
     assert growth["to_when"] == "2026-12-05T00:59:45+00:00"
+    assert (growth["from_speed_probe_ms"], growth["to_speed_probe_ms"]) == ([10, 11], [12.5, 13.5])
     assert growth["pages"]["monitor"] == {"small_p50_ms": 20.0, "large_p50_ms": 25.0, "ratio": 1.25}
 
 
@@ -43,3 +45,8 @@ def test_what_the_access_log_added_is_summarised_from_the_servers_figures() -> N
 
     older = [[10.0, 8, 5.0, 2.0, 1000, 0, 1.0]]  # a server without the header: no figure
     assert run._summary(older, seconds=1.0)["access_log_ms"] is None
+
+
+def test_the_speed_probe_measures_cpu_time_in_milliseconds() -> None:
+    probe = run.speed_probe()
+    assert 1 < probe < 5000
