@@ -7,6 +7,10 @@
 # superuser), and the role `kansrijk_app` owns nothing: the tests act as it (SET ROLE, which
 # the owner may) to show what the application's role can and cannot do to the access log.
 #
+# KANSRIJK_PG_SHARED_BUFFERS sets the cluster's shared_buffers (default 128MB, PostgreSQL's):
+# a region load test at scale 1.0 (4.5 GB) wants its working set there, as a production
+# server has it, since this VM keeps little page cache (docs/operations.md).
+#
 # KANSRIJK_PG_REPLICA=1 also starts a streaming replica of that cluster (pg_basebackup -R,
 # hot standby on a port of its own) and exports KANSRIJK_REPLICA_DATABASE_URL, for the test
 # of the monitor's reads on a replica (tests/monitor/test_replica.py).
@@ -51,7 +55,7 @@ trap cleanup EXIT
 
 "${as_owner[@]}" "$bindir/initdb" -D "$tmp/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
 "${as_owner[@]}" "$bindir/pg_ctl" -D "$tmp/data" -l "$tmp/log" -w start -o \
-    "-p $port -k $tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" >/dev/null
+    "-p $port -k $tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=${KANSRIJK_PG_SHARED_BUFFERS:-128MB}" >/dev/null
 "${as_owner[@]}" "$bindir/psql" -q -h 127.0.0.1 -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 <<'SQL'
 CREATE ROLE kansrijk_owner LOGIN CREATEDB;
 CREATE ROLE kansrijk_app LOGIN;

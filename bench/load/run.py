@@ -428,7 +428,10 @@ def _children_cpu() -> float:
     return used.ru_utime + used.ru_stime
 
 
-def _serve(port: int, workers: int, static: str) -> subprocess.Popen[bytes]:
+def _serve(
+    port: int, workers: int, static: str, database: str | None = None
+) -> subprocess.Popen[bytes]:
+    """gunicorn with the production settings on this port, on DATABASE_URL or `database`."""
     log = (RESULTS / "gunicorn.log").open("ab")
     server = subprocess.Popen(
         [
@@ -445,7 +448,11 @@ def _serve(port: int, workers: int, static: str) -> subprocess.Popen[bytes]:
             "warning",
         ],
         cwd=ROOT,
-        env=_env(KANSRIJK_BENCH_METRICS="1", KANSRIJK_STATIC_ROOT=static),
+        env=_env(
+            KANSRIJK_BENCH_METRICS="1",
+            KANSRIJK_STATIC_ROOT=static,
+            **({"DATABASE_URL": database} if database else {}),
+        ),
         stderr=log,
     )
     for _ in range(120):
