@@ -189,19 +189,25 @@ def append(values: dict[str, Any]) -> AccessLogEntry:
     return entry
 
 
+#: At most this many entries in one INSERT: a statement holds at most 65,535 parameters
+#: on PostgreSQL (and 32,766 on SQLite), and an entry has up to 14 fields.
+ROWS_PER_INSERT = 500
+
+
 def append_all(rows: list[dict[str, Any]]) -> None:
     """Append these entries (the same fields each) to the log in this order: the parts of
     one list's read (audit.paging.log_ids). Without the head's lock in the request they go in
-    one INSERT, one round trip for all; linked inline they are appended one by one."""
-    if len(rows) == 1 or settings.KANSRIJK_AUDIT_CHAIN_INLINE:
+    one INSERT (per ROWS_PER_INSERT), one round trip for all; linked inline they are
+    appended one by one."""
+    if len(rows) <= 1 or settings.KANSRIJK_AUDIT_CHAIN_INLINE:
         for values in rows:
             append(values)
         return
-    if not rows:
-        return
-    sql, fields = _insert_plan(connection.vendor, tuple(rows[0]), len(rows))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [p for values in rows for p in _params(fields, values)])
+    for start in range(0, len(rows), ROWS_PER_INSERT):
+        batch = rows[start : start + ROWS_PER_INSERT]
+        sql, fields = _insert_plan(connection.vendor, tuple(batch[0]), len(batch))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [p for values in batch for p in _params(fields, values)])
 
 
 class EntryFields(TypedDict, total=False):

@@ -11,6 +11,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kansrijk.audit.chaining import chain_pending
@@ -242,8 +243,6 @@ def test_concurrent_writers_and_a_running_chainer_keep_one_chain(on_postgres: bo
 def test_the_parts_of_one_list_go_in_one_insert_in_order_and_are_linked() -> None:
     """A list too long for one entry is written in one round trip (issue 17: a page paid
     one per part), its parts in id order, and the chainer links them like any entry."""
-    from django.test.utils import CaptureQueriesContext
-
     from kansrijk.audit.paging import log_ids
 
     ids = list(range(10**6, 10**6 + 200))  # 8 characters each: four parts of 500
@@ -260,3 +259,23 @@ def test_the_parts_of_one_list_go_in_one_insert_in_order_and_are_linked() -> Non
     chain_pending()
     report = verify_log()
     assert report.intact and (report.entries, report.unchained) == (4, 0)
+
+
+@pytest.mark.django_db
+def test_a_list_of_more_parts_than_one_insert_holds_is_written_whole(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from kansrijk.audit import services
+    from kansrijk.audit.paging import log_ids
+
+    monkeypatch.setattr(services, "ROWS_PER_INSERT", 4)
+    ids = list(range(10**6, 10**6 + 500))  # nine parts of 500 characters
+    with CaptureQueriesContext(connection) as queries:
+        log_ids(ids, by=None, purpose="longer list", opening="cases ", username="system")
+    details = list(AccessLogEntry.objects.order_by("id").values_list("detail", flat=True))
+    parts = len(details)
+    assert parts == 9
+    assert [d.rsplit(" (part ", 1)[1] for d in details] == [f"{n}/9)" for n in range(1, 10)]
+    assert sum(q["sql"].startswith(f'INSERT INTO "{TABLE}"') for q in queries) == 3  # 4, 4 and 1
+    listed = [int(i) for d in details for i in d[len("cases ") :].split(" (")[0].split(",")]
+    assert listed == ids
+    chain_pending()
+    assert verify_log().intact
