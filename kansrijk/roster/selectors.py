@@ -72,7 +72,9 @@ def neighbour_week(iso_year: int, iso_week: int, step: int) -> str:
 
 
 def _numbers(text: str) -> frozenset[int]:
-    return frozenset(int(n) for n in text.split(",") if n.strip().isdecimal())
+    # Stripped once: str.strip() takes control characters such as "\x1f" that int() keeps.
+    numbers = (n.strip() for n in text.split(","))
+    return frozenset(int(n) for n in numbers if n.isdecimal())
 
 
 def _half_days(text: str) -> frozenset[tuple[int, solver.Part]] | None:
