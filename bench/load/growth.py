@@ -20,7 +20,6 @@ import argparse
 import datetime
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -39,7 +38,8 @@ from bench.load.run import (
     _locust,
     _manage,
     _serve,
-    sign_in,
+    machine,
+    sign_in_all,
     speed_probe,
 )
 
@@ -119,10 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         plan_paths = {}
         for side, plan in plans.items():
-            plan["sessions"] = {
-                username: sign_in(hosts[side], username, plan["password"], key)[0]
-                for username, key in sorted(plan["keys"].items())
-            }
+            sign_in_all(hosts[side], plan)
             plan_paths[side] = Path(tempfile.mkstemp(suffix=".json")[1])
             plan_paths[side].write_text(json.dumps(plan))
             _locust(hosts[side], plan_paths[side], "mix", len(plan["pages"]), 8)  # warm-up
@@ -145,12 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "from_scale": args.small,
         "to_scale": args.large,
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "load_average_end": [round(x, 2) for x in os.getloadavg()],
-            "speed_probe_ms": probes,
-        },
+        "machine": machine(probes),
         "server": f"gunicorn --workers {args.workers} per scale, "
         + BENCH_ENV["DJANGO_SETTINGS_MODULE"],
         "rounds": args.rounds,

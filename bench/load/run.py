@@ -12,7 +12,8 @@ PostgreSQL's three plan modes (bench/load/plans.py). Writes bench/results/load_<
 p50/p95/p99 per page, pages/s, queries, CPU ms (app + database) and bytes per page, what
 writing the access log took of each request (in the server), the page-vs-hand-written-SQL
 ratios, the load average; with results of two scales present, the
-growth of each page's 1-user p50 from the smaller to the larger.
+growth of each page's 1-user p50 from the smaller to the larger (a ratio of two runs:
+`bench.load.growth` measures it in one).
 """
 
 from __future__ import annotations
@@ -264,6 +265,27 @@ def sign_in(host: str, username: str, password: str, key: str) -> tuple[dict[str
     if done.status_code != 302:
         raise RuntimeError(f"sign-in of {username} failed: {done.status_code}")
     return jar, time.perf_counter() - started
+
+
+def sign_in_all(host: str, plan: dict[str, Any]) -> list[float]:
+    """Sign every login of the plan in (`sign_in`) and keep its cookies in plan["sessions"];
+    the ms each sign-in took."""
+    plan["sessions"] = {}
+    took = []
+    for username, key in sorted(plan["keys"].items()):
+        plan["sessions"][username], seconds = sign_in(host, username, plan["password"], key)
+        took.append(seconds * 1000)
+    return took
+
+
+def machine(probes: list[float]) -> dict[str, Any]:
+    """What a result says of the machine: cores, Python, load average now, speed probes."""
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "load_average_end": [round(x, 2) for x in os.getloadavg()],
+        "speed_probe_ms": probes,
+    }
 
 
 def _sql_timings() -> dict[str, float]:
@@ -563,13 +585,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {}
     probe_start = speed_probe()
     try:
-        sign_ins = []
-        plan["sessions"] = {}
-        for username in sorted(plan["keys"]):
-            plan["sessions"][username], seconds = sign_in(
-                host, username, plan["password"], plan["keys"][username]
-            )
-            sign_ins.append(seconds * 1000)
+        sign_ins = sign_in_all(host, plan)
         plan_path.write_text(json.dumps(plan))
         # Warm-up, a user per page so that every page is asked: imports, connections, caches.
         _locust(host, plan_path, "mix", len(plan["pages"]), 8)
@@ -615,12 +631,7 @@ def main(argv: list[str] | None = None) -> int:
         "scale": args.scale,
         "servers": args.servers,
         "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "load_average_end": [round(x, 2) for x in os.getloadavg()],
-            "speed_probe_ms": [probe_start, probe_end],
-        },
+        "machine": machine([probe_start, probe_end]),
         "server": f"gunicorn --workers {args.workers}, kansrijk.conf.production",
         "seconds_per_run": args.seconds,
         "generation": generation,

@@ -226,6 +226,9 @@ class EntryFields(TypedDict, total=False):
     guardian: Guardian | None
 
 
+_ENTRY_FIELDS = frozenset(EntryFields.__annotations__)
+
+
 def log_access(**fields: Unpack[EntryFields]) -> AccessLogEntry:
     """Record one access: time, event, whose data, who (role, organisation), why, from where.
 
@@ -237,23 +240,14 @@ def log_access(**fields: Unpack[EntryFields]) -> AccessLogEntry:
     return append(entry_values(**fields))
 
 
-def entry_values(
-    *,
-    by: Professional | None,
-    event: Event,
-    purpose: str = "",
-    case_id: int | None = None,
-    family_id: int | None = None,
-    child_id: int | None = None,
-    detail: str = "",
-    roles: str | None = None,
-    username: str = "",
-    at: datetime.datetime | None = None,
-    guardian: Guardian | None = None,
-) -> dict[str, Any]:
+def entry_values(**fields: Unpack[EntryFields]) -> dict[str, Any]:
     """The values of one entry as `log_access` writes it (see there), for `append`."""
     from kansrijk.access.policies import memberships_of
 
+    if unknown := fields.keys() - _ENTRY_FIELDS:  # a misspelt field must not log less
+        raise TypeError(f"log_access() got unexpected keyword arguments {sorted(unknown)}")
+    by, guardian = fields["by"], fields.get("guardian")
+    username, roles = fields.get("username", ""), fields.get("roles")
     role_text, organisation_text = "", ""
     if by is not None and by.is_authenticated:
         members = memberships_of(by)
@@ -266,18 +260,18 @@ def entry_values(
     if client_id is not None and by is not None:
         username = f"client:{client_id}"  # the partner system acted, as its account's role
     values = {
-        "at": at or timezone.now(),
-        "event": event.value,
+        "at": fields.get("at") or timezone.now(),
+        "event": fields["event"].value,
         "user_id": by.pk if by is not None and by.is_authenticated else None,
         "username": chain.clean_text(username, 150),
         "role": chain.clean_text(role_text, 200),
         "organisation": chain.clean_text(organisation_text, 400),
-        "purpose": chain.clean_text(purpose, 200),
+        "purpose": chain.clean_text(fields.get("purpose", ""), 200),
         "source_address": normalised_address(source_address.get()),
-        "case_id": case_id,
-        "family_id": family_id,
-        "child_id": child_id,
-        "detail": chain.clean_text(detail, 500),
+        "case_id": fields.get("case_id"),
+        "family_id": fields.get("family_id"),
+        "child_id": fields.get("child_id"),
+        "detail": chain.clean_text(fields.get("detail", ""), 500),
     }
     if guardian is not None:
         values["guardian_id"] = guardian.pk

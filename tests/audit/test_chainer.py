@@ -279,3 +279,8 @@ def test_a_list_of_more_parts_than_one_insert_holds_is_written_whole(monkeypatch
     assert listed == ids
     chain_pending()
     assert verify_log().intact
+
+
+def test_a_misspelt_field_is_refused_not_left_out_of_the_entry() -> None:
+    with pytest.raises(TypeError, match="case"):
+        log_access(by=None, event=Event.READ, username="system", case=3)  # type: ignore[call-arg]
