@@ -67,7 +67,7 @@ lint: install
 	$(BIN)/pip-audit --progress-spinner off --skip-editable
 
 messages: install
-	cd kansrijk && ../$(MANAGE) makemessages -l nl --no-obsolete --no-location && ../$(MANAGE) compilemessages -l nl
+	cd kansrijk && $(abspath $(BIN))/python ../manage.py makemessages -l nl --no-obsolete --no-location && $(abspath $(BIN))/python ../manage.py compilemessages -l nl
 
 # The region load test (issue 17): KANSRIJK_BENCH_SCALE=1.0 is the whole region (about 20
 # minutes to generate); the default keeps `make bench` practical.

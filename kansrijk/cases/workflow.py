@@ -102,6 +102,21 @@ def needs_evaluation(case: Case, data: dict[str, Any]) -> str | _StrPromise | No
     return None
 
 
+def no_signal_since_evaluation(case: Case, data: dict[str, Any]) -> str | _StrPromise | None:
+    """A signal that joined after the evaluation was not evaluated: closing now would bury it
+    in a closed case, where nobody acts on it. Read under the case's row lock, which the
+    signal's join takes too, so a join and a close never pass each other unseen."""
+    if case.state != CaseState.EVALUATED:
+        return None
+    newest = case.steps.order_by("-at", "-id").values_list("transition", flat=True).first()
+    if newest == "signal_joined":
+        return _(
+            "A new signal came in after the evaluation. Read it, then continue the support "
+            "and evaluate again, or escalate."
+        )
+    return None
+
+
 #: Checks other apps add before a case may close (kansrijk.safety: the meldcode's mandatory
 #: steps come first; reporting to Veilig Thuis as the outcome needs a recorded report).
 #: Registered at start-up, so that the route does not import the apps built on it.
@@ -457,7 +472,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         frozenset({CaseState.EVALUATED, CaseState.SCHOOL_PLAN}),
         CaseState.CLOSED,
         _VOT | {Role.COORDINATOR},
-        (needs_outcome, closing_checks),
+        (needs_outcome, no_signal_since_evaluation, closing_checks),
         inputs=(OUTCOME_INPUT,),
         effect=effects.closed,
         lead_time=LeadTime("lead_closure", "Signaal → afsluiting", "Signal → closure"),
@@ -570,7 +585,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         _EARLY_STATES,
         CaseState.CLOSED,
         _EARLY | {Role.COORDINATOR},
-        (needs_outcome, closing_checks),
+        (needs_outcome, no_signal_since_evaluation, closing_checks),
         inputs=(OUTCOME_INPUT,),
         effect=effects.closed,
         lead_time=LeadTime("lead_closure", "Signaal → afsluiting", "Signal → closure"),

@@ -263,6 +263,32 @@ def test_after_closure_a_new_signal_opens_a_new_case(world, pupil):
     assert second.state == CaseState.SIGNALLED
 
 
+def test_a_signal_after_the_evaluation_is_evaluated_before_the_case_closes(world, pupil):
+    """Closing would bury the sibling's signal in a closed case: the VOT evaluates it first."""
+    from tests.factories import ChildFactory
+
+    case = advance(world, open_case(world, pupil), CaseState.EVALUATED)
+    sibling = ChildFactory(family=pupil.family, location=world.school, given_name="Lotte")
+    services.signal_create(
+        by=world.other_teacher,
+        child=sibling,
+        domain="learning",
+        urgency="normal",
+        description="Lotte leest nog niet.",
+    )
+    close = {"outcome": "stayed_regular"}
+    with pytest.raises(TransitionRefused, match="nieuw signaal binnengekomen"):
+        services.case_transition(by=world.coach, case_id=case.pk, name="close", data=close)
+    case.refresh_from_db()
+    assert case.state == CaseState.EVALUATED
+    services.case_transition(by=world.family_specialist, case_id=case.pk, name="continue_support")
+    services.case_transition(
+        by=world.coach, case_id=case.pk, name="evaluate", comment="Lotte besproken"
+    )
+    services.case_transition(by=world.coach, case_id=case.pk, name="close", data=close)
+    assert Case.objects.get(pk=case.pk).state == CaseState.CLOSED
+
+
 def test_a_teacher_cannot_signal_about_a_pupil_of_another_school(world):
     from tests.factories import ChildFactory
 
