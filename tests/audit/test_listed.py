@@ -99,6 +99,10 @@ def test_on_postgresql_the_search_is_an_index_scan(on_postgres: bool, world: Wor
     sql, params = AccessLogEntry.objects.filter(listing(cases=[1, 2])).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
+        # Nor the primary key's index read in id order with the condition as a filter, which
+        # the planner prefers for a few rows, depending on the statistics earlier tests left:
+        # what is asked is whether the GIN index answers the condition.
+        cursor.execute("SET LOCAL enable_indexscan = off")
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Index Cond: (audit_listed(" in plan and "Seq Scan" not in plan, plan
