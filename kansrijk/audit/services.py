@@ -22,7 +22,7 @@ from django.db.models import Model
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
-from kansrijk.audit import chain, inflight
+from kansrijk.audit import chain
 from kansrijk.audit.context import api_client, source_address
 from kansrijk.audit.models import AccessLogEntry, ChainHead, Event
 
@@ -145,13 +145,14 @@ def move_head(head: ChainHead, **changes: Any) -> None:
 def _insert_plan(
     vendor: str, names: tuple[str, ...], rows: int = 1
 ) -> tuple[str, tuple[Field[Any, Any], ...]]:
-    """The INSERT of `rows` entries with these fields, and the fields (built once per
-    process)."""
+    """The INSERT of `rows` entries with these fields (RETURNING the id of one), and the
+    fields (built once per process)."""
     fields = tuple(cast("Field[Any, Any]", AccessLogEntry._meta.get_field(n)) for n in names)
     table = connection.ops.quote_name(AccessLogEntry._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     marks = "(" + ", ".join(["%s"] * len(names)) + ")"
-    sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([marks] * rows)}"  # noqa: S608
+    returning = " RETURNING id" if rows == 1 else ""
+    sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([marks] * rows)}{returning}"  # noqa: S608
     return sql, fields
 
 
@@ -167,7 +168,7 @@ def _insert(values: dict[str, Any]) -> AccessLogEntry:
     signals): a request pays for its entry one round trip and little else (issue 17)."""
     sql, fields = _insert_plan(connection.vendor, tuple(values))
     with connection.cursor() as cursor:
-        cursor.execute(f"{sql} RETURNING id", _params(fields, values))
+        cursor.execute(sql, _params(fields, values))
         (entry_id,) = cursor.fetchone()
     entry = AccessLogEntry(id=entry_id, **values)
     entry._state.adding, entry._state.db = False, connection.alias
@@ -177,15 +178,9 @@ def _insert(values: dict[str, Any]) -> AccessLogEntry:
 def append(values: dict[str, Any]) -> AccessLogEntry:
     """Append one entry with exactly these chained values (`at` included) to the log.
 
-    No savepoint: if the append fails, the caller's whole transaction must fail with it.
-    A page's read may be written while the page renders (audit.inflight); its entry then
-    has no id here."""
+    No savepoint: if the append fails, the caller's whole transaction must fail with it."""
     if not settings.KANSRIJK_AUDIT_CHAIN_INLINE:
-        # No lock, no hash: the chainer links it (audit.chaining).
-        sql, fields = _insert_plan(connection.vendor, tuple(values))
-        if inflight.send(sql, _params(fields, values)):
-            return AccessLogEntry(**values)
-        return _insert(values)
+        return _insert(values)  # no lock, no hash: the chainer links it (audit.chaining)
     with transaction.atomic(savepoint=False):
         head = locked_head()
         entry_hash = chain.link(head.last_hash, values)
@@ -211,11 +206,8 @@ def append_all(rows: list[dict[str, Any]]) -> None:
     for start in range(0, len(rows), ROWS_PER_INSERT):
         batch = rows[start : start + ROWS_PER_INSERT]
         sql, fields = _insert_plan(connection.vendor, tuple(batch[0]), len(batch))
-        params = [p for values in batch for p in _params(fields, values)]
-        if inflight.send(sql, params):
-            continue
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(sql, [p for values in batch for p in _params(fields, values)])
 
 
 class EntryFields(TypedDict, total=False):

@@ -62,7 +62,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kansrijk.core.cache_control.NoStoreMiddleware",
-    "kansrijk.audit.inflight.InFlightEntriesMiddleware",  # before all that log a read
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kansrijk.core.language.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -267,9 +266,6 @@ KANSRIJK_AUDIT_CHECKPOINT_DIR = env_str("KANSRIJK_AUDIT_CHECKPOINT_DIR", "")
 # it serialises writers on the chain head).
 KANSRIJK_AUDIT_CHAIN_MAX_LAG_SECONDS = env_int("KANSRIJK_AUDIT_CHAIN_MAX_LAG_SECONDS", 300)
 KANSRIJK_AUDIT_CHAIN_INLINE = False
-# A page's read entries sent on a connection of the worker's own while the page renders; the
-# response waits for them (audit.inflight). Off: the request writes and waits at once.
-KANSRIJK_AUDIT_IN_FLIGHT = env_bool("KANSRIJK_AUDIT_IN_FLIGHT", True)
 KANSRIJK_AUDIT_CHAIN_OWN_DATABASE_ONLY = (
     False  # True only where one cluster holds many test databases
 )
