@@ -105,10 +105,11 @@ def needs_evaluation(case: Case, data: dict[str, Any]) -> str | _StrPromise | No
 def no_signal_since_evaluation(case: Case, data: dict[str, Any]) -> str | _StrPromise | None:
     """A signal that joined after the evaluation was not evaluated: closing now would bury it
     in a closed case, where nobody acts on it. Read under the case's row lock, which the
-    signal's join takes too, so a join and a close never pass each other unseen."""
+    signal's join takes too, so a join and a close never pass each other unseen. The order
+    is the order the steps were written in (their ids), whatever moment a step records."""
     if case.state != CaseState.EVALUATED:
         return None
-    newest = case.steps.order_by("-at", "-id").values_list("transition", flat=True).first()
+    newest = case.steps.order_by("-id").values_list("transition", flat=True).first()
     if newest == "signal_joined":
         return _(
             "A new signal came in after the evaluation. Read it, then continue the support "
