@@ -586,7 +586,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         _EARLY_STATES,
         CaseState.CLOSED,
         _EARLY | {Role.COORDINATOR},
-        (needs_outcome, no_signal_since_evaluation, closing_checks),
+        (needs_outcome, closing_checks),
         inputs=(OUTCOME_INPUT,),
         effect=effects.closed,
         lead_time=LeadTime("lead_closure", "Signaal → afsluiting", "Signal → closure"),
