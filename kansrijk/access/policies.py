@@ -364,11 +364,29 @@ def _visible_compiled(
 ) -> Compiled | None:
     def build() -> tuple[QuerySet[Any], Any]:
         condition = case_condition(user, action, membership)
+        ids = _ids_alone(condition)
+        if ids is not None:
+            return ids, None
         query = case_model().objects.using(using).filter(condition)
         return query.values("pk").order_by(), None
 
     key = ("visible", action, membership.pk if membership else None)
     return _compiled_query(user, key, using, build)
+
+
+def _ids_alone(condition: Q) -> QuerySet[Any] | None:
+    """The query of case ids when the condition is "the case is among them" and nothing
+    else: then it is the filter's SQL itself, not "the cases whose id is among them". Each
+    id a relation gives is a case's (a foreign key, never null), so looking each one up in
+    the cases again only read them: a coordinator's 1,500 scattered cases, 5.0 → 2.9 ms at
+    region scale 1.0 and 3.2 → 1.8 ms at 0.1 (issue 17). Its rows may repeat an id; as the
+    list of an IN that changes nothing, and `read_for_page` keeps each id once."""
+    if condition.negated or condition.connector != Q.AND or len(condition.children) != 1:
+        return None
+    child = condition.children[0]
+    if isinstance(child, tuple) and child[0] == "pk__in" and isinstance(child[1], QuerySet):
+        return child[1]
+    return None
 
 
 def visible_cases(
@@ -413,7 +431,8 @@ def read_for_page(user: Professional, action: Action, using: str = "default") ->
     key = _read_key(user, using, hit)
     if key in page:
         return
-    page[key] = [row[0] for row in rows_planned(hit.sql, hit.filled(using), GENERIC, using)]
+    rows = rows_planned(hit.sql, hit.filled(using), GENERIC, using)
+    page[key] = list(dict.fromkeys(row[0] for row in rows))  # a case two relations reach
 
 
 def _read_key(user: Professional, using: str, hit: Compiled) -> tuple[int, str, str, str]:

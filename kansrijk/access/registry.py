@@ -47,7 +47,8 @@ class Sharing:
 @dataclass(frozen=True)
 class Reach:
     """The cases one relation gives a membership: `cases` are queries of case ids, each
-    `.values(<the case id field>)` over the user's own rows, without ordering; `sharing`,
+    `.values(<the case id field>)` over the user's own rows, without ordering, the field a
+    foreign key that is never null (the compiled filter is their union as it is); `sharing`,
     when set, must hold as well (access.policies checks it once per membership and kind)."""
 
     cases: tuple[QuerySet[Any], ...]

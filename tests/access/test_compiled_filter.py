@@ -288,3 +288,44 @@ def test_a_signallers_my_work_reads_the_cases_they_may_open_once(client, world) 
     for case in cases:
         assert f'href="/cases/{case.pk}/"' in page
         assert client.get(f"/cases/{case.pk}/").status_code == 200
+
+
+def test_a_case_two_rows_reach_is_read_once_and_no_case_is_looked_up_again(world) -> None:
+    """A teacher who signalled one child twice reaches its case through both signals. The
+    compiled filter is the union of what the relations give, with no look-up of each case
+    around it (issue 17: it read a coordinator's 1,500 scattered cases again, 2 of 5 ms at
+    region scale 1.0): its rows hold the case twice, the ids read for the page once, and the
+    lists hold it once."""
+    from kansrijk.access.policies import (
+        _visible_compiled,
+        ids_read_for_page,
+        one_page,
+        read_for_page,
+    )
+    from kansrijk.cases import services
+
+    child = ChildFactory(location=world.school)
+    GuardianFactory(family=child.family)
+    case = open_case(world, child)
+    services.signal_create(
+        by=world.teacher,
+        child=child,
+        domain="language",
+        urgency="normal",
+        description="Noor praat in de klas bijna niet meer.",
+    )
+    user = fresh(world.teacher)
+    hit = _visible_compiled(user, Action.SUMMARY, "default")
+    assert hit is not None
+    assert 'WHERE "cases_case"."id" IN' not in hit.sql  # the union itself
+    with connection.cursor() as cursor:
+        cursor.execute(hit.sql, hit.filled("default"))
+        rows = [row[0] for row in cursor.fetchall()]
+    assert rows.count(case.pk) == 2
+    with one_page():
+        read_for_page(user, Action.SUMMARY)
+        read = ids_read_for_page(user, Action.SUMMARY)
+        listed = list(filter_cases(Case.objects.all(), user, Action.SUMMARY).values_list("pk"))
+    assert read is not None and read.count(case.pk) == 1 and len(read) == len(set(read))
+    assert listed.count((case.pk,)) == 1
+    assert set(read) == _listed(world.teacher, Action.SUMMARY)
