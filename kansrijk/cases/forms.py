@@ -387,7 +387,10 @@ class TransitionForm(forms.Form):
         kwargs.setdefault("prefix", transition.name)
         super().__init__(*args, **kwargs)
         self.transition = transition
-        for item in transition.inputs:
+        #: The inputs this form asks for this case (an input `asked_when` something holds
+        #: is left out where it does not).
+        self.inputs = [i for i in transition.inputs if i.asked_when is None or i.asked_when(case)]
+        for item in self.inputs:
             self.fields[item.name] = input_field(item, case=case)
         if transition.comment is not None:
             comment = self.fields["comment"]
@@ -398,8 +401,8 @@ class TransitionForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        clean_inputs(self, list(self.transition.inputs), data)
+        clean_inputs(self, self.inputs, data)
         return data
 
     def service_data(self) -> dict[str, Any]:
-        return input_data(list(self.transition.inputs), self.cleaned_data)
+        return input_data(self.inputs, self.cleaned_data)

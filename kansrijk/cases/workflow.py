@@ -102,18 +102,51 @@ def needs_evaluation(case: Case, data: dict[str, Any]) -> str | _StrPromise | No
     return None
 
 
+def signal_joined_last(case: Case) -> bool:
+    """Whether the newest step of the case is a signal that joined it: nobody has taken a
+    step since it came in. The order is the order the steps were written in (their ids),
+    whatever moment a step records."""
+    newest = case.steps.order_by("-id").values_list("transition", flat=True).first()
+    return newest == "signal_joined"
+
+
 def no_signal_since_evaluation(case: Case, data: dict[str, Any]) -> str | _StrPromise | None:
     """A signal that joined after the evaluation was not evaluated: closing now would bury it
     in a closed case, where nobody acts on it. Read under the case's row lock, which the
-    signal's join takes too, so a join and a close never pass each other unseen. The order
-    is the order the steps were written in (their ids), whatever moment a step records."""
-    if case.state != CaseState.EVALUATED:
-        return None
-    newest = case.steps.order_by("-id").values_list("transition", flat=True).first()
-    if newest == "signal_joined":
+    signal's join takes too, so a join and a close never pass each other unseen."""
+    if case.state == CaseState.EVALUATED and signal_joined_last(case):
         return _(
             "A new signal came in after the evaluation. Read it, then continue the support "
             "and evaluate again, or escalate."
+        )
+    return None
+
+
+def _unread_signal(case: Case) -> bool:
+    """A signal joined after the last step, before any evaluation (after one, `no_signal_
+    since_evaluation` asks for a new evaluation instead)."""
+    return case.state != CaseState.EVALUATED and signal_joined_last(case)
+
+
+def asks_new_signal_read(case: Case) -> bool:
+    """Whether the case page's closing forms ask to confirm that the newest signal was read
+    (`_unread_signal`): read once per case object, for every closing form of the page."""
+    known: bool | None = getattr(case, "_kansrijk_unread_signal", None)
+    if known is None:
+        known = _unread_signal(case)
+        case._kansrijk_unread_signal = known  # type: ignore[attr-defined]
+    return known
+
+
+def new_signal_read(case: Case, data: dict[str, Any]) -> str | _StrPromise | None:
+    """A case that closes with a signal nobody has acted on yet: whoever closes it confirms
+    having read that signal, so that it is never buried unseen in a closed case (a teacher's
+    second signal on a pupil the IB is about to close as school-only support). Read under the
+    case's row lock, as `no_signal_since_evaluation`."""
+    if _unread_signal(case) and not data.get("new_signal_read"):
+        return _(
+            "A new signal came in after the last step. Read it on the case page, then confirm "
+            "that you have read it, or take another step."
         )
     return None
 
@@ -227,6 +260,9 @@ class Input:
     radio: bool = False
     #: For ORGANISATION: the organisation kind; for PROFESSIONAL: the role.
     of: str = ""
+    #: Asked on the case's page only when this holds for the case (the API and the
+    #: meeting's form always take it; the row's guard says when it is needed).
+    asked_when: Callable[[Case], bool] | None = None
 
 
 class Mark(StrEnum):
@@ -304,6 +340,13 @@ CONSENT_INPUTS = (
         Kind.FLAG,
         required=False,
     ),
+)
+NEW_SIGNAL_READ_INPUT = Input(
+    "new_signal_read",
+    _("I have read the signal that came in after the last step"),
+    Kind.FLAG,
+    required=False,
+    asked_when=asks_new_signal_read,
 )
 OUTCOME_INPUT = Input(
     "outcome",
@@ -473,8 +516,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         frozenset({CaseState.EVALUATED, CaseState.SCHOOL_PLAN}),
         CaseState.CLOSED,
         _VOT | {Role.COORDINATOR},
-        (needs_outcome, no_signal_since_evaluation, closing_checks),
-        inputs=(OUTCOME_INPUT,),
+        (needs_outcome, no_signal_since_evaluation, new_signal_read, closing_checks),
+        inputs=(OUTCOME_INPUT, NEW_SIGNAL_READ_INPUT),
         effect=effects.closed,
         lead_time=LeadTime("lead_closure", "Signaal → afsluiting", "Signal → closure"),
     ),
@@ -484,7 +527,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         BEFORE_SUPPORT_STATES,
         CaseState.CLOSED,
         _VOT | {Role.COORDINATOR},
-        (closing_checks_for(Outcome.ADVICE_GIVEN),),
+        (new_signal_read, closing_checks_for(Outcome.ADVICE_GIVEN)),
+        inputs=(NEW_SIGNAL_READ_INPUT,),
         effect=effects.advice_given,
         lead_time=LeadTime("lead_closure", "Signaal → afsluiting", "Signal → closure"),
     ),
@@ -494,7 +538,13 @@ TRANSITIONS: tuple[Transition, ...] = (
         OPEN_STATES,
         CaseState.CLOSED,
         _VOT | {Role.COORDINATOR},
-        (reported_to_veilig_thuis, closing_checks_for(Outcome.VEILIG_THUIS)),
+        (
+            reported_to_veilig_thuis,
+            no_signal_since_evaluation,
+            new_signal_read,
+            closing_checks_for(Outcome.VEILIG_THUIS),
+        ),
+        inputs=(NEW_SIGNAL_READ_INPUT,),
         after_report=True,
         effect=effects.closed_after_report,
         lead_time=LeadTime("lead_closure", "Signaal → afsluiting", "Signal → closure"),
@@ -586,8 +636,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         _EARLY_STATES,
         CaseState.CLOSED,
         _EARLY | {Role.COORDINATOR},
-        (needs_outcome, closing_checks),
-        inputs=(OUTCOME_INPUT,),
+        (needs_outcome, new_signal_read, closing_checks),
+        inputs=(OUTCOME_INPUT, NEW_SIGNAL_READ_INPUT),
         effect=effects.closed,
         lead_time=LeadTime("lead_closure", "Signaal → afsluiting", "Signal → closure"),
     ),

@@ -524,6 +524,26 @@ def test_a_step_that_needs_data_explains_what_is_missing(world: World, pupil: Ch
     assert step(coach, case_id, "close", outcome="school_alone").status_code == 201
 
 
+def test_closing_over_a_new_signal_asks_the_api_client_to_confirm_it(
+    world: World, pupil: Child
+) -> None:
+    """The same rule as the page: a 409 that says why, until `new_signal_read` confirms it."""
+    case_id = signal(world, pupil)
+    coach = client_for(world.coach)
+    post(coach, f"/api/cases/{case_id}/plans", plan_body(world))
+    step(coach, case_id, "make_plan")
+    sister = new_child(family=pupil.family, location=world.school, given_name="Lotte")
+    assert signal(world, sister, world.other_teacher) == case_id
+    problem = assert_problem(step(coach, case_id, "close", outcome="school_alone"), 409)
+    assert problem["detail"] == (
+        "A new signal came in after the last step. Read it on the case page, then confirm "
+        "that you have read it, or take another step."
+    )
+    closed = step(coach, case_id, "close", outcome="school_alone", new_signal_read=True)
+    assert closed.status_code == 201
+    assert Case.objects.get(pk=case_id).state == "closed"
+
+
 @pytest.mark.parametrize(
     "change",
     [

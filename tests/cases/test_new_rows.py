@@ -20,6 +20,7 @@ from kansrijk.monitor.definitions import LEAD_TIMES
 from kansrijk.notifications.models import Notification
 from kansrijk.safety import services as safety
 from tests.cases.route import advance, open_case
+from tests.factories import ChildFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +102,16 @@ def test_every_form_and_schema_is_derived_from_the_rows(world, pupil):
     names = {item.name for item in all_inputs(TRANSITIONS)}
     assert names <= set(TransitionData.model_fields)
     assert "veilig_thuis_answer" in names
+    # Confirming a new signal was read is asked only once one came in after the last step.
+    for transition in TRANSITIONS:
+        form = TransitionForm(transition=transition, case=case)
+        asked = {i.name for i in transition.inputs} - {"new_signal_read"}
+        assert set(form.fields) == {"comment", *asked}
+    sister = ChildFactory(family=pupil.family, location=world.school)
+    services.signal_create(
+        by=world.teacher, child=sister, domain="health", urgency="normal", description="Moe."
+    )
+    case = Case.objects.get(pk=case.pk)
     for transition in TRANSITIONS:
         form = TransitionForm(transition=transition, case=case)
         assert set(form.fields) == {"comment", *(i.name for i in transition.inputs)}

@@ -145,6 +145,33 @@ def test_a_refused_step_keeps_the_typed_explanation(client, world, pupil):
     assert Case.objects.get(pk=case.pk).state == CaseState.EVALUATED
 
 
+def test_closing_over_a_new_signal_asks_to_confirm_it_was_read(client, world, pupil):
+    """The IB's close form asks nothing extra until a signal joins after the last step; then
+    it asks to confirm having read it, a close without keeps what was typed and says why in
+    Dutch, and a close with it closes the case."""
+    from tests.cases.test_workflow import _second_signal
+
+    case = advance(world, open_case(world, pupil), CaseState.SCHOOL_PLAN)
+    sign_in(client, world.coach)
+    label = "Ik heb het signaal gelezen dat na de laatste stap binnenkwam"
+    assert label not in client.get(f"/cases/{case.pk}/").content.decode()
+    _second_signal(world, pupil)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert label in page and 'name="close-new_signal_read"' in page
+    assert 'name="advice_given-new_signal_read"' in page
+    assert "Lotte leest nog niet." in page  # the signal to read, on the same page
+    typed = {"close-outcome": "stayed_regular", "close-comment": "Besproken met de ouders"}
+    refused = client.post(f"/cases/{case.pk}/steps/close/", typed)
+    assert refused.status_code == 400
+    text = refused.content.decode()
+    assert "Na de laatste stap is een nieuw signaal binnengekomen." in text
+    assert "Besproken met de ouders" in text and label in text
+    assert Case.objects.get(pk=case.pk).state == CaseState.SCHOOL_PLAN
+    done = client.post(f"/cases/{case.pk}/steps/close/", {**typed, "close-new_signal_read": "on"})
+    assert done.status_code == 302
+    assert Case.objects.get(pk=case.pk).state == CaseState.CLOSED
+
+
 def test_the_plan_page_makes_a_new_version_and_keeps_the_old(client, world, pupil):
     case = advance(world, open_case(world, pupil), CaseState.SCHOOL_PLAN)
     sign_in(client, world.coach)

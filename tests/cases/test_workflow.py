@@ -289,6 +289,54 @@ def test_a_signal_after_the_evaluation_is_evaluated_before_the_case_closes(world
     assert Case.objects.get(pk=case.pk).state == CaseState.CLOSED
 
 
+def _second_signal(world, pupil) -> None:  # type: ignore[no-untyped-def]
+    """Another teacher signals the pupil's sister: the signal joins the family's open case."""
+    from tests.factories import ChildFactory
+
+    sister = ChildFactory(family=pupil.family, location=world.school, given_name="Lotte")
+    services.signal_create(
+        by=world.other_teacher,
+        child=sister,
+        domain="learning",
+        urgency="normal",
+        description="Lotte leest nog niet.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("state", "name", "data"),
+    [
+        (CaseState.SCHOOL_PLAN, "close", {"outcome": "stayed_regular"}),
+        (CaseState.SIGNALLED, "advice_given", {}),
+    ],
+)
+def test_a_case_closes_over_a_new_signal_only_once_it_was_read(world, pupil, state, name, data):
+    """A signal that joined after the last step is never buried unseen in a closed case:
+    closing asks whoever closes to confirm having read it; once confirmed the case closes,
+    and a later step makes the signal part of the case's history (no confirmation asked)."""
+    case = advance(world, open_case(world, pupil), state)
+    _second_signal(world, pupil)
+    with pytest.raises(TransitionRefused, match="nieuw signaal binnengekomen"):
+        services.case_transition(by=world.coach, case_id=case.pk, name=name, data=data)
+    assert Case.objects.get(pk=case.pk).state == state
+    services.case_transition(
+        by=world.coach, case_id=case.pk, name=name, data={**data, "new_signal_read": True}
+    )
+    assert Case.objects.get(pk=case.pk).state == CaseState.CLOSED
+
+
+def test_a_step_after_the_new_signal_is_where_it_was_read(world, pupil):
+    """The IB who makes the plan after the sister's signal came in has acted on it: closing
+    later asks nothing more."""
+    case = open_case(world, pupil)
+    _second_signal(world, pupil)
+    advance(world, case, CaseState.SCHOOL_PLAN)
+    services.case_transition(
+        by=world.coach, case_id=case.pk, name="close", data={"outcome": "stayed_regular"}
+    )
+    assert Case.objects.get(pk=case.pk).state == CaseState.CLOSED
+
+
 def test_a_teacher_cannot_signal_about_a_pupil_of_another_school(world):
     from tests.factories import ChildFactory
 
