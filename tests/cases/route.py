@@ -51,6 +51,21 @@ def open_case(world: World, child: Child) -> Case:
     return signal.case
 
 
+def sister_signalled(world: World, pupil: Child) -> Child:
+    """Another teacher signals the pupil's sister: the signal joins the family's open case."""
+    from tests.factories import ChildFactory
+
+    sister = ChildFactory(family=pupil.family, location=world.school, given_name="Lotte")
+    services.signal_create(
+        by=world.other_teacher,
+        child=sister,
+        domain="learning",
+        urgency="normal",
+        description="Lotte leest nog niet.",
+    )
+    return sister
+
+
 def give_plan(world: World, case: Case) -> None:
     services.plan_create_version(
         by=world.coach,

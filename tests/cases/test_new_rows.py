@@ -19,8 +19,7 @@ from kansrijk.meetings.forms import DecisionForm
 from kansrijk.monitor.definitions import LEAD_TIMES
 from kansrijk.notifications.models import Notification
 from kansrijk.safety import services as safety
-from tests.cases.route import advance, open_case
-from tests.factories import ChildFactory
+from tests.cases.route import advance, open_case, sister_signalled
 
 pytestmark = pytest.mark.django_db
 
@@ -107,10 +106,7 @@ def test_every_form_and_schema_is_derived_from_the_rows(world, pupil):
         form = TransitionForm(transition=transition, case=case)
         asked = {i.name for i in transition.inputs} - {"new_signal_read"}
         assert set(form.fields) == {"comment", *asked}
-    sister = ChildFactory(family=pupil.family, location=world.school)
-    services.signal_create(
-        by=world.teacher, child=sister, domain="health", urgency="normal", description="Moe."
-    )
+    sister_signalled(world, pupil)
     case = Case.objects.get(pk=case.pk)
     for transition in TRANSITIONS:
         form = TransitionForm(transition=transition, case=case)

@@ -15,7 +15,7 @@ from kansrijk.cases import services
 from kansrijk.cases.models import Case, Signal
 from kansrijk.cases.workflow import CaseState
 from tests.auth import sign_in
-from tests.cases.route import advance, open_case
+from tests.cases.route import advance, open_case, sister_signalled
 from tests.factories import ChildFactory, GuardianFactory
 
 pytestmark = pytest.mark.django_db
@@ -149,13 +149,11 @@ def test_closing_over_a_new_signal_asks_to_confirm_it_was_read(client, world, pu
     """The IB's close form asks nothing extra until a signal joins after the last step; then
     it asks to confirm having read it, a close without keeps what was typed and says why in
     Dutch, and a close with it closes the case."""
-    from tests.cases.test_workflow import _second_signal
-
     case = advance(world, open_case(world, pupil), CaseState.SCHOOL_PLAN)
     sign_in(client, world.coach)
     label = "Ik heb het signaal gelezen dat na de laatste stap binnenkwam"
     assert label not in client.get(f"/cases/{case.pk}/").content.decode()
-    _second_signal(world, pupil)
+    sister_signalled(world, pupil)
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert label in page and 'name="close-new_signal_read"' in page
     assert 'name="advice_given-new_signal_read"' in page

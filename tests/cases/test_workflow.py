@@ -9,7 +9,7 @@ from kansrijk.cases.errors import NotFound, TransitionRefused
 from kansrijk.cases.models import Case, CaseMember, ContactPersonAssignment, Step
 from kansrijk.cases.workflow import TRANSITIONS, CaseState
 from kansrijk.consent.models import Consent
-from tests.cases.route import advance, give_plan, open_case
+from tests.cases.route import advance, give_plan, open_case, sister_signalled
 from tests.early_years.world import EARLY_EXPECTED
 
 pytestmark = pytest.mark.django_db
@@ -265,17 +265,8 @@ def test_after_closure_a_new_signal_opens_a_new_case(world, pupil):
 
 def test_a_signal_after_the_evaluation_is_evaluated_before_the_case_closes(world, pupil):
     """Closing would bury the sibling's signal in a closed case: the VOT evaluates it first."""
-    from tests.factories import ChildFactory
-
     case = advance(world, open_case(world, pupil), CaseState.EVALUATED)
-    sibling = ChildFactory(family=pupil.family, location=world.school, given_name="Lotte")
-    services.signal_create(
-        by=world.other_teacher,
-        child=sibling,
-        domain="learning",
-        urgency="normal",
-        description="Lotte leest nog niet.",
-    )
+    sister_signalled(world, pupil)
     close = {"outcome": "stayed_regular"}
     with pytest.raises(TransitionRefused, match="nieuw signaal binnengekomen"):
         services.case_transition(by=world.coach, case_id=case.pk, name="close", data=close)
@@ -287,20 +278,6 @@ def test_a_signal_after_the_evaluation_is_evaluated_before_the_case_closes(world
     )
     services.case_transition(by=world.coach, case_id=case.pk, name="close", data=close)
     assert Case.objects.get(pk=case.pk).state == CaseState.CLOSED
-
-
-def _second_signal(world, pupil) -> None:  # type: ignore[no-untyped-def]
-    """Another teacher signals the pupil's sister: the signal joins the family's open case."""
-    from tests.factories import ChildFactory
-
-    sister = ChildFactory(family=pupil.family, location=world.school, given_name="Lotte")
-    services.signal_create(
-        by=world.other_teacher,
-        child=sister,
-        domain="learning",
-        urgency="normal",
-        description="Lotte leest nog niet.",
-    )
 
 
 @pytest.mark.parametrize(
@@ -315,7 +292,7 @@ def test_a_case_closes_over_a_new_signal_only_once_it_was_read(world, pupil, sta
     closing asks whoever closes to confirm having read it; once confirmed the case closes,
     and a later step makes the signal part of the case's history (no confirmation asked)."""
     case = advance(world, open_case(world, pupil), state)
-    _second_signal(world, pupil)
+    sister_signalled(world, pupil)
     with pytest.raises(TransitionRefused, match="nieuw signaal binnengekomen"):
         services.case_transition(by=world.coach, case_id=case.pk, name=name, data=data)
     assert Case.objects.get(pk=case.pk).state == state
@@ -329,7 +306,7 @@ def test_a_step_after_the_new_signal_is_where_it_was_read(world, pupil):
     """The IB who makes the plan after the sister's signal came in has acted on it: closing
     later asks nothing more."""
     case = open_case(world, pupil)
-    _second_signal(world, pupil)
+    sister_signalled(world, pupil)
     advance(world, case, CaseState.SCHOOL_PLAN)
     services.case_transition(
         by=world.coach, case_id=case.pk, name="close", data={"outcome": "stayed_regular"}
