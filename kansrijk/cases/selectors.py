@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
@@ -35,6 +36,7 @@ from kansrijk.access.matrix import ATTENTION_LIST_ROLES, Action
 from kansrijk.access.policies import (
     can,
     case_condition,
+    columns_read_for_page,
     filter_cases,
     filters_compiled,
     granting_roles_per_case,
@@ -159,6 +161,12 @@ def named_contact(queryset: QuerySet[Any], path: str = "contact_person") -> Quer
     return queryset.defer(*(f"{path}__{name}" for name in CONTACT_UNSHOWN))
 
 
+class _Where(TypedDict, total=False):
+    """`cases_page`'s optional narrowing, as `compiled_list`'s ids."""
+
+    location: int
+
+
 def cases_page(
     user: Professional,
     *,
@@ -173,7 +181,7 @@ def cases_page(
     instances a queryset with its count and a prefetch on every call, ~5 ms of CPU a page
     (issue 17). The families are their ids, with their children read after
     (`read_children`). An empty page past the end counts the list on its own."""
-    where = {"location": location.pk} if location is not None else {}
+    where: _Where = {"location": location.pk} if location is not None else {}
 
     def build(
         uid: int, visible: Visible, first: int, last: int, location: int = 0
@@ -287,8 +295,13 @@ def open_bounded(user: Professional, action: Action, bound: int, by: str) -> lis
         return _bounded(queryset, bound, partition)
 
     key = ("open bounded", by, bound)
-    # Ranked over the ids of the user's whole list: planned for how many there are.
-    cases: list[Case] = compiled_list(user, action, key, build, per_user=by == "mine", plan=CUSTOM)
+    # Ranked over the ids of the user's whole list, or of its open cases when the page read
+    # their states with the ids (`read_for_page`): planned for how many there are.
+    states = columns_read_for_page(user, action, "state")
+    among = None if states is None else [pk for pk, s in states.items() if s in OPEN_STATES]
+    cases: list[Case] = compiled_list(
+        user, action, key, build, per_user=by == "mine", plan=CUSTOM, among=among
+    )
     read_children([_family_by_id(case) for case in cases])
     return cases
 
@@ -377,6 +390,7 @@ def compiled_list(
     *,
     per_user: bool = True,
     plan: Plan | None = None,
+    among: list[int] | None = None,
     **ids: int,
 ) -> list[Any]:
     """`build(user id, visible, **ids)` listed, where `visible(field)` is the condition "the
@@ -386,9 +400,12 @@ def compiled_list(
     compiling a list's ORM query cost 1-4 ms of CPU a page, more than the database spent
     running it (issue 17). `build` must depend on nothing but its arguments and `key`;
     `per_user`: whether its SQL holds the user's id (apart from the filter's); `plan`: how
-    PostgreSQL plans it (kansrijk.plans)."""
+    PostgreSQL plans it (kansrijk.plans); `among`: on PostgreSQL, the ids of the cases the
+    user may take the action on that the list can show (a part of those the page read)."""
     using = "default"
-    visible = visible_cases(user, action, using) if filters_compiled(using) else None
+    visible: RawSQL | None = None
+    if filters_compiled(using):
+        visible = visible_cases(user, action, using) if among is None else ids_in(among)
     if visible is None or not user.is_active:
 
         def condition(field: str) -> Q:
@@ -703,6 +720,10 @@ def state_counts(user: Professional) -> dict[str, int]:
     so planned for how many there are (kansrijk.plans). On PostgreSQL through SQL compiled
     once per access filter (`compiled_list`'s way): the ORM built it on every my work."""
     using = Case.objects.db
+    states = columns_read_for_page(user, Action.EXISTS, "state", using)
+    if states is not None:  # read with the ids for this page: counted here
+        counted = Counter(states.values())
+        return {state.value: counted.get(state.value, 0) for state in CaseState}
     if filters_compiled(using) and user.is_authenticated and user.is_active:
         visible = visible_cases(user, Action.EXISTS, using)
         counts = (
