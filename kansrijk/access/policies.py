@@ -451,7 +451,8 @@ def read_for_page(
         page[key] = _Read(list(dict.fromkeys(row[0] for row in rows)))  # two relations, one case
         return
     rows = rows_planned(_with_columns(hit.sql, also, using), hit.filled(using), GENERIC, using)
-    page[key] = _Read([row[0] for row in rows], also, {row[0]: tuple(row[1:]) for row in rows})
+    values = {row[0]: tuple(row[1:]) for row in rows}
+    page[key] = _Read(list(values), also, values)
 
 
 def _with_columns(sql: str, also: tuple[str, ...], using: str) -> str:
@@ -496,16 +497,17 @@ def _read_for(user: Professional, action: Action, using: str) -> _Read | None:
     if not filters_compiled(using) or not user.is_authenticated or not user.is_active:
         return None
     hit = _visible_compiled(user, action, using)
-    if hit is None:
-        return None
+    return None if hit is None else _read(user, using, hit)
+
+
+def _read(user: Professional, using: str, hit: Compiled) -> _Read | None:
+    """What `read_for_page` read for this page with this filter, if it did."""
     page = _page_visible.get()
     return None if not page else page.get(_read_key(user, using, hit))
 
 
 def _ids_read(user: Professional, using: str, hit: Compiled) -> list[int] | None:
-    """The ids `read_for_page` read for this page with this filter, if it did."""
-    page = _page_visible.get()
-    read = None if not page else page.get(_read_key(user, using, hit))
+    read = _read(user, using, hit)
     return None if read is None else read.ids
 
 
