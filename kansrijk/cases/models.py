@@ -29,7 +29,10 @@ class Family(models.Model):
 
 
 class Child(models.Model):
-    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="children")
+    # Indexed with the child's id below (child_family_ids).
+    family = models.ForeignKey(
+        Family, on_delete=models.CASCADE, related_name="children", db_index=False
+    )
     given_name = models.CharField(_("given name"), max_length=100)
     family_name = models.CharField(_("family name"), max_length=100)
     date_of_birth = models.DateField(_("date of birth"))
@@ -54,7 +57,12 @@ class Child(models.Model):
         ordering = ["family_name", "given_name"]
         verbose_name = _("child")
         verbose_name_plural = _("children")
-        indexes = [models.Index(fields=["location", "group"])]
+        indexes = [
+            models.Index(fields=["location", "group"]),
+            # A family's children from the index alone (the matrix's consent reach goes
+            # from a case's family to its children's consents).
+            models.Index(fields=["family"], include=["id"], name="child_family_ids"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["location", "pupil_number"],
@@ -105,7 +113,11 @@ class Case(models.Model):
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="cases")
     location = models.ForeignKey(
-        Location, on_delete=models.PROTECT, related_name="cases", verbose_name=_("child centre")
+        Location,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("child centre"),
+        db_index=False,  # case_location_state_ids
     )
     state = models.CharField(
         _("state"), max_length=30, choices=CaseState.choices, default=CaseState.SIGNALLED
@@ -119,6 +131,7 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="contact_cases",
         verbose_name=_("contact person"),
+        db_index=False,  # case_contact_person_ids
     )
     outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices, blank=True)
     opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
@@ -136,7 +149,14 @@ class Case(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["location", "state"]),
+            # The matrix's reaches read a centre's and a contact person's case ids from the
+            # index alone, without a visit to each case's page of the table (issue 17: a
+            # coordinator's ~1,500 cases lie on ~1,000 pages of the region's table, on ~90
+            # of a tenth of it).
+            models.Index(
+                fields=["location", "state"], include=["id"], name="case_location_state_ids"
+            ),
+            models.Index(fields=["contact_person"], include=["id"], name="case_contact_person_ids"),
             models.Index(fields=["state", "last_step_at"]),
             # The few P1 (safety) cases, which stand on top of every list.
             models.Index(fields=["id"], condition=models.Q(priority=1), name="case_safety_first"),
@@ -180,7 +200,10 @@ class CaseMember(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="members")
     professional = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="case_memberships",
+        db_index=False,  # case_member_professional_role
     )
     role = models.CharField(max_length=30, choices=Role.choices)
     added_at = models.DateTimeField(default=timezone.now)
@@ -190,6 +213,14 @@ class CaseMember(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "professional", "role"], name="case_member_unique"
+            )
+        ]
+        indexes = [
+            # A member's cases in a role from the index alone (the matrix's team reach).
+            models.Index(
+                fields=["professional", "role"],
+                include=["case"],
+                name="case_member_professional_role",
             )
         ]
 
@@ -215,7 +246,10 @@ class Signal(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="signals")
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="signals")
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signals"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="signals",
+        db_index=False,  # signal_author_created_cases
     )
     author_role = models.CharField(max_length=30, choices=Role.choices)
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="signals")
@@ -238,7 +272,13 @@ class Signal(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["author", "created_at"]),
+            # An author's signals newest first, and the cases they reach from the index alone
+            # (the matrix's "own signal" reach).
+            models.Index(
+                fields=["author", "created_at"],
+                include=["case"],
+                name="signal_author_created_cases",
+            ),
             # The matrix's "same location" reach: a location's cases through the signals
             # filed there about a case of another centre, read from the index alone
             # (access.registry.Reach).

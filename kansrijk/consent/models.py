@@ -33,7 +33,10 @@ class Consent(models.Model):
         VERBAL = "verbal", _("Verbally")
         PORTAL = "portal", _("Through the parent portal")
 
-    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="consents")
+    # Indexed with what the matrix asks of a consent (consent_child_in_force).
+    child = models.ForeignKey(
+        Child, on_delete=models.CASCADE, related_name="consents", db_index=False
+    )
     case = models.ForeignKey(
         Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="consents"
     )
@@ -65,7 +68,13 @@ class Consent(models.Model):
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
         indexes = [
-            models.Index(fields=["child", "purpose", "recorded_at"]),
+            # A child's consents, and whether one is in force for an organisation, from the
+            # index alone (the matrix's consent reach, access.registry).
+            models.Index(
+                fields=["child", "purpose", "recorded_at"],
+                include=["status", "superseded_at", "valid_until", "recipient"],
+                name="consent_child_in_force",
+            ),
             models.Index(fields=["status", "superseded_at"]),
         ]
 
