@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import models
 from django.db.models import Count, QuerySet
@@ -21,6 +20,7 @@ from kansrijk.access.policies import (
     can,
     filter_cases,
     read_for_page,
+    visible_condition,
 )
 from kansrijk.attention.models import (
     AttentionChange,
@@ -72,10 +72,17 @@ class EntryPage(PageNumbers):
     seen: datetime.datetime | None
 
 
-def _on_the_list(location: int, cases: QuerySet[Case, Any]) -> QuerySet[AttentionEntry]:
-    """The entries on the list now of these cases (the ones the user may see)."""
+def _on_the_list(location: int, visible: models.Q) -> QuerySet[AttentionEntry]:
+    """The entries on the list now of the school's open cases that `visible` admits (the
+    ones the user may see). The user's cases filter the school's entries, which the entries'
+    own index finds: not the school's cases looked up first and their entries after (issue
+    17: a school's ~500 cases, 1,500 pages of the region's tables, for ~300 entries)."""
     return AttentionEntry.objects.filter(
-        location=location, removed_at__isnull=True, case__state__in=OPEN_STATES, case__in=cases
+        visible,
+        location=location,
+        removed_at__isnull=True,
+        case__location=location,
+        case__state__in=OPEN_STATES,
     )
 
 
@@ -87,7 +94,7 @@ def entries(user: Professional, location: Location, page: str | int | None = 1) 
         return EntryPage(1, 1, [], 0, 0, None)
     seen = last_visit(user, location)
     read_for_page(user, Action.SUMMARY)  # counted, then a page of it: the filter read once
-    counted = _on_the_list(location.pk, _visible_cases(user, location).values("pk"))
+    counted = _on_the_list(location.pk, visible_condition(user, Action.SUMMARY, "case"))
     fresh = models.Q(changed_at__gt=seen) | models.Q(added_at__gt=seen) if seen else models.Q()
     totals = counted.aggregate(total=Count("id"), fresh=Count("id", filter=fresh))
     size = ENTRIES_PER_PAGE
@@ -97,9 +104,8 @@ def entries(user: Professional, location: Location, page: str | int | None = 1) 
     start = (number - 1) * size
 
     def build(uid: int, visible: Visible, location: int) -> QuerySet[AttentionEntry]:
-        cases = Case.objects.filter(visible("pk"), location=location).values("pk")
         return (
-            named_contact(_on_the_list(location, cases), "case__contact_person")
+            named_contact(_on_the_list(location, visible("case")), "case__contact_person")
             .select_related("case", "case__family", "case__location", "case__contact_person")
             .order_by("case__priority", "-changed_at", "-id")[start : start + size]
         )
