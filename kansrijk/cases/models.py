@@ -151,8 +151,8 @@ class Case(models.Model):
         indexes = [
             # The matrix's reaches read a centre's and a contact person's case ids from the
             # index alone, without a visit to each case's page of the table (issue 17: a
-            # coordinator's ~1,500 cases lie on ~1,000 pages of the region's table, on ~90
-            # of a tenth of it).
+            # coordinator's ~1,500 cases lie on ~1,000 pages of the region's table, while a
+            # tenth of the region's whole table takes 97).
             models.Index(
                 fields=["location", "state"], include=["id"], name="case_location_state_ids"
             ),
