@@ -446,12 +446,9 @@ def read_for_page(
     known = page.get(key)
     if known is not None and set(also) <= set(known.columns):
         return
-    if not also:
-        rows = rows_planned(hit.sql, hit.filled(using), GENERIC, using)
-        page[key] = _Read(list(dict.fromkeys(row[0] for row in rows)))  # two relations, one case
-        return
-    rows = rows_planned(_with_columns(hit.sql, also, using), hit.filled(using), GENERIC, using)
-    values = {row[0]: tuple(row[1:]) for row in rows}
+    sql = _with_columns(hit.sql, also, using) if also else hit.sql
+    rows = rows_planned(sql, hit.filled(using), GENERIC, using)
+    values = {row[0]: tuple(row[1:]) for row in rows}  # two relations, one case: once
     page[key] = _Read(list(values), also, values)
 
 
