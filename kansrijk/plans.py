@@ -36,18 +36,30 @@ CUSTOM: Plan = "force_custom_plan"
 
 
 def rows_planned(sql: str, params: Sequence[Any], plan: Plan, using: str = "default") -> list[Any]:
-    """The rows of `sql`, run with `plan` once the connection has prepared it. The setting
-    is sent with the query and set back after it in the same round trip (psycopg's pipeline:
-    three statements, one wait), so it never outlives the query; when the query fails, the
-    failure takes the setting back with it (outside a transaction the pipeline's statements
-    are one implicit transaction; inside one, its rollback). Elsewhere (SQLite, prepared
-    statements off, a libpq without pipelines) a plain query."""
+    """The rows of `sql`, run with `plan` once the connection has prepared it.
+
+    `CUSTOM`: the query is sent unprepared (psycopg's `prepare_threshold` off for it, a Python
+    attribute, no round trip), and PostgreSQL plans an unnamed statement for the parameters
+    at hand, which is what a custom plan is; no setting to send and set back.
+    `GENERIC`: the setting is sent with the query and set back after it in the same round
+    trip (psycopg's pipeline: three statements, one wait), so it never outlives the query;
+    when the query fails, the failure takes the setting back with it (outside a transaction
+    the pipeline's statements are one implicit transaction; inside one, its rollback).
+    Elsewhere (SQLite, prepared statements off, a libpq without pipelines) a plain query."""
     connection = connections[using]
     with connection.cursor() as cursor:
         if not _kept_plans(connection):
             cursor.execute(sql, params)
             return list(cursor.fetchall())
         raw = connection.connection
+        if plan == CUSTOM:
+            threshold = raw.prepare_threshold
+            raw.prepare_threshold = None
+            try:
+                cursor.execute(sql, params)
+            finally:
+                raw.prepare_threshold = threshold
+            return list(cursor.fetchall())
         with connection.wrap_database_errors, raw.pipeline():
             raw.execute(f"SET plan_cache_mode = {plan}")
             try:
