@@ -6,8 +6,9 @@ moment a page reads is parsed by a regular expression in Python: ~740 a list pag
 twentieth of its CPU. This loader parses PostgreSQL's ISO text with
 `datetime.fromisoformat` (C) and ends as Django's does: the same moment in the connection's
 time zone, with Django's time zone object (a moment in UTC, as Django's connections read
-them, already is: converting it again was three quarters of the loader's time); any text that parser refuses (BC years,
-infinity, another DateStyle) goes to the loader it replaces, unchanged.
+them, already is: converting it again was three quarters of the loader's time); any text
+that parser refuses (BC years, infinity, another DateStyle) goes to the loader it replaces,
+unchanged.
 """
 
 from __future__ import annotations
