@@ -32,7 +32,8 @@ RUNS = 12  # per mode; the last half are timed (the auto mode's generic plan fro
 
 def _queries(page: str, spec: dict[str, Any]) -> list[tuple[str, Any, str]]:
     """The SELECTs one view of the page runs, with their parameters and the plan mode the
-    page ran each in (`kansrijk.plans.rows_planned` sets it around the query)."""
+    page ran each in (`kansrijk.plans.rows_planned` sets the mode around the query for the
+    kept plan, and sends a query unprepared, `prepare_threshold` off, for a custom one)."""
     from django.db import connection
     from django.test import Client
 
@@ -45,7 +46,7 @@ def _queries(page: str, spec: dict[str, Any]) -> list[tuple[str, Any, str]]:
     mode = ["auto"]
 
     def keep(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        seen.append((sql, params, mode[0]))
+        seen.append((sql, params, "custom" if raw.prepare_threshold is None else mode[0]))
         return execute(sql, params, many, context)
 
     connection.ensure_connection()
