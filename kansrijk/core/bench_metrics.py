@@ -7,9 +7,9 @@ from /proc/<backend pid>/schedstat, so it needs PostgreSQL on the same machine (
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from django.db import connection
@@ -48,10 +48,20 @@ def backend_cpu_ns() -> int:
     pid = getattr(getattr(raw, "info", None), "backend_pid", None)
     if not pid:
         return 0
+    fd = _schedstat.get(pid)
     try:
-        return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
+        if fd is None:
+            fd = _schedstat[pid] = os.open(f"/proc/{pid}/schedstat", os.O_RDONLY | os.O_CLOEXEC)
+        return int(os.pread(fd, 128, 0).split()[0])
     except (OSError, ValueError, IndexError):
+        if fd is not None:  # the backend ended, and its file with it
+            os.close(_schedstat.pop(pid))
         return 0
+
+
+#: The backends' /proc schedstat files by pid, opened once and read again from their start
+#: at each request: opening one twice a request cost the measured pages ~0.05 ms of CPU.
+_schedstat: dict[int, int] = {}
 
 
 class BenchMetricsMiddleware:
