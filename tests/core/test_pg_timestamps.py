@@ -1,6 +1,7 @@
 """PostgreSQL's timestamps read with Python's C parser (kansrijk.core.pg_timestamps): every
-value the same moment with the same time zone object as Django's own loader gives, and what
-that parser refuses read by Django's loader."""
+value the same moment with the same time zone object as Django's own loader gives, in any
+time zone and DateStyle of the connection, and what that parser refuses read by Django's
+loader."""
 
 from __future__ import annotations
 
@@ -47,13 +48,15 @@ def _django_loader(cursor: Any) -> None:
 
 
 @pytest.mark.parametrize("zone", ["UTC", "Europe/Amsterdam", "America/St_Johns"])
-def test_every_moment_is_read_as_djangos_loader_reads_it(zone: str) -> None:
+@pytest.mark.parametrize("datestyle", ["ISO, DMY", "SQL, DMY", "Postgres, MDY", "German"])
+def test_every_moment_is_read_as_djangos_loader_reads_it(zone: str, datestyle: str) -> None:
     connection.ensure_connection()
     oid = types["timestamptz"].oid
     loader = connection.connection.adapters.get_loader(oid, Format.TEXT)
     assert loader.__name__ == "IsoTzLoader" and loader.timezone == connection.timezone
     with connection.cursor() as cursor:
         cursor.execute(f"SET TIME ZONE '{zone}'")
+        cursor.execute(f"SET DateStyle = '{datestyle}'")
     try:
         for text in MOMENTS:
             with connection.cursor() as ours, connection.cursor() as django:
@@ -62,6 +65,7 @@ def test_every_moment_is_read_as_djangos_loader_reads_it(zone: str) -> None:
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SET TIME ZONE 'UTC'")
+            cursor.execute("RESET DateStyle")
     with connection.cursor() as cursor:
         cursor.execute("SELECT %s::timestamptz", [MOMENTS[0]])
         assert cursor.fetchone()[0].isoformat() == "2026-12-03T09:13:01.441280+00:00"
