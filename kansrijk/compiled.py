@@ -169,13 +169,13 @@ def _param_names(name: str, count: int) -> tuple[str, ...]:
     return tuple(f"{name}_{i}" for i in range(count))
 
 
-def raw_stand_ins(name: str, raw: RawSQL) -> tuple[RawSQL, dict[str, Any], dict[str, Any]]:
-    """`raw` with a stand-in for each of its parameters (to build the query with), the
-    stand-ins, and the values to fetch with. Its SQL must be part of the plan's key."""
+def raw_stand_ins(name: str, raw: RawSQL) -> tuple[RawSQL, dict[str, Any]]:
+    """`raw` with a stand-in for each of its parameters (to build the query with), and the
+    stand-ins by name (`_param_names`, the names `fetch` gives the values). Its SQL must be
+    part of the plan's key."""
     blanks = {key: _Blank(key) for key in _param_names(name, len(raw.params))}
-    values = dict(zip(blanks, raw.params, strict=True))
     stand_in = RawSQL(raw.sql, tuple(blanks.values()), raw._output_field_or_none)  # type: ignore[attr-defined]  # noqa: S611
-    return stand_in, blanks, values
+    return stand_in, blanks
 
 
 #: Compiled plans, at most this many per process (least recently used dropped): a key may
@@ -256,14 +256,15 @@ def _in_order(query: QuerySet[Any]) -> bool:
     return not named or named == selected[: len(named)]
 
 
-#: Among the ids of one array parameter (`ids_in`), its text made by `id_array`.
-IDS_SQL = "SELECT unnest(%s::bigint[])"
-
-
 def ids_in(ids: Sequence[int]) -> RawSQL:
     """Among these ids, as one array parameter (PostgreSQL), so that the SQL is the same
     however many there are: `pk__in=ids_in(ids)`."""
-    return RawSQL(IDS_SQL, (id_array(ids),))  # noqa: S611 - numbers only (id_array)
+    return among_array(id_array(ids))
+
+
+def among_array(array: str) -> RawSQL:
+    """`ids_in` for ids already made into an array's text by `id_array` (kept and reused)."""
+    return RawSQL("SELECT unnest(%s::bigint[])", (array,))
 
 
 def fetch_among(
@@ -314,7 +315,7 @@ def fetch(key: tuple[Any, ...], using: str, build: Callable[..., QuerySet[Any]],
         stand_ins: dict[str, Any] = {}
         for i, (name, value) in enumerate(values.items()):
             if isinstance(value, RawSQL):
-                args[name], blanks, _ = raw_stand_ins(name, value)
+                args[name], blanks = raw_stand_ins(name, value)
                 stand_ins |= blanks
             else:
                 args[name] = stand_ins[name] = _ID_STAND_IN - i

@@ -43,7 +43,7 @@ from kansrijk.access.registry import (
     shared_with,
 )
 from kansrijk.access.roles import Role
-from kansrijk.compiled import IDS_SQL, compiled, fetch, id_array, ids_in
+from kansrijk.compiled import among_array, compiled, fetch, id_array, ids_in
 from kansrijk.plans import GENERIC, rows_planned
 
 if TYPE_CHECKING:
@@ -406,7 +406,7 @@ def visible_cases(
         return None
     read = _read(user, using, hit)
     if read is not None:
-        return RawSQL(IDS_SQL, (read.array,))  # noqa: S611 - numbers only (id_array)
+        return among_array(read.array)
     return RawSQL(hit.sql, hit.filled(using))  # noqa: S611 - compiled by the ORM from the matrix
 
 
