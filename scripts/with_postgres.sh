@@ -64,6 +64,9 @@ CREATE DATABASE kansrijk OWNER kansrijk_owner;
 SQL
 
 export DATABASE_URL="postgres://kansrijk_owner@127.0.0.1:$port/kansrijk"
+# The cluster's Unix socket: the load test's app servers connect through it, as an app server
+# on the database's own machine should (docs/operations.md, "Running Kansrijk").
+export KANSRIJK_PG_SOCKET_DIR="$tmp"
 if [ "${KANSRIJK_PG_REPLICA:-}" = "1" ]; then
     rport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     "${as_owner[@]}" "$bindir/pg_basebackup" -h 127.0.0.1 -p "$port" -U postgres \

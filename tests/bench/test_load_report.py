@@ -4,6 +4,7 @@ the two runs it compares, because only runs back to back on one machine compare.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -50,3 +51,31 @@ def test_what_the_access_log_added_is_summarised_from_the_servers_figures() -> N
 def test_the_speed_probe_measures_cpu_time_in_milliseconds() -> None:
     probe = run.speed_probe()
     assert 1 < probe < 5000
+
+
+def test_a_database_on_this_machine_is_reached_through_its_socket(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("KANSRIJK_PG_SOCKET_DIR", "/run/kansrijk-pg.x1")
+    url = "postgres://kansrijk_owner:s%40cret@127.0.0.1:5433/kansrijk"
+    assert (
+        run.through_socket(url)
+        == "postgres://kansrijk_owner:s%40cret@%2Frun%2Fkansrijk-pg.x1:5433/kansrijk"
+    )
+    elsewhere = "postgres://kansrijk_app@db.example.nl:5432/kansrijk"
+    assert run.through_socket(elsewhere) == elsewhere  # another machine: TCP as given
+    monkeypatch.delenv("KANSRIJK_PG_SOCKET_DIR")
+    assert run.through_socket(url) == url
+
+
+def test_the_load_tests_servers_connect_to_the_throw_away_cluster_through_its_socket() -> None:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres") or not os.environ.get("KANSRIJK_PG_SOCKET_DIR"):
+        pytest.skip("needs the cluster of scripts/with_postgres.sh")
+    import psycopg
+
+    with psycopg.connect(run.through_socket(url)) as connection:
+        # NULL for a connection through a Unix socket, the address for TCP.
+        assert connection.execute("SELECT inet_server_addr()").fetchone() == (None,)
+    with psycopg.connect(url) as connection:
+        assert connection.execute("SELECT inet_server_addr()").fetchone() != (None,)
