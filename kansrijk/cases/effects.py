@@ -11,6 +11,7 @@ import datetime
 import re
 from typing import Any
 
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +27,7 @@ from kansrijk.cases.models import (
     PlanVersion,
     Referral,
 )
-from kansrijk.cases.states import ConsentAnswer, DistrictTeamCheck, Outcome
+from kansrijk.cases.states import CaseState, ConsentAnswer, DistrictTeamCheck, Outcome
 from kansrijk.core.models import Membership, Organisation, Professional
 
 #: A Dutch postcode anywhere in an address ("Westlandseweg 12, 3131 AB Vlaardingen").
@@ -67,6 +68,21 @@ def assign_contact_person(case: Case, professional: Professional, *, by: Profess
         )
 
 
+def retire_actions(case: Case) -> None:
+    """The case's plan actions are no longer live (`PlanAction.live`): a newer plan version
+    replaces them, or the case closes."""
+    PlanAction.objects.filter(plan__case=case, live=True).update(live=False)
+
+
+def retire_all_actions() -> int:
+    """`retire_actions` for every case at once, for rows written without the services (the
+    benchmark's region): the actions of closed cases and of replaced versions."""
+    newest = PlanVersion.objects.filter(case=OuterRef("plan__case")).order_by("-number")
+    replaced = ~Q(plan__number=Subquery(newest.values("number")[:1]))
+    dead = PlanAction.objects.filter(Q(plan__case__state=CaseState.CLOSED) | replaced)
+    return dead.filter(live=True).update(live=False)
+
+
 def new_plan_version(
     case: Case,
     *,
@@ -77,6 +93,7 @@ def new_plan_version(
     actions: list[dict[str, Any]],
 ) -> PlanVersion:
     latest = case.plans.order_by("-number").values_list("number", flat=True).first() or 0
+    retire_actions(case)  # the new version's actions replace them
     plan = PlanVersion.objects.create(
         case=case,
         number=latest + 1,

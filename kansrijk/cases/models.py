@@ -339,9 +339,21 @@ class PlanAction(models.Model):
     due_date = models.DateField(_("due date"), null=True, blank=True)
     done = models.BooleanField(_("done"), default=False)
     position = models.PositiveSmallIntegerField(default=0)
+    #: In its case's current plan version while the case is open; set off when a newer
+    #: version replaces it or the case closes (cases.effects.retire_actions), never on again.
+    #: A person's open actions are then read from their live ones alone (`live_owner`): an
+    #: IB's undone actions of closed cases and older versions grow with the years (issue 17).
+    live = models.BooleanField(default=True, db_default=True, editable=False)
 
     class Meta:
         ordering = ["position", "id"]
+        indexes = [
+            models.Index(
+                fields=["owner", "due_date", "id"],
+                condition=models.Q(live=True, done=False),
+                name="plan_action_live_owner",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.description

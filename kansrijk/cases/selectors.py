@@ -452,8 +452,8 @@ def actions_owned_by(user: Professional | int, *, open_only: bool = True) -> Que
         .values("number")[:1]
     )
     queryset = PlanAction.objects.filter(owner=user, plan__number=Subquery(current_number))
-    if open_only:
-        queryset = queryset.filter(done=False, plan__case__state__in=OPEN_STATES)
+    if open_only:  # read from the live ones (`plan_action_live_owner`), checked as before
+        queryset = queryset.filter(live=True, done=False, plan__case__state__in=OPEN_STATES)
     return queryset.select_related("plan", "plan__case").order_by("due_date", "id")
 
 

@@ -24,6 +24,7 @@ from kansrijk.cases.effects import (
     assign_contact_person,
     new_plan_version,
     professional_at,
+    retire_actions,
 )
 from kansrijk.cases.errors import CaseError, NotFound, TransitionRefused
 from kansrijk.cases.models import (
@@ -256,6 +257,7 @@ def case_transition(
         case.save()
         _log_write(by, case, f"transition {transition.name}")
         if case.state == CaseState.CLOSED:
+            retire_actions(case)  # its plan's actions are no one's work now
             hooks.case_closed(case=case, by=by)  # e.g. the match register
     return step
 

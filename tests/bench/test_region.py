@@ -30,6 +30,7 @@ from kansrijk.cases.models import (
     Child,
     ContactPersonAssignment,
     Family,
+    PlanAction,
     PlanVersion,
     Signal,
     Step,
@@ -98,6 +99,21 @@ def test_one_open_case_and_one_contact_person(region):
         .exists()
     )
     assert not Case.objects.exclude(state=CaseState.CLOSED).exclude(outcome="").exists()
+
+
+def test_plan_actions_are_live_where_the_services_leave_them_live(region):
+    """Live: in the case's newest plan version of an open case (cases.effects.retire_actions)."""
+    newest = {}
+    for case_id, number in PlanVersion.objects.values_list("case_id", "number"):
+        newest[case_id] = max(number, newest.get(case_id, 0))
+    rows = PlanAction.objects.values_list(
+        "live", "plan__case_id", "plan__number", "plan__case__state"
+    )
+    seen = Counter()
+    for live, case_id, number, state in rows:
+        assert live == (state != CaseState.CLOSED and number == newest[case_id])
+        seen[live] += 1
+    assert seen[True] and seen[False]
 
 
 def test_steps_follow_the_zorgroute(region):
