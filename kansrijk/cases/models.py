@@ -343,7 +343,9 @@ class PlanAction(models.Model):
     #: version replaces it or the case closes (cases.effects.retire_actions), never on again.
     #: A person's open actions are then read from their live ones alone (`live_owner`): an
     #: IB's undone actions of closed cases and older versions grow with the years (issue 17).
-    live = models.BooleanField(default=True, db_default=True, editable=False)
+    live = models.BooleanField(
+        _("in the current plan"), default=True, db_default=True, editable=False
+    )
 
     class Meta:
         ordering = ["position", "id"]

@@ -36,7 +36,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="planaction",
             name="live",
-            field=models.BooleanField(db_default=True, default=True, editable=False),
+            field=models.BooleanField(
+                db_default=True, default=True, editable=False, verbose_name="in the current plan"
+            ),
         ),
         migrations.RunPython(retire, migrations.RunPython.noop, elidable=True),
         migrations.AddIndex(
