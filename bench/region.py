@@ -1255,14 +1255,6 @@ def seed_monitor() -> None:
     snapshot_refresh(period=Period.default())
 
 
-def _retire_actions() -> None:
-    """The plan actions of closed cases and replaced versions no longer live, as the services
-    leave them (cases.effects.retire_actions)."""
-    from kansrijk.cases.effects import retire_all_actions
-
-    retire_all_actions()
-
-
 def _reset_sequences() -> None:
     from django.apps import apps
     from django.core.management.color import no_style
@@ -1307,6 +1299,7 @@ def generate(
     from django.db import transaction
     from django.utils import timezone
 
+    from kansrijk.cases.effects import retire_all_actions
     from kansrijk.cases.models import Family
 
     if Family.objects.exists():
@@ -1331,7 +1324,9 @@ def generate(
     with transaction.atomic():
         homes = timed("families", lambda: seed_families(sizes, people, rng, today, now))
         cases = timed("cases", lambda: seed_cases(sizes, people, homes, rng, now))
-        timed("retired_actions", _retire_actions)
+        # The plan actions of closed cases and replaced versions no longer live, as the
+        # services leave them (cases.effects.retire_actions).
+        timed("retired_actions", retire_all_actions)
     counts["log_entries"] = timed(
         "access_log", lambda: seed_access_log(sizes, people, cases, rng, now)
     )

@@ -341,7 +341,7 @@ class PlanAction(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     #: In its case's current plan version while the case is open; set off when a newer
     #: version replaces it or the case closes (cases.effects.retire_actions), never on again.
-    #: A person's open actions are then read from their live ones alone (`live_owner`): an
+    #: A person's open actions are then read from their live ones (`plan_action_live_owner`): an
     #: IB's undone actions of closed cases and older versions grow with the years (issue 17).
     live = models.BooleanField(
         _("in the current plan"), default=True, db_default=True, editable=False
