@@ -27,6 +27,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.query import ModelIterable
 from django.db.models.signals import post_init, pre_init
 
+from kansrijk.pg_binary import read_binary
 from kansrijk.plans import Plan, rows_planned
 
 
@@ -100,6 +101,8 @@ class CompiledQuery:
             rows = rows_planned(self.sql, params, plan, using)
         else:
             with connection.cursor() as cursor:
+                if connection.vendor == "postgresql":
+                    read_binary(cursor)
                 cursor.execute(self.sql, params)
                 rows = cursor.fetchall()
         if self.converters:

@@ -29,6 +29,8 @@ from typing import Any, Literal
 
 from django.db import connections
 
+from kansrijk.pg_binary import read_binary
+
 #: PostgreSQL's `plan_cache_mode` for a query.
 Plan = Literal["force_generic_plan", "force_custom_plan"]
 GENERIC: Plan = "force_generic_plan"
@@ -52,6 +54,7 @@ def rows_planned(sql: str, params: Sequence[Any], plan: Plan, using: str = "defa
             cursor.execute(sql, params)
             return list(cursor.fetchall())
         raw = connection.connection
+        read_binary(cursor)
         if plan == CUSTOM:
             threshold = raw.prepare_threshold
             raw.prepare_threshold = None

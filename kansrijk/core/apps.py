@@ -13,6 +13,8 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
+        from kansrijk import pg_binary
         from kansrijk.core import pg_timestamps, signals  # noqa: F401  (signals: login receivers)
 
         connection_created.connect(pg_timestamps.register, dispatch_uid="kansrijk.pg_timestamps")
+        connection_created.connect(pg_binary.register, dispatch_uid="kansrijk.pg_binary")
