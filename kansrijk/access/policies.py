@@ -497,6 +497,21 @@ def columns_read_for_page(
     return {pk: values[at] for pk, values in read.values.items()}
 
 
+def rows_read_for_page(
+    user: Professional, action: Action, names: tuple[str, ...], using: str = "default"
+) -> dict[int, tuple[Any, ...]] | None:
+    """The case columns `names` of each case the user may take the action on, by id, when
+    `read_for_page` read them with the ids; else None. Where it read exactly these, in this
+    order, the page's own rows (not to be changed): a coordinator's 1,500 cases, no copy."""
+    read = _read_for(user, action, using)
+    if read is None or not set(names) <= set(read.columns):
+        return None
+    if read.columns == names:
+        return read.values
+    at = [read.columns.index(name) for name in names]
+    return {pk: tuple(values[i] for i in at) for pk, values in read.values.items()}
+
+
 def _read_for(user: Professional, action: Action, using: str) -> _Read | None:
     if not filters_compiled(using) or not user.is_authenticated or not user.is_active:
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import heapq
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ from kansrijk.access.policies import (
     memberships_of,
     page_checks_open,
     pupil_pick,
+    rows_read_for_page,
     visible_cases,
     visible_condition,
 )
@@ -277,33 +279,85 @@ def _mine_first(uid: int) -> Case_:
 
 def open_bounded(user: Professional, action: Action, bound: int, by: str) -> list[Case]:
     """My work's lists: the first `bound` open cases the user may take the action on, of
-    each part of the list, with the list data (`_with_list_data`) and `total` (`_bounded`).
-    `by`: "state" (an IB's pupils per state), "mine" (a worker's own cases, then the team's)
-    or "stalled" (a coordinator's: P1, then the stalled ones on top, one list)."""
+    each part of the list, with the list data (`_with_list_data`) and `rank` and `total`
+    (`_bounded`). `by`: "state" (an IB's pupils per state), "mine" (a worker's own cases,
+    then the team's) or "stalled" (a coordinator's: P1, then the stalled ones on top, one
+    list)."""
 
     def build(uid: int, visible: Visible) -> QuerySet[Case]:
-        queryset = named_contact(
-            Case.objects.filter(visible("pk"), state__in=OPEN_STATES).select_related(
-                "location", "contact_person"
-            )
-        )
-        if by == "stalled":  # P1 (safety) first, then the longest without a step
-            queryset = queryset.order_by(_safety_first(), "last_step_at", "priority", "id")
-        else:
-            queryset = queryset.order_by("priority", "last_step_at", "id")
-        partition = {"state": F("state"), "mine": _mine_first(uid), "stalled": None}[by]
-        return _bounded(queryset, bound, partition)
+        return _bounded(_open_in_order(visible, by), bound, _partition(by, uid))
 
-    key = ("open bounded", by, bound)
-    # Ranked over the ids of the user's whole list, or of its open cases when the page read
-    # their states with the ids (`read_for_page`): planned for how many there are.
-    states = columns_read_for_page(user, action, "state")
-    among = None if states is None else [pk for pk, s in states.items() if s in OPEN_STATES]
-    cases: list[Case] = compiled_list(
-        user, action, key, build, per_user=by == "mine", plan=CUSTOM, among=among
-    )
+    ranked = _ranked_in_page(user, action, bound, by)
+    if ranked is not None:
+        # Ranked from the columns the page read with the ids: the list reads its cases alone.
+        first, places = ranked
+        cases: list[Case] = compiled_list(
+            user, action, ("open first", by), lambda uid, visible: _open_in_order(visible, by),
+            per_user=False, among=first,
+        )  # fmt: skip
+        for case in cases:
+            case.rank, case.total = places[case.pk]  # type: ignore[attr-defined]
+    else:
+        # Ranked over the ids of the user's whole list, or of its open cases when the page
+        # read their states with the ids (`read_for_page`): planned for how many there are.
+        states = columns_read_for_page(user, action, "state")
+        among = None if states is None else [pk for pk, s in states.items() if s in OPEN_STATES]
+        cases = compiled_list(
+            user, action, ("open bounded", by, bound), build,
+            per_user=by == "mine", plan=CUSTOM, among=among,
+        )  # fmt: skip
     read_children([_family_by_id(case) for case in cases])
     return cases
+
+
+def _open_in_order(visible: Visible, by: str) -> QuerySet[Case]:
+    queryset = named_contact(
+        Case.objects.filter(visible("pk"), state__in=OPEN_STATES).select_related(
+            "location", "contact_person"
+        )
+    )
+    if by == "stalled":  # P1 (safety) first, then the longest without a step
+        return queryset.order_by(_safety_first(), "last_step_at", "priority", "id")
+    return queryset.order_by("priority", "last_step_at", "id")
+
+
+def _partition(by: str, uid: int) -> Any:
+    return {"state": F("state"), "mine": _mine_first(uid), "stalled": None}[by]
+
+
+#: The case columns my work reads with the ids (`read_for_page(also=...)`): the counts per
+#: state, and the IB's and the coordinator's lists ranked from them (`_ranked_in_page`).
+RANKED_COLUMNS = ("state", "priority", "last_step_at")
+
+
+def _ranked_in_page(
+    user: Professional, action: Action, bound: int, by: str
+) -> tuple[list[int], dict[int, tuple[int, int]]] | None:
+    """The ids of the first `bound` open cases of each part of the list, and each one's
+    place (rank, total of its part), ranked in the order of `_open_in_order` from the
+    columns the page read with the ids (`RANKED_COLUMNS`); None where it did not read them,
+    or for "mine" (its parts are the contact person's). A coordinator's ranked list looked up
+    every one of ~700 open cases again to rank them, 2,200 buffers a page at region scale
+    1.0 (issue 17); the cases are read the once, with the ids."""
+    if by == "mine":
+        return None
+    rows = rows_read_for_page(user, action, RANKED_COLUMNS)
+    if rows is None:
+        return None
+    parts: dict[Any, list[tuple[Any, ...]]] = {}
+    safety = Case.Priority.SAFETY
+    for pk, (state, priority, step) in rows.items():
+        if state not in OPEN_STATES:
+            continue
+        key = (priority != safety, step, priority, pk) if by == "stalled" else (priority, step, pk)
+        parts.setdefault(state if by == "state" else None, []).append(key)  # the id last
+    first: list[int] = []
+    places: dict[int, tuple[int, int]] = {}
+    for keys in parts.values():
+        for rank, key in enumerate(heapq.nsmallest(bound, keys), start=1):
+            first.append(key[-1])
+            places[key[-1]] = (rank, len(keys))
+    return first, places
 
 
 def _family_by_id(case: Case) -> Family:
