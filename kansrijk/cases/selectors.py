@@ -326,8 +326,10 @@ def _partition(by: str, uid: int) -> Any:
 
 
 #: The case columns my work reads with the ids (`read_for_page(also=...)`): the counts per
-#: state, and the IB's and the coordinator's lists ranked from them (`_ranked_in_page`).
+#: state, and its lists ranked from them (`_ranked_in_page`); a worker's parts are their own
+#: cases and the team's (`MINE_COLUMNS`).
 RANKED_COLUMNS = ("state", "priority", "last_step_at")
+MINE_COLUMNS = (*RANKED_COLUMNS, "contact_person")
 
 
 def _ranked_in_page(
@@ -335,22 +337,23 @@ def _ranked_in_page(
 ) -> tuple[list[int], dict[int, tuple[int, int]]] | None:
     """The ids of the first `bound` open cases of each part of the list, and each one's
     place (rank, total of its part), ranked in the order of `_open_in_order` from the
-    columns the page read with the ids (`RANKED_COLUMNS`); None where it did not read them,
-    or for "mine" (its parts are the contact person's). A coordinator's ranked list looked up
-    every one of ~700 open cases again to rank them, 2,200 buffers a page at region scale
-    1.0 (issue 17); the cases are read the once, with the ids."""
-    if by == "mine":
-        return None
-    rows = rows_read_for_page(user, action, RANKED_COLUMNS)
+    columns the page read with the ids (`RANKED_COLUMNS`, `MINE_COLUMNS` for "mine"); None
+    where it did not read them. A coordinator's ranked list looked up every one of ~700 open
+    cases again to rank them, 2,200 buffers a page at region scale 1.0 (issue 17); the cases
+    are read the once, with the ids."""
+    rows = rows_read_for_page(user, action, MINE_COLUMNS if by == "mine" else RANKED_COLUMNS)
     if rows is None:
         return None
     parts: dict[Any, list[tuple[Any, ...]]] = {}
-    safety = Case.Priority.SAFETY
-    for pk, (state, priority, step) in rows.items():
+    safety, uid = Case.Priority.SAFETY, user.pk
+    for pk, (state, priority, step, *contact) in rows.items():
         if state not in OPEN_STATES:
             continue
-        key = (priority != safety, step, priority, pk) if by == "stalled" else (priority, step, pk)
-        parts.setdefault(state if by == "state" else None, []).append(key)  # the id last
+        if by == "stalled":  # one list
+            parts.setdefault(None, []).append((priority != safety, step, priority, pk))
+        else:  # the id last
+            part = state if by == "state" else contact[0] == uid
+            parts.setdefault(part, []).append((priority, step, pk))
     first: list[int] = []
     places: dict[int, tuple[int, int]] = {}
     for keys in parts.values():

@@ -106,19 +106,19 @@ def my_work(request: HttpRequest) -> HttpResponse:
     # coordinator's open cases and counts. A signaller's cases too: inside the signals
     # list's query the filter was planned anew on every view (5.6 ms at region scale 0.05).
     # With the counts per state, the states are read with the ids: the counts and the lists
-    # of open cases then read no case they do not show (issue 17); the IB's pupils per state
-    # and the coordinator's open cases are ranked from the columns read with them.
+    # of open cases then read no case they do not show (issue 17); the lists of open cases
+    # are ranked from the columns read with them. A GS's summary and full file share one
+    # filter: the one read answers both.
     counted = ("state",) if roles & ATTENTION_LIST_ROLES else ()
-    ranked = selectors.RANKED_COLUMNS if counted else ()
+    mine = selectors.MINE_COLUMNS if roles & WORKER_ROLES else ()
     if roles & SIGNALLING_ROLES:
-        read_for_page(
-            user, Action.SUMMARY, also=ranked if Role.INTERNAL_COACH in roles else counted
-        )
+        ranked = selectors.RANKED_COLUMNS if Role.INTERNAL_COACH in roles else counted
+        read_for_page(user, Action.SUMMARY, also=mine or ranked)
     if roles & WORKER_ROLES:
         # The workers' list and the children it names both ask for the full file.
-        read_for_page(user, Action.FULL)
+        read_for_page(user, Action.FULL, also=mine)
     if roles & {Role.COORDINATOR, Role.DIRECTOR} and roles & ATTENTION_LIST_ROLES:
-        read_for_page(user, Action.EXISTS, also=ranked)
+        read_for_page(user, Action.EXISTS, also=selectors.RANKED_COLUMNS)
     if roles & SIGNALLING_ROLES:
         context["signals"] = list(selectors.signals_by(user, SIGNALS_BOUND))
     actions = selectors.my_actions(user, MY_WORK_BOUND)

@@ -93,8 +93,9 @@ def test_my_works_case_lists_hold_what_the_orm_holds(world: World, bound: int) -
     counted from the states, with no query, and the lists of open cases ranked over the open
     ids alone (a coordinator's 1,500 cases read once, not three times, at region scale 1.0;
     issue 17). The same lists and counts either way, and with the columns the lists are
-    ranked by read too (`RANKED_COLUMNS`): ranked from them, with a P1 (safety) case, which
-    tops the coordinator's list, and two cases whose last steps were at the same moment."""
+    ranked by read too (`RANKED_COLUMNS`, `MINE_COLUMNS`): ranked from them, with a P1
+    (safety) case, which tops the coordinator's list, and two cases whose last steps were at
+    the same moment."""
     cases = _cases(world)
     newest = Case.objects.filter(pk=cases[3].pk).values_list("last_step_at", flat=True).get()
     Case.objects.filter(pk__in=[cases[0].pk, cases[4].pk]).update(last_step_at=newest)
@@ -110,7 +111,7 @@ def test_my_works_case_lists_hold_what_the_orm_holds(world: World, bound: int) -
             expected = _case_rows(_orm_bounded(fresh(person), action, bound, by))
             listed = selectors.open_bounded(fresh(person), action, bound, by)
             assert _case_rows(listed) == expected, (person.username, action, by)
-            for also in (("state",), selectors.RANKED_COLUMNS):
+            for also in (("state",), selectors.RANKED_COLUMNS, selectors.MINE_COLUMNS):
                 user = fresh(person)
                 with one_page():
                     read_for_page(user, action, also=also)
