@@ -435,7 +435,7 @@ def read_for_page(
     The ids are kept by the filter's SQL, not by the action: where the matrix grants two
     actions (or one membership and all of the user's) through the same relations, the filter
     is the same and is read once (an IB's summary, counts and full file; issue 17).
-    `also`: case columns read with the ids (`columns_read_for_page`), for a page that counts
+    `also`: case columns read with the ids (`rows_read_for_page`), for a page that counts
     or narrows its lists by them: one look-up of each case instead of one per list (a
     coordinator's 1,500 cases, scattered at region scale 1.0)."""
     page = _page_visible.get()
@@ -483,18 +483,6 @@ def ids_read_for_page(
     for this page; else None (outside a page, on SQLite, not read)."""
     read = _read_for(user, action, using)
     return None if read is None else read.ids
-
-
-def columns_read_for_page(
-    user: Professional, action: Action, name: str, using: str = "default"
-) -> dict[int, Any] | None:
-    """The case column `name` of each case the user may take the action on, when
-    `read_for_page` read it with the ids (`also`) for this page; else None."""
-    read = _read_for(user, action, using)
-    if read is None or name not in read.columns:
-        return None
-    at = read.columns.index(name)
-    return {pk: values[at] for pk, values in read.values.items()}
 
 
 def rows_read_for_page(

@@ -37,7 +37,6 @@ from kansrijk.access.matrix import ATTENTION_LIST_ROLES, Action
 from kansrijk.access.policies import (
     can,
     case_condition,
-    columns_read_for_page,
     filter_cases,
     filters_compiled,
     granting_roles_per_case,
@@ -300,8 +299,8 @@ def open_bounded(user: Professional, action: Action, bound: int, by: str) -> lis
     else:
         # Ranked over the ids of the user's whole list, or of its open cases when the page
         # read their states with the ids (`read_for_page`): planned for how many there are.
-        states = columns_read_for_page(user, action, "state")
-        among = None if states is None else [pk for pk, s in states.items() if s in OPEN_STATES]
+        states = rows_read_for_page(user, action, ("state",))
+        among = None if states is None else [pk for pk, (s,) in states.items() if s in OPEN_STATES]
         cases = compiled_list(
             user, action, ("open bounded", by, bound), build,
             per_user=by == "mine", plan=CUSTOM, among=among,
@@ -791,9 +790,9 @@ def state_counts(user: Professional) -> dict[str, int]:
     so planned for how many there are (kansrijk.plans). On PostgreSQL through SQL compiled
     once per access filter (`compiled_list`'s way): the ORM built it on every my work."""
     using = Case.objects.db
-    states = columns_read_for_page(user, Action.EXISTS, "state", using)
+    states = rows_read_for_page(user, Action.EXISTS, ("state",), using)
     if states is not None:  # read with the ids for this page: counted here
-        counted = Counter(states.values())
+        counted = Counter(state for (state,) in states.values())
         return {state.value: counted.get(state.value, 0) for state in CaseState}
     if filters_compiled(using) and user.is_authenticated and user.is_active:
         visible = visible_cases(user, Action.EXISTS, using)
