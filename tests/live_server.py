@@ -1,7 +1,7 @@
 """The test suite's live server: pytest-django's, with static files served as production's
 whitenoise serves them to the browser, cacheable, instead of fetched again with every page.
 
-Production serves hashed file names (`CompressedManifestStaticFilesStorage`, conf/production.py)
+Production serves hashed file names (whitenoise's manifest storage, conf/production.py)
 that whitenoise marks cacheable for a year. The test settings keep plain names, which Django's
 `StaticFilesHandler` serves with only a Last-Modified header; the files were just written (a
 fresh checkout), so Chromium asked for all five of every page's stylesheets and scripts again

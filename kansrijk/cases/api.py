@@ -5,6 +5,7 @@ module only translates between JSON and those functions, and logs every read."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from typing import Any, cast
 
 from django.http import HttpRequest
@@ -60,6 +61,7 @@ from kansrijk.cases.schemas import (
     transition_data_help,
 )
 from kansrijk.cases.workflow import CaseState
+from kansrijk.core.choices import labels_now
 from kansrijk.core.models import Location, Professional
 
 router = Router()
@@ -91,15 +93,30 @@ def _ids(objects: list[Any]) -> str:
 # --- serialising ------------------------------------------------------------------------------
 
 
-def _case_item(case: Case, stalled_before: datetime.datetime) -> dict[str, Any]:
+def _case_items(cases: list[Case], stalled_before: datetime.datetime) -> list[dict[str, Any]]:
+    """The cases as the API shows them, their labels in the active language (looked up once
+    per list, not translated for each case: 150 translations per page of 50; issue 17)."""
+    states = labels_now(Case, "state")
+    priorities = labels_now(Case, "priority")
+    routes = labels_now(Case, "route")
+    return [_case_item(case, stalled_before, states, priorities, routes) for case in cases]
+
+
+def _case_item(
+    case: Case,
+    stalled_before: datetime.datetime,
+    states: Mapping[Any, str],
+    priorities: Mapping[Any, str],
+    routes: Mapping[Any, str],
+) -> dict[str, Any]:
     return {
         "id": case.pk,
         "state": case.state,
-        "state_label": str(CaseState(case.state).label),
+        "state_label": states.get(case.state, case.state),
         "priority": case.priority,
-        "priority_label": str(Case.Priority(case.priority).label),
+        "priority_label": priorities.get(case.priority, str(case.priority)),
         "route": case.route,
-        "route_label": str(Case.Route(case.route).label),
+        "route_label": routes.get(case.route, case.route),
         "location": {"id": case.location_id, "name": case.location.name},
         "contact_person": _name(case.contact_person),
         "children": [
@@ -219,7 +236,7 @@ def list_cases(
 
     def shape(cases: list[Case]) -> list[dict[str, Any]]:
         selectors.children_shown(user, cases)
-        return [_case_item(case, before) for case in cases]
+        return _case_items(cases, before)
 
     return answer_page(
         count,
@@ -251,7 +268,7 @@ def get_case(request: HttpRequest, case_id: int = CaseId) -> dict[str, Any]:
     file = selectors.case_file(user, case, newest=JOURNAL_NEWEST)
     full = file.full
     children = file.children
-    item = _case_item(case, selectors.stalled_before())
+    item = _case_items([case], selectors.stalled_before())[0]
     item["children"] = [
         {
             "given_name": c.given_name,
@@ -739,4 +756,4 @@ def attention_list(
         cases, by=user, purpose=PURPOSE, opening=f"api attention list location={place.pk} cases="
     )
     before = selectors.stalled_before()
-    return [_case_item(case, before) for case in cases]
+    return _case_items(cases, before)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kansrijk.cases.models import Case, Child, FamilyContact, Guardian, Signal
@@ -37,12 +38,18 @@ class PupilChoiceField(forms.ModelChoiceField):
         return pupil_label(obj.given_name, obj.family_name, obj.group)
 
 
-def pupil_label(given_name: str, family_name: str, group: str) -> str:
-    """A pupil as the picker lists them: the name, and the group when there is one."""
+def pupil_label(given_name: str, family_name: str, group: str, group_format: str = "") -> str:
+    """A pupil as the picker lists them: the name, and the group when there is one.
+    `group_format`: "group %(group)s" translated already (`group_word`), for a list."""
     if not group:
         return f"{given_name} {family_name}"
-    group = _("group %(group)s") % {"group": group}  # outside the f-string: makemessages
+    group = (group_format or group_word()) % {"group": group}
     return f"{given_name} {family_name} ({group})"
+
+
+def group_word() -> str:
+    """ "group %(group)s" in the active language: once per list of pupils, not per pupil."""
+    return gettext("group %(group)s")
 
 
 class PupilFilterForm(forms.Form):
@@ -125,9 +132,10 @@ class SignalForm(forms.Form):
         picked = str((self.data if self.is_bound else self.initial).get("child") or "")
         if picked.isdecimal() and all(row[0] != int(picked) for row in shown):
             shown[:0] = list(rows.filter(pk=int(picked)))  # the chosen one stays in view
+        word = group_word()
         field.widget.choices = [
             ("", "---------"),
-            *((pk, pupil_label(given, family, group)) for pk, given, family, group in shown),
+            *((pk, pupil_label(given, family, group, word)) for pk, given, family, group in shown),
         ]
 
 

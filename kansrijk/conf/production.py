@@ -27,7 +27,7 @@ SESSION_COOKIE_NAME = "__Host-kansrijk_session"
 CSRF_COOKIE_NAME = "__Host-kansrijk_csrftoken"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "kansrijk.core.static_storage.StaticStorage"},
 }
 # Persistent database connections: a new connection per request costs the database about
 # 20 ms of CPU (issue 17); health checks drop a connection that broke between requests.

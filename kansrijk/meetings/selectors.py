@@ -61,6 +61,7 @@ from kansrijk.cases.workflow import (
 from kansrijk.compiled import fetch, fetch_among, ids_in
 from kansrijk.consent.models import Purpose
 from kansrijk.consent.selectors import Disclosure, disclosures
+from kansrijk.core.choices import per_language
 from kansrijk.core.models import Organisation, Professional
 from kansrijk.core.pages import PageNumbers
 from kansrijk.meetings.models import (
@@ -464,12 +465,18 @@ def _pairs(viewer: int, cases: RawSQL) -> QuerySet[Signal]:
     )
 
 
+@per_language
+def _label_formats() -> tuple[str, str]:
+    """An identified item's label, translated once per language (an agenda writes ~30)."""
+    return _("%(name)s (%(age)s)"), _("Family %(family)s: %(children)s — %(school)s")
+
+
 def identified_label(case: Case, day: datetime.date) -> str:
-    child = _("%(name)s (%(age)s)")  # translated once for the family, not per child
+    child, family = _label_formats()
     children = ", ".join(
         child % {"name": c.given_name, "age": c.age_on(day)} for c in _children(case)
     )
-    return _("Family %(family)s: %(children)s — %(school)s") % {
+    return family % {
         "family": case.family.name,
         "children": children or "—",
         "school": case.location.name,

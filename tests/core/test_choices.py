@@ -10,11 +10,12 @@ import pytest
 from django.apps import apps
 from django.db.migrations.loader import MigrationLoader
 from django.db.models import Model
+from django.test import override_settings
 from django.utils import translation
 
 from kansrijk.cases.models import Case, Signal
 from kansrijk.cases.workflow import CaseState
-from kansrijk.core.choices import labels_now
+from kansrijk.core.choices import labels_now, per_language
 
 
 def test_labels_follow_the_active_language() -> None:
@@ -92,3 +93,25 @@ def test_a_migrations_models_keep_djangos_own_display() -> None:
     assert method.func is Model._get_FIELD_display  # type: ignore[attr-defined]
     with translation.override("en"):
         assert historical(state=CaseState.SIGNALLED).get_state_display() == "Signalled"
+
+
+def test_fixed_words_are_translated_once_per_language() -> None:
+    made: list[str | None] = []
+
+    @per_language
+    def words() -> str:
+        made.append(translation.get_language())
+        return translation.gettext("Log out")
+
+    with translation.override("nl"):
+        assert words() == words() == "Uitloggen"
+    with translation.override("en"):
+        assert words() == "Log out"
+    with translation.override("nl"):
+        assert words() == "Uitloggen"
+    assert made == ["nl", "en"]
+    # Other catalogues or languages (a test's settings): the words are made again.
+    with override_settings(LANGUAGES=[("nl", "Nederlands"), ("en", "English")]):
+        with translation.override("nl"):
+            assert words() == "Uitloggen"
+    assert made == ["nl", "en", "nl"]

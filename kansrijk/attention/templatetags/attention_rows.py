@@ -20,7 +20,7 @@ from kansrijk.attention.models import AttentionEntry, Need
 from kansrijk.cases.models import Case
 from kansrijk.cases.templatetags.case_tables import children_text
 from kansrijk.cases.templatetags.signal_list import SignalWords, signal_list
-from kansrijk.core.choices import labels_now
+from kansrijk.core.choices import labels_now, per_language
 from kansrijk.core.html_text import shown, text
 from kansrijk.core.templatetags.urls import reverser
 
@@ -29,10 +29,10 @@ register = template.Library()
 TEXTBOX = 'class="utrecht-textbox utrecht-textbox--html-input"'
 
 
-class _Words:
-    """What every row writes alike, read once per rendering."""
+class _Fixed:
+    """The rows' fixed words in one language, escaped (`per_language`)."""
 
-    def __init__(self, context: Any) -> None:
+    def __init__(self) -> None:
         self.case = gettext("Case %(number)s")
         self.group = text(gettext("gr."))
         self.new = text(gettext("new"))
@@ -43,9 +43,20 @@ class _Words:
         self.save = text(gettext("Save"))
         self.take_off = text(gettext("Take off the list"))
         self.why = text(gettext("Why does the pupil leave the list?"))
+        self.options = [(value, text(str(label))) for value, label in Need.choices]
+
+
+_fixed = per_language(_Fixed)
+
+
+class _Words(_Fixed):
+    """What every row writes alike: the fixed words (translated once per language, `_Fixed`),
+    the rest read once per rendering."""
+
+    def __init__(self, context: Any) -> None:  # not _Fixed's: its words are copied
+        vars(self).update(vars(_fixed()))
         self.need = labels_now(AttentionEntry, "need")
         self.state = labels_now(Case, "state")
-        self.options = [(value, text(str(label))) for value, label in Need.choices]
         self.url = reverser()
         self.signals = SignalWords()
         self.csrf = str(CsrfTokenNode().render(context))  # Django's own node

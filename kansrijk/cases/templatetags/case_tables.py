@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django import template
@@ -20,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from kansrijk.cases.models import Case, PlanAction, Signal
-from kansrijk.core.choices import labels_now
+from kansrijk.core.choices import labels_now, per_language
 from kansrijk.core.html_text import text as _text
 from kansrijk.core.templatetags.dates import DayFormat
 from kansrijk.core.templatetags.urls import reverser
@@ -31,17 +32,68 @@ register = template.Library()
 BADGES: dict[int, str] = {Case.Priority.SAFETY: "p1", Case.Priority.HIGH: "p2"}
 
 
+@dataclass(frozen=True)
+class _Fixed:
+    """The tables' fixed words in one language (`per_language`): escaped, and the headings
+    as their cells; `case` is a format, escaped once filled in."""
+
+    case: str
+    group: str
+    stalled: str
+    overdue: str
+    done: str
+    no_cases: str
+    case_head: str
+    signal_head: str
+    action_head: str
+
+
+def _head(*labels: str) -> str:
+    return "".join(f'<th scope="col">{_text(label)}</th>' for label in labels)
+
+
+@per_language
+def _fixed() -> _Fixed:
+    done = _text(gettext("Done"))
+    return _Fixed(
+        case=gettext("Case %(number)s"),
+        group=_text(gettext("gr.")),
+        stalled=_text(gettext("stalled")),
+        overdue=_text(gettext("overdue")),
+        done=_text(gettext("Mark done")),
+        no_cases=_text(gettext("No cases.")),
+        case_head=_head(
+            gettext("Case"),
+            gettext("Children"),
+            gettext("Centre"),
+            gettext("State"),
+            gettext("Contact person"),
+            gettext("Last step"),
+        ),
+        signal_head=_head(
+            gettext("Date"),
+            gettext("Pupil"),
+            gettext("About"),
+            gettext("State now"),
+            gettext("Contact person"),
+        ),
+        action_head=_head(gettext("Action"), gettext("Case"), gettext("Due date"))
+        + f'<th scope="col"><span class="visually-hidden">{done}</span></th>',
+    )
+
+
 class _Words:
-    """What every row of a table writes alike, read once per table: the words in the active
-    language, the choices' labels, the URLs' and dates' context (each a context-local
-    lookup, several per row; issue 17)."""
+    """What every row of a table writes alike, read once per table: the fixed words in the
+    active language (translated once per language), the choices' labels, the URLs' and
+    dates' context (each a context-local lookup, several per row; issue 17)."""
 
     def __init__(self) -> None:
-        self.case = gettext("Case %(number)s")
-        self.group = _text(gettext("gr."))
-        self.stalled = _text(gettext("stalled"))
-        self.overdue = _text(gettext("overdue"))
-        self.done = _text(gettext("Mark done"))
+        self.fixed = fixed = _fixed()
+        self.case = fixed.case
+        self.group = fixed.group
+        self.stalled = fixed.stalled
+        self.overdue = fixed.overdue
+        self.done = fixed.done
         self.url = reverser()
         self.day = DayFormat("j b Y")
         self.state = labels_now(Case, "state")
@@ -87,17 +139,8 @@ def case_table(context: Any, cases: Iterable[Case], caption: str) -> SafeString:
     stalled_before = context.get("stalled_before")
     rows = "".join(_row(case, stalled_before, words) for case in cases)
     if not rows:
-        none = _text(gettext("No cases."))  # outside the f-string, where makemessages sees it
-        rows = f'<tr><td colspan="6">{none}</td></tr>'
-    labels = (
-        gettext("Case"),
-        gettext("Children"),
-        gettext("Centre"),
-        gettext("State"),
-        gettext("Contact person"),
-        gettext("Last step"),
-    )
-    head = "".join(f'<th scope="col">{_text(label)}</th>' for label in labels)
+        rows = f'<tr><td colspan="6">{words.fixed.no_cases}</td></tr>'
+    head = words.fixed.case_head
     return mark_safe(  # noqa: S308 - every value above went through _text
         f'<table class="utrecht-table"><caption class="visually-hidden">{_text(caption)}'
         f"</caption><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
@@ -128,15 +171,8 @@ def signal_table(signals: Iterable[Signal]) -> SafeString:
     """`{% signal_table signals %}`: a signaller's own signals (`selectors.signals_by`) with
     the pupil (a link where the case page answers: `may_open`), what it is about, the
     case's state and outcome now and its contact person."""
-    labels = (
-        gettext("Date"),
-        gettext("Pupil"),
-        gettext("About"),
-        gettext("State now"),
-        gettext("Contact person"),
-    )
-    head = "".join(f'<th scope="col">{_text(label)}</th>' for label in labels)
     words = _Words()
+    head = words.fixed.signal_head
     rows = "".join(_signal_row(signal, words) for signal in signals)
     return mark_safe(  # noqa: S308 - every value above went through _text
         f'<table class="utrecht-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
@@ -171,10 +207,7 @@ def action_table(context: Any, actions: Iterable[PlanAction]) -> SafeString:
     words = _Words()
     csrf = str(CsrfTokenNode().render(context))
     today = context.get("today")
-    labels = (gettext("Action"), gettext("Case"), gettext("Due date"))
-    head = "".join(f'<th scope="col">{_text(label)}</th>' for label in labels)
-    done = _text(gettext("Done"))  # outside the f-string, where makemessages sees it
-    head += f'<th scope="col"><span class="visually-hidden">{done}</span></th>'
+    head = words.fixed.action_head
     rows = "".join(_action_row(action, today, words, csrf) for action in actions)
     return mark_safe(  # noqa: S308 - every value above went through _text
         f'<table class="utrecht-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'

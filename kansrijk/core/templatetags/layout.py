@@ -10,6 +10,7 @@ escaped as `{{ value }}` escapes it, the words translated in the active language
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import template
@@ -18,6 +19,7 @@ from django.template.defaulttags import CsrfTokenNode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
+from kansrijk.core.choices import per_language
 from kansrijk.core.html_text import shown, text
 from kansrijk.core.templatetags.urls import reverser
 
@@ -34,19 +36,44 @@ def _user_line(context: Any, user: Any) -> str:
     return f'\n      <span class="site-header__user">{line}</span>\n      '
 
 
-def _languages(current: str | None) -> str:
+@dataclass(frozen=True)
+class _Words:
+    """The header's words in one language, escaped (`per_language`)."""
+
+    language: str
+    switch: str
+    log_out: str
+    unread: str
+    main_menu: str
+    languages: tuple[tuple[str, str], ...]  # (code, name) of each language
+
+
+@per_language
+def _words() -> _Words:
+    return _Words(
+        language=text(gettext("Language")),
+        switch=text(gettext("Switch")),
+        log_out=text(gettext("Log out")),
+        unread=text(gettext("unread")),
+        main_menu=text(gettext("Main menu")),
+        languages=tuple(
+            (text(code), text(gettext(str(name)))) for code, name in settings.LANGUAGES
+        ),
+    )
+
+
+def _languages(current: str | None, words: _Words) -> str:
     """The language select's options, each name in the active language."""
     options = []
-    for code, name in settings.LANGUAGES:
+    for code, label in words.languages:
         selected = " selected" if code == current else ""
-        label = text(gettext(str(name)))
-        options.append(f'<option value="{text(code)}"{selected}>{label}</option>')
+        options.append(f'<option value="{code}"{selected}>{label}</option>')
     return "".join(options)
 
 
-def _menu(nav: list[dict[str, Any]]) -> str:
+def _menu(nav: list[dict[str, Any]], words: _Words) -> str:
     """The main menu's items (`kansrijk.core.navigation`): a badge with the unread count."""
-    unread = text(gettext("unread"))
+    unread = words.unread
     items = []
     for item in nav:
         current = ' aria-current="page"' if item["current"] else ""
@@ -60,9 +87,8 @@ def _menu(nav: list[dict[str, Any]]) -> str:
         items.append(
             f'<li><a href="{text(item["url"])}"{current}>{text(item["label"])}{count}</a></li>'
         )
-    main_menu = text(gettext("Main menu"))
     return (
-        f'\n    <nav class="site-nav" aria-label="{main_menu}">\n      <ul>\n        '
+        f'\n    <nav class="site-nav" aria-label="{words.main_menu}">\n      <ul>\n        '
         f"{''.join(items)}\n      </ul>\n    </nav>\n    "
     )
 
@@ -77,9 +103,8 @@ def site_header(context: Any) -> SafeString:
     url = reverser()
     csrf = str(CsrfTokenNode().render(context))
     here = text(request.get_full_path()) if request is not None else ""
-    language = text(gettext("Language"))
-    switch = text(gettext("Switch"))
-    log_out = text(gettext("Log out"))
+    words = _words()
+    language, switch, log_out = words.language, words.switch, words.log_out
     logout_form = (
         f'\n      <form action="{text(url("core:logout"))}" method="post">{csrf}\n'
         f'        <button type="submit" class="utrecht-button utrecht-button--secondary-action">'
@@ -98,9 +123,9 @@ def site_header(context: Any) -> SafeString:
         f'        <label for="language-select" class="visually-hidden">{language}</label>\n'
         '        <select id="language-select" name="language" '
         'class="utrecht-select utrecht-select--html-select">\n'
-        f"          {_languages(get_language())}\n        </select>\n"
+        f"          {_languages(get_language(), words)}\n        </select>\n"
         f'        <button type="submit" class="utrecht-button utrecht-button--subtle">'
         f"{switch}</button>\n      </form>\n"
         f"      {logout_form}\n    </div>\n"
-        f"    {_menu(nav) if nav else ''}\n  </header>"
+        f"    {_menu(nav, words) if nav else ''}\n  </header>"
     )

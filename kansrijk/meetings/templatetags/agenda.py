@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 
 from kansrijk.cases.templatetags.case_tables import BADGES
 from kansrijk.cases.templatetags.signal_list import SignalWords, signal_list
+from kansrijk.core.choices import per_language
 from kansrijk.core.html_text import local_time, shown, text
 from kansrijk.core.templatetags.urls import reverser
 from kansrijk.meetings.selectors import ItemView
@@ -28,8 +29,8 @@ from kansrijk.meetings.selectors import ItemView
 register = template.Library()
 
 
-class _Words:
-    """The item's words in the active language, translated (and escaped) once per page."""
+class _Fixed:
+    """The item's fixed words in one language, escaped (`per_language`)."""
 
     def __init__(self) -> None:
         self.reasons = text(gettext("Why it is on the agenda"))
@@ -53,6 +54,17 @@ class _Words:
         # Django's blocktranslate: the text as translated, the values escaped.
         self.planned = gettext("Planned at %(at)s, %(minutes)s min")
         self.open_case = gettext("Open case %(number)s")
+
+
+_fixed = per_language(_Fixed)
+
+
+class _Words(_Fixed):
+    """The item's words in the active language (translated once per language, `_Fixed`),
+    and what else every item writes alike, read once per rendering."""
+
+    def __init__(self) -> None:  # not _Fixed's: its words are copied, not translated again
+        vars(self).update(vars(_fixed()))
         self.url = reverser()
         self.signals = SignalWords()
         self.day = self.signals.day
