@@ -186,38 +186,52 @@ def membership_condition(user: Professional, membership: Membership, action: Act
 def case_condition(user: Professional, action: Action, membership: Membership | None = None) -> Q:
     """All cases on which the user may take the action (through this one membership, when
     given), as one filter: the case is among a union of index look-ups over the user's own
-    rows (registry.Reach): the cases of the relations that need no sharing as they are,
-    those of the relations that do where one of them holds with its sharing (the consents
-    read for those cases' families alone). Checking the whole union's cases again against
-    every reach hashed a location's signals twice (issue 17)."""
+    rows (registry.Reach, `_case_parts`) when compiled; inline (SQLite, the object checks'
+    fallback) the union checked against every reach, one level of nesting less, which
+    SQLite's parser needs for the pupil picker's filter; the same cases."""
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
+    if is_compiling():
+        reached, sharing = _case_parts(user, action, membership)
+        union = reached if sharing is None else [*reached, sharing]
+        return Q(pk__in=_union(union)) if union else Q(pk__in=[])
     parts: list[QuerySet[Any]] = []
     shared: list[QuerySet[Any]] = []
-    needing: list[tuple[Membership, list[Reach]]] = []  # compiled: relations that need sharing
-    inline = Q(pk__in=[])  # inline: one of all the relations holds (with its sharing)
-    compiled = is_compiling()
+    inline = Q(pk__in=[])  # one of all the relations holds (with its sharing)
+    for member in memberships_of(user) if membership is None else [membership]:
+        found = _reaches(user, member, action)
+        for reach in found:
+            (parts if reach.sharing is None else shared).extend(reach.cases)
+        if found:
+            inline |= _any_of(member, found, listed=True)
+    if not shared:
+        return Q(pk__in=_union(parts)) if parts else Q(pk__in=[])
+    return Q(pk__in=_union(parts + shared)) & inline
+
+
+def _case_parts(
+    user: Professional, action: Action, membership: Membership | None = None
+) -> tuple[list[QuerySet[Any]], QuerySet[Any] | None]:
+    """The queries of case ids whose union is the cases on which the user may take the
+    action, for a filter compiled for reuse: the cases of the relations that need no sharing
+    as they are, and one query of the cases the relations that do reach where one of them
+    holds with its sharing (the consents read for those cases' families alone), or None.
+    Checking the whole union's cases again against every reach hashed a location's signals
+    twice (issue 17)."""
+    parts: list[QuerySet[Any]] = []
+    shared: list[QuerySet[Any]] = []
+    needing: list[tuple[Membership, list[Reach]]] = []
     for member in memberships_of(user) if membership is None else [membership]:
         found = _reaches(user, member, action)
         for reach in found:
             (parts if reach.sharing is None else shared).extend(reach.cases)
         needs = [reach for reach in found if reach.sharing is not None]
-        if not compiled and found:
-            inline |= _any_of(member, found, listed=True)
-        elif needs:
+        if needs:
             needing.append((member, needs))
     if not shared:
-        return Q(pk__in=_union(parts)) if parts else Q(pk__in=[])
-    if not compiled:
-        # Inline (SQLite, the object checks' fallback): the union checked against every
-        # reach, one level of nesting less than below, which SQLite's parser needs for the
-        # pupil picker's filter; the same cases.
-        return Q(pk__in=_union(parts + shared)) & inline
-    # The cases the relations that need sharing reach, where one of them holds with it.
+        return parts, None
     sharing = Q(pk__in=_union(shared)) & _with_sharing(needing)
-    if not parts:
-        return sharing
-    return Q(pk__in=_union([*parts, case_model().objects.filter(sharing).values("pk").order_by()]))
+    return parts, case_model().objects.filter(sharing).values("pk").order_by()
 
 
 def _with_sharing(needing: list[tuple[Membership, list[Reach]]]) -> Q:
@@ -453,21 +467,59 @@ def read_for_page(
     known = page.get(key)
     if known is not None and set(also) <= set(known.columns):
         return
-    sql = _with_columns(hit.sql, also, using) if also else hit.sql
-    rows = rows_planned(sql, hit.filled(using), GENERIC, using)
+    read = _rows_compiled(user, action, using, also) if also else hit
+    rows = [] if read is None else rows_planned(read.sql, read.filled(using), GENERIC, using)
     values = {row[0]: tuple(row[1:]) for row in rows}  # two relations, one case: once
     page[key] = _Read(list(values), also, values)
 
 
-def _with_columns(sql: str, also: tuple[str, ...], using: str) -> str:
-    """The cases among the filter's ids, with their id and these columns."""
-    meta = case_model()._meta
-    quote = connections[using].ops.quote_name
-    table = quote(meta.db_table)
-    pk = f"{table}.{quote(meta.pk.column)}"
-    columns = ", ".join(f"{table}.{quote(meta.get_field(name).column)}" for name in also)
-    # Quoted names of the model's own columns around the filter the ORM compiled.
-    return f"SELECT {pk}, {columns} FROM {table} WHERE {pk} IN ({sql})"  # noqa: S608
+def _rows_compiled(
+    user: Professional, action: Action, using: str, also: tuple[str, ...]
+) -> Compiled | None:
+    """The cases `_visible_compiled` gives, each with its id and the case columns `also`,
+    compiled once: the same union of the reaches, where a part over the cases reads the
+    columns where it finds the ids, from its own index (a location's and a contact person's
+    cases carry their state, priority, last step and contact person: `case_location_state_rows`
+    and `case_contact_person_rows`), and the cases the other parts give (a signal's author, a
+    team seat) are looked up once each. Reading the whole union's ids first and each case
+    after looked up a coordinator's 1,500 scattered cases one by one, ~4,500 buffers (issue
+    17). Its rows may repeat a case, with the same columns."""
+
+    def build() -> tuple[QuerySet[Any], Any]:
+        model = case_model()
+        reached, sharing = _case_parts(user, action)
+        own = [part for part in reached if part.model is model]
+        others = [part for part in reached if part.model is not model]
+        rows = [_with_columns(part, also) for part in own]
+        if others and own:
+            # Only the cases the parts over the cases did not find: an IB's ~400 cases of
+            # their own signals are all at their school, and each was looked up again.
+            found = _union(own)
+            others = [_excluding(part, found) for part in others]
+        if others:
+            looked_up = model.objects.filter(pk__in=_union(others))
+            rows.append(looked_up.values("pk", *also).order_by())
+        if sharing is not None:  # its cases are looked up for the sharing: read there
+            rows.append(_with_columns(sharing, also))
+        if not rows:
+            return model.objects.none().values("pk"), None
+        return _union(rows), None
+
+    return _compiled_query(user, ("visible rows", action, also), using, build)
+
+
+def _excluding(part: QuerySet[Any], found: QuerySet[Any]) -> QuerySet[Any]:
+    """A reach's query of case ids without the cases `found` (ids; never null, as the
+    reach's own field is not)."""
+    (name,) = part.query.values_select
+    return part.exclude(**{f"{name}__in": found})
+
+
+def _with_columns(part: QuerySet[Any], also: tuple[str, ...]) -> QuerySet[Any]:
+    """A reach's query of cases (`.values("pk")`, registry.Reach) with their columns `also`
+    after the id."""
+    (name,) = part.query.values_select
+    return part.values(name, *also)
 
 
 def _read_key(user: Professional, using: str, hit: Compiled) -> tuple[int, str, str, str]:

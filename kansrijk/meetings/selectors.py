@@ -511,6 +511,10 @@ class ItemView:
     planned_at: datetime.datetime | None = None
     #: Shown as one line: the meeting runs and another item is being discussed.
     compact: bool = False
+    #: The chair's decision form, on the item being discussed or opened (meetings.views);
+    #: None, not missing, elsewhere: the template asks every item (a missing attribute
+    #: costs Django's template a `dir()` of the item, ~25 a page; issue 17).
+    form: Any = None
 
     @property
     def minutes(self) -> int:

@@ -203,14 +203,14 @@ def _meeting_context(request: HttpRequest, meeting: Meeting, **forms: Any) -> di
             key = case.location_id if case is not None else None
             if key not in owners:
                 owners[key] = list(selectors.action_owner_choices(meeting, case))
-            view.form = bound.get(view.item.pk) or DecisionForm(  # type: ignore[attr-defined]
+            view.form = bound.get(view.item.pk) or DecisionForm(
                 transitions=view.transitions,
                 owners=owners[key],
                 prefix=f"item{view.item.pk}",
             )
     if meeting.state == Meeting.State.RUNNING:
         for view in items:
-            view.compact = not view.running and not hasattr(view, "form")
+            view.compact = not view.running and view.form is None
     return {
         "meeting": meeting,
         "is_chair": is_chair,

@@ -328,8 +328,8 @@ def test_a_case_two_rows_reach_is_read_once_and_no_case_is_looked_up_again(world
 #: The indexes the reaches read (cases 0018, consent 0008): a centre's, a contact person's, a
 #: member's and an author's cases, a family's children and a child's consents in force.
 COVERING = {
-    "case_location_state_ids",
-    "case_contact_person_ids",
+    "case_location_state_rows",
+    "case_contact_person_rows",
     "case_member_professional_role",
     "signal_author_created_cases",
     "child_family_ids",
@@ -359,3 +359,60 @@ def test_every_reach_reads_its_case_ids_from_an_index_alone(world) -> None:
                 plan = "\n".join(line for (line,) in cursor.fetchall())
                 used |= set(re.findall(r"Index Only Scan (?:Backward )?using (\w+)", plan))
     assert not COVERING - used, sorted(COVERING - used)
+
+
+#: The columns my work reads with the ids (cases.selectors: RANKED and a worker's MINE).
+COLUMNS = ("state", "priority", "last_step_at", "contact_person")
+
+
+def _rows_read(person: Professional, action: Action, also: tuple[str, ...]) -> dict[int, tuple]:
+    from kansrijk.access.policies import one_page, read_for_page, rows_read_for_page
+
+    user = fresh(person)
+    with one_page():
+        read_for_page(user, action, also=also)
+        rows = rows_read_for_page(user, action, also)
+    return rows or {}  # None: nothing to read (no relation reaches a case)
+
+
+def test_the_rows_read_with_the_ids_are_the_listed_cases_with_their_columns(world) -> None:
+    """`read_for_page(also=...)` reads each part of the union with the columns: a part over
+    the cases from its index, the cases the other parts give (a signal's author, a team
+    seat, an emergency grant) looked up once unless a part over the cases found them, the
+    sharing's cases where it checks them. For every professional and action: exactly the
+    cases the filter lists, each with its own columns, however it was reached."""
+    _cases_at_school(world, CaseState.SIGNALLED, CaseState.IN_SUPPORT, CaseState.CLOSED)
+    child = ChildFactory(location=world.school)
+    GuardianFactory(family=child.family)
+    far = open_case(world, child)
+    assert far.pk not in _listed(world.nurse, Action.FULL)
+    Case.objects.filter(pk=far.pk).update(priority=Case.Priority.SAFETY)
+    CaseMember.objects.create(
+        case=far, professional=world.family_specialist, role=Role.FAMILY_SPECIALIST
+    )
+    EmergencyAccess.objects.create(
+        user=world.nurse,
+        case=far,
+        reason="Kind staat voor de deur.",
+        expires_at=timezone.now() + datetime.timedelta(hours=1),
+    )
+    seen = 0
+    for person in world.people():
+        for action in (Action.SUMMARY, Action.FULL, Action.EXISTS):
+            expected = {
+                pk: tuple(rest)
+                for pk, *rest in Case.objects.filter(pk__in=_listed(person, action)).values_list(
+                    "pk", *(f"{c}_id" if c == "contact_person" else c for c in COLUMNS)
+                )
+            }
+            for also in (COLUMNS, ("state",)):
+                rows = _rows_read(person, action, also)
+                at = [COLUMNS.index(c) for c in also]
+                assert rows == {pk: tuple(v[i] for i in at) for pk, v in expected.items()}, (
+                    person.username,
+                    action,
+                    also,
+                )
+            seen += len(expected)
+    assert seen > 20
+    assert far.pk in _rows_read(world.nurse, Action.FULL, COLUMNS)  # through the grant

@@ -111,7 +111,7 @@ def test_fixed_words_are_translated_once_per_language() -> None:
         assert words() == "Uitloggen"
     assert made == ["nl", "en"]
     # Other catalogues or languages (a test's settings): the words are made again.
-    with override_settings(LANGUAGES=[("nl", "Nederlands"), ("en", "English")]):
-        with translation.override("nl"):
-            assert words() == "Uitloggen"
+    languages = [("nl", "Nederlands"), ("en", "English")]
+    with override_settings(LANGUAGES=languages), translation.override("nl"):
+        assert words() == "Uitloggen"
     assert made == ["nl", "en", "nl"]
