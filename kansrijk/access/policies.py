@@ -192,8 +192,9 @@ def case_condition(user: Professional, action: Action, membership: Membership | 
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
     if is_compiling():
-        reached, sharing = _case_parts(user, action, membership)
-        union = reached if sharing is None else [*reached, sharing]
+        compiled = _case_parts(user, action, membership)
+        sharing = compiled.sharing()
+        union = compiled.reached if sharing is None else [*compiled.reached, sharing]
         return Q(pk__in=_union(union)) if union else Q(pk__in=[])
     parts: list[QuerySet[Any]] = []
     shared: list[QuerySet[Any]] = []
@@ -209,29 +210,43 @@ def case_condition(user: Professional, action: Action, membership: Membership | 
     return Q(pk__in=_union(parts + shared)) & inline
 
 
-def _case_parts(
-    user: Professional, action: Action, membership: Membership | None = None
-) -> tuple[list[QuerySet[Any]], QuerySet[Any] | None]:
-    """The queries of case ids whose union is the cases on which the user may take the
-    action, for a filter compiled for reuse: the cases of the relations that need no sharing
-    as they are, and one query of the cases the relations that do reach where one of them
-    holds with its sharing (the consents read for those cases' families alone), or None.
-    Checking the whole union's cases again against every reach hashed a location's signals
-    twice (issue 17)."""
-    parts: list[QuerySet[Any]] = []
+@dataclass
+class _Parts:
+    """The queries of case ids whose union is the cases on which a user may take an action,
+    for a filter compiled for reuse (`_case_parts`)."""
+
+    #: The cases of the relations that need no sharing, as they are.
+    reached: list[QuerySet[Any]]
+    #: The cases of the relations that need sharing, and per membership those relations.
+    shared: list[QuerySet[Any]]
+    needing: list[tuple[Membership, list[Reach]]]
+
+    def sharing(self, without: QuerySet[Any] | None = None) -> QuerySet[Any] | None:
+        """One query of the cases the relations that need sharing reach where one of them
+        holds with its sharing (the consents read for those cases' families alone), or None;
+        `without`: less these cases, found by a part that needs no sharing."""
+        if not self.shared:
+            return None
+        shared = self.shared if without is None else [_excluding(q, without) for q in self.shared]
+        condition = Q(pk__in=_union(shared)) & _with_sharing(self.needing)
+        return case_model().objects.filter(condition).values("pk").order_by()
+
+
+def _case_parts(user: Professional, action: Action, membership: Membership | None = None) -> _Parts:
+    """What the user's relations reach for the action (through this one membership, when
+    given). Checking the whole union's cases again against every reach hashed a location's
+    signals twice (issue 17)."""
+    reached: list[QuerySet[Any]] = []
     shared: list[QuerySet[Any]] = []
     needing: list[tuple[Membership, list[Reach]]] = []
     for member in memberships_of(user) if membership is None else [membership]:
         found = _reaches(user, member, action)
         for reach in found:
-            (parts if reach.sharing is None else shared).extend(reach.cases)
+            (reached if reach.sharing is None else shared).extend(reach.cases)
         needs = [reach for reach in found if reach.sharing is not None]
         if needs:
             needing.append((member, needs))
-    if not shared:
-        return parts, None
-    sharing = Q(pk__in=_union(shared)) & _with_sharing(needing)
-    return parts, case_model().objects.filter(sharing).values("pk").order_by()
+    return _Parts(reached, shared, needing)
 
 
 def _with_sharing(needing: list[tuple[Membership, list[Reach]]]) -> Q:
@@ -487,18 +502,20 @@ def _rows_compiled(
 
     def build() -> tuple[QuerySet[Any], Any]:
         model = case_model()
-        reached, sharing = _case_parts(user, action)
-        own = [part for part in reached if part.model is model]
-        others = [part for part in reached if part.model is not model]
+        parts = _case_parts(user, action)
+        own = [part for part in parts.reached if part.model is model]
+        others = [part for part in parts.reached if part.model is not model]
         rows = [_with_columns(part, also) for part in own]
-        if others and own:
-            # Only the cases the parts over the cases did not find: an IB's ~400 cases of
-            # their own signals are all at their school, and each was looked up again.
-            found = _union(own)
-            others = [_excluding(part, found) for part in others]
+        # The other parts give only the cases those over the cases did not find: an IB's
+        # ~400 cases of their own signals, and the ~470 of their own and team seats that
+        # needed the sharing checked, are all at their school, and each was looked up again.
+        found = _union(own) if own else None
         if others:
+            if found is not None:
+                others = [_excluding(part, found) for part in others]
             looked_up = model.objects.filter(pk__in=_union(others))
             rows.append(looked_up.values("pk", *also).order_by())
+        sharing = parts.sharing(without=found)
         if sharing is not None:  # its cases are looked up for the sharing: read there
             rows.append(_with_columns(sharing, also))
         if not rows:

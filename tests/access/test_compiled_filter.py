@@ -23,7 +23,7 @@ from kansrijk.core.models import Membership, Professional
 from kansrijk.safety.models import EmergencyAccess
 from tests.cases.route import advance, open_case
 from tests.conftest import fresh
-from tests.factories import ChildFactory, GuardianFactory
+from tests.factories import ChildFactory, GuardianFactory, LocationFactory
 
 pytestmark = [
     pytest.mark.django_db,
@@ -378,8 +378,8 @@ def _rows_read(person: Professional, action: Action, also: tuple[str, ...]) -> d
 def test_the_rows_read_with_the_ids_are_the_listed_cases_with_their_columns(world) -> None:
     """`read_for_page(also=...)` reads each part of the union with the columns: a part over
     the cases from its index, the cases the other parts give (a signal's author, a team
-    seat, an emergency grant) looked up once unless a part over the cases found them, the
-    sharing's cases where it checks them. For every professional and action: exactly the
+    seat, an emergency grant) looked up once and the sharing's where it checks them, both
+    unless a part over the cases found them. For every professional and action: exactly the
     cases the filter lists, each with its own columns, however it was reached."""
     _cases_at_school(world, CaseState.SIGNALLED, CaseState.IN_SUPPORT, CaseState.CLOSED)
     child = ChildFactory(location=world.school)
@@ -396,6 +396,22 @@ def test_the_rows_read_with_the_ids_are_the_listed_cases_with_their_columns(worl
         reason="Kind staat voor de deur.",
         expires_at=timezone.now() + datetime.timedelta(hours=1),
     )
+    # The IB's team seat on a case at another board's school, shared on a legal ground: reached
+    # through the sharing alone, not through their school.
+    moved = ChildFactory(location=world.school)
+    GuardianFactory(family=moved.family)
+    away = open_case(world, moved)
+    Case.objects.filter(pk=away.pk).update(location=LocationFactory())
+    assert away.pk not in _listed(world.coach, Action.SUMMARY)
+    assert CaseMember.objects.filter(case=away, professional=world.coach).exists()
+    LegalGround.objects.create(
+        case=away,
+        organisation=world.coach.memberships.get().organisation,
+        ground=LegalGround.Ground.CONFLICT_OF_DUTIES,
+        explanation="Acuut gevaar.",
+        recorded_by=world.coordinator,
+    )
+    assert away.pk in _listed(world.coach, Action.SUMMARY)
     seen = 0
     for person in world.people():
         for action in (Action.SUMMARY, Action.FULL, Action.EXISTS):
@@ -416,3 +432,4 @@ def test_the_rows_read_with_the_ids_are_the_listed_cases_with_their_columns(worl
             seen += len(expected)
     assert seen > 20
     assert far.pk in _rows_read(world.nurse, Action.FULL, COLUMNS)  # through the grant
+    assert away.pk in _rows_read(world.coach, Action.SUMMARY, COLUMNS)  # the sharing
