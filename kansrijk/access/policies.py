@@ -186,14 +186,17 @@ def membership_condition(user: Professional, membership: Membership, action: Act
 def case_condition(user: Professional, action: Action, membership: Membership | None = None) -> Q:
     """All cases on which the user may take the action (through this one membership, when
     given), as one filter: the case is among a union of index look-ups over the user's own
-    rows (registry.Reach, `_case_parts`) when compiled; inline (SQLite, the object checks'
-    fallback) the union checked against every reach, one level of nesting less, which
-    SQLite's parser needs for the pupil picker's filter; the same cases."""
+    rows (registry.Reach, `_case_parts`) when compiled, where the sharing is checked only
+    for the cases no part over the cases found (an IB's own and team cases are at their
+    school: 1,430 buffers of checks a page for cases their school gave; issue 17); inline
+    (SQLite, the object checks' fallback) the union checked against every reach, one level
+    of nesting less, which SQLite's parser needs for the pupil picker's filter; the same
+    cases."""
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
     if is_compiling():
         compiled = _case_parts(user, action, membership)
-        sharing = compiled.sharing()
+        sharing = compiled.sharing(without=compiled.found())
         union = compiled.reached if sharing is None else [*compiled.reached, sharing]
         return Q(pk__in=_union(union)) if union else Q(pk__in=[])
     parts: list[QuerySet[Any]] = []
@@ -220,6 +223,15 @@ class _Parts:
     #: The cases of the relations that need sharing, and per membership those relations.
     shared: list[QuerySet[Any]]
     needing: list[tuple[Membership, list[Reach]]]
+
+    def own(self) -> list[QuerySet[Any]]:
+        """The parts that need no sharing and read the cases themselves (a centre's)."""
+        return [part for part in self.reached if part.model is case_model()]
+
+    def found(self) -> QuerySet[Any] | None:
+        """The cases `own` finds, as one query, or None."""
+        own = self.own()
+        return _union(own) if own else None
 
     def sharing(self, without: QuerySet[Any] | None = None) -> QuerySet[Any] | None:
         """One query of the cases the relations that need sharing reach where one of them
@@ -503,13 +515,13 @@ def _rows_compiled(
     def build() -> tuple[QuerySet[Any], Any]:
         model = case_model()
         parts = _case_parts(user, action)
-        own = [part for part in parts.reached if part.model is model]
+        own = parts.own()
         others = [part for part in parts.reached if part.model is not model]
         rows = [_with_columns(part, also) for part in own]
         # The other parts give only the cases those over the cases did not find: an IB's
-        # ~400 cases of their own signals, and the ~470 of their own and team seats that
-        # needed the sharing checked, are all at their school, and each was looked up again.
-        found = _union(own) if own else None
+        # ~400 cases of their own signals are all at their school, and each was looked up
+        # again (`case_condition` leaves them out of the sharing's candidates too).
+        found = parts.found()
         if others:
             if found is not None:
                 others = [_excluding(part, found) for part in others]
