@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from operator import itemgetter
 from typing import Any, TypedDict
 
 from django.conf import settings
@@ -792,7 +793,7 @@ def state_counts(user: Professional) -> dict[str, int]:
     using = Case.objects.db
     states = rows_read_for_page(user, Action.EXISTS, ("state",), using)
     if states is not None:  # read with the ids for this page: counted here
-        counted = Counter(state for (state,) in states.values())
+        counted = Counter(map(itemgetter(0), states.values()))
         return {state.value: counted.get(state.value, 0) for state in CaseState}
     if filters_compiled(using) and user.is_authenticated and user.is_active:
         visible = visible_cases(user, Action.EXISTS, using)
