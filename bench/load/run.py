@@ -6,8 +6,8 @@ production settings, and measure the pages of the issue's table with locust.
 (`make bench-region KANSRIJK_BENCH_SCALE=0.1`.) Needs PostgreSQL on this machine (the
 database CPU per page is read from /proc). Steps: migrate, `bench.region` (timed), collect
 the static files, start `gunicorn --workers 4` with `kansrijk.conf.production` (persistent
-connections by default) and KANSRIJK_BENCH_METRICS on, then per page 1 and 16 users without
-think time, the mix of all pages with 16 users, the API's writes, and each page's queries in
+connections by default) and KANSRIJK_BENCH_METRICS on, warm every page with all its logins
+(not counted), then per page 1 and 16 users without think time, the mix of all pages with 16 users, the API's writes, and each page's queries in
 PostgreSQL's three plan modes (bench/load/plans.py). Writes bench/results/load_<scale>.json:
 p50/p95/p99 per page, pages/s, queries, CPU ms (app + database) and bytes per page, what
 writing the access log took of each request (in the server), the page-vs-hand-written-SQL
@@ -385,6 +385,10 @@ def _log_times(samples: list[list[float]]) -> dict[str, float] | None:
     }
 
 
+#: How long each page is asked by all its logins before it is measured (not counted).
+WARM_SECONDS = 4
+
+
 def _locust(host: str, plan: Path, page: str, users: int, seconds: int) -> dict[str, Any]:
     """One headless locust run; returns its samples summarised per page and over all."""
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
@@ -607,6 +611,12 @@ def main(argv: list[str] | None = None) -> int:
         plan_path.write_text(json.dumps(plan))
         # Warm-up, a user per page so that every page is asked: imports, connections, caches.
         _locust(host, plan_path, "mix", len(plan["pages"]), 8)
+        # And every login of every page on every worker, not counted: a user's first page on
+        # a worker compiles their filter and lists (33-98 ms of the app's CPU at 1.0, once a
+        # day per worker), and 4 workers x 16 logins of first views were a third of a page's
+        # 8 s at 16 users, its p95 theirs (measured apart: `docs/operations.md`, stop 58).
+        for page in args.pages.split(","):
+            _locust(host, plan_path, page, 16, WARM_SECONDS)
         for page in args.pages.split(","):
             results[page] = {}
             for users in (1, 16):
