@@ -13,7 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -89,29 +89,35 @@ def _read_facts(user: Professional, memberships: list[Membership]) -> None:
     them and only when a membership they concern is there. Not in the memberships' own
     query: planning the fact's subquery there costs every user ~0.9 ms a page (measured at
     region scale 0.1), more than this query costs the few it concerns. Its SQL is compiled
-    once per user, memberships and day (`_compile_once`): building the stand-in's nested
-    sub-queries cost ~8 ms of CPU on every request of a family or SWV specialist."""
+    once per number of memberships and day for every user (`_compile_once`): building the
+    stand-in's nested sub-queries cost ~8 ms of CPU on every request of a family or SWV
+    specialist."""
     facts = [f for f in membership_facts() if any(m.role in f.concerns for m in memberships)]
     if not facts:
         return
     model = type(memberships[0])
     using = model.objects.db
-    ids = tuple(m.pk for m in memberships)
+    # Built for stand-ins of the user and their memberships (`_Shape`), bound to theirs.
+    stand_in = type(user)(pk=_SHAPE_USER)
+    values = {_SHAPE_USER: user.pk}
+    values.update((_SHAPE_MEMBERSHIP - i, m.pk) for i, m in enumerate(memberships))
 
     def build() -> tuple[QuerySet[Any], Any]:
         query = (
             model.objects.using(using)
-            .filter(pk__in=ids)
-            .annotate(**{f.name: f.build(user) for f in facts})
+            .filter(pk__in=[_SHAPE_MEMBERSHIP - i for i in range(len(memberships))])
+            .annotate(**{f.name: f.build(stand_in) for f in facts})
             .values_list("pk", *(f.name for f in facts))
         )
         fields = [query.query.annotations[f.name].output_field for f in facts]
         return query, tuple(isinstance(field, BooleanField) for field in fields)
 
-    key = ("facts", tuple(f.name for f in facts), using, user.pk, ids, timezone.localdate())
-    hit = _compile_once(key, using, build)
-    if hit is None:
+    names = tuple(f.name for f in facts)
+    key = ("facts", names, using, len(memberships), timezone.localdate())
+    shaped = _compile_once(key, using, build, values)
+    if shaped is None:
         return
+    hit = shaped.bound(values)
     with connections[using].cursor() as cursor:
         cursor.execute(hit.sql, hit.filled(using))
         rows = {row[0]: row[1:] for row in cursor.fetchall()}
@@ -313,13 +319,16 @@ CASE_PLACEHOLDER = -424242
 class Compiled:
     """A query compiled once: its SQL and parameters, and which parameters are the moment
     (`registry.now`) and the case of an object check, put in at each use; `extra` is what
-    the builder needs to read the answer (the grants of `_all_actions`)."""
+    the builder needs to read the answer (the grants of `_all_actions`); `slots`: where a
+    filter compiled for a shape of memberships (`_Shape`) has a stand-in for one user's own
+    value (position, stand-in), put in by `bound`."""
 
     sql: str
     params: tuple[Any, ...]
     moments: tuple[int, ...]
     cases: tuple[int, ...]
     extra: Any = None
+    slots: tuple[tuple[int, int], ...] = ()
 
     def filled(self, using: str, case_id: int | None = None) -> tuple[Any, ...]:
         if not self.moments and not self.cases:
@@ -330,24 +339,114 @@ class Compiled:
             for i, p in enumerate(self.params)
         )
 
+    def bound(self, values: dict[int, Any]) -> Compiled:
+        """This query for one user: their own values (`values`, by stand-in) in its slots."""
+        if not self.slots:
+            return self
+        params = list(self.params)
+        for at, stand_in in self.slots:
+            params[at] = values[stand_in]
+        return replace(self, params=tuple(params), slots=())
+
 
 _compiled: OrderedDict[tuple[Any, ...], Compiled | None] = OrderedDict()
 _compiled_lock = threading.Lock()
+
+#: The stand-ins for a user's own values in a filter compiled for a shape of memberships
+#: (`_Shape`): their id, and each of their organisations, locations and memberships (counting
+#: down from these). Integers no row has, within every backend's integer range (Django
+#: answers a look-up of an id out of range with an empty result, not with SQL).
+_SHAPE_USER = -535353
+_SHAPE_ORGANISATION = -545400
+_SHAPE_LOCATION = -555500
+_SHAPE_MEMBERSHIP = -565600
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What a user's access filters depend on, without whose they are: per membership (in
+    the order `memberships_of` gives them) its role, which of the user's organisations and
+    locations it is at (the first, the second …: equal ids stay equal, so a query two
+    memberships repeat is still asked once) and its registered facts, and whether the user
+    is active. Users of one shape (every teacher of one group, every IB, most coordinators)
+    share one compiled filter: built with `user`, a stand-in with stand-in memberships,
+    and `bound` to each user's `values`. Compiled per user, a user's first page on a worker
+    built 5-12 of them: 40-85 ms of CPU (IB, GS, coordinator at region scale 1.0; issue 17),
+    and a region's users are more than a worker keeps (COMPILED_LIMIT)."""
+
+    key: tuple[Any, ...]
+    user: Professional
+    values: dict[int, Any]
+
+
+def _shape(user: Professional) -> _Shape | None:
+    """The user's shape (made once per request, for the memberships read then), or None
+    where a membership of a role a fact concerns was read without it (the relation would
+    then read it from the database)."""
+    memberships = memberships_of(user)
+    cached: tuple[list[Membership], _Shape] | None = getattr(user, "_kansrijk_shape", None)
+    if cached is not None and cached[0] is memberships:
+        return cached[1]
+    facts = membership_facts()
+    stand_in = type(user)(pk=_SHAPE_USER, is_active=user.is_active)
+    values: dict[int, Any] = {_SHAPE_USER: user.pk}
+    places: dict[tuple[str, int], int] = {}
+    copies = []
+    key: list[Any] = [user.is_active]
+    for index, membership in enumerate(memberships):
+        if any(
+            membership.role in fact.concerns and not hasattr(membership, fact.name)
+            for fact in facts
+        ):
+            return None
+        organisation = _place(places, values, "organisation", membership.organisation_id)
+        location = None
+        if membership.location_id is not None:
+            location = _place(places, values, "location", membership.location_id)
+        values[_SHAPE_MEMBERSHIP - index] = membership.pk
+        copy = type(membership)(
+            pk=_SHAPE_MEMBERSHIP - index,
+            role=membership.role,
+            organisation_id=organisation,
+            location_id=location,
+            professional_id=_SHAPE_USER,
+        )
+        type(membership).professional.field.set_cached_value(copy, stand_in)
+        found = [getattr(membership, fact.name, None) for fact in facts]
+        for fact, value in zip(facts, found, strict=True):
+            if hasattr(membership, fact.name):
+                setattr(copy, fact.name, value)
+        copies.append(copy)
+        key.append((membership.role, organisation, location, *found))
+    stand_in._kansrijk_memberships = copies  # type: ignore[attr-defined]
+    shape = _Shape(tuple(key), stand_in, values)
+    user._kansrijk_shape = (memberships, shape)  # type: ignore[attr-defined]
+    return shape
+
+
+def _place(places: dict[tuple[str, int], int], values: dict[int, Any], kind: str, real: int) -> int:
+    """The stand-in of an organisation or location of the user's: one per distinct id."""
+    if (kind, real) not in places:
+        first = _SHAPE_ORGANISATION if kind == "organisation" else _SHAPE_LOCATION
+        places[(kind, real)] = first - sum(1 for place in places if place[0] == kind)
+        values[places[(kind, real)]] = real
+    return places[(kind, real)]
 
 
 def _compiled_query(
     user: Professional,
     key: tuple[Any, ...],
     using: str,
-    build: Callable[[], tuple[QuerySet[Any], Any]],
+    build: Callable[[Professional], tuple[QuerySet[Any], Any]],
 ) -> Compiled | None:
-    """The query `build` makes, compiled once per key, user, memberships and day and reused
-    (issue 17: building and compiling the ORM condition cost 10-20 ms of CPU per list,
-    running it a few ms). The SQL reads relations and consents when it runs, so a change to
-    them shows at once; its shape depends on the user's memberships (role, organisation,
-    location, the registered membership facts such as standing in today) and the day
-    (consents and absences in force), which are part of the key. None:
-    the query finds nothing whatever the data (an empty condition)."""
+    """The query `build(user)` makes, compiled once per key, shape of memberships and day
+    (`_Shape`), bound to the user and kept per user (issue 17: building and compiling the
+    ORM condition cost 10-20 ms of CPU per list, running it a few ms). The SQL reads
+    relations and consents when it runs, so a change to them shows at once; its shape
+    depends on the user's memberships (role, places, the registered membership facts such
+    as standing in today) and the day (consents and absences in force), which are part of
+    the key. A membership in `key` is named by its place among the user's. None: the query
+    finds nothing whatever the data (an empty condition)."""
     facts = [fact.name for fact in membership_facts()]
     # Sorted: the same memberships in another order are the same key (with prepared
     # statements PostgreSQL's sixth run of a query may use another plan and another order).
@@ -357,14 +456,36 @@ def _compiled_query(
             for m in memberships_of(user)
         )
     )
-    return _compile_once((*key, using, user.pk, members, timezone.localdate()), using, build)
+    day = timezone.localdate()
+    own_key = (*key, using, user.pk, members, day)
+    with _compiled_lock:
+        found = own_key in _compiled
+        hit = _compiled.get(own_key)
+        if found:
+            _compiled.move_to_end(own_key)
+    if found:
+        return hit
+    shape = _shape(user)
+    if shape is None:
+        return _compile_once(own_key, using, lambda: build(user))
+    shaped = _compile_once(
+        (*key, using, "shape", shape.key, day), using, lambda: build(shape.user), shape.values
+    )
+    hit = None if shaped is None else shaped.bound(shape.values)
+    _keep(own_key, hit)
+    return hit
 
 
 def _compile_once(
-    full_key: tuple[Any, ...], using: str, build: Callable[[], tuple[QuerySet[Any], Any]]
+    full_key: tuple[Any, ...],
+    using: str,
+    build: Callable[[], tuple[QuerySet[Any], Any]],
+    stand_ins: dict[int, Any] | None = None,
 ) -> Compiled | None:
     """The query `build` makes, compiled once per `full_key` (which must name everything its
-    SQL depends on) and kept among the last COMPILED_LIMIT."""
+    SQL depends on) and kept among the last COMPILED_LIMIT. `stand_ins`: the integers it was
+    built with in place of one user's values, whose places are its `slots`; none may end up
+    in the SQL's text (it would hold for every user)."""
     with _compiled_lock:
         found = full_key in _compiled
         hit = _compiled.get(full_key)
@@ -380,18 +501,30 @@ def _compile_once(
             hit = None
         else:
             adapted = connections[using].ops.adapt_datetimefield_value(NOW_PLACEHOLDER)
+            slots = tuple(
+                (i, p)
+                for i, p in enumerate(params)
+                if type(p) is int and stand_ins is not None and p in stand_ins
+            )
+            if stand_ins and any(str(stand_in) in sql for stand_in in stand_ins):
+                raise ValueError("a user's own value is in the text of a filter compiled for all")
             hit = Compiled(
                 sql,
                 tuple(params),
                 moments=tuple(i for i, p in enumerate(params) if p in (NOW_PLACEHOLDER, adapted)),
                 cases=tuple(i for i, p in enumerate(params) if p == CASE_PLACEHOLDER),
                 extra=extra,
+                slots=slots,
             )
+    _keep(full_key, hit)
+    return hit
+
+
+def _keep(full_key: tuple[Any, ...], hit: Compiled | None) -> None:
     with _compiled_lock:
         _compiled[full_key] = hit
         while len(_compiled) > COMPILED_LIMIT:
             _compiled.popitem(last=False)
-    return hit
 
 
 def filters_compiled(using: str) -> bool:
@@ -405,16 +538,21 @@ def filters_compiled(using: str) -> bool:
 def _visible_compiled(
     user: Professional, action: Action, using: str, membership: Membership | None = None
 ) -> Compiled | None:
-    def build() -> tuple[QuerySet[Any], Any]:
-        condition = case_condition(user, action, membership)
+    # The membership by its place among the user's: the filter is built for a stand-in.
+    place = None
+    if membership is not None:
+        place = next(i for i, m in enumerate(memberships_of(user)) if m.pk == membership.pk)
+
+    def build(builder: Professional) -> tuple[QuerySet[Any], Any]:
+        member = None if place is None else memberships_of(builder)[place]
+        condition = case_condition(builder, action, member)
         ids = _ids_alone(condition)
         if ids is not None:
             return ids, None
         query = case_model().objects.using(using).filter(condition)
         return query.values("pk").order_by(), None
 
-    key = ("visible", action, membership.pk if membership else None)
-    return _compiled_query(user, key, using, build)
+    return _compiled_query(user, ("visible", action, place), using, build)
 
 
 def _ids_alone(condition: Q) -> QuerySet[Any] | None:
@@ -513,9 +651,9 @@ def _rows_compiled(
     after looked up a coordinator's 1,500 scattered cases one by one, ~4,500 buffers (issue
     17). Its rows may repeat a case, with the same columns."""
 
-    def build() -> tuple[QuerySet[Any], Any]:
+    def build(builder: Professional) -> tuple[QuerySet[Any], Any]:
         model = case_model()
-        parts = _case_parts(user, action)
+        parts = _case_parts(builder, action)
         own = parts.own()
         others = [part for part in parts.reached if part.model is not model]
         rows = [_with_columns(part, also) for part in own]
@@ -677,7 +815,7 @@ def _all_actions(user: Professional, case_id: int) -> dict[Action, set[Role]]:
     if not user.is_active:
         return found
     using = case_model().objects.db
-    hit = _compiled_query(user, ("all actions",), using, lambda: _all_actions_query(user))
+    hit = _compiled_query(user, ("all actions",), using, _all_actions_query)
     if hit is None:
         return found
     with connections[using].cursor() as cursor:

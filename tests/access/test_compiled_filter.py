@@ -433,3 +433,81 @@ def test_the_rows_read_with_the_ids_are_the_listed_cases_with_their_columns(worl
     assert seen > 20
     assert far.pk in _rows_read(world.nurse, Action.FULL, COLUMNS)  # through the grant
     assert away.pk in _rows_read(world.coach, Action.SUMMARY, COLUMNS)  # the sharing
+
+
+def _shaped() -> int:
+    """How many filters are compiled for a shape of memberships (`policies._Shape`)."""
+    return sum(1 for key in policies._compiled if "shape" in key)
+
+
+def test_users_of_one_shape_share_one_compiled_filter_bound_to_their_own(world) -> None:
+    """Every IB at one school has one shape: their filters are compiled once for all of them
+    (compiled per user, a user's first page on a worker built 5-12 of them, 40-85 ms of CPU)
+    and each lists their own school's cases and their own signals, never the first IB's."""
+    from kansrijk.cases import services
+
+    _cases_at_school(world, CaseState.SIGNALLED, CaseState.IN_SUPPORT)
+    child = ChildFactory(location=world.other_school)
+    GuardianFactory(family=child.family)
+    services.signal_create(
+        by=world.other_coach,
+        child=child,
+        domain="behaviour",
+        urgency="normal",
+        description="Daan zit vaak alleen op het plein.",
+    )
+    coach, other = fresh(world.coach), fresh(world.other_coach)
+    assert policies._shape(coach).key == policies._shape(other).key  # type: ignore[union-attr]
+    for action in Action:
+        first = visible_cases(coach, action)
+        shaped = _shaped()
+        again = visible_cases(other, action)
+        assert _shaped() == shaped, action  # built and compiled once, for the first IB
+        assert first is not None and again is not None and first.sql == again.sql
+        for person in (world.coach, world.other_coach):
+            inline = Case.objects.filter(case_condition(fresh(person), action))
+            assert _listed(person, action) == set(inline.values_list("pk", flat=True))
+    assert _listed(world.coach, Action.SUMMARY).isdisjoint(
+        _listed(world.other_coach, Action.SUMMARY)
+    )
+    assert _listed(world.other_coach, Action.SUMMARY)  # their own school's case, not none
+    # The object check's query is shared too, and answers for each their own.
+    case = Case.objects.get(location=world.other_school)
+    assert policies.can(fresh(world.other_coach), Action.SUMMARY, case)
+    assert not policies.can(fresh(world.coach), Action.SUMMARY, case)
+
+
+def test_a_shape_keeps_which_places_are_the_same(world) -> None:
+    """Two memberships at one organisation are another shape than two at two: a query
+    two memberships repeat is asked once, so the SQL differs (`_union`)."""
+    coordinator = fresh(world.coordinator)  # two locations, one organisation
+    places = [(m.organisation_id, m.location_id) for m in memberships_of(coordinator)]
+    assert len(places) == 2 and places[0][0] == places[1][0] and places[0][1] != places[1][1]
+    elsewhere = Professional.objects.create(username="regisseur2")
+    for location in (world.school, LocationFactory()):
+        Membership.objects.create(
+            professional=elsewhere,
+            organisation=location.organisation,
+            location=location,
+            role=Role.COORDINATOR,
+        )
+    moved = fresh(elsewhere)
+    assert policies._shape(moved).key != policies._shape(coordinator).key  # type: ignore[union-attr]
+    for person in (coordinator, moved):
+        inline = Case.objects.filter(case_condition(fresh(person), Action.EXISTS))
+        assert _listed(person, Action.EXISTS) == set(inline.values_list("pk", flat=True))
+
+
+def test_a_users_own_value_in_the_text_of_a_shared_filter_is_refused(world) -> None:
+    """A filter compiled for every user of a shape holds their values as parameters only:
+    one written into the SQL's text would hold for all of them, so compiling it fails."""
+    from django.db.models.expressions import RawSQL
+
+    def build() -> tuple[object, None]:
+        text = f"SELECT {policies._SHAPE_LOCATION}"
+        return Case.objects.filter(pk__in=RawSQL(text, ())).values("pk"), None  # noqa: S611
+
+    with pytest.raises(ValueError, match="own value"):
+        policies._compile_once(
+            ("refused", world.school.pk), "default", build, {policies._SHAPE_LOCATION: 1}
+        )
