@@ -389,6 +389,47 @@ def _log_times(samples: list[list[float]]) -> dict[str, float] | None:
 WARM_SECONDS = 4
 
 
+def first_views(host: str, plan: dict[str, Any]) -> dict[str, Any]:
+    """The app's CPU for each login's first view of each page (one request each, one at a
+    time), but for the login the warm-up's mix gave the page (its user number i takes page
+    i and that page's login i): what a user's first page on a worker costs, where their
+    filters and lists may be compiled already for another user of the same memberships'
+    shape (access.policies._Shape) or not yet. Per page and over all, in ms."""
+    import http.client
+
+    name, port = host.split(":")
+    per_page: dict[str, list[float]] = {}
+    for number, (page, spec) in enumerate(plan["pages"].items()):
+        urls = spec.get("urls") or [spec["url"]]
+        logins = spec["logins"]
+        for index, login in enumerate(logins):
+            if index == number % len(logins):
+                continue
+            cookie = "; ".join(f"{k}={v}" for k, v in plan["sessions"][login].items())
+            connection = http.client.HTTPConnection(name, int(port), timeout=60)
+            headers = {"X-Forwarded-Proto": "https", "Cookie": cookie, "Host": host}
+            connection.request("GET", urls[index % len(urls)], headers=headers)
+            answer = connection.getresponse()
+            answer.read()
+            connection.close()
+            cpu = answer.getheader("X-Bench-App-CPU-ms")
+            if answer.status == 200 and cpu:
+                per_page.setdefault(page, []).append(float(cpu))
+    every = sorted(ms for values in per_page.values() for ms in values)
+    if not every:
+        return {}
+    return {
+        "views": len(every),
+        "app_cpu_ms": {
+            "mean": round(statistics.mean(every), 1),
+            "p50": _percentile(every, 0.50),
+            "p95": _percentile(every, 0.95),
+            "max": round(every[-1], 1),
+        },
+        "per_page_mean": {page: round(statistics.mean(v), 1) for page, v in per_page.items()},
+    }
+
+
 def _locust(host: str, plan: Path, page: str, users: int, seconds: int) -> dict[str, Any]:
     """One headless locust run; returns its samples summarised per page and over all."""
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
@@ -611,10 +652,12 @@ def main(argv: list[str] | None = None) -> int:
         plan_path.write_text(json.dumps(plan))
         # Warm-up, a user per page so that every page is asked: imports, connections, caches.
         _locust(host, plan_path, "mix", len(plan["pages"]), 8)
+        firsts = first_views(host, plan)
         # And every login of every page on every worker, not counted: a user's first page on
-        # a worker compiles their filter and lists (33-98 ms of the app's CPU at 1.0, once a
-        # day per worker), and 4 workers x 16 logins of first views were a third of a page's
-        # 8 s at 16 users, its p95 theirs (measured apart: `docs/operations.md`, stop 58).
+        # a worker may compile their filter and lists (`first_views`; 33-98 ms of the app's
+        # CPU at 1.0 before filters were shared by shape, once a day per worker), and 4
+        # workers x 16 logins of first views were a third of a page's 8 s at 16 users, its
+        # p95 theirs (measured apart: `docs/operations.md`, stop 58).
         for page in args.pages.split(","):
             _locust(host, plan_path, page, 16, WARM_SECONDS)
         for page in args.pages.split(","):
@@ -668,6 +711,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "pages": results,
         "mix_16_users": mix,
+        "first_views": firsts,
         "writes": writes,
         "plans": plans,
         "sql_ms": sql,

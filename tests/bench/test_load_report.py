@@ -79,3 +79,42 @@ def test_the_load_tests_servers_connect_to_the_throw_away_cluster_through_its_so
         assert connection.execute("SELECT inet_server_addr()").fetchone() == (None,)
     with psycopg.connect(url) as connection:
         assert connection.execute("SELECT inet_server_addr()").fetchone() != (None,)
+
+
+def test_first_views_are_each_logins_first_page_but_the_warm_ups() -> None:
+    """One request per login and page, but for the login the warm-up's mix gave the page
+    (user number i: page i, its login i), each with its session; the server's CPU figure."""
+    import http.server
+    import threading
+
+    seen: list[tuple[str, str]] = []
+
+    class Server(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append((self.path, self.headers["Cookie"]))
+            self.send_response(200)
+            self.send_header("X-Bench-App-CPU-ms", self.path.rsplit("/", 1)[1])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Server)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    plan = {
+        "pages": {
+            "a": {"url": "/a/10", "logins": ["x", "y", "z"]},
+            "b": {"urls": ["/b/2", "/b/4"], "logins": ["x", "y"]},
+        },
+        "sessions": {login: {"sessionid": login} for login in "xyz"},
+    }
+    try:
+        found = run.first_views(f"127.0.0.1:{server.server_port}", plan)
+    finally:
+        server.shutdown()
+    # Page a (number 0) leaves out its login 0, page b (number 1) its login 1.
+    assert seen == [("/a/10", "sessionid=y"), ("/a/10", "sessionid=z"), ("/b/2", "sessionid=x")]
+    assert found["views"] == 3
+    assert found["per_page_mean"] == {"a": 10.0, "b": 2.0}
+    assert found["app_cpu_ms"]["max"] == 10.0
