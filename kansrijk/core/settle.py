@@ -1,5 +1,6 @@
-"""A serving process settles before its first request: every view imported, and what it
-loaded kept out of the garbage collector's way.
+"""A serving process settles before its first request: every view imported, the project's
+templates compiled and the translations read, and what it loaded kept out of the garbage
+collector's way.
 
 Why (issue 17, measured in one process on a region at 0.05): Python's cyclic collector
 scanned the ~180,000 objects of Django, the apps and their caches again and again: its
@@ -12,6 +13,7 @@ as it never was."""
 from __future__ import annotations
 
 import gc
+from pathlib import Path
 
 #: Allocations between two collections of the young generation (CPython's default is 700),
 #: and how many of those before the middle and the old generation are collected.
@@ -21,10 +23,41 @@ GEN2 = 20
 
 
 def settle() -> None:
-    """Import the URL conf (every view module) and freeze what the process holds."""
+    """Import the URL conf (every view module), compile the templates, read the catalogues
+    and freeze what the process holds. Under `gunicorn --preload` the workers then share
+    them: a fresh worker's first pages compiled their templates and read the catalogues in
+    the request (the first teacher's my work 100 ms of CPU, the first monitor 155 ms at
+    region scale 1.0, against 5 ms warm)."""
     from django.urls import get_resolver
 
     get_resolver().url_patterns  # noqa: B018 - imports every view module
+    _compile_templates()
+    _read_catalogues()
     gc.collect()
     gc.freeze()
     gc.set_threshold(GEN0, GEN1, GEN2)
+
+
+def _compile_templates() -> None:
+    """Every template of the project's own folders, compiled and kept by the engine's cached
+    loader (production's; `DEBUG` off). A name that two folders hold is the one a page gets."""
+    from django.conf import settings
+    from django.template import engines
+
+    root = Path(settings.BASE_DIR) / "kansrijk"
+    for engine in engines.all():
+        for folder in map(Path, engine.template_dirs):
+            if not folder.is_relative_to(root):
+                continue
+            for path in sorted(folder.rglob("*.html")):
+                engine.get_template(path.relative_to(folder).as_posix())
+
+
+def _read_catalogues() -> None:
+    """Each language's translations, read once (Django reads them at a language's first use)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            translation.gettext("Dutch")
