@@ -32,7 +32,7 @@ def settle() -> None:
 
     get_resolver().url_patterns  # noqa: B018 - imports every view module
     _compile_templates()
-    _read_catalogues()
+    _load_languages()
     gc.collect()
     gc.freeze()
     gc.set_threshold(GEN0, GEN1, GEN2)
@@ -40,12 +40,15 @@ def settle() -> None:
 
 def _compile_templates() -> None:
     """Every template of the project's own folders, compiled and kept by the engine's cached
-    loader (production's; `DEBUG` off). A name that two folders hold is the one a page gets."""
+    loader (production's; `DEBUG` off), and the context processors imported (the first
+    page's render imported `core.navigation`). A name that two folders hold is the one a
+    page gets."""
     from django.conf import settings
     from django.template import engines
 
     root = Path(settings.BASE_DIR) / "kansrijk"
     for engine in engines.all():
+        engine.engine.template_context_processors  # type: ignore[attr-defined]  # noqa: B018
         for folder in map(Path, engine.template_dirs):
             if not folder.is_relative_to(root):
                 continue
@@ -53,11 +56,30 @@ def _compile_templates() -> None:
                 engine.get_template(path.relative_to(folder).as_posix())
 
 
-def _read_catalogues() -> None:
-    """Each language's translations, read once (Django reads them at a language's first use)."""
+def _load_languages() -> None:
+    """What Django reads at each language's first use, read once: the translations, the
+    formats of numbers and dates, the URLs to reverse (the URL conf's reverse map is made per
+    language); and the translation functions a page calls looked up (Django's `translation`
+    finds each in `trans_real` at its first call, connecting its reloader each time)."""
+    import datetime
+
     from django.conf import settings
-    from django.utils import translation
+    from django.urls import reverse
+    from django.utils import formats, translation
 
     for code, _name in settings.LANGUAGES:
+        translation.check_for_language(code)
+        translation.get_supported_language_variant(code)
         with translation.override(code):
+            reverse("health")
+            formats.localize(1234.5)
+            formats.date_format(datetime.date(2026, 1, 1))
+            formats.time_format(datetime.time(9, 30))
             translation.gettext("Dutch")
+            translation.ngettext("%(n)s day", "%(n)s days", 2)
+            translation.pgettext("language", "Dutch")
+            translation.npgettext("days", "%(n)s day", "%(n)s days", 2)
+            translation.get_language_bidi()
+            translation.get_language_info(code)
+    translation.deactivate_all()
+    translation.deactivate()

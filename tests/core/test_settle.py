@@ -18,7 +18,15 @@ def test_the_projects_templates_are_compiled_before_the_first_page() -> None:
     assert {"base.html", "cases/my_work.html", "django/forms/widgets/select.html"} <= kept
 
 
-def test_each_languages_catalogue_is_read_before_the_first_page() -> None:
+def test_each_languages_catalogue_formats_and_urls_are_read_before_the_first_page() -> None:
+    from django.urls import get_resolver
+    from django.utils import formats
+
     trans_real._translations.clear()
-    settle._read_catalogues()
+    formats._format_cache.clear()
+    resolver = get_resolver()
+    resolver._reverse_dict.clear()
+    settle._load_languages()
     assert {"nl", "en"} <= set(trans_real._translations)
+    assert {language for _name, language in formats._format_cache} >= {"nl", "en"}
+    assert {"nl", "en"} <= set(resolver._reverse_dict)
