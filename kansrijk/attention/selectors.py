@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from operator import itemgetter
+from typing import Any
 
-from django.db import models
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from kansrijk.access.matrix import Action
@@ -20,7 +21,7 @@ from kansrijk.access.policies import (
     can,
     filter_cases,
     read_for_page,
-    visible_condition,
+    rows_read_for_page,
 )
 from kansrijk.attention.models import (
     AttentionChange,
@@ -72,54 +73,80 @@ class EntryPage(PageNumbers):
     seen: datetime.datetime | None
 
 
-def _on_the_list(location: int, visible: models.Q) -> QuerySet[AttentionEntry]:
-    """The entries on the list now of the school's open cases that `visible` admits (the
-    ones the user may see). The user's cases filter the school's entries, which the entries'
-    own index finds: not the school's cases looked up first and their entries after (issue
-    17: a school's ~500 cases, 1,500 pages of the region's tables, for ~300 entries)."""
-    return AttentionEntry.objects.filter(
-        visible,
-        location=location,
-        removed_at__isnull=True,
-        case__location=location,
-        case__state__in=OPEN_STATES,
-    )
+#: The case columns the list is narrowed and ranked by, read with the ids the user may see.
+LISTED_COLUMNS = ("location", "state", "priority")
+
+
+def _open_here(user: Professional, location: Location) -> dict[int, int]:
+    """The school's open cases the user may see, each with its priority: from the columns
+    the page read with the ids (`read_for_page`), else asked (SQLite, outside a page)."""
+    read = rows_read_for_page(user, Action.SUMMARY, LISTED_COLUMNS)
+    if read is None:
+        here = Case.objects.filter(location=location, state__in=OPEN_STATES)
+        return dict(filter_cases(here, user, Action.SUMMARY).values_list("pk", "priority"))
+    return {
+        pk: priority
+        for pk, (at, state, priority) in read.items()
+        if at == location.pk and state in OPEN_STATES
+    }
 
 
 def entries(user: Professional, location: Location, page: str | int | None = 1) -> EntryPage:
     """A page of the pupils on the list now, as this user may see them: urgent cases first,
-    then the latest changed. The counts first (one query), so that a page number past the
-    end shows the last page."""
+    then the latest changed. The list is ranked and counted from its entries' times and the
+    columns read with the ids the user may see (a page number past the end shows the last
+    page), and only the page's entries are read whole. Ranked in the database, every entry
+    of the school was joined to its case, family, location and contact person to keep 50:
+    2,490 buffers and 3.2 ms a page at region scale 1.0, and 0.7 ms more for the counts
+    (issue 17)."""
     if not may_read(user, location):
         return EntryPage(1, 1, [], 0, 0, None)
     seen = last_visit(user, location)
-    read_for_page(user, Action.SUMMARY)  # counted, then a page of it: the filter read once
-    counted = _on_the_list(location.pk, visible_condition(user, Action.SUMMARY, "case"))
-    fresh = models.Q(changed_at__gt=seen) | models.Q(added_at__gt=seen) if seen else models.Q()
-    totals = counted.aggregate(total=Count("id"), fresh=Count("id", filter=fresh))
+    read_for_page(user, Action.SUMMARY, also=LISTED_COLUMNS)
+    here = _open_here(user, location)
+
+    def listed(uid: int, visible: Visible, location: int) -> QuerySet[Any]:
+        return AttentionEntry.objects.filter(
+            visible("case"), location=location, removed_at__isnull=True
+        ).values_list("pk", "case_id", "changed_at", "added_at")
+
+    rows = compiled_list(
+        user, Action.SUMMARY, ("attention listed",), listed,
+        per_user=False, among=list(here), location=location.pk,
+    )  # fmt: skip
+    rows = [row for row in rows if row[1] in here]  # inline (SQLite): its closed cases too
+    fresh = sum(1 for _pk, _case, changed, added in rows if seen and max(changed, added) > seen)
+    # By priority, then the latest changed, then the latest entry (each sort keeps the order
+    # of the one before where it ties).
+    rows.sort(key=itemgetter(0), reverse=True)
+    rows.sort(key=itemgetter(2), reverse=True)
+    rows.sort(key=lambda row: here[row[1]])
     size = ENTRIES_PER_PAGE
-    pages = max(1, -(-totals["total"] // size))
+    pages = max(1, -(-len(rows) // size))
     asked = str(page or "")
     number = min(max(int(asked) if asked.isascii() and asked.isdigit() else 1, 1), pages)
-    start = (number - 1) * size
+    shown = [row[0] for row in rows[(number - 1) * size : number * size]]
 
-    def build(uid: int, visible: Visible, location: int) -> QuerySet[AttentionEntry]:
-        return (
-            named_contact(_on_the_list(location, visible("case")), "case__contact_person")
-            .select_related("case", "case__family", "case__location", "case__contact_person")
-            .order_by("case__priority", "-changed_at", "-id")[start : start + size]
-        )
+    def whole(uid: int, visible: Visible, location: int) -> QuerySet[AttentionEntry]:
+        return named_contact(
+            AttentionEntry.objects.filter(
+                visible("case"), location=location, removed_at__isnull=True
+            ),
+            "case__contact_person",
+        ).select_related("case", "case__family", "case__contact_person")
 
-    found: list[AttentionEntry] = compiled_list(
-        user,
-        Action.SUMMARY,
-        ("attention entries", start, size),
-        build,
-        location=location.pk,
-        per_user=False,
-    )
+    page_ids = set(shown)
+    among = [row[1] for row in rows if row[0] in page_ids]
+    read = compiled_list(
+        user, Action.SUMMARY, ("attention entries",), whole,
+        per_user=False, among=among, location=location.pk,
+    )  # fmt: skip
+    by_id = {entry.pk: entry for entry in read}
+    found = [by_id[pk] for pk in shown if pk in by_id]
+    for entry in found:  # the list's school (`Case.location` is not read again)
+        Case.location.field.set_cached_value(entry.case, location)
     read_children([entry.case.family for entry in found])
-    return EntryPage(number, pages, found, totals["total"], totals["fresh"], seen)
+    return EntryPage(number, pages, found, len(rows), fresh, seen)
 
 
 def entry_for(user: Professional, entry_id: int) -> AttentionEntry | None:

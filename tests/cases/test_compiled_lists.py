@@ -7,6 +7,8 @@ too."""
 
 from __future__ import annotations
 
+import datetime
+import itertools
 from typing import Any
 
 import pytest
@@ -285,6 +287,13 @@ def test_the_attention_list_holds_what_the_orm_holds(world: World) -> None:
     from kansrijk.attention.selectors import ENTRIES_PER_PAGE, entries
 
     _cases(world)
+    # Two priorities, and every entry changed at one moment: the latest entry first.
+    kept = list(AttentionEntry.objects.filter(location=world.school).order_by("pk"))
+    assert len(kept) >= 3
+    for entry, priority in zip(kept, itertools.cycle((3, 3, 1)), strict=False):
+        Case.objects.filter(pk=entry.case_id).update(priority=priority)
+    listed_at = timezone.now() - datetime.timedelta(hours=1)
+    AttentionEntry.objects.filter(pk__in=[e.pk for e in kept]).update(changed_at=listed_at)
     AttentionVisit.objects.create(
         location=world.school, professional=world.coach, seen_at=timezone.now()
     )
@@ -306,6 +315,13 @@ def test_the_attention_list_holds_what_the_orm_holds(world: World) -> None:
                 .order_by("case__priority", "-changed_at", "-id")
             )
             page = entries(user, location)
+            with one_page():  # ranked from the columns read with the ids (PostgreSQL)
+                in_page = entries(fresh(person), location)
+            assert (in_page.total, in_page.fresh, [e.pk for e in in_page.entries]) == (
+                page.total,
+                page.fresh,
+                [e.pk for e in page.entries],
+            ), (person.username, location.name)
             found = page.entries
             seen = AttentionVisit.objects.filter(location=location, professional=user).first()
             with CaptureQueriesContext(connection) as queries:
@@ -333,6 +349,7 @@ def test_the_attention_list_holds_what_the_orm_holds(world: World) -> None:
                 ], (person.username, location.name)
             listed += len(found)
     assert listed
+    assert len({e.case.priority for e in entries(fresh(world.coach), world.school).entries}) > 1
 
 
 def test_a_lists_contact_person_is_read_as_far_as_the_list_names_them(world: World) -> None:
