@@ -458,11 +458,7 @@ def _compiled_query(
     )
     day = timezone.localdate()
     own_key = (*key, using, user.pk, members, day)
-    with _compiled_lock:
-        found = own_key in _compiled
-        hit = _compiled.get(own_key)
-        if found:
-            _compiled.move_to_end(own_key)
+    found, hit = _kept(own_key)
     if found:
         return hit
     shape = _shape(user)
@@ -486,11 +482,7 @@ def _compile_once(
     SQL depends on) and kept among the last COMPILED_LIMIT. `stand_ins`: the integers it was
     built with in place of one user's values, whose places are its `slots`; none may end up
     in the SQL's text (it would hold for every user)."""
-    with _compiled_lock:
-        found = full_key in _compiled
-        hit = _compiled.get(full_key)
-        if found:
-            _compiled.move_to_end(full_key)
+    found, hit = _kept(full_key)
     if found:
         return hit
     with compiling():
@@ -518,6 +510,15 @@ def _compile_once(
             )
     _keep(full_key, hit)
     return hit
+
+
+def _kept(full_key: tuple[Any, ...]) -> tuple[bool, Compiled | None]:
+    """Whether a query is kept for `full_key`, and it (None: one that finds nothing)."""
+    with _compiled_lock:
+        if full_key not in _compiled:
+            return False, None
+        _compiled.move_to_end(full_key)
+        return True, _compiled[full_key]
 
 
 def _keep(full_key: tuple[Any, ...], hit: Compiled | None) -> None:
