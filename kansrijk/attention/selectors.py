@@ -22,6 +22,7 @@ from kansrijk.access.policies import (
     filter_cases,
     read_for_page,
     rows_read_for_page,
+    visible_condition,
 )
 from kansrijk.attention.models import (
     AttentionChange,
@@ -77,18 +78,37 @@ class EntryPage(PageNumbers):
 LISTED_COLUMNS = ("location", "state", "priority")
 
 
-def _open_here(user: Professional, location: Location) -> dict[int, int]:
-    """The school's open cases the user may see, each with its priority: from the columns
-    the page read with the ids (`read_for_page`), else asked (SQLite, outside a page)."""
+def _listed(user: Professional, location: Location) -> list[tuple[Any, ...]]:
+    """The entries on the list now of the school's open cases the user may see: id, case,
+    changed, added and the case's priority. The cases' columns come from the page's read of
+    the ids (`read_for_page`); without it (SQLite, outside a page) the cases are joined."""
     read = rows_read_for_page(user, Action.SUMMARY, LISTED_COLUMNS)
     if read is None:
-        here = Case.objects.filter(location=location, state__in=OPEN_STATES)
-        return dict(filter_cases(here, user, Action.SUMMARY).values_list("pk", "priority"))
-    return {
+        return list(
+            AttentionEntry.objects.filter(
+                visible_condition(user, Action.SUMMARY, "case"),
+                location=location,
+                removed_at__isnull=True,
+                case__location=location,
+                case__state__in=OPEN_STATES,
+            ).values_list("pk", "case_id", "changed_at", "added_at", "case__priority")
+        )
+    here = {
         pk: priority
         for pk, (at, state, priority) in read.items()
         if at == location.pk and state in OPEN_STATES
     }
+
+    def build(uid: int, visible: Visible, location: int) -> QuerySet[Any]:
+        return AttentionEntry.objects.filter(
+            visible("case"), location=location, removed_at__isnull=True
+        ).values_list("pk", "case_id", "changed_at", "added_at")
+
+    rows = compiled_list(
+        user, Action.SUMMARY, ("attention listed",), build,
+        per_user=False, among=list(here), location=location.pk,
+    )  # fmt: skip
+    return [(*row, here[row[1]]) for row in rows]
 
 
 def entries(user: Professional, location: Location, page: str | int | None = 1) -> EntryPage:
@@ -103,24 +123,13 @@ def entries(user: Professional, location: Location, page: str | int | None = 1) 
         return EntryPage(1, 1, [], 0, 0, None)
     seen = last_visit(user, location)
     read_for_page(user, Action.SUMMARY, also=LISTED_COLUMNS)
-    here = _open_here(user, location)
-
-    def listed(uid: int, visible: Visible, location: int) -> QuerySet[Any]:
-        return AttentionEntry.objects.filter(
-            visible("case"), location=location, removed_at__isnull=True
-        ).values_list("pk", "case_id", "changed_at", "added_at")
-
-    rows = compiled_list(
-        user, Action.SUMMARY, ("attention listed",), listed,
-        per_user=False, among=list(here), location=location.pk,
-    )  # fmt: skip
-    rows = [row for row in rows if row[1] in here]  # inline (SQLite): its closed cases too
-    fresh = sum(1 for _pk, _case, changed, added in rows if seen and max(changed, added) > seen)
+    rows = _listed(user, location)
+    fresh = sum(1 for _pk, _case, changed, added, _p in rows if seen and max(changed, added) > seen)
     # By priority, then the latest changed, then the latest entry (each sort keeps the order
     # of the one before where it ties).
     rows.sort(key=itemgetter(0), reverse=True)
     rows.sort(key=itemgetter(2), reverse=True)
-    rows.sort(key=lambda row: here[row[1]])
+    rows.sort(key=itemgetter(4))
     size = ENTRIES_PER_PAGE
     pages = max(1, -(-len(rows) // size))
     asked = str(page or "")
