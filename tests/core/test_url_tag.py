@@ -12,7 +12,7 @@ from django.utils.html import conditional_escape
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kansrijk.core.templatetags.urls import RememberedURLNode, reverser
+from kansrijk.core.templatetags.urls import RememberedURLNode, _reverse, reverser
 
 
 def _view(request: HttpRequest) -> HttpResponse:  # pragma: no cover - never served
@@ -24,7 +24,9 @@ urlpatterns = [
     path(
         "elders/",
         include(([path("cases/<int:case_id>/", _view, name="case_detail")], "cases")),
-    )
+    ),
+    # Its parts in another order than their names sorted.
+    path("pairs/<int:zone>/<int:area>/", _view, name="pair"),
 ]
 
 
@@ -129,3 +131,45 @@ def test_a_tables_reverser_keeps_the_urlconf_and_prefix_it_was_made_in() -> None
     assert reverser()("cases:case_detail", 7) == "/cases/7/"
     with pytest.raises(NoReverseMatch):
         reverser()("no:such", 7)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    case_id=st.one_of(st.integers(min_value=-3, max_value=10**15), st.booleans()),
+    number=st.one_of(st.integers(min_value=-3, max_value=10**15), st.text(max_size=4)),
+)
+def test_two_whole_numbers_as_arguments_or_by_name_give_what_reverse_gives(
+    case_id: object, number: object
+) -> None:
+    """Where every argument is a whole number the URL is filled into the view's cut URL:
+    in the order of the route's parts whatever the order they are named in; anything else
+    (a negative number, a bool, text) as Django answers it."""
+    for _ in range(2):
+        assert _outcome("{% url 'safety:meldcode_step' c n %}", c=case_id, n=number) == (
+            _oracle("safety:meldcode_step", case_id, number)
+        )
+        assert _outcome(
+            "{% url 'safety:meldcode_step' number=n case_id=c %}", c=case_id, n=number
+        ) == _oracle("safety:meldcode_step", number=number, case_id=case_id)
+
+
+@settings(max_examples=100, deadline=None)
+@given(zone=st.integers(min_value=0, max_value=10**6), area=st.integers(min_value=0, max_value=99))
+def test_whole_numbers_by_name_go_where_the_route_has_them(zone: int, area: int) -> None:
+    with override_settings(ROOT_URLCONF=__name__):
+        for _ in range(2):
+            assert _render("{% url 'pair' area=a zone=z %}", a=area, z=zone) == (
+                f"/pairs/{zone}/{area}/"
+            )
+            assert _render("{% url 'pair' z a %}", a=area, z=zone) == f"/pairs/{zone}/{area}/"
+
+
+def test_a_new_whole_number_is_filled_in_not_reversed_again() -> None:
+    """A region's case ids are more than a process keeps per value: once a view's URL is
+    cut, a new id costs no `reverse()` and no room in the memory of reversed URLs."""
+    url = reverser()
+    assert url("cases:case_detail", 1) == "/cases/1/"
+    kept = _reverse.cache_info().currsize
+    for case_id in range(2, 500):
+        assert url("cases:case_detail", case_id) == f"/cases/{case_id}/"
+    assert _reverse.cache_info().currsize == kept
