@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from kansrijk.access.matrix import Action
@@ -78,20 +78,22 @@ class EntryPage(PageNumbers):
 LISTED_COLUMNS = ("location", "state", "priority")
 
 
+def _on_the_list(location: int | Location, visible: Q) -> QuerySet[AttentionEntry]:
+    """The school's entries on the list now whose case `visible` admits."""
+    return AttentionEntry.objects.filter(visible, location=location, removed_at__isnull=True)
+
+
 def _listed(user: Professional, location: Location) -> list[tuple[Any, ...]]:
     """The entries on the list now of the school's open cases the user may see: id, case,
     changed, added and the case's priority. The cases' columns come from the page's read of
     the ids (`read_for_page`); without it (SQLite, outside a page) the cases are joined."""
     read = rows_read_for_page(user, Action.SUMMARY, LISTED_COLUMNS)
     if read is None:
+        visible = visible_condition(user, Action.SUMMARY, "case")
         return list(
-            AttentionEntry.objects.filter(
-                visible_condition(user, Action.SUMMARY, "case"),
-                location=location,
-                removed_at__isnull=True,
-                case__location=location,
-                case__state__in=OPEN_STATES,
-            ).values_list("pk", "case_id", "changed_at", "added_at", "case__priority")
+            _on_the_list(location, visible)
+            .filter(case__location=location, case__state__in=OPEN_STATES)
+            .values_list("pk", "case_id", "changed_at", "added_at", "case__priority")
         )
     here = {
         pk: priority
@@ -100,9 +102,9 @@ def _listed(user: Professional, location: Location) -> list[tuple[Any, ...]]:
     }
 
     def build(uid: int, visible: Visible, location: int) -> QuerySet[Any]:
-        return AttentionEntry.objects.filter(
-            visible("case"), location=location, removed_at__isnull=True
-        ).values_list("pk", "case_id", "changed_at", "added_at")
+        return _on_the_list(location, visible("case")).values_list(
+            "pk", "case_id", "changed_at", "added_at"
+        )
 
     rows = compiled_list(
         user, Action.SUMMARY, ("attention listed",), build,
@@ -138,10 +140,7 @@ def entries(user: Professional, location: Location, page: str | int | None = 1) 
 
     def whole(uid: int, visible: Visible, location: int) -> QuerySet[AttentionEntry]:
         return named_contact(
-            AttentionEntry.objects.filter(
-                visible("case"), location=location, removed_at__isnull=True
-            ),
-            "case__contact_person",
+            _on_the_list(location, visible("case")), "case__contact_person"
         ).select_related("case", "case__family", "case__contact_person")
 
     page_ids = set(shown)

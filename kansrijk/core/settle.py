@@ -82,5 +82,4 @@ def _load_languages() -> None:
             translation.npgettext(code, code, code, 2)
             translation.get_language_bidi()
             translation.get_language_info(code)
-    translation.deactivate_all()
     translation.deactivate()

@@ -40,6 +40,9 @@ register = template.Library()
 
 #: Argument types whose text is their URL part for good (exactly these: not bool, not objects).
 _PLAIN = (int, str)
+#: What a URL depends on besides the view name and arguments: the current app, the URLconf,
+#: the script prefix and the language.
+Where = tuple[str | None, str, str, str | None]
 
 
 @lru_cache(maxsize=8192)
@@ -47,14 +50,12 @@ def _reverse(
     view_name: str,
     args: tuple[int | str, ...],
     kwargs: tuple[tuple[str, int | str], ...],
-    current_app: str | None,
-    urlconf: str,
-    prefix: str,
-    language: str | None,
+    where: Where,
 ) -> str:
     """Django's answer for the key's script prefix and language, made active for the call
     if another is (a `reverser` used after its request's context changed): a URL remembered
     under a key is always the one of that key."""
+    current_app, urlconf, prefix, language = where
     kept = get_script_prefix()
     if kept != prefix:
         set_script_prefix(prefix)
@@ -78,10 +79,7 @@ def _cut(
     view_name: str,
     count: int,
     names: tuple[str, ...],
-    current_app: str | None,
-    urlconf: str,
-    prefix: str,
-    language: str | None,
+    where: Where,
 ) -> tuple[tuple[str, ...], tuple[int, ...]] | None:
     """The URL of `count` whole-number arguments and whole-number keyword arguments `names`
     (in that order) as its text between them and which argument goes in each gap; None where
@@ -91,9 +89,8 @@ def _cut(
     marks = [_MARK + i for i in range(count + len(names))]
     try:
         url = _reverse(
-            view_name, tuple(marks[:count]), tuple(zip(names, marks[count:], strict=True)),
-            current_app, urlconf, prefix, language,
-        )  # fmt: skip
+            view_name, tuple(marks[:count]), tuple(zip(names, marks[count:], strict=True)), where
+        )
     except NoReverseMatch:
         return None
     found = []
@@ -129,19 +126,16 @@ def _remembered(
     view_name: str,
     args: tuple[int | str, ...],
     kwargs: tuple[tuple[str, int | str], ...],
-    current_app: str | None,
-    urlconf: str,
-    prefix: str,
-    language: str | None,
+    where: Where,
 ) -> str:
     """`_reverse`, through the cut URL where every argument is a whole number."""
     values = (*args, *(value for _name, value in kwargs))
     if values and _whole(values):
         names = tuple(name for name, _value in kwargs)
-        cut = _cut(view_name, len(args), names, current_app, urlconf, prefix, language)
+        cut = _cut(view_name, len(args), names, where)
         if cut is not None:
             return _filled(cut, values)  # type: ignore[arg-type]
-    return _reverse(view_name, args, kwargs, current_app, urlconf, prefix, language)
+    return _reverse(view_name, args, kwargs, where)
 
 
 def remembered_reverse(
@@ -153,29 +147,24 @@ def remembered_reverse(
     """`reverse()` remembered per view name, arguments, current app and what else its answer
     depends on (the URLconf, the script prefix, the language): the tag below, and rows that
     Python writes (kansrijk/cases/templatetags/case_tables.py)."""
-    return _remembered(
-        view_name,
-        args,
-        tuple(sorted((kwargs or {}).items())),
-        current_app,
-        get_urlconf() or settings.ROOT_URLCONF,
-        get_script_prefix(),
-        get_language(),
-    )
+    kwargs_items = tuple(sorted((kwargs or {}).items()))
+    return _remembered(view_name, args, kwargs_items, _where(current_app))
 
 
 def reverser(current_app: str | None = None) -> Callable[..., str]:
     """`remembered_reverse` for the rows of one table: what its answer depends on (the
     URLconf, the script prefix, the language) read once, not per row (three context-local
     lookups each, ~600 on a list page; issue 17)."""
-    urlconf = get_urlconf() or settings.ROOT_URLCONF
-    prefix = get_script_prefix()
-    language = get_language()
+    where = _where(current_app)
 
     def url(view_name: str, *args: int | str) -> str:
-        return _remembered(view_name, args, (), current_app, urlconf, prefix, language)
+        return _remembered(view_name, args, (), where)
 
     return url
+
+
+def _where(current_app: str | None) -> Where:
+    return current_app, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), get_language()
 
 
 @receiver(setting_changed)
