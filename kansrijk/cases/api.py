@@ -223,7 +223,8 @@ def list_cases(
     place = Location.objects.filter(pk=location).first() if location is not None else None
     count, cases = 0, list[Case]()
     if location is None or place is not None:
-        read_for_page(user, Action.SUMMARY)  # counted, then a page of it
+        # Counted and ranked from the columns read with the ids, then a page of it.
+        read_for_page(user, Action.SUMMARY, also=selectors.page_columns(place))
         count, cases = selectors.cases_page(
             user,
             action=Action.SUMMARY,

@@ -183,6 +183,9 @@ def cases_page(
     instances a queryset with its count and a prefetch on every call, ~5 ms of CPU a page
     (issue 17). The families are their ids, with their children read after
     (`read_children`). An empty page past the end counts the list on its own."""
+    rows = rows_read_for_page(user, action, page_columns(location))
+    if rows is not None:
+        return _page_ranked_in_page(user, action, rows, states, location, offset, limit)
     where: _Where = {"location": location.pk} if location is not None else {}
 
     def build(
@@ -213,6 +216,52 @@ def cases_page(
     if offset == 0:
         return 0, cases
     return cases_visible_to(user, action=action, states=states, location=location).count(), cases
+
+
+def page_columns(location: Location | None) -> tuple[str, ...]:
+    """The case columns `cases_page` narrows and ranks by, for the page's read of the ids
+    (`read_for_page(also=...)`). The location only when the list is narrowed to one: both
+    reach indexes hold the others, and a contact person's does not hold the location."""
+    return RANKED_COLUMNS if location is None else (*RANKED_COLUMNS, "location")
+
+
+def _page_ranked_in_page(
+    user: Professional,
+    action: Action,
+    rows: dict[int, tuple[Any, ...]],
+    states: frozenset[str] | None,
+    location: Location | None,
+    offset: int,
+    limit: int,
+) -> tuple[int, list[Case]]:
+    """`cases_page` from the columns the page read with the ids (`page_columns`): narrowed,
+    counted and ranked here in the list's order (priority, last step, id), and only the
+    page's cases read whole. Ranked in the database, every case of the user's list was
+    looked up again for its place: a school's 500 cases, 1,500 buffers and 2.5 ms a page
+    at region scale 1.0 (issue 17)."""
+    place = None if location is None else location.pk
+    keys = [
+        (priority, step, pk)
+        for pk, (state, priority, step, *at) in rows.items()
+        if (states is None or state in states) and (place is None or at[0] == place)
+    ]
+    keys.sort()
+    shown = [key[2] for key in keys[offset : offset + limit]]
+    if not shown:
+        return len(keys), []
+
+    def build(uid: int, visible: Visible) -> QuerySet[Case]:
+        return named_contact(
+            Case.objects.filter(visible("pk")).select_related("location", "contact_person")
+        )
+
+    read = compiled_list(
+        user, action, ("cases page, ranked",), build, per_user=False, among=shown
+    )
+    by_id = {case.pk: case for case in read}
+    cases = [by_id[pk] for pk in shown if pk in by_id]
+    read_children([_family_by_id(case) for case in cases])
+    return len(keys), cases
 
 
 def case_for(user: Professional, case_id: int, action: Action = Action.SUMMARY) -> Case:

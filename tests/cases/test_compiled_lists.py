@@ -131,8 +131,14 @@ def test_my_works_case_lists_hold_what_the_orm_holds(world: World, bound: int) -
 def test_a_page_of_the_case_list_holds_what_the_orm_holds(world: World) -> None:
     """`cases_page` (the API's list): the page the ORM's queryset slices and the count it
     counts, for every professional, state filter, location and place in the list, the
-    children read with it; past the end an empty page with the list's length."""
-    _cases(world)
+    children read with it; past the end an empty page with the list's length. Within a page
+    that read the ids with the columns the list is ranked by (`page_columns`, the API), it
+    is ranked from those and holds the same: two cases of a higher priority, three whose
+    last step is at the same moment (the id decides)."""
+    cases = _cases(world)
+    Case.objects.filter(pk__in=[cases[1].pk, cases[4].pk]).update(priority=Case.Priority.HIGH)
+    same = timezone.now() - datetime.timedelta(days=3)
+    Case.objects.filter(pk__in=[c.pk for c in cases[2:5]]).update(last_step_at=same)
     checked = 0
     for person in world.people():
         for states in (None, frozenset({CaseState.IN_SUPPORT.value}), selectors.OPEN_STATES):
@@ -153,6 +159,14 @@ def test_a_page_of_the_case_list_holds_what_the_orm_holds(world: World) -> None:
                     assert count == len(orm), where
                     rows = _page_rows(page)
                     assert rows == [_page_row(c) for c in expected], where
+                    with one_page():
+                        user = fresh(person)
+                        read_for_page(user, Action.SUMMARY, also=selectors.page_columns(location))
+                        count, page = selectors.cases_page(
+                            user, action=Action.SUMMARY, states=states,
+                            location=location, offset=offset, limit=limit,
+                        )  # fmt: skip
+                    assert (count, _page_rows(page)) == (len(orm), rows), where
                     checked += len(page)
     assert checked > 20  # the pages are not all empty
 
