@@ -182,7 +182,8 @@ def cases_page(
     once (`compiled_list`; the API's list of cases): the ORM built, compiled and turned into
     instances a queryset with its count and a prefetch on every call, ~5 ms of CPU a page
     (issue 17). The families are their ids, with their children read after
-    (`read_children`). An empty page past the end counts the list on its own."""
+    (`read_children`). An empty page past the end (or of no length) counts the list on its
+    own."""
     rows = rows_read_for_page(user, action, page_columns(location))
     if rows is not None:
         return _page_ranked_in_page(user, action, rows, states, location, offset, limit)
@@ -213,7 +214,7 @@ def cases_page(
     read_children([_family_by_id(case) for case in cases])
     if cases:
         return cases[0].total, cases  # type: ignore[attr-defined]
-    if offset == 0:
+    if offset == 0 and limit > 0:
         return 0, cases
     return cases_visible_to(user, action=action, states=states, location=location).count(), cases
 
