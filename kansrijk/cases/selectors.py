@@ -256,9 +256,7 @@ def _page_ranked_in_page(
             Case.objects.filter(visible("pk")).select_related("location", "contact_person")
         )
 
-    read = compiled_list(
-        user, action, ("cases page, ranked",), build, per_user=False, among=shown
-    )
+    read = compiled_list(user, action, ("cases page, ranked",), build, per_user=False, among=shown)
     by_id = {case.pk: case for case in read}
     cases = [by_id[pk] for pk in shown if pk in by_id]
     read_children([_family_by_id(case) for case in cases])
