@@ -6,9 +6,10 @@ see answers 404 exactly like a missing one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import chain
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -197,7 +198,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         state, states = "open", selectors.OPEN_STATES
     # Counted and ranked from the columns read with the ids, then a page of it.
     read_for_page(user, Action.SUMMARY, also=selectors.page_columns(None))
-    listed = _CaseList(user, states)
+    listed = cast("Sequence[Case]", _CaseList(user, states))  # as far as the paginator asks
     page = Paginator(listed, CASE_LIST_PAGE).get_page(request.GET.get("page"))
     cases = list(page.object_list)
     selectors.children_shown(user, cases)
