@@ -119,14 +119,22 @@ class SignalForm(forms.Form):
     #: The picker lists at most this many pupils (own groups first); the name search narrows.
     PUPILS_SHOWN = 60
 
-    def __init__(self, *args: Any, pupils: QuerySet[Child], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        pupils: QuerySet[Child],
+        first: list[tuple[int, str, str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`first`: the first PUPILS_SHOWN + 1 of `pupils` as the picker lists them, when
+        the caller read them (selectors.picker_rows)."""
         super().__init__(*args, **kwargs)
         field: PupilChoiceField = self.fields["child"]  # type: ignore[assignment]
         field.queryset = pupils
         # The picker's options as plain rows: a model instance (and its location) per pupil
         # cost a fifth of the form's CPU (issue 17).
         rows = pupils.select_related(None).values_list("pk", "given_name", "family_name", "group")
-        shown = list(rows[: self.PUPILS_SHOWN + 1])
+        shown = list(first if first is not None else rows[: self.PUPILS_SHOWN + 1])
         self.more_pupils = len(shown) > self.PUPILS_SHOWN
         shown = shown[: self.PUPILS_SHOWN]
         picked = str((self.data if self.is_bound else self.initial).get("child") or "")

@@ -618,6 +618,41 @@ def pupils_for_signal(
     )
 
 
+def picker_rows(user: Professional, first: int) -> list[tuple[int, str, str, str]] | None:
+    """The first `first` pupils of `pupils_for_signal(user)` without a search, as the
+    signal form's picker lists them (id, given name, family name, group), through SQL
+    compiled once (kansrijk.compiled): the own groups as two arrays, the whole locations as
+    one. Built and compiled anew, the query was a fifth of the form's CPU (issue 17). None
+    where the pick reaches pupils through the user's cases (its access filter) or on SQLite:
+    the caller reads `pupils_for_signal`."""
+    pick = pupil_pick(user)
+    using = Child.objects.db
+    if pick.through_cases or connections[using].vendor != "postgresql":
+        return None
+    quote = connections[using].ops.quote_name
+    table = quote(Child._meta.db_table)
+    location, group = quote(Child.location.field.column), quote(Child.group.field.column)
+    groups = sorted(pick.groups)
+    # Only quoted column names are written; the groups are parameters.
+    pair = f"({table}.{location}, {table}.{group})"
+    sql = f"{pair} IN (SELECT * FROM unnest(%s::bigint[], %s::text[]))"  # noqa: S608
+    own = RawSQL(  # noqa: S611
+        sql, ([at for at, _ in groups], [name for _, name in groups]), output_field=BooleanField()
+    )
+
+    def build(own: RawSQL, places: RawSQL) -> QuerySet[Any]:
+        return (
+            Child.objects.filter(Q(own) | Q(location__in=places), left_on__isnull=True)
+            .annotate(own_group=Case_(When(own, then=Value(0)), default=Value(1)))
+            .order_by("own_group", "group", "family_name", "given_name", "id")
+            .values_list("pk", "given_name", "family_name", "group")[:first]
+        )
+
+    return fetch(
+        ("picker rows", first), using, build, own=own, places=ids_in(sorted(pick.locations))
+    )
+
+
 def pupils_named(pupils: QuerySet[Child], term: str) -> QuerySet[Child]:
     """Narrow the signal form's pupils by part of a name (the picker's search, no JavaScript
     needed: a GET form on the same page)."""

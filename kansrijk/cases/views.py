@@ -236,10 +236,16 @@ def signal_new(request: HttpRequest) -> HttpResponse:
     )
     pupil_filter = PupilFilterForm(request.GET or None) if search is None else None
     term = pupil_filter.cleaned_data["q"] if pupil_filter and pupil_filter.is_valid() else ""
+    searched = bool(found.get("name", "").strip() and found.get("date_of_birth"))
     if term:
         pupils = selectors.pupils_named(pupils, term)
+    # Without a search the picker's first rows are read through SQL compiled once.
+    first = None if term or searched else selectors.picker_rows(user, SignalForm.PUPILS_SHOWN + 1)
     form = SignalForm(
-        request.POST or None, pupils=pupils, initial={"child": request.GET.get("child")}
+        request.POST or None,
+        pupils=pupils,
+        first=first,
+        initial={"child": request.GET.get("child")},
     )
     if request.method == "POST" and form.is_valid():
         try:

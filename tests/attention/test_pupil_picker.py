@@ -60,3 +60,46 @@ def test_the_search_never_reaches_pupils_the_signaller_may_not_pick(client, worl
     sign_in(client, world.teacher)
     page = client.get(reverse("cases:signal_new"), {"q": "Quirijn"}).content.decode()
     assert f'value="{stranger.pk}"' not in page
+
+
+def test_the_pickers_first_rows_are_those_of_the_pupils_query(world):
+    """`picker_rows` (SQL compiled once, PostgreSQL) lists what `pupils_for_signal` lists
+    first, in its order, for every professional: a teacher's own groups (a group name with a
+    quote, a comma and braces), an IB's school with the class they teach on top; None where
+    the pick reaches through cases, and on SQLite."""
+    from django.db import connection
+
+    from kansrijk.access.roles import Role
+    from kansrijk.cases.selectors import picker_rows
+    from kansrijk.core.models import Group, Membership
+    from tests.conftest import fresh
+
+    odd = 'groep "7", {b}'
+    for name, group in (("Aalbers", "1"), ("Zwart", "5"), ("Bakker", odd), ("Claes", odd)):
+        ChildFactory(location=world.school, group=group, family_name=name)
+    ChildFactory(location=world.other_school, group="5", family_name="Elders")
+    for person, name in ((world.teacher, "5"), (world.coach, odd)):
+        membership, _ = Membership.objects.get_or_create(
+            professional=person,
+            role=Role.TEACHER,
+            organisation=world.school.organisation,
+            location=world.school,
+        )
+        membership.groups.add(Group.objects.get_or_create(location=world.school, name=name)[0])
+    checked = 0
+    for person in world.people():
+        for first in (2, SignalForm.PUPILS_SHOWN + 1):
+            rows = picker_rows(fresh(person), first)
+            if rows is None:
+                continue
+            expected = pupils_for_signal(fresh(person)).values_list(
+                "pk", "given_name", "family_name", "group"
+            )
+            assert rows == list(expected[:first]), (person.username, first)
+            checked += len(rows)
+    if connection.vendor == "postgresql":
+        assert checked > 10
+        assert picker_rows(fresh(world.coach), 1)[0][3] == odd  # their own class on top
+        assert picker_rows(fresh(world.family_specialist), 5) is None  # through cases
+    else:
+        assert checked == 0
