@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -122,22 +123,28 @@ class SignalForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        pupils: QuerySet[Child],
+        pupils: Callable[[], QuerySet[Child]],
         first: list[tuple[int, str, str, str]] | None = None,
         **kwargs: Any,
     ) -> None:
-        """`first`: the first PUPILS_SHOWN + 1 of `pupils` as the picker lists them, when
-        the caller read them (selectors.picker_rows)."""
+        """`pupils()`: those the user may pick, built when the form needs them (to check a
+        choice, to list them); `first`: the first PUPILS_SHOWN + 1 of them as the picker
+        lists them, when the caller read them (selectors.picker_rows). An empty form with
+        its first rows builds no query: building it was a tenth of the page's CPU."""
         super().__init__(*args, **kwargs)
         field: PupilChoiceField = self.fields["child"]  # type: ignore[assignment]
-        field.queryset = pupils
+        picked = str((self.data if self.is_bound else self.initial).get("child") or "")
+        shown = first
+        may = Child.objects.none()
+        if shown is None or self.is_bound or picked:
+            may = field.queryset = pupils()
         # The picker's options as plain rows: a model instance (and its location) per pupil
         # cost a fifth of the form's CPU (issue 17).
-        rows = pupils.select_related(None).values_list("pk", "given_name", "family_name", "group")
-        shown = list(first if first is not None else rows[: self.PUPILS_SHOWN + 1])
+        rows = may.select_related(None).values_list("pk", "given_name", "family_name", "group")
+        if shown is None:
+            shown = list(rows[: self.PUPILS_SHOWN + 1])
         self.more_pupils = len(shown) > self.PUPILS_SHOWN
         shown = shown[: self.PUPILS_SHOWN]
-        picked = str((self.data if self.is_bound else self.initial).get("child") or "")
         if picked.isdecimal() and all(row[0] != int(picked) for row in shown):
             shown[:0] = list(rows.filter(pk=int(picked)))  # the chosen one stays in view
         word = group_word()

@@ -13,7 +13,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -48,7 +48,7 @@ from kansrijk.cases.forms import (
     SignalForm,
     TransitionForm,
 )
-from kansrijk.cases.models import Case, PlanAction, PlanVersion
+from kansrijk.cases.models import Case, Child, PlanAction, PlanVersion
 from kansrijk.cases.workflow import BY_NAME, CaseState
 from kansrijk.core.models import Professional
 
@@ -231,14 +231,16 @@ def signal_new(request: HttpRequest) -> HttpResponse:
         raise Http404
     search = PupilSearchForm(request.GET or None) if pupil_pick(user).search_locations else None
     found = search.cleaned_data if search is not None and search.is_valid() else {}
-    pupils = selectors.pupils_for_signal(
-        user, name=found.get("name", ""), date_of_birth=found.get("date_of_birth")
-    )
     pupil_filter = PupilFilterForm(request.GET or None) if search is None else None
     term = pupil_filter.cleaned_data["q"] if pupil_filter and pupil_filter.is_valid() else ""
     searched = bool(found.get("name", "").strip() and found.get("date_of_birth"))
-    if term:
-        pupils = selectors.pupils_named(pupils, term)
+
+    def pupils() -> QuerySet[Child]:
+        may = selectors.pupils_for_signal(
+            user, name=found.get("name", ""), date_of_birth=found.get("date_of_birth")
+        )
+        return selectors.pupils_named(may, term) if term else may
+
     # Without a search the picker's first rows are read through SQL compiled once.
     first = None if term or searched else selectors.picker_rows(user, SignalForm.PUPILS_SHOWN + 1)
     form = SignalForm(
