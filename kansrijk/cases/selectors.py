@@ -74,7 +74,7 @@ from kansrijk.cases.workflow import (
     reported_condition,
     transitions_from,
 )
-from kansrijk.compiled import fetch, fetch_among, id_array, ids_in
+from kansrijk.compiled import compiled, fetch, fetch_among, id_array, ids_in
 from kansrijk.core.choices import labels_now
 from kansrijk.core.models import Location, Professional
 from kansrijk.plans import CUSTOM, GENERIC, Plan, rows_planned
@@ -588,32 +588,38 @@ def pupils_for_signal(
     specialists read; the nurse's pupils only when `name` and `date_of_birth` find them.
     `searchable` also admits those the user could find by search (a service's check)."""
     pick = pupil_pick(user)
-    condition = Q(pk__in=[])
-    for location_id, group in pick.groups:
-        condition |= Q(location=location_id, group=group)
-    if pick.locations:
-        condition |= Q(location__in=pick.locations)
+    more = Q(pk__in=[])
     if pick.search_locations:
         if searchable:
-            condition |= Q(location__in=pick.search_locations)
+            more |= Q(location__in=pick.search_locations)
         elif name.strip() and date_of_birth is not None:
             term = name.strip()
-            condition |= Q(
+            more |= Q(
                 Q(given_name__icontains=term) | Q(family_name__icontains=term),
                 location__in=pick.search_locations,
                 date_of_birth=date_of_birth,
             )
     if pick.through_cases:
         seen = filter_cases(Case.objects.filter(family=OuterRef("family")), user, Action.FULL)
-        condition |= Q(Exists(seen))
-    # The signaller's own groups first (issue 14): a teacher's class, a childcare group.
+        more |= Q(Exists(seen))
+    return _pupils(sorted(pick.groups), sorted(pick.locations), more).select_related("location")
+
+
+def _pupils(
+    groups: Sequence[tuple[Any, Any]], locations: Sequence[Any], more: Q | None = None
+) -> QuerySet[Child]:
+    """The pupils of these groups (location, name) and locations, and those `more` admits,
+    who have not left: the groups first (issue 14: a teacher's class, a childcare group),
+    then by group and name."""
     own = Q(pk__in=[])
-    for location_id, group in pick.groups:
+    for location_id, group in groups:
         own |= Q(location=location_id, group=group)
+    condition = own | Q(location__in=locations) if locations else own
+    if more is not None:
+        condition |= more
     return (
         Child.objects.filter(condition, left_on__isnull=True)
         .annotate(own_group=Case_(When(own, then=Value(0)), default=Value(1)))
-        .select_related("location")
         .order_by("own_group", "group", "family_name", "given_name", "id")
     )
 
@@ -621,36 +627,36 @@ def pupils_for_signal(
 def picker_rows(user: Professional, first: int) -> list[tuple[int, str, str, str]] | None:
     """The first `first` pupils of `pupils_for_signal(user)` without a search, as the
     signal form's picker lists them (id, given name, family name, group), through SQL
-    compiled once (kansrijk.compiled): the own groups as two arrays, the whole locations as
-    one. Built and compiled anew, the query was a fifth of the form's CPU (issue 17). None
-    where the pick reaches pupils through the user's cases (its access filter) or on SQLite:
-    the caller reads `pupils_for_signal`."""
+    compiled once per number of groups and locations (kansrijk.compiled): built and
+    compiled anew, the query was a fifth of the form's CPU (issue 17). The groups stay
+    conditions of their own, which the index of a location's groups answers (as arrays
+    joined they were a scan of the region's children). None where the pick reaches pupils
+    through the user's cases (its access filter) or on SQLite: the caller reads
+    `pupils_for_signal`."""
     pick = pupil_pick(user)
     using = Child.objects.db
     if pick.through_cases or connections[using].vendor != "postgresql":
         return None
-    quote = connections[using].ops.quote_name
-    table = quote(Child._meta.db_table)
-    location, group = quote(Child.location.field.column), quote(Child.group.field.column)
-    groups = sorted(pick.groups)
-    # Only quoted column names are written; the groups are parameters.
-    pair = f"({table}.{location}, {table}.{group})"
-    sql = f"{pair} IN (SELECT * FROM unnest(%s::bigint[], %s::text[]))"  # noqa: S608
-    own = RawSQL(  # noqa: S611
-        sql, ([at for at, _ in groups], [name for _, name in groups]), output_field=BooleanField()
-    )
+    groups, locations = sorted(pick.groups), sorted(pick.locations)
+    if not groups and not locations:
+        return []
+    values: dict[str, Any] = {}
+    for i, (location_id, group) in enumerate(groups):
+        values[f"at{i}"], values[f"group{i}"] = location_id, group
+    for i, location_id in enumerate(locations):
+        values[f"place{i}"] = location_id
+    # Stand-ins no real call passes: negative ids, a group name with a NUL character.
+    blanks = {key: (f"\x00{key}" if key.startswith("group") else -1 - i)
+              for i, key in enumerate(values)}  # fmt: skip
 
-    def build(own: RawSQL, places: RawSQL) -> QuerySet[Any]:
-        return (
-            Child.objects.filter(Q(own) | Q(location__in=places), left_on__isnull=True)
-            .annotate(own_group=Case_(When(own, then=Value(0)), default=Value(1)))
-            .order_by("own_group", "group", "family_name", "given_name", "id")
-            .values_list("pk", "given_name", "family_name", "group")[:first]
-        )
+    def build(**blank: Any) -> QuerySet[Any]:
+        pairs = [(blank[f"at{i}"], blank[f"group{i}"]) for i in range(len(groups))]
+        places = [blank[f"place{i}"] for i in range(len(locations))]
+        rows = _pupils(pairs, places).values_list("pk", "given_name", "family_name", "group")
+        return rows[:first]
 
-    return fetch(
-        ("picker rows", first), using, build, own=own, places=ids_in(sorted(pick.locations))
-    )
+    key = ("picker rows", first, len(groups), len(locations))
+    return compiled(key, using, build, **blanks).fetch(using, **values)
 
 
 def pupils_named(pupils: QuerySet[Child], term: str) -> QuerySet[Child]:
