@@ -929,9 +929,9 @@ def _granting_roles_per_case(
                 if read is not None:
                     # This membership's filter is one the page has read (a user of one
                     # membership, whose list was read for an action granted alike): no query.
-                    granted = set(read).intersection(case_ids)
-                    for pk in granted:
-                        found[action].setdefault(pk, set()).add(Role(membership.role))
+                    role = Role(membership.role)  # once, not per case: an IB's my work 6 %
+                    for pk in set(read).intersection(case_ids):
+                        found[action].setdefault(pk, set()).add(role)
                     continue
                 condition = visible_cases(user, action, using, membership)
             else:
