@@ -57,6 +57,7 @@ from kansrijk.cases.models import (
     Child,
     Family,
     FamilyContact,
+    Goal,
     Guardian,
     Note,
     PlanAction,
@@ -122,11 +123,52 @@ def read_children(families: Sequence[Family | None]) -> None:
 
 
 def children_of(family: Family) -> list[Child]:
-    """A family's children, youngest last: those `family_children` read, or a query."""
+    """A family's children, youngest last: those `family_children` read, or a query (SQL
+    compiled once: built anew it was a twentieth of a case page's CPU, issue 17)."""
     known: list[Child] | None = getattr(family, CHILDREN_BY_AGE, None)
     if known is None:
-        known = list(family.children.order_by("date_of_birth", "id"))
+        using = family._state.db or Child.objects.db
+        known = fetch(("children of",), using, _children_read, family=family.pk)
+        for child in known:
+            Child.family.field.set_cached_value(child, family)
     return known
+
+
+def _children_read(family: int) -> QuerySet[Child]:
+    return Child.objects.filter(family=family).order_by("date_of_birth", "id")
+
+
+def versions_of(case: Case) -> list[PlanVersion]:
+    """The case's plan versions, newest first, with who made each (the case page; the API's
+    `plan_versions` reads their goals and actions too), through SQL compiled once
+    (kansrijk.compiled)."""
+    using = case._state.db or PlanVersion.objects.db
+    plans: list[PlanVersion] = fetch(("plan versions",), using, _versions_read, case=case.pk)
+    for plan in plans:
+        PlanVersion.case.field.set_cached_value(plan, case)
+    return plans
+
+
+def _versions_read(case: int) -> QuerySet[PlanVersion]:
+    return PlanVersion.objects.filter(case=case).select_related("created_by")
+
+
+def plan_parts(plan: PlanVersion) -> tuple[list[Goal], list[PlanAction]]:
+    """One version's goals and actions in their order, the actions with their owner,
+    through SQL compiled once: the case page's plan built these queries (a prefetch) on
+    every view, a tenth of its CPU (issue 17)."""
+    using = plan._state.db or Goal.objects.db
+    goals: list[Goal] = fetch(("plan goals",), using, _goals_read, plan=plan.pk)
+    actions: list[PlanAction] = fetch(("plan actions",), using, _actions_read, plan=plan.pk)
+    return goals, actions
+
+
+def _goals_read(plan: int) -> QuerySet[Goal]:
+    return Goal.objects.filter(plan=plan)
+
+
+def _actions_read(plan: int) -> QuerySet[PlanAction]:
+    return PlanAction.objects.filter(plan=plan).select_related("owner")
 
 
 def _with_list_data(queryset: QuerySet[Case]) -> QuerySet[Case]:

@@ -13,7 +13,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -48,7 +48,7 @@ from kansrijk.cases.forms import (
     SignalForm,
     TransitionForm,
 )
-from kansrijk.cases.models import Case, Child, PlanAction, PlanVersion
+from kansrijk.cases.models import Case, Child, PlanVersion
 from kansrijk.cases.workflow import BY_NAME, CaseState
 from kansrijk.core.models import Professional
 
@@ -331,15 +331,13 @@ def _overview(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
     user = _user(request)
     file = selectors.case_file(user, case)
     edit = can(user, Action.EDIT, case)
-    plans = list(case.plans.select_related("created_by"))
+    plans = selectors.versions_of(case)
     version_number = request.GET.get("version")
     plan: PlanVersion | None = plans[0] if plans else None
     if version_number and version_number.isdecimal():
         plan = next((p for p in plans if p.number == int(version_number)), plan)
-    if plan is not None:  # the goals and actions of the version shown, not of every version
-        prefetch_related_objects(
-            [plan], "goals", Prefetch("actions", PlanAction.objects.select_related("owner"))
-        )
+    # The goals and actions of the version shown, not of every version.
+    goals, actions = selectors.plan_parts(plan) if plan is not None else ([], [])
     transition_forms = forms.pop("transition_forms", None) or [
         TransitionForm(transition=t, case=case) for t in selectors.allowed_transitions(user, case)
     ]
@@ -349,6 +347,8 @@ def _overview(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
         "more_signals": file.more_signals,
         "plans": plans,
         "plan": plan,
+        "plan_goals": goals,
+        "plan_actions": actions,
         "full": file.full,
         "edit": edit and case.is_open,
         # Referred to special education: the case's editors hand it over to the receiving
