@@ -39,6 +39,7 @@ from kansrijk.cases.selectors import (
     read_children,
 )
 from kansrijk.cases.states import OPEN_STATES
+from kansrijk.compiled import fetch
 from kansrijk.core.models import Location, Professional
 from kansrijk.core.pages import PageNumbers
 
@@ -198,11 +199,19 @@ def history(user: Professional, location: Location) -> list[AttentionChange]:
 
 
 def last_visit(user: Professional, location: Location) -> datetime.datetime | None:
-    return (
-        AttentionVisit.objects.filter(location=location, professional=user)
-        .values_list("seen_at", flat=True)
-        .first()
+    """When the user last opened the school's list (SQL compiled once: built on every view
+    it was 3 % of the list's CPU, issue 17)."""
+    rows = fetch(
+        ("last visit",), AttentionVisit.objects.db, _visit_read, location=location.pk, uid=user.pk
     )
+    return rows[0][0] if rows else None
+
+
+def _visit_read(location: int, uid: int) -> QuerySet[Any]:
+    # One row at most (one visit per professional and school).
+    return AttentionVisit.objects.filter(location=location, professional=uid).values_list(
+        "seen_at"
+    )[:1]
 
 
 def agreements_of(case: Case) -> list[SchoolAgreement]:
