@@ -929,7 +929,7 @@ def _granting_roles_per_case(
                 if read is not None:
                     # This membership's filter is one the page has read (a user of one
                     # membership, whose list was read for an action granted alike): no query.
-                    role = Role(membership.role)  # once, not per case: an IB's my work 6 %
+                    role = Role(membership.role)  # once, not once per case
                     for pk in set(read).intersection(case_ids):
                         found[action].setdefault(pk, set()).add(role)
                     continue
