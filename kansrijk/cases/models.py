@@ -250,7 +250,12 @@ class Signal(models.Model):
         NORMAL = "normal", _("Within two weeks")
         HIGH = "high", _("This week")
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="signals")
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.CASCADE,
+        related_name="signals",
+        db_index=False,  # signal_case_child_newest
+    )
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="signals")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -279,6 +284,11 @@ class Signal(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
+            # A case's signals, and per child of the case its newest signals and their count
+            # from the index alone (selectors.signals_shown, on every list that shows them).
+            models.Index(
+                fields=["case", "child", "-created_at", "-id"], name="signal_case_child_newest"
+            ),
             # An author's signals newest first, and the cases they reach from the index alone
             # (the matrix's "own signal" reach).
             models.Index(

@@ -775,43 +775,53 @@ SIGNALS_PER_CASE = 3
 SIGNALS_PER_CASE_PAGE = 50
 
 
-def _about_shown_children(cases: list[Case]) -> RawSQL:
-    """A signal's case is one of `cases` and its child one the case shows. On PostgreSQL the
-    (case, child) pairs as two arrays, so that the list's SQL is the same for every page and
-    compiled once (`signals_shown`); elsewhere per case `case_id = … AND child_id IN (…)`,
-    written here because the ORM's Q of the same, built and compiled for every case of a
-    list, cost an agenda of 25 items 4.5 ms of CPU (issue 17)."""
-    table = connection.ops.quote_name(Signal._meta.db_table)
-    case_column = f"{table}.{connection.ops.quote_name(Signal._meta.get_field('case').column)}"
-    child_column = f"{table}.{connection.ops.quote_name(Signal._meta.get_field('child').column)}"
-    pairs = [
+def _shown_pairs(cases: list[Case]) -> list[tuple[int, int]]:
+    """The (case, child) pairs whose signals a list shows: each case with the children it
+    shows the user (children_shown)."""
+    return [
         (case.pk, child.pk)
         for case in cases
         for child in case.shown_children  # type: ignore[attr-defined]
     ]
-    if connection.vendor == "postgresql":
-        pair = f"({case_column}, {child_column})"
-        sql = f"{pair} IN (SELECT * FROM unnest(%s::bigint[], %s::bigint[]))"  # noqa: S608
-        params: list[Any] = [id_array(c for c, _ in pairs), id_array(c for _, c in pairs)]
-        return RawSQL(sql, params, output_field=BooleanField())  # noqa: S611
-    parts: list[str] = []
-    params = []
-    for case in cases:
-        children = [child.pk for child in case.shown_children]  # type: ignore[attr-defined]
-        if children:
-            marks = ", ".join(["%s"] * len(children))
-            parts.append(f"({case_column} = %s AND {child_column} IN ({marks}))")
-            params += [case.pk, *children]
-    # Only quoted column names and placeholders are written; every id is a parameter.
-    sql = " OR ".join(parts) or "1 = 0"
-    return RawSQL(sql, params, output_field=BooleanField())  # noqa: S611
 
 
-#: The newest signals per case with how many the case holds, and their author's name: ranked
-#: over the signals alone, then joined to the kept rows only. The ORM's window filter wraps
-#: the whole query, its author join included, so an agenda of 25 cases at region scale joined
-#: ~1,500 signals to their authors to keep 75 (6.2 against 2.6 ms a page in PostgreSQL;
-#: docs/operations.md, 2026-12-05).
+#: The newest signals per case with how many the case holds, and their author's name. On
+#: PostgreSQL the (case, child) pairs come as two arrays, so that the SQL is the same for
+#: every list and compiled once; each pair reads its newest signals and its count from the
+#: index `signal_case_child_newest` alone, and only the kept rows are read whole. Ranking
+#: every signal of the cases instead sorted ~1,500 signals to keep the 75 of an agenda of 25
+#: cases (1.8 against 0.7 ms in PostgreSQL at region scale; docs/operations.md, stop 61).
+_NEWEST_SIGNALS_PG = """
+    WITH pair (case_id, child_id) AS (SELECT * FROM unnest(%s::bigint[], %s::bigint[])),
+    newest AS (
+        SELECT pair.case_id, top.id,
+               ROW_NUMBER() OVER (PARTITION BY pair.case_id
+                                  ORDER BY top.created_at DESC, top.id DESC) AS rank
+        FROM pair CROSS JOIN LATERAL (
+            SELECT id, created_at FROM {signal}
+            WHERE case_id = pair.case_id AND child_id = pair.child_id
+            ORDER BY created_at DESC, id DESC LIMIT %s
+        ) top
+    ),
+    total AS (
+        SELECT pair.case_id, SUM((
+            SELECT COUNT(*) FROM {signal}
+            WHERE case_id = pair.case_id AND child_id = pair.child_id
+        )) AS total
+        FROM pair GROUP BY pair.case_id
+    )
+    SELECT s.id, s.case_id, s.child_id, s.author_id, s.domain, s.urgency, s.description,
+           s.created_at, total.total, p.first_name, p.last_name, p.username
+    FROM newest
+    JOIN total ON total.case_id = newest.case_id
+    JOIN {signal} s ON s.id = newest.id
+    JOIN {person} p ON p.id = s.author_id
+    WHERE newest.rank <= %s
+    ORDER BY s.case_id, s.created_at DESC, s.id DESC
+"""
+
+#: The same elsewhere (SQLite): the signals ranked per case over the pairs' signals, then
+#: joined to their authors for the kept rows only.
 _NEWEST_SIGNALS = """
     SELECT s.id, s.case_id, s.child_id, s.author_id, s.domain, s.urgency, s.description,
            s.created_at, r.total, p.first_name, p.last_name, p.username
@@ -830,19 +840,27 @@ _NEWEST_SIGNALS = """
 """
 
 
-def _newest_signals(about: RawSQL, newest: int) -> list[tuple[Any, ...]]:
-    """The rows of `_NEWEST_SIGNALS` for the signals `about` admits, their moment converted
-    as the ORM converts it (SQLite keeps it naive)."""
+def _newest_signals(pairs: list[tuple[int, int]], newest: int) -> list[tuple[Any, ...]]:
+    """The rows of `_NEWEST_SIGNALS_PG` (or `_NEWEST_SIGNALS`) for the signals about `pairs`,
+    their moment converted as the ORM converts it (SQLite keeps it naive)."""
     quote = connection.ops.quote_name
-    sql = _NEWEST_SIGNALS.format(
-        signal=quote(Signal._meta.db_table),
-        person=quote(Professional._meta.db_table),
-        about=about.sql,
-    )
+    tables = {"signal": quote(Signal._meta.db_table), "person": quote(Professional._meta.db_table)}
+    params: list[Any]
+    if connection.vendor == "postgresql":
+        sql = _NEWEST_SIGNALS_PG.format(**tables)
+        cases, children = id_array(c for c, _ in pairs), id_array(c for _, c in pairs)
+        params = [cases, children, newest, newest]
+    else:
+        # Per pair `case_id = … AND child_id = …`: only quoted column names and placeholders
+        # are written; every id is a parameter.
+        condition = f"({tables['signal']}.case_id = %s AND {tables['signal']}.child_id = %s)"
+        about = " OR ".join([condition] * len(pairs))
+        sql = _NEWEST_SIGNALS.format(about=about, **tables)
+        params = [*(pk for pair in pairs for pk in pair), newest]
     created = Signal._meta.get_field("created_at").get_col(Signal._meta.db_table)
     converters = connection.ops.get_db_converters(created)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*about.params, newest])
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     if not converters:
         return rows
@@ -869,8 +887,8 @@ def signals_shown(
             children_shown(user, cases)
             break
     full = granting_roles_per_case(user, [c.pk for c in cases], Action.FULL)
-    about = _about_shown_children(cases)
-    rows = _newest_signals(about, newest)
+    pairs = _shown_pairs(cases)
+    rows = _newest_signals(pairs, newest) if pairs else []
     shown: dict[int, list[SignalShown]] = {c.pk: [] for c in cases}
     children = {
         child.pk: child

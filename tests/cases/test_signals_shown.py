@@ -4,6 +4,8 @@ issue 17: the condition is written per case, not as one ORM Q per case)."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.utils import timezone
 
@@ -84,3 +86,32 @@ def test_a_shown_signal_has_its_moment_and_author_as_the_orm_reads_them(world, p
     # Without a name, the username, as everywhere else.
     Professional.objects.filter(pk=world.other_teacher.pk).update(first_name="", last_name="")
     assert shown_now().author == world.other_teacher.username
+
+
+def test_the_newest_are_ranked_over_every_child_a_case_shows(world, pupil) -> None:  # type: ignore[no-untyped-def]
+    """Each child's newest signals are read apart (on PostgreSQL from an index per child):
+    the case still shows its newest over all its children, ties broken by the newest id, and
+    counts the older ones of every child it shows, not of a child it does not."""
+    case = open_case(world, pupil)
+    sibling = ChildFactory(family=pupil.family, location=world.school, given_name="Lotte")
+    hidden = ChildFactory(family=pupil.family, location=world.school, given_name="Mees")
+    moment = timezone.now()
+    made = []
+    for n, child in enumerate([pupil, sibling, pupil, sibling, sibling, pupil, hidden]):
+        made.append(_signal(world, child, f"Signaal {n}"))
+    # Two at one moment and the rest hours apart, the hidden child's the newest of all, the
+    # signal that opened the case the oldest.
+    hours = (6, 5, 4, 3, 3, 2, 0)
+    at = [moment.replace(microsecond=0) - datetime.timedelta(hours=h) for h in hours]
+    for signal, when in zip(made, at, strict=True):
+        Signal.objects.filter(pk=signal.pk).update(created_at=when)
+    opened = Signal.objects.filter(case=case).exclude(pk__in=[s.pk for s in made])
+    assert opened.update(created_at=moment - datetime.timedelta(hours=10)) == 1
+    listed = Case.objects.get(pk=case.pk)
+    listed.shown_children = [pupil, sibling]  # type: ignore[attr-defined]
+    shown = selectors.signals_shown(world.coach, [listed])[case.pk]
+
+    # 5 (2 h), then 3 and 4 at one moment: the later id first; the hidden child's 6 not at all.
+    assert [s.description for s in shown] == ["Signaal 5", "Signaal 4", "Signaal 3"]
+    assert listed.more_signals == 3 + 1  # type: ignore[attr-defined]  # and the opening one
+    assert {s.child.pk for s in shown} == {pupil.pk, sibling.pk}  # type: ignore[union-attr]
