@@ -5,12 +5,21 @@ Each month of `at` (UTC) has its own partition, made ahead of time by the owner 
 default partition takes any entry no month's partition holds, so an insert never fails.
 Pruning drops a month's partition when every entry in it lies in the pruned prefix of the
 chain (audit.pruning), instead of deleting its rows one by one.
+
+Each partition is vacuumed by autovacuum after every `VACUUM_AFTER_INSERTS` new entries, and
+its part of the listed-ids index (`audit_entry_listed`, migration 0010) collects new keys in
+a pending list of up to `PENDING_LIST_KB` (`tune`). With PostgreSQL's defaults (a 4 MB list,
+an insert-only table vacuumed after a fifth of its rows) the insert that found the list full
+merged it into the index itself: at 140 list entries a second one request in ~20 s waited
+40–200 ms for its log entry (docs/operations.md, stop 61). Autovacuum now merges it in the
+background, about once a minute; a search reads the pending list whole, a few MB at most.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
+from typing import Any
 
 from django.db import DatabaseError, connection, transaction
 
@@ -22,6 +31,14 @@ MONTH = re.compile(rf"^{TABLE}_(\d{{4}})_(\d{{2}})$")
 
 def _next(month: datetime.date) -> datetime.date:
     return (month.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+
+
+#: Autovacuum visits a partition after this many new entries (and no fraction of its size).
+VACUUM_AFTER_INSERTS = 5000
+#: A partition's listed-ids index may hold this many kB of new keys before an insert merges
+#: them (PostgreSQL's default: 4096); autovacuum merges them long before.
+PENDING_LIST_KB = 32768
+LISTED_INDEX = "audit_entry_listed"
 
 
 def create_month_sql(month: datetime.date) -> str:
@@ -84,12 +101,32 @@ def ensure_months(
             try:
                 with transaction.atomic(), connection.cursor() as cursor:
                     cursor.execute(create_month_sql(month))
+                    tune(cursor, name)
                     _revoke_all(cursor, name)
                 created.append(name)
             except DatabaseError as error:  # e.g. rows for that month already in the default
                 refused.append(f"{name}: {error}")
         month = _next(month)
     return created, refused
+
+
+def tune(cursor: Any, name: str) -> None:
+    """Have autovacuum, not a request, merge this partition's new listed ids into its index
+    (see the module's docstring). As the owner role; the index may not exist yet (before
+    migration 0010)."""
+    cursor.execute(
+        f"ALTER TABLE {name} SET (autovacuum_vacuum_insert_threshold = {VACUUM_AFTER_INSERTS}, "
+        "autovacuum_vacuum_insert_scale_factor = 0)"
+    )
+    cursor.execute(
+        "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+        "JOIN pg_index x ON x.indexrelid = c.oid "
+        "WHERE i.inhparent = to_regclass(%s) AND x.indrelid = %s::regclass",
+        [LISTED_INDEX, name],
+    )
+    for (index,) in cursor.fetchall():
+        quoted = connection.ops.quote_name(index)
+        cursor.execute(f"ALTER INDEX {quoted} SET (gin_pending_list_limit = {PENDING_LIST_KB})")
 
 
 def _revoke_all(cursor: object, name: str) -> None:

@@ -10,7 +10,14 @@ from django.db import connection
 from django.utils import timezone
 
 from kansrijk.audit.models import AccessLogEntry, ChainHead, Event
-from kansrijk.audit.partitions import TABLE, create_month_sql, ensure_months, names
+from kansrijk.audit.partitions import (
+    PENDING_LIST_KB,
+    TABLE,
+    VACUUM_AFTER_INSERTS,
+    create_month_sql,
+    ensure_months,
+    names,
+)
 from kansrijk.audit.pruning import prune_before
 from kansrijk.audit.services import log_access
 from kansrijk.audit.verification import verify_log
@@ -76,3 +83,39 @@ def test_pruning_drops_the_months_that_lie_wholly_in_the_pruned_part() -> None:
     assert report.intact, report.broken
     assert report.entries == 2  # the young entry and the record of the pruning
     assert AccessLogEntry.objects.filter(pk=young.pk).exists()
+
+
+def _options(relation: str) -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE oid = %s::regclass", [relation])
+        return set(cursor.fetchone()[0] or ())
+
+
+def _listed_index_of(partition: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+            "JOIN pg_index x ON x.indexrelid = c.oid "
+            "WHERE i.inhparent = 'audit_entry_listed'::regclass AND x.indrelid = %s::regclass",
+            [partition],
+        )
+        return cursor.fetchone()[0]
+
+
+def test_autovacuum_not_a_request_merges_every_partitions_listed_ids() -> None:
+    """With PostgreSQL's defaults the insert that finds a partition's pending list of listed
+    ids full (4 MB) merges it into the index, 40-200 ms in one unlucky request; every
+    partition, those of migration 0011 and a month made later, leaves it to autovacuum."""
+    later = (timezone.now() + datetime.timedelta(days=200)).date()
+    with as_owner():
+        created, refused = ensure_months(first=later, ahead=8)
+    assert created and not refused
+    every = names()
+    assert f"{TABLE}_default" in every and set(created) <= set(every)
+    for partition in every:
+        assert {
+            f"autovacuum_vacuum_insert_threshold={VACUUM_AFTER_INSERTS}",
+            "autovacuum_vacuum_insert_scale_factor=0",
+        } <= _options(partition), partition
+        index = _listed_index_of(partition)
+        assert f"gin_pending_list_limit={PENDING_LIST_KB}" in _options(index), index
