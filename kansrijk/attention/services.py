@@ -4,8 +4,9 @@ services write; every write logs one access in the same transaction)."""
 from __future__ import annotations
 
 import datetime
+import functools
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -159,8 +160,29 @@ def visit(*, by: Professional, location: Location) -> None:
     if not selectors.may_read(by, location):
         raise NotFound
     now = timezone.now()
-    if not AttentionVisit.objects.filter(location=location, professional=by).update(seen_at=now):
+    if not _seen(location.pk, by.pk, now):
         AttentionVisit.objects.create(location=location, professional=by, seen_at=now)
+
+
+@functools.cache
+def _seen_sql(vendor: str) -> str:
+    """The UPDATE of one visit's moment, written once per process: every view of the list
+    records one, and building the ORM's update cost more than running it (issue 17)."""
+    quote = connection.ops.quote_name
+    fields = (AttentionVisit.seen_at, AttentionVisit.location, AttentionVisit.professional)
+    seen, location, professional = (quote(f.field.column) for f in fields)
+    return (
+        f"UPDATE {quote(AttentionVisit._meta.db_table)} SET {seen} = %s "  # noqa: S608 - names only
+        f"WHERE {location} = %s AND {professional} = %s"
+    )
+
+
+def _seen(location_id: int, professional_id: int, now: datetime.datetime) -> bool:
+    """Whether the user's visit of the list existed and now has this moment."""
+    at = AttentionVisit.seen_at.field.get_db_prep_save(now, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(_seen_sql(connection.vendor), [at, location_id, professional_id])
+        return bool(cursor.rowcount)
 
 
 # --- agreements about a vulnerable child at school -------------------------------------------

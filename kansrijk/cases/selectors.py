@@ -78,6 +78,7 @@ from kansrijk.cases.workflow import (
 from kansrijk.compiled import compiled, fetch, fetch_among, id_array, ids_in
 from kansrijk.core.choices import labels_now
 from kansrijk.core.models import Location, Professional
+from kansrijk.pg_binary import read_binary
 from kansrijk.plans import CUSTOM, GENERIC, Plan, rows_planned
 
 
@@ -807,7 +808,7 @@ _NEWEST_SIGNALS_PG = """
         SELECT pair.case_id, SUM((
             SELECT COUNT(*) FROM {signal}
             WHERE case_id = pair.case_id AND child_id = pair.child_id
-        )) AS total
+        ))::bigint AS total
         FROM pair GROUP BY pair.case_id
     )
     SELECT s.id, s.case_id, s.child_id, s.author_id, s.domain, s.urgency, s.description,
@@ -860,6 +861,8 @@ def _newest_signals(pairs: list[tuple[int, int]], newest: int) -> list[tuple[Any
     created = Signal._meta.get_field("created_at").get_col(Signal._meta.db_table)
     converters = connection.ops.get_db_converters(created)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            read_binary(cursor)  # the moments in C, not parsed from text (kansrijk.pg_binary)
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     if not converters:

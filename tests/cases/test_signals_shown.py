@@ -64,6 +64,9 @@ def test_older_signals_are_counted_not_shown(world, pupil) -> None:  # type: ign
     assert len(shown) == selectors.SIGNALS_PER_CASE
     assert shown[0].description == f"Signaal {selectors.SIGNALS_PER_CASE}"
     assert listed.more_signals == 2  # type: ignore[attr-defined]  # the first case's one + one
+    # A whole number (a sum in SQL is a decimal): shown as the template shows a count.
+    assert type(listed.more_signals) is int  # type: ignore[attr-defined]
+    assert type(shown[0].created_at) is type(timezone.now())
 
 
 def test_a_shown_signal_has_its_moment_and_author_as_the_orm_reads_them(world, pupil) -> None:  # type: ignore[no-untyped-def]
