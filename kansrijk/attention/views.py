@@ -88,7 +88,6 @@ def _render_list(
             "entries": entries,
             "page": page,
             "keeps": selectors.may_keep(user, location),
-            "need_form": NeedForm(),
             "seen": seen,
             "new_count": page.fresh,
         },
