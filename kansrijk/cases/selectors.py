@@ -75,7 +75,7 @@ from kansrijk.cases.workflow import (
     reported_condition,
     transitions_from,
 )
-from kansrijk.compiled import compiled, fetch, fetch_among, id_array, ids_in
+from kansrijk.compiled import compiled, fetch, fetch_among, id_array, ids_in, key_only
 from kansrijk.core.choices import labels_now
 from kansrijk.core.models import Location, Professional
 from kansrijk.pg_binary import read_binary
@@ -459,7 +459,7 @@ def _family_by_id(case: Case) -> Family:
     rows need only its children. Joined in the ranked query, every family of the user's
     whole list was read and sorted to keep a page of them; the join grew with the region
     (a scan of all families, issue 17)."""
-    family = Family.from_db(Case.objects.db, ["id"], [case.family_id])
+    family = key_only(Family, Case.objects.db, case.family_id)
     Case.family.field.set_cached_value(case, family)
     return family
 

@@ -13,7 +13,7 @@ from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from kansrijk.compiled import compiled
+from kansrijk.compiled import compiled, key_only
 from kansrijk.core.models import Organisation
 from kansrijk.matches import services
 from kansrijk.matches.keys import child_key
@@ -190,3 +190,34 @@ def test_a_query_of_values_reads_the_rows_the_orm_reads(world: World) -> None:
 
     with pytest.raises(ValueError, match="order"):
         fetch(("test: reordered",), "default", reordered, pk=school.pk)
+
+
+@pytest.mark.django_db
+def test_an_instance_by_its_key_alone_is_the_orms_and_reads_the_rest_when_asked(
+    world: World,
+) -> None:
+    """`key_only` makes what `Model.from_db` makes with the key alone: the key set, the rest
+    deferred and read from the database when first asked for; a model with an init receiver
+    goes through `from_db` itself."""
+    organisation = world.school.organisation
+    fast = key_only(Organisation, "default", organisation.pk)
+    slow = Organisation.from_db("default", ["id"], [organisation.pk])
+    assert fast.__dict__.keys() == slow.__dict__.keys() == {"_state", "id"}
+    assert fast.get_deferred_fields() == slow.get_deferred_fields()
+    assert (fast._state.adding, fast._state.db) == (False, "default")
+    with CaptureQueriesContext(connection) as queries:
+        assert fast.name == organisation.name
+    assert len(queries) == 1
+    assert fast == organisation
+
+    made: list[Model] = []
+
+    def seen(sender: Any, instance: Model, **kwargs: Any) -> None:
+        made.append(instance)
+
+    post_init.connect(seen, sender=Match)
+    try:
+        match = key_only(Match, "default", 12345)
+    finally:
+        post_init.disconnect(seen, sender=Match)
+    assert made == [match] and match.pk == 12345
