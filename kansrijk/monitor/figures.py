@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from kansrijk.cases.models import Case, Child, ContactPersonAssignment, FamilyContact, Signal, Step
 from kansrijk.cases.workflow import CaseState, Outcome
+from kansrijk.compiled import fetch
 from kansrijk.consent.models import Consent
 from kansrijk.core.models import Location
 from kansrijk.monitor.definitions import (
@@ -56,10 +57,16 @@ Centres = list[tuple[int, str]]
 
 
 def region_centres() -> Centres:
-    """The region's child centres and childcare locations, the rows of every table."""
-    return list(
-        Location.objects.filter(kind__in=CENTRE_KINDS).order_by("name").values_list("id", "name")
-    )
+    """The region's child centres and childcare locations, the rows of every table. Read
+    through SQL compiled once (kansrijk.compiled): the dashboard reads them on every view,
+    and building the query was a tenth of its CPU (issue 17)."""
+    return [
+        (pk, name) for pk, name in fetch(("region centres",), Location.objects.db, _region_centres)
+    ]
+
+
+def _region_centres() -> QuerySet[Any]:
+    return Location.objects.filter(kind__in=CENTRE_KINDS).order_by("name").values_list("id", "name")
 
 
 def _centre_rows(centres: Centres) -> list[Axis]:

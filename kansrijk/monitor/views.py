@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, wraps
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from kansrijk.access.matrix import Action
@@ -116,31 +118,52 @@ def _audience_centres(audience: Audience) -> list[tuple[int, str]]:
     ]
 
 
+@dataclass(frozen=True)
+class Chosen:
+    """What the filter form chose. Without a query: the default period, every centre and
+    every domain, and the form is not built (its 120 centres' choices cost the dashboard
+    ~0.35 ms a view at region scale 1.0, issue 17); `valid` is the form's `is_valid()`."""
+
+    period: Period
+    centre: int | None
+    domain: str
+    valid: bool
+
+
 def _filtered(
     request: HttpRequest,
     audience: Audience,
     page: CentrePage | None = None,
     centres: list[tuple[int, str]] | None = None,
-) -> tuple[FilterForm, Report, Callable[[], list[Table]]]:
-    """The filter form, the period's report and its tables as this audience may see them,
-    made when first asked for (the dashboard's figures, rendered once per process, need them
-    only then: 1.5 ms a view at region scale 1.0); with `page`, only that page's centres (and
-    the totals) unless one centre is chosen. `centres`: the audience's, when the caller has
-    read them."""
+) -> tuple[FilterForm, Chosen, Report, Callable[[], list[Table]]]:
+    """The filter form (built when first used), what it chose, the period's report and its
+    tables as this audience may see them, made when first asked for (the dashboard's figures,
+    rendered once per process, need them only then: 1.5 ms a view at region scale 1.0); with
+    `page`, only that page's centres (and the totals) unless one centre is chosen.
+    `centres`: the audience's, when the caller has read them."""
     if centres is None:
         centres = _audience_centres(audience)
-    form = FilterForm(request.GET or None, centres=centres)
-    report = _report(form.period())
-    shown = audience.narrowed(form.chosen_centre())
-    if page is not None and page.ids is not None and form.chosen_centre() is None:
+    audience_centres = centres
+    form = cast(
+        FilterForm,
+        SimpleLazyObject(lambda: FilterForm(request.GET or None, centres=audience_centres)),
+    )
+    if request.GET:
+        valid = form.is_valid()
+        chosen = Chosen(form.period(), form.chosen_centre(), form.chosen_domain(), valid)
+    else:
+        chosen = Chosen(Period.default(), None, "", valid=False)
+    report = _report(chosen.period)
+    shown = audience.narrowed(chosen.centre)
+    if page is not None and page.ids is not None and chosen.centre is None:
         shown = page.ids
-    return form, report, cache(lambda: report.view(shown, form.chosen_domain()))
+    return form, chosen, report, cache(lambda: report.view(shown, chosen.domain))
 
 
-def _log_export(request: HttpRequest, kind: str, report: Report, form: FilterForm | None) -> None:
+def _log_export(request: HttpRequest, kind: str, report: Report, chosen: Chosen | None) -> None:
     filters = ""
-    if form is not None and form.is_valid():
-        filters = f" centre={form.chosen_centre() or 'all'} domain={form.chosen_domain() or 'all'}"
+    if chosen is not None and chosen.valid:
+        filters = f" centre={chosen.centre or 'all'} domain={chosen.domain or 'all'}"
     log_access(
         by=request.user,  # type: ignore[arg-type]
         event=Event.EXPORT,
@@ -159,7 +182,7 @@ def dashboard(request: HttpRequest, audience: Audience) -> HttpResponse:
     centres = _audience_centres(audience)
     page = _centre_page(centres, request.GET.get("centres_page"))
     try:
-        form, report, tables = _filtered(request, audience, page, centres)
+        form, chosen, report, tables = _filtered(request, audience, page, centres)
     except NotFound:
         raise Http404 from None
     except FiguresPreparing:
@@ -174,11 +197,13 @@ def dashboard(request: HttpRequest, audience: Audience) -> HttpResponse:
             report.period,
             report.computed_at,
             audience,
-            form.chosen_centre(),
-            form.chosen_domain(),
+            chosen.centre,
+            chosen.domain,
             page.number,
         )
     )
+    # The forms without a query, the same for every view of this audience in this year.
+    forms_key = "" if request.GET else repr((centres, timezone.localdate().year))
     return render(
         request,
         "monitor/dashboard.html",
@@ -186,12 +211,13 @@ def dashboard(request: HttpRequest, audience: Audience) -> HttpResponse:
             "form": form,
             "report": report,
             "figures_key": figures_key,
+            "forms_key": forms_key,
             "headlines": cache(lambda: themes.headlines(tables())),
             "themes": cache(lambda: themes.by_theme(sections(tables()))),
             "audience": audience,
-            "quarter_form": QuarterForm(),
+            "quarter_form": SimpleLazyObject(QuarterForm),
             "query": query.urlencode(),
-            "centre_page": page if form.chosen_centre() is None else None,
+            "centre_page": page if chosen.centre is None else None,
             "references": REFERENCES.values(),
         },
     )
@@ -212,12 +238,12 @@ def definitions(request: HttpRequest, audience: Audience) -> HttpResponse:
 @monitor_view
 def export_csv(request: HttpRequest, audience: Audience) -> HttpResponse:
     try:
-        form, report, tables = _filtered(request, audience)
+        _form, chosen, report, tables = _filtered(request, audience)
     except NotFound:
         raise Http404 from None
     except FiguresPreparing:
         return _preparing(request, status=503)
-    _log_export(request, "csv", report, form)
+    _log_export(request, "csv", report, chosen)
     response = HttpResponse(
         exports.to_csv(report, tables()), content_type="text/csv; charset=utf-8"
     )
@@ -228,12 +254,12 @@ def export_csv(request: HttpRequest, audience: Audience) -> HttpResponse:
 @monitor_view
 def export_xlsx(request: HttpRequest, audience: Audience) -> HttpResponse:
     try:
-        form, report, tables = _filtered(request, audience)
+        _form, chosen, report, tables = _filtered(request, audience)
     except NotFound:
         raise Http404 from None
     except FiguresPreparing:
         return _preparing(request, status=503)
-    _log_export(request, "xlsx", report, form)
+    _log_export(request, "xlsx", report, chosen)
     response = HttpResponse(
         exports.to_xlsx(report, tables()),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -108,3 +108,70 @@ def test_figures_already_rendered_are_shown_without_making_their_tables(
     sign_in(client, dataset.world.director)
     own = client.get("/monitor/" + Q1).content.decode()
     assert len(made) == 2 and "monitor-headline__value" in headlines(own)
+
+
+def _forms(page: str) -> str:
+    """The filter and quarter forms of a dashboard."""
+    return page.split('<details class="monitor-filters-box"')[1].split(
+        '<details class="monitor-legend-box">'
+    )[0]
+
+
+def test_the_forms_without_a_query_are_rendered_once_and_a_query_gets_its_own(
+    client, dataset, fragments, monkeypatch
+):
+    """Without a query the filter and quarter forms are the same for every view of an
+    audience: rendered once per process and the form not even built (its 120 centres'
+    choices, ~1 ms a view at region scale 1.0, issue 17). A query's values, another
+    audience's centres and a renamed centre are never answered with a kept rendering."""
+    from kansrijk.monitor import forms
+
+    built = []
+    init = forms.FilterForm.__init__
+    monkeypatch.setattr(
+        forms.FilterForm,
+        "__init__",
+        lambda self, *a, **kw: built.append(1) or init(self, *a, **kw),
+    )
+    snapshot_refresh(period=Period.default())
+    school = dataset.world.school
+    sign_in(client, dataset.world.policy_officer)
+    first = client.get("/monitor/").content.decode()
+    assert len(built) == 1
+    assert f'<option value="{school.pk}">Kindcentrum De Schakel</option>' in _forms(first)
+    assert 'name="quarter"' in _forms(first)
+    again = client.get("/monitor/").content.decode()
+    assert len(built) == 1 and _forms(again) == _forms(first)
+
+    chosen = client.get(f"/monitor/?centre={school.pk}&domain=learning").content.decode()
+    assert len(built) == 2
+    assert f'<option value="{school.pk}" selected>' in _forms(chosen)
+    assert '<option value="learning" selected>' in _forms(chosen)
+    wrong = client.get("/monitor/?start=2025-03&end=2025-01").content.decode()
+    assert 'class="monitor-filters-box" open' in wrong and 'class="error"' in _forms(wrong)
+    assert 'class="error"' not in _forms(client.get("/monitor/").content.decode())
+
+    sign_in(client, dataset.world.director)  # one centre: not the region's select
+    own = _forms(client.get("/monitor/").content.decode())
+    assert "Kindcentrum De Schakel" in own and "IKC De Wereldwijzer" not in own
+
+    school.name = "Kindcentrum Hernoemd"
+    school.save()
+    sign_in(client, dataset.world.policy_officer)
+    renamed = _forms(client.get("/monitor/").content.decode())
+    assert "Kindcentrum Hernoemd" in renamed and "Kindcentrum De Schakel" not in renamed
+
+
+def test_an_export_without_a_query_logs_no_filters_and_with_one_its_choice(client, dataset):
+    """The exports log the filters a valid query chose, and none without a query."""
+    from kansrijk.audit.models import AccessLogEntry
+
+    snapshot_refresh(period=Period.default())
+    sign_in(client, dataset.world.policy_officer)
+    assert client.get("/monitor/export.csv").status_code == 200
+    plain = AccessLogEntry.objects.filter(event="export").latest("id").detail
+    assert "centre=" not in plain
+    school = dataset.world.school
+    assert client.get(f"/monitor/export.csv?centre={school.pk}").status_code == 200
+    chosen = AccessLogEntry.objects.filter(event="export").latest("id").detail
+    assert f"centre={school.pk} domain=all" in chosen
