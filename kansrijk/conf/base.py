@@ -70,7 +70,7 @@ MIDDLEWARE = [
     "kansrijk.accounts.middleware.VerifiedUserMiddleware",  # django_otp's, one query less
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "kansrijk.core.csp.PolicyOnceMiddleware",  # django-csp's, the policy built once
     "kansrijk.accounts.middleware.PermissionsPolicyMiddleware",
     "kansrijk.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
