@@ -852,8 +852,8 @@ def _newest_signals(pairs: list[tuple[int, int]], newest: int) -> list[tuple[Any
         cases, children = id_array(c for c, _ in pairs), id_array(c for _, c in pairs)
         params = [cases, children, newest, newest]
     else:
-        # Per pair `case_id = … AND child_id = …`: only quoted column names and placeholders
-        # are written; every id is a parameter.
+        # Per pair `case_id = … AND child_id = …`: only the quoted table, fixed column names
+        # and placeholders are written; every id is a parameter.
         condition = f"({tables['signal']}.case_id = %s AND {tables['signal']}.child_id = %s)"
         about = " OR ".join([condition] * len(pairs))
         sql = _NEWEST_SIGNALS.format(about=about, **tables)
