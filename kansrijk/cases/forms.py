@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -77,7 +78,56 @@ class PupilSearchForm(forms.Form):
     )
 
 
-class SignalForm(forms.Form):
+class PupilPicker:
+    """A form's pupil select (its `child` field) bounded at region scale (issue 17): at most
+    PUPILS_SHOWN pupils in the order of the user's pupils (own groups first), narrowed by
+    part of a name (`PupilFilterForm`, `pupil_name_filter`, the template
+    cases/_pupil_filter.html); a chosen pupil stays in view."""
+
+    #: The picker lists at most this many pupils; the name search narrows.
+    PUPILS_SHOWN = 60
+    more_pupils = False
+
+    def pick_pupils(
+        self,
+        pupils: Callable[[], QuerySet[Child]],
+        first: list[tuple[int, str, str, str]] | None = None,
+    ) -> None:
+        """`pupils()`: those the user may pick, built when the form needs them (to check a
+        choice, to list them); `first`: the first PUPILS_SHOWN + 1 of them as the picker
+        lists them, when the caller read them (selectors.picker_rows). An empty form with
+        its first rows builds no query: building it was a tenth of the signal form's CPU."""
+        form: forms.Form = self  # type: ignore[assignment]
+        field: forms.ModelChoiceField = form.fields["child"]  # type: ignore[assignment]
+        picked = str((form.data if form.is_bound else form.initial).get("child") or "")
+        shown = first
+        may = Child.objects.none()
+        if shown is None or form.is_bound or picked:
+            may = field.queryset = pupils()
+        # The picker's options as plain rows: a model instance (and its location) per pupil
+        # cost a fifth of the form's CPU (issue 17).
+        rows = may.select_related(None).values_list("pk", "given_name", "family_name", "group")
+        if shown is None:
+            shown = list(rows[: self.PUPILS_SHOWN + 1])
+        self.more_pupils = len(shown) > self.PUPILS_SHOWN
+        shown = shown[: self.PUPILS_SHOWN]
+        if picked.isdecimal() and all(row[0] != int(picked) for row in shown):
+            shown[:0] = list(rows.filter(pk=int(picked)))  # the chosen one stays in view
+        word = group_word()
+        field.widget.choices = [
+            ("", "---------"),
+            *((pk, pupil_label(given, family, group, word)) for pk, given, family, group in shown),
+        ]
+
+
+def pupil_name_filter(data: QueryDict) -> tuple[PupilFilterForm, str]:
+    """The picker's name filter from a request's GET data, and the part of a name it holds
+    ("" for none)."""
+    form = PupilFilterForm(data or None)
+    return form, (form.cleaned_data["q"].strip() if form.is_valid() else "")
+
+
+class SignalForm(PupilPicker, forms.Form):
     child = PupilChoiceField()
     domain = forms.ChoiceField(
         label=_("What is it about?"),
@@ -117,9 +167,6 @@ class SignalForm(forms.Form):
         help_text=_("Childcare: discuss your concern with the parents first."),
     )
 
-    #: The picker lists at most this many pupils (own groups first); the name search narrows.
-    PUPILS_SHOWN = 60
-
     def __init__(
         self,
         *args: Any,
@@ -127,31 +174,8 @@ class SignalForm(forms.Form):
         first: list[tuple[int, str, str, str]] | None = None,
         **kwargs: Any,
     ) -> None:
-        """`pupils()`: those the user may pick, built when the form needs them (to check a
-        choice, to list them); `first`: the first PUPILS_SHOWN + 1 of them as the picker
-        lists them, when the caller read them (selectors.picker_rows). An empty form with
-        its first rows builds no query: building it was a tenth of the page's CPU."""
         super().__init__(*args, **kwargs)
-        field: PupilChoiceField = self.fields["child"]  # type: ignore[assignment]
-        picked = str((self.data if self.is_bound else self.initial).get("child") or "")
-        shown = first
-        may = Child.objects.none()
-        if shown is None or self.is_bound or picked:
-            may = field.queryset = pupils()
-        # The picker's options as plain rows: a model instance (and its location) per pupil
-        # cost a fifth of the form's CPU (issue 17).
-        rows = may.select_related(None).values_list("pk", "given_name", "family_name", "group")
-        if shown is None:
-            shown = list(rows[: self.PUPILS_SHOWN + 1])
-        self.more_pupils = len(shown) > self.PUPILS_SHOWN
-        shown = shown[: self.PUPILS_SHOWN]
-        if picked.isdecimal() and all(row[0] != int(picked) for row in shown):
-            shown[:0] = list(rows.filter(pk=int(picked)))  # the chosen one stays in view
-        word = group_word()
-        field.widget.choices = [
-            ("", "---------"),
-            *((pk, pupil_label(given, family, group, word)) for pk, given, family, group in shown),
-        ]
+        self.pick_pupils(pupils, first)
 
 
 def _no_nul(value: str) -> str:
@@ -208,9 +232,17 @@ class PlanActionForm(forms.Form):
         error_messages={"invalid": _("Enter a date like 2026-12-01.")},
     )
 
-    def __init__(self, *args: Any, owners: QuerySet[Professional], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        owners: QuerySet[Professional],
+        owner_choices: list[tuple[int | str, str]],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+        field = self.fields["owner"]
+        field.queryset = owners  # type: ignore[attr-defined]  # checks a chosen owner
+        field.choices = owner_choices  # type: ignore[attr-defined]  # read once per formset
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -222,6 +254,16 @@ class PlanActionForm(forms.Form):
 
 
 PlanActionFormSet = forms.formset_factory(PlanActionForm, extra=3, max_num=20)
+
+
+def owner_kwargs(owners: QuerySet[Professional]) -> dict[str, Any]:
+    """The form arguments of every row of a PlanActionFormSet: who may own an action, read
+    once for the formset (each row's select read them anew: five queries a plan page)."""
+    field = PlanActionForm.base_fields["owner"]
+    label = field.label_from_instance  # type: ignore[attr-defined]
+    choices: list[tuple[int | str, str]] = [("", field.empty_label)]  # type: ignore[attr-defined]
+    choices += [(person.pk, label(person)) for person in owners]
+    return {"owners": owners, "owner_choices": choices}
 
 
 class NoteForm(forms.Form):

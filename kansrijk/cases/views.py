@@ -47,6 +47,8 @@ from kansrijk.cases.forms import (
     ReferralAnswerForm,
     SignalForm,
     TransitionForm,
+    owner_kwargs,
+    pupil_name_filter,
 )
 from kansrijk.cases.models import Case, Child, PlanVersion
 from kansrijk.cases.workflow import BY_NAME, CaseState
@@ -231,8 +233,7 @@ def signal_new(request: HttpRequest) -> HttpResponse:
         raise Http404
     search = PupilSearchForm(request.GET or None) if pupil_pick(user).search_locations else None
     found = search.cleaned_data if search is not None and search.is_valid() else {}
-    pupil_filter = PupilFilterForm(request.GET or None) if search is None else None
-    term = pupil_filter.cleaned_data["q"] if pupil_filter and pupil_filter.is_valid() else ""
+    pupil_filter, term = pupil_name_filter(request.GET) if search is None else (None, "")
     searched = bool(found.get("name", "").strip() and found.get("date_of_birth"))
 
     def pupils() -> QuerySet[Child]:
@@ -505,15 +506,13 @@ def plan_new(request: HttpRequest, case_id: int) -> HttpResponse:
     """A new version of the plan, starting from the current one; older versions are kept."""
     user = _user(request)
     case = _visible_case(request, case_id, Action.EDIT)
-    owners = (
-        Professional.objects.filter(action_owner_condition(case))
-        .distinct()
-        .order_by("first_name", "last_name")
+    owners = Professional.objects.filter(action_owner_condition(case)).order_by(
+        "first_name", "last_name"
     )
     current = case.plans.prefetch_related("goals", "actions").first()
     if request.method == "POST":
         form = PlanForm(request.POST)
-        actions = PlanActionFormSet(request.POST, form_kwargs={"owners": owners})
+        actions = PlanActionFormSet(request.POST, form_kwargs=owner_kwargs(owners))
         if form.is_valid() and actions.is_valid():
             rows = [a for a in actions.cleaned_data if a and (a.get("description") or "").strip()]
             try:
@@ -549,7 +548,7 @@ def plan_new(request: HttpRequest, case_id: int) -> HttpResponse:
                 for a in current.actions.all()
             ]
         form = PlanForm(initial=initial)
-        actions = PlanActionFormSet(initial=action_initial, form_kwargs={"owners": owners})
+        actions = PlanActionFormSet(initial=action_initial, form_kwargs=owner_kwargs(owners))
         status = 200
     log_access(
         by=user,

@@ -3,12 +3,14 @@ texts name the criteria of the Protocol Dyslexie Diagnostiek en Behandeling 3.0 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from kansrijk.cases.forms import PupilPicker
 from kansrijk.cases.models import Child
 from kansrijk.consent.models import Consent
 from kansrijk.core.models import Organisation
@@ -27,7 +29,7 @@ class PupilChoice(forms.ModelChoiceField):
         return f"{obj.given_name} {obj.family_name} ({obj.group or '-'})"
 
 
-class FileForm(forms.Form):
+class FileForm(PupilPicker, forms.Form):
     child = PupilChoice(
         label=_("Pupil"),
         queryset=Child.objects.none(),
@@ -38,9 +40,9 @@ class FileForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, pupils: QuerySet[Child], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, pupils: Callable[[], QuerySet[Child]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["child"].queryset = pupils  # type: ignore[attr-defined]
+        self.pick_pupils(pupils)
 
 
 YES_NO = [("", "—"), ("yes", _("Yes")), ("no", _("No"))]

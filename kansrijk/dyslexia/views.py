@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,6 +20,9 @@ from kansrijk.audit.models import Event
 from kansrijk.audit.paging import log_ids
 from kansrijk.audit.services import log_access
 from kansrijk.cases.errors import CaseError, NotFound
+from kansrijk.cases.forms import pupil_name_filter
+from kansrijk.cases.models import Child
+from kansrijk.cases.selectors import pupils_named
 from kansrijk.core.models import Professional
 from kansrijk.dyslexia import selectors, services
 from kansrijk.dyslexia.forms import (
@@ -54,7 +58,13 @@ def files(request: HttpRequest) -> HttpResponse:
 
 def file_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    form = FileForm(request.POST or None, pupils=selectors.pupils_of_school(user))
+    pupil_filter, term = pupil_name_filter(request.GET)
+
+    def pupils() -> QuerySet[Child]:
+        may = selectors.pupils_of_school(user)
+        return pupils_named(may, term) if term else may
+
+    form = FileForm(request.POST or None, pupils=pupils)
     if request.method == "POST" and form.is_valid():
         try:
             file = services.file_open(by=user, child=form.cleaned_data["child"])
@@ -66,7 +76,8 @@ def file_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The file is opened. Add the measurements and support."))
             return redirect("dyslexia:file_detail", file.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "dyslexia/file_form.html", {"form": form}, status=status)
+    context = {"form": form, "pupil_filter": pupil_filter, "term": term}
+    return render(request, "dyslexia/file_form.html", context, status=status)
 
 
 def _file(request: HttpRequest, file_id: int) -> DyslexiaFile:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from kansrijk.cases.forms import PupilPicker
 from kansrijk.cases.models import Child
 from kansrijk.consent.models import Consent
 from kansrijk.core.models import Location, Professional
@@ -17,7 +19,7 @@ AREA = {"rows": 3, "class": "utrecht-textarea"}
 SELECT = {"class": "utrecht-select"}
 
 
-class HandoverForm(forms.Form):
+class HandoverForm(PupilPicker, forms.Form):
     child = forms.ModelChoiceField(
         label=_("Child"),
         queryset=Child.objects.none(),
@@ -71,10 +73,14 @@ class HandoverForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, children: QuerySet[Child], schools: QuerySet[Location], **kwargs: Any
+        self,
+        *args: Any,
+        children: Callable[[], QuerySet[Child]],
+        schools: QuerySet[Location],
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["child"].queryset = children  # type: ignore[attr-defined]
+        self.pick_pupils(children)
         self.fields["to_location"].queryset = schools  # type: ignore[attr-defined]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -10,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kansrijk.cases.bsn import bsn_is_valid
-from kansrijk.cases.forms import AREA, SELECT, TEXT, PupilChoiceField
+from kansrijk.cases.forms import AREA, SELECT, TEXT, PupilChoiceField, PupilPicker
 from kansrijk.cases.models import Child
 from kansrijk.core.models import Professional
 from kansrijk.safety.models import (
@@ -135,7 +136,7 @@ class ReportForm(CleanText):
         super().__init__(*args, **kwargs)
 
 
-class ContactAttemptForm(CleanText):
+class ContactAttemptForm(PupilPicker, CleanText):
     child = PupilChoiceField()
     kind = forms.ChoiceField(
         label=_("What happened?"),
@@ -156,9 +157,9 @@ class ContactAttemptForm(CleanText):
         label=_("Note"), required=False, max_length=500, widget=forms.TextInput(attrs=TEXT)
     )
 
-    def __init__(self, *args: Any, pupils: QuerySet[Child], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, pupils: Callable[[], QuerySet[Child]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["child"].queryset = pupils  # type: ignore[attr-defined]
+        self.pick_pupils(pupils)
 
 
 class ResolveForm(CleanText):

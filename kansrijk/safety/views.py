@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,7 +22,8 @@ from kansrijk.audit.paging import log_ids
 from kansrijk.audit.services import log_access
 from kansrijk.cases import selectors as case_selectors
 from kansrijk.cases.errors import CaseError, NotFound
-from kansrijk.cases.models import Case
+from kansrijk.cases.forms import pupil_name_filter
+from kansrijk.cases.models import Case, Child
 from kansrijk.cases.workflow import CaseState
 from kansrijk.core.models import Professional
 from kansrijk.safety import selectors, services
@@ -242,7 +244,12 @@ def contact_attempt_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not selectors.may_record_attempts(user):
         raise Http404
-    pupils = case_selectors.pupils_for_signal(user)
+    pupil_filter, term = pupil_name_filter(request.GET)
+
+    def pupils() -> QuerySet[Child]:
+        may = case_selectors.pupils_for_signal(user)
+        return case_selectors.pupils_named(may, term) if term else may
+
     # Linked from the case page and the attention list with the pupil chosen (?child=).
     child = request.GET.get("child", "")
     initial = {"child": child} if child.isdecimal() else {}
@@ -273,7 +280,8 @@ def contact_attempt_new(request: HttpRequest) -> HttpResponse:
                 )
             return redirect("safety:contact_attempt_new")
     status = 400 if request.method == "POST" else 200
-    return render(request, "safety/contact_attempt_form.html", {"form": form}, status=status)
+    context = {"form": form, "pupil_filter": pupil_filter, "term": term}
+    return render(request, "safety/contact_attempt_form.html", context, status=status)
 
 
 def non_responding(request: HttpRequest) -> HttpResponse:

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from kansrijk.cases.forms import SignalForm
 from kansrijk.cases.selectors import pupils_for_signal, pupils_named
+from kansrijk.dyslexia.models import DyslexiaFile
 from tests.auth import sign_in
 from tests.factories import ChildFactory
 
@@ -103,3 +104,40 @@ def test_the_pickers_first_rows_are_those_of_the_pupils_query(world):
         assert picker_rows(fresh(world.family_specialist), 5) is None  # through cases
     else:
         assert checked == 0
+
+
+#: Every form with a pupil select besides the signal form: the IB records a family that does
+#: not respond, prepares a warm handover, opens a dyslexia file (issue 17: each listed the
+#: whole school, 115-129 KB a page at region scale).
+OTHER_PICKERS = ["safety:contact_attempt_new", "early_years:handover_new", "dyslexia:file_new"]
+
+
+@pytest.mark.parametrize("name", OTHER_PICKERS)
+def test_every_pupil_select_is_bounded_and_searchable(client, world, name):
+    for _ in range(SignalForm.PUPILS_SHOWN + 5):
+        ChildFactory(location=world.school, group="5")
+    far = ChildFactory(location=world.school, group="8", given_name="Zulaika", family_name="zzzz")
+    stranger = ChildFactory(location=world.other_school, group="5", given_name="Quirijn")
+    sign_in(client, world.coach)
+    url = reverse(name)
+    page = client.get(url).content.decode()
+    select = page[page.index('name="child"') : page.index("</select>", page.index('name="child"'))]
+    assert select.count("<option") == SignalForm.PUPILS_SHOWN + 1  # and "---------"
+    assert 'data-testid="more-pupils"' in page and "Zulaika" not in page
+    found = client.get(url, {"q": "zulai"}).content.decode()
+    assert f'value="{far.pk}"' in found and 'data-testid="more-pupils"' not in found
+    assert f'href="{url}"' in found  # back to every pupil
+    assert f'value="{stranger.pk}"' not in client.get(url, {"q": "Quirijn"}).content.decode()
+    # A pupil beyond the first ones can be chosen, and stays in view when the form comes
+    # back with an error (the dyslexia file asks nothing more: it is opened); a stranger is
+    # refused.
+    chosen = client.post(url, {"child": far.pk})
+    if name == "dyslexia:file_new":
+        assert chosen.status_code == 302
+        assert DyslexiaFile.objects.filter(child=far).exists()
+    else:
+        assert chosen.status_code == 400
+        assert f'<option value="{far.pk}" selected>' in chosen.content.decode()
+    refused = client.post(url, {"child": stranger.pk})
+    assert refused.status_code == 400
+    assert "Quirijn" not in refused.content.decode()

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
+from django.utils.html import escape
 
 from kansrijk.audit.labels import detail_label
 from kansrijk.audit.models import AccessLogEntry
@@ -209,6 +210,46 @@ def test_the_plan_page_refuses_a_bad_date_and_keeps_the_goals(client, world, pup
     page = response.content.decode()
     assert "Mijn doel" in page
     assert "2026-12-01" in page  # the hint of the date format
+
+
+def test_the_plan_page_offers_the_owners_once_and_refuses_a_stranger(client, world, pupil):
+    """Who may own an action: colleagues at the case's centre and the people on the case,
+    not the IB of another school. Read once for every row of the form (issue 17: each row's
+    select read them anew, with joins that cost 40 ms a row at region scale)."""
+    case = advance(world, open_case(world, pupil), CaseState.SCHOOL_PLAN)
+    services.plan_create_version(
+        by=world.coach,
+        case_id=case.pk,
+        summary="",
+        evaluation_date=None,
+        goals=["Sem leest"],
+        actions=[{"description": "Leesles", "owner": world.teacher}],
+    )
+    sign_in(client, world.coach)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(f"/cases/{case.pk}/plan/").content.decode()
+    owner_reads = [q for q in queries if 'ORDER BY "core_professional"."first_name"' in q["sql"]]
+    assert len(owner_reads) == 1
+    rows = re.findall(r'<select name="form-\d+-owner".*?</select>', page, re.S)
+    assert len(rows) == 4  # the current action and three empty rows
+    assert f'<option value="{world.teacher.pk}" selected>' in rows[0]
+    teacher, coach, stranger = (
+        escape(str(p)) for p in (world.teacher, world.coach, world.other_coach)
+    )
+    assert all(teacher in row and coach in row and stranger not in row for row in rows)
+    response = client.post(
+        f"/cases/{case.pk}/plan/",
+        {
+            "goals": "Sem leest",
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "0",
+            "form-0-description": "Leesles met de IB van een andere school",
+            "form-0-owner": world.other_coach.pk,
+        },
+    )
+    assert response.status_code == 400
+    assert "Leesles met de IB van een andere school" in response.content.decode()
+    assert case.plans.count() == 2  # the one above and the route's; none added
 
 
 def test_the_attention_list_is_shared_after_consent(client, world, pupil):
