@@ -1,0 +1,148 @@
+"""Walk every page as every role on a generated region, and flag the costly ones (issue 17).
+
+The load test measures ten pages; a probe walks them all. This asks every GET page without
+URL arguments and every case page (with the newest case of the login's centre) as one
+login of each role of `bench.region`, through a running server with
+KANSRIJK_BENCH_METRICS=1 (the load test's gunicorn, or `bench/load` started by hand), and
+writes per page the status, the app and database CPU of the cheapest of two views after a
+warm-up, the queries and the size. It prints the pages over the limits (5xx, more than 40
+ms of CPU, more than 15 queries) and the costliest 40.
+
+    python -m bench.sweep --host 127.0.0.1:8000 [--logins ib.c001,...] [--out FILE]
+
+Run with the settings and DATABASE_URL of the server: ids and the pages' names come from
+the database and the URL configuration.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+LOGINS = [
+    "leerkracht.c001",
+    "ib.c001",
+    "directeur.c001",
+    "gs.c001",
+    "regisseur.g01",
+    "swv.g01",
+    "verpleegkundige.g01",
+    "psycholoog.g01",
+    "wijkteam.g01",
+    "gedragswetenschapper.g01",
+    "wijkagent.g01",
+    "beleid.m1",
+    "privacy.bench",
+    "beheer.bench",
+]
+#: A page over one of these is flagged.
+CPU_MS, QUERIES = 40.0, 15
+
+
+def _named_patterns() -> Iterator[tuple[str, tuple[str, ...]]]:
+    """Every named page of the URL configuration (the API excluded), with its arguments."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(patterns: list[Any], namespace: str | None) -> Iterator[tuple[str, tuple[str, ...]]]:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+                if not name.startswith("api:"):
+                    yield name, tuple(pattern.pattern.converters)
+
+    yield from walk(get_resolver().url_patterns, None)
+
+
+def _urls(username: str) -> Iterator[tuple[str, str]]:
+    """(page name, URL) of the pages this login is walked through."""
+    from django.urls import NoReverseMatch, reverse
+
+    from kansrijk.access.pages import PAGES, Scope
+    from kansrijk.cases.models import Case
+    from kansrijk.core.models import Membership
+
+    centres = Membership.objects.filter(professional__username=username).exclude(location=None)
+    case = (
+        Case.objects.filter(location__in=centres.values("location"))
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    for name, arguments in sorted(_named_patterns()):
+        rule = PAGES[name]
+        if rule.method != "GET" or rule.scope == Scope.FAMILY:
+            continue
+        try:
+            if not arguments:
+                yield name, reverse(name)
+            elif arguments == ("case_id",) and case is not None:
+                yield name, reverse(name, kwargs={"case_id": case})
+        except NoReverseMatch:  # a page whose arguments are in the URL's pattern only
+            continue
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1:8000")
+    parser.add_argument("--logins", default=",".join(LOGINS))
+    parser.add_argument("--out", default="bench/results/sweep.json")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, os.getcwd())
+    import django
+
+    django.setup()
+    from bench.load.run import sign_in
+    from bench.region import BENCH_PASSWORD, bench_key
+
+    address, port = args.host.split(":")
+    connection = http.client.HTTPConnection(address, int(port), timeout=300)
+    rows: list[dict[str, Any]] = []
+    for username in args.logins.split(","):
+        cookie = "; ".join(
+            f"{k}={v}"
+            for k, v in sign_in(args.host, username, BENCH_PASSWORD, bench_key(username))[0].items()
+        )
+
+        def view(url: str, cookie: str = cookie) -> dict[str, Any]:
+            headers = {"X-Forwarded-Proto": "https", "Cookie": cookie, "Host": args.host}
+            connection.request("GET", url, headers=headers)
+            response = connection.getresponse()
+            size = len(response.read())
+            return {
+                "status": response.status,
+                "app_cpu_ms": float(response.getheader("X-Bench-App-CPU-ms") or 0),
+                "db_cpu_ms": float(response.getheader("X-Bench-DB-CPU-ms") or 0),
+                "queries": int(response.getheader("X-Bench-Queries") or 0),
+                "kb": size // 1024,
+            }
+
+        for name, url in _urls(username):
+            view(url)  # warm: a worker's first view of a page compiles and plans
+            best = min((view(url) for _ in range(2)), key=lambda v: v["app_cpu_ms"])
+            row = {"login": username, "page": name, "url": url, **best}
+            rows.append(row)
+            cpu = row["app_cpu_ms"] + row["db_cpu_ms"]
+            if row["status"] >= 500 or cpu > CPU_MS or row["queries"] > QUERIES:
+                print("over", json.dumps(row), flush=True)
+    with open(args.out, "w") as out:
+        json.dump(rows, out, indent=1)
+    rows.sort(key=lambda r: -(r["app_cpu_ms"] + r["db_cpu_ms"]))
+    print("costliest:")
+    for row in rows[:40]:
+        print(json.dumps(row))
+    statuses: dict[int, int] = {}
+    for row in rows:
+        statuses[row["status"]] = statuses.get(row["status"], 0) + 1
+    print("statuses", statuses, "pages", len(rows))
+    return 1 if any(row["status"] >= 500 for row in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
