@@ -104,7 +104,7 @@ PAGES: dict[str, Rule] = {
     "cases:plan_action_done": OBJECT_POST,  # the action's owner or case editor (cases)
     # Referrals to a function (issue 14): its workers answer; the service checks the referral.
     "cases:referrals": roles(ESCALATION_ROLES),
-    "cases:referral_answer": OBJECT_POST,
+    "cases:referral_answer": OBJECT,  # GET the form of one open referral, POST the answer
     # The kept attention list (issue 14, seed 001): the school's own IB, SWV and GS and the
     # coordinator; attention.selectors narrows to a membership at that school and to the
     # cases the viewer may see; the IB, SWV and coordinator keep it.

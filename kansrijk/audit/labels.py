@@ -60,6 +60,7 @@ PURPOSES: dict[str, Promise] = {
     "attention list": _("attention list"),
     "school agreement": _("agreement about school"),
     "referrals": _("referrals"),
+    "referral answer": _("answering a referral"),
     "zorgroute: support team thread": _("care route: support-team messages"),
     "homework support": _("homework support"),
     "my work: stand-in": _("my work: standing in"),

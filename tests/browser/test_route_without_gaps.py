@@ -97,8 +97,10 @@ def test_the_route_without_gaps(page: Page, smtp_server):
     page.get_by_role("link", name="Verwijzingen").click()
     row = page.get_by_test_id(re.compile("^referral-"))
     expect(row).to_contain_text(f"Casus {case.pk}")
-    row.get_by_label("Accepteren: ik pak deze casus op").check()
-    row.get_by_role("button", name="Antwoord versturen").click()
+    row.get_by_role("link", name="Verwijzing beantwoorden").click()  # its form, opened
+    form = page.get_by_test_id(re.compile("^referral-"))
+    form.get_by_label("Accepteren: ik pak deze casus op").check()
+    form.get_by_role("button", name="Antwoord versturen").click()
     expect(page.locator(".utrecht-alert--ok")).to_contain_text("geaccepteerd")
     log_out(page)
 

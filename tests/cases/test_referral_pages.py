@@ -40,11 +40,19 @@ def test_the_district_team_accepts_and_the_sender_sees_it(world, pupil):
     worker = _nl(world.district_team)
     page = worker.get("/referrals/").content.decode()
     assert f"Casus {referral.case_id}" in page
-    assert "Antwoord versturen" in page
-    response = worker.post(f"/referrals/{referral.pk}/answer/", {"answer": "accept"}, follow=True)
+    # Each open referral links to its answer; its form is loaded when opened (issue 17).
+    answer_url = f"/referrals/{referral.pk}/answer/"
+    assert f'href="{answer_url}">Verwijzing beantwoorden</a>' in page
+    assert 'name="answer"' not in page
+    form = worker.get(answer_url).content.decode()
+    assert f"Casus {referral.case_id}" in form and "Antwoord versturen" in form
+    assert 'name="answer"' in form and 'name="reason"' in form
+    response = worker.post(answer_url, {"answer": "accept"}, follow=True)
     assert "geaccepteerd" in response.content.decode()
     referral.refresh_from_db()
     assert (referral.answer, referral.worker) == ("accepted", world.district_team)
+    assert worker.get(answer_url).status_code == 404  # answered: no form any more
+    assert "Geaccepteerd" in worker.get("/referrals/").content.decode()
     sender = (
         _nl(world.family_specialist).get(f"/cases/{referral.case_id}/network/").content.decode()
     )
@@ -76,6 +84,9 @@ def test_others_do_not_see_or_answer_the_referral(world, pupil):
     assert f"Casus {referral.case_id}" not in psychologist.get("/referrals/").content.decode()
     answer = psychologist.post(f"/referrals/{referral.pk}/answer/", {"answer": "accept"})
     assert answer.status_code == 404
+    assert psychologist.get(f"/referrals/{referral.pk}/answer/").status_code == 404
+    refused = psychologist.post(f"/referrals/{referral.pk}/answer/", {"answer": "return"})
+    assert refused.status_code == 404  # an invalid answer shows nothing of it either
     assert _nl(world.teacher).get("/referrals/").status_code == 404
 
 
