@@ -52,21 +52,20 @@ def to_csv(report: Report, tables: list[Table]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow([str(column) for column in CSV_COLUMNS])
+    period = [report.period.start.isoformat(), report.period.end.isoformat()]
     for table in in_theme_order(tables):
+        # Labels once per row and column, not once per cell: a region's export has ~57,000
+        # cells, and looking each label up twice per cell was half its 166 ms (issue 17).
+        columns = [(c.key, c.label, table.column_unit(c)) for c in table.columns]
         for row, cells in table.body():
-            for column, cell, text in cells:
+            start = [*period, table.figure, table.variant, table.domain, row.key, row.label]
+            for (key, label, unit), (_column, cell, text) in zip(columns, cells, strict=True):
                 writer.writerow(
                     [
-                        report.period.start.isoformat(),
-                        report.period.end.isoformat(),
-                        table.figure,
-                        table.variant,
-                        table.domain,
-                        row.key,
-                        row.label,
-                        column.key,
-                        column.label,
-                        table.column_unit(column),
+                        *start,
+                        key,
+                        label,
+                        unit,
                         "" if cell.value is None or cell.hidden else _decimal(cell.value),
                         text,
                         cell.status if cell.hidden else "",
