@@ -113,10 +113,12 @@ def to_xlsx(report: Report, tables: list[Table]) -> bytes:
         sheet.append(["", *(c.label for c in table.columns)])
         for cell in sheet[sheet.max_row]:
             cell.font = bold
-        for row, cells in table.body():
+        # A shown cell is its number; only the others are written as their text ("< 5",
+        # "x", "—"): formatting every cell's text was a third of a region's export.
+        for row, cells in zip(table.rows, table.cells, strict=True):
             line: list[Any] = [row.label]
-            for _column, cell, text in cells:
-                line.append(cell.value if cell.shown else text)
+            for column, cell in zip(table.columns, cells, strict=True):
+                line.append(cell.value if cell.shown else table.display(cell, column))
             sheet.append(line)
     out = io.BytesIO()
     book.save(out)
