@@ -8,8 +8,9 @@ database CPU per page is read from /proc). Steps: migrate, `bench.region` (timed
 the static files, start `gunicorn --workers 4` with `kansrijk.conf.production` (persistent
 connections by default) and KANSRIJK_BENCH_METRICS on, warm every page with all its logins
 (not counted), then per page 1 and 16 users without think time, the mix of all pages with
-16 users, the API's writes, and each page's queries in PostgreSQL's three plan modes
-(bench/load/plans.py). Writes bench/results/load_<scale>.json: p50/p95/p99 per page,
+16 users, the API's writes, every page as every role (bench/sweep.py, into
+bench/results/sweep_<scale>.json; a server error fails the run), and each page's queries in
+PostgreSQL's three plan modes (bench/load/plans.py). Writes bench/results/load_<scale>.json: p50/p95/p99 per page,
 pages/s, queries, CPU ms (app + database) and bytes per page, what writing the access log
 took of each request (in the server), the page-vs-hand-written-SQL ratios, the load
 average; with results of two scales present, the growth of each page's 1-user p50 from the
@@ -606,6 +607,12 @@ def main(argv: list[str] | None = None) -> int:
         "--writes", default="api_signal,api_add_note", help="API writes, each at 1 and 16 users"
     )
     parser.add_argument("--skip-generate", action="store_true", help="the region is there")
+    parser.add_argument(
+        "--sweep",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="after the runs, walk every page as every role (bench/sweep.py)",
+    )
     args = parser.parse_args(argv)
     # Stopped from outside, still stop gunicorn (the `finally` below).
     signal.signal(signal.SIGTERM, lambda *_args: sys.exit(143))
@@ -646,6 +653,7 @@ def main(argv: list[str] | None = None) -> int:
 
         servers.append(proxy.start(port, upstreams))
     results: dict[str, Any] = {}
+    swept: dict[str, Any] = {}
     probe_start = speed_probe()
     try:
         sign_ins = sign_in_all(host, plan)
@@ -675,6 +683,12 @@ def main(argv: list[str] | None = None) -> int:
             for users in (1, 16):
                 print(f"--- {page}, {users} user(s)", flush=True)
                 writes[page][f"users_{users}"] = _locust(host, plan_path, page, users, args.seconds)
+        if args.sweep:  # every page as every role, not only the ten (bench/sweep.py)
+            from bench import sweep
+
+            print("--- every page as every role", flush=True)
+            RESULTS.mkdir(exist_ok=True)
+            swept = sweep.walk(host, sweep.LOGINS, RESULTS / f"sweep_{args.scale:g}.json")
     finally:
         for server in reversed(servers):
             server.terminate()
@@ -714,6 +728,7 @@ def main(argv: list[str] | None = None) -> int:
         "first_views": firsts,
         "writes": writes,
         "plans": plans,
+        "sweep": swept,
         "sql_ms": sql,
         "sign_in_ms": {
             "count": len(sign_ins),
@@ -752,6 +767,9 @@ def main(argv: list[str] | None = None) -> int:
         print("write:", page, json.dumps(summary))
     print("queries planned worse than they could be (bench/load/plans.py):", plans["flagged"])
     print("page vs SQL:", report["page_vs_sql"], "written to", path)
+    if any(int(status) >= 500 for status in swept.get("statuses", {})):
+        print("server errors on the walk of every page:", swept["file"])
+        return 1
     return 0
 
 
