@@ -101,6 +101,8 @@ class ChildcareRuleAdmin(LoggedAdmin):
 class MembershipInline(LoggedInline):
     model = Membership
     fields = ["role", "organisation", "location", "groups"]
+    # A region's groups (~1,000) are searched as typed, not listed in every row (issue 17).
+    autocomplete_fields = ["groups"]
     verbose_name = _("membership (role × organisation × location)")
     verbose_name_plural = _("memberships (role × organisation × location)")
 
@@ -118,7 +120,7 @@ class MembershipInline(LoggedInline):
     def formfield_for_dbfield(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
         """The choices are read once per page, not once per membership row."""
         formfield: Any = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if formfield is not None and db_field.name in ("organisation", "location", "groups"):
+        if formfield is not None and db_field.name in ("organisation", "location"):
             choices = list(iter(formfield.choices))  # iter: no COUNT query first
             formfield.choices = choices
             widget = formfield.widget.widget if hasattr(formfield.widget, "widget") else None
@@ -300,7 +302,8 @@ class RosterRuleAdmin(LoggedAdmin):
     list_display = ["code", "label", "function", "amount", "unit", "active"]
     list_filter = ["function", "active"]
     search_fields = ["code", "label"]
-    filter_horizontal = ["locations", "people"]
+    filter_horizontal = ["locations"]
+    autocomplete_fields = ["people"]  # searched as typed: a region has thousands of people
 
 
 @admin.register(Availability)
@@ -309,6 +312,7 @@ class AvailabilityAdmin(LoggedAdmin):
     list_select_related = ["professional"]
     search_fields = ["professional__first_name", "professional__last_name"]
     filter_horizontal = ["locations"]
+    autocomplete_fields = ["professional"]
 
 
 @admin.register(Absence)
@@ -317,6 +321,7 @@ class AbsenceAdmin(LoggedAdmin):
     list_select_related = ["professional"]
     search_fields = ["professional__first_name", "professional__last_name"]
     date_hierarchy = "start"
+    autocomplete_fields = ["professional"]
 
 
 class PartnerClientAddForm(forms.ModelForm):
