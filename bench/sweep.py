@@ -1,12 +1,12 @@
 """Walk every page as every role on a generated region, and flag the costly ones (issue 17).
 
-The load test measures ten pages; a probe walks them all. This asks every GET page without
-URL arguments and every case page (with the newest case of the login's centre) as one
-login of each role of `bench.region`, through a running server with
-KANSRIJK_BENCH_METRICS=1 (the load test's gunicorn, or `bench/load` started by hand), and
-writes per page the status, the app and database CPU of the cheapest of three views after
-a warm-up, the queries and the size. It prints the pages over the limits (5xx, more than 40
-ms of CPU, more than 15 queries) and the costliest 40.
+The load test measures ten pages; a probe walks them all. This asks every GET page, with
+ids of the login's own centre where it takes one (its newest case, child, family, meeting,
+file, handover, arrangement), as one login of each role of `bench.region`, through a
+running server with KANSRIJK_BENCH_METRICS=1 (the load test's gunicorn, or `bench/load`
+started by hand). It writes per page the status, the app and database CPU of the cheapest
+of three views after a warm-up, the queries and the size, and prints the pages over the
+limits (5xx, more than 40 ms of CPU, more than 15 queries) and the costliest 40.
 
     python -m bench.sweep --host 127.0.0.1:8000 [--logins ib.c001,...] [--out FILE]
 
@@ -62,30 +62,62 @@ def _named_patterns() -> Iterator[tuple[str, tuple[str, ...]]]:
     yield from walk(get_resolver().url_patterns, None)
 
 
+def _samples(username: str) -> dict[str, Any]:
+    """Per URL argument, an id (or code) of the login's own centre, its newest: the case, the
+    centre, a child and its family, a meeting, a dyslexia file, a handover, an arrangement,
+    homework support; and the login itself (their week)."""
+    from kansrijk.cases.models import Case, Child
+    from kansrijk.core.models import Location, Membership, Professional
+    from kansrijk.dyslexia.models import DyslexiaFile
+    from kansrijk.early_years.models import Handover
+    from kansrijk.homework.models import HomeworkSupport
+    from kansrijk.meetings.models import Meeting
+    from kansrijk.special_education.models import Arrangement
+
+    def newest(query: Any) -> Any:
+        return query.order_by("-pk").values_list("pk", flat=True).first()
+
+    memberships = Membership.objects.filter(professional__username=username)
+    centres = memberships.exclude(location=None).values("location")
+    child = newest(Child.objects.filter(location__in=centres))
+    code = Location.objects.filter(pk__in=centres).order_by("pk").values_list("code", flat=True)
+    found = {
+        "case_id": newest(Case.objects.filter(location__in=centres)),
+        "location_code": code.first(),
+        "code": code.first(),
+        "child_id": child,
+        "family_id": Child.objects.filter(pk=child).values_list("family_id", flat=True).first(),
+        "pk": newest(Meeting.objects.filter(location__in=centres)),
+        "file_id": newest(DyslexiaFile.objects.filter(child__location__in=centres)),
+        "handover_id": newest(Handover.objects.filter(from_location__in=centres)),
+        "arrangement_id": newest(Arrangement.objects.filter(child__location__in=centres)),
+        "support_id": newest(HomeworkSupport.objects.filter(child__location__in=centres)),
+        "person": Professional.objects.get(username=username).pk,
+    }
+    return {k: v for k, v in found.items() if v is not None}
+
+
 def _urls(username: str) -> Iterator[tuple[str, str]]:
-    """(page name, URL) of the pages this login is walked through."""
+    """(page name, URL) of the pages this login is walked through: every GET page whose
+    arguments have a sample (`_samples`; a person's week is the login's own), and the
+    administration's lists and forms; not the public pages a token opens, nor the family
+    portal."""
     from django.urls import NoReverseMatch, reverse
 
     from kansrijk.access.pages import PAGES, Scope
-    from kansrijk.cases.models import Case
-    from kansrijk.core.models import Membership
 
-    centres = Membership.objects.filter(professional__username=username).exclude(location=None)
-    case = (
-        Case.objects.filter(location__in=centres.values("location"))
-        .order_by("-pk")
-        .values_list("pk", flat=True)
-        .first()
-    )
+    samples = _samples(username)
     for name, arguments in sorted(_named_patterns()):
         rule = PAGES[name]
         if rule.method != "GET" or rule.scope == Scope.FAMILY:
             continue
+        if name.startswith("admin:") and arguments:
+            continue  # an object of the administration: its lists and forms are enough
+        values = dict(samples, pk=samples["person"]) if name == "roster:person_week" else samples
+        if any(argument not in values for argument in arguments):
+            continue
         try:
-            if not arguments:
-                yield name, reverse(name)
-            elif arguments == ("case_id",) and case is not None:
-                yield name, reverse(name, kwargs={"case_id": case})
+            yield name, reverse(name, kwargs={a: values[a] for a in arguments})
         except NoReverseMatch:  # a page whose arguments are in the URL's pattern only
             continue
 

@@ -9,12 +9,13 @@ the static files, start `gunicorn --workers 4` with `kansrijk.conf.production` (
 connections by default) and KANSRIJK_BENCH_METRICS on, warm every page with all its logins
 (not counted), then per page 1 and 16 users without think time, the mix of all pages with
 16 users, the API's writes, every page as every role (bench/sweep.py, into
-bench/results/sweep_<scale>.json; a server error fails the run), and each page's queries in
-PostgreSQL's three plan modes (bench/load/plans.py). Writes bench/results/load_<scale>.json: p50/p95/p99 per page,
-pages/s, queries, CPU ms (app + database) and bytes per page, what writing the access log
-took of each request (in the server), the page-vs-hand-written-SQL ratios, the load
-average; with results of two scales present, the growth of each page's 1-user p50 from the
-smaller to the larger (a ratio of two runs: `bench.load.growth` measures it in one).
+bench/results/sweep_<scale>.json; a server error fails the run), and each page's queries
+in PostgreSQL's three plan modes (bench/load/plans.py). Writes
+bench/results/load_<scale>.json: p50/p95/p99 per page, pages/s, queries, CPU ms (app +
+database) and bytes per page, what writing the access log took of each request (in the
+server), the page-vs-hand-written-SQL ratios, the load average; with results of two
+scales present, the growth of each page's 1-user p50 from the smaller to the larger (a
+ratio of two runs: `bench.load.growth` measures it in one).
 """
 
 from __future__ import annotations
