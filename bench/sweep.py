@@ -5,10 +5,11 @@ ids of the login's own centre where it takes one (its newest case, child, family
 file, handover, arrangement), as one login of each role of `bench.region`, through a
 running server with KANSRIJK_BENCH_METRICS=1 (the load test's gunicorn, or `bench/load`
 started by hand). It writes per page the status, the app and database CPU of the cheapest
-of three views after a warm-up, the queries and the size, and prints the pages over the
-limits (5xx, more than 40 ms of CPU, more than 15 queries) and the costliest 40.
+of three views after a warm-up (`--warm`: a view per worker of the server), the queries and
+the size, and prints the pages over the limits (5xx, more than 40 ms of CPU, more than 15
+queries) and the costliest 40.
 
-    python -m bench.sweep --host 127.0.0.1:8000 [--logins ib.c001,...] [--out FILE]
+    python -m bench.sweep --host 127.0.0.1:8000 [--warm 4] [--logins ib.c001,...] [--out FILE]
 
 Run with the settings and DATABASE_URL of the server: ids and the pages' names come from
 the database and the URL configuration. `python -m bench.load` (`make bench`) walks them
@@ -111,9 +112,11 @@ def _urls(username: str) -> Iterator[tuple[str, str]]:
             continue
 
 
-def walk(host: str, logins: list[str], out: Path) -> dict[str, Any]:
+def walk(host: str, logins: list[str], out: Path, warm: int = 1) -> dict[str, Any]:
     """Walk the pages as these logins (Django set up, the server at `host`), write the rows to
-    `out`, print the pages over the limits and the costliest; a summary for a report."""
+    `out`, print the pages over the limits and the costliest; a summary for a report.
+    `warm`: views of each page before the three measured, one per worker of the server (a
+    worker's first view of a page compiles its filters and lists)."""
     from bench.load.run import sign_in
     from bench.region import BENCH_PASSWORD, bench_key
 
@@ -138,9 +141,9 @@ def walk(host: str, logins: list[str], out: Path) -> dict[str, Any]:
             }
 
         for name, url in _urls(username):
-            view(url)  # warm: a worker's first view of a page compiles and plans
-            # The cheapest of three: with several workers a view may still be a worker's
-            # first of the page (its imports, its compiled filters).
+            for _ in range(warm):
+                view(url)
+            # The cheapest of three: which worker answers is the server's choice.
             best = min((view(url) for _ in range(3)), key=lambda v: v["app_cpu_ms"])
             rows.append({"login": username, "page": name, "url": url, **best})
     out.write_text(json.dumps(rows, indent=1))
@@ -169,12 +172,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1:8000")
     parser.add_argument("--logins", default=",".join(LOGINS))
     parser.add_argument("--out", default="bench/results/sweep.json")
+    parser.add_argument("--warm", type=int, default=1, help="views before measuring: workers")
     args = parser.parse_args(argv)
     sys.path.insert(0, os.getcwd())
     import django
 
     django.setup()
-    summary = walk(args.host, args.logins.split(","), Path(args.out))
+    summary = walk(args.host, args.logins.split(","), Path(args.out), args.warm)
     return 1 if any(int(status) >= 500 for status in summary["statuses"]) else 0
 
 

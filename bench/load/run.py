@@ -689,7 +689,8 @@ def main(argv: list[str] | None = None) -> int:
 
             print("--- every page as every role", flush=True)
             RESULTS.mkdir(exist_ok=True)
-            swept = sweep.walk(host, sweep.LOGINS, RESULTS / f"sweep_{args.scale:g}.json")
+            out = RESULTS / f"sweep_{args.scale:g}.json"
+            swept = sweep.walk(host, sweep.LOGINS, out, warm=args.workers * args.servers)
     finally:
         for server in reversed(servers):
             server.terminate()
