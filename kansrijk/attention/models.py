@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kansrijk.cases.models import Case
@@ -81,7 +82,7 @@ class AttentionEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.location_id}: case {self.case_id}"
+        return gettext("Case %(number)s") % {"number": self.case_id}
 
 
 class AttentionChange(models.Model):

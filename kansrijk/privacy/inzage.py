@@ -16,16 +16,18 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from kansrijk.access.matrix import Action
 from kansrijk.access.policies import INZAGE_OFFICER_ROLES, filter_cases, roles_of
+from kansrijk.access.roles import Role
 from kansrijk.audit.listed import for_the_family
 from kansrijk.audit.models import AccessLogEntry, Event
 from kansrijk.audit.selectors import Subject, entries_about
@@ -59,6 +61,10 @@ class Section:
         return [[(title, _text(row, name)) for name, title in self.fields] for row in self.rows]
 
 
+#: A moment or a day as the export keeps it (ISO 8601 text).
+_ISO = re.compile(r"\d{4}-\d\d-\d\d(T\d\d:\d\d)?")
+
+
 def _text(row: dict[str, Any], name: str) -> str:
     value = row.get(f"{name}_display", row.get(name))
     if isinstance(value, dict) and "label" in value:
@@ -67,6 +73,15 @@ def _text(row: dict[str, Any], name: str) -> str:
         return "—"
     if isinstance(value, bool):
         return "✓" if value else "✗"
+    if isinstance(value, str) and (iso := _ISO.fullmatch(value[:16])):
+        # As the family reads a moment or a day (6-12-2026 14:12), not as ISO 8601 text.
+        try:
+            moment = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return value  # a text that only starts like a date
+        if iso.group(1):
+            return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
+        return formats.date_format(moment.date(), "SHORT_DATE_FORMAT")
     return str(value)
 
 
@@ -125,6 +140,8 @@ def _record(obj: models.Model) -> dict[str, Any]:
             row[model_field.name] = _value(value)
             if model_field.choices and display is not None and value not in (None, ""):
                 row[f"{model_field.name}_display"] = str(display())
+            elif model_field.name.endswith("role") and value in Role.values:
+                row[f"{model_field.name}_display"] = str(Role(value).label)  # a role as text
     return row
 
 

@@ -109,6 +109,9 @@ SECTION_TITLES = {
     "meetings.meetingaction": _("meeting actions"),
     "meetings.remindersent": _("reminders sent"),
     "notifications.notification": _("notifications"),
+    "attention.attentionentry": _("attention list entries"),
+    "attention.attentionchange": _("changes to the attention list"),
+    "attention.schoolagreement": _("agreements about school"),
 }
 
 

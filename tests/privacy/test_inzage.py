@@ -7,7 +7,9 @@ import io
 import json
 
 import pytest
+from django.apps import apps
 from django.test import Client
+from django.utils import timezone
 
 from kansrijk.access.roles import Role
 from kansrijk.audit.models import AccessLogEntry, Event
@@ -16,6 +18,7 @@ from kansrijk.cases.models import Case
 from kansrijk.cases.workflow import CaseState
 from kansrijk.core.models import Organisation, Professional
 from kansrijk.privacy.inzage import inzage_export
+from kansrijk.privacy.labels import section_title
 from tests.auth import sign_in
 from tests.cases.route import advance, open_case
 from tests.conftest import World
@@ -101,6 +104,10 @@ def test_the_pdf_is_a_real_pdf(client: Client, case: Case, officer: Professional
         )
     assert "Moeder belt terug." in text
     assert "Anna Jansen" in text
+    # The access log's moments as a family reads them, not as ISO 8601 text.
+    shown = timezone.localtime(AccessLogEntry.objects.earliest("id").at)
+    assert f"{shown.day}-{shown.month}-{shown.year}" in text  # 6-12-2026 14:12, as nl writes it
+    assert shown.isoformat()[:19] not in text.replace("\n", "")
     assert AccessLogEntry.objects.filter(
         event=Event.EXPORT, detail__startswith="inzage pdf"
     ).exists()
@@ -177,3 +184,8 @@ def test_every_label_in_the_pdf_is_dutch(case: Case, officer: Professional) -> N
             generated = name.replace("_", " ")
             assert title != generated or title in SAME_IN_DUTCH, (section.label, name)
         assert section.title != section.label.split(".")[1] + "s", section.label
+        with translation.override("en"):
+            english = section_title(apps.get_model(section.label))
+        assert section.title != english or section.title in SAME_IN_DUTCH, section.label
+    # A reference and a role read as words ("Casus 1", "Intern begeleider"), not as codes.
+    assert ": case " not in html and "internal_coach" not in html
