@@ -1,13 +1,13 @@
 """Walk every page as every role on a generated region, and flag the costly ones (issue 17).
 
-The load test measures ten pages; a probe walks them all. This asks every GET page, with
-ids of the login's own centre where it takes one (its newest case, child, family, meeting,
-file, handover, arrangement), as one login of each role of `bench.region`, through a
-running server with KANSRIJK_BENCH_METRICS=1 (the load test's gunicorn, or `bench/load`
-started by hand). It writes per page the status, the app and database CPU of the cheapest
-of three views after a warm-up (`--warm`: a view per worker of the server), the queries and
-the size, and prints the pages over the limits (5xx, more than 40 ms of CPU, more than 15
-queries) and the costliest 40.
+The load test measures ten pages; a probe walks them all. This asks every GET page and API
+operation, with ids of the login's own centre where it takes one (its newest case, child,
+family, meeting, file, handover, arrangement), as one login of each role of
+`bench.region`, through a running server with KANSRIJK_BENCH_METRICS=1 (the load test's
+gunicorn, or `bench/load` started by hand). It writes per page the status, the app and
+database CPU of the cheapest of three views after a warm-up (`--warm`: a view per worker of
+the server), the queries and the size, and prints the pages over the limits (5xx, more than
+40 ms of CPU, more than 15 queries) and the costliest 40.
 
     python -m bench.sweep --host 127.0.0.1:8000 [--warm 4] [--logins ib.c001,...] [--out FILE]
 
@@ -22,6 +22,7 @@ import argparse
 import http.client
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -112,6 +113,28 @@ def _urls(username: str) -> Iterator[tuple[str, str]]:
             continue
 
 
+def _api_urls(username: str) -> Iterator[tuple[str, str]]:
+    """(operation, URL) of every GET operation of the API, its path's ids the login's own
+    (`_samples`: a location's id is its centre's, a meeting's its newest)."""
+    from kansrijk.api import api
+    from kansrijk.core.models import Location
+
+    samples = _samples(username)
+    code = samples.get("location_code")
+    values = {
+        **samples,
+        "meeting_id": samples.get("pk"),
+        "location_id": Location.objects.filter(code=code).values_list("pk", flat=True).first(),
+    }
+    for path, operations in sorted(api.get_openapi_schema()["paths"].items()):
+        if "get" not in operations:
+            continue
+        names = re.findall(r"{(\w+)}", path)
+        if any(values.get(name) is None for name in names):
+            continue
+        yield f"GET {path}", re.sub(r"{(\w+)}", lambda m: str(values[m.group(1)]), path)
+
+
 def walk(host: str, logins: list[str], out: Path, warm: int = 1) -> dict[str, Any]:
     """Walk the pages as these logins (Django set up, the server at `host`), write the rows to
     `out`, print the pages over the limits and the costliest; a summary for a report.
@@ -140,7 +163,7 @@ def walk(host: str, logins: list[str], out: Path, warm: int = 1) -> dict[str, An
                 "kb": size // 1024,
             }
 
-        for name, url in _urls(username):
+        for name, url in [*_urls(username), *_api_urls(username)]:
             for _ in range(warm):
                 view(url)
             # The cheapest of three: which worker answers is the server's choice.
