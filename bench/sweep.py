@@ -37,22 +37,6 @@ LOGINS = [*CASE_LOGINS, "gedragswetenschapper.g01", "beleid.m1", "privacy.bench"
 CPU_MS, QUERIES = 40.0, 15
 
 
-def _named_patterns() -> Iterator[tuple[str, tuple[str, ...]]]:
-    """Every named page of the URL configuration (the API excluded), with its arguments."""
-    from django.urls import URLPattern, URLResolver, get_resolver
-
-    def walk(patterns: list[Any], namespace: str | None) -> Iterator[tuple[str, tuple[str, ...]]]:
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                yield from walk(pattern.url_patterns, pattern.namespace or namespace)
-            elif isinstance(pattern, URLPattern) and pattern.name:
-                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
-                if not name.startswith("api:"):
-                    yield name, tuple(pattern.pattern.converters)
-
-    yield from walk(get_resolver().url_patterns, None)
-
-
 def _samples(username: str) -> dict[str, Any]:
     """Per URL argument, an id (or code) of the login's own centre, its newest: the case, the
     centre, a child and its family, a meeting, a dyslexia file, a handover, an arrangement,
@@ -88,17 +72,16 @@ def _samples(username: str) -> dict[str, Any]:
     return {k: v for k, v in found.items() if v is not None}
 
 
-def _urls(username: str) -> Iterator[tuple[str, str]]:
+def _urls(samples: dict[str, Any]) -> Iterator[tuple[str, str]]:
     """(page name, URL) of the pages this login is walked through: every GET page whose
     arguments have a sample (`_samples`; a person's week is the login's own), and the
     administration's lists and forms; not the public pages a token opens, nor the family
     portal."""
     from django.urls import NoReverseMatch, reverse
 
-    from kansrijk.access.pages import PAGES, Scope
+    from kansrijk.access.pages import PAGES, Scope, named_pages
 
-    samples = _samples(username)
-    for name, arguments in sorted(_named_patterns()):
+    for name, arguments in sorted(named_pages().items()):
         rule = PAGES[name]
         if rule.method != "GET" or rule.scope == Scope.FAMILY:
             continue
@@ -113,13 +96,12 @@ def _urls(username: str) -> Iterator[tuple[str, str]]:
             continue
 
 
-def _api_urls(username: str) -> Iterator[tuple[str, str]]:
+def _api_urls(samples: dict[str, Any]) -> Iterator[tuple[str, str]]:
     """(operation, URL) of every GET operation of the API, its path's ids the login's own
     (`_samples`: a location's id is its centre's, a meeting's its newest)."""
     from kansrijk.api import api
     from kansrijk.core.models import Location
 
-    samples = _samples(username)
     code = samples.get("location_code")
     values = {
         **samples,
@@ -163,7 +145,8 @@ def walk(host: str, logins: list[str], out: Path, warm: int = 1) -> dict[str, An
                 "kb": size // 1024,
             }
 
-        for name, url in [*_urls(username), *_api_urls(username)]:
+        samples = _samples(username)
+        for name, url in [*_urls(samples), *_api_urls(samples)]:
             for _ in range(warm):
                 view(url)
             # The cheapest of three: which worker answers is the server's choice.

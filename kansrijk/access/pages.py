@@ -9,8 +9,10 @@ running pages and fails when a page or operation has no entry here.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from kansrijk.access.matrix import (
     ATTENTION_LIST_ROLES,
@@ -420,3 +422,24 @@ CLIENT_SCOPES: dict[str, str] = {
     "GET /api/monitor/figures": "monitor:read",
     "GET /api/monitor/references": "monitor:read",
 }
+
+
+def named_pages() -> dict[str, tuple[str, ...]]:
+    """Every named page of the URL configuration (the API excluded), with the names of its URL
+    arguments: what needs an entry here (tests/access/test_matrix_walk.py), what a walk of
+    every page asks (bench/sweep.py)."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(patterns: list[Any], namespace: str | None) -> Iterator[tuple[str, tuple[str, ...]]]:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+                yield name, tuple(pattern.pattern.converters)
+
+    return {
+        name: args
+        for name, args in walk(get_resolver().url_patterns, None)
+        if not name.startswith("api:")
+    }

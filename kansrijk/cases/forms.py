@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kansrijk.cases.models import Case, Child, FamilyContact, Guardian, Signal
+from kansrijk.cases.selectors import pupils_named
 from kansrijk.cases.workflow import Input, Kind, Transition
 from kansrijk.core.models import Organisation, Professional
 
@@ -82,7 +83,7 @@ class PupilPicker:
     """A form's pupil select (its `child` field) bounded at region scale (issue 17): at most
     PUPILS_SHOWN pupils in the order of the user's pupils (own groups first), narrowed by
     part of a name (`PupilFilterForm`, `pupil_name_filter`, the template
-    cases/_pupil_filter.html); a chosen pupil stays in view."""
+    cases/_pupil_filter.html, `selectors.pupils_named`); a chosen pupil stays in view."""
 
     #: The picker lists at most this many pupils; the name search narrows.
     PUPILS_SHOWN = 60
@@ -92,18 +93,20 @@ class PupilPicker:
         self,
         pupils: Callable[[], QuerySet[Child]],
         first: list[tuple[int, str, str, str]] | None = None,
+        term: str = "",
     ) -> None:
         """`pupils()`: those the user may pick, built when the form needs them (to check a
         choice, to list them); `first`: the first PUPILS_SHOWN + 1 of them as the picker
-        lists them, when the caller read them (selectors.picker_rows). An empty form with
-        its first rows builds no query: building it was a tenth of the signal form's CPU."""
+        lists them, when the caller read them (selectors.picker_rows); `term`: part of a
+        name they are narrowed to. An empty form with its first rows builds no query:
+        building it was a tenth of the signal form's CPU."""
         form: forms.Form = self  # type: ignore[assignment]
         field: forms.ModelChoiceField = form.fields["child"]  # type: ignore[assignment]
         picked = str((form.data if form.is_bound else form.initial).get("child") or "")
         shown = first
         may = Child.objects.none()
         if shown is None or form.is_bound or picked:
-            may = field.queryset = pupils()
+            may = field.queryset = pupils_named(pupils(), term) if term else pupils()
         # The picker's options as plain rows: a model instance (and its location) per pupil
         # cost a fifth of the form's CPU (issue 17).
         rows = may.select_related(None).values_list("pk", "given_name", "family_name", "group")
@@ -172,10 +175,11 @@ class SignalForm(PupilPicker, forms.Form):
         *args: Any,
         pupils: Callable[[], QuerySet[Child]],
         first: list[tuple[int, str, str, str]] | None = None,
+        term: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.pick_pupils(pupils, first)
+        self.pick_pupils(pupils, first, term)
 
 
 def _no_nul(value: str) -> str:

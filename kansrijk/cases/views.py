@@ -237,10 +237,9 @@ def signal_new(request: HttpRequest) -> HttpResponse:
     searched = bool(found.get("name", "").strip() and found.get("date_of_birth"))
 
     def pupils() -> QuerySet[Child]:
-        may = selectors.pupils_for_signal(
+        return selectors.pupils_for_signal(
             user, name=found.get("name", ""), date_of_birth=found.get("date_of_birth")
         )
-        return selectors.pupils_named(may, term) if term else may
 
     # Without a search the picker's first rows are read through SQL compiled once.
     first = None if term or searched else selectors.picker_rows(user, SignalForm.PUPILS_SHOWN + 1)
@@ -248,6 +247,7 @@ def signal_new(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         pupils=pupils,
         first=first,
+        term=term,
         initial={"child": request.GET.get("child")},
     )
     if request.method == "POST" and form.is_valid():

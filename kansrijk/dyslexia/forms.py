@@ -40,9 +40,11 @@ class FileForm(PupilPicker, forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, pupils: Callable[[], QuerySet[Child]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, pupils: Callable[[], QuerySet[Child]], term: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.pick_pupils(pupils)
+        self.pick_pupils(pupils, term=term)
 
 
 YES_NO = [("", "—"), ("yes", _("Yes")), ("no", _("No"))]

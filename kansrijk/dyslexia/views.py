@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,8 +20,6 @@ from kansrijk.audit.paging import log_ids
 from kansrijk.audit.services import log_access
 from kansrijk.cases.errors import CaseError, NotFound
 from kansrijk.cases.forms import pupil_name_filter
-from kansrijk.cases.models import Child
-from kansrijk.cases.selectors import pupils_named
 from kansrijk.core.models import Professional
 from kansrijk.dyslexia import selectors, services
 from kansrijk.dyslexia.forms import (
@@ -59,12 +56,9 @@ def files(request: HttpRequest) -> HttpResponse:
 def file_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     pupil_filter, term = pupil_name_filter(request.GET)
-
-    def pupils() -> QuerySet[Child]:
-        may = selectors.pupils_of_school(user)
-        return pupils_named(may, term) if term else may
-
-    form = FileForm(request.POST or None, pupils=pupils)
+    form = FileForm(
+        request.POST or None, pupils=lambda: selectors.pupils_of_school(user), term=term
+    )
     if request.method == "POST" and form.is_valid():
         try:
             file = services.file_open(by=user, child=form.cleaned_data["child"])

@@ -77,10 +77,11 @@ class HandoverForm(PupilPicker, forms.Form):
         *args: Any,
         children: Callable[[], QuerySet[Child]],
         schools: QuerySet[Location],
+        term: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.pick_pupils(children)
+        self.pick_pupils(children, term=term)
         self.fields["to_location"].queryset = schools  # type: ignore[attr-defined]
 
 

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,8 +20,7 @@ from kansrijk.audit.paging import log_ids
 from kansrijk.audit.services import log_access
 from kansrijk.cases.errors import CaseError, NotFound
 from kansrijk.cases.forms import pupil_name_filter
-from kansrijk.cases.models import Child
-from kansrijk.cases.selectors import pupils_for_signal, pupils_named
+from kansrijk.cases.selectors import pupils_for_signal
 from kansrijk.core.models import Professional
 from kansrijk.early_years import selectors, services
 from kansrijk.early_years.forms import (
@@ -60,13 +58,11 @@ def handovers(request: HttpRequest) -> HttpResponse:
 def handover_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     pupil_filter, term = pupil_name_filter(request.GET)
-
-    def children() -> QuerySet[Child]:
-        may = pupils_for_signal(user)
-        return pupils_named(may, term) if term else may
-
     form = HandoverForm(
-        request.POST or None, children=children, schools=selectors.receiving_schools()
+        request.POST or None,
+        children=lambda: pupils_for_signal(user),
+        schools=selectors.receiving_schools(),
+        term=term,
     )
     if request.method == "POST" and form.is_valid():
         try:

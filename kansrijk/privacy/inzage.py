@@ -73,16 +73,24 @@ def _text(row: dict[str, Any], name: str) -> str:
         return "—"
     if isinstance(value, bool):
         return "✓" if value else "✗"
-    if isinstance(value, str) and (iso := _ISO.fullmatch(value[:16])):
-        # As the family reads a moment or a day (6-12-2026 14:12), not as ISO 8601 text.
-        try:
-            moment = datetime.datetime.fromisoformat(value)
-        except ValueError:
-            return value  # a text that only starts like a date
-        if iso.group(1):
-            return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
-        return formats.date_format(moment.date(), "SHORT_DATE_FORMAT")
+    if isinstance(value, str):
+        return as_read(value)
     return str(value)
+
+
+def as_read(value: str) -> str:
+    """A moment or a day kept as ISO 8601 text, as the family reads it (6-12-2026 14:12);
+    any other text as it is."""
+    iso = _ISO.fullmatch(value[:16])
+    if iso is None:
+        return value
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        return value  # a text that only starts like a date
+    if iso.group(1):
+        return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
+    return formats.date_format(moment.date(), "SHORT_DATE_FORMAT")
 
 
 @dataclass

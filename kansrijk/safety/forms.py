@@ -157,9 +157,11 @@ class ContactAttemptForm(PupilPicker, CleanText):
         label=_("Note"), required=False, max_length=500, widget=forms.TextInput(attrs=TEXT)
     )
 
-    def __init__(self, *args: Any, pupils: Callable[[], QuerySet[Child]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, pupils: Callable[[], QuerySet[Child]], term: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.pick_pupils(pupils)
+        self.pick_pupils(pupils, term=term)
 
 
 class ResolveForm(CleanText):

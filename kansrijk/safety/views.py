@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,7 +22,7 @@ from kansrijk.audit.services import log_access
 from kansrijk.cases import selectors as case_selectors
 from kansrijk.cases.errors import CaseError, NotFound
 from kansrijk.cases.forms import pupil_name_filter
-from kansrijk.cases.models import Case, Child
+from kansrijk.cases.models import Case
 from kansrijk.cases.workflow import CaseState
 from kansrijk.core.models import Professional
 from kansrijk.safety import selectors, services
@@ -245,15 +244,15 @@ def contact_attempt_new(request: HttpRequest) -> HttpResponse:
     if not selectors.may_record_attempts(user):
         raise Http404
     pupil_filter, term = pupil_name_filter(request.GET)
-
-    def pupils() -> QuerySet[Child]:
-        may = case_selectors.pupils_for_signal(user)
-        return case_selectors.pupils_named(may, term) if term else may
-
     # Linked from the case page and the attention list with the pupil chosen (?child=).
     child = request.GET.get("child", "")
     initial = {"child": child} if child.isdecimal() else {}
-    form = ContactAttemptForm(request.POST or None, pupils=pupils, initial=initial)
+    form = ContactAttemptForm(
+        request.POST or None,
+        pupils=lambda: case_selectors.pupils_for_signal(user),
+        term=term,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             _attempt, flag = services.contact_attempt_record(

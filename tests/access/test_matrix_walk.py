@@ -18,11 +18,11 @@ from typing import Any, cast
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from kansrijk.access.matrix import MATRIX, Action, Relation
-from kansrijk.access.pages import API, PAGES, Rule, Scope
+from kansrijk.access.pages import API, PAGES, Rule, Scope, named_pages
 from kansrijk.access.policies import (
     HANDOVER_RECEIVING_ROLES,
     PICK_OWN_GROUPS,
@@ -61,23 +61,8 @@ WALKED_RELATIONS = [
 # --- what exists -----------------------------------------------------------------------------
 
 
-@functools.cache
-def url_patterns() -> dict[str, tuple[str, ...]]:
-    """Every named page (API excluded), with the names of its URL arguments."""
-
-    def walk(patterns: list[Any], namespace: str | None = None) -> Any:
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                yield from walk(pattern.url_patterns, pattern.namespace or namespace)
-            elif isinstance(pattern, URLPattern) and pattern.name:
-                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
-                yield name, tuple(pattern.pattern.converters)
-
-    return {
-        name: args
-        for name, args in walk(get_resolver().url_patterns)
-        if not name.startswith("api:")
-    }
+#: Every named page (API excluded), with the names of its URL arguments.
+url_patterns = functools.cache(named_pages)
 
 
 @functools.cache
