@@ -256,10 +256,11 @@ PAGES: dict[str, Rule] = {
     # Inzage: export on a case of the family, or the privacy officer (privacy.inzage).
     "privacy:inzage_family": OBJECT,
     "privacy:inzage_family_json": OBJECT,
-    "privacy:inzage_family_pdf": OBJECT,
+    "privacy:inzage_family_pdf": OBJECT_POST,  # asks for the PDF; a task makes it
     "privacy:inzage_child": OBJECT,
     "privacy:inzage_child_json": OBJECT,
-    "privacy:inzage_child_pdf": OBJECT,
+    "privacy:inzage_child_pdf": OBJECT_POST,
+    "privacy:inzage_file": OBJECT,  # one's own made PDF (privacy.files)
     # Imports (kansrijk.imports): pupils by the school's IB (own location) or the functional
     # administrator (any school); staff by the administrator. An import is its importer's own.
     "imports:index": roles(IMPORT_ROLES),

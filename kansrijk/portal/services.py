@@ -202,21 +202,35 @@ def message_reply(
 
 
 def inzage_request(*, visitor: Visitor) -> InzageRequest:
-    """Ask what is recorded about the family (AVG art. 15): delivered at once in the portal,
-    well within the legal month."""
+    """Ask what is recorded about the family (AVG art. 15): the JSON at once in the portal,
+    the PDF made in the background within minutes, well within the legal month."""
+    from kansrijk.privacy.files import pdf_request_for_family
+
     _deciding_guardian(visitor)
     assert visitor.guardian is not None
     with transaction.atomic():
         request = InzageRequest.objects.create(
             family_id=visitor.family_id, guardian=visitor.guardian, delivered_at=timezone.now()
         )
+        pdf_request_for_family(guardian=visitor.guardian)
         log_visit(visitor, event=Event.WRITE, detail=f"inzage request {request.pk}")
     return request
 
 
+def inzage_files(visitor: Visitor) -> list[Any]:
+    """The PDF files this guardian asked for, newest first (none for a young person)."""
+    from kansrijk.privacy.files import files_of
+
+    if not visitor.has_authority or visitor.guardian is None:
+        return []
+    return files_of(guardian=visitor.guardian, family_id=visitor.family_id)
+
+
 def inzage_download(*, visitor: Visitor, form: str) -> Any:
-    """The family's file as JSON or PDF, built now and logged as an export."""
+    """The family's file: as JSON built now, as PDF the newest one made; logged."""
+    from kansrijk.privacy.files import download
     from kansrijk.privacy.inzage import inzage_for_family
+    from kansrijk.privacy.models import InzageFile
 
     _deciding_guardian(visitor)
     assert visitor.guardian is not None
@@ -224,8 +238,15 @@ def inzage_download(*, visitor: Visitor, form: str) -> Any:
         request = InzageRequest.objects.filter(family=visitor.family_id).first()
         if request is None:
             raise NotFound
+        if form == "pdf":
+            ready = [f for f in inzage_files(visitor) if f.status == InzageFile.Status.READY]
+            if not ready:
+                raise NotFound
+            made: Any = download(file_id=ready[0].pk, guardian=visitor.guardian)
+        else:
+            made = inzage_for_family(guardian=visitor.guardian, form=form)
         InzageRequest.objects.filter(pk=request.pk).update(downloads=request.downloads + 1)
-        return inzage_for_family(guardian=visitor.guardian, form=form)
+        return made
 
 
 def experience_send(*, visitor: Visitor, scores: dict[str, Any], comment: str = "") -> Any:

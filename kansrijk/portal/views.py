@@ -304,11 +304,15 @@ def _inzage_page(
 ) -> HttpResponse:
     services.log_visit(visitor, detail="inzage page")
     requests = list(InzageRequest.objects.filter(family=visitor.family_id)[:5])
+    files = services.inzage_files(visitor)
     return _render(
         request,
         "portal/inzage.html",
         {
             "requests": requests,
+            "files": files,
+            "pdf_ready": any(f.status == "ready" for f in files),
+            "pdf_making": any(f.status == "queued" for f in files),
             "form": form or CorrectionForm(),
             "registrations": selectors.match_registrations(visitor),
         },
@@ -333,14 +337,17 @@ def inzage_request(request: HttpRequest) -> HttpResponse:
         services.inzage_request(visitor=visitor)
     except NotFound as error:
         raise Http404 from error
-    messages.success(request, _("Your file is ready. You can download it below."))
+    messages.success(
+        request,
+        _("Your file is ready as JSON. The PDF is being made; it appears here in a minute."),
+    )
     return redirect("portal:inzage")
 
 
 @login_not_required
 @require_GET
 def inzage_download(request: HttpRequest) -> HttpResponse:
-    from kansrijk.privacy.inzage import render_pdf
+    from kansrijk.privacy.views import pdf_response
 
     visitor = visitor_of(request)
     form = request.GET.get("form", "json")
@@ -350,11 +357,9 @@ def inzage_download(request: HttpRequest) -> HttpResponse:
         export = services.inzage_download(visitor=visitor, form=form)
     except NotFound as error:
         raise Http404 from error
-    name = f"kansrijk-inzage-{export.generated_at:%Y%m%d}"
     if form == "pdf":
-        response = HttpResponse(render_pdf(export), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-        return response
+        return pdf_response(export, f"kansrijk-inzage-{export.requested_at:%Y%m%d}")
+    name = f"kansrijk-inzage-{export.generated_at:%Y%m%d}"
     body = json.dumps(export.as_json(), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.json"'

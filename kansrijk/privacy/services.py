@@ -135,6 +135,9 @@ def retention_run(*, dry_run: bool, today: datetime.date | None = None) -> Reten
     from kansrijk.imports.services import purge_expired
 
     purge_expired()  # pupil files parsed for a preview nobody confirmed in time
+    from kansrijk.privacy.files import purge_expired as purge_expired_files
+
+    purge_expired_files()  # inzage PDFs past their seven days
     for category, rows in plan.cases.items():
         for case_id, family_id, last_entry in rows:
             _delete_case(category, case_id, family_id, last_entry, report)

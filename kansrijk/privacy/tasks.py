@@ -19,3 +19,11 @@ def retention_nightly() -> dict[str, object]:
         ],
         "kept": report.kept,
     }  # fmt: skip
+
+
+@task()
+def make_inzage_pdf(file_id: int) -> str:
+    """Lay out an asked-for inzage as PDF (seconds of WeasyPrint, off the request path)."""
+    from kansrijk.privacy.files import make
+
+    return make(file_id)

@@ -169,14 +169,15 @@ def test_the_thread_page_costs_the_same_for_many_messages(
 
 
 def test_inzage_is_delivered_in_the_portal_without_the_safety_route(
-    client: Client, family: PortalFamily, world: World
+    client: Client, family: PortalFamily, world: World, django_capture_on_commit_callbacks
 ) -> None:
     Meldcode.objects.create(case=family.case, started_by=world.coach)
     Message.objects.create(case=family.case, text="Hallo", guardian=family.parent)
     Message.objects.create(case=family.case, text="Alleen voor mij", young_person=family.teen)
     enter(client, family.parent)
     assert client.get(reverse("portal:inzage_download") + "?form=json").status_code == 404
-    client.post(reverse("portal:inzage_request"))
+    with django_capture_on_commit_callbacks(execute=True):  # the PDF is made by a task
+        client.post(reverse("portal:inzage_request"))
     answer = client.get(reverse("portal:inzage_download") + "?form=json")
     assert answer.status_code == 200
     data = json.loads(answer.content)
@@ -185,8 +186,13 @@ def test_inzage_is_delivered_in_the_portal_without_the_safety_route(
     assert not [label for label in data["records"] if label.startswith("safety.")]
     export = AccessLogEntry.objects.filter(event=Event.EXPORT).last()
     assert export is not None and export.guardian_id == family.parent.pk
+    assert b"?form=pdf" in client.get(reverse("portal:inzage")).content
     pdf = client.get(reverse("portal:inzage_download") + "?form=pdf")
-    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    made = AccessLogEntry.objects.filter(event=Event.EXPORT, detail__startswith="inzage pdf")
+    assert made.get().guardian_id == family.parent.pk
+    read = AccessLogEntry.objects.filter(detail__startswith="inzage pdf downloaded")
+    assert read.get().guardian_id == family.parent.pk
 
 
 def test_a_correction_request_goes_to_the_contact_person(

@@ -11,18 +11,15 @@ from django.apps import apps
 from django.test import Client
 from django.utils import timezone
 
-from kansrijk.access.roles import Role
 from kansrijk.audit.models import AccessLogEntry, Event
-from kansrijk.cases import services
 from kansrijk.cases.models import Case
-from kansrijk.cases.workflow import CaseState
-from kansrijk.core.models import Organisation, Professional
+from kansrijk.core.models import Membership, Professional
 from kansrijk.privacy.inzage import inzage_export
 from kansrijk.privacy.labels import section_title
+from kansrijk.privacy.models import InzageFile
+from kansrijk.privacy.services import retention_run
 from tests.auth import sign_in
-from tests.cases.route import advance, open_case
 from tests.conftest import World
-from tests.factories import professional
 
 pytestmark = pytest.mark.django_db
 
@@ -32,30 +29,6 @@ EVERY_KIND = {
     "cases.familycontact", "cases.contactpersonassignment", "cases.casemember",
     "cases.referral", "consent.consent",
 }  # fmt: skip
-
-
-@pytest.fixture
-def officer(world: World) -> Professional:
-    return professional(
-        Role.PRIVACY_OFFICER,
-        None,
-        organisation=Organisation.objects.create(name="FG", kind="partner"),
-        username="fg",
-    )
-
-
-@pytest.fixture
-def case(world: World, pupil) -> Case:
-    """Sem's family through the whole route into an escalation, with a note and a contact."""
-    case = advance(world, open_case(world, pupil), CaseState.ESCALATED)
-    services.note_add(by=world.family_specialist, case_id=case.pk, text="Moeder belt terug.")
-    services.family_contact_log(
-        by=world.family_specialist,
-        case_id=case.pk,
-        channel="home_visit",
-        summary="Huisbezoek, goed gesprek.",
-    )
-    return Case.objects.get(pk=case.pk)
 
 
 def test_the_json_holds_every_kind_of_record_and_the_access_log(
@@ -80,9 +53,25 @@ def test_the_json_holds_every_kind_of_record_and_the_access_log(
     assert "rule: privacy officer" in export.detail
 
 
-def test_the_pdf_is_a_real_pdf(client: Client, case: Case, officer: Professional) -> None:
+def _ask_for_pdf(client: Client, url: str, capture) -> InzageFile:  # type: ignore[no-untyped-def]
+    """POST the page's button; the task runs when the request's transaction commits."""
+    with capture(execute=True):
+        response = client.post(url)
+    assert response.status_code == 302
+    return InzageFile.objects.latest("id")
+
+
+def test_the_pdf_is_a_real_pdf(
+    client: Client, case: Case, officer: Professional, django_capture_on_commit_callbacks
+) -> None:
     sign_in(client, officer)
-    response = client.get(f"/privacy/inzage/family/{case.family_id}/pdf")
+    page = f"/privacy/inzage/family/{case.family_id}/"
+    file = _ask_for_pdf(client, f"{page}pdf", django_capture_on_commit_callbacks)
+    assert file.status == InzageFile.Status.READY and file.requested_by == officer
+    listed = client.get(page)
+    link = f"/privacy/inzage/file/{file.pk}/"
+    assert link.encode() in listed.content  # the page offers the made file
+    response = client.get(link)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
@@ -109,8 +98,68 @@ def test_the_pdf_is_a_real_pdf(client: Client, case: Case, officer: Professional
     assert f"{shown.day}-{shown.month}-{shown.year}" in text  # 6-12-2026 14:12, as nl writes it
     assert shown.isoformat()[:19] not in text.replace("\n", "")
     assert AccessLogEntry.objects.filter(
-        event=Event.EXPORT, detail__startswith="inzage pdf"
+        event=Event.EXPORT, detail__startswith="inzage pdf", username="fg"
     ).exists()
+    assert AccessLogEntry.objects.filter(
+        event=Event.READ, detail=f"inzage pdf downloaded: file {file.pk}", username="fg"
+    ).exists()
+
+
+def test_a_pdf_file_is_its_requesters_alone_and_only_for_a_week(
+    client: Client, world: World, case: Case, officer: Professional,
+    django_capture_on_commit_callbacks,
+) -> None:  # fmt: skip
+    sign_in(client, officer)
+    file = _ask_for_pdf(
+        client, f"/privacy/inzage/family/{case.family_id}/pdf", django_capture_on_commit_callbacks
+    )
+    link = f"/privacy/inzage/file/{file.pk}/"
+    # The contact person may export the same family, yet not download the officer's file.
+    other = Client()
+    sign_in(other, world.family_specialist)
+    assert other.get(f"/privacy/inzage/family/{case.family_id}/").status_code == 200
+    assert link.encode() not in other.get(f"/privacy/inzage/family/{case.family_id}/").content
+    assert other.get(link).status_code == 404
+    assert client.post(link).status_code == 405
+    assert client.get(f"/privacy/inzage/file/{file.pk + 1}/").status_code == 404
+    # Past its week the file is gone from the page and the link, and the retention run
+    # deletes it.
+    InzageFile.objects.filter(pk=file.pk).update(expires_at=timezone.now())
+    assert client.get(link).status_code == 404
+    assert link.encode() not in client.get(f"/privacy/inzage/family/{case.family_id}/").content
+    retention_run(dry_run=False)
+    assert not InzageFile.objects.filter(pk=file.pk).exists()
+
+
+def test_no_export_when_the_right_ended_before_the_file_was_made(
+    client: Client, world: World, case: Case, django_capture_on_commit_callbacks
+) -> None:
+    sign_in(client, world.family_specialist)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        assert client.post(f"/privacy/inzage/family/{case.family_id}/pdf").status_code == 302
+    file = InzageFile.objects.get()
+    assert file.status == InzageFile.Status.QUEUED
+    page = client.get(f"/privacy/inzage/family/{case.family_id}/")
+    assert "wordt gemaakt" in page.content.decode() or "being made" in page.content.decode()
+    Membership.objects.filter(professional=world.family_specialist).delete()  # left the job
+    for callback in queued:
+        callback()
+    file.refresh_from_db()
+    assert file.status == InzageFile.Status.FAILED and file.content is None
+    assert not AccessLogEntry.objects.filter(event=Event.EXPORT).exists()
+
+
+def test_an_inzage_leaves_out_earlier_inzage_files(
+    client: Client, case: Case, officer: Professional, django_capture_on_commit_callbacks
+) -> None:
+    sign_in(client, officer)
+    _ask_for_pdf(
+        client, f"/privacy/inzage/family/{case.family_id}/pdf", django_capture_on_commit_callbacks
+    )
+    body = client.get(f"/privacy/inzage/family/{case.family_id}/json").json()
+    assert not [label for label in body["records"] if label.startswith("privacy.")]
+    asked = [e for e in body["access_log"] if e["detail"].startswith("inzage pdf asked for")]
+    assert len(asked) == 1  # the request itself is in the access log
 
 
 def _texts(box: object) -> list[str]:
@@ -158,10 +207,11 @@ def test_who_may_not_export_gets_404(client: Client, world: World, case: Case, r
     for url in (
         f"/privacy/inzage/family/{family}/",
         f"/privacy/inzage/family/{family}/json",
-        f"/privacy/inzage/family/{family}/pdf",
         f"/api/privacy/families/{family}/inzage",
     ):
         assert client.get(url).status_code == 404, url
+    assert client.post(f"/privacy/inzage/family/{family}/pdf").status_code == 404
+    assert not InzageFile.objects.exists()
     assert client.get("/privacy/inzage/family/999999/json").status_code == 404
     assert not AccessLogEntry.objects.filter(event=Event.EXPORT).exists()
 
