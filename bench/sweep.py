@@ -40,13 +40,14 @@ CPU_MS, QUERIES = 40.0, 15
 def _samples(username: str) -> dict[str, Any]:
     """Per URL argument, an id (or code) of the login's own centre, its newest: the case, the
     centre, a child and its family, a meeting, a dyslexia file, a handover, an arrangement,
-    homework support; and the login itself (their week)."""
+    homework support; the login itself (their week) and their newest inzage PDF."""
     from kansrijk.cases.models import Case, Child
     from kansrijk.core.models import Location, Membership, Professional
     from kansrijk.dyslexia.models import DyslexiaFile
     from kansrijk.early_years.models import Handover
     from kansrijk.homework.models import HomeworkSupport
     from kansrijk.meetings.models import Meeting
+    from kansrijk.privacy.models import InzageFile
     from kansrijk.special_education.models import Arrangement
 
     def newest(query: Any) -> Any:
@@ -68,6 +69,7 @@ def _samples(username: str) -> dict[str, Any]:
         "arrangement_id": newest(Arrangement.objects.filter(child__location__in=centres)),
         "support_id": newest(HomeworkSupport.objects.filter(child__location__in=centres)),
         "person": Professional.objects.get(username=username).pk,
+        "inzage_file": newest(InzageFile.objects.filter(requested_by__username=username)),
     }
     return {k: v for k, v in found.items() if v is not None}
 
@@ -87,7 +89,13 @@ def _urls(samples: dict[str, Any]) -> Iterator[tuple[str, str]]:
             continue
         if name.startswith("admin:") and arguments:
             continue  # an object of the administration: its lists and forms are enough
-        values = dict(samples, pk=samples["person"]) if name == "roster:person_week" else samples
+        values = samples
+        if name == "roster:person_week":
+            values = dict(samples, pk=samples["person"])
+        elif name == "privacy:inzage_file":  # their own PDF, not a dyslexia file's id
+            values = {k: v for k, v in samples.items() if k != "file_id"}
+            if "inzage_file" in samples:
+                values["file_id"] = samples["inzage_file"]
         if any(argument not in values for argument in arguments):
             continue
         try:
