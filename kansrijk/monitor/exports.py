@@ -125,12 +125,13 @@ def to_xlsx(report: Report, tables: list[Table]) -> bytes:
     return out.getvalue()
 
 
-def to_pdf(report: Report, tables: list[Table], context: dict[str, Any], base_url: str) -> bytes:
-    """The quarter report for the municipality: charts, tables and definitions, printable."""
+def to_pdf(report: Report, tables: list[Table], context: dict[str, Any]) -> bytes:
+    """The quarter report for the municipality: charts, tables and definitions, printable
+    (self-contained: styles and charts inline, so it needs no base URL)."""
     from weasyprint import HTML
 
     html = render_to_string(
         "monitor/report_pdf.html",
         {**context, "report": report, "sections": sections(tables)},
     )
-    return bytes(HTML(string=html, base_url=base_url).write_pdf())
+    return bytes(HTML(string=html).write_pdf())

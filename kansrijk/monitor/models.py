@@ -51,6 +51,43 @@ class MonitorSnapshot(models.Model):
         return f"{self.period_start}-{self.period_end}"
 
 
+class ReportFile(models.Model):
+    """A quarter report as PDF for one audience's centres and language, made by a task from
+    the period's snapshot: WeasyPrint lays out a region's 106 pages in ~15 s, so a request only
+    asks for it and hands it out once made (monitor.services.report_file_request). Aggregates
+    only, like the snapshot; everyone with the same centres gets the same file."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("being made")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("could not be made")
+
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    #: "region", or the SHA-256 of the sorted ids of the centres shown (monitor.audience).
+    audience = models.CharField(max_length=64)
+    #: The centres shown one by one; null: every centre of the region.
+    centres = models.JSONField(null=True, blank=True)
+    language = models.CharField(max_length=10)
+    #: When the snapshot it was made from was computed; a newer snapshot makes it again.
+    computed_at = models.DateTimeField(null=True, blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    content = models.BinaryField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("quarter report file")
+        verbose_name_plural = _("quarter report files")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "quarter", "audience", "language"], name="monitor_report_file"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} Q{self.quarter} ({self.audience[:8]}, {self.language})"
+
+
 class ExperienceResponse(models.Model):
     """A family's answers to the short question set, after an evaluation or at closing.
 

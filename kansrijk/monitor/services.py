@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -17,7 +18,7 @@ from kansrijk.cases.errors import CaseError, NotFound
 from kansrijk.cases.models import Case, Guardian
 from kansrijk.cases.workflow import CaseState
 from kansrijk.monitor.figures import compute_report
-from kansrijk.monitor.models import QUESTIONS, ExperienceResponse, MonitorSnapshot
+from kansrijk.monitor.models import QUESTIONS, ExperienceResponse, MonitorSnapshot, ReportFile
 from kansrijk.monitor.periods import Period
 
 if TYPE_CHECKING:
@@ -152,3 +153,95 @@ def _experience_save(
         detail=f"experience response {response.pk} ({moment})",
     )
     return response
+
+
+# --- the quarter report as PDF, made by a task (models.ReportFile) --------------------------
+
+#: A file still being made after this long has lost its task (a worker stopped): asked again.
+REPORT_FILE_LOST_AFTER = datetime.timedelta(minutes=30)
+#: Files nobody asked for in this long are deleted when another one is made.
+REPORT_FILE_KEPT = datetime.timedelta(days=31)
+
+
+def audience_key(centres: frozenset[int] | None) -> str:
+    """The key of an audience's files: "region", or a hash of the sorted centre ids."""
+    if centres is None:
+        return "region"
+    return hashlib.sha256(",".join(map(str, sorted(centres))).encode()).hexdigest()
+
+
+def report_file_request(
+    *, year: int, quarter: int, centres: frozenset[int] | None, language: str,
+    computed: datetime.datetime,
+) -> ReportFile:  # fmt: skip
+    """The audience's quarter report file, made from the snapshot computed at `computed`.
+    When it is missing, older than that snapshot, failed or lost, one task is queued to make
+    it (again): a hundred views of it queue one. Enqueued at once, like the snapshot's
+    refresh: the queue is a row in the same database (and an immediate backend makes it
+    here). The file comes without its content (`report_file_content`)."""
+    from kansrijk.monitor.tasks import make_report_pdf
+
+    now = timezone.now()
+    files = ReportFile.objects.defer("content")
+    file, created = files.get_or_create(
+        year=year, quarter=quarter, audience=audience_key(centres), language=language,
+        defaults={"centres": None if centres is None else sorted(centres)},
+    )  # fmt: skip
+    if not created:
+        if (
+            file.status == ReportFile.Status.READY
+            and file.computed_at
+            and file.computed_at >= computed
+        ):
+            return file
+        if (
+            file.status == ReportFile.Status.QUEUED
+            and file.requested_at > now - REPORT_FILE_LOST_AFTER
+        ):
+            return file
+        claimed = files.filter(
+            pk=file.pk, status=file.status, requested_at=file.requested_at
+        ).update(status=ReportFile.Status.QUEUED, requested_at=now)
+        if not claimed:  # another view asked at the same moment
+            return files.get(pk=file.pk)
+    make_report_pdf.enqueue(file.pk)
+    return files.get(pk=file.pk)
+
+
+def report_file_content(file_id: int) -> bytes:
+    content = ReportFile.objects.filter(pk=file_id).values_list("content", flat=True).first()
+    return bytes(content or b"")
+
+
+def report_file_make(file_id: int) -> str:
+    """Lay out one asked-for quarter report from the period's current snapshot; its status
+    afterwards. Aggregates only: no access-log entry (the download is logged)."""
+    from django.utils import translation
+
+    from kansrijk.monitor.definitions import REFERENCES
+    from kansrijk.monitor.exports import to_pdf
+    from kansrijk.monitor.selectors import report_and_time
+
+    file = ReportFile.objects.defer("content").filter(pk=file_id).first()
+    if file is None or file.status != ReportFile.Status.QUEUED:
+        return "gone"
+    report = report_and_time(Period.quarter(file.year, file.quarter))[0]
+    if report is None:  # the snapshot went away (a test database, a reset): ask again later
+        ReportFile.objects.filter(pk=file.pk).update(status=ReportFile.Status.FAILED)
+        return ReportFile.Status.FAILED
+    centres = None if file.centres is None else frozenset(file.centres)
+    try:
+        with translation.override(file.language):
+            context = {
+                "year": file.year, "quarter": file.quarter,
+                "audience": {"is_region": centres is None}, "references": REFERENCES.values(),
+            }  # fmt: skip
+            content = to_pdf(report, report.view(centres), context)
+    except Exception:
+        ReportFile.objects.filter(pk=file.pk).update(status=ReportFile.Status.FAILED)
+        raise
+    ReportFile.objects.filter(pk=file.pk, status=ReportFile.Status.QUEUED).update(
+        status=ReportFile.Status.READY, content=content, computed_at=report.computed_at
+    )
+    ReportFile.objects.filter(requested_at__lt=timezone.now() - REPORT_FILE_KEPT).delete()
+    return ReportFile.Status.READY

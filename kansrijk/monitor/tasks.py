@@ -38,6 +38,14 @@ def refresh_snapshot(first_month: str, last_month: str) -> bool:
     return True
 
 
+@task()
+def make_report_pdf(file_id: int) -> str:
+    """Lay out an asked-for quarter report (seconds to a region's ~15 s of WeasyPrint)."""
+    from kansrijk.monitor.services import report_file_make
+
+    return report_file_make(file_id)
+
+
 def refresh_queued(period: Period) -> bool:
     """Whether a refresh of this period waits in, or runs from, the database task queue."""
     from django_tasks_db.backend import DatabaseBackend

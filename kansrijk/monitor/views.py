@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kansrijk.access.matrix import Action
@@ -31,6 +32,7 @@ from kansrijk.monitor.charts import sections
 from kansrijk.monitor.definitions import FIGURES, REFERENCES
 from kansrijk.monitor.figures import region_centres
 from kansrijk.monitor.forms import ExperienceForm, FilterForm, QuarterForm
+from kansrijk.monitor.models import ReportFile
 from kansrijk.monitor.periods import Period
 from kansrijk.monitor.reports import Report
 from kansrijk.monitor.selectors import (
@@ -38,7 +40,12 @@ from kansrijk.monitor.selectors import (
     experience_comments,
     report_and_time,
 )
-from kansrijk.monitor.services import experience_record, snapshot_refresh_request
+from kansrijk.monitor.services import (
+    experience_record,
+    report_file_content,
+    report_file_request,
+    snapshot_refresh_request,
+)
 from kansrijk.monitor.tables import Table
 
 View = Callable[..., HttpResponse]
@@ -278,15 +285,19 @@ def quarter_report(request: HttpRequest, audience: Audience) -> HttpResponse:
         report = _report(Period.quarter(year, quarter))
     except FiguresPreparing:
         return _preparing(request, status=503)
-    tables = report.view(audience.centres)
+    file = report_file_request(
+        year=year, quarter=quarter, centres=audience.centres, language=get_language(),
+        computed=report.computed_at,
+    )  # fmt: skip
+    if file.status != ReportFile.Status.READY:
+        failed = file.status == ReportFile.Status.FAILED
+        response = render(
+            request, "monitor/report_making.html", {"failed": failed}, status=503 if failed else 202
+        )
+        response["Retry-After"] = "15"
+        return response
     _log_export(request, "pdf", report, None)
-    pdf = exports.to_pdf(
-        report,
-        tables,
-        {"year": year, "quarter": quarter, "audience": audience, "references": REFERENCES.values()},
-        base_url=request.build_absolute_uri("/"),
-    )
-    response = HttpResponse(pdf, content_type="application/pdf")
+    response = HttpResponse(report_file_content(file.pk), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="monitor-{year}-Q{quarter}.pdf"'
     return response
 
