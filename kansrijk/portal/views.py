@@ -3,12 +3,10 @@ to the family's thread. Portal pages answer 404 to anyone but a signed-in family
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -347,7 +345,7 @@ def inzage_request(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def inzage_download(request: HttpRequest) -> HttpResponse:
-    from kansrijk.privacy.views import pdf_response
+    from kansrijk.privacy.views import json_response, pdf_response
 
     visitor = visitor_of(request)
     form = request.GET.get("form", "json")
@@ -359,11 +357,7 @@ def inzage_download(request: HttpRequest) -> HttpResponse:
         raise Http404 from error
     if form == "pdf":
         return pdf_response(export, f"kansrijk-inzage-{export.requested_at:%Y%m%d}")
-    name = f"kansrijk-inzage-{export.generated_at:%Y%m%d}"
-    body = json.dumps(export.as_json(), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.json"'
-    return response
+    return json_response(export, f"kansrijk-inzage-{export.generated_at:%Y%m%d}")
 
 
 @login_not_required

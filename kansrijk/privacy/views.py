@@ -17,7 +17,13 @@ from kansrijk.audit.services import log_access
 from kansrijk.cases.errors import NotFound
 from kansrijk.core.models import Professional
 from kansrijk.privacy import files
-from kansrijk.privacy.inzage import PURPOSE, exportable_cases, inzage_export, subject_of
+from kansrijk.privacy.inzage import (
+    PURPOSE,
+    Inzage,
+    exportable_cases,
+    inzage_export,
+    subject_of,
+)
 from kansrijk.privacy.models import InzageFile
 
 
@@ -62,11 +68,9 @@ def inzage_json(
         export = inzage_export(by=_user(request), family_id=family_id, child_id=child_id)
     except NotFound as missing:
         raise Http404 from missing
-    name = f"inzage-child-{child_id}" if child_id else f"inzage-family-{family_id}"
-    body = json.dumps(export.as_json(), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.json"'
-    return response
+    return json_response(
+        export, f"inzage-child-{child_id}" if child_id else f"inzage-family-{family_id}"
+    )
 
 
 @require_POST
@@ -92,6 +96,15 @@ def inzage_file(request: HttpRequest, file_id: int) -> HttpResponse:
     except NotFound as missing:
         raise Http404 from missing
     return pdf_response(file, f"inzage-{file.requested_at:%Y%m%d}-{file.pk}")
+
+
+def json_response(export: Inzage, name: str) -> HttpResponse:
+    """An export as a JSON attachment (also the portal's). Compact, so that Python's C encoder
+    writes it: indented, the pure-Python one took a third of the download's CPU."""
+    body = json.dumps(export.as_json(), cls=DjangoJSONEncoder, ensure_ascii=False)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.json"'
+    return response
 
 
 def pdf_response(file: InzageFile, name: str) -> HttpResponse:
