@@ -13,9 +13,16 @@ from kansrijk.meetings.models import Meeting
 
 
 def minutes_context(meeting: Meeting, viewer: Professional) -> dict[str, Any]:
-    """What the minutes show: per item discussed its label as the table saw it, the
-    decision, the step taken and the actions; items left out for lack of consent are not in."""
-    items = [v for v in selectors.agenda_view(meeting, viewer) if not v.left_out]
+    """What the minutes show: per item on the table its label as the table saw it, the
+    decision, the step taken and the actions; items left out for lack of consent are not in,
+    nor the list to pull in, which the meeting did not discuss (at region scale a meeting's
+    agenda holds hundreds of those)."""
+    table = list(
+        meeting.items.filter(on_table=True).order_by("position", "id").values_list("pk", flat=True)
+    )
+    items = [
+        v for v in selectors.agenda_view(meeting, viewer, item_ids=table) if not v.left_out
+    ]
     return {
         "meeting": meeting,
         "items": items,

@@ -13,6 +13,7 @@ from kansrijk.cases.workflow import CaseState
 from kansrijk.meetings import services
 from tests.auth import sign_in
 from tests.cases.route import advance, open_case
+from tests.meetings.conftest import a_child
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +48,16 @@ def test_minutes_on_screen_and_as_pdf(client, world, pupil, care_meeting):
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert AccessLogEntry.objects.filter(event="print", username=world.director.username).exists()
+
+
+def test_the_minutes_hold_the_table_not_the_list_to_pull_in(client, world, care_meeting):
+    for _ in range(7):  # 7 new signals of 5 minutes for a 30-minute box: 6 on the table
+        open_case(world, a_child(world))
+    meeting = care_meeting()
+    table = meeting.items.filter(on_table=True).count()
+    assert 0 < table < meeting.items.count()
+    sign_in(client, world.coordinator)
+    page = client.get(f"/meetings/{meeting.pk}/minutes/").content.decode()
+    body = page.split('data-testid="minutes"')[1].split("<tbody>")[1].split("</tbody>")[0]
+    rows = body.count("<tr>")
+    assert rows == table
