@@ -20,9 +20,7 @@ def minutes_context(meeting: Meeting, viewer: Professional) -> dict[str, Any]:
     table = list(
         meeting.items.filter(on_table=True).order_by("position", "id").values_list("pk", flat=True)
     )
-    items = [
-        v for v in selectors.agenda_view(meeting, viewer, item_ids=table) if not v.left_out
-    ]
+    items = [v for v in selectors.agenda_view(meeting, viewer, item_ids=table) if not v.left_out]
     return {
         "meeting": meeting,
         "items": items,
