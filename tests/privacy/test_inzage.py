@@ -131,8 +131,9 @@ def test_a_pdf_file_is_its_requesters_alone_and_only_for_a_week(
     assert not InzageFile.objects.filter(pk=file.pk).exists()
 
 
+@pytest.mark.parametrize("ended", ["membership", "account"])
 def test_no_export_when_the_right_ended_before_the_file_was_made(
-    client: Client, world: World, case: Case, django_capture_on_commit_callbacks
+    client: Client, world: World, case: Case, django_capture_on_commit_callbacks, ended: str
 ) -> None:
     sign_in(client, world.family_specialist)
     with django_capture_on_commit_callbacks(execute=False) as queued:
@@ -140,8 +141,11 @@ def test_no_export_when_the_right_ended_before_the_file_was_made(
     file = InzageFile.objects.get()
     assert file.status == InzageFile.Status.QUEUED
     page = client.get(f"/privacy/inzage/family/{case.family_id}/")
-    assert "wordt gemaakt" in page.content.decode() or "being made" in page.content.decode()
-    Membership.objects.filter(professional=world.family_specialist).delete()  # left the job
+    assert "wordt gemaakt" in page.content.decode()
+    if ended == "membership":  # left the job
+        Membership.objects.filter(professional=world.family_specialist).delete()
+    else:  # the account was deactivated
+        Professional.objects.filter(pk=world.family_specialist.pk).update(is_active=False)
     for callback in queued:
         callback()
     file.refresh_from_db()
@@ -239,3 +243,19 @@ def test_every_label_in_the_pdf_is_dutch(case: Case, officer: Professional) -> N
         assert section.title != english or section.title in SAME_IN_DUTCH, section.label
     # A reference and a role read as words ("Casus 1", "Intern begeleider"), not as codes.
     assert ": case " not in html and "internal_coach" not in html
+
+
+def test_a_guardian_who_lost_parental_authority_gets_no_file(
+    case: Case, django_capture_on_commit_callbacks
+) -> None:
+    from kansrijk.privacy.files import pdf_request_for_family
+
+    guardian = case.family.guardians.get()
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        file = pdf_request_for_family(guardian=guardian)
+    type(guardian).objects.filter(pk=guardian.pk).update(parental_authority=False)
+    for callback in queued:
+        callback()
+    file.refresh_from_db()
+    assert file.status == InzageFile.Status.FAILED
+    assert not AccessLogEntry.objects.filter(event=Event.EXPORT).exists()
