@@ -406,21 +406,15 @@ def _signalled_children(cases: list[Case], viewer: Professional) -> set[tuple[in
     the database at region scale 0.05 (issue 17)."""
     ids = [case.pk for case in cases]
     using = Signal.objects.db
-    pairs: Iterable[tuple[int, int, bool]]
+    pairs: Iterable[tuple[int, int, int]]
     if connections[using].vendor == "postgresql":  # compiled once, the cases one array
         # Planned for the ids at hand: the plan PostgreSQL kept after five views walked every
         # signal of the region in (case, child) order, 2.6 → 279 ms at region scale 1.0.
-        found = fetch(
+        pairs = fetch(
             ("signalled pairs",), using, _pairs, CUSTOM, viewer=viewer.pk, cases=ids_in(ids)
         )
-        pairs = [(s.case_id, s.child_id, s.by_viewer) for s in found]
     else:
-        pairs = (
-            Signal.objects.filter(case__in=ids)
-            .values_list("case_id", "child_id")
-            .annotate(by_viewer=Max(Case_(When(author=viewer.pk, then=1), default=0)))
-            .order_by()
-        )
+        pairs = _pairs(viewer.pk, ids)
     own: set[tuple[int, int]] = set()
     signalled: dict[int, set[int]] = {}
     for case_id, child_id, by_viewer in pairs:
@@ -450,18 +444,16 @@ def _signalled_children(cases: list[Case], viewer: Professional) -> set[tuple[in
     return own
 
 
-def _pairs(viewer: int, cases: RawSQL) -> QuerySet[Signal]:
-    """A signal per (case, child) pair of these cases (PostgreSQL's DISTINCT ON), with
-    whether the viewer signalled that child there."""
-    mine = Signal.objects.filter(
-        case=OuterRef("case_id"), child=OuterRef("child_id"), author=viewer
-    )
+def _pairs(viewer: int, cases: RawSQL | list[int]) -> QuerySet[Signal, tuple[int, int, int]]:
+    """The (case, child) pairs of these cases' signals, and 1 where the viewer signalled that
+    child there. Grouped, not one signal per pair with an EXISTS on the viewer: PostgreSQL ran
+    that EXISTS for every signal before dropping the repeats, 53 ms for an agenda of 25 cases
+    holding a case of 1,144 signals (region scale 1.0), against 1.1 ms grouped."""
     return (
         Signal.objects.filter(case__in=cases)
-        .order_by("case_id", "child_id")
-        .distinct("case_id", "child_id")
-        .only("case", "child")
-        .annotate(by_viewer=Exists(mine))
+        .values_list("case_id", "child_id")
+        .annotate(by_viewer=Max(Case_(When(author=viewer, then=1), default=0)))
+        .order_by()
     )
 
 
