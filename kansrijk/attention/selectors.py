@@ -39,7 +39,7 @@ from kansrijk.cases.selectors import (
     read_children,
 )
 from kansrijk.cases.states import OPEN_STATES
-from kansrijk.compiled import fetch
+from kansrijk.compiled import fetch, ids_in
 from kansrijk.core.models import Location, Professional
 from kansrijk.core.pages import PageNumbers
 
@@ -186,12 +186,23 @@ def addable_cases(user: Professional, location: Location) -> QuerySet[Case]:
 
 
 def history(user: Professional, location: Location) -> list[AttentionChange]:
-    """Who changed what on the school's list, for the entries this user may see."""
+    """Who changed what on the school's list, for the entries this user may see. The cases
+    come from the page's read of the ids the user may see (`read_for_page`, on PostgreSQL),
+    as on the list itself: the matrix's filter as a sub-query gathered an SWV specialist's
+    cases of the whole region first, 13 ms of the page's database time at region scale 1.0."""
     if not may_read(user, location):
         return []
+    read_for_page(user, Action.SUMMARY, also=("location",))
+    read = rows_read_for_page(user, Action.SUMMARY, ("location",))
+    if read is None:
+        cases: Any = _visible_cases(user, location).values("pk")
+    else:
+        cases = ids_in([pk for pk, (at,) in read.items() if at == location.pk])
     return list(
+        # The entry's school too (a change is recorded on its entry's list): with it PostgreSQL
+        # reads the school's entries, not all 40,000 of the region (10 -> 5 ms at 1.0).
         AttentionChange.objects.filter(
-            location=location, entry__case__in=_visible_cases(user, location).values("pk")
+            location=location, entry__location=location, entry__case__in=cases
         )
         .select_related("by", "entry__case", "entry__case__family")
         .prefetch_related(family_children("entry__case__family"))[:HISTORY_LENGTH]

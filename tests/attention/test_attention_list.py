@@ -116,8 +116,13 @@ def test_a_pupil_without_consent_stays_off_the_partners_lists(world, pupil):
     assert selectors.history(world.family_specialist, world.school) == []
 
 
-def test_a_withdrawal_takes_the_entry_off_the_partners_list(world, pupil):
+def test_a_withdrawal_takes_the_entry_off_the_partners_list(client, world, pupil):
     case = advance(world, open_case(world, pupil), CaseState.IN_SUPPORT)
+    entry = AttentionEntry.objects.get(case=case)
+    services.entry_need(by=world.swv, entry_id=entry.pk, need=Need.CARE, reason="Zorgen thuis")
+    history = reverse("attention:history", args=[world.school.code])
+    sign_in(client, world.family_specialist)
+    assert "Zorgen thuis" in client.get(history).content.decode()
     consent_services.consent_record(
         by=world.coach,
         case_id=case.pk,
@@ -129,6 +134,12 @@ def test_a_withdrawal_takes_the_entry_off_the_partners_list(world, pupil):
     )
     assert selectors.entries(world.family_specialist, world.school).entries == []
     assert [e.case for e in selectors.entries(world.coach, world.school).entries] == [case]
+    # The history page, which reads the cases through the page's ids, shows it no more.
+    sign_in(client, world.family_specialist)
+    page = client.get(history)
+    assert page.status_code == 200 and "Zorgen thuis" not in page.content.decode()
+    sign_in(client, world.coach)
+    assert "Zorgen thuis" in client.get(history).content.decode()
 
 
 def test_only_the_schools_own_people_read_the_list(client, world, pupil):
