@@ -13,7 +13,7 @@ from django.template import Context, Template
 from django.utils import translation
 
 from kansrijk.attention.forms import NeedForm, RemoveForm
-from kansrijk.attention.models import AttentionEntry, Need
+from kansrijk.attention.models import AttentionChange, AttentionEntry, Need
 from kansrijk.cases.models import Case, Child
 from kansrijk.cases.selectors import SignalShown
 from kansrijk.core.models import Professional
@@ -160,3 +160,37 @@ def test_the_same_html_as_the_template(language: str, keeps: bool):
     assert _normal(after) == _normal(before)
     assert "<script>" not in after and after.count('data-testid="attention-entry"') == 96
     assert ('class="error"' in after) == keeps
+
+
+#: The rows of attention/history.html as they were (in its {% for %}, without the empty row).
+HISTORY_ROWS = """{% load i18n %}{% for change in changes %}
+    <tr data-testid="attention-change"><td>{{ change.at|date:"j b Y H:i" }}</td><td>{{ change.by }}</td>
+      <td>{% blocktranslate with number=change.entry.case_id %}Case {{ number }}{% endblocktranslate %}: {% for child in change.entry.case.shown_children %}{{ child.given_name }} {{ child.family_name|slice:":1" }}.{% if not forloop.last %}, {% endif %}{% endfor %}</td>
+      <td>{{ change.get_kind_display }}{% if change.detail %}: {{ change.detail }}{% endif %}</td></tr>
+  {% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_history_rows_are_the_templates(language: str) -> None:
+    children = [
+        Child(given_name=HOSTILE, family_name="<Vries>"),
+        Child(given_name="Sem", family_name="Jansen"),
+    ]
+    changes = []
+    moments = [MOMENT, MOMENT.replace(hour=23, minute=5), MOMENT.replace(month=6, hour=0)]
+    for pk, (kind, detail, moment) in enumerate(
+        itertools.product(
+            [*AttentionChange.Kind.values, "weird"], ["", HOSTILE, "Gaat goed"], moments
+        ),
+        start=1,
+    ):
+        entry = _entry(pk, children=children[: pk % 3])
+        change = AttentionChange(pk=pk, kind=kind, detail=detail, at=moment, entry=entry)
+        change.by = Professional(first_name=HOSTILE if pk % 2 else "Anna", last_name="de Wit")
+        changes.append(change)
+    with translation.override(language):
+        before = Template(HISTORY_ROWS).render(Context({"changes": changes}))
+        now = Template("{% load attention_rows %}{% history_rows changes %}")
+        after = now.render(Context({"changes": changes}))
+    assert _normal(after) == _normal(before)
+    assert "<script>" not in after and after.count('data-testid="attention-change"') == len(changes)

@@ -13,15 +13,17 @@ from typing import Any
 
 from django import template
 from django.template.defaulttags import CsrfTokenNode
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from kansrijk.attention.models import AttentionEntry, Need
+from kansrijk.attention.models import AttentionChange, AttentionEntry, Need
 from kansrijk.cases.models import Case
 from kansrijk.cases.templatetags.case_tables import children_text
 from kansrijk.cases.templatetags.signal_list import SignalWords, signal_list
 from kansrijk.core.choices import labels_now, per_language
 from kansrijk.core.html_text import shown, text
+from kansrijk.core.templatetags.dates import DayFormat
 from kansrijk.core.templatetags.urls import reverser
 
 register = template.Library()
@@ -146,3 +148,31 @@ def attention_rows(
     words = _Words(context)
     page = shown(page_number)
     return mark_safe("".join(_row(entry, words, keeps, page) for entry in entries))  # noqa: S308
+
+
+@register.simple_tag
+def history_rows(changes: list[AttentionChange]) -> SafeString:
+    """`{% history_rows changes %}`: the history page's rows, when, who, which pupil and what
+    (through the template ~0.2 ms a row, the page's 100 rows 20 ms of CPU at region scale
+    1.0). The HTML is the template's (tests/attention/test_attention_rows.py)."""
+    case = gettext("Case %(number)s")
+    kinds = labels_now(AttentionChange, "kind")
+    day = DayFormat("j b Y")
+    zone = timezone.get_current_timezone()
+    rows = []
+    for change in changes:
+        at = timezone.localtime(change.at, zone)
+        children = ", ".join(
+            f"{text(child.given_name)} {text(child.family_name[:1])}."
+            for child in getattr(change.entry.case, "shown_children", ())
+        )
+        what = text(kinds.get(change.kind, change.kind))
+        if change.detail:
+            what += f": {text(change.detail)}"
+        rows.append(
+            f'<tr data-testid="attention-change"><td>{day(at)} {at:%H:%M}</td>'
+            f"<td>{text(change.by)}</td>"
+            f"<td>{text(case % {'number': change.entry.case_id})}: {children}</td>"
+            f"<td>{what}</td></tr>"
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - every value above went through text
