@@ -69,7 +69,8 @@ class ReportFile(models.Model):
     #: The centres shown one by one; null: every centre of the region.
     centres = models.JSONField(null=True, blank=True)
     language = models.CharField(max_length=10)
-    #: When the snapshot it was made from was computed; a newer snapshot makes it again.
+    #: When the snapshot it was made from was computed (None: never made yet); a newer
+    #: snapshot makes it again, and until then this one is handed out.
     computed_at = models.DateTimeField(null=True, blank=True)
     requested_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)

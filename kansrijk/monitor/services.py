@@ -174,11 +174,13 @@ def report_file_request(
     *, year: int, quarter: int, centres: frozenset[int] | None, language: str,
     computed: datetime.datetime,
 ) -> ReportFile:  # fmt: skip
-    """The audience's quarter report file, made from the snapshot computed at `computed`.
-    When it is missing, older than that snapshot, failed or lost, one task is queued to make
-    it (again): a hundred views of it queue one. Enqueued at once, like the snapshot's
-    refresh: the queue is a row in the same database (and an immediate backend makes it
-    here). The file comes without its content (`report_file_content`)."""
+    """The audience's quarter report file. When it is missing, made from a snapshot older than
+    the one computed at `computed`, failed or lost, one task is queued to make it (again): a
+    hundred views of it queue one. Until then a file made before is handed out, as the
+    dashboard shows a stale snapshot while it is refreshed (its first page says when its
+    figures were computed). Enqueued at once, like the snapshot's refresh: the queue is a
+    row in the same database (and an immediate backend makes it here). The file comes
+    without its content (`report_file_content`)."""
     from kansrijk.monitor.tasks import make_report_pdf
 
     now = timezone.now()

@@ -289,7 +289,7 @@ def quarter_report(request: HttpRequest, audience: Audience) -> HttpResponse:
         year=year, quarter=quarter, centres=audience.centres, language=get_language(),
         computed=report.computed_at,
     )  # fmt: skip
-    if file.status != ReportFile.Status.READY:
+    if file.computed_at is None:  # never made yet: being made, or failed
         failed = file.status == ReportFile.Status.FAILED
         response = render(
             request, "monitor/report_making.html", {"failed": failed}, status=503 if failed else 202
