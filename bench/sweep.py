@@ -39,8 +39,11 @@ CPU_MS, QUERIES = 40.0, 15
 
 def _samples(username: str) -> dict[str, Any]:
     """Per URL argument, an id (or code) of the login's own centre, its newest: the case, the
-    centre, a child and its family, a meeting, a dyslexia file, a handover, an arrangement,
-    homework support; the login itself (their week) and their newest inzage PDF."""
+    centre, a child and its family, a meeting (one of their own first), a dyslexia file, a
+    handover, an arrangement, homework support; the login itself (their week) and their
+    newest inzage PDF."""
+    from django.db.models import Q
+
     from kansrijk.cases.models import Case, Child
     from kansrijk.core.models import Location, Membership, Professional
     from kansrijk.dyslexia.models import DyslexiaFile
@@ -63,7 +66,13 @@ def _samples(username: str) -> dict[str, Any]:
         "code": code.first(),
         "child_id": child,
         "family_id": Child.objects.filter(pk=child).values_list("family_id", flat=True).first(),
-        "pk": newest(Meeting.objects.filter(location__in=centres)),
+        # A meeting of their own (they chair it or sit at its table), else their centre's.
+        "pk": newest(
+            Meeting.objects.filter(
+                Q(chair__username=username) | Q(participants__professional__username=username)
+            )
+        )
+        or newest(Meeting.objects.filter(location__in=centres)),
         "file_id": newest(DyslexiaFile.objects.filter(child__location__in=centres)),
         "handover_id": newest(Handover.objects.filter(from_location__in=centres)),
         "arrangement_id": newest(Arrangement.objects.filter(child__location__in=centres)),
