@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kansrijk.cases.models import Case
+from kansrijk.core.made_files import MadeFileStatus
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
@@ -57,10 +58,7 @@ class ReportFile(models.Model):
     asks for it and hands it out once made (monitor.services.report_file_request). Aggregates
     only, like the snapshot; everyone with the same centres gets the same file."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("being made")
-        READY = "ready", _("ready")
-        FAILED = "failed", _("could not be made")
+    Status = MadeFileStatus
 
     year = models.PositiveSmallIntegerField()
     quarter = models.PositiveSmallIntegerField()

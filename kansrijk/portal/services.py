@@ -230,7 +230,6 @@ def inzage_download(*, visitor: Visitor, form: str) -> Any:
     """The family's file: as JSON built now, as PDF the newest one made; logged."""
     from kansrijk.privacy.files import download
     from kansrijk.privacy.inzage import inzage_for_family
-    from kansrijk.privacy.models import InzageFile
 
     _deciding_guardian(visitor)
     assert visitor.guardian is not None
@@ -239,10 +238,7 @@ def inzage_download(*, visitor: Visitor, form: str) -> Any:
         if request is None:
             raise NotFound
         if form == "pdf":
-            ready = [f for f in inzage_files(visitor) if f.status == InzageFile.Status.READY]
-            if not ready:
-                raise NotFound
-            made: Any = download(file_id=ready[0].pk, guardian=visitor.guardian)
+            made: Any = download(file_id=None, guardian=visitor.guardian)
         else:
             made = inzage_for_family(guardian=visitor.guardian, form=form)
         InzageRequest.objects.filter(pk=request.pk).update(downloads=request.downloads + 1)

@@ -20,6 +20,7 @@ from kansrijk.cases.errors import CaseError, NotFound
 from kansrijk.cases.models import Child
 from kansrijk.consent.models import Consent
 from kansrijk.consent.services import consent_answer_in_portal
+from kansrijk.core.made_files import MadeFileStatus
 from kansrijk.core.models import Membership, Organisation, Professional
 from kansrijk.monitor.forms import ExperienceForm
 from kansrijk.monitor.services import experience_moment_due
@@ -309,8 +310,8 @@ def _inzage_page(
         {
             "requests": requests,
             "files": files,
-            "pdf_ready": any(f.status == "ready" for f in files),
-            "pdf_making": any(f.status == "queued" for f in files),
+            "pdf_ready": any(f.status == MadeFileStatus.READY for f in files),
+            "pdf_making": any(f.status == MadeFileStatus.QUEUED for f in files),
             "form": form or CorrectionForm(),
             "registrations": selectors.match_registrations(visitor),
         },

@@ -125,16 +125,16 @@ def files_of(
 
 
 def download(
-    *, file_id: int, by: Professional | None = None, guardian: Guardian | None = None
+    *, file_id: int | None, by: Professional | None = None, guardian: Guardian | None = None
 ) -> InzageFile:
-    """A ready file of this requester's, logged as read; anything else is NotFound."""
+    """A ready file of this requester's (`file_id`, or None for their newest), logged as
+    read; anything else is NotFound."""
     if by is None and guardian is None:
         raise NotFound
-    file = (
-        InzageFile.objects.filter(expires_at__gt=timezone.now(), status=InzageFile.Status.READY)
-        .filter(_owner(by, guardian), pk=file_id)
-        .first()
+    ready = InzageFile.objects.filter(
+        _owner(by, guardian), expires_at__gt=timezone.now(), status=InzageFile.Status.READY
     )
+    file = (ready if file_id is None else ready.filter(pk=file_id)).first()
     if file is None:
         raise NotFound
     log_access(

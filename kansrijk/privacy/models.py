@@ -15,6 +15,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kansrijk.core.made_files import MadeFileStatus
+
 #: How long a made file may be downloaded; then the retention run deletes it.
 KEPT_FOR = datetime.timedelta(days=7)
 
@@ -24,10 +26,7 @@ def _expiry() -> datetime.datetime:
 
 
 class InzageFile(models.Model):
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("being made")
-        READY = "ready", _("ready")
-        FAILED = "failed", _("could not be made")
+    Status = MadeFileStatus
 
     family = models.ForeignKey("cases.Family", on_delete=models.CASCADE, related_name="+")
     child = models.ForeignKey(
