@@ -23,8 +23,9 @@ What holds afterwards, as if every row had been written by the services:
   municipality; every login has password BENCH_PASSWORD and a TOTP device whose secret is
   `bench_key(username)`, so the load test can sign in for real;
 - the access log is one valid hash chain under a signed head (`audit_verify` passes);
-- the first groups' coordinators have a weekly care meeting with its agenda built by the
-  meetings service, and the monitor has its default snapshot (monitor service).
+- the first groups' coordinators have a weekly care meeting and every school a support-team
+  meeting, their agendas built by the meetings service, and the monitor has its default
+  snapshot (monitor service).
 
 Signals: the issue's 970,000 signals and 630,000 steps cannot both hold, since every signal
 writes a step; the signal count is kept and the steps follow (about 1.2 million at 1.0).
@@ -1222,12 +1223,16 @@ def seed_access_log(
 
 
 def seed_meetings(people: People, today: datetime.date) -> list[int]:
-    """A weekly care meeting for the first groups' coordinators; its agenda is built by the
-    meetings service (the agenda's size is what the region makes it)."""
-    from kansrijk.core.models import Professional
+    """A weekly care meeting for the first groups' coordinators, and every school's
+    support-team meeting (VOT) every six weeks, chaired by its IB with its family specialist,
+    the group's SWV specialist and school nurse at the table (seed 000, seed 001). Their
+    agendas are built by the meetings service: the agenda's size is what the region makes it.
+    Returns the care meetings (the load test's agendas)."""
+    from kansrijk.core.models import Location, Professional
     from kansrijk.meetings.models import Meeting, MeetingKind
     from kansrijk.meetings.services import series_create
 
+    weekday = (today.weekday() + 1) % 5
     meetings = []
     for group in people.groups[:MEETING_GROUPS]:
         chair = Professional.objects.get(pk=group["regisseur"])
@@ -1236,7 +1241,7 @@ def seed_meetings(people: People, today: datetime.date) -> list[int]:
             kind=MeetingKind.CARE_MEETING,
             name=f"Zorgoverleg {chair.username}",
             location=None,
-            weekday=(today.weekday() + 1) % 5,
+            weekday=weekday,
             start_time=datetime.time(9, 0),
             every_weeks=1,
             duration_minutes=120,
@@ -1245,6 +1250,26 @@ def seed_meetings(people: People, today: datetime.date) -> list[int]:
         first = Meeting.objects.filter(series=series).order_by("starts_at").first()
         if first is not None:
             meetings.append(first.pk)
+    staff = Professional.objects.in_bulk(
+        {c.staff["ib"] for c in people.centres}
+        | {c.staff["gs"] for c in people.centres}
+        | {g[k] for g in people.groups for k in ("swv", "verpleegkundige")}
+    )
+    schools = Location.objects.in_bulk([c.location_id for c in people.centres])
+    for centre in people.centres:
+        group = people.groups[centre.group]
+        table = [centre.staff["gs"], group["swv"], group["verpleegkundige"]]
+        series_create(
+            by=staff[centre.staff["ib"]],
+            kind=MeetingKind.SUPPORT_TEAM_MEETING,
+            name=f"Ondersteuningsteam {schools[centre.location_id].code}",
+            location=schools[centre.location_id],
+            weekday=weekday,
+            start_time=datetime.time(13, 30),
+            every_weeks=6,
+            duration_minutes=90,
+            members=[staff[pk] for pk in table],
+        )
     return meetings
 
 

@@ -102,7 +102,7 @@ def _plan(host: str) -> dict[str, Any]:
     from bench.region import BENCH_PASSWORD, bench_key
     from kansrijk.cases.models import Case, Step
     from kansrijk.core.models import Location, Professional
-    from kansrijk.meetings.models import Meeting
+    from kansrijk.meetings.models import Meeting, MeetingKind
 
     centres = list(Location.objects.filter(code__startswith="bench-c").order_by("code")[:16])
     codes = [c.code.removeprefix("bench-") for c in centres]
@@ -110,7 +110,7 @@ def _plan(host: str) -> dict[str, Any]:
     assert longest is not None, "the region has no steps"
     case = Case.objects.select_related("contact_person").get(pk=longest["case_id"])
     meetings = list(
-        Meeting.objects.filter(items__isnull=False)
+        Meeting.objects.filter(kind=MeetingKind.CARE_MEETING, items__isnull=False)
         .annotate(items_count=Count("items"))
         .select_related("chair")
         .order_by("starts_at", "id")

@@ -39,7 +39,7 @@ from kansrijk.cases.states import OPEN_STATES as OPEN
 from kansrijk.cases.workflow import BY_NAME, CaseState
 from kansrijk.consent.models import Consent
 from kansrijk.core.models import Location, Membership, Professional
-from kansrijk.meetings.models import AgendaItem
+from kansrijk.meetings.models import AgendaItem, Meeting, MeetingKind
 from kansrijk.monitor.models import MonitorSnapshot
 from tests.auth import sign_in
 from tests.module_data import module_data
@@ -254,6 +254,15 @@ def test_the_access_log_is_one_valid_chain(region):
 def test_meetings_and_monitor_are_ready(region):
     assert region.meetings
     assert AgendaItem.objects.filter(meeting_id=region.meetings[0]).exists()
+    # Every school's support-team meeting, chaired by its IB, with an agenda of its own cases.
+    schools = Location.objects.filter(code__startswith="bench-c")
+    vot = Meeting.objects.filter(kind=MeetingKind.SUPPORT_TEAM_MEETING)
+    assert set(vot.values_list("location", flat=True)) == set(schools.values_list("pk", flat=True))
+    first = vot.select_related("chair", "location").order_by("pk").first()
+    assert first.chair.username == f"ib.{first.location.code.removeprefix('bench-')}"
+    items = AgendaItem.objects.filter(meeting=first)
+    assert items.exists()
+    assert not items.exclude(case__location=first.location).exists()
     assert MonitorSnapshot.objects.exists()
     # The long journal of the first centre's first case.
     longest = Step.objects.values("case_id").annotate(n=Count("id")).aggregate(m=Max("n"))["m"]
