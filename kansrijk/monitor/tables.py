@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.utils import formats
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from kansrijk.monitor.definitions import BY_KEY, LEAD_TIMES, Figure, Unit, _dutch
 
@@ -100,13 +101,16 @@ class Table:
         return display(cell, self.column_unit(column))
 
     def body(self) -> list[tuple[Axis, list[tuple[Axis, Cell, str]]]]:
-        """Rows with (column, cell, text) triples, ready for a template."""
+        """Rows with (column, cell, text) triples, ready for a template (the columns' units
+        and the language looked up once per table, not per cell)."""
+        language = get_language()
+        columns = [(col, self.column_unit(col)) for col in self.columns]
         return [
             (
                 row,
                 [
-                    (col, cell, self.display(cell, col))
-                    for col, cell in zip(self.columns, cells, strict=True)
+                    (col, cell, display(cell, unit, language))
+                    for (col, unit), cell in zip(columns, cells, strict=True)
                 ],
             )
             for row, cells in zip(self.rows, self.cells, strict=True)
@@ -207,17 +211,29 @@ COLUMN_UNITS: dict[str, str] = {
 }
 
 
-def display(cell: Cell, unit: str) -> str:
-    """How a cell reads on screen and in exports: "< 5" for a small number, "x" to protect one."""
+def display(cell: Cell, unit: str, language: str | None = None) -> str:
+    """How a cell reads on screen and in exports: "< 5" for a small number, "x" to protect one.
+    `language`: the active one, when the caller has asked it already."""
     if cell.status == PRIMARY:
         return "< 5"
     if cell.status == SECONDARY:
         return "x"
     if cell.value is None or cell.status == EMPTY:
         return "—"
+    language = language or get_language()
     if unit == Unit.COUNT:
-        return formats.number_format(int(cell.value), use_l10n=True, force_grouping=True)
-    text = formats.number_format(round(float(cell.value), 1), 1, use_l10n=True)
+        return _number(int(cell.value), unit, language)
+    return _number(round(float(cell.value), 1), unit, language)
+
+
+@lru_cache(maxsize=8192, typed=True)
+def _number(value: int | float, unit: str, language: str | None) -> str:
+    """A figure as its language writes it, formatted once per process: a region's report has
+    ~57,000 cells of a few thousand distinct values, and Django's `number_format` (the
+    language's separators looked up for each) was most of its exports' and API's time."""
+    if unit == Unit.COUNT:
+        return formats.number_format(value, use_l10n=True, force_grouping=True)
+    text = formats.number_format(value, 1, use_l10n=True)
     return f"{text} %" if unit == Unit.PERCENT else text
 
 
