@@ -65,6 +65,8 @@ def test_the_minutes_hold_what_the_table_discussed_then_what_it_did_not(
     page = client.get(f"/meetings/{meeting.pk}/minutes/").content.decode()
     body = page.split('data-testid="minutes"')[1].split("<tbody>")[1].split("</tbody>")[0]
     assert body.count("<tr>") == 2 and "Afwachten" in body
+    head = page.split('data-testid="minutes"')[1].split("</thead>")[0]
+    assert ">Minuten</th>" in head and "Verslag" not in head  # the time spent, not "minutes"
     rest = page.split('data-testid="minutes-not-discussed">')[1].split("</p>")[0]
     assert len(rest.split("; ")) == len(table) - 2  # by label; the list to pull in is in neither
     assert f"({len(table) - 2})" in page
