@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connections, models
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.utils import formats, timezone
 
 from kansrijk.access.matrix import Action
@@ -183,40 +183,105 @@ def _narrow(
     return queryset
 
 
+def _narrowed(
+    related: type[models.Model], via: models.Field[Any, Any], among: Any, cases: Any,
+    child_id: int | None,
+) -> models.QuerySet[Any]:  # fmt: skip
+    """The records of one kind hanging on `among` through `via`, narrowed to the export."""
+    queryset = related._default_manager.filter(**{f"{via.name}__in": among})
+    if related is Case:
+        queryset = queryset.filter(pk__in=cases)
+    elif related is Child and child_id is not None:
+        queryset = queryset.filter(id=child_id)
+    return _narrow(queryset, related, via, cases, child_id)
+
+
+def _compiled_values(
+    kinds: list[tuple[type[models.Model], models.Field[Any, Any]]], ids: list[Any],
+    case_ids: list[int], child_id: int | None,
+) -> dict[str, Any] | None:  # fmt: skip
+    """The values a query over these kinds (each a model and the field it hangs by) holds,
+    for SQL compiled once (kansrijk.compiled: a stand-in the query does not hold cannot be
+    compiled); None where it cannot be (not PostgreSQL, ids that are not numbers)."""
+    using = kinds[0][0]._default_manager.db
+    if connections[using].vendor != "postgresql" or not all(type(i) is int for i in ids):
+        return None
+    held = {model for model, _via in kinds} | {
+        f.related_model
+        for model, via in kinds
+        for f in model._meta.concrete_fields
+        if f.is_relation and f is not via
+    }
+    values: dict[str, Any] = {"among": ids_in(ids)}
+    if Case in held:
+        values["cases"] = ids_in(case_ids)
+    if child_id is not None and Child in held:
+        values["child_id"] = child_id
+    return values
+
+
 def _related_rows(
     related: type[models.Model], via: models.Field[Any, Any], ids: list[Any],
     case_ids: list[int], child: Child | None,
 ) -> list[models.Model]:  # fmt: skip
     """The records of one kind hanging on `ids` through `via`, narrowed to the export, with
     every record they refer to. On PostgreSQL with SQL compiled once per kind and relation
-    (kansrijk.compiled, the ids one array parameter each): building the walk's ~50 queries
+    (kansrijk.compiled, the ids one array parameter each): building the walk's queries
     anew was a quarter of an export's CPU at region scale 1.0."""
     references = [f.name for f in related._meta.concrete_fields if f.is_relation]
 
     def build(among: Any, cases: Any = None, child_id: int | None = None) -> models.QuerySet[Any]:
-        queryset = related._default_manager.filter(**{f"{via.name}__in": among})
-        if related is Case:
-            queryset = queryset.filter(pk__in=cases)
-        elif related is Child and child_id is not None:
-            queryset = queryset.filter(id=child_id)
-        narrowed = _narrow(queryset, related, via, cases, child_id)
+        narrowed = _narrowed(related, via, among, cases, child_id)
         return narrowed.select_related(*references).order_by("pk")
 
-    using = related._default_manager.db
     child_id = child.pk if child is not None else None
-    if connections[using].vendor != "postgresql" or not all(type(i) is int for i in ids):
+    values = _compiled_values([(related, via)], ids, case_ids, child_id)
+    if values is None:
         return list(build(ids, case_ids, child_id))
-    # Only the values the query holds (a stand-in it does not hold cannot be compiled).
-    targets = {
-        f.related_model for f in related._meta.concrete_fields if f.is_relation and f is not via
-    }
-    values: dict[str, Any] = {"among": ids_in(ids)}
-    if related is Case or Case in targets:
-        values["cases"] = ids_in(case_ids)
-    if child_id is not None and (related is Child or Child in targets):
-        values["child_id"] = child_id
     key = ("inzage", related._meta.label_lower, via.name, *sorted(values))
-    return fetch(key, using, build, **values)
+    return fetch(key, related._default_manager.db, build, **values)
+
+
+def _kinds_held(
+    model: type[models.Model], relations: list[Any], ids: list[Any], case_ids: list[int],
+    child: Child | None,
+) -> list[bool]:  # fmt: skip
+    """Per relation of `model`, whether any record hangs on `ids` through it (narrowed as
+    `_related_rows` narrows): one query of EXISTS for them all. Most kinds a family could
+    have, it has none of (a family of region scale 1.0: 11 of 48), and reading each was a
+    query of its own (issue 17: 55 queries an inzage)."""
+    child_id = child.pk if child is not None else None
+
+    def build(among: Any, cases: Any = None, child_id: int | None = None) -> models.QuerySet[Any]:
+        checks = {
+            f"k{i}": Exists(_narrowed(r.related_model, r.field, among, cases, child_id))
+            for i, r in enumerate(relations)
+        }
+        held = model._default_manager.filter(pk__in=among).annotate(**checks)
+        return held.values_list(*checks)[:1]
+
+    kinds = [(r.related_model, r.field) for r in relations]
+    values = _compiled_values(kinds, ids, case_ids, child_id)
+    if values is None:
+        rows = list(build(ids, case_ids, child_id))
+    else:
+        names = tuple((m._meta.label_lower, via.name) for m, via in kinds)
+        key = ("inzage kinds", model._meta.label_lower, names, *sorted(values))
+        rows = fetch(key, model._default_manager.db, build, **values)
+    # No row to ask on (a manager that hides the records the walk came by): read them all.
+    return [bool(held) for held in rows[0]] if rows else [True] * len(relations)
+
+
+def _walked(model: type[models.Model]) -> list[Any]:
+    """The reverse relations of `model` the walk follows."""
+    return [
+        relation
+        for relation in model._meta.related_objects
+        if not relation.many_to_many
+        and not relation.hidden
+        and relation.related_model._meta.label_lower not in NOT_FAMILY_DATA  # type: ignore[union-attr]
+        and relation.related_model is not AccessLogEntry
+    ]
 
 
 def collect(subject: Subject, case_ids: list[int]) -> dict[str, Section]:
@@ -231,15 +296,14 @@ def collect(subject: Subject, case_ids: list[int]) -> dict[str, Section]:
     frontier: list[tuple[type[models.Model], list[Any]]] = [(Family, [family.pk])]
     while frontier:
         model, ids = frontier.pop(0)
-        for relation in model._meta.related_objects:
-            if relation.many_to_many or relation.hidden:
+        relations = _walked(model)
+        held = _kinds_held(model, relations, ids, case_ids, child) if len(relations) > 1 else []
+        for number, relation in enumerate(relations):
+            if held and not held[number]:
                 continue
-            related: type[models.Model] = relation.related_model  # type: ignore[assignment]
-            if related._meta.label_lower in NOT_FAMILY_DATA or related is AccessLogEntry:
-                continue
-            via = relation.field
+            related: type[models.Model] = relation.related_model
             rows = [
-                obj for obj in _related_rows(related, via, ids, case_ids, child)
+                obj for obj in _related_rows(related, relation.field, ids, case_ids, child)
                 if obj.pk not in seen[related]
             ]  # fmt: skip
             if not rows:

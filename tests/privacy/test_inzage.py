@@ -53,6 +53,23 @@ def test_the_json_holds_every_kind_of_record_and_the_access_log(
     assert "rule: privacy officer" in export.detail
 
 
+def test_the_walk_asks_for_the_kinds_the_family_has(
+    world: World, case: Case, officer: Professional
+) -> None:
+    """One query of EXISTS per kind of record reached tells which of its relations hold
+    anything; only those are read. Asking every relation (~50) was most of an export's
+    queries, of kinds a family mostly has none of."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        kinds = inzage_export(by=officer, family_id=case.family_id).sections
+    assert set(kinds) >= EVERY_KIND
+    walked = [q["sql"] for q in queries.captured_queries if "EXISTS" in q["sql"]]
+    assert walked  # the kinds were asked for
+    assert len(queries.captured_queries) <= 2 * len(kinds) + 10
+
+
 def _ask_for_pdf(client: Client, url: str, capture) -> InzageFile:  # type: ignore[no-untyped-def]
     """POST the page's button; the task runs when the request's transaction commits."""
     with capture(execute=True):
