@@ -10,10 +10,9 @@ from django.utils import timezone
 from kansrijk.core.models import Professional
 from kansrijk.meetings import selectors
 from kansrijk.meetings.models import Meeting
-from kansrijk.meetings.selectors import ItemView
 
 
-def discussed(view: ItemView) -> bool:
+def discussed(view: selectors.ItemView) -> bool:
     """The table took the item up: it was started, or has a decision, a step or actions."""
     item = view.item
     return bool(item.started_at or item.decided_at or item.decision or item.step_id or view.actions)

@@ -68,14 +68,13 @@ def pdf_request_for_family(*, guardian: Guardian) -> InzageFile:
 
 def make(file_id: int) -> str:
     """Make one asked-for file; its status afterwards. A requester who may no longer export
-    the subject (no longer a member, deactivated, without parental authority) gets a failed
-    file and no export."""
+    the subject (no longer a member, deactivated, without parental authority: the export's
+    own rules, `inzage_export` and `inzage_for_family`) gets a failed file and no export."""
     file = InzageFile.objects.filter(pk=file_id, status=InzageFile.Status.QUEUED).first()
     if file is None:
         return "gone"
     try:
         with transaction.atomic():
-            _may_still_ask(file)
             if file.requested_by is not None:
                 export = inzage_export(
                     by=file.requested_by, family_id=file.family_id, child_id=file.child_id,
@@ -97,15 +96,6 @@ def make(file_id: int) -> str:
         InzageFile.objects.filter(pk=file.pk).update(status=InzageFile.Status.FAILED)
         raise
     return InzageFile.Status.READY
-
-
-def _may_still_ask(file: InzageFile) -> None:
-    """NotFound when the requester lost the right to ask since: a deactivated account, a
-    guardian without parental authority (the export's own check covers the rest)."""
-    if file.requested_by is not None and not file.requested_by.is_active:
-        raise NotFound
-    if file.guardian is not None and not file.guardian.parental_authority:
-        raise NotFound
 
 
 def _owner(by: Professional | None, guardian: Guardian | None) -> Q:

@@ -26,7 +26,7 @@ from django.db.models import Exists, Q
 from django.utils import formats, timezone
 
 from kansrijk.access.matrix import Action
-from kansrijk.access.policies import INZAGE_OFFICER_ROLES, filter_cases, roles_of
+from kansrijk.access.policies import filter_cases, may_export_every_case
 from kansrijk.access.roles import Role
 from kansrijk.audit.listed import for_the_family
 from kansrijk.audit.models import AccessLogEntry, Event
@@ -388,7 +388,7 @@ def exportable_cases(by: Professional, subject: Subject) -> tuple[list[int], str
     cases = Case.objects.filter(family=subject.family)
     if subject.child is not None:
         cases = cases.filter(signals__child=subject.child).distinct()
-    if roles_of(by) & INZAGE_OFFICER_ROLES:
+    if may_export_every_case(by):
         return sorted(cases.values_list("id", flat=True)), "privacy officer (explicit rule)"
     allowed = sorted(filter_cases(cases, by, Action.EXPORT).values_list("id", flat=True))
     if not allowed:
@@ -454,7 +454,10 @@ def _portal_rows(label: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]
 
 def inzage_for_family(*, guardian: Any, form: str = "json") -> Inzage:
     """Everything kept about the guardian's family, for the guardian (with parental
-    authority) in the portal; the export is logged with the guardian as actor."""
+    authority, else NotFound) in the portal; the export is logged with the guardian as
+    actor."""
+    if not guardian.parental_authority:
+        raise NotFound
     subject = Subject(guardian.family)
     case_ids = sorted(Case.objects.filter(family=guardian.family_id).values_list("id", flat=True))
     rule = "family portal: guardian with parental authority"

@@ -170,6 +170,21 @@ def test_no_export_when_the_right_ended_before_the_file_was_made(
     assert not AccessLogEntry.objects.filter(event=Event.EXPORT).exists()
 
 
+def test_a_deactivated_privacy_officer_exports_nothing(
+    client: Client, case: Case, officer: Professional, django_capture_on_commit_callbacks
+) -> None:
+    """The officer's explicit rule holds for an active account only (access.policies), also
+    in the worker, where no sign-in checks the account."""
+    sign_in(client, officer)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        assert client.post(f"/privacy/inzage/family/{case.family_id}/pdf").status_code == 302
+    Professional.objects.filter(pk=officer.pk).update(is_active=False)
+    for callback in queued:
+        callback()
+    assert InzageFile.objects.get().status == InzageFile.Status.FAILED
+    assert not AccessLogEntry.objects.filter(event=Event.EXPORT).exists()
+
+
 def test_an_inzage_leaves_out_earlier_inzage_files(
     client: Client, case: Case, officer: Professional, django_capture_on_commit_callbacks
 ) -> None:
