@@ -62,12 +62,15 @@ def signal_author(user: Professional, membership: Membership) -> Reach:
 def referral_recipient(user: Professional, membership: Membership) -> Reach:
     """A referral goes to a function of an organisation (the district team, the
     behavioural scientist …), and once a worker accepted it, to that worker: not to everyone
-    who shares an employer."""
+    who shares an employer. Only while it stands: a referral the organisation returned gives
+    it nothing more (a worker named on the support team keeps that relation)."""
     from kansrijk.cases.models import Referral
 
-    referred = Referral.objects.filter(
-        organisation=membership.organisation_id, target=membership.role
-    ).filter(Q(worker__isnull=True) | Q(worker=user))
+    referred = (
+        Referral.objects.filter(organisation=membership.organisation_id, target=membership.role)
+        .filter(Q(worker__isnull=True) | Q(worker=user))
+        .exclude(answer=Referral.Answer.RETURNED)
+    )
     return Reach(
         (referred.values("case").order_by(),),
         REFERRAL_SHARING,

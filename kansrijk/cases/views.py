@@ -25,6 +25,7 @@ from kansrijk.access.matrix import ATTENTION_LIST_ROLES, SIGNALLING_ROLES, Actio
 from kansrijk.access.policies import (
     action_owner_condition,
     can,
+    granting_roles_per_case,
     memberships_of,
     one_page,
     pupil_pick,
@@ -595,6 +596,10 @@ def referrals(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.referrals_to(user), REFERRALS_PER_PAGE).get_page(
         request.GET.get("page")
     )
+    # A case links only where its page answers (a returned referral gives no access).
+    opens = granting_roles_per_case(user, sorted({r.case_id for r in page}), Action.SUMMARY)
+    for referral in page:
+        referral.may_open = bool(opens.get(referral.case_id))  # type: ignore[attr-defined]
     log_ids([r.pk for r in page], by=user, purpose="referrals", opening="referrals ")
     return render(request, "cases/referrals.html", {"page": page})
 

@@ -9,13 +9,14 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from kansrijk.access.roles import Role
 from kansrijk.cases import services
 from kansrijk.cases.models import Referral
 from kansrijk.cases.workflow import CaseState
 from tests.auth import sign_in
 from tests.cases.route import advance, open_case
 from tests.cases.test_api import assert_problem, client_for, post
-from tests.factories import ChildFactory, GuardianFactory
+from tests.factories import ChildFactory, GuardianFactory, professional
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +77,29 @@ def test_returning_without_a_reason_is_refused_and_keeps_the_choice(world, pupil
         _nl(world.family_specialist).get(f"/cases/{referral.case_id}/network/").content.decode()
     )
     assert "Teruggegeven" in sender and "Past bij GGZ" in sender
+
+
+def test_a_returned_referral_no_longer_opens_the_case_to_the_function(world, pupil):
+    """While a referral stands, every worker of the referred function may read the case; once
+    the organisation returned it, only a worker named on the support team still may, and the
+    referrals page names the case without a link to a page that would answer 404."""
+    colleague_user = professional(
+        Role.DISTRICT_TEAM, None, organisation=world.district_team.memberships.get().organisation
+    )
+    referral = _escalate(world, pupil)
+    colleague = _nl(colleague_user)
+    case_url = f"/cases/{referral.case_id}/"
+    assert colleague.get(case_url).status_code == 200
+    assert f'href="{case_url}"' in colleague.get("/referrals/").content.decode()
+    named = _nl(world.district_team)
+    named.post(f"/referrals/{referral.pk}/answer/", {"answer": "return", "reason": "Past bij GGZ"})
+    assert colleague.get(case_url).status_code == 404
+    assert client_for(colleague_user).get(f"/api/cases/{referral.case_id}").status_code == 404
+    page = colleague.get("/referrals/").content.decode()
+    assert f"Casus {referral.case_id}" in page and "Teruggegeven" in page
+    assert f'href="{case_url}"' not in page
+    assert named.get(case_url).status_code == 200  # on the support team since the escalation
+    assert f'href="{case_url}"' in named.get("/referrals/").content.decode()
 
 
 def test_others_do_not_see_or_answer_the_referral(world, pupil):
