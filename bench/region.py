@@ -602,6 +602,7 @@ TARGETS = {
 }
 DOMAINS = ("learning", "behaviour", "development", "home", "health", "attendance", "money_housing")
 EVALUATION = "Besproken in het overleg: de ondersteuning loopt, doelen deels gehaald."
+RETURNED_REASON = "Past beter bij een andere aanbieder in de wijk; graag opnieuw verwijzen."
 
 
 def _path_for(state: str, rng: random.Random) -> str:
@@ -755,7 +756,20 @@ def _case_rows() -> CaseRows:
                 "superseded_at",
             ),
         ),
-        referrals=Table(Referral, ("id", "case_id", "organisation_id", "target", "created_at")),
+        referrals=Table(
+            Referral,
+            (
+                "id",
+                "case_id",
+                "organisation_id",
+                "target",
+                "created_at",
+                "worker_id",
+                "answer",
+                "answer_reason",
+                "answered_at",
+            ),
+        ),
         attention=Table(
             AttentionEntry,
             ("id", "location_id", "case_id", "source", "added_by_id", "added_at", "changed_at"),
@@ -765,6 +779,24 @@ def _case_rows() -> CaseRows:
             ("id", "location_id", "entry_id", "kind", "detail", "by_id", "role", "at"),
         ),
     )
+
+
+def referral_answer(
+    referral: int, at: datetime.datetime, worker: int, now: datetime.datetime | None
+) -> tuple[Any, ...]:
+    """(worker, answer, reason, answered at) of a referral made at `at`, as `referral_answer`
+    leaves it: the receiving organisation answers within three weeks, the worker the
+    escalation named accepts nine in ten and returns the rest with a reason; a referral
+    younger than its answer still waits. An intake queue holds weeks of referrals, not the
+    region's history (issue 17: a psychologist's lists read every referral still pending).
+    Drawn from the referral's own number, so the rest of the region is as before."""
+    draw = random.Random(SEED * 1_000_003 + referral)
+    answered = at + datetime.timedelta(days=draw.uniform(1, 21))
+    if now is None or answered >= now:
+        return None, "pending", "", None
+    if draw.random() < 0.1:
+        return None, "returned", RETURNED_REASON, answered
+    return worker, "accepted", "", answered
 
 
 @dataclass
@@ -785,6 +817,7 @@ class Journal:
     last_at: datetime.datetime | None = None
     outcome: str = ""
     assignment_row: list[Any] = field(default_factory=list)
+    now: datetime.datetime | None = None  # the region's present: referrals answered before it
 
     @property
     def centre(self) -> Centre:
@@ -935,7 +968,15 @@ class Journal:
             for kid in sorted(self.children.values(), key=lambda k: k.id):
                 self.consent(kid, "referral", organisation, "given", "verbal", at, gs)
             referrals = self.rows.referrals
-            referrals.add(referrals.new_id(), self.case_id, organisation, target, at)
+            number = referrals.new_id()
+            referrals.add(
+                number,
+                self.case_id,
+                organisation,
+                target,
+                at,
+                *referral_answer(number, at, worker, self.now),
+            )
             self.member(worker, target, at)
             self.plan(at, gs, goals=("Leesniveau verbeteren", "Behandeling bij de specialist"))
             data = {"escalated_to": target, "worker": worker, "plan_version": self.plan_number}
@@ -1079,7 +1120,7 @@ def seed_cases(
                 if path[-1] == "close"
                 else rng.choice([i for i in range(len(moments)) if i not in transitions])
             )
-        journal = Journal(rows, rng, people, home, rows.cases.new_id())
+        journal = Journal(rows, rng, people, home, rows.cases.new_id(), now=now)
         journal.signal(rng.choice(home.kids), start, opens=True)
         names = iter(path)
         for index, at in enumerate(moments):

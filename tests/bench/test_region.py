@@ -3,6 +3,7 @@ thousandth of the region, on whichever database the suite runs on."""
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter, defaultdict
 
 import pytest
@@ -19,6 +20,7 @@ from bench.region import (
     Sizes,
     bench_key,
     generate,
+    referral_answer,
 )
 from kansrijk.access.roles import Role
 from kansrijk.attention.models import AttentionEntry
@@ -32,6 +34,7 @@ from kansrijk.cases.models import (
     Family,
     PlanAction,
     PlanVersion,
+    Referral,
     Signal,
     Step,
 )
@@ -169,6 +172,42 @@ def test_consents_and_support_team_where_the_route_records_them(region):
         assert CaseMember.objects.filter(
             case=step.case_id, professional=step.data["worker"]
         ).exists()
+
+
+def test_referrals_are_answered_as_a_receiving_organisation_answers_them(region):
+    """Within three weeks the worker the escalation named accepts (and becomes the referral's
+    one worker) or returns it with a reason, as `referral_answer` leaves it; younger
+    referrals still wait. Both kinds are there at a thousandth of the region."""
+    answers = Counter()
+    for referral in Referral.objects.select_related("case"):
+        answers[referral.answer] += 1
+        step = Step.objects.get(
+            case=referral.case_id, transition="escalate", at=referral.created_at
+        )
+        if referral.answer == "pending":
+            assert (referral.worker_id, referral.answered_at, referral.answer_reason) == (
+                None, None, "",
+            )  # fmt: skip
+            continue
+        assert step.at < referral.answered_at <= step.at + datetime.timedelta(days=21)
+        if referral.answer == "accepted":
+            assert referral.worker_id == step.data["worker"] and not referral.answer_reason
+        else:
+            assert referral.answer == "returned" and referral.worker_id is None
+            assert referral.answer_reason
+    assert answers["accepted"], answers
+
+
+def test_a_referral_waits_weeks_at_most_and_one_in_ten_is_returned():
+    now = datetime.datetime(2026, 12, 6, 12, tzinfo=datetime.UTC)
+    old = Counter(
+        referral_answer(n, now - datetime.timedelta(days=30), 7, now)[1] for n in range(2000)
+    )
+    assert old["pending"] == 0 and 150 < old["returned"] < 250, old
+    assert old["accepted"] == 2000 - old["returned"]
+    fresh = [referral_answer(n, now - datetime.timedelta(hours=12), 7, now) for n in range(200)]
+    assert all(row == (None, "pending", "", None) for row in fresh)
+    assert referral_answer(1, now, 7, None)[1] == "pending"  # no present: nothing answered
 
 
 def test_consent_given_puts_the_pupil_on_the_attention_list(region):
