@@ -688,7 +688,8 @@ def _case_rows() -> CaseRows:
             ("id", "case_id", "professional_id", "started_at", "ended_at", "assigned_by_id"),
         ),
         members=Table(
-            CaseMember, ("id", "case_id", "professional_id", "role", "added_at", "reason")
+            CaseMember,
+            ("id", "case_id", "professional_id", "role", "added_at", "reason", "referral_id"),
         ),
         signals=Table(
             Signal,
@@ -854,12 +855,14 @@ class Journal:
         )
         self.last_at = at
 
-    def member(self, professional: int, role: str, at: datetime.datetime) -> None:
+    def member(
+        self, professional: int, role: str, at: datetime.datetime, referral: int | None = None
+    ) -> None:
         if (professional, role) in self.members:
             return
         self.members.add((professional, role))
         rows = self.rows.members
-        rows.add(rows.new_id(), self.case_id, professional, role, at, "")
+        rows.add(rows.new_id(), self.case_id, professional, role, at, "", referral)
 
     def signal(self, kid: Kid, at: datetime.datetime, *, opens: bool) -> None:
         rng = self.rng
@@ -969,15 +972,11 @@ class Journal:
                 self.consent(kid, "referral", organisation, "given", "verbal", at, gs)
             referrals = self.rows.referrals
             number = referrals.new_id()
-            referrals.add(
-                number,
-                self.case_id,
-                organisation,
-                target,
-                at,
-                *referral_answer(number, at, worker, self.now),
-            )
-            self.member(worker, target, at)
+            answer = referral_answer(number, at, worker, self.now)
+            referrals.add(number, self.case_id, organisation, target, at, *answer)
+            # Named for the referral on the team; a returned one took them off again.
+            if answer[1] != "returned":
+                self.member(worker, target, at, referral=number)
             self.plan(at, gs, goals=("Leesniveau verbeteren", "Behandeling bij de specialist"))
             data = {"escalated_to": target, "worker": worker, "plan_version": self.plan_number}
         elif name == "close":

@@ -50,6 +50,21 @@ def add_member(case: Case, professional: Professional, role: Role) -> None:
     CaseMember.objects.get_or_create(case=case, professional=professional, role=role)
 
 
+def referral_answered(referral: Referral, by: Professional) -> None:
+    """The support team after a referral's answer: the worker the escalation named for it
+    stays only if they accepted it themselves; a colleague who accepts takes their place, and
+    a returned referral leaves nobody on the team for it (need-to-know ends with it)."""
+    named = CaseMember.objects.filter(referral=referral)
+    if referral.answer == Referral.Answer.ACCEPTED:
+        named.exclude(professional=by).delete()
+        CaseMember.objects.get_or_create(
+            case_id=referral.case_id, professional=by, role=referral.target,
+            defaults={"referral": referral},
+        )  # fmt: skip
+    else:
+        named.delete()
+
+
 def assign_contact_person(case: Case, professional: Professional, *, by: Professional) -> None:
     """The family's one contact person changes; the new one hears it at once (by mail too)."""
     from kansrijk.notifications.services import notify
@@ -316,8 +331,15 @@ def escalated(case: Case, by: Professional, data: dict[str, Any]) -> dict[str, A
             worker = workers.filter(organisation=own).order_by("id").first() or worker
     if worker is not None:
         _ask_referral_consent(case, worker.organisation, by=by, data=data)
-        Referral.objects.create(case=case, organisation=worker.organisation, target=target)
-        add_member(case, worker.professional, target)
+        referral = Referral.objects.create(
+            case=case, organisation=worker.organisation, target=target
+        )
+        # On the team for this referral (unless already on it): cases.services.referral_answer
+        # takes them off again if a colleague accepts it or it is returned.
+        CaseMember.objects.get_or_create(
+            case=case, professional=worker.professional, role=target,
+            defaults={"referral": referral},
+        )  # fmt: skip
         if worker.professional != by:
             from kansrijk.notifications.services import notify
 

@@ -215,6 +215,17 @@ class CaseMember(models.Model):
     role = models.CharField(max_length=30, choices=Role.choices)
     added_at = models.DateTimeField(default=timezone.now)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
+    #: The referral this worker was named for by the escalation: they are on the team while
+    #: it stands, and leave it when another worker accepts it or it is returned
+    #: (cases.services.referral_answer). Empty for everyone else.
+    referral = models.ForeignKey(
+        "Referral",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="named_members",
+        verbose_name=_("referral"),
+    )
 
     class Meta:
         constraints = [

@@ -24,6 +24,7 @@ from kansrijk.cases.effects import (
     assign_contact_person,
     new_plan_version,
     professional_at,
+    referral_answered,
     retire_actions,
 )
 from kansrijk.cases.errors import CaseError, NotFound, TransitionRefused
@@ -296,6 +297,7 @@ def referral_answer(
         if accept:
             referral.worker = by
         referral.save()
+        referral_answered(referral, by)
         case = referral.case
         _log_write(by, case, f"referral {referral.pk} {referral.answer}")
         if case.contact_person_id != by.pk:

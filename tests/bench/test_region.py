@@ -169,9 +169,12 @@ def test_consents_and_support_team_where_the_route_records_them(region):
         ).exists()
     for step in Step.objects.filter(transition="escalate"):
         assert Consent.objects.filter(case=step.case_id, purpose="referral").exists()
-        assert CaseMember.objects.filter(
-            case=step.case_id, professional=step.data["worker"]
-        ).exists()
+        referral = Referral.objects.get(case=step.case_id, created_at=step.at)
+        if referral.answer != "returned":  # a returned referral took its worker off the team
+            assert CaseMember.objects.filter(
+                case=step.case_id, professional=step.data["worker"]
+            ).exists()
+    assert not CaseMember.objects.filter(referral__answer="returned").exists()
 
 
 def test_referrals_are_answered_as_a_receiving_organisation_answers_them(region):

@@ -11,8 +11,9 @@ from django.test import Client
 
 from kansrijk.access.roles import Role
 from kansrijk.cases import services
-from kansrijk.cases.models import Referral
+from kansrijk.cases.models import CaseMember, Referral
 from kansrijk.cases.workflow import CaseState
+from kansrijk.core.models import Professional
 from tests.auth import sign_in
 from tests.cases.route import advance, open_case
 from tests.cases.test_api import assert_problem, client_for, post
@@ -79,27 +80,73 @@ def test_returning_without_a_reason_is_refused_and_keeps_the_choice(world, pupil
     assert "Teruggegeven" in sender and "Past bij GGZ" in sender
 
 
+def _colleague(world) -> Professional:
+    """A second worker of the district team's function at its organisation."""
+    district = world.district_team.memberships.get().organisation
+    return professional(Role.DISTRICT_TEAM, None, organisation=district)
+
+
 def test_a_returned_referral_no_longer_opens_the_case_to_the_function(world, pupil):
     """While a referral stands, every worker of the referred function may read the case; once
-    the organisation returned it, only a worker named on the support team still may, and the
-    referrals page names the case without a link to a page that would answer 404."""
-    colleague_user = professional(
-        Role.DISTRICT_TEAM, None, organisation=world.district_team.memberships.get().organisation
-    )
+    the organisation returned it, no one of it may (the worker the escalation named leaves
+    the support team), and the referrals page names the case without a link to a page that
+    would answer 404."""
+    colleague_user = _colleague(world)
     referral = _escalate(world, pupil)
-    colleague = _nl(colleague_user)
+    colleague, named = _nl(colleague_user), _nl(world.district_team)
     case_url = f"/cases/{referral.case_id}/"
     assert colleague.get(case_url).status_code == 200
+    assert named.get(case_url).status_code == 200
     assert f'href="{case_url}"' in colleague.get("/referrals/").content.decode()
-    named = _nl(world.district_team)
     named.post(f"/referrals/{referral.pk}/answer/", {"answer": "return", "reason": "Past bij GGZ"})
-    assert colleague.get(case_url).status_code == 404
-    assert client_for(colleague_user).get(f"/api/cases/{referral.case_id}").status_code == 404
-    page = colleague.get("/referrals/").content.decode()
-    assert f"Casus {referral.case_id}" in page and "Teruggegeven" in page
-    assert f'href="{case_url}"' not in page
-    assert named.get(case_url).status_code == 200  # on the support team since the escalation
-    assert f'href="{case_url}"' in named.get("/referrals/").content.decode()
+    for worker, user in ((colleague, colleague_user), (named, world.district_team)):
+        assert worker.get(case_url).status_code == 404
+        assert client_for(user).get(f"/api/cases/{referral.case_id}").status_code == 404
+        page = worker.get("/referrals/").content.decode()
+        assert f"Casus {referral.case_id}" in page and "Teruggegeven" in page
+        assert f'href="{case_url}"' not in page
+    assert not CaseMember.objects.filter(case=referral.case_id, role=Role.DISTRICT_TEAM).exists()
+
+
+def test_a_colleague_who_accepts_takes_the_named_workers_place(world, pupil):
+    """Once a worker accepted the referral, only that worker keeps access: the one the
+    escalation named leaves the support team and the one who accepted joins it."""
+    colleague_user = _colleague(world)
+    referral = _escalate(world, pupil)
+    case_url = f"/cases/{referral.case_id}/"
+    colleague = _nl(colleague_user)
+    colleague.post(f"/referrals/{referral.pk}/answer/", {"answer": "accept"})
+    assert colleague.get(case_url).status_code == 200
+    assert _nl(world.district_team).get(case_url).status_code == 404
+    team = CaseMember.objects.filter(case=referral.case_id, role=Role.DISTRICT_TEAM)
+    assert [m.professional for m in team] == [colleague_user]
+    assert (
+        f"Casus {referral.case_id}"
+        not in _nl(world.district_team).get("/referrals/").content.decode()
+    )
+
+
+def test_a_worker_on_the_team_before_the_referral_stays_on_it(world, pupil):
+    """The escalation names a district-team worker who was on the support team already: the
+    referral's answer does not take away what it did not give."""
+    case = advance(world, open_case(world, pupil), CaseState.EVALUATED)
+    CaseMember.objects.create(case=case, professional=world.district_team, role=Role.DISTRICT_TEAM)
+    services.case_transition(
+        by=world.family_specialist,
+        case_id=case.pk,
+        name="escalate",
+        data={
+            "escalated_to": "district_team",
+            "plan_goal": "Wijkteam",
+            "referral_consent": "paper",
+        },
+    )
+    referral = case.referrals.get()
+    services.referral_answer(
+        by=world.district_team, referral_id=referral.pk, accept=False, reason="Al bekend"
+    )
+    assert CaseMember.objects.filter(case=case, professional=world.district_team).exists()
+    assert _nl(world.district_team).get(f"/cases/{case.pk}/").status_code == 200
 
 
 def test_others_do_not_see_or_answer_the_referral(world, pupil):
