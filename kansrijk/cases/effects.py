@@ -54,15 +54,26 @@ def referral_answered(referral: Referral, by: Professional) -> None:
     """The support team after a referral's answer: the worker the escalation named for it
     stays only if they accepted it themselves; a colleague who accepts takes their place, and
     a returned referral leaves nobody on the team for it (need-to-know ends with it)."""
-    named = CaseMember.objects.filter(referral=referral)
-    if referral.answer == Referral.Answer.ACCEPTED:
-        named.exclude(professional=by).delete()
+    from kansrijk.notifications.services import notify
+
+    accepted = referral.answer == Referral.Answer.ACCEPTED
+    leaving = CaseMember.objects.filter(referral=referral)
+    if accepted:
+        leaving = leaving.exclude(professional=by)
+    told = [m.professional for m in leaving.select_related("professional") if m.professional != by]
+    leaving.delete()
+    if accepted:
         CaseMember.objects.get_or_create(
             case_id=referral.case_id, professional=by, role=referral.target,
             defaults={"referral": referral},
         )  # fmt: skip
-    else:
-        named.delete()
+    if told:  # the worker the escalation named learns why the case left their work
+        subject = (
+            _("A colleague accepted the referral of case %(number)s: it is theirs now")
+            if accepted
+            else _("The referral of case %(number)s was returned: you are off its support team")
+        )
+        notify(to=told, subject=subject % {"number": referral.case_id})
 
 
 def assign_contact_person(case: Case, professional: Professional, *, by: Professional) -> None:

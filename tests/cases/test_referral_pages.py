@@ -14,6 +14,7 @@ from kansrijk.cases import services
 from kansrijk.cases.models import CaseMember, Referral
 from kansrijk.cases.workflow import CaseState
 from kansrijk.core.models import Professional
+from kansrijk.notifications.models import Notification
 from tests.auth import sign_in
 from tests.cases.route import advance, open_case
 from tests.cases.test_api import assert_problem, client_for, post
@@ -106,6 +107,20 @@ def test_a_returned_referral_no_longer_opens_the_case_to_the_function(world, pup
         assert f"Casus {referral.case_id}" in page and "Teruggegeven" in page
         assert f'href="{case_url}"' not in page
     assert not CaseMember.objects.filter(case=referral.case_id, role=Role.DISTRICT_TEAM).exists()
+    # The named worker returned it themselves: nobody to tell but the sender.
+    assert not Notification.objects.filter(
+        recipient=world.district_team, subject__contains="teruggegeven"
+    ).exists()
+
+
+def test_the_named_worker_is_told_when_a_colleague_returns_the_referral(world, pupil):
+    referral = _escalate(world, pupil)
+    services.referral_answer(
+        by=_colleague(world), referral_id=referral.pk, accept=False, reason="Vol"
+    )
+    told = Notification.objects.filter(recipient=world.district_team).latest("id")
+    assert f"casus {referral.case_id} is teruggegeven" in told.subject
+    assert _nl(world.district_team).get(f"/cases/{referral.case_id}/").status_code == 404
 
 
 def test_a_colleague_who_accepts_takes_the_named_workers_place(world, pupil):
@@ -120,6 +135,12 @@ def test_a_colleague_who_accepts_takes_the_named_workers_place(world, pupil):
     assert _nl(world.district_team).get(case_url).status_code == 404
     team = CaseMember.objects.filter(case=referral.case_id, role=Role.DISTRICT_TEAM)
     assert [m.professional for m in team] == [colleague_user]
+    told = Notification.objects.filter(recipient=world.district_team).latest("id")
+    assert told.subject == (
+        f"Een collega heeft de verwijzing van casus {referral.case_id} geaccepteerd: "
+        "die is nu van hem of haar"
+    )
+    assert not Notification.objects.filter(recipient=colleague_user).exists()
     assert (
         f"Casus {referral.case_id}"
         not in _nl(world.district_team).get("/referrals/").content.decode()
