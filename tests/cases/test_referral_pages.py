@@ -24,7 +24,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _escalate(world, child, to: str = "district_team") -> Referral:
-    case = advance(world, open_case(world, child), CaseState.EVALUATED)
+    return _refer(world, advance(world, open_case(world, child), CaseState.EVALUATED), to)
+
+
+def _refer(world, case, to: str = "district_team") -> Referral:
     services.case_transition(
         by=world.family_specialist,
         case_id=case.pk,
@@ -152,17 +155,7 @@ def test_a_worker_on_the_team_before_the_referral_stays_on_it(world, pupil):
     referral's answer does not take away what it did not give."""
     case = advance(world, open_case(world, pupil), CaseState.EVALUATED)
     CaseMember.objects.create(case=case, professional=world.district_team, role=Role.DISTRICT_TEAM)
-    services.case_transition(
-        by=world.family_specialist,
-        case_id=case.pk,
-        name="escalate",
-        data={
-            "escalated_to": "district_team",
-            "plan_goal": "Wijkteam",
-            "referral_consent": "paper",
-        },
-    )
-    referral = case.referrals.get()
+    referral = _refer(world, case)
     services.referral_answer(
         by=world.district_team, referral_id=referral.pk, accept=False, reason="Al bekend"
     )
