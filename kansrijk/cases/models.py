@@ -217,7 +217,7 @@ class CaseMember(models.Model):
     reason = models.CharField(_("reason"), max_length=500, blank=True)
     #: The referral this worker was named for by the escalation: they are on the team while
     #: it stands, and leave it when another worker accepts it or it is returned
-    #: (cases.services.referral_answer). Empty for everyone else.
+    #: (cases.effects.referral_answered). Empty for everyone else.
     referral = models.ForeignKey(
         "Referral",
         on_delete=models.CASCADE,
