@@ -30,7 +30,7 @@ from kansrijk.access.policies import filter_cases, may_export_every_case
 from kansrijk.access.roles import Role
 from kansrijk.audit.listed import for_the_family
 from kansrijk.audit.models import AccessLogEntry, Event
-from kansrijk.audit.selectors import Subject, entries_about
+from kansrijk.audit.selectors import Subject, entries_about, family_ids
 from kansrijk.audit.services import log_access
 from kansrijk.cases.errors import NotFound
 from kansrijk.cases.models import Case, Child, Family
@@ -289,6 +289,7 @@ def collect(subject: Subject, case_ids: list[int]) -> dict[str, Section]:
     family, child = subject.family, subject.child
     sections: dict[str, Section] = {}
     seen: dict[type[models.Model], set[Any]] = defaultdict(set)
+    children: list[Child] = []  # as the walk read them, for the match register
     family_section = _section(Family)
     family_section.rows.append(_record(family))
     sections[family_section.label] = family_section
@@ -312,20 +313,23 @@ def collect(subject: Subject, case_ids: list[int]) -> dict[str, Section]:
             section.rows.extend(_record(obj) for obj in rows)
             seen[related].update(obj.pk for obj in rows)
             frontier.append((related, [obj.pk for obj in rows]))
-    registrations = _registrations(subject)
+            if related is Child:
+                children.extend(obj for obj in rows if isinstance(obj, Child))
+    registrations = _registrations(subject, children)
     if registrations.rows:
         sections[registrations.label] = registrations
     return sections
 
 
-def _registrations(subject: Subject) -> Section:
+def _registrations(subject: Subject, read: list[Child]) -> Section:
     """Which organisations registered involvement with the children in the match register
-    (found by the keyed hash of the BSN, not by a relation; kansrijk.matches)."""
+    (found by the keyed hash of the BSN, not by a relation; kansrijk.matches); `read`: the
+    family's children as the walk read them."""
     from django.utils.translation import gettext as _
 
     from kansrijk.matches.selectors import family_registrations
 
-    children = [subject.child] if subject.child else list(subject.family.children.all())
+    children = [subject.child] if subject.child else read
     section = Section(
         label="matches.involvement",
         title=_("Registrations in the match register"),
@@ -350,16 +354,14 @@ def _access_log(subject: Subject, case_ids: list[int], everything: bool) -> list
     """The entries about the subject (about the exported cases or none, unless
     `everything`); a list read names the family's own cases, family and children it showed,
     and how many the list held, never the others on it (audit.listed)."""
-    entries = entries_about(subject).order_by("id")
+    ids = family_ids(subject.family)
+    entries = entries_about(subject, ids=ids).order_by("id")
     if not everything:
         entries = entries.filter(Q(case_id__in=case_ids) | Q(case_id__isnull=True))
-    family = subject.family
     own = {
-        "cases": list(Case.objects.filter(family=family).values_list("id", flat=True))
-        if everything
-        else case_ids,
-        "families": [family.pk],
-        "children": list(Child.objects.filter(family=family).values_list("id", flat=True)),
+        "cases": ids.cases if everything else case_ids,
+        "families": [subject.family.pk],
+        "children": ids.children,
     }
     rows = []
     for row in entries.values(*ACCESS_LOG_FIELDS).iterator(chunk_size=2000):
