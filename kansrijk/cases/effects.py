@@ -46,8 +46,14 @@ def professional_at(location_id: int, role: Role) -> Professional | None:
     return membership.professional if membership else None
 
 
-def add_member(case: Case, professional: Professional, role: Role) -> None:
-    CaseMember.objects.get_or_create(case=case, professional=professional, role=role)
+def add_member(
+    case: Case | int, professional: Professional, role: str, referral: Referral | None = None
+) -> None:
+    """On the support team (once); `referral`: named for that referral, unless on it already."""
+    case_id = case if isinstance(case, int) else case.pk
+    CaseMember.objects.get_or_create(
+        case_id=case_id, professional=professional, role=role, defaults={"referral": referral}
+    )
 
 
 def referral_answered(referral: Referral, by: Professional) -> None:
@@ -63,10 +69,7 @@ def referral_answered(referral: Referral, by: Professional) -> None:
     told = [m.professional for m in leaving.select_related("professional") if m.professional != by]
     leaving.delete()
     if accepted:
-        CaseMember.objects.get_or_create(
-            case_id=referral.case_id, professional=by, role=referral.target,
-            defaults={"referral": referral},
-        )  # fmt: skip
+        add_member(referral.case_id, by, referral.target, referral)
     if told:  # the worker the escalation named learns why the case left their work
         subject = (
             _("A colleague accepted the referral of case %(number)s: it is theirs now")
@@ -345,12 +348,9 @@ def escalated(case: Case, by: Professional, data: dict[str, Any]) -> dict[str, A
         referral = Referral.objects.create(
             case=case, organisation=worker.organisation, target=target
         )
-        # On the team for this referral (unless already on it): cases.services.referral_answer
-        # takes them off again if a colleague accepts it or it is returned.
-        CaseMember.objects.get_or_create(
-            case=case, professional=worker.professional, role=target,
-            defaults={"referral": referral},
-        )  # fmt: skip
+        # On the team for this referral (unless already on it): `referral_answered` takes
+        # them off again if a colleague accepts it or it is returned.
+        add_member(case, worker.professional, target, referral)
         if worker.professional != by:
             from kansrijk.notifications.services import notify
 
