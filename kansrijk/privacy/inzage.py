@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import functools
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db import connections, models
-from django.db.models import Exists, Q
+from django.db.models import F, Func, Q, Value
+from django.db.models.functions import Cast, JSONObject
 from django.utils import formats, timezone
 
 from kansrijk.access.matrix import Action
@@ -196,80 +199,109 @@ def _narrowed(
     return _narrow(queryset, related, via, cases, child_id)
 
 
-def _compiled_values(
-    kinds: list[tuple[type[models.Model], models.Field[Any, Any]]], ids: list[Any],
-    case_ids: list[int], child_id: int | None,
-) -> dict[str, Any] | None:  # fmt: skip
-    """The values a query over these kinds (each a model and the field it hangs by) holds,
-    for SQL compiled once (kansrijk.compiled: a stand-in the query does not hold cannot be
-    compiled); None where it cannot be (not PostgreSQL, ids that are not numbers)."""
-    using = kinds[0][0]._default_manager.db
-    if connections[using].vendor != "postgresql" or not all(type(i) is int for i in ids):
-        return None
-    held = {model for model, _via in kinds} | {
-        f.related_model
-        for model, via in kinds
-        for f in model._meta.concrete_fields
-        if f.is_relation and f is not via
-    }
-    values: dict[str, Any] = {"among": ids_in(ids)}
-    if Case in held:
-        values["cases"] = ids_in(case_ids)
-    if child_id is not None and Child in held:
-        values["child_id"] = child_id
-    return values
+class _AsJSON(Func):
+    """A JSON column as JSON inside another JSON value (SQLite keeps it as text)."""
+
+    function = "JSON"
+    output_field = models.JSONField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return compiler.compile(self.source_expressions[0])
 
 
-def _related_rows(
-    related: type[models.Model], via: models.Field[Any, Any], ids: list[Any],
-    case_ids: list[int], child: Child | None,
-) -> list[models.Model]:  # fmt: skip
-    """The records of one kind hanging on `ids` through `via`, narrowed to the export, with
-    every record they refer to. On PostgreSQL with SQL compiled once per kind and relation
-    (kansrijk.compiled, the ids one array parameter each): building the walk's queries
-    anew was a quarter of an export's CPU at region scale 1.0."""
-    references = [f.name for f in related._meta.concrete_fields if f.is_relation]
-
-    def build(among: Any, cases: Any = None, child_id: int | None = None) -> models.QuerySet[Any]:
-        narrowed = _narrowed(related, via, among, cases, child_id)
-        return narrowed.select_related(*references).order_by("pk")
-
-    child_id = child.pk if child is not None else None
-    values = _compiled_values([(related, via)], ids, case_ids, child_id)
-    if values is None:
-        return list(build(ids, case_ids, child_id))
-    key = ("inzage", related._meta.label_lower, via.name, *sorted(values))
-    return fetch(key, related._default_manager.db, build, **values)
+#: The kinds of column `_loaded` turns back from JSON into what the ORM reads.
+_LOADED_TYPES = frozenset({
+    "AutoField", "BigAutoField", "BigIntegerField", "BooleanField", "CharField", "DateField",
+    "DateTimeField", "DecimalField", "EmailField", "ForeignKey", "IntegerField", "JSONField",
+    "OneToOneField", "PositiveIntegerField", "PositiveSmallIntegerField", "SlugField",
+    "SmallIntegerField", "TextField", "URLField",
+})  # fmt: skip
 
 
-def _kinds_held(
-    model: type[models.Model], relations: list[Any], ids: list[Any], case_ids: list[int],
-    child: Child | None,
-) -> list[bool]:  # fmt: skip
-    """Per relation of `model`, whether any record hangs on `ids` through it (narrowed as
-    `_related_rows` narrows): one query of EXISTS for them all. Most kinds a family could
-    have, it has none of (a family of region scale 1.0: 11 of 48), and reading each was a
-    query of its own (issue 17: 55 queries an inzage)."""
-    child_id = child.pk if child is not None else None
+def _payload(model: type[models.Model]) -> JSONObject:
+    """Every stored column of a record as one JSON object, by attribute name: records of
+    many kinds then travel in one query (one per depth of the walk, issue 17: a query per
+    kind made an inzage 27 queries). A decimal as text, so that it keeps its digits."""
+    columns: dict[str, Any] = {}
+    for model_field in model._meta.concrete_fields:
+        kind = model_field.get_internal_type()
+        if kind not in _LOADED_TYPES:
+            raise TypeError(f"the inzage cannot read {model._meta.label}.{model_field.name}")
+        column: Any = F(model_field.attname)
+        if kind == "DecimalField":
+            column = Cast(column, models.TextField())
+        elif kind == "JSONField":
+            column = _AsJSON(column)
+        columns[model_field.attname] = column
+    return JSONObject(**columns)
 
-    def build(among: Any, cases: Any = None, child_id: int | None = None) -> models.QuerySet[Any]:
-        checks = {
-            f"k{i}": Exists(_narrowed(r.related_model, r.field, among, cases, child_id))
-            for i, r in enumerate(relations)
-        }
-        held = model._default_manager.filter(pk__in=among).annotate(**checks)
-        return held.values_list(*checks)[:1]
 
-    kinds = [(r.related_model, r.field) for r in relations]
-    values = _compiled_values(kinds, ids, case_ids, child_id)
-    if values is None:
-        rows = list(build(ids, case_ids, child_id))
+def _loaded(model_field: models.Field[Any, Any], value: Any) -> Any:
+    """A column's value from `_payload` as the ORM reads it from its column."""
+    if value is None or isinstance(model_field, models.JSONField):
+        return value
+    value = model_field.to_python(value)
+    if isinstance(model_field, models.DateTimeField):  # in UTC, as the ORM reads it
+        if timezone.is_naive(value):
+            return value.replace(tzinfo=datetime.UTC)  # SQLite keeps UTC without its zone
+        return value.astimezone(datetime.UTC)
+    if isinstance(model_field, models.DecimalField):
+        return value.quantize(decimal.Decimal(1).scaleb(-(model_field.decimal_places or 0)))
+    return value
+
+
+def _instance(model: type[models.Model], payload: dict[str, Any], using: str) -> models.Model:
+    fields = model._meta.concrete_fields
+    values = [_loaded(f, payload[f.attname]) for f in fields]
+    return model.from_db(using, [f.attname for f in fields], values)
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """Records of one model to read: those `query(among, **narrowing)` finds among `ids`
+    (hanging on them by the field `via`, or None: theirs); `name` names the query in the
+    compiled SQL's key."""
+
+    model: type[models.Model]
+    ids: list[Any]
+    query: Callable[..., models.QuerySet[Any]]
+    name: tuple[str, ...]
+    via: Any = None
+
+
+def _read_kinds(kinds: list[_Kind], narrowing: dict[str, Any]) -> list[list[models.Model]]:
+    """The records of each kind in one query, a UNION of their records as JSON; per kind,
+    by primary key. On PostgreSQL with SQL compiled once per list of kinds
+    (kansrijk.compiled, each kind's ids one array parameter); `narrowing`: the cases in the
+    export and the child, which the queries name (`_held`)."""
+    using = kinds[0].model._default_manager.db
+
+    def build(**values: Any) -> models.QuerySet[Any]:
+        number: models.IntegerField[int, int] = models.IntegerField()
+        queries = [
+            kind.query(values[f"among{i}"], **values)
+            .order_by()
+            .values_list(Value(i, output_field=number), _payload(kind.model))
+            for i, kind in enumerate(kinds)
+        ]
+        return queries[0].union(*queries[1:], all=True)
+
+    if connections[using].vendor == "postgresql":
+        values = {f"among{i}": ids_in(kind.ids) for i, kind in enumerate(kinds)}
+        if "cases" in narrowing:
+            values["cases"] = ids_in(narrowing["cases"])
+        if "child_id" in narrowing:
+            values["child_id"] = narrowing["child_id"]
+        key = ("inzage", tuple(kind.name for kind in kinds), *sorted(narrowing))
+        rows = fetch(key, using, build, **values)
     else:
-        names = tuple((m._meta.label_lower, via.name) for m, via in kinds)
-        key = ("inzage kinds", model._meta.label_lower, names, *sorted(values))
-        rows = fetch(key, model._default_manager.db, build, **values)
-    # No row to ask on (a manager that hides the records the walk came by): read them all.
-    return [bool(held) for held in rows[0]] if rows else [True] * len(relations)
+        rows = list(build(**{f"among{i}": kind.ids for i, kind in enumerate(kinds)}, **narrowing))
+    found: list[list[models.Model]] = [[] for _kind in kinds]
+    for number, payload in rows:
+        found[number].append(_instance(kinds[number].model, payload, using))
+    for records in found:
+        records.sort(key=lambda obj: obj.pk)
+    return found
 
 
 def _walked(model: type[models.Model]) -> list[Any]:
@@ -284,37 +316,114 @@ def _walked(model: type[models.Model]) -> list[Any]:
     ]
 
 
+def _depth(
+    depth: list[tuple[type[models.Model], list[Any]]], case_ids: list[int], child: Child | None
+) -> list[tuple[type[models.Model], list[models.Model]]]:
+    """The records hanging on one depth of the walk (per model its records' ids), per
+    relation the walk follows, in one query."""
+    kinds = [
+        _Kind(relation.related_model, ids, functools.partial(_hanging, relation),
+              (relation.related_model._meta.label_lower, relation.field.name), relation.field)
+        for model, ids in depth
+        for relation in _walked(model)
+    ]  # fmt: skip
+    if not kinds:
+        return []
+    narrowing: dict[str, Any] = {"cases": case_ids}
+    if child is not None:
+        narrowing["child_id"] = child.pk
+    found = _read_kinds(kinds, _held(narrowing, kinds))
+    return [(kind.model, records) for kind, records in zip(kinds, found, strict=True)]
+
+
+def _hanging(
+    relation: Any, among: Any, cases: Any = None, child_id: int | None = None, **_ids: Any
+) -> models.QuerySet[Any]:
+    return _narrowed(relation.related_model, relation.field, among, cases, child_id)
+
+
+def _by_key(model: type[models.Model], among: Any, **_narrowing: Any) -> models.QuerySet[Any]:
+    return model._base_manager.filter(pk__in=among)
+
+
+def _held(narrowing: dict[str, Any], kinds: list[_Kind]) -> dict[str, Any]:
+    """The narrowing values the kinds' queries hold (a stand-in a query does not hold
+    cannot be compiled, kansrijk.compiled): the cases where one refers to a case, the
+    child where one refers to a child."""
+    held = {kind.model for kind in kinds} | {
+        f.related_model
+        for kind in kinds
+        for f in kind.model._meta.concrete_fields
+        if f.is_relation and f is not kind.via
+    }
+    return {
+        name: value
+        for name, value in narrowing.items()
+        if (Case if name == "cases" else Child) in held
+    }
+
+
+def _refer(known: dict[tuple[type[models.Model], Any], models.Model]) -> None:
+    """Give every record the records it refers to, as select_related would: those of the
+    walk as read, the others (professionals, organisations, meetings …) read in one query."""
+    missing: dict[type[models.Model], set[Any]] = defaultdict(set)
+    for (model, _pk), obj in known.items():
+        for reference, target in _references(model):
+            pointed = getattr(obj, reference.attname)
+            if pointed is not None and (target, pointed) not in known:
+                missing[target].add(pointed)
+    if missing:
+        kinds = [
+            _Kind(model, sorted(ids), functools.partial(_by_key, model), (model._meta.label_lower,))
+            for model, ids in sorted(missing.items(), key=lambda item: item[0]._meta.label_lower)
+        ]  # fmt: skip
+        for kind, records in zip(kinds, _read_kinds(kinds, {}), strict=True):
+            known.update(((kind.model, obj.pk), obj) for obj in records)
+    for (model, _pk), obj in known.items():
+        for reference, target in _references(model):
+            pointed = getattr(obj, reference.attname)
+            if pointed is None:
+                reference.set_cached_value(obj, None)
+            elif (target, pointed) in known:
+                reference.set_cached_value(obj, known[(target, pointed)])
+
+
+@functools.cache
+def _references(
+    model: type[models.Model],
+) -> list[tuple[models.ForeignKey[Any, Any], type[models.Model]]]:
+    """The model's references to another record's primary key, each with that model."""
+    return [
+        (f, cast(type[models.Model], f.related_model))
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.ForeignKey) and f.target_field.primary_key
+    ]
+
+
 def collect(subject: Subject, case_ids: list[int]) -> dict[str, Section]:
-    """Every record reachable from the family through reverse relations, grouped by kind."""
+    """Every record reachable from the family through reverse relations, grouped by kind:
+    read a depth of the walk at a time (the family; its children, guardians and cases; what
+    hangs on those …), one query each, and the records they refer to in one more."""
     family, child = subject.family, subject.child
+    read: dict[str, list[models.Model]] = {Family._meta.label_lower: [family]}
+    known: dict[tuple[type[models.Model], Any], models.Model] = {(Family, family.pk): family}
+    depth: list[tuple[type[models.Model], list[Any]]] = [(Family, [family.pk])]
+    while depth:
+        next_depth = []
+        for related, records in _depth(depth, case_ids, child):
+            new = [obj for obj in records if (related, obj.pk) not in known]
+            if not new:
+                continue
+            read.setdefault(related._meta.label_lower, []).extend(new)
+            known.update(((related, obj.pk), obj) for obj in new)
+            next_depth.append((related, [obj.pk for obj in new]))
+        depth = next_depth
+    _refer(known)
     sections: dict[str, Section] = {}
-    seen: dict[type[models.Model], set[Any]] = defaultdict(set)
-    children: list[Child] = []  # as the walk read them, for the match register
-    family_section = _section(Family)
-    family_section.rows.append(_record(family))
-    sections[family_section.label] = family_section
-    seen[Family].add(family.pk)
-    frontier: list[tuple[type[models.Model], list[Any]]] = [(Family, [family.pk])]
-    while frontier:
-        model, ids = frontier.pop(0)
-        relations = _walked(model)
-        held = _kinds_held(model, relations, ids, case_ids, child) if len(relations) > 1 else []
-        for number, relation in enumerate(relations):
-            if held and not held[number]:
-                continue
-            related: type[models.Model] = relation.related_model
-            rows = [
-                obj for obj in _related_rows(related, relation.field, ids, case_ids, child)
-                if obj.pk not in seen[related]
-            ]  # fmt: skip
-            if not rows:
-                continue
-            section = sections.setdefault(related._meta.label_lower, _section(related))
-            section.rows.extend(_record(obj) for obj in rows)
-            seen[related].update(obj.pk for obj in rows)
-            frontier.append((related, [obj.pk for obj in rows]))
-            if related is Child:
-                children.extend(obj for obj in rows if isinstance(obj, Child))
+    for label, records in read.items():
+        section = sections[label] = _section(type(records[0]))
+        section.rows = [_record(obj) for obj in records]
+    children = [obj for obj in read.get(Child._meta.label_lower, []) if isinstance(obj, Child)]
     registrations = _registrations(subject, children)
     if registrations.rows:
         sections[registrations.label] = registrations
