@@ -974,9 +974,9 @@ class Journal:
             number = referrals.new_id()
             answer = referral_answer(number, at, worker, self.now)
             referrals.add(number, self.case_id, organisation, target, at, *answer)
-            # Named for the referral on the team; a returned one took them off again.
-            if answer[1] != "returned":
-                self.member(worker, target, at, referral=number)
+            # The worker who accepts joins the team for the referral, when they accept it.
+            if answer[1] == "accepted":
+                self.member(worker, target, answer[3], referral=number)
             self.plan(at, gs, goals=("Leesniveau verbeteren", "Behandeling bij de specialist"))
             data = {"escalated_to": target, "worker": worker, "plan_version": self.plan_number}
         elif name == "close":

@@ -57,9 +57,11 @@ def add_member(
 
 
 def referral_answered(referral: Referral, by: Professional) -> None:
-    """The support team after a referral's answer: the worker the escalation named for it
-    stays only if they accepted it themselves; a colleague who accepts takes their place, and
-    a returned referral leaves nobody on the team for it (need-to-know ends with it)."""
+    """The support team after a referral's answer: the worker who accepts it joins the team
+    for it (the escalation put nobody on it: work on the family's file starts with taking the
+    referral, need-to-know). A worker put on the team for the referral before (an escalation
+    of an earlier version) stays only if they accepted it themselves, and is told when a
+    colleague's answer takes them off."""
     from kansrijk.notifications.services import notify
 
     accepted = referral.answer == Referral.Answer.ACCEPTED
@@ -345,12 +347,10 @@ def escalated(case: Case, by: Professional, data: dict[str, Any]) -> dict[str, A
             worker = workers.filter(organisation=own).order_by("id").first() or worker
     if worker is not None:
         _ask_referral_consent(case, worker.organisation, by=by, data=data)
-        referral = Referral.objects.create(
-            case=case, organisation=worker.organisation, target=target
-        )
-        # On the team for this referral (unless already on it): `referral_answered` takes
-        # them off again if a colleague accepts it or it is returned.
-        add_member(case, worker.professional, target, referral)
+        Referral.objects.create(case=case, organisation=worker.organisation, target=target)
+        # Not on the support team yet: while the referral stands, the referred function may
+        # read the case to decide (REFERRAL_RECIPIENT); whoever accepts it joins the team
+        # (`referral_answered`). The worker the escalation picks is only told.
         if worker.professional != by:
             from kansrijk.notifications.services import notify
 

@@ -63,8 +63,8 @@ def referral_recipient(user: Professional, membership: Membership) -> Reach:
     """A referral goes to a function of an organisation (the district team, the
     behavioural scientist …), and once a worker accepted it, to that worker: not to everyone
     who shares an employer. Only while it stands: a referral the organisation returned gives
-    it nothing more (and its named worker leaves the support team: cases.effects.
-    referral_answered)."""
+    it nothing more. The worker who accepts it joins the support team
+    (cases.effects.referral_answered)."""
     from kansrijk.cases.models import Referral
 
     referred = (

@@ -340,8 +340,7 @@ class CaseScript:
         if spec.escalate_to:
             add(self.evaluate(texts.EVALUATIONS[2]))
             add(Action(self.escalate, STAMPS["escalate"]))
-            worker = self.staff(_ESCALATION_WORKER[spec.escalate_to])
-            add(self.contact(worker, texts.CONTACTS[2]))
+            add(self.take_referral(self.staff(_ESCALATION_WORKER[spec.escalate_to])))
             self.actions += self.meldcode()
             if spec.target == S.ESCALATED:
                 return
@@ -501,6 +500,20 @@ class CaseScript:
                 "guardian": self.guardian_id,
             },
         )
+
+    def take_referral(self, worker: Professional) -> Action:
+        """The referred worker accepts the referral (and so joins the support team) and calls
+        the family."""
+        channel, summary = texts.CONTACTS[2]
+
+        def act(at: datetime.datetime) -> None:
+            referral = Referral.objects.get(case=self.case_id, answer=Referral.Answer.PENDING)
+            services.referral_answer(by=worker, referral_id=referral.pk, accept=True)
+            services.family_contact_log(
+                by=worker, case_id=self.case_id, channel=channel, summary=summary, happened_at=at
+            )
+
+        return Action(act, (Referral, CaseMember, *STAMPS["contact"]))
 
     def close(self, by: Professional) -> Action:
         def act(at: datetime.datetime) -> None:

@@ -170,11 +170,18 @@ def test_consents_and_support_team_where_the_route_records_them(region):
     for step in Step.objects.filter(transition="escalate"):
         assert Consent.objects.filter(case=step.case_id, purpose="referral").exists()
         referral = Referral.objects.get(case=step.case_id, created_at=step.at)
-        if referral.answer != "returned":  # a returned referral took its worker off the team
+        # The worker who accepted it joined the team for it, when they accepted it.
+        joined = CaseMember.objects.filter(referral=referral)
+        if referral.answer == "accepted":  # unless they were on it before
             assert CaseMember.objects.filter(
-                case=step.case_id, professional=step.data["worker"]
+                case=step.case_id, professional=referral.worker_id
             ).exists()
-    assert not CaseMember.objects.filter(referral__answer="returned").exists()
+            assert all(
+                (m.professional_id, m.added_at) == (referral.worker_id, referral.answered_at)
+                for m in joined
+            )
+        else:
+            assert not joined.exists()
 
 
 def test_referrals_are_answered_as_a_receiving_organisation_answers_them(region):

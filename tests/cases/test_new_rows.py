@@ -176,7 +176,9 @@ def test_escalation_to_the_district_team_goes_to_the_familys_own_team(world, pup
         },
     )
     assert case.referrals.get().organisation == north
-    assert CaseMember.objects.filter(case=case, professional=worker).exists()
+    # Its worker is told; they join the support team when they accept the referral.
+    assert Notification.objects.filter(recipient=worker, subject__contains="verwijzing").exists()
+    assert not CaseMember.objects.filter(case=case, professional=worker).exists()
 
 
 def test_an_evaluation_date_in_the_past_is_refused(world, pupil):

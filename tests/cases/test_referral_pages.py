@@ -92,9 +92,8 @@ def _colleague(world) -> Professional:
 
 def test_a_returned_referral_no_longer_opens_the_case_to_the_function(world, pupil):
     """While a referral stands, every worker of the referred function may read the case; once
-    the organisation returned it, no one of it may (the worker the escalation named leaves
-    the support team), and the referrals page names the case without a link to a page that
-    would answer 404."""
+    the organisation returned it, no one of it may (nobody of it is on the support team), and
+    the referrals page names the case without a link to a page that would answer 404."""
     colleague_user = _colleague(world)
     referral = _escalate(world, pupil)
     colleague, named = _nl(colleague_user), _nl(world.district_team)
@@ -116,19 +115,31 @@ def test_a_returned_referral_no_longer_opens_the_case_to_the_function(world, pup
     ).exists()
 
 
-def test_the_named_worker_is_told_when_a_colleague_returns_the_referral(world, pupil):
+def test_the_worker_who_accepts_joins_the_team_not_the_one_the_escalation_picked(world, pupil):
+    """The escalation picks a worker of the referred function to tell; it does not put them
+    on the support team. While the referral stands they may read the case to decide, not
+    work in it; accepting it puts them on the team for it (need-to-know: an automatic pick
+    is no reason to work in a family's file)."""
     referral = _escalate(world, pupil)
-    services.referral_answer(
-        by=_colleague(world), referral_id=referral.pk, accept=False, reason="Vol"
-    )
+    case_id = referral.case_id
+    assert not CaseMember.objects.filter(case=case_id, professional=world.district_team).exists()
     told = Notification.objects.filter(recipient=world.district_team).latest("id")
-    assert f"casus {referral.case_id} is teruggegeven" in told.subject
-    assert _nl(world.district_team).get(f"/cases/{referral.case_id}/").status_code == 404
+    assert f"casus {case_id}" in told.subject.lower()
+    named = client_for(world.district_team)
+    assert named.get(f"/api/cases/{case_id}").status_code == 200
+    note = post(named, f"/api/cases/{case_id}/notes", {"text": "Alvast gebeld."})
+    assert note.status_code == 404, note.content
+    services.referral_answer(by=world.district_team, referral_id=referral.pk, accept=True)
+    member = CaseMember.objects.get(case=case_id, professional=world.district_team)
+    assert (member.role, member.referral_id) == (Role.DISTRICT_TEAM, referral.pk)
+    note = post(named, f"/api/cases/{case_id}/notes", {"text": "Intake gepland."})
+    assert note.status_code == 201, note.content
 
 
-def test_a_colleague_who_accepts_takes_the_named_workers_place(world, pupil):
-    """Once a worker accepted the referral, only that worker keeps access: the one the
-    escalation named leaves the support team and the one who accepted joins it."""
+def test_a_colleague_who_accepts_it_is_the_one_with_access(world, pupil):
+    """Once a worker accepted the referral, only that worker keeps access: the one who
+    accepted joins the support team, the one the escalation told and every other colleague
+    lose the read the pending referral gave them."""
     colleague_user = _colleague(world)
     referral = _escalate(world, pupil)
     case_url = f"/cases/{referral.case_id}/"
@@ -138,15 +149,30 @@ def test_a_colleague_who_accepts_takes_the_named_workers_place(world, pupil):
     assert _nl(world.district_team).get(case_url).status_code == 404
     team = CaseMember.objects.filter(case=referral.case_id, role=Role.DISTRICT_TEAM)
     assert [m.professional for m in team] == [colleague_user]
-    told = Notification.objects.filter(recipient=world.district_team).latest("id")
-    assert told.subject == (
-        f"Een collega heeft de verwijzing van casus {referral.case_id} geaccepteerd: "
-        "die is nu van hem of haar"
-    )
     assert not Notification.objects.filter(recipient=colleague_user).exists()
     assert (
         f"Casus {referral.case_id}"
         not in _nl(world.district_team).get("/referrals/").content.decode()
+    )
+
+
+def test_a_worker_put_on_the_team_for_the_referral_by_an_older_escalation_is_settled(world, pupil):
+    """Escalations of an earlier version put the worker they picked on the team for the
+    referral (`CaseMember.referral`): the answer takes them off when a colleague accepts it,
+    and tells them."""
+    referral = _escalate(world, pupil)
+    CaseMember.objects.create(
+        case_id=referral.case_id, professional=world.district_team, role=Role.DISTRICT_TEAM,
+        referral=referral,
+    )  # fmt: skip
+    colleague_user = _colleague(world)
+    services.referral_answer(by=colleague_user, referral_id=referral.pk, accept=True)
+    team = CaseMember.objects.filter(case=referral.case_id, role=Role.DISTRICT_TEAM)
+    assert [m.professional for m in team] == [colleague_user]
+    told = Notification.objects.filter(recipient=world.district_team).latest("id")
+    assert told.subject == (
+        f"Een collega heeft de verwijzing van casus {referral.case_id} geaccepteerd: "
+        "die is nu van hem of haar"
     )
 
 

@@ -236,7 +236,8 @@ def test_escalation_refers_with_a_new_plan_version(world, pupil):
     latest = case.plans.order_by("-number").first()
     assert [g.text for g in latest.goals.all()][-1] == "Onderzoek door de psycholoog"
     assert case.referrals.get().organisation.name == "GGZ Delfland"
-    assert CaseMember.objects.filter(case=case, professional=world.psychologist).exists()
+    # The psychologist may read it to decide; they join the team when they accept it.
+    assert not CaseMember.objects.filter(case=case, professional=world.psychologist).exists()
 
 
 def test_a_signal_about_a_sibling_joins_the_open_case(world, pupil):
