@@ -340,7 +340,10 @@ class CaseScript:
         if spec.escalate_to:
             add(self.evaluate(texts.EVALUATIONS[2]))
             add(Action(self.escalate, STAMPS["escalate"]))
-            add(self.take_referral(self.staff(_ESCALATION_WORKER[spec.escalate_to])))
+            if spec.escalate_to == E.CHILD_PROTECTION:  # for the demo's user to answer
+                add(self.contact(self.gs, texts.CONTACTS[2]))
+            else:
+                add(self.take_referral(self.staff(_ESCALATION_WORKER[spec.escalate_to])))
             self.actions += self.meldcode()
             if spec.target == S.ESCALATED:
                 return

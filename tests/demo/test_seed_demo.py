@@ -187,15 +187,25 @@ def test_reset_removes_the_demo_families_and_keeps_the_logins(loaded: Demo) -> N
 
 
 def test_the_demo_shows_issue_14s_joins(loaded: Demo) -> None:
-    """A case escalated to child protection (login jeugdbeschermer), and a family known to the
-    district team whose worker is on the support team."""
-    from kansrijk.cases.models import CaseMember, Referral, Step
+    """A case escalated to child protection, waiting for the login jeugdbeschermer to answer
+    (they may read it, and join the support team when they accept), referrals the other
+    specialists accepted, and a family known to the district team whose worker is on the
+    support team."""
+    from kansrijk.access.matrix import Action
+    from kansrijk.access.policies import filter_cases
+    from kansrijk.cases.models import Case, CaseMember, Referral, Step
+    from kansrijk.core.models import Professional
 
     referral = Referral.objects.get(target="child_protection")
     assert referral.organisation.name == "Jeugdbescherming West"
-    assert CaseMember.objects.filter(
-        case=referral.case, professional__username="jeugdbeschermer"
-    ).exists()
+    assert referral.answer == Referral.Answer.PENDING
+    protector = Professional.objects.get(username="jeugdbeschermer")
+    assert not CaseMember.objects.filter(case=referral.case, professional=protector).exists()
+    case = Case.objects.filter(pk=referral.case_id)
+    assert filter_cases(case, protector, Action.SUMMARY).exists()
+    for accepted in Referral.objects.exclude(target="child_protection"):
+        assert accepted.answer == Referral.Answer.ACCEPTED
+        assert CaseMember.objects.filter(case=accepted.case, professional=accepted.worker).exists()
     known = Step.objects.filter(
         transition="check_district_team", data__district_team_check="already_known"
     ).first()
