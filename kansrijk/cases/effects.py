@@ -49,7 +49,8 @@ def professional_at(location_id: int, role: Role) -> Professional | None:
 def add_member(
     case: Case | int, professional: Professional, role: str, referral: Referral | None = None
 ) -> None:
-    """On the support team (once); `referral`: named for that referral, unless on it already."""
+    """On the support team (once); `referral`: the referral they joined for by accepting it,
+    unless they were on the team already."""
     case_id = case if isinstance(case, int) else case.pk
     CaseMember.objects.get_or_create(
         case_id=case_id, professional=professional, role=role, defaults={"referral": referral}
