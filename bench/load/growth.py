@@ -38,6 +38,7 @@ from bench.load.run import (
     PAGES,
     RESULTS,
     ROOT,
+    _chainer,
     _env,
     _free_port,
     _locust,
@@ -176,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     hosts = {side: f"127.0.0.1:{port}" for side, port in ports.items()}
     plans = {side: _plan_of(database, hosts[side]) for side, database in sides.items()}
     servers = [_serve(ports[s], args.workers, static, database=d) for s, d in sides.items()]
+    servers += [_chainer(database) for database in sides.values()]
     pages = args.pages.split(",")
     rounds: list[dict[str, dict[str, dict[str, float]]]] = []
     probes = [speed_probe()]

@@ -6,11 +6,11 @@ production settings, and measure the pages of the issue's table with locust.
 (`make bench-region KANSRIJK_BENCH_SCALE=0.1`.) Needs PostgreSQL on this machine (the
 database CPU per page is read from /proc). Steps: migrate, `bench.region` (timed), collect
 the static files, start `gunicorn --workers 4` with `kansrijk.conf.production` (persistent
-connections by default) and KANSRIJK_BENCH_METRICS on, warm every page with all its logins
-(not counted), then per page 1 and 16 users without think time, the mix of all pages with
-16 users, the API's writes, every page as every role (bench/sweep.py, into
-bench/results/sweep_<scale>.json; a server error fails the run), and each page's queries
-in PostgreSQL's three plan modes (bench/load/plans.py). Writes
+connections by default) and KANSRIJK_BENCH_METRICS on, and the access log's chainer, warm
+every page with all its logins (not counted), then per page 1 and 16 users without think
+time, the mix of all pages with 16 users, the API's writes, every page as every role
+(bench/sweep.py, into bench/results/sweep_<scale>.json; a server error fails the run), and
+each page's queries in PostgreSQL's three plan modes (bench/load/plans.py). Writes
 bench/results/load_<scale>.json: p50/p95/p99 per page, pages/s, queries, CPU ms (app +
 database) and bytes per page, what writing the access log took of each request (in the
 server), the page-vs-hand-written-SQL ratios, the load average; with results of two
@@ -558,6 +558,20 @@ def _serve(
     raise RuntimeError("gunicorn did not come up")
 
 
+def _chainer(database: str | None = None) -> subprocess.Popen[bytes]:
+    """The access log's chainer (`manage.py audit_chain`, a round every 0.5 s), running next
+    to the servers as in production (docs/operations.md): its UPDATEs write the linked
+    entries' indexes again, the listed-ids index among them (audit migration 0012), on the
+    same two cores the pages are measured on."""
+    log = (RESULTS / "gunicorn.log").open("ab")
+    return subprocess.Popen(
+        [str(BIN / "python"), "manage.py", "audit_chain"],
+        cwd=ROOT,
+        env=_env(DATABASE_URL=through_socket(database or os.environ["DATABASE_URL"])),
+        stderr=log,
+    )
+
+
 def _growth(scale: float) -> dict[str, Any] | None:
     """Each page's 1-user p50 at this scale over the one at the other scale measured, with
     when each of the two runs was and how fast the machine was then (`speed_probe`): only runs
@@ -652,6 +666,7 @@ def main(argv: list[str] | None = None) -> int:
     sql = _sql_timings()
     upstreams = [port] if args.servers == 1 else [_free_port() for _ in range(args.servers)]
     servers = [_serve(p, args.workers, static) for p in upstreams]
+    servers.append(_chainer())
     if args.servers > 1:  # N stateless app servers behind one proxy (bench/load/proxy.py)
         from bench.load import proxy
 

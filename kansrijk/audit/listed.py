@@ -6,8 +6,10 @@ A list entry keeps what it showed in its detail, after one of the words below
 "meeting 5 agenda: cases 12 (part 1/2)"); the detail is hash-chained, so the ids are
 not kept a second time. On PostgreSQL the function `audit_listed(detail)` (migration 0010)
 turns a detail into its tagged ids ({"cases:12", "cases:40"}) and a GIN index on it, over
-the list entries only, answers a search in milliseconds however long the log; elsewhere the
-list entries that hold the ids as text are matched in Python.
+the chained list entries (migration 0012: the chainer indexes them, not the request that
+writes them), answers a search in milliseconds however long the log, with the unchained tail
+matched by the same function; elsewhere the list entries that hold the ids as text are
+matched in Python.
 """
 
 from __future__ import annotations
@@ -43,8 +45,14 @@ def listing(
         tags = [f"{kind}:{pk}" for kind, ids in wanted.items() for pk in ids]
         table = connections[using].ops.quote_name(AccessLogEntry._meta.db_table)
         sql = f"audit_listed({table}.detail) && %s::text[]"  # the tags are a parameter
-        overlaps = RawSQL(sql, (tags,), output_field=BooleanField())  # noqa: S611
-        return Q(event=Event.LIST) & Q(overlaps)
+
+        def overlaps() -> RawSQL:
+            return RawSQL(sql, (tags,), output_field=BooleanField())  # noqa: S611
+
+        # The index holds the chained entries (migration 0012); the unchained tail, seconds
+        # of the log, is read through its own partial index and matched by the same function.
+        chained = Q(event=Event.LIST, entry_hash__isnull=False) & Q(overlaps())
+        return chained | Q(event=Event.LIST, entry_hash__isnull=True) & Q(overlaps())
     return Q(event=Event.LIST, pk__in=_named_by_text(wanted, using))
 
 

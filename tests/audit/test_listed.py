@@ -8,6 +8,7 @@ from django.db import connection
 from django.test import Client
 
 from kansrijk.access.roles import Role
+from kansrijk.audit.chaining import chain_pending
 from kansrijk.audit.listed import for_the_family, listing
 from kansrijk.audit.models import AccessLogEntry, Event
 from kansrijk.audit.paging import log_ids
@@ -106,6 +107,29 @@ def test_on_postgresql_the_search_is_an_index_scan(on_postgres: bool, world: Wor
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Index Cond: (audit_listed(" in plan and "Seq Scan" not in plan, plan
+
+
+def test_a_list_is_found_before_and_after_the_chainer_links_it(settings, world: World) -> None:  # type: ignore[no-untyped-def]
+    """The request writes its list entry unlinked and, on PostgreSQL, adds nothing to the
+    listed-ids index (it holds linked entries: migration 0012, issue 17's log p99); the search
+    finds the entry in the unlinked tail, and in the index once the chainer linked it."""
+    settings.KANSRIJK_AUDIT_CHAIN_INLINE = False
+    case = open_case(world, ChildFactory(location=world.school))
+    _log("meeting 5 agenda: cases ", [7, case.pk])
+    entry = AccessLogEntry.objects.get(event=Event.LIST, purpose="test list")
+    assert entry.entry_hash is None
+    assert _listed(Subject(case.family)) == [entry.detail]
+    assert chain_pending() > 0
+    entry.refresh_from_db()
+    assert entry.entry_hash is not None
+    assert _listed(Subject(case.family)) == [entry.detail]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = %s", ["audit_entry_listed"]
+            )
+            (definition,) = cursor.fetchone()
+        assert "WHERE (((event)::text = 'list'::text) AND (entry_hash IS NOT NULL))" in definition
 
 
 def test_the_familys_reading_of_a_list_names_its_own_ids_only() -> None:
