@@ -323,3 +323,32 @@ def test_a_need_sent_back_keeps_the_reason_typed_and_the_need_chosen(client, wor
     assert '<option value="both" selected>' in html
     entry.refresh_from_db()
     assert (entry.need, entry.reason) == ("", "")
+
+
+def test_a_rows_forms_are_written_when_the_keeper_opens_it(client, world, pupil):
+    """Issue 17: forms per item are loaded when opened. The keeper's list has a link per row
+    that opens that row's forms in place, on the same page; the reader's has neither; what
+    `open` holds that is no entry of the page opens nothing, and never a 500."""
+    cases = [_on_list(world, pupil)]
+    for _ in range(2):
+        child = ChildFactory(location=world.school)
+        GuardianFactory(family=child.family)
+        cases.append(advance(world, open_case(world, child), CaseState.ON_ATTENTION_LIST))
+    entries = [AttentionEntry.objects.get(case=case) for case in cases]
+    url = reverse("attention:list", args=[world.school.code])
+    sign_in(client, world.swv)
+    closed = client.get(url).content.decode()
+    assert closed.count('data-testid="open-entry"') == 3 and 'name="need"' not in closed
+    link = f'href="?page=1&amp;open={entries[1].pk}#entry-{entries[1].pk}"'
+    assert link in closed and f'id="entry-{entries[1].pk}"' in closed
+    opened = client.get(url, {"page": "1", "open": str(entries[1].pk)}).content.decode()
+    need = reverse("attention:entry_need", args=[entries[1].pk])
+    remove = reverse("attention:entry_remove", args=[entries[1].pk])
+    assert f'action="{need}"' in opened and f'action="{remove}"' in opened
+    assert opened.count('name="need"') == 1 and opened.count('data-testid="open-entry"') == 2
+    for asked in ("x", "-1", "1" * 40, "²", "0", str(entries[1].pk + 1000)):
+        answer = client.get(url, {"open": asked})
+        assert answer.status_code == 200 and 'name="need"' not in answer.content.decode()
+    sign_in(client, world.family_specialist)
+    read = client.get(url, {"open": str(entries[1].pk)}).content.decode()
+    assert 'data-testid="open-entry"' not in read and 'name="need"' not in read

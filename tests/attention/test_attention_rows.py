@@ -20,9 +20,10 @@ from kansrijk.core.models import Professional
 from tests.cases.test_case_table import _normal
 
 #: The rows of attention/list.html as they were (in its {% for %}, without the empty row), with
-#: what a form sent back keeps since: every error, the need chosen and the reason typed.
+#: what a form sent back keeps since: every error, the need chosen and the reason typed; and,
+#: since the forms are written for the opened row only, the link that opens the others.
 ROWS = """{% load i18n signal_list %}  {% for entry in entries %}{% with case=entry.case %}
-    <tr data-testid="attention-entry">
+    <tr id="entry-{{ entry.pk }}" data-testid="attention-entry">
       <td><a href="{% url 'cases:case_detail' case.pk %}">{% blocktranslate with number=case.pk %}Case {{ number }}{% endblocktranslate %}</a>:
         {% for child in case.shown_children %}{{ child.given_name }} {{ child.family_name|slice:":1" }}.{% if child.group %} ({% translate "gr." %} {{ child.group }}){% endif %}{% if not forloop.last %}, {% endif %}{% endfor %}        {% if entry.is_new %} <span class="badge badge--p2" data-testid="attention-badge">{% translate "new" %}</span>{% elif entry.is_changed %} <span class="badge" data-testid="attention-badge">{% translate "changed" %}</span>{% endif %}
         {% if case.priority == 1 %}<span class="badge badge--p1">P1</span>{% endif %}</td>
@@ -31,7 +32,7 @@ ROWS = """{% load i18n signal_list %}  {% for entry in entries %}{% with case=en
       <td>{% signals case.shown_signals case.more_signals %}</td>
       <td>{{ case.get_state_display }}</td>
       <td>{{ case.contact_person }}</td>
-      {% if keeps %}<td>
+      {% if keeps %}{% if entry.pk == opened or entry.form_kind %}<td>
         <form method="post" action="{% url 'attention:entry_need' entry.pk %}">{% csrf_token %}<input type="hidden" name="page" value="{{ page.number }}">
           {% if entry.form_kind == "need" %}{% for error in entry.form.non_field_errors %}<span class="error">{{ error }}</span>{% endfor %}{% for error in entry.form.need.errors %}<span class="error">{{ error }}</span>{% endfor %}{% for error in entry.form.reason.errors %}<span class="error">{{ error }}</span>{% endfor %}{% endif %}
           <label>{% translate "What does the pupil need?" %}
@@ -46,7 +47,7 @@ ROWS = """{% load i18n signal_list %}  {% for entry in entries %}{% with case=en
             <button type="submit" class="utrecht-button">{% translate "Take off the list" %}</button>
           </form>
         </details>
-      </td>{% endif %}
+      </td>{% else %}<td><a class="utrecht-link" href="?page={{ page.number }}&amp;open={{ entry.pk }}#entry-{{ entry.pk }}" data-testid="open-entry">{% translate "Edit" %}<span class="visually-hidden"> {% blocktranslate with number=case.pk %}Case {{ number }}{% endblocktranslate %}</span></a></td>{% endif %}{% endif %}
     </tr>
   {% endwith %}{% empty %}
     <tr><td colspan="{% if keeps %}7{% else %}6{% endif %}">{% translate "No pupils on the list." %}</td></tr>
@@ -143,11 +144,14 @@ def _entries() -> list[AttentionEntry]:
 
 @pytest.mark.parametrize("language", ["nl", "en"])
 @pytest.mark.parametrize("keeps", [True, False])
-def test_the_same_html_as_the_template(language: str, keeps: bool):
+@pytest.mark.parametrize("opened", [0, 3, 6])
+def test_the_same_html_as_the_template(language: str, keeps: bool, opened: int):
+    """Entry 6 has a form sent back (open anyway), entry 3 none: opening it writes its forms."""
     entries = _entries()
     values = {
         "entries": entries,
         "keeps": keeps,
+        "opened": opened,
         "need_form": NeedForm(),
         "need_values": Need.values,
         "page": {"number": 1234},
@@ -155,11 +159,17 @@ def test_the_same_html_as_the_template(language: str, keeps: bool):
     }
     with translation.override(language):
         before = Template(ROWS).render(Context(values))
-        now = Template("{% load attention_rows %}{% attention_rows entries keeps page.number %}")
+        now = Template(
+            "{% load attention_rows %}{% attention_rows entries keeps page.number opened %}"
+        )
         after = now.render(Context(values))
     assert _normal(after) == _normal(before)
     assert "<script>" not in after and after.count('data-testid="attention-entry"') == 96
     assert ('class="error"' in after) == keeps
+    # The forms of the six rows sent back and of the opened one; a link in every other row.
+    forms = 6 + (opened == 3)
+    assert after.count('name="need"') == (forms if keeps else 0)
+    assert after.count('data-testid="open-entry"') == (96 - forms if keeps else 0)
 
 
 #: The rows of attention/history.html as they were (in its {% for %}, without the empty row).

@@ -35,6 +35,7 @@ def test_swv_and_ib_keep_the_list_and_the_gs_sees_it_new(browser, live_server, w
     swv = as_user(world.swv)
     swv.goto("/attention-list/schakel/")
     row = swv.get_by_test_id("attention-entry").filter(has_text="Sem J.")
+    row.get_by_test_id("open-entry").click()  # the row's forms come when it is opened
     row.get_by_label("Wat heeft de leerling nodig?").select_option("both")
     row.get_by_label("Reden voor extra aandacht").fill("Thuis onrustig, leest slecht")
     row.get_by_role("button", name="Opslaan").click()
