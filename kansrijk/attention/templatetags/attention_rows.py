@@ -143,7 +143,7 @@ def _row(entry: AttentionEntry, words: _Words, keeps: bool, page: str, opened: i
     )
     keep = ""
     if keeps:
-        is_open = entry.pk == opened or getattr(entry, "form_kind", "")
+        is_open = entry.pk == opened or bool(getattr(entry, "form_kind", ""))
         keep = _keep(entry, words, page) if is_open else _opener(entry, words, page, number)
     return (
         f'<tr id="entry-{shown(entry.pk)}" data-testid="attention-entry"><td><a href="'
