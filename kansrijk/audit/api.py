@@ -7,11 +7,13 @@ import datetime
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
+from kansrijk.audit.models import AccessLogEntry
 from kansrijk.audit.search import Criteria, search_access_log
 from kansrijk.audit.selectors import is_privacy_officer
 from kansrijk.cases.errors import NotFound
 from kansrijk.cases.models import Family
 from kansrijk.core.models import Professional
+from kansrijk.plans import planned_anew
 
 router = Router(tags=["access log"])
 
@@ -86,14 +88,18 @@ def entries(request: HttpRequest, filters: Query[SearchIn]) -> SearchOut:
             since=filters.since, until=filters.until,
         ),
     )  # fmt: skip
-    rows = result.entries
+    rows: list[AccessLogEntry] = []
+    total = 0
+    if result.entries is not None:
+        with planned_anew():
+            total = result.entries.count()
+            rows = list(result.entries[offset : offset + limit])
     subject = result.subject
     return SearchOut(
         family=_family(subject.family) if subject else None,
         child=AuditChildOut(id=subject.child.pk, name=str(subject.child))
         if subject and subject.child else None,
         matches=[_family(f) for f in result.families],
-        total=rows.count() if rows is not None else 0,
-        entries=[EntryOut.from_orm(e) for e in rows[offset : offset + limit]]
-        if rows is not None else [],
+        total=total,
+        entries=[EntryOut.from_orm(e) for e in rows],
     )  # fmt: skip

@@ -10,6 +10,7 @@ from kansrijk.audit.forms import AccessSearchForm
 from kansrijk.audit.search import Criteria, search_access_log
 from kansrijk.audit.selectors import is_privacy_officer
 from kansrijk.core.models import Professional
+from kansrijk.plans import planned_anew
 
 PAGE_SIZE = 100
 
@@ -30,7 +31,8 @@ def officer(request: HttpRequest) -> HttpResponse:
             result = search_access_log(by=user, criteria=criteria)
             context["result"] = result
             if result.entries is not None:
-                context["page"] = Paginator(result.entries, PAGE_SIZE).get_page(
-                    request.GET.get("page")
-                )
+                with planned_anew():  # the count and the page's rows, read here
+                    page = Paginator(result.entries, PAGE_SIZE).get_page(request.GET.get("page"))
+                    page.object_list = list(page.object_list)
+                context["page"] = page
     return render(request, "audit/officer.html", context)
