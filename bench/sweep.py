@@ -41,7 +41,8 @@ def _samples(username: str) -> dict[str, Any]:
     """Per URL argument, an id (or code) of the login's own centre, its newest: the case, the
     centre, a child and its family, a meeting (one of their own first), a dyslexia file, a
     handover, an arrangement, homework support; the login itself (their week) and their
-    newest inzage PDF."""
+    newest inzage PDF. A login of no centre gets the first centre's ids: the pages it may
+    not open answer 404, and the privacy officer's search and exports are asked."""
     from django.db.models import Q
 
     from kansrijk.cases.models import Case, Child
@@ -57,7 +58,9 @@ def _samples(username: str) -> dict[str, Any]:
         return query.order_by("-pk").values_list("pk", flat=True).first()
 
     memberships = Membership.objects.filter(professional__username=username)
-    centres = memberships.exclude(location=None).values("location")
+    centres = list(memberships.exclude(location=None).values_list("location", flat=True))
+    if not centres:  # the privacy officer, the policy officer, the administrator: the first
+        centres = list(Location.objects.filter(code="bench-c001").values_list("pk", flat=True))
     child = newest(Child.objects.filter(location__in=centres))
     code = Location.objects.filter(pk__in=centres).order_by("pk").values_list("code", flat=True)
     found = {
@@ -108,9 +111,22 @@ def _urls(samples: dict[str, Any]) -> Iterator[tuple[str, str]]:
         if any(argument not in values for argument in arguments):
             continue
         try:
-            yield name, reverse(name, kwargs={a: values[a] for a in arguments})
+            url = reverse(name, kwargs={a: values[a] for a in arguments})
         except NoReverseMatch:  # a page whose arguments are in the URL's pattern only
             continue
+        yield name, url
+        for field, sample in SEARCHES.get(name, ()):
+            if sample in values:
+                yield f"{name} ?{field}", f"{url}?{field}={values[sample]}"
+
+
+#: Pages and API reads that search with what their query string holds, and for each the
+#: field and the sample it is asked with: the privacy officer's search of the access log
+#: for a child, a family and a case (the page is one form; searched, it reads the log).
+SEARCHES = {
+    "audit:officer": [("child", "child_id"), ("family", "family_id"), ("case", "case_id")],
+    "GET /api/audit/entries": [("child", "child_id"), ("family", "family_id")],
+}
 
 
 def _api_urls(samples: dict[str, Any]) -> Iterator[tuple[str, str]]:
@@ -131,7 +147,11 @@ def _api_urls(samples: dict[str, Any]) -> Iterator[tuple[str, str]]:
         names = re.findall(r"{(\w+)}", path)
         if any(values.get(name) is None for name in names):
             continue
-        yield f"GET {path}", re.sub(r"{(\w+)}", lambda m: str(values[m.group(1)]), path)
+        name, url = f"GET {path}", re.sub(r"{(\w+)}", lambda m: str(values[m.group(1)]), path)
+        yield name, url
+        for field, sample in SEARCHES.get(name, ()):
+            if values.get(sample) is not None:
+                yield f"{name} ?{field}", f"{url}?{field}={values[sample]}"
 
 
 def walk(host: str, logins: list[str], out: Path, warm: int = 1) -> dict[str, Any]:

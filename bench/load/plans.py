@@ -8,6 +8,7 @@ PostgreSQL kept at scale 1.0, unseen at 0.1 (issue 17). So is a query slow which
 is planned (`SLOW_MS`).
 
     DATABASE_URL=... .venv/bin/python -m bench.load.plans [--pages a,b] [--out file.json]
+    DATABASE_URL=... .venv/bin/python -m bench.load.plans --sweep --out file.json
 
 Run against a generated region (bench.region) with the production settings; `bench.load`
 runs it after its load runs and keeps what it flags in its results (`plans`).
@@ -34,20 +35,38 @@ MIN_MS = 2.0
 #: only the load test's database time showed; issue 17).
 SLOW_MS = 10.0
 RUNS = 12  # per mode; the last half are timed (the auto mode's generic plan from the sixth)
+#: A run is stopped after this long and counted as taking it (a generic plan that reads the
+#: whole access log took 1-9 s a run).
+TIMEOUT_MS = 3000
+
+
+def _client(username: str) -> Any:
+    """A test client signed in as `username` (password and second factor, as tests do)."""
+    from django.test import Client
+
+    from kansrijk.core.models import Professional
+    from tests.auth import sign_in
+
+    user = Professional.objects.get(username=username)
+    return sign_in(Client(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="localhost"), user)
 
 
 def _queries(page: str, spec: dict[str, Any]) -> list[tuple[str, Any, str]]:
     """The SELECTs one view of the page runs, with their parameters and the plan mode the
-    page ran each in (`kansrijk.plans.rows_planned` sets the mode around the query for the
-    kept plan, and sends a query unprepared, `prepare_threshold` off, for a custom one)."""
+    page ran each in."""
+    url = spec["urls"][0] if "urls" in spec else spec["url"]
+    status, seen = _viewed(_client(spec["logins"][0]), url)
+    assert status == 200, (page, status)
+    return seen
+
+
+def _viewed(client: Any, url: str) -> tuple[int, list[tuple[str, Any, str]]]:
+    """The status of one view of `url` and the SELECTs it ran, with their parameters and the
+    plan mode it ran each in (`kansrijk.plans.rows_planned` sets the mode around the query
+    for the kept plan, and sends a query unprepared, `prepare_threshold` off, for a custom
+    one, as `plans.planned_anew` does)."""
     from django.db import connection
-    from django.test import Client
 
-    from kansrijk.core.models import Professional
-    from tests.auth import sign_in  # the session of password and second factor, as tests do
-
-    user = Professional.objects.get(username=spec["logins"][0])
-    client = sign_in(Client(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="localhost"), user)
     seen: list[tuple[str, Any, str]] = []
     mode = ["auto"]
 
@@ -67,15 +86,13 @@ def _queries(page: str, spec: dict[str, Any]) -> list[tuple[str, Any, str]]:
             mode[0] = "auto"
         return send(query, *args, **kwargs)
 
-    url = spec["urls"][0] if "urls" in spec else spec["url"]
     raw.execute = setting
     try:
         with connection.execute_wrapper(keep):
             status = client.get(url, secure=True).status_code
     finally:
         del raw.execute
-    assert status == 200, (page, status)
-    return [q for q in seen if _read_only(q[0])]
+    return status, [q for q in seen if _read_only(q[0])]
 
 
 def _read_only(sql: str) -> bool:
@@ -103,12 +120,17 @@ def _timed(sql: str, params: Any) -> dict[str, float]:
         with psycopg.connect(**params_of_connection, autocommit=True) as conn:
             conn.execute(f"SET plan_cache_mode = {mode}")
             conn.execute("SET lock_timeout = '5s'")
+            conn.execute(f"SET statement_timeout = '{TIMEOUT_MS}ms'")
             runs = []
             with conn.cursor() as cursor:
                 for _ in range(RUNS):
                     started = time.perf_counter()
-                    cursor.execute(sql, params, prepare=True)
-                    cursor.fetchall()
+                    try:
+                        cursor.execute(sql, params, prepare=True)
+                        cursor.fetchall()
+                    except psycopg.errors.QueryCanceled:  # counted as the time it was given
+                        runs.append(float(TIMEOUT_MS))
+                        continue
                     runs.append((time.perf_counter() - started) * 1000)
         later = sorted(runs[RUNS // 2 :])
         times[mode.removeprefix("force_").removesuffix("_plan")] = round(later[len(later) // 2], 2)
@@ -127,12 +149,8 @@ def check(pages: list[str] | None = None) -> dict[str, Any]:
             continue
         for sql, params, mode in _queries(page, spec):
             checked += 1
-            times = _timed(sql, params)
-            ran, best = times[mode], min(times.values())
-            if (ran >= MIN_MS and ran >= RATIO * best) or best >= SLOW_MS:
-                flagged.setdefault(page, []).append(
-                    {**times, "page_runs_it": mode, "sql": " ".join(sql.split())[:300]}
-                )
+            if found := _flagged(sql, params, mode):
+                flagged.setdefault(page, []).append(found)
     return {
         "queries_checked": checked,
         "ratio": RATIO,
@@ -142,10 +160,60 @@ def check(pages: list[str] | None = None) -> dict[str, Any]:
     }
 
 
+def _flagged(sql: str, params: Any, mode: str) -> dict[str, Any] | None:
+    """The query's times in the three modes if the page's way is flagged, else None."""
+    times = _timed(sql, params)
+    ran, best = times[mode], min(times.values())
+    if (ran >= MIN_MS and ran >= RATIO * best) or best >= SLOW_MS:
+        return {**times, "page_runs_it": mode, "sql": " ".join(sql.split())[:300]}
+    return None
+
+
+def check_sweep(logins: list[str]) -> dict[str, Any]:
+    """The same check over every page and API read the sweep walks (bench/sweep.py: every GET
+    as one login of every role, with their own centre's ids), each distinct query once (the
+    parameters of its first view), with the pages that ran it. A page viewed once a day by a
+    login runs its queries a few times on a connection, a searched one many times: the plan
+    PostgreSQL keeps after five is the one production meets."""
+    from bench import sweep
+
+    distinct: dict[tuple[str, str], dict[str, Any]] = {}
+    views = 0
+    for username in logins:
+        client = _client(username)
+        samples = sweep._samples(username)
+        for name, url in [*sweep._urls(samples), *sweep._api_urls(samples)]:
+            status, seen = _viewed(client, url)
+            views += 1
+            if status >= 500:
+                raise RuntimeError(f"{username} {url}: {status}")
+            for sql, params, mode in seen:
+                entry = distinct.setdefault((sql, mode), {"params": params, "pages": set()})
+                entry["pages"].add(f"{username} {name}")
+    flagged = []
+    for (sql, mode), entry in distinct.items():
+        if found := _flagged(sql, entry["params"], mode):
+            flagged.append({**found, "pages": sorted(entry["pages"])[:10]})
+    return {
+        "views": views,
+        "queries_checked": len(distinct),
+        "ratio": RATIO,
+        "min_ms": MIN_MS,
+        "slow_ms": SLOW_MS,
+        "timeout_ms": TIMEOUT_MS,
+        "flagged": flagged,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", default="", help="comma-separated; all when empty")
     parser.add_argument("--out", default="", help="where to write the JSON")
+    parser.add_argument(
+        "--sweep",
+        action="store_true",
+        help="every page and API read of bench/sweep.py as one login of every role instead",
+    )
     args = parser.parse_args(argv)
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
     # The pages render static URLs: with production's manifest storage they need the files
@@ -156,7 +224,12 @@ def main(argv: list[str] | None = None) -> int:
 
     django.setup()
     call_command("collectstatic", interactive=False, verbosity=0)
-    result = check([p for p in args.pages.split(",") if p])
+    if args.sweep:
+        from bench.sweep import LOGINS
+
+        result = check_sweep(LOGINS)
+    else:
+        result = check([p for p in args.pages.split(",") if p])
     text = json.dumps(result, indent=1)
     if args.out:
         Path(args.out).write_text(text)

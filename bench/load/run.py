@@ -10,7 +10,8 @@ connections by default) and KANSRIJK_BENCH_METRICS on, and the access log's chai
 every page with all its logins (not counted), then per page 1 and 16 users without think
 time, the mix of all pages with 16 users, the API's writes, every page as every role
 (bench/sweep.py, into bench/results/sweep_<scale>.json; a server error fails the run), and
-each page's queries in PostgreSQL's three plan modes (bench/load/plans.py). Writes
+each page's queries in PostgreSQL's three plan modes (bench/load/plans.py; with the sweep,
+also every distinct query of every page as every role). Writes
 bench/results/load_<scale>.json: p50/p95/p99 per page, pages/s, queries, CPU ms (app +
 database) and bytes per page, what writing the access log took of each request (in the
 server), the page-vs-hand-written-SQL ratios, the load average; with results of two
@@ -715,9 +716,13 @@ def main(argv: list[str] | None = None) -> int:
             server.wait(timeout=30)
     probe_end = speed_probe()
     print("--- plans", flush=True)
-    from bench.load.plans import check
+    from bench.load.plans import check, check_sweep
 
     plans = check()
+    if args.sweep:  # every page and API read of the sweep, each distinct query once
+        from bench.sweep import LOGINS
+
+        plans["sweep"] = check_sweep(LOGINS)
     page_p50 = {
         "attention_list": results.get("attention_list", {})
         .get("users_1", {})
@@ -786,6 +791,8 @@ def main(argv: list[str] | None = None) -> int:
         }
         print("write:", page, json.dumps(summary))
     print("queries planned worse than they could be (bench/load/plans.py):", plans["flagged"])
+    if "sweep" in plans:
+        print("... of every page as every role:", json.dumps(plans["sweep"]["flagged"]))
     print("page vs SQL:", report["page_vs_sql"], "written to", path)
     if any(int(status) >= 500 for status in swept.get("statuses", {})):
         print("server errors on the walk of every page:", swept["file"])
