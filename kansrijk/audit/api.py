@@ -9,7 +9,7 @@ from ninja import Query, Router, Schema
 
 from kansrijk.audit.models import AccessLogEntry
 from kansrijk.audit.search import Criteria, search_access_log
-from kansrijk.audit.selectors import is_privacy_officer
+from kansrijk.audit.selectors import NewestFirst, is_privacy_officer
 from kansrijk.cases.errors import NotFound
 from kansrijk.cases.models import Family
 from kansrijk.core.models import Professional
@@ -92,8 +92,9 @@ def entries(request: HttpRequest, filters: Query[SearchIn]) -> SearchOut:
     total = 0
     if result.entries is not None:
         with planned_anew():
-            total = result.entries.count()
-            rows = list(result.entries[offset : offset + limit])
+            entries = NewestFirst(result.entries)
+            total = entries.count()
+            rows = entries[offset : offset + limit]
     subject = result.subject
     return SearchOut(
         family=_family(subject.family) if subject else None,

@@ -12,6 +12,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django.db import connections
 from django.db.models import Q, QuerySet, Value
 from django.utils import timezone
 
@@ -133,3 +134,39 @@ def entries_about(
     if user:
         queryset = queryset.filter(username__iexact=user.strip())
     return queryset.order_by("-id")
+
+
+class NewestFirst:
+    """The entries of a search (`entries_about`), newest first, read a page at a time as a
+    filter and then a sort: a Paginator's object list, and the API's.
+
+    Asked for the newest 50 by id, PostgreSQL reads each partition of the log backwards by
+    id, filtering every entry, until it meets the subject's newest there, and a partition
+    without them it reads whole: a search by case on the region at 1.0 took 2.9 s, 9.85 M
+    entries filtered. In a subquery it may not merge (`OFFSET 0`) the search is the union of
+    its indexes' matches, then sorted: what the subject's own entries cost."""
+
+    def __init__(self, entries: QuerySet[AccessLogEntry]) -> None:
+        self.entries = entries.order_by()
+
+    def count(self) -> int:
+        return self.entries.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, page: slice) -> list[AccessLogEntry]:
+        start, stop = page.start or 0, page.stop
+        if stop is None or stop < start:
+            raise ValueError("a page of the entries has an end, at or after its start")
+        if stop == start:  # an empty list's one page
+            return []
+        connection = connections[self.entries.db]
+        if connection.vendor != "postgresql":  # one table, no partitions
+            return list(self.entries.order_by("-id")[start:stop])
+        sql, params = self.entries.query.sql_with_params()
+        fenced = (
+            f"SELECT * FROM ({sql} OFFSET 0) AS matched "  # noqa: S608 - the ORM's own SQL
+            "ORDER BY id DESC LIMIT %s OFFSET %s"
+        )
+        return list(AccessLogEntry.objects.raw(fenced, [*params, stop - start, start]))

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from kansrijk.audit.forms import AccessSearchForm
+from kansrijk.audit.models import AccessLogEntry
 from kansrijk.audit.search import Criteria, search_access_log
-from kansrijk.audit.selectors import is_privacy_officer
+from kansrijk.audit.selectors import NewestFirst, is_privacy_officer
 from kansrijk.core.models import Professional
 from kansrijk.plans import planned_anew
 
@@ -32,7 +35,8 @@ def officer(request: HttpRequest) -> HttpResponse:
             context["result"] = result
             if result.entries is not None:
                 with planned_anew():  # the count and the page's rows, read here
-                    page = Paginator(result.entries, PAGE_SIZE).get_page(request.GET.get("page"))
-                    page.object_list = list(page.object_list)
-                context["page"] = page
+                    entries = NewestFirst(result.entries)
+                    # A Paginator asks its list for count() and slices: NewestFirst has both.
+                    paginator: Paginator[AccessLogEntry] = Paginator(cast(Any, entries), PAGE_SIZE)
+                    context["page"] = paginator.get_page(request.GET.get("page"))
     return render(request, "audit/officer.html", context)
