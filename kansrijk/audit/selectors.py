@@ -169,4 +169,5 @@ class NewestFirst:
             f"SELECT * FROM ({sql} OFFSET 0) AS matched "  # noqa: S608 - the ORM's own SQL
             "ORDER BY id DESC LIMIT %s OFFSET %s"
         )
-        return list(AccessLogEntry.objects.raw(fenced, [*params, stop - start, start]))
+        entries = AccessLogEntry.objects.using(self.entries.db)
+        return list(entries.raw(fenced, [*params, stop - start, start]))

@@ -364,3 +364,30 @@ def test_the_plan_check_sees_each_query_with_the_plan_the_page_asks_for(region, 
     assert "auto" in {mode for _sql, _params, mode in queries}
     result = check(["teacher_my_work"])
     assert result["queries_checked"] >= 3 and result["flagged"] == {}
+
+
+def test_the_plan_check_walks_every_page_with_the_officers_searches(region, on_postgres):
+    """`bench.load.plans --sweep` views every page and API read of the sweep as the login
+    (here the privacy officer, who has no centre: the first centre's ids), the officer's
+    search for a child, a family and a case among them, and times each distinct query once;
+    the search's reads run with plans made for the family (`plans.planned_anew`)."""
+    if not on_postgres:
+        pytest.skip("PostgreSQL's plans")
+    from bench import sweep
+    from bench.load.plans import _client, _viewed, check_sweep
+
+    samples = sweep._samples("privacy.bench")
+    urls = dict([*sweep._urls(samples), *sweep._api_urls(samples)])
+    searched = {name for name in urls if "?" in name}
+    assert searched == {
+        "audit:officer ?child",
+        "audit:officer ?family",
+        "audit:officer ?case",
+        "GET /api/audit/entries ?child",
+        "GET /api/audit/entries ?family",
+    }
+    status, seen = _viewed(_client("privacy.bench"), urls["audit:officer ?case"])
+    log_reads = [mode for sql, _params, mode in seen if '"audit_accesslogentry"' in sql]
+    assert status == 200 and log_reads and set(log_reads) == {"custom"}
+    result = check_sweep(["privacy.bench"])
+    assert result["views"] == len(urls) and result["queries_checked"] >= len(log_reads)
