@@ -154,6 +154,12 @@ def _api_urls(samples: dict[str, Any]) -> Iterator[tuple[str, str]]:
                 yield f"{name} ?{field}", f"{url}?{field}={values[sample]}"
 
 
+def pages(username: str) -> list[tuple[str, str]]:
+    """(page name, URL) of every page and API read this login is walked through."""
+    samples = _samples(username)
+    return [*_urls(samples), *_api_urls(samples)]
+
+
 def walk(host: str, logins: list[str], out: Path, warm: int = 1) -> dict[str, Any]:
     """Walk the pages as these logins (Django set up, the server at `host`), write the rows to
     `out`, print the pages over the limits and the costliest; a summary for a report.
@@ -182,8 +188,7 @@ def walk(host: str, logins: list[str], out: Path, warm: int = 1) -> dict[str, An
                 "kb": size // 1024,
             }
 
-        samples = _samples(username)
-        for name, url in [*_urls(samples), *_api_urls(samples)]:
+        for name, url in pages(username):
             for _ in range(warm):
                 view(url)
             # The cheapest of three: which worker answers is the server's choice.

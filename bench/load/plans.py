@@ -181,8 +181,7 @@ def check_sweep(logins: list[str]) -> dict[str, Any]:
     views = 0
     for username in logins:
         client = _client(username)
-        samples = sweep._samples(username)
-        for name, url in [*sweep._urls(samples), *sweep._api_urls(samples)]:
+        for name, url in sweep.pages(username):
             status, seen = _viewed(client, url)
             views += 1
             if status >= 500:

@@ -13,7 +13,6 @@ from kansrijk.audit.selectors import NewestFirst, is_privacy_officer
 from kansrijk.cases.errors import NotFound
 from kansrijk.cases.models import Family
 from kansrijk.core.models import Professional
-from kansrijk.plans import planned_anew
 
 router = Router(tags=["access log"])
 
@@ -91,10 +90,9 @@ def entries(request: HttpRequest, filters: Query[SearchIn]) -> SearchOut:
     rows: list[AccessLogEntry] = []
     total = 0
     if result.entries is not None:
-        with planned_anew():
-            entries = NewestFirst(result.entries)
-            total = entries.count()
-            rows = entries[offset : offset + limit]
+        entries = NewestFirst(result.entries)
+        total = entries.count()
+        rows = entries[offset : offset + limit]
     subject = result.subject
     return SearchOut(
         family=_family(subject.family) if subject else None,

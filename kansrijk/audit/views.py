@@ -13,7 +13,6 @@ from kansrijk.audit.models import AccessLogEntry
 from kansrijk.audit.search import Criteria, search_access_log
 from kansrijk.audit.selectors import NewestFirst, is_privacy_officer
 from kansrijk.core.models import Professional
-from kansrijk.plans import planned_anew
 
 PAGE_SIZE = 100
 
@@ -34,9 +33,8 @@ def officer(request: HttpRequest) -> HttpResponse:
             result = search_access_log(by=user, criteria=criteria)
             context["result"] = result
             if result.entries is not None:
-                with planned_anew():  # the count and the page's rows, read here
-                    entries = NewestFirst(result.entries)
-                    # A Paginator asks its list for count() and slices: NewestFirst has both.
-                    paginator: Paginator[AccessLogEntry] = Paginator(cast(Any, entries), PAGE_SIZE)
-                    context["page"] = paginator.get_page(request.GET.get("page"))
+                # A Paginator asks its list for count() and slices: NewestFirst has both.
+                entries = cast(Any, NewestFirst(result.entries))
+                paginator: Paginator[AccessLogEntry] = Paginator(entries, PAGE_SIZE)
+                context["page"] = paginator.get_page(request.GET.get("page"))
     return render(request, "audit/officer.html", context)

@@ -376,8 +376,7 @@ def test_the_plan_check_walks_every_page_with_the_officers_searches(region, on_p
     from bench import sweep
     from bench.load.plans import _client, _viewed, check_sweep
 
-    samples = sweep._samples("privacy.bench")
-    urls = dict([*sweep._urls(samples), *sweep._api_urls(samples)])
+    urls = dict(sweep.pages("privacy.bench"))
     searched = {name for name in urls if "?" in name}
     assert searched == {
         "audit:officer ?child",

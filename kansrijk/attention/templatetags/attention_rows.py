@@ -126,7 +126,7 @@ def _opener(entry: AttentionEntry, words: _Words, page: str, number: str) -> str
     )
 
 
-def _row(entry: AttentionEntry, words: _Words, keeps: bool, page: str, opened: int) -> str:
+def _row(entry: AttentionEntry, words: _Words, keeps: bool, page: str, opened: str) -> str:
     case = entry.case
     number = words.case % {"number": shown(case.pk)}
     badge = (
@@ -143,7 +143,7 @@ def _row(entry: AttentionEntry, words: _Words, keeps: bool, page: str, opened: i
     )
     keep = ""
     if keeps:
-        is_open = entry.pk == opened or bool(getattr(entry, "form_kind", ""))
+        is_open = str(entry.pk) == opened or bool(getattr(entry, "form_kind", ""))
         keep = _keep(entry, words, page) if is_open else _opener(entry, words, page, number)
     return (
         f'<tr id="entry-{shown(entry.pk)}" data-testid="attention-entry"><td><a href="'
@@ -159,13 +159,18 @@ def _row(entry: AttentionEntry, words: _Words, keeps: bool, page: str, opened: i
 
 @register.simple_tag(takes_context=True)
 def attention_rows(
-    context: Any, entries: list[AttentionEntry], keeps: bool, page_number: int, opened: int = 0
+    context: Any,
+    entries: list[AttentionEntry],
+    keeps: bool,
+    page_number: int,
+    opened: str | int = "",
 ) -> SafeString:
     """`{% attention_rows entries keeps page.number opened %}`: the rows of the table's body,
-    the forms of the entry `opened` (its id) written out."""
+    the forms of the entry `opened` (its id, `?open=` as asked: compared as text, as the
+    agenda's) written out."""
     words = _Words(context)
     page = shown(page_number)
-    rows = (_row(entry, words, keeps, page, opened) for entry in entries)
+    rows = (_row(entry, words, keeps, page, str(opened)) for entry in entries)
     return mark_safe("".join(rows))  # noqa: S308
 
 
