@@ -66,12 +66,14 @@ def _viewed(client: Any, url: str) -> tuple[int, list[tuple[str, Any, str]]]:
     for the kept plan, and sends a query unprepared, `prepare_threshold` off, for a custom
     one, as `plans.planned_anew` does)."""
     from django.db import connection
+    from psycopg import ServerCursor
 
     seen: list[tuple[str, Any, str]] = []
     mode = ["auto"]
 
     def keep(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        seen.append((sql, params, "custom" if raw.prepare_threshold is None else mode[0]))
+        anew = raw.prepare_threshold is None or isinstance(context["cursor"].cursor, ServerCursor)
+        seen.append((sql, params, "custom" if anew else mode[0]))
         return execute(sql, params, many, context)
 
     connection.ensure_connection()

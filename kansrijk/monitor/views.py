@@ -327,7 +327,7 @@ def comments(request: HttpRequest, audience: Audience) -> HttpResponse:
 
 
 def experience_list(request: HttpRequest) -> HttpResponse:
-    cases = list(closed_cases_awaiting_experience(request.user)[:100])  # type: ignore[arg-type]
+    cases = closed_cases_awaiting_experience(request.user, 100)  # type: ignore[arg-type]
     if cases:
         log_access(
             by=request.user,  # type: ignore[arg-type]

@@ -29,7 +29,7 @@ from django.db.models.functions import Cast, JSONObject
 from django.utils import formats, timezone
 
 from kansrijk.access.matrix import Action
-from kansrijk.access.policies import filter_cases, may_export_every_case
+from kansrijk.access.policies import may_export_every_case
 from kansrijk.access.roles import Role
 from kansrijk.audit.listed import for_the_family
 from kansrijk.audit.models import AccessLogEntry, Event
@@ -37,8 +37,10 @@ from kansrijk.audit.selectors import Subject, entries_about, family_ids
 from kansrijk.audit.services import log_access
 from kansrijk.cases.errors import NotFound
 from kansrijk.cases.models import Case, Child, Family
+from kansrijk.cases.selectors import compiled_list
 from kansrijk.compiled import fetch, ids_in
 from kansrijk.core.models import Professional
+from kansrijk.plans import GENERIC
 from kansrijk.privacy.labels import field_label, section_title
 
 PURPOSE = "inzage (AVG art. 15)"
@@ -496,15 +498,29 @@ def subject_of(*, family_id: int | None = None, child_id: int | None = None) -> 
 
 def exportable_cases(by: Professional, subject: Subject) -> tuple[list[int], str]:
     """The cases this user may export for the subject, and the rule that allows it."""
-    cases = Case.objects.filter(family=subject.family)
+    ids: dict[str, Any] = {"family": subject.family.pk}  # and the child's, when a child's
     if subject.child is not None:
-        cases = cases.filter(signals__child=subject.child).distinct()
+        ids["child"] = subject.child.pk
     if may_export_every_case(by):
-        return sorted(cases.values_list("id", flat=True)), "privacy officer (explicit rule)"
-    allowed = sorted(filter_cases(cases, by, Action.EXPORT).values_list("id", flat=True))
+        every = _subject_cases(**ids).values_list("id", flat=True)
+        return sorted(every), "privacy officer (explicit rule)"
+    # With the plan PostgreSQL keeps (kansrijk.plans): planning the access filter cost 2 ms,
+    # the kept plan runs in 0.1 (region at 1.0, plan check).
+    rows = compiled_list(
+        by, Action.EXPORT, ("inzage cases", "child" in ids),
+        lambda uid, visible, **ids: _subject_cases(**ids).filter(visible("pk")).values_list("id"),
+        per_user=False, plan=GENERIC, **ids,
+    )  # fmt: skip
+    allowed = sorted(pk for (pk,) in rows)
     if not allowed:
         raise NotFound
     return allowed, "case matrix: export"
+
+
+def _subject_cases(family: int, child: int | None = None) -> models.QuerySet[Case]:
+    """The family's cases; of a child, those a signal about the child opened or joined."""
+    cases = Case.objects.filter(family=family)
+    return cases if child is None else cases.filter(signals__child=child).distinct()
 
 
 def inzage_export(
