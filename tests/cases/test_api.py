@@ -423,6 +423,37 @@ def test_the_openapi_document_describes_every_operation(world: World) -> None:
         assert list(operation["responses"]["401"]["content"]) == [PROBLEM]
 
 
+def test_the_openapi_document_is_built_once_and_each_caller_gets_its_own(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Building the document cost 85 ms of CPU a fetch (issue 17): it is built once per
+    process, root and language; what one caller changes in it, the next never sees."""
+    from ninja.openapi import schema as ninja_schema
+
+    from kansrijk.api import api
+
+    built: list[str] = []
+    build = ninja_schema.get_schema
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        built.append(kwargs["path_prefix"])
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr("ninja.main.get_schema", counted)
+    monkeypatch.setattr(api, "_documents", {})
+    client = client_for(world.coach)
+    first = client.get("/api/openapi.json").json()
+    assert client.get("/api/openapi.json").json() == first
+    assert built == ["/api/"]  # in the session's language; another builds its own
+    assert ("get", "/api/cases") in {(m, p) for p, item in first["paths"].items() for m in item}
+    mine = api.get_openapi_schema(path_prefix="/api/")
+    mine["info"]["title"] = "changed"
+    mine["paths"].clear()
+    again = api.get_openapi_schema(path_prefix="/api/")
+    assert again["info"]["title"] == "Kansrijk API"
+    assert json.loads(json.dumps(again["paths"])) == first["paths"]
+
+
 # --- bad input ------------------------------------------------------------------------------
 
 
