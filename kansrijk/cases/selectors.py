@@ -46,6 +46,7 @@ from kansrijk.access.policies import (
     memberships_of,
     page_checks_open,
     pupil_pick,
+    read_for_page,
     rows_read_for_page,
     visible_cases,
     visible_condition,
@@ -643,6 +644,10 @@ def pupils_for_signal(
                 date_of_birth=date_of_birth,
             )
     if pick.through_cases:
+        # The list and its count (the API's page, the form's picker) take the cases read
+        # once: each computed the user's cases anew, 10-13 ms for a specialist of the
+        # SWV's 991 cases at region scale 1.0 (issue 17). Outside a page, nothing is read.
+        read_for_page(user, Action.FULL)
         seen = filter_cases(Case.objects.filter(family=OuterRef("family")), user, Action.FULL)
         more |= Q(Exists(seen))
     return _pupils(sorted(pick.groups), sorted(pick.locations), more).select_related("location")
