@@ -6,14 +6,17 @@ import json
 from typing import Any, cast
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from kansrijk.audit.models import AccessLogEntry, Event
 from kansrijk.cases.models import Case, Child, FamilyContact, Note, Signal
+from kansrijk.cases.workflow import CaseState
 from kansrijk.core.models import Professional
 from tests.auth import sign_in
+from tests.cases.route import advance, open_case
 from tests.conftest import World
-from tests.factories import ChildFactory
+from tests.factories import ChildFactory, GuardianFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -758,6 +761,28 @@ def test_a_long_page_logs_every_child_it_shows(world: World) -> None:
     assert details[0].endswith(f"(part 1/{len(details)})")
     logged = {int(pk) for d in details for pk in d.split("children=")[1].split(" ")[0].split(",")}
     assert logged == shown
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="cases read once on PostgreSQL")
+def test_a_specialists_pupils_read_the_specialists_cases_once(world: World) -> None:
+    """The family specialist may signal about the children of the families whose file they
+    read: the page and its count take those cases read once (issue 17: each computed them,
+    10-13 ms at region scale for a specialist of 991 cases), and list the same children."""
+    from django.test.utils import CaptureQueriesContext
+
+    child = new_child(location=world.school)
+    GuardianFactory(family=child.family)
+    case = open_case(world, child)
+    advance(world, case, CaseState.IN_SUPPORT)
+    sister = ChildFactory(family=child.family, location=world.other_school)
+    gs = client_for(world.family_specialist)
+    with CaptureQueriesContext(connection) as queries:
+        body = gs.get("/api/pupils?limit=1").json()
+    assert body["count"] == 2 and body["items"][0]["id"] in {child.pk, sister.pk}
+    reads = [q["sql"] for q in queries if '"cases_casemember"' in q["sql"]]
+    assert len(reads) == 1, reads  # the specialist's cases, read once for both
+    children = [q["sql"] for q in queries if 'FROM "cases_child"' in q["sql"]]
+    assert len(children) == 2 and all("unnest(" in q for q in children), children
 
 
 def test_a_signal_asks_once_whether_the_pupil_may_be_picked(world: World, pupil: Child) -> None:
