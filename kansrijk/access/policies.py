@@ -118,9 +118,9 @@ def _read_facts(user: Professional, memberships: list[Membership]) -> None:
     if shaped is None:
         return
     hit = shaped.bound(values)
-    with connections[using].cursor() as cursor:
-        cursor.execute(hit.sql, hit.filled(using))
-        rows = {row[0]: row[1:] for row in cursor.fetchall()}
+    # With the plan PostgreSQL keeps (kansrijk.plans): it planned this query anew on every
+    # request, 1.1 ms a page of a family specialist; the kept plan runs in 0.02 (issue 17).
+    rows = {row[0]: row[1:] for row in rows_planned(hit.sql, hit.filled(using), GENERIC, using)}
     for membership in memberships:
         values = rows.get(membership.pk, ())
         for fact, value, boolean in zip(facts, values, hit.extra, strict=False):

@@ -20,6 +20,7 @@ from kansrijk.plans import CUSTOM, GENERIC, rows_planned
 from kansrijk.privacy import inzage
 from kansrijk.safety.selectors import vulnerable_families
 from kansrijk.safety.services import vulnerable_family_add
+from kansrijk.standins.selectors import STANDS_IN
 from tests.cases.route import open_case
 from tests.conftest import fresh
 from tests.factories import ChildFactory, GuardianFactory
@@ -177,3 +178,16 @@ def test_reads_that_cost_more_to_plan_than_to_run_keep_their_plan(world, monkeyp
         generic, custom = _kept_plan_runs(first)
         assert generic >= 2 and custom == 0, first
     assert _mode() == "auto"
+
+
+@pytest.mark.django_db
+def test_a_specialists_membership_facts_keep_their_plan(world) -> None:  # type: ignore[no-untyped-def]
+    """Whether a family specialist stands in for an absent colleague today is read with their
+    memberships on every request: planned anew, 1.1 ms a page; the kept plan runs in 0.02."""
+    for _ in range(4):  # a request's user, memberships read anew
+        (membership,) = policies.memberships_of(fresh(world.family_specialist))
+        assert getattr(membership, STANDS_IN) is False
+    # Compiled per number of memberships: the one of a specialist with one.
+    (facts,) = [hit for key, hit in policies._compiled.items() if key[0] == "facts" and key[3] == 1]
+    generic, custom = _plans_of(facts.sql.split("%s")[0])
+    assert generic >= 2 and custom == 0
