@@ -508,7 +508,7 @@ def exportable_cases(by: Professional, subject: Subject) -> tuple[list[int], str
     # the kept plan runs in 0.1 (region at 1.0, plan check).
     rows = compiled_list(
         by, Action.EXPORT, ("inzage cases", "child" in ids),
-        lambda uid, visible, **ids: _subject_cases(**ids).filter(visible("pk")).values_list("id"),
+        lambda uid, visible, **of: _subject_cases(**of).filter(visible("pk")).values_list("id"),
         per_user=False, plan=GENERIC, **ids,
     )  # fmt: skip
     allowed = sorted(pk for (pk,) in rows)
