@@ -270,15 +270,19 @@ def _case_parts(user: Professional, action: Action, membership: Membership | Non
 
 def _with_sharing(needing: list[tuple[Membership, list[Reach]]]) -> Q:
     """Of the cases the relations that need sharing reach: where one of them holds with its
-    sharing. When they are one membership's and need one sharing (a family specialist's
-    contact-person and team seats), a case among their cases is reached by one of them:
-    only the sharing is checked (checking the reach again cost a GS list a look-up per
-    case, issue 17)."""
-    if len(needing) == 1 and len({reach.sharing for reach in needing[0][1]}) == 1:
-        member, needs = needing[0]
-        sharing = needs[0].sharing
+    sharing. When they need one sharing and their memberships are of one organisation (a
+    family specialist's contact-person and team seats; a school nurse's or SWV specialist's
+    seats through a membership per location served), a case among their cases is reached by
+    one of them, and the sharing asks only the organisation: only the sharing is checked
+    (checking the reach again cost a GS list a look-up per case, and an SWV specialist's two
+    per case, 991 cases, issue 17)."""
+    organisations = {member.organisation_id for member, _ in needing}
+    sharings = {reach.sharing for _, needs in needing for reach in needs}
+    if len(organisations) == 1 and len(sharings) == 1:
+        (sharing,) = sharings
         assert sharing is not None
-        return shared_with(member, sharing, _union([q for reach in needs for q in reach.cases]))
+        cases = [q for _, needs in needing for reach in needs for q in reach.cases]
+        return shared_with(needing[0][0], sharing, _union(cases))
     condition = Q(pk__in=[])
     for member, needs in needing:
         condition |= _any_of(member, needs, listed=True)

@@ -267,6 +267,53 @@ def test_a_reach_that_memberships_repeat_is_asked_once_in_a_compiled_filter(worl
     )
 
 
+def test_seats_of_one_organisation_through_two_memberships_check_only_the_sharing(
+    world,
+) -> None:
+    """An SWV specialist (or school nurse) holds a membership per location they serve, all of
+    one organisation: a case among their seats' cases is reached by one of them, and the
+    consent asks only the organisation, so the compiled filter checks only the consent, not
+    every seat again for every case (two look-ups per case, 991 cases, issue 17). It lists
+    what the condition lists, and a withdrawal hides the case at once."""
+    from kansrijk.access.policies import _visible_compiled
+
+    swv = world.swv
+    organisation = swv.memberships.get().organisation
+    Membership.objects.create(
+        professional=swv,
+        organisation=organisation,
+        location=world.other_school,
+        role=Role.EDUCATION_SPECIALIST,
+    )
+    seated, unseated = (ChildFactory(location=world.school) for _ in range(2))
+    cases = [open_case(world, child) for child in (seated, unseated)]
+    CaseMember.objects.create(case=cases[0], professional=swv, role=Role.EDUCATION_SPECIALIST)
+    consents = [
+        Consent.objects.create(
+            child=child,
+            case=case,
+            purpose=Purpose.DISCUSS_IN_VOT,
+            status=Consent.Status.GIVEN,
+            method="paper",
+            recorded_by=world.coach,
+        )
+        for child, case in zip((seated, unseated), cases, strict=True)
+    ]
+    user = fresh(swv)
+    assert len(memberships_of(user)) == 2
+    hit = _visible_compiled(user, Action.SUMMARY, "default")
+    assert hit is not None
+    again = re.compile(r'"cases_casemember" U0 WHERE [^)]*U0\."case_id" = \("cases_case"\."id"\)')
+    assert not again.search(hit.sql)  # no seat looked up per case
+    inline = Case.objects.filter(case_condition(user, Action.SUMMARY))
+    assert again.search(str(inline.query))  # the condition as an object check asks it
+    assert _listed(swv, Action.SUMMARY) == set(inline.values_list("pk", flat=True))
+    assert cases[0].pk in _listed(swv, Action.SUMMARY)
+    assert cases[1].pk not in _listed(swv, Action.SUMMARY)  # consent, but no seat
+    Consent.objects.filter(pk=consents[0].pk).update(status=Consent.Status.WITHDRAWN)
+    assert cases[0].pk not in _listed(swv, Action.SUMMARY)
+
+
 def test_a_signallers_my_work_reads_the_cases_they_may_open_once(client, world) -> None:  # type: ignore[no-untyped-def]
     """A teacher's my work lists their own signals, each a link where the case page answers.
     The cases they may open are read once for the page (`read_for_page`) and whether a
