@@ -165,10 +165,9 @@ def _sql(query: QuerySet[Any]) -> str | int:
         return id(query)
 
 
-def _any_of(membership: Membership, reaches: list[Reach], *, listed: bool = False) -> Q:
+def _any_of(membership: Membership, reaches: list[Reach]) -> Q:
     """One reach holds with its sharing; relations that need the same sharing share one
-    consent check. `listed`: the consents are read once for the cases these reaches reach
-    (a list); otherwise per case (an object check)."""
+    consent check."""
     by_sharing: dict[Sharing | None, list[Reach]] = {}
     for reach in reaches:
         by_sharing.setdefault(reach.sharing, []).append(reach)
@@ -178,8 +177,7 @@ def _any_of(membership: Membership, reaches: list[Reach], *, listed: bool = Fals
         for reach in group:
             reached |= reach.reaches()
         if sharing is not None:
-            within = _union([q for reach in group for q in reach.cases]) if listed else None
-            reached &= shared_with(membership, sharing, within)
+            reached &= shared_with(membership, sharing)
         condition |= reached
     return condition
 
@@ -214,7 +212,7 @@ def case_condition(user: Professional, action: Action, membership: Membership | 
         for reach in found:
             (parts if reach.sharing is None else shared).extend(reach.cases)
         if found:
-            inline |= _any_of(member, found, listed=True)
+            inline |= _any_of(member, found)
     if not shared:
         return Q(pk__in=_union(parts)) if parts else Q(pk__in=[])
     return Q(pk__in=_union(parts + shared)) & inline
@@ -242,7 +240,7 @@ class _Parts:
 
     def sharing(self, without: QuerySet[Any] | None = None) -> QuerySet[Any] | None:
         """One query of the cases the relations that need sharing reach where one of them
-        holds with its sharing (the consents read for those cases' families alone), or None;
+        holds with its sharing (the consents read for each of those cases' families), or None;
         `without`: less these cases, found by a part that needs no sharing."""
         if not self.shared:
             return None
@@ -281,11 +279,10 @@ def _with_sharing(needing: list[tuple[Membership, list[Reach]]]) -> Q:
     if len(organisations) == 1 and len(sharings) == 1:
         (sharing,) = sharings
         assert sharing is not None
-        cases = [q for _, needs in needing for reach in needs for q in reach.cases]
-        return shared_with(needing[0][0], sharing, _union(cases))
+        return shared_with(needing[0][0], sharing)
     condition = Q(pk__in=[])
     for member, needs in needing:
-        condition |= _any_of(member, needs, listed=True)
+        condition |= _any_of(member, needs)
     return condition
 
 

@@ -123,9 +123,9 @@ def membership_facts() -> tuple[MembershipFact, ...]:
 RelationFilter = Callable[["Professional", "Membership"], Reach]
 #: Builds the condition "the family agreed to share the case with this organisation for one
 #: of these purposes (or a legal ground is recorded)"; `team_wide` also accepts consent given
-#: to the support team as a whole; `within` (a query of case ids, or None) bounds the
-#: consents read to those cases' families.
-SharingCondition = Callable[..., Q]  # (organisation_id, purposes, *, team_wide, within) -> Q
+#: to the support team as a whole. It is asked per case, through the indexes of the case's
+#: family, so that it costs what the user's own cases cost.
+SharingCondition = Callable[..., Q]  # (organisation_id, purposes, *, team_wide) -> Q
 
 _relations: dict[Relation, RelationFilter] = {}
 _case_model: list[type[Model]] = []
@@ -156,14 +156,13 @@ def case_model() -> Any:
     return _case_model[0]
 
 
-def shared_with(membership: Membership, sharing: Sharing, within: QuerySet[Any] | None = None) -> Q:
+def shared_with(membership: Membership, sharing: Sharing) -> Q:
     """Staff of the case's own organisation need no consent; anyone else needs consent in
-    force (or a recorded legal ground), so a withdrawal hides the case at once. `within`
-    (case ids) bounds the consents read to those cases' families (a list)."""
+    force (or a recorded legal ground), so a withdrawal hides the case at once."""
     own = Q(location__organisation=membership.organisation_id)
     if not _sharing:
         return own
     consented = _sharing[0](
-        membership.organisation_id, sharing.purposes, team_wide=sharing.team_wide, within=within
+        membership.organisation_id, sharing.purposes, team_wide=sharing.team_wide
     )
     return own | consented
