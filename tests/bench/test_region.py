@@ -330,8 +330,10 @@ def test_the_load_tests_writes_are_accepted_by_the_api(region):
     longest = Step.objects.values("case_id").annotate(n=Count("id")).order_by("-n")[0]
     writes = _writes(codes, keep=longest["case_id"])
     assert writes["api_signal"]["logins"] and writes["api_add_note"]["logins"]
-    # The notes never land on the case page the load test measures.
+    # The notes never land on the case page the load test measures, nor the signals on the
+    # my-work of the teachers it measures.
     assert f"/api/cases/{longest['case_id']}/notes" not in writes["api_add_note"]["urls"]
+    assert all(login.startswith("leerkracht2.") for login in writes["api_signal"]["logins"])
     for spec in writes.values():
         for i, login in enumerate(spec["logins"][:2]):
             client = sign_in(Client(enforce_csrf_checks=True), Professional.objects.get(
