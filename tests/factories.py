@@ -10,6 +10,7 @@ from factory.django import DjangoModelFactory
 
 from kansrijk.access.roles import Role
 from kansrijk.cases.models import Child, Family, Guardian
+from kansrijk.consent.models import Consent, Purpose
 from kansrijk.core.models import Location, Membership, Organisation, Professional
 
 PASSWORD = "correct-horse-battery-staple"
@@ -116,3 +117,15 @@ class GuardianFactory(DjangoModelFactory):
     name = factory.Faker("name", locale="nl_NL")
     relation = "moeder"
     phone = "0612345678"
+
+
+class ConsentFactory(DjangoModelFactory):
+    """Consent in force, on paper, to discuss the child in the support team as a whole."""
+
+    class Meta:
+        model = Consent
+
+    child = factory.SubFactory(ChildFactory)
+    purpose = Purpose.DISCUSS_IN_VOT
+    status = Consent.Status.GIVEN
+    method = Consent.Method.PAPER

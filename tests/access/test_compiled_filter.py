@@ -24,7 +24,7 @@ from kansrijk.core.models import Membership, Professional
 from kansrijk.safety.models import EmergencyAccess
 from tests.cases.route import advance, open_case
 from tests.conftest import fresh
-from tests.factories import ChildFactory, GuardianFactory, LocationFactory
+from tests.factories import ChildFactory, ConsentFactory, GuardianFactory, LocationFactory
 from tests.roles import as_owner
 
 pytestmark = [
@@ -290,14 +290,7 @@ def test_seats_of_one_organisation_through_two_memberships_check_only_the_sharin
     cases = [open_case(world, child) for child in (seated, unseated)]
     CaseMember.objects.create(case=cases[0], professional=swv, role=Role.EDUCATION_SPECIALIST)
     consents = [
-        Consent.objects.create(
-            child=child,
-            case=case,
-            purpose=Purpose.DISCUSS_IN_VOT,
-            status=Consent.Status.GIVEN,
-            method="paper",
-            recorded_by=world.coach,
-        )
+        ConsentFactory(child=child, case=case, recorded_by=world.coach)
         for child, case in zip((seated, unseated), cases, strict=True)
     ]
     user = fresh(swv)

@@ -17,7 +17,7 @@ from kansrijk.core.models import Membership
 from kansrijk.meetings import services as meeting_services
 from kansrijk.safety.models import ChildcareContact, EmergencyAccess
 from tests.auth import sign_in
-from tests.factories import ChildFactory, professional, teaches
+from tests.factories import ChildFactory, ConsentFactory, professional, teaches
 
 pytestmark = pytest.mark.django_db
 
@@ -120,14 +120,7 @@ def test_the_swv_and_the_family_specialist_see_pupils_only_through_cases(
         assert stranger.given_name not in names and pupil.given_name not in names
     case = _case(world, pupil)
     CaseMember.objects.create(case=case, professional=world.swv, role=Role.EDUCATION_SPECIALIST)
-    Consent.objects.create(
-        child=pupil,
-        case=case,
-        purpose=Purpose.DISCUSS_IN_VOT,
-        status=Consent.Status.GIVEN,
-        method="paper",
-        recorded_by=world.coach,
-    )
+    ConsentFactory(child=pupil, case=case, recorded_by=world.coach)
     names = _pupil_names(sign_in(client, world.swv))
     assert pupil.given_name in names and stranger.given_name not in names
 

@@ -38,6 +38,7 @@ from kansrijk.safety.models import Meldcode
 from tests.auth import sign_in
 from tests.factories import (
     ChildFactory,
+    ConsentFactory,
     LocationFactory,
     OrganisationFactory,
     ProfessionalFactory,
@@ -138,14 +139,7 @@ def _case(location: Location, contact: Professional, name: str) -> Case:
     # Group 9: no walker teaches it, so a teacher's own pupil list never names this child.
     child = cast(Child, ChildFactory(location=location, given_name=name, group="9"))
     case = Case.objects.create(family=child.family, location=location, contact_person=contact)
-    Consent.objects.create(
-        child=child,
-        case=case,
-        purpose=Purpose.DISCUSS_IN_VOT,
-        status=Consent.Status.GIVEN,
-        method="paper",
-        recorded_by=contact,
-    )
+    ConsentFactory(child=child, case=case, recorded_by=contact)
     # An open meldcode, so that reading it answers for whoever may (else "none": 404).
     Meldcode.objects.create(case=case, started_by=contact)
     return case
