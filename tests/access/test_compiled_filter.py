@@ -313,8 +313,8 @@ def test_seats_of_one_organisation_through_two_memberships_check_only_the_sharin
         cursor.execute("EXPLAIN (FORMAT JSON) " + hit.sql, hit.filled("default"))
         plan = cursor.fetchone()[0][0]["Plan"]
     assert json.dumps(plan).count('"Relation Name": "cases_casemember"') == 1
-    consents = [name for name, node in _subplans(plan) if "consent_consent" in json.dumps(node)]
-    assert consents and not any(name.startswith("hashed") for name in consents), consents
+    asked = [name for name, node in _subplans(plan) if "consent_consent" in json.dumps(node)]
+    assert asked and not any(name.startswith("hashed") for name in asked), asked
 
 
 def _subplans(node: dict) -> list[tuple[str, dict]]:  # type: ignore[type-arg]
