@@ -5,8 +5,9 @@ production settings, and measure the pages of the issue's table with locust.
 
 (`make bench-region KANSRIJK_BENCH_SCALE=0.1`.) Needs PostgreSQL on this machine (the
 database CPU per page is read from /proc). Steps: migrate, `bench.region` (timed), collect
-the static files, start `gunicorn --workers 4` with `kansrijk.conf.production` (persistent
-connections by default) and KANSRIJK_BENCH_METRICS on, and the access log's chainer, warm
+the static files, start gunicorn with a worker per core (PostgreSQL shares the cores:
+docs/operations.md) and `kansrijk.conf.production` (persistent connections by default) and
+KANSRIJK_BENCH_METRICS on, and the access log's chainer, warm
 every page with all its logins (not counted), then per page 1 and 16 users without think
 time, the mix of all pages with 16 users, the API's writes, every page as every role
 (bench/sweep.py, into bench/results/sweep_<scale>.json; a server error fails the run), and
@@ -520,6 +521,14 @@ def through_socket(url: str) -> str:
     return urllib.parse.urlunsplit(parts._replace(netloc=location))
 
 
+def workers_per_server(servers: int) -> int:
+    """A worker per core, the cores shared among the servers: with PostgreSQL on the same
+    cores, a worker's wait for the database is the database's work on a core, and more
+    workers only switch between processes (2, 3 and 4 workers on two cores: 176, 165 and
+    154 pages/s for the mix; docs/operations.md, stop 71)."""
+    return max(1, (os.cpu_count() or 1) // servers)
+
+
 def _serve(
     port: int, workers: int, static: str, database: str | None = None
 ) -> subprocess.Popen[bytes]:
@@ -619,7 +628,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=0.01)
     parser.add_argument("--seconds", type=int, default=15, help="per page and number of users")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers per server")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="gunicorn workers per server; 0: the machine's cores shared among the servers",
+    )
     parser.add_argument(
         "--servers", type=int, default=1, help="gunicorn instances; more than one behind nginx"
     )
@@ -635,6 +649,7 @@ def main(argv: list[str] | None = None) -> int:
         help="after the runs, walk every page as every role (bench/sweep.py)",
     )
     args = parser.parse_args(argv)
+    args.workers = args.workers or workers_per_server(args.servers)
     # Stopped from outside, still stop gunicorn (the `finally` below).
     signal.signal(signal.SIGTERM, lambda *_args: sys.exit(143))
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):

@@ -392,3 +392,16 @@ def test_the_plan_check_walks_every_page_with_the_officers_searches(region, on_p
     assert status == 200 and log_reads and set(log_reads) == {"custom"}
     result = check_sweep(["privacy.bench"])
     assert result["views"] == len(urls) and result["queries_checked"] >= len(log_reads)
+
+
+def test_the_load_test_serves_a_worker_per_core_shared_among_its_servers(monkeypatch):
+    """PostgreSQL shares the load test's cores: a worker per core, not the 4 of a server
+    whose database is elsewhere (docs/operations.md, stop 71)."""
+    from bench.load import run
+
+    monkeypatch.setattr(run.os, "cpu_count", lambda: 2)
+    assert run.workers_per_server(1) == 2
+    assert run.workers_per_server(2) == 1
+    assert run.workers_per_server(3) == 1
+    monkeypatch.setattr(run.os, "cpu_count", lambda: None)
+    assert run.workers_per_server(1) == 1
