@@ -843,6 +843,20 @@ def _all_actions_query(
     array put in where the one case is, with only the relations that grant one of these
     actions, and the grants with the booleans' names."""
     annotations: dict[str, ExpressionWrapper] = {}
+    columns: dict[tuple[str, str], str] = {}  # a condition's SQL and parameters: its column
+
+    def column(name: str, condition: Q) -> str:
+        """The column that answers `condition`: this new one, or an earlier membership's
+        whose condition is the same SQL. A coordinator or SWV specialist holds a seat per
+        location, and each seat asked again whether they are the contact person, a member,
+        whether the consent holds...: PostgreSQL runs every column's sub-query, so three
+        seats read all of it three times (issue 17)."""
+        key = _condition_key(condition, name)
+        if key not in columns:
+            columns[key] = name
+            annotations[name] = ExpressionWrapper(condition, output_field=BooleanField())
+        return columns[key]
+
     grants: list[Grant] = []
     for index, membership in enumerate(memberships_of(user)):
         role = Role(membership.role)
@@ -855,15 +869,14 @@ def _all_actions_query(
             reach = build(user, membership)
             if not reach:
                 continue
-            reached = f"r{index}_{number}"
-            annotations[reached] = ExpressionWrapper(reach.reaches(), output_field=BooleanField())
+            reached = column(f"r{index}_{number}", reach.reaches())
             shared = None
             if reach.sharing is not None:
-                shared = sharings.setdefault(reach.sharing, f"s{index}_{len(sharings)}")
-                if shared not in annotations:
-                    annotations[shared] = ExpressionWrapper(
-                        shared_with(membership, reach.sharing), output_field=BooleanField()
+                if reach.sharing not in sharings:
+                    sharings[reach.sharing] = column(
+                        f"s{index}_{len(sharings)}", shared_with(membership, reach.sharing)
                     )
+                shared = sharings[reach.sharing]
             grants.append((role, reached, shared, frozenset(actions)))
     if not annotations:
         return case_model().objects.none().values(), []
@@ -873,6 +886,17 @@ def _all_actions_query(
         cases = case_model().objects.filter(pk__in=ids)
     row = cases.annotate(**annotations).values(*(["pk"] if among is not None else []), *annotations)
     return row, (grants if among is None else (grants, list(annotations)))
+
+
+def _condition_key(condition: Q, name: str) -> tuple[str, str]:
+    """A condition on a case as its SQL and parameters, to tell two equal ones apart from
+    Django's expressions (which compare by identity); one that matches nothing by `name`."""
+    query = case_model().objects.filter(condition).values("pk").query
+    try:
+        sql, params = query.sql_with_params()
+    except EmptyResultSet:
+        return ("", name)
+    return (sql, repr(params))
 
 
 def granting_roles_per_case(

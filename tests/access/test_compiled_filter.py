@@ -317,6 +317,54 @@ def test_seats_of_one_organisation_through_two_memberships_check_only_the_sharin
     assert asked and not any(name.startswith("hashed") for name in asked), asked
 
 
+def test_seats_of_one_organisation_ask_what_they_share_once_for_the_grants(world) -> None:
+    """The grants of a case or a list (an agenda's, the gate's check) ask a column per
+    relation of each membership. Seats of one organisation share most of them (am I the
+    contact person, a member, is the consent in force, an emergency grant): each is asked
+    once, not once per seat (a coordinator's three seats asked all of it three times for
+    each case of an agenda, issue 17). The answers stay those of each seat."""
+    from kansrijk.access.policies import _all_actions, _all_actions_among, _compiled_query
+    from kansrijk.access.policies import _all_actions_query as build
+
+    def asked(user: Professional) -> dict[str, int]:
+        hit = _compiled_query(user, ("all actions",), "default", build)
+        assert hit is not None
+        joined = r'(?:INNER JOIN "\w+" U\d ON \([^)]*\) )?'
+        tables = re.findall(rf'FROM "(\w+)" U0 {joined}WHERE', hit.sql)
+        return {table: tables.count(table) for table in tables}
+
+    swv = world.swv
+    one_seat = asked(fresh(swv))
+    assert one_seat.get("cases_casemember") and one_seat.get("consent_consent"), one_seat
+    organisation = swv.memberships.get().organisation
+    Membership.objects.create(
+        professional=swv,
+        organisation=organisation,
+        location=world.other_school,
+        role=Role.EDUCATION_SPECIALIST,
+    )
+    user = fresh(swv)
+    assert len(memberships_of(user)) == 2
+    two_seats = asked(user)
+    for shared in ("cases_casemember", "consent_consent", "consent_legalground"):
+        assert two_seats.get(shared) == one_seat.get(shared), (shared, one_seat, two_seats)
+
+    children = [ChildFactory(location=world.school) for _ in range(3)]
+    cases = [open_case(world, child) for child in children]
+    for case in cases[:2]:
+        CaseMember.objects.create(case=case, professional=swv, role=Role.EDUCATION_SPECIALIST)
+    for child, case in zip(children[:1] + children[2:], cases[:1] + cases[2:], strict=True):
+        ConsentFactory(child=child, case=case, recorded_by=world.coach)
+    each = {case.pk: _all_actions(user, case.pk) for case in cases}
+    assert each[cases[0].pk][Action.SUMMARY] == {Role.EDUCATION_SPECIALIST}  # seat, consent
+    assert not each[cases[1].pk][Action.SUMMARY]  # a seat, no consent
+    assert not each[cases[2].pk][Action.SUMMARY]  # consent, no seat
+    listed = _all_actions_among(user, [case.pk for case in cases], list(Action))  # a list's
+    for case in cases:
+        for action in Action:
+            assert listed[action].get(case.pk, set()) == each[case.pk][action]
+
+
 def _subplans(node: dict) -> list[tuple[str, dict]]:  # type: ignore[type-arg]
     """(name, node) of every subplan in an EXPLAIN (FORMAT JSON) plan."""
     found = [(node["Subplan Name"], node)] if "Subplan Name" in node else []
