@@ -70,7 +70,7 @@ def _done(request: HttpRequest, meeting_id: int, anchor: str = "") -> HttpRespon
         query = []
         if agenda.table.number > 1:
             query.append(f"page={agenda.table.number}")
-        if agenda.rest.number > 1:
+        if agenda.rest_shown:  # the item waits to be pulled in: that list, open
             query.append(f"rest={agenda.rest.number}")
         if query:
             url += "?" + "&".join(query)
@@ -173,12 +173,13 @@ def _meeting_context(request: HttpRequest, meeting: Meeting, **forms: Any) -> di
     page = agenda.table
     table = selectors.at_the_table(meeting)
     organisations = table.organisations
-    # One read of both pages: the table's items with their signals, the rest without.
+    # One read of both pages: the table's items with their signals, the rest (when it is
+    # shown) without.
     views = selectors.agenda_view(
         meeting,
         user,
         with_transitions=is_chair,
-        item_ids=[*page.ids, *agenda.rest.ids],
+        item_ids=[*page.ids, *(agenda.rest.ids if agenda.rest_shown else ())],
         signals_for=set(page.ids),
         organisations=organisations,
     )

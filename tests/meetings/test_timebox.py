@@ -3,6 +3,8 @@ minutes, the time left goes to the rest in order, and the remainder waits to be 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from kansrijk.cases.errors import CaseError
@@ -37,7 +39,15 @@ def test_must_discuss_first_then_what_fits_and_the_rest_to_pull_in(client, world
     assert "Aan tafel: 5 punten, 30 van 30 minuten gepland." in page
     assert "Gepland om 09:00, 10 min" in page and "Gepland om 09:10, 5 min" in page
     assert "Om erbij te nemen: 4 punten" in page
-    assert page.count('data-testid="rest-item"') == 4
+    # The list to pull in is closed until asked for: its count, and a link that opens it.
+    assert 'data-testid="rest-item"' not in page
+    assert 'href="?rest=1#rest" data-testid="show-rest"' in page
+    shown = client.get(f"/meetings/{meeting.pk}/", {"rest": 1}).content.decode()
+    assert shown.count('data-testid="rest-item"') == 4
+    assert "Om erbij te nemen: 4 punten" in shown and 'data-testid="show-rest"' not in shown
+    assert {int(pk) for pk in re.findall(r'data-testid="rest-item" data-item="(\d+)"', shown)} == {
+        i.pk for i in rest
+    }
     # No decision form is loaded before an item is opened or discussed.
     assert 'data-testid="decision-form"' not in page
     opened = client.get(f"/meetings/{meeting.pk}/?open={table[0].pk}").content.decode()
@@ -53,7 +63,11 @@ def test_the_chair_pulls_in_and_puts_aside_and_a_rebuild_keeps_it(client, world,
     sign_in(client, world.coordinator)
     response = client.post(f"/meetings/items/{waiting.pk}/place/", {"place": "table"})
     assert response.status_code == 302
-    client.post(f"/meetings/items/{first.pk}/place/", {"place": "aside"})
+    aside = client.post(f"/meetings/items/{first.pk}/place/", {"place": "aside"})
+    # Back on the agenda with the list to pull in open, where the item put aside now is.
+    assert aside["Location"] == f"/meetings/{meeting.pk}/?rest=1#item-{first.pk}"
+    back = client.get(aside["Location"]).content.decode()
+    assert f'data-testid="rest-item" data-item="{first.pk}"' in back
     services.agenda_build(by=world.coordinator, meeting_id=meeting.pk)
     waiting.refresh_from_db()
     first.refresh_from_db()
