@@ -20,7 +20,7 @@ from kansrijk.access.roles import Role
 from kansrijk.cases.models import Case, CaseMember, Child, Family
 from kansrijk.cases.workflow import CaseState
 from kansrijk.consent.models import Consent, LegalGround, Purpose
-from kansrijk.core.models import Membership, Professional
+from kansrijk.core.models import Location, Membership, Professional
 from kansrijk.safety.models import EmergencyAccess
 from tests.cases.route import advance, open_case
 from tests.conftest import fresh
@@ -268,6 +268,16 @@ def test_a_reach_that_memberships_repeat_is_asked_once_in_a_compiled_filter(worl
     )
 
 
+def _second_seat(swv: Professional, location: Location) -> None:
+    """An SWV specialist's seat at a second location, of the same organisation."""
+    Membership.objects.create(
+        professional=swv,
+        organisation=swv.memberships.get().organisation,
+        location=location,
+        role=Role.EDUCATION_SPECIALIST,
+    )
+
+
 def test_seats_of_one_organisation_through_two_memberships_check_only_the_sharing(
     world,
 ) -> None:
@@ -279,13 +289,7 @@ def test_seats_of_one_organisation_through_two_memberships_check_only_the_sharin
     from kansrijk.access.policies import _visible_compiled
 
     swv = world.swv
-    organisation = swv.memberships.get().organisation
-    Membership.objects.create(
-        professional=swv,
-        organisation=organisation,
-        location=world.other_school,
-        role=Role.EDUCATION_SPECIALIST,
-    )
+    _second_seat(swv, world.other_school)
     seated, unseated = (ChildFactory(location=world.school) for _ in range(2))
     cases = [open_case(world, child) for child in (seated, unseated)]
     CaseMember.objects.create(case=cases[0], professional=swv, role=Role.EDUCATION_SPECIALIST)
@@ -336,13 +340,7 @@ def test_seats_of_one_organisation_ask_what_they_share_once_for_the_grants(world
     swv = world.swv
     one_seat = asked(fresh(swv))
     assert one_seat.get("cases_casemember") and one_seat.get("consent_consent"), one_seat
-    organisation = swv.memberships.get().organisation
-    Membership.objects.create(
-        professional=swv,
-        organisation=organisation,
-        location=world.other_school,
-        role=Role.EDUCATION_SPECIALIST,
-    )
+    _second_seat(swv, world.other_school)
     user = fresh(swv)
     assert len(memberships_of(user)) == 2
     two_seats = asked(user)
