@@ -9,7 +9,7 @@ from ninja import Query, Router, Schema
 
 from kansrijk.audit.models import AccessLogEntry
 from kansrijk.audit.search import Criteria, search_access_log
-from kansrijk.audit.selectors import NewestFirst, is_privacy_officer
+from kansrijk.audit.selectors import is_privacy_officer
 from kansrijk.cases.errors import NotFound
 from kansrijk.cases.models import Family
 from kansrijk.core.models import Professional
@@ -90,9 +90,8 @@ def entries(request: HttpRequest, filters: Query[SearchIn]) -> SearchOut:
     rows: list[AccessLogEntry] = []
     total = 0
     if result.entries is not None:
-        entries = NewestFirst(result.entries)
-        total = entries.count()
-        rows = entries[offset : offset + limit]
+        total = result.entries.count()
+        rows = result.entries[offset : offset + limit]
     subject = result.subject
     return SearchOut(
         family=_family(subject.family) if subject else None,

@@ -14,6 +14,8 @@ matched in Python.
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
 from collections.abc import Iterable
 
@@ -37,10 +39,23 @@ def listing(
     using: str = "default",
 ) -> Q:
     """The list entries that name one of these cases, families or children."""
+    parts = listing_parts(cases=cases, families=families, children=children, using=using)
+    return functools.reduce(operator.or_, parts)
+
+
+def listing_parts(
+    *,
+    cases: Iterable[int] = (),
+    families: Iterable[int] = (),
+    children: Iterable[int] = (),
+    using: str = "default",
+) -> list[Q]:
+    """`listing` as the conditions each of its indexes answers, for a search that reads each
+    through its index and joins the matches (audit.selectors.NewestFirst)."""
     given = {"cases": cases, "families": families, "children": children}
     wanted = {kind: sorted(set(ids)) for kind, ids in given.items()}
     if not any(wanted.values()):
-        return Q(pk__in=[])
+        return [Q(pk__in=[])]
     if connections[using].vendor == "postgresql":
         tags = [f"{kind}:{pk}" for kind, ids in wanted.items() for pk in ids]
         table = connections[using].ops.quote_name(AccessLogEntry._meta.db_table)
@@ -51,9 +66,11 @@ def listing(
 
         # The index holds the chained entries (migration 0012); the unchained tail, seconds
         # of the log, is read through its own partial index and matched by the same function.
-        chained = Q(event=Event.LIST, entry_hash__isnull=False) & Q(overlaps())
-        return chained | Q(event=Event.LIST, entry_hash__isnull=True) & Q(overlaps())
-    return Q(event=Event.LIST, pk__in=_named_by_text(wanted, using))
+        return [
+            Q(event=Event.LIST, entry_hash__isnull=False) & Q(overlaps()),
+            Q(event=Event.LIST, entry_hash__isnull=True) & Q(overlaps()),
+        ]
+    return [Q(event=Event.LIST, pk__in=_named_by_text(wanted, using))]
 
 
 def _named_by_text(wanted: dict[str, list[int]], using: str) -> list[int]:

@@ -9,12 +9,13 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from kansrijk.audit.models import AccessLogEntry, Event
+from kansrijk.audit.models import Event
 from kansrijk.audit.selectors import (
     BSN,
     MAX_MATCHES,
+    Narrowing,
+    NewestFirst,
     Subject,
-    entries_about,
     families_matching,
     subject_for,
 )
@@ -50,7 +51,7 @@ class Criteria:
 class SearchResult:
     subject: Subject | None = None
     families: list[Family] = field(default_factory=list)
-    entries: QuerySet[AccessLogEntry] | None = None
+    entries: NewestFirst | None = None
     not_found: bool = False
 
 
@@ -99,9 +100,8 @@ def search_access_log(*, by: Professional, criteria: Criteria) -> SearchResult:
             result.families = families
             result.not_found = not families
     if result.subject is not None:
-        result.entries = entries_about(
-            result.subject, since=criteria.since, until=criteria.until, user=criteria.user
-        )
+        narrowing = Narrowing(since=criteria.since, until=criteria.until, user=criteria.user)
+        result.entries = NewestFirst(result.subject, narrowing=narrowing)
     subject = result.subject
     matched = ",".join(str(f.pk) for f in result.families[:40])
     log_access(

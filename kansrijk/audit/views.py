@@ -11,7 +11,7 @@ from django.shortcuts import render
 from kansrijk.audit.forms import AccessSearchForm
 from kansrijk.audit.models import AccessLogEntry
 from kansrijk.audit.search import Criteria, search_access_log
-from kansrijk.audit.selectors import NewestFirst, is_privacy_officer
+from kansrijk.audit.selectors import is_privacy_officer
 from kansrijk.core.models import Professional
 
 PAGE_SIZE = 100
@@ -34,7 +34,7 @@ def officer(request: HttpRequest) -> HttpResponse:
             context["result"] = result
             if result.entries is not None:
                 # A Paginator asks its list for count() and slices: NewestFirst has both.
-                entries = cast(Any, NewestFirst(result.entries))
+                entries = cast(Any, result.entries)
                 paginator: Paginator[AccessLogEntry] = Paginator(entries, PAGE_SIZE)
                 context["page"] = paginator.get_page(request.GET.get("page"))
     return render(request, "audit/officer.html", context)

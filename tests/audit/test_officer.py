@@ -180,18 +180,22 @@ def test_a_search_asked_again_is_planned_for_its_family_each_time(
     assert statements and about == [], about  # the pages' other reads were prepared
 
 
-def test_a_page_of_a_search_is_its_newest_entries_read_as_a_filter_then_a_sort(
+def test_a_page_of_a_search_is_its_newest_entries_read_as_a_union_then_by_id(
     officer: Professional, opened, world: World
 ) -> None:
-    """The officer's pages (NewestFirst) hold the entries the ORM orders newest first, page
-    after page, over months that lie in partitions of their own (and the default one); on
-    PostgreSQL the filter sits in a subquery it may not merge, so that no partition is read
-    backwards by id past every entry (a search by case took 2.9 s at 10 M entries)."""
+    """The officer's pages (NewestFirst) hold the entries that the one filter of the search
+    (entries_about, the inzage's) finds, newest first, page after page, over months that lie
+    in partitions of their own (and the default one), each once however many of its
+    conditions it meets; each condition is read on its own and the ids joined (a UNION), the
+    page's entries then by id. As one filter PostgreSQL tested every match against the
+    whole OR again, the listed-ids function over each list entry among them: a case with
+    11,153 entries took 82 ms to count, 27 ms as a union (region at 1.0)."""
     import datetime
 
     from django.test.utils import CaptureQueriesContext
 
-    from kansrijk.audit.selectors import NewestFirst, Subject, entries_about
+    from kansrijk.audit.paging import log_ids
+    from kansrijk.audit.selectors import Narrowing, NewestFirst, Subject, entries_about
 
     now = datetime.datetime.now(tz=datetime.UTC)
     for months in (0, 1, 14, 30):  # this month, the last, and two long before (default)
@@ -201,16 +205,24 @@ def test_a_page_of_a_search_is_its_newest_entries_read_as_a_filter_then_a_sort(
                 by=world.nurse, event=Event.READ, case_id=opened.pk, family_id=opened.family_id,
                 detail=f"read {months}.{n}", at=at,
             )  # fmt: skip
+    # A list that showed the case (found by its detail alone), and one that showed others.
+    log_ids([opened.pk + 500, opened.pk], by=world.coach, purpose="agenda", opening="cases ")
+    log_ids([opened.pk + 500], by=world.coach, purpose="agenda", opening="cases ")
     log_access(by=world.nurse, event=Event.READ, family_id=opened.family_id + 1000, detail="x")
-    entries = entries_about(Subject(opened.family))
-    expected = list(entries.order_by("-id"))
-    pages = NewestFirst(entries)
-    assert pages.count() == len(expected) == len(pages) >= 13
+    subject = Subject(opened.family)
+    expected = list(entries_about(subject))
+    pages = NewestFirst(subject)
+    assert pages.count() == len(expected) == len(pages) >= 14
+    assert len({e.pk for e in expected}) == len(expected)
+    assert any(e.event == Event.LIST for e in expected)
     with CaptureQueriesContext(connection) as queries:
         read = [*pages[0:5], *pages[5:10], *pages[10:100]]
     assert read == expected and [e.detail for e in read] == [e.detail for e in expected]
-    if connection.vendor == "postgresql":
-        assert all(" OFFSET 0) AS matched ORDER BY id DESC" in q["sql"] for q in queries)
+    assert all(" UNION " in q["sql"] for q in queries.captured_queries[::2])
     assert pages[3:3] == []
     with pytest.raises(ValueError):
         pages[5:]
+    narrowing = Narrowing(since=(now - datetime.timedelta(days=40)).date(), user="Verpleegkundige")
+    narrowed = list(entries_about(subject, narrowing=narrowing))
+    assert 0 < len(narrowed) < len(expected)
+    assert NewestFirst(subject, narrowing=narrowing)[0:100] == narrowed
