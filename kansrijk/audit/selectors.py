@@ -146,12 +146,13 @@ class Narrowing:
 
 
 def entries_about(
-    subject: Subject, *, narrowing: Narrowing = Narrowing(), ids: FamilyIds | None = None
+    subject: Subject, *, narrowing: Narrowing | None = None, ids: FamilyIds | None = None
 ) -> QuerySet[AccessLogEntry]:
     """The access-log entries about the subject (`about`) as one filter, narrowed, newest
     first: what the family's inzage reads whole. A page of them for the officer is read as
     `NewestFirst`."""
     condition = functools.reduce(operator.or_, about(subject, ids))
+    narrowing = narrowing or Narrowing()
     return narrowing.apply(AccessLogEntry.objects.filter(condition)).order_by("-id")
 
 
@@ -170,8 +171,9 @@ class NewestFirst:
     backwards by id from the eighth search on a connection."""
 
     def __init__(
-        self, subject: Subject, *, narrowing: Narrowing = Narrowing(), ids: FamilyIds | None = None
+        self, subject: Subject, *, narrowing: Narrowing | None = None, ids: FamilyIds | None = None
     ) -> None:
+        narrowing = narrowing or Narrowing()
         found = [
             narrowing.apply(AccessLogEntry.objects.filter(condition)).values_list("id", flat=True)
             for condition in about(subject, ids)
