@@ -101,8 +101,8 @@ def family_ids(family: Family) -> FamilyIds:
 
 
 def about(subject: Subject, ids: FamilyIds | None = None) -> list[Q]:
-    """What makes an entry one about the subject, as conditions that each an index of the log
-    answers (their OR is the search); `ids`: the family's (`family_ids`), when the caller read
+    """What makes an entry one about the subject, as conditions each answered by an index of
+    the log (their OR is the search); `ids`: the family's (`family_ids`), when the caller read
     them already."""
     family = subject.family
     ids = ids or family_ids(family)
@@ -179,11 +179,11 @@ class NewestFirst:
             for condition in about(subject, ids)
         ]
         first, *rest = (ids_found.order_by() for ids_found in found)
-        self.ids = first.union(*rest)  # UNION: an entry that meets two conditions once
+        self.matched = first.union(*rest)  # UNION: an entry that meets two conditions once
 
     def count(self) -> int:
-        with planned_anew(self.ids.db):
-            return self.ids.count()
+        with planned_anew(self.matched.db):
+            return self.matched.count()
 
     def __len__(self) -> int:
         return self.count()
@@ -194,6 +194,7 @@ class NewestFirst:
             raise ValueError("a page of the entries has an end, at or after its start")
         if stop == start:  # an empty list's one page
             return []
-        with planned_anew(self.ids.db):
-            shown = list(self.ids.order_by("-id")[start:stop])
-            return list(AccessLogEntry.objects.filter(pk__in=shown).order_by("-id"))
+        using = self.matched.db
+        with planned_anew(using):
+            shown = list(self.matched.order_by("-id")[start:stop])
+            return list(AccessLogEntry.objects.using(using).filter(pk__in=shown).order_by("-id"))
