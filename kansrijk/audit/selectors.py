@@ -198,7 +198,7 @@ class NewestFirst:
                 self._counted = (0, [])
                 return 0
             counted = (
-                f"SELECT id, COUNT(*) OVER () FROM ({sql}) AS matched "  # noqa: S608 - the ORM's
+                f"SELECT id, COUNT(*) OVER () FROM ({sql}) AS matched "  # noqa: S608 - the ORM's SQL
                 "ORDER BY id DESC LIMIT %s"
             )
             with planned_anew(using), connections[using].cursor() as cursor:
