@@ -14,8 +14,6 @@ matched in Python.
 
 from __future__ import annotations
 
-import functools
-import operator
 import re
 from collections.abc import Iterable
 
@@ -37,21 +35,10 @@ def listing(
     families: Iterable[int] = (),
     children: Iterable[int] = (),
     using: str = "default",
-) -> Q:
-    """The list entries that name one of these cases, families or children."""
-    parts = listing_parts(cases=cases, families=families, children=children, using=using)
-    return functools.reduce(operator.or_, parts)
-
-
-def listing_parts(
-    *,
-    cases: Iterable[int] = (),
-    families: Iterable[int] = (),
-    children: Iterable[int] = (),
-    using: str = "default",
 ) -> list[Q]:
-    """`listing` as the conditions each of its indexes answers, for a search that reads each
-    through its index and joins the matches (audit.selectors.NewestFirst)."""
+    """The list entries that name one of these cases, families or children: as the
+    conditions each of its indexes answers (their OR is the condition), for a search that
+    reads each through its index and joins the matches (audit.selectors.NewestFirst)."""
     given = {"cases": cases, "families": families, "children": children}
     wanted = {kind: sorted(set(ids)) for kind, ids in given.items()}
     if not any(wanted.values()):

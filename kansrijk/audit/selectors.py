@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from kansrijk.access.policies import roles_of
 from kansrijk.access.roles import Role
-from kansrijk.audit.listed import listing_parts
+from kansrijk.audit.listed import listing
 from kansrijk.audit.models import AccessLogEntry
 from kansrijk.cases.models import Case, Child, Family
 from kansrijk.core.models import Professional
@@ -117,10 +117,10 @@ def about(subject: Subject, ids: FamilyIds | None = None) -> list[Q]:
         ]
         # A list shows a case with the children the reader may see: the child's own listing,
         # and the family's cases and the family (as the family's entries above).
-        listed = listing_parts(cases=cases, families=[family.pk], children=[subject.child.pk])
+        listed = listing(cases=cases, families=[family.pk], children=[subject.child.pk])
     else:
         own = [Q(family_id=family.pk), Q(case_id__in=cases), Q(child_id__in=children)]
-        listed = listing_parts(cases=cases, families=[family.pk], children=children)
+        listed = listing(cases=cases, families=[family.pk], children=children)
     return [*own, *listed]
 
 
