@@ -90,15 +90,20 @@ def for_the_family(
 ) -> tuple[str, bool]:
     """A list entry's detail as the family may read it (inzage): the ids of others left
     out, theirs kept, and how many the list showed ("cases 12 (of 80 shown)"); and whether
-    it named any of theirs."""
-    own = {"cases": set(cases), "families": set(families), "children": set(children)}
+    it named any of theirs. The ids are compared as the text `log_ids` writes them (a list
+    of hundreds, in each of a family's tens of thousands of entries, is not read as numbers)."""
+    own = {
+        "cases": set(map(str, cases)),
+        "families": set(map(str, families)),
+        "children": set(map(str, children)),
+    }
     named = False
 
     def shown(match: re.Match[str]) -> str:
         nonlocal named
         start, kind, separator, ids = match.groups()
-        listed = [int(pk) for pk in ids.split(",")]
-        theirs = [str(pk) for pk in listed if pk in own[kind]]
+        listed = ids.split(",")
+        theirs = [pk for pk in listed if pk in own[kind]]
         named = named or bool(theirs)
         return f"{start}{kind}{separator}{','.join(theirs) or '—'} (of {len(listed)} shown)"
 

@@ -12,7 +12,9 @@ import datetime
 import functools
 import operator
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
@@ -151,11 +153,35 @@ def entries_about(
     subject: Subject, *, narrowing: Narrowing | None = None, ids: FamilyIds | None = None
 ) -> QuerySet[AccessLogEntry]:
     """The access-log entries about the subject (`about`) as one filter, narrowed, newest
-    first: what the family's inzage reads whole. A page of them for the officer is read as
-    `NewestFirst`."""
+    first. The family's inzage reads them as `rows_about`, the officer's page as
+    `NewestFirst`; the tests compare both with this."""
     condition = functools.reduce(operator.or_, about(subject, ids))
     narrowing = narrowing or Narrowing()
     return narrowing.apply(AccessLogEntry.objects.filter(condition)).order_by("-id")
+
+
+def rows_about(
+    subject: Subject,
+    fields: Sequence[str],
+    *,
+    ids: FamilyIds | None = None,
+    within: Q | None = None,
+) -> Iterator[dict[str, Any]]:
+    """The entries about the subject (`about`), those `within` only, as rows of `fields`
+    (with "id"), oldest first: what the family's inzage reads whole. Read as NewestFirst
+    reads its ids: each condition through its own index, the rows joined in a UNION (an
+    entry meeting two conditions once), planned for the subject's ids. As one filter, a
+    family in 94,447 entries (its case on lists for years) took 1.6 s, 0.65 s as a union
+    (region at 1.0, issue 17)."""
+    if "id" not in fields:
+        raise ValueError("the rows are told apart and ordered by their id")
+    parts = [AccessLogEntry.objects.filter(condition) for condition in about(subject, ids)]
+    if within is not None:
+        parts = [part.filter(within) for part in parts]
+    first, *rest = (part.values(*fields).order_by() for part in parts)
+    rows = first.union(*rest).order_by("id")
+    with planned_anew(rows.db):
+        yield from rows.iterator(chunk_size=2000)
 
 
 class NewestFirst:

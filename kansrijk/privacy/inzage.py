@@ -33,7 +33,7 @@ from kansrijk.access.policies import may_export_every_case
 from kansrijk.access.roles import Role
 from kansrijk.audit.listed import for_the_family
 from kansrijk.audit.models import AccessLogEntry, Event
-from kansrijk.audit.selectors import Subject, entries_about, family_ids
+from kansrijk.audit.selectors import Subject, family_ids, rows_about
 from kansrijk.audit.services import log_access
 from kansrijk.cases.errors import NotFound
 from kansrijk.cases.models import Case, Child, Family
@@ -464,23 +464,29 @@ def _registrations(subject: Subject, read: list[Child]) -> Section:
 def _access_log(subject: Subject, case_ids: list[int], everything: bool) -> list[dict[str, Any]]:
     """The entries about the subject (about the exported cases or none, unless
     `everything`); a list read names the family's own cases, family and children it showed,
-    and how many the list held, never the others on it (audit.listed)."""
+    and how many the list held, never the others on it (audit.listed).
+
+    A family in care for years is in tens of thousands of entries (every list that showed
+    its case): only the moment needs converting (the other fields are text and numbers), in
+    the zone looked up once. Converting every field of every row, each moment looking up the
+    zone again, cost a family of 94,439 entries 3 s of CPU in the request (issue 17). The
+    entries are read as a union (`rows_about`)."""
     ids = family_ids(subject.family)
-    entries = entries_about(subject, ids=ids).order_by("id")
-    if not everything:
-        entries = entries.filter(Q(case_id__in=case_ids) | Q(case_id__isnull=True))
+    within = None if everything else Q(case_id__in=case_ids) | Q(case_id__isnull=True)
     own = {
         "cases": ids.cases if everything else case_ids,
         "families": [subject.family.pk],
         "children": ids.children,
     }
+    zone = timezone.get_current_timezone()
     rows = []
-    for row in entries.values(*ACCESS_LOG_FIELDS).iterator(chunk_size=2000):
+    for row in rows_about(subject, ACCESS_LOG_FIELDS, ids=ids, within=within):
         if row["event"] == Event.LIST:
             row["detail"], named = for_the_family(row["detail"], **own)
             if not named:
                 continue  # it listed only a case of the family this export does not hold
-        rows.append({name: _value(value) for name, value in row.items()})
+        row["at"] = row["at"].astimezone(zone).isoformat()  # as _value writes a moment
+        rows.append(row)
     return rows
 
 

@@ -234,3 +234,45 @@ def test_a_page_of_a_search_is_its_newest_entries_read_as_a_union_then_by_id(
     narrowed = list(entries_about(subject, narrowing=narrowing))
     assert 0 < len(narrowed) < len(expected)
     assert NewestFirst(subject, narrowing=narrowing)[0:100] == narrowed
+
+
+def test_the_inzage_reads_the_entries_about_a_family_whole_as_a_union_oldest_first(
+    opened, world: World
+) -> None:
+    """The family's inzage reads every entry about it (rows_about): the entries the one
+    filter (entries_about) finds, oldest first, each once however many of its conditions it
+    meets (a read of the case names the family too), narrowed by `within`, in one query of
+    the conditions' rows joined (a UNION). As one filter a family in 94,447 entries took
+    1.6 s, 0.65 s as a union (region at 1.0)."""
+    import datetime
+
+    from django.db.models import Q
+    from django.test.utils import CaptureQueriesContext
+
+    from kansrijk.audit.paging import log_ids
+    from kansrijk.audit.selectors import Subject, entries_about, family_ids, rows_about
+
+    now = datetime.datetime.now(tz=datetime.UTC)
+    for months in (0, 14):  # this month's partition and the default one
+        log_access(
+            by=world.nurse, event=Event.READ, case_id=opened.pk, family_id=opened.family_id,
+            detail=f"read {months}", at=now - datetime.timedelta(days=31 * months),
+        )  # fmt: skip
+    log_access(by=world.nurse, event=Event.READ, family_id=opened.family_id, detail="family")
+    log_ids([opened.pk + 500, opened.pk], by=world.coach, purpose="agenda", opening="cases ")
+    log_ids([opened.pk + 500], by=world.coach, purpose="agenda", opening="cases ")
+    subject = Subject(opened.family)
+    expected = sorted(entries_about(subject), key=lambda e: e.pk)
+    assert any(e.event == Event.LIST for e in expected)
+    ids = family_ids(opened.family)
+    with CaptureQueriesContext(connection) as queries:
+        rows = list(rows_about(subject, ("id", "detail", "case_id"), ids=ids))
+    assert rows == [{"id": e.pk, "detail": e.detail, "case_id": e.case_id} for e in expected]
+    # One read of the rows (elsewhere than PostgreSQL the list entries are matched first).
+    unions = [" UNION " in q["sql"] for q in queries.captured_queries]
+    assert unions[-1] and unions.count(True) == 1
+    without_case = list(rows_about(subject, ("id",), within=Q(case_id__isnull=True)))
+    assert without_case == [{"id": e.pk} for e in expected if e.case_id is None]
+    assert 0 < len(without_case) < len(rows)
+    with pytest.raises(ValueError):
+        list(rows_about(subject, ("detail",)))
