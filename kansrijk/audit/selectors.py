@@ -9,10 +9,8 @@ child, entries about a sibling alone are left out.
 from __future__ import annotations
 
 import datetime
-import functools
-import operator
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -149,15 +147,16 @@ class Narrowing:
         return queryset
 
 
-def entries_about(
-    subject: Subject, *, narrowing: Narrowing | None = None, ids: FamilyIds | None = None
-) -> QuerySet[AccessLogEntry]:
-    """The access-log entries about the subject (`about`) as one filter, narrowed, newest
-    first. The family's inzage reads them as `rows_about`, the officer's page as
-    `NewestFirst`; the tests compare both with this."""
-    condition = functools.reduce(operator.or_, about(subject, ids))
-    narrowing = narrowing or Narrowing()
-    return narrowing.apply(AccessLogEntry.objects.filter(condition)).order_by("-id")
+def _union(
+    subject: Subject,
+    ids: FamilyIds | None,
+    read: Callable[[QuerySet[AccessLogEntry]], QuerySet[Any]],
+) -> QuerySet[Any]:
+    """`read` of the entries meeting each condition about the subject (`about`), each
+    through its own index, joined in a UNION: an entry meeting two conditions once."""
+    conditions = about(subject, ids)
+    first, *rest = (read(AccessLogEntry.objects.filter(c)).order_by() for c in conditions)
+    return first.union(*rest)
 
 
 def rows_about(
@@ -175,11 +174,8 @@ def rows_about(
     (region at 1.0, issue 17)."""
     if "id" not in fields:
         raise ValueError("the rows are told apart and ordered by their id")
-    parts = [AccessLogEntry.objects.filter(condition) for condition in about(subject, ids)]
-    if within is not None:
-        parts = [part.filter(within) for part in parts]
-    first, *rest = (part.values(*fields).order_by() for part in parts)
-    rows = first.union(*rest).order_by("id")
+    kept = within if within is not None else Q()
+    rows = _union(subject, ids, lambda part: part.filter(kept).values(*fields)).order_by("id")
     with planned_anew(rows.db):
         yield from rows.iterator(chunk_size=2000)
 
@@ -206,12 +202,9 @@ class NewestFirst:
         self, subject: Subject, *, narrowing: Narrowing | None = None, ids: FamilyIds | None = None
     ) -> None:
         narrowing = narrowing or Narrowing()
-        found = [
-            narrowing.apply(AccessLogEntry.objects.filter(condition)).values_list("id", flat=True)
-            for condition in about(subject, ids)
-        ]
-        first, *rest = (ids_found.order_by() for ids_found in found)
-        self.matched = first.union(*rest)  # UNION: an entry that meets two conditions once
+        self.matched = _union(
+            subject, ids, lambda part: narrowing.apply(part).values_list("id", flat=True)
+        )
         self._counted: tuple[int, list[int]] | None = None
 
     def count(self) -> int:

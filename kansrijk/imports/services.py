@@ -213,7 +213,7 @@ def _write(
         child.left_on = left_on
     Child.objects.bulk_update([c for c, _left in preview.leavers], ["left_on"], batch_size=500)
     # New pupils: one entry per family written (new, or joined by new siblings); the entry
-    # names the children and is about each of them (audit.selectors.entries_about).
+    # names the children and is about each of them (audit.selectors.about).
     per_family: dict[int, list[tuple[Child, int]]] = defaultdict(list)
     for child, row_index in zip(children, preview.new, strict=True):
         per_family[child.family_id].append((child, rows[row_index].line))

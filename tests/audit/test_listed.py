@@ -16,9 +16,10 @@ from kansrijk.audit.chaining import chain_pending
 from kansrijk.audit.listed import for_the_family, listing
 from kansrijk.audit.models import AccessLogEntry, Event
 from kansrijk.audit.paging import log_ids
-from kansrijk.audit.selectors import Subject, entries_about
+from kansrijk.audit.selectors import Subject
 from kansrijk.core.models import Organisation
 from kansrijk.privacy.inzage import inzage_export
+from tests.audit.reference import entries_about
 from tests.auth import sign_in
 from tests.cases.route import open_case
 from tests.conftest import World

@@ -195,7 +195,8 @@ def test_a_page_of_a_search_is_its_newest_entries_read_as_a_union_then_by_id(
     from django.test.utils import CaptureQueriesContext
 
     from kansrijk.audit.paging import log_ids
-    from kansrijk.audit.selectors import Narrowing, NewestFirst, Subject, entries_about
+    from kansrijk.audit.selectors import Narrowing, NewestFirst, Subject
+    from tests.audit.reference import entries_about
 
     now = datetime.datetime.now(tz=datetime.UTC)
     for months in (0, 1, 14, 30):  # this month, the last, and two long before (default)
@@ -250,7 +251,8 @@ def test_the_inzage_reads_the_entries_about_a_family_whole_as_a_union_oldest_fir
     from django.test.utils import CaptureQueriesContext
 
     from kansrijk.audit.paging import log_ids
-    from kansrijk.audit.selectors import Subject, entries_about, family_ids, rows_about
+    from kansrijk.audit.selectors import Subject, family_ids, rows_about
+    from tests.audit.reference import entries_about
 
     now = datetime.datetime.now(tz=datetime.UTC)
     for months in (0, 14):  # this month's partition and the default one
