@@ -81,4 +81,6 @@ class BenchMetricsMiddleware:
         response["X-Bench-App-CPU-ms"] = f"{(time.process_time() - cpu_before) * 1000:.2f}"
         response["X-Bench-DB-CPU-ms"] = f"{db_ns / 1e6:.2f}"
         response["X-Bench-Log-ms"] = f"{counter.log_ns / 1e6:.3f}"
+        if response.streaming:  # the figures end where the body starts (the inzage's JSON)
+            response["X-Bench-Streamed"] = "1"
         return response

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -345,8 +346,8 @@ def inzage_request(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @require_GET
-def inzage_download(request: HttpRequest) -> HttpResponse:
-    from kansrijk.privacy.views import json_response, pdf_response
+def inzage_download(request: HttpRequest) -> HttpResponseBase:
+    from kansrijk.privacy.downloads import json_response, pdf_response
 
     visitor = visitor_of(request)
     form = request.GET.get("form", "json")

@@ -18,11 +18,13 @@ import datetime
 import decimal
 import functools
 import re
-from collections import defaultdict
-from collections.abc import Callable
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any, cast
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, models
 from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Cast, JSONObject
@@ -100,10 +102,12 @@ def as_read(value: str) -> str:
 
 
 #: The access-log entries the PDF lists one by one, the newest. A family in care for years
-#: is in tens of thousands (every list that showed its case), and WeasyPrint took 40 s and
-#: 1 GB for 3,000 (region at 1.0); a page holds about 25. Every entry is in the JSON, and the
-#: PDF counts them all first (`Inzage.log_summary`).
+#: is in tens of thousands of entries (every list that showed its case), and WeasyPrint took
+#: 40 s and 1 GB for 3,000 (region at 1.0); a page holds about 25. Every entry is in the JSON,
+#: and the PDF counts them all first (`LogDigest.summary`).
 PDF_LOG_ENTRIES = 500
+#: Access-log entries encoded at a time in the streamed JSON (`Inzage.json_text`).
+JSON_BATCH = 1000
 
 
 @dataclass
@@ -121,6 +125,35 @@ class LogSummary:
 
 
 @dataclass
+class LogDigest:
+    """The access log as the PDF shows it, read in one pass: every entry counted (`total`,
+    and by organisation, role, event and purpose in `summary`, the most frequent first), and
+    the newest `PDF_LOG_ENTRIES` kept, oldest first (`newest`)."""
+
+    total: int
+    summary: list[LogSummary]
+    newest: list[dict[str, Any]]
+
+    @property
+    def cut(self) -> bool:
+        """Whether the PDF lists only the newest entries, not every one."""
+        return len(self.newest) < self.total
+
+
+class LogRows:
+    """An export's access-log entries, oldest first, read anew at each pass and never held
+    whole: a family in care for years is in tens of thousands (every list that showed its
+    case). The JSON streams them (`Inzage.json_text`); the PDF counts them in one pass
+    (`Inzage.log_digest`)."""
+
+    def __init__(self, read: Callable[[], Iterator[dict[str, Any]]]) -> None:
+        self._read = read
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return self._read()
+
+
+@dataclass
 class Inzage:
     subject: Subject
     generated_at: datetime.datetime
@@ -128,19 +161,16 @@ class Inzage:
     rule: str
     case_ids: list[int]
     sections: dict[str, Section]
-    access_log: list[dict[str, Any]]
+    access_log: Iterable[dict[str, Any]]
 
-    @property
-    def log_in_pdf(self) -> list[dict[str, Any]]:
-        """The entries the PDF lists one by one: the newest `PDF_LOG_ENTRIES`, oldest first."""
-        return self.access_log[-PDF_LOG_ENTRIES:]
-
-    @property
-    def log_summary(self) -> list[LogSummary]:
-        """Every entry counted by organisation, role, event and purpose, the most frequent
-        first; the entries are in the order they were written."""
+    def log_digest(self) -> LogDigest:
+        """The entries counted and the newest kept, in one pass over the log."""
         groups: dict[tuple[str, str, str, str], LogSummary] = {}
+        newest: deque[dict[str, Any]] = deque(maxlen=PDF_LOG_ENTRIES)
+        total = 0
         for row in self.access_log:
+            total += 1
+            newest.append(row)
             key = (row["organisation"], row["role"], row["event"], row["purpose"])
             found = groups.get(key)
             if found is None:
@@ -148,23 +178,36 @@ class Inzage:
             else:
                 found.times += 1
                 found.last = row["at"]
-        return sorted(groups.values(), key=lambda g: (-g.times, g.first))
+        summary = sorted(groups.values(), key=lambda g: (-g.times, g.first))
+        return LogDigest(total=total, summary=summary, newest=list(newest))
 
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "kind": "kansrijk.inzage",
-            "version": 1,
-            "generated_at": self.generated_at.isoformat(),
-            "generated_by": self.generated_by,
-            "rule": self.rule,
-            "subject": {
-                "family": self.subject.family.pk,
-                "child": self.subject.child.pk if self.subject.child else None,
-            },
-            "cases": self.case_ids,
-            "records": {label: s.rows for label, s in self.sections.items()},
-            "access_log": self.access_log,
-        }
+    def json_text(self) -> Iterator[str]:
+        """The export as JSON text, in pieces: the records, then the access log a batch of
+        `JSON_BATCH` entries at a time as the database hands them over, so that a family's
+        tens of thousands of entries are never held whole (a response streams it). The text
+        is that of one `json.dumps` of the whole (compact, Python's C encoder per batch)."""
+        encode = DjangoJSONEncoder(ensure_ascii=False).encode
+        head = encode(
+            {
+                "kind": "kansrijk.inzage",
+                "version": 1,
+                "generated_at": self.generated_at.isoformat(),
+                "generated_by": self.generated_by,
+                "rule": self.rule,
+                "subject": {
+                    "family": self.subject.family.pk,
+                    "child": self.subject.child.pk if self.subject.child else None,
+                },
+                "cases": self.case_ids,
+                "records": {label: s.rows for label, s in self.sections.items()},
+            }
+        )
+        yield head[:-1] + ', "access_log": ['
+        rows, between = iter(self.access_log), ""
+        while batch := list(islice(rows, JSON_BATCH)):
+            yield between + encode(batch)[1:-1]
+            between = ", "
+        yield "]}"
 
 
 def _value(value: Any) -> Any:
@@ -502,7 +545,9 @@ def _registrations(subject: Subject, read: list[Child]) -> Section:
     return section
 
 
-def _access_log(subject: Subject, case_ids: list[int], everything: bool) -> list[dict[str, Any]]:
+def _access_log(
+    subject: Subject, case_ids: list[int], everything: bool
+) -> Iterator[dict[str, Any]]:
     """The entries about the subject (about the exported cases or none, unless
     `everything`); a list read names the family's own cases, family and children it showed,
     and how many the list held, never the others on it (audit.listed).
@@ -520,15 +565,13 @@ def _access_log(subject: Subject, case_ids: list[int], everything: bool) -> list
         "children": ids.children,
     }
     zone = timezone.get_current_timezone()
-    rows = []
     for row in rows_about(subject, ACCESS_LOG_FIELDS, ids=ids, within=within):
         if row["event"] == Event.LIST:
             row["detail"], named = for_the_family(row["detail"], **own)
             if not named:
                 continue  # it listed only a case of the family this export does not hold
         row["at"] = row["at"].astimezone(zone).isoformat()  # as _value writes a moment
-        rows.append(row)
-    return rows
+        yield row
 
 
 def subject_of(*, family_id: int | None = None, child_id: int | None = None) -> Subject:
@@ -591,7 +634,7 @@ def inzage_export(
         rule=rule,
         case_ids=case_ids,
         sections=collect(subject, case_ids),
-        access_log=_access_log(subject, case_ids, everything=officer),
+        access_log=LogRows(functools.partial(_access_log, subject, case_ids, officer)),
     )
 
 
@@ -600,7 +643,9 @@ def render_pdf(inzage: Inzage) -> bytes:
     from django.template.loader import render_to_string
     from weasyprint import HTML
 
-    html = render_to_string("privacy/inzage_pdf.html", {"inzage": inzage})
+    html = render_to_string(
+        "privacy/inzage_pdf.html", {"inzage": inzage, "log": inzage.log_digest()}
+    )
     pdf: bytes = HTML(string=html).write_pdf()
     return pdf
 
@@ -645,11 +690,12 @@ def inzage_for_family(*, guardian: Any, form: str = "json") -> Inzage:
         for label, s in collect(subject, case_ids).items()
         if label.split(".")[0] not in PORTAL_WITHHELD_APPS
     }
-    log = [
-        row
-        for row in _access_log(subject, case_ids, everything=False)
-        if not str(row.get("purpose", "")).startswith(PORTAL_WITHHELD_PURPOSES)
-    ]
+
+    def log() -> Iterator[dict[str, Any]]:
+        for row in _access_log(subject, case_ids, everything=False):
+            if not str(row.get("purpose", "")).startswith(PORTAL_WITHHELD_PURPOSES):
+                yield row
+
     return Inzage(
         subject=subject,
         generated_at=timezone.now(),
@@ -657,5 +703,5 @@ def inzage_for_family(*, guardian: Any, form: str = "json") -> Inzage:
         rule=rule,
         case_ids=case_ids,
         sections={k: v for k, v in sections.items() if v.rows},
-        access_log=log,
+        access_log=LogRows(log),
     )

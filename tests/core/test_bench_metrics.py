@@ -43,3 +43,26 @@ def test_the_time_spent_writing_the_access_log_is_its_inserts_alone(client, worl
         logged = client.get(f"/cases/{case.pk}/")
     assert logged.status_code == 200
     assert float(logged.headers["X-Bench-Log-ms"]) > 0
+
+
+def test_a_streamed_answer_says_its_figures_end_where_its_body_starts(client, world, pupil):
+    """The inzage's JSON streams its access log after the headers are sent: the sweep then
+    costs it by its time to the last byte (bench.sweep); a page says nothing of the kind."""
+    from kansrijk.access.roles import Role
+    from kansrijk.core.models import Organisation
+    from tests.auth import sign_in
+    from tests.cases.route import open_case
+    from tests.factories import professional
+
+    case = open_case(world, pupil)
+    officer = professional(
+        Role.PRIVACY_OFFICER, None, organisation=Organisation.objects.create(name="FG"),
+        username="fg",
+    )  # fmt: skip
+    middleware = ["kansrijk.core.bench_metrics.BenchMetricsMiddleware", *settings.MIDDLEWARE]
+    with override_settings(MIDDLEWARE=middleware):
+        sign_in(client, officer)
+        streamed = client.get(f"/privacy/inzage/family/{case.family_id}/json")
+        page = client.get(f"/privacy/inzage/family/{case.family_id}/")
+    assert streamed.status_code == 200 and streamed.headers["X-Bench-Streamed"] == "1"
+    assert page.status_code == 200 and "X-Bench-Streamed" not in page.headers

@@ -3,8 +3,6 @@ family, a parent without parental authority, a young person of 14, and anonymous
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from django.db import connection
 from django.test import Client
@@ -21,6 +19,7 @@ from kansrijk.safety.models import Meldcode
 from tests.auth import sign_in
 from tests.conftest import World
 from tests.portal.conftest import PortalFamily, enter
+from tests.streamed import streamed_json
 
 pytestmark = pytest.mark.django_db
 
@@ -180,7 +179,7 @@ def test_inzage_is_delivered_in_the_portal_without_the_safety_route(
         client.post(reverse("portal:inzage_request"))
     answer = client.get(reverse("portal:inzage_download") + "?form=json")
     assert answer.status_code == 200
-    data = json.loads(answer.content)
+    data = streamed_json(answer)
     assert "portal.message" in data["records"]
     assert [m["text"] for m in data["records"]["portal.message"]] == ["Hallo"]
     assert not [label for label in data["records"] if label.startswith("safety.")]

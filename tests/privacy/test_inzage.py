@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import io
 import json
+import math
 
 import pytest
 from django.apps import apps
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kansrijk.audit.models import AccessLogEntry, Event
@@ -20,6 +23,7 @@ from kansrijk.privacy.models import InzageFile
 from kansrijk.privacy.services import retention_run
 from tests.auth import sign_in
 from tests.conftest import World
+from tests.streamed import streamed_json
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +42,7 @@ def test_the_json_holds_every_kind_of_record_and_the_access_log(
     response = client.get(f"/privacy/inzage/family/{case.family_id}/json")
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith('.json"')
-    body = json.loads(response.content)
+    body = streamed_json(response)
     assert set(body["records"]) >= EVERY_KIND
     assert [p["number"] for p in body["records"]["cases.planversion"]] == [1, 2]  # all versions
     assert body["records"]["cases.note"][0]["text"] == "Moeder belt terug."
@@ -51,6 +55,50 @@ def test_the_json_holds_every_kind_of_record_and_the_access_log(
     export = AccessLogEntry.objects.get(event=Event.EXPORT)
     assert (export.username, export.family_id) == ("fg", case.family_id)
     assert "rule: privacy officer" in export.detail
+
+
+def test_the_json_streams_the_access_log_a_batch_at_a_time_as_one_document(
+    client: Client,
+    world: World,
+    case: Case,
+    officer: Professional,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A family in care for years is in tens of thousands of access-log entries: the
+    download reads them only as it streams them, a batch at a time, never holding them whole,
+    and its pieces make the one document `json.dumps` writes of the whole."""
+    from kansrijk.audit.services import log_access
+    from kansrijk.privacy import inzage
+
+    monkeypatch.setattr(inzage, "JSON_BATCH", 2)
+    for n in range(5):
+        log_access(
+            by=world.nurse, event=Event.READ, case_id=case.pk, family_id=case.family_id,
+            detail=f"dossier gelezen ({n}) – één keer",
+        )  # fmt: skip
+    sign_in(client, officer)
+    log = f'"{AccessLogEntry._meta.db_table}"'
+
+    def log_reads(queries: CaptureQueriesContext) -> list[str]:
+        return [q["sql"] for q in queries if log in q["sql"] and "UNION" in q["sql"]]
+
+    with CaptureQueriesContext(connection) as answered:
+        response = client.get(f"/privacy/inzage/family/{case.family_id}/json")
+    assert response.status_code == 200 and response.streaming
+    assert response["Content-Disposition"].endswith('.json"')
+    assert not log_reads(answered)  # the records are read; the log not yet
+    with CaptureQueriesContext(connection) as streamed:
+        pieces = [piece.decode() for piece in response.streaming_content]
+    assert len(log_reads(streamed)) == 1
+    text = "".join(pieces)
+    body = json.loads(text)
+    entries = body["access_log"]
+    assert len(pieces) == 2 + math.ceil(len(entries) / 2)  # the records, batches of two, the end
+    assert [e["detail"] for e in entries if e["detail"].startswith("dossier")] == [
+        f"dossier gelezen ({n}) – één keer" for n in range(5)
+    ]
+    assert entries[-1]["event"] == Event.EXPORT  # the export lists itself
+    assert text == json.dumps(body, ensure_ascii=False)  # one compact document, UTF-8 as is
 
 
 def test_the_walk_reads_a_depth_at_a_time_whatever_the_kinds(
@@ -238,7 +286,7 @@ def test_an_inzage_leaves_out_earlier_inzage_files(
     _ask_for_pdf(
         client, f"/privacy/inzage/family/{case.family_id}/pdf", django_capture_on_commit_callbacks
     )
-    body = client.get(f"/privacy/inzage/family/{case.family_id}/json").json()
+    body = streamed_json(client.get(f"/privacy/inzage/family/{case.family_id}/json"))
     assert not [label for label in body["records"] if label.startswith("privacy.")]
     asked = [e for e in body["access_log"] if e["detail"].startswith("inzage pdf asked for")]
     assert len(asked) == 1  # the request itself is in the access log
@@ -256,8 +304,9 @@ def test_the_contact_person_may_export_their_case(client: Client, world: World, 
     assert case.contact_person == world.family_specialist
     response = client.get(f"/api/privacy/families/{case.family_id}/inzage")
     assert response.status_code == 200
-    assert response.json()["cases"] == [case.pk]
-    assert response.json()["rule"] == "case matrix: export"
+    body = streamed_json(response)
+    assert body["cases"] == [case.pk]
+    assert body["rule"] == "case matrix: export"
     assert client.get(f"/privacy/inzage/family/{case.family_id}/").status_code == 200
     assert AccessLogEntry.objects.filter(event=Event.EXPORT, username="gs").count() == 1
 
@@ -266,7 +315,7 @@ def test_a_childs_inzage_keeps_to_that_child(
     client: Client, world: World, case: Case, officer, pupil
 ) -> None:
     sign_in(client, officer)
-    body = client.get(f"/api/privacy/children/{pupil.pk}/inzage").json()
+    body = streamed_json(client.get(f"/api/privacy/children/{pupil.pk}/inzage"))
     assert [c["id"] for c in body["records"]["cases.child"]] == [pupil.pk]
     assert body["subject"] == {"family": pupil.family_id, "child": pupil.pk}
 
@@ -358,11 +407,14 @@ def test_a_long_access_log_is_counted_whole_in_the_pdf_and_its_newest_entries_li
             detail=f"dossier-gelezen-{n}",
         )  # fmt: skip
     export = inzage_export(by=officer, family_id=case.family_id, form="pdf")
-    total = len(export.access_log)
+    log = export.log_digest()
+    total = log.total
     assert total > 6 and [e["detail"] for e in export.access_log][-7:-1] == [
         f"dossier-gelezen-{n}" for n in range(6)
     ]  # the last: the export itself
-    reads = [g for g in export.log_summary if (g.role, g.event) == ("school_nurse", Event.READ)]
+    itself = f"inzage pdf; rule: privacy officer (explicit rule); cases [{case.pk}]"
+    assert [e["detail"] for e in log.newest] == ["dossier-gelezen-4", "dossier-gelezen-5", itself]
+    reads = [g for g in log.summary if (g.role, g.event) == ("school_nurse", Event.READ)]
     text = " ".join(
         page.extract_text() for page in PdfReader(io.BytesIO(render_pdf(export))).pages
     ).replace("\n", " ")
@@ -370,5 +422,5 @@ def test_a_long_access_log_is_counted_whole_in_the_pdf_and_its_newest_entries_li
     assert "De nieuwste 3 regels, een voor een" in text
     assert "dossier-gelezen-5" in text and "dossier-gelezen-4" in text
     assert "dossier-gelezen-3" not in text  # counted above, not listed one by one
-    assert sum(g.times for g in export.log_summary) == total
+    assert sum(g.times for g in log.summary) == total
     assert [g.times for g in reads] == [6]  # the nurse's reads, one row
