@@ -165,6 +165,13 @@ for _database in DATABASES.values():
         _database.setdefault("OPTIONS", {}).update(
             {"server_side_binding": True, "prepare_threshold": DB_PREPARE_THRESHOLD}
         )
+# Server-side cursors: the inzage's JSON streams a family's access log from one after the
+# request's statements, `audit_verify` reads the log through one. A pooler in transaction
+# mode may hand the connection to another client between them: off behind one
+# (docs/operations.md), and such reads fetch their rows whole.
+if not env_bool("KANSRIJK_DB_SERVER_SIDE_CURSORS", True):
+    for _database in DATABASES.values():
+        _database["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -82,3 +82,25 @@ def test_health_answers_over_plain_http_for_the_load_balancer() -> None:
     result = _production("shell", "-c", probe, key=STRONG)
     health, login = result.stdout.split()[-2:]
     assert health in {"200", "503"} and login == "301", result.stderr
+
+
+@pytest.mark.parametrize(("value", "disabled"), [(None, "False"), ("false", "True")])
+def test_server_side_cursors_are_turned_off_for_a_pooler_in_transaction_mode(
+    value: str | None, disabled: str
+) -> None:
+    """Behind a pooler in transaction mode a streamed read's cursor must not outlive its
+    transaction: KANSRIJK_DB_SERVER_SIDE_CURSORS=false sets Django's switch (operations.md)."""
+    env = {k: v for k, v in os.environ.items() if k != "KANSRIJK_DB_SERVER_SIDE_CURSORS"}
+    env["DJANGO_SETTINGS_MODULE"] = "kansrijk.conf.test"
+    if value is not None:
+        env["KANSRIJK_DB_SERVER_SIDE_CURSORS"] = value
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.DATABASES['default'].get('DISABLE_SERVER_SIDE_CURSORS', False))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120,
+        cwd=settings.BASE_DIR,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == disabled

@@ -101,6 +101,21 @@ def test_the_json_streams_the_access_log_a_batch_at_a_time_as_one_document(
     assert text == json.dumps(body, ensure_ascii=False)  # one compact document, UTF-8 as is
 
 
+def test_without_server_side_cursors_the_json_is_the_same_document(
+    client: Client, case: Case, officer: Professional, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Behind a pooler in transaction mode (KANSRIJK_DB_SERVER_SIDE_CURSORS=false) the log
+    is fetched whole before it streams; the download holds the same."""
+    sign_in(client, officer)
+    url = f"/privacy/inzage/family/{case.family_id}/json"
+    first = streamed_json(client.get(url))
+    monkeypatch.setitem(connection.settings_dict, "DISABLE_SERVER_SIDE_CURSORS", True)
+    second = streamed_json(client.get(url))
+    assert second["records"] == first["records"]
+    assert second["access_log"][:-1] == first["access_log"]  # and the second export itself
+    assert second["access_log"][-1]["event"] == Event.EXPORT
+
+
 def test_the_walk_reads_a_depth_at_a_time_whatever_the_kinds(
     world: World, case: Case, officer: Professional
 ) -> None:
