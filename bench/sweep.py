@@ -12,6 +12,7 @@ answer (the inzage's JSON) is costed by its time to the last byte: the server's 
 where its body starts.
 
     python -m bench.sweep --host 127.0.0.1:8000 [--warm 4] [--logins ib.c001,...] [--out FILE]
+        [--no-portal]
 
 Run with the settings and DATABASE_URL of the server: ids and the pages' names come from
 the database and the URL configuration. `python -m bench.load` (`make bench`) walks them
@@ -21,6 +22,7 @@ after its runs, against its own server, into bench/results/sweep_<scale>.json.
 from __future__ import annotations
 
 import argparse
+import datetime
 import http.client
 import json
 import os
@@ -93,7 +95,7 @@ def _urls(samples: dict[str, Any]) -> Iterator[tuple[str, str]]:
     """(page name, URL) of the pages this login is walked through: every GET page whose
     arguments have a sample (`_samples`; a person's week is the login's own), and the
     administration's lists and forms; not the public pages a token opens, nor the family
-    portal."""
+    portal (`portal_pages`, walked as its members)."""
     from django.urls import NoReverseMatch, reverse
 
     from kansrijk.access.pages import PAGES, Scope, named_pages
@@ -157,6 +159,78 @@ def _api_urls(samples: dict[str, Any]) -> Iterator[tuple[str, str]]:
                 yield f"{name} ?{field}", f"{url}?{field}={values[sample]}"
 
 
+#: Portal pages asked with a query string: the inzage's download, as JSON.
+PORTAL_QUERIES = {"portal:inzage_download": "?form=json"}
+
+
+def portal_pages() -> list[tuple[str, str]]:
+    """(page name, URL) of every GET page of the family portal (`Scope.FAMILY`): about the
+    signed-in family member's own family, so none takes an id."""
+    from django.urls import reverse
+
+    from kansrijk.access.pages import PAGES, Scope, named_pages
+
+    found = []
+    for name, arguments in sorted(named_pages().items()):
+        rule = PAGES[name]
+        if rule.scope == Scope.FAMILY and rule.method == "GET" and not arguments:
+            query = PORTAL_QUERIES.get(name, "")
+            found.append((f"{name} {query}".strip(), reverse(name) + query))
+    return found
+
+
+def portal_sessions() -> list[tuple[str, str]]:
+    """(label, session key) of family members signed in to the portal: a parent with
+    parental authority of the family whose case has the region's longest journal, and of the
+    first centre's newest case; a young person of 12 or older of the first centre. Their
+    sessions hold what the DigiD callback puts in one (`portal.visitors.sign_in`; the
+    sign-in itself is the broker's, tested in tests/portal). Each family has asked for its
+    inzage (a row, as the portal's request writes it; no PDF is queued), so that its JSON
+    download answers."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from kansrijk.accounts import session_clock
+    from kansrijk.cases.models import Case, Child, Guardian, Step
+    from kansrijk.core.models import Location
+    from kansrijk.portal.models import InzageRequest
+    from kansrijk.portal.visitors import CHILD_KEY, GUARDIAN_KEY, OWN_LOGIN_AGE
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    first = list(Location.objects.filter(code="bench-c001").values_list("pk", flat=True))
+    longest = Step.objects.values("case_id").annotate(n=Count("id")).order_by("-n")[:1]
+    families = [
+        Case.objects.filter(pk__in=longest.values("case_id")).values_list("family", flat=True),
+        Case.objects.filter(location__in=first).order_by("-pk").values_list("family", flat=True),
+    ]
+    today = timezone.localdate()
+    born_by = datetime.date(today.year - OWN_LOGIN_AGE, today.month, min(today.day, 28))
+    teens = Child.objects.filter(location__in=first, date_of_birth__lte=born_by).order_by("pk")
+    teen = teens.first()
+    members: list[tuple[str, str, int]] = []
+    for family in dict.fromkeys(f for f in (q.first() for q in families) if f is not None):
+        parent = Guardian.objects.filter(family=family, parental_authority=True).order_by("pk")
+        if (guardian := parent.first()) is not None:
+            if not InzageRequest.objects.filter(family=family).exists():
+                InzageRequest.objects.create(
+                    family_id=family, guardian=guardian, delivered_at=timezone.now()
+                )
+            members.append((f"ouder.gezin{family}", GUARDIAN_KEY, guardian.pk))
+    if teen is not None:
+        members.append((f"jongere.kind{teen.pk}", CHILD_KEY, teen.pk))
+    sessions = []
+    for label, key, pk in members:
+        session = store()
+        session[key] = pk
+        session_clock.start(session)
+        session.create()
+        sessions.append((label, str(session.session_key)))
+    return sessions
+
+
 def pages(username: str) -> list[tuple[str, str]]:
     """(page name, URL) of every page and API read this login is walked through."""
     samples = _samples(username)
@@ -171,43 +245,53 @@ def _cost_ms(row: dict[str, Any]) -> float:
     return float(row["app_cpu_ms"] + row["db_cpu_ms"])
 
 
-def walk(host: str, logins: list[str], out: Path, warm: int = 1) -> dict[str, Any]:
-    """Walk the pages as these logins (Django set up, the server at `host`), write the rows to
+def walk(
+    host: str, logins: list[str], out: Path, warm: int = 1, portal: bool = True
+) -> dict[str, Any]:
+    """Walk the pages as these logins (Django set up, the server at `host`), and the family
+    portal's as its members (`portal_sessions`, unless not `portal`), write the rows to
     `out`, print the pages over the limits and the costliest; a summary for a report.
     `warm`: views of each page before the three measured, one per worker of the server (a
     worker's first view of a page compiles its filters and lists)."""
+    from django.conf import settings
+
     from bench.load.run import sign_in
     from bench.region import BENCH_PASSWORD, bench_key
 
     address, port = host.split(":")
     connection = http.client.HTTPConnection(address, int(port), timeout=300)
     rows: list[dict[str, Any]] = []
+
+    def view(url: str, cookie: str) -> dict[str, Any]:
+        headers = {"X-Forwarded-Proto": "https", "Cookie": cookie, "Host": host}
+        started = time.perf_counter()
+        connection.request("GET", url, headers=headers)
+        response = connection.getresponse()
+        size = len(response.read())
+        return {
+            "status": response.status,
+            "app_cpu_ms": float(response.getheader("X-Bench-App-CPU-ms") or 0),
+            "db_cpu_ms": float(response.getheader("X-Bench-DB-CPU-ms") or 0),
+            "queries": int(response.getheader("X-Bench-Queries") or 0),
+            "kb": size // 1024,
+            "wall_ms": round((time.perf_counter() - started) * 1000, 2),
+            "streamed": response.getheader("X-Bench-Streamed") == "1",
+        }
+
+    def measure(login: str, cookie: str, walked: list[tuple[str, str]]) -> None:
+        for name, url in walked:
+            for _ in range(warm):
+                view(url, cookie)
+            # The cheapest of three: which worker answers is the server's choice.
+            best = min((view(url, cookie) for _ in range(3)), key=_cost_ms)
+            rows.append({"login": login, "page": name, "url": url, **best})
+
     for username in logins:
         jar = sign_in(host, username, BENCH_PASSWORD, bench_key(username))[0]
-        cookie = "; ".join(f"{k}={v}" for k, v in jar.items())
-
-        def view(url: str, cookie: str = cookie) -> dict[str, Any]:
-            headers = {"X-Forwarded-Proto": "https", "Cookie": cookie, "Host": host}
-            started = time.perf_counter()
-            connection.request("GET", url, headers=headers)
-            response = connection.getresponse()
-            size = len(response.read())
-            return {
-                "status": response.status,
-                "app_cpu_ms": float(response.getheader("X-Bench-App-CPU-ms") or 0),
-                "db_cpu_ms": float(response.getheader("X-Bench-DB-CPU-ms") or 0),
-                "queries": int(response.getheader("X-Bench-Queries") or 0),
-                "kb": size // 1024,
-                "wall_ms": round((time.perf_counter() - started) * 1000, 2),
-                "streamed": response.getheader("X-Bench-Streamed") == "1",
-            }
-
-        for name, url in pages(username):
-            for _ in range(warm):
-                view(url)
-            # The cheapest of three: which worker answers is the server's choice.
-            best = min((view(url) for _ in range(3)), key=_cost_ms)
-            rows.append({"login": username, "page": name, "url": url, **best})
+        measure(username, "; ".join(f"{k}={v}" for k, v in jar.items()), pages(username))
+    if portal:
+        for label, key in portal_sessions():
+            measure(label, f"{settings.SESSION_COOKIE_NAME}={key}", portal_pages())
     out.write_text(json.dumps(rows, indent=1))
     over = [
         row
@@ -233,12 +317,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--logins", default=",".join(LOGINS))
     parser.add_argument("--out", default="bench/results/sweep.json")
     parser.add_argument("--warm", type=int, default=1, help="views before measuring: workers")
+    parser.add_argument(
+        "--no-portal", action="store_true", help="not the family portal as its members"
+    )
     args = parser.parse_args(argv)
     sys.path.insert(0, os.getcwd())
     import django
 
     django.setup()
-    summary = walk(args.host, args.logins.split(","), Path(args.out), args.warm)
+    summary = walk(
+        args.host, args.logins.split(","), Path(args.out), args.warm, portal=not args.no_portal
+    )
     return 1 if any(int(status) >= 500 for status in summary["statuses"]) else 0
 
 

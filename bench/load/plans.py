@@ -51,6 +51,16 @@ def _client(username: str) -> Any:
     return sign_in(Client(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="localhost"), user)
 
 
+def _portal_client(session_key: str) -> Any:
+    """A test client in a family member's portal session (bench.sweep.portal_sessions)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="localhost")
+    client.cookies[settings.SESSION_COOKIE_NAME] = session_key
+    return client
+
+
 def _queries(page: str, spec: dict[str, Any]) -> list[tuple[str, Any, str]]:
     """The SELECTs one view of the page runs, with their parameters and the plan mode the
     page ran each in."""
@@ -91,7 +101,11 @@ def _viewed(client: Any, url: str) -> tuple[int, list[tuple[str, Any, str]]]:
     raw.execute = setting
     try:
         with connection.execute_wrapper(keep):
-            status = client.get(url, secure=True).status_code
+            response = client.get(url, secure=True)
+            if response.streaming:  # the inzage's JSON reads its log as it streams
+                for _piece in response.streaming_content:
+                    pass
+            status = response.status_code
     finally:
         del raw.execute
     return status, [q for q in seen if _read_only(q[0])]
@@ -171,7 +185,7 @@ def _flagged(sql: str, params: Any, mode: str) -> dict[str, Any] | None:
     return None
 
 
-def check_sweep(logins: list[str]) -> dict[str, Any]:
+def check_sweep(logins: list[str], portal: bool = True) -> dict[str, Any]:
     """The same check over every page and API read the sweep walks (bench/sweep.py: every GET
     as one login of every role, with their own centre's ids), each distinct query once (the
     parameters of its first view), with the pages that ran it. A page viewed once a day by a
@@ -181,16 +195,19 @@ def check_sweep(logins: list[str]) -> dict[str, Any]:
 
     distinct: dict[tuple[str, str], dict[str, Any]] = {}
     views = 0
-    for username in logins:
-        client = _client(username)
-        for name, url in sweep.pages(username):
+    walkers = [(username, _client(username), sweep.pages(username)) for username in logins]
+    if portal:  # the family portal, as its members (bench.sweep.portal_sessions)
+        for label, key in sweep.portal_sessions():
+            walkers.append((label, _portal_client(key), sweep.portal_pages()))
+    for login, client, walked in walkers:
+        for name, url in walked:
             status, seen = _viewed(client, url)
             views += 1
             if status >= 500:
-                raise RuntimeError(f"{username} {url}: {status}")
+                raise RuntimeError(f"{login} {url}: {status}")
             for sql, params, mode in seen:
                 entry = distinct.setdefault((sql, mode), {"params": params, "pages": set()})
-                entry["pages"].add(f"{username} {name}")
+                entry["pages"].add(f"{login} {name}")
     flagged = []
     for (sql, mode), entry in distinct.items():
         if found := _flagged(sql, entry["params"], mode):

@@ -390,7 +390,11 @@ def test_the_plan_check_walks_every_page_with_the_officers_searches(region, on_p
     status, seen = _viewed(_client("privacy.bench"), urls["audit:officer ?case"])
     log_reads = [mode for sql, _params, mode in seen if '"audit_accesslogentry"' in sql]
     assert status == 200 and log_reads and set(log_reads) == {"custom"}
-    result = check_sweep(["privacy.bench"])
+    # The inzage's JSON reads the family's log as it streams: the check reads it to the end.
+    status, seen = _viewed(_client("privacy.bench"), urls["privacy:inzage_family_json"])
+    streamed = [sql for sql, _params, _mode in seen if '"audit_accesslogentry"' in sql]
+    assert status == 200 and any("UNION" in sql for sql in streamed)
+    result = check_sweep(["privacy.bench"], portal=False)
     assert result["views"] == len(urls) and result["queries_checked"] >= len(log_reads)
 
 
@@ -405,3 +409,45 @@ def test_the_load_test_serves_a_worker_per_core_shared_among_its_servers(monkeyp
     assert run.workers_per_server(3) == 1
     monkeypatch.setattr(run.os, "cpu_count", lambda: None)
     assert run.workers_per_server(1) == 1
+
+
+def test_the_sweep_walks_the_family_portal_as_its_members(region, on_postgres):
+    """The probe walks every page as every role, the family's too: `bench.sweep` opens the
+    portal as a parent of the family with the longest journal and of the first centre's
+    newest case (each having asked for its inzage), and as a young person of 12 or older;
+    each portal page answers the parent, the JSON download streamed with their own family."""
+    import json
+
+    from bench import sweep
+    from bench.load.plans import _portal_client
+    from kansrijk.cases.models import Guardian
+    from kansrijk.portal.visitors import GUARDIAN_KEY
+
+    pages = dict(sweep.portal_pages())
+    assert {
+        "portal:home",
+        "portal:plan",
+        "portal:inzage",
+        "portal:inzage_download ?form=json",
+    } <= set(pages)
+    assert all(url.startswith("/portaal/") for url in pages.values())
+    sessions = sweep.portal_sessions()
+    parents = [(label, key) for label, key in sessions if label.startswith("ouder.gezin")]
+    assert len(parents) >= 1
+    for label, key in parents:
+        family = int(label.removeprefix("ouder.gezin"))
+        client = _portal_client(key)
+        assert Guardian.objects.get(pk=client.session[GUARDIAN_KEY]).family_id == family
+        for name, url in pages.items():
+            response = client.get(url, secure=True)
+            assert response.status_code in {200, 404}, (label, name)
+            if name in {"portal:home", "portal:inzage"}:
+                assert response.status_code == 200, (label, name)
+        download = client.get(pages["portal:inzage_download ?form=json"], secure=True)
+        assert download.status_code == 200 and download.streaming
+        assert json.loads(download.getvalue())["subject"]["family"] == family
+    if on_postgres:  # the plan check walks the portal too, each page as each member
+        from bench.load.plans import check_sweep
+
+        result = check_sweep([])
+        assert result["views"] == len(sessions) * len(pages)
