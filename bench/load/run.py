@@ -810,6 +810,11 @@ def main(argv: list[str] | None = None) -> int:
     print("queries planned worse than they could be (bench/load/plans.py):", plans["flagged"])
     if "sweep" in plans:
         print("... of every page as every role:", json.dumps(plans["sweep"]["flagged"]))
+        exports = [
+            {k: e[k] for k in ("auto", "generic", "custom", "page_runs_it", "pages")}
+            for e in plans["sweep"]["streamed_exports"]
+        ]
+        print("... streamed exports' reads, judged by their plan:", json.dumps(exports))
     print("page vs SQL:", report["page_vs_sql"], "written to", path)
     if any(int(status) >= 500 for status in swept.get("statuses", {})):
         print("server errors on the walk of every page:", swept["file"])
