@@ -3,7 +3,7 @@
 The runner has signed every login in for real (password, then the TOTP code of the bench
 device) and put the session cookies in the plan; each simulated user takes a login of its
 page's role and asks for its page without think time; a write (plan["writes"]) posts its
-JSON body to the API with the session's CSRF token. Every response's time and the
+login's JSON bodies in turn to the API with the session's CSRF token. Every response's time and the
 server's X-Bench-* headers (queries, CPU, the time it spent writing the access log) are kept
 per page and written to --samples-out when locust stops. No Django here: locust runs under
 gevent.
@@ -82,9 +82,11 @@ class PageUser(FastHttpUser):
         # proxy, so the production settings' Secure cookies are sent by hand.
         cookie = "; ".join(f"{k}={v}" for k, v in plan["sessions"][login].items())
         self.headers = {"X-Forwarded-Proto": "https", "Cookie": cookie}
-        self.body = None
+        self.bodies: list[str] = []
+        self.sent = 0
         if "bodies" in spec:  # a write through the API: JSON, with the session's CSRF token
-            self.body = json.dumps(spec["bodies"][number % len(spec["bodies"])])
+            # The login's bodies, sent in turn (a teacher signals pupils of their group).
+            self.bodies = [json.dumps(b) for b in spec["bodies"][number % len(spec["bodies"])]]
             origin = f"https://{plan['host']}"
             answer = self.client.get("/api/csrf", headers=self.headers, name="_csrf")
             self.headers |= {
@@ -97,13 +99,11 @@ class PageUser(FastHttpUser):
 
     @task
     def page_view(self) -> None:
-        if self.body is None:
+        if not self.bodies:
             self.client.get(self.url, headers=self.headers, name=self.page, allow_redirects=False)
         else:
+            body = self.bodies[self.sent % len(self.bodies)]
+            self.sent += 1
             self.client.post(
-                self.url,
-                data=self.body,
-                headers=self.headers,
-                name=self.page,
-                allow_redirects=False,
+                self.url, data=body, headers=self.headers, name=self.page, allow_redirects=False
             )

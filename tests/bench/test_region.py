@@ -330,6 +330,9 @@ def test_the_load_tests_writes_are_accepted_by_the_api(region):
     longest = Step.objects.values("case_id").annotate(n=Count("id")).order_by("-n")[0]
     writes = _writes(codes, keep=longest["case_id"])
     assert writes["api_signal"]["logins"] and writes["api_add_note"]["logins"]
+    # A teacher signals pupils of their group in turn, not one pupil's case run after run.
+    first = [body["child_id"] for body in writes["api_signal"]["bodies"][0]]
+    assert len(first) == len(set(first)) > 1
     # The notes never land on the case page the load test measures, nor the signals on the
     # my-work of the teachers it measures.
     assert f"/api/cases/{longest['case_id']}/notes" not in writes["api_add_note"]["urls"]
@@ -340,7 +343,7 @@ def test_the_load_tests_writes_are_accepted_by_the_api(region):
                 username=login))  # fmt: skip
             token = client.get("/api/csrf").json()["csrf_token"]
             url = spec["urls"][i] if "urls" in spec else spec["url"]
-            body = spec["bodies"][i % len(spec["bodies"])]
+            body = spec["bodies"][i % len(spec["bodies"])][-1]
             response = client.post(url, json.dumps(body), content_type="application/json",
                                    HTTP_X_CSRFTOKEN=token)  # fmt: skip
             assert response.status_code == spec["status"], response.content
