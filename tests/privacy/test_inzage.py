@@ -57,6 +57,17 @@ def test_the_json_holds_every_kind_of_record_and_the_access_log(
     assert "rule: privacy officer" in export.detail
 
 
+def _nurse_reads(world: World, case: Case, details: list[str]) -> None:
+    """The school nurse read the family's case, once per detail: entries of its access log."""
+    from kansrijk.audit.services import log_access
+
+    for detail in details:
+        log_access(
+            by=world.nurse, event=Event.READ, case_id=case.pk, family_id=case.family_id,
+            detail=detail,
+        )  # fmt: skip
+
+
 def test_the_json_streams_the_access_log_a_batch_at_a_time_as_one_document(
     client: Client,
     world: World,
@@ -67,15 +78,10 @@ def test_the_json_streams_the_access_log_a_batch_at_a_time_as_one_document(
     """A family in care for years is in tens of thousands of access-log entries: the
     download reads them only as it streams them, a batch at a time, never holding them whole,
     and its pieces make the one document `json.dumps` writes of the whole."""
-    from kansrijk.audit.services import log_access
     from kansrijk.privacy import inzage
 
     monkeypatch.setattr(inzage, "JSON_BATCH", 2)
-    for n in range(5):
-        log_access(
-            by=world.nurse, event=Event.READ, case_id=case.pk, family_id=case.family_id,
-            detail=f"dossier gelezen ({n}) – één keer",
-        )  # fmt: skip
+    _nurse_reads(world, case, [f"dossier gelezen ({n}) – één keer" for n in range(5)])
     sign_in(client, officer)
     log = f'"{AccessLogEntry._meta.db_table}"'
 
@@ -411,16 +417,11 @@ def test_a_long_access_log_is_counted_whole_in_the_pdf_and_its_newest_entries_li
     what and why, then lists the newest PDF_LOG_ENTRIES one by one; the JSON holds each."""
     from pypdf import PdfReader
 
-    from kansrijk.audit.services import log_access
     from kansrijk.privacy import inzage
     from kansrijk.privacy.inzage import render_pdf
 
     monkeypatch.setattr(inzage, "PDF_LOG_ENTRIES", 3)
-    for n in range(6):
-        log_access(
-            by=world.nurse, event=Event.READ, case_id=case.pk, family_id=case.family_id,
-            detail=f"dossier-gelezen-{n}",
-        )  # fmt: skip
+    _nurse_reads(world, case, [f"dossier-gelezen-{n}" for n in range(6)])
     export = inzage_export(by=officer, family_id=case.family_id, form="pdf")
     log = export.log_digest()
     total = log.total
