@@ -32,6 +32,7 @@ from kansrijk.cases.models import (
     Case,
     Child,
     ContactPersonAssignment,
+    Family,
     FamilyContact,
     Note,
     PlanAction,
@@ -88,6 +89,18 @@ def _step(
 # --- signals -------------------------------------------------------------------------------
 
 
+def _open_case_locked(family_id: int) -> Case | None:
+    """The family's open case, locked for this transaction, with what the hooks read (the
+    match register: organisation and contact person)."""
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("location__organisation", "contact_person")
+        .filter(family_id=family_id)
+        .exclude(state=CaseState.CLOSED)
+        .first()
+    )
+
+
 def signal_create(
     *,
     by: Professional,
@@ -133,14 +146,15 @@ def signal_create(
             )
         routing = childcare_routing(child.location_id)
     with transaction.atomic():
-        case = (
-            Case.objects.select_for_update(of=("self",))
-            # what the hooks read (the match register: organisation and contact person)
-            .select_related("location__organisation", "contact_person")
-            .filter(family_id=child.family_id)
-            .exclude(state=CaseState.CLOSED)
-            .first()
-        )
+        case = _open_case_locked(child.family_id)
+        if case is None:
+            # Two signals about a family at once (two teachers, siblings) each found no open
+            # case, and the second new case broke the one-open-case rule. The family is
+            # locked, then asked again: the second waits and joins the case the first opened.
+            # NO KEY: a row that refers to the family (a guardian) may be written meanwhile.
+            family = Family.objects.select_for_update(no_key=True).filter(pk=child.family_id)
+            list(family.values("pk"))
+            case = _open_case_locked(child.family_id)
         priority = Case.Priority.HIGH if urgency == Signal.Urgency.HIGH else Case.Priority.NORMAL
         if safety_concern:
             priority = Case.Priority.SAFETY

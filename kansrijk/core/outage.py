@@ -5,7 +5,8 @@ Django's own handler answers a bare English "Server Error (500)", also to the AP
 a middleware (the session and the user are read from the database before any view runs). It
 touches nothing that needs the database: no session, no user, no context processors.
 
-- database unreachable (any DatabaseError): 503 with Retry-After — it is temporary;
+- database unreachable (a DatabaseError but a broken constraint or a refused value): 503
+  with Retry-After — it is temporary;
 - anything else: 500;
 - /api/…: application/problem+json; /health: its JSON; pages: a Dutch page with a way back.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import sys
 
-from django.db import DatabaseError
+from django.db import DatabaseError, DataError, IntegrityError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -24,7 +25,11 @@ RETRY_AFTER = 30
 
 
 def is_outage(error: BaseException | None) -> bool:
-    return isinstance(error, DatabaseError)
+    """The database cannot be reached or gave up for now (a lost connection, a deadlock):
+    temporary. A broken constraint or a value the column refuses is the request's own fault
+    and a bug of ours, not an outage: a second case for one family answered "database down"
+    to the teacher whose signal lost the race, until the family was locked first."""
+    return isinstance(error, DatabaseError) and not isinstance(error, IntegrityError | DataError)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

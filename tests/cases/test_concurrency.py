@@ -104,3 +104,33 @@ def test_competing_transitions_never_lose_a_step(world, pupil):
     joined = steps.filter(transition="signal_joined").count()
     assert steps.count() == before + 1 + joined
     assert Case.objects.filter(family=pupil.family).exclude(state=CaseState.CLOSED).count() == 1
+
+
+def test_signals_about_one_family_at_once_open_one_case_and_every_signal_lands(world, pupil):
+    """Two teachers signal a family's two children at the same moment while the family has
+    no open case. Each saw no case; a second new case broke the one-open-case rule, and the
+    API answered 503, "database down" (found by the load test's writes). The family is
+    locked first: one signal opens the case, the three others join it, all four land."""
+    sibling = ChildFactory(family=pupil.family, location=world.school, group="5")
+    jobs = [
+        lambda teacher=teacher, child=child: services.signal_create(
+            by=teacher,
+            child=child,
+            domain="learning",
+            urgency="normal",
+            description="Valt op in de klas.",
+        )
+        for teacher, child in (
+            (world.teacher, pupil),
+            (world.other_teacher, sibling),
+            (world.teacher, sibling),
+            (world.other_teacher, pupil),
+        )
+    ]
+    results = run_together(jobs)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    open_cases = Case.objects.filter(family=pupil.family).exclude(state=CaseState.CLOSED)
+    assert open_cases.count() == 1
+    case = open_cases.get()
+    assert {s.case_id for s in results} == {case.pk}  # type: ignore[attr-defined]
+    assert Step.objects.filter(case=case, transition="signal_joined").count() == 3

@@ -83,3 +83,17 @@ def test_any_other_failure_is_a_dutch_500_page_and_an_api_problem(rf):
     assert "Er ging iets mis" in page.content.decode()
     assert 'href="/"' in page.content.decode()
     assert (api.status_code, api["Content-Type"]) == (500, "application/problem+json")
+
+
+def test_a_broken_constraint_is_our_bug_not_an_outage():
+    """A lost connection or a deadlock is temporary (503, try again); a broken constraint or a
+    refused value is a bug of ours (500): "database down" would send the user away to wait."""
+    from django.db import DatabaseError, DataError, IntegrityError, OperationalError
+
+    from kansrijk.core.outage import is_outage
+
+    assert is_outage(OperationalError("server closed the connection unexpectedly"))
+    assert is_outage(DatabaseError("deadlock detected"))
+    assert not is_outage(IntegrityError('duplicate key value violates "one_open_case_per_family"'))
+    assert not is_outage(DataError("value too long for type character varying(9)"))
+    assert not is_outage(ValueError("not the database's"))
