@@ -183,21 +183,22 @@ def portal_sessions() -> list[tuple[str, str]]:
     """(label, session key) of family members signed in to the portal: a parent with
     parental authority of the family whose case has the region's longest journal, and of the
     first centre's newest case; a young person of 12 or older of the first centre. Their
-    sessions hold what the DigiD callback puts in one (`portal.visitors.sign_in`; the
-    sign-in itself is the broker's, tested in tests/portal). Each family has asked for its
+    sessions are begun as the DigiD callback begins one (`portal.visitors.sign_in`; the
+    sign-in at the broker is tested in tests/portal). Each family has asked for its
     inzage (a row, as the portal's request writes it; no PDF is queued), so that its JSON
     download answers."""
     from importlib import import_module
 
     from django.conf import settings
+    from django.contrib.auth.models import AnonymousUser
     from django.db.models import Count
+    from django.http import HttpRequest
     from django.utils import timezone
 
-    from kansrijk.accounts import session_clock
     from kansrijk.cases.models import Case, Child, Guardian, Step
     from kansrijk.core.models import Location
     from kansrijk.portal.models import InzageRequest
-    from kansrijk.portal.visitors import CHILD_KEY, GUARDIAN_KEY, OWN_LOGIN_AGE
+    from kansrijk.portal.visitors import OWN_LOGIN_AGE, Visitor, sign_in
 
     store = import_module(settings.SESSION_ENGINE).SessionStore
     first = list(Location.objects.filter(code="bench-c001").values_list("pk", flat=True))
@@ -210,7 +211,7 @@ def portal_sessions() -> list[tuple[str, str]]:
     born_by = datetime.date(today.year - OWN_LOGIN_AGE, today.month, min(today.day, 28))
     teens = Child.objects.filter(location__in=first, date_of_birth__lte=born_by).order_by("pk")
     teen = teens.first()
-    members: list[tuple[str, str, int]] = []
+    members: list[tuple[str, Visitor]] = []
     for family in dict.fromkeys(f for f in (q.first() for q in families) if f is not None):
         parent = Guardian.objects.filter(family=family, parental_authority=True).order_by("pk")
         if (guardian := parent.first()) is not None:
@@ -218,16 +219,17 @@ def portal_sessions() -> list[tuple[str, str]]:
                 InzageRequest.objects.create(
                     family_id=family, guardian=guardian, delivered_at=timezone.now()
                 )
-            members.append((f"ouder.gezin{family}", GUARDIAN_KEY, guardian.pk))
+            members.append((f"ouder.gezin{family}", Visitor(family, guardian=guardian)))
     if teen is not None:
-        members.append((f"jongere.kind{teen.pk}", CHILD_KEY, teen.pk))
+        members.append((f"jongere.kind{teen.pk}", Visitor(teen.family_id, young_person=teen)))
     sessions = []
-    for label, key, pk in members:
-        session = store()
-        session[key] = pk
-        session_clock.start(session)
-        session.create()
-        sessions.append((label, str(session.session_key)))
+    for label, visitor in members:
+        request = HttpRequest()
+        request.session = store()
+        request.user = AnonymousUser()
+        sign_in(request, visitor)
+        request.session.save()
+        sessions.append((label, str(request.session.session_key)))
     return sessions
 
 
