@@ -4,7 +4,6 @@ gate, the relation registry and the named policies, and pass now."""
 from __future__ import annotations
 
 import datetime
-import re
 
 import pytest
 from django.test import Client
@@ -19,6 +18,7 @@ from kansrijk.meetings import services as meeting_services
 from kansrijk.safety.models import ChildcareContact, EmergencyAccess
 from tests.auth import sign_in
 from tests.factories import ChildFactory, ConsentFactory, professional, teaches
+from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -83,9 +83,7 @@ def test_an_accepted_referral_is_the_workers_alone(client: Client, world, pupil)
 
 
 def _page_text(client: Client, url: str) -> str:
-    """The page's text without its tags: a name is looked for where a person reads it, not
-    in an attribute (a CSRF token or a nonce is random text and may hold "Sem")."""
-    return re.sub(r"<[^>]*>", " ", client.get(url).content.decode())
+    return page_text(client.get(url))
 
 
 def _pupil_names(client: Client, query: str = "") -> set[str]:

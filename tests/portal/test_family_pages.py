@@ -18,6 +18,7 @@ from kansrijk.portal.models import FamilySection, Message, PlanResponse
 from kansrijk.safety.models import Meldcode
 from tests.auth import sign_in
 from tests.conftest import World
+from tests.pages import page_text
 from tests.portal.conftest import PortalFamily, enter
 from tests.streamed import streamed_json
 
@@ -51,7 +52,7 @@ def test_a_parent_of_another_family_sees_only_their_own_family(
 ) -> None:
     enter(client, family.stranger)
     for name in FAMILY_PAGES:
-        page = text(client.get(reverse(name)))
+        page = page_text(client.get(reverse(name)))
         assert "Sem leest" not in page and "Sem" not in page, name
     plan = family.plan
     answer = client.post(
