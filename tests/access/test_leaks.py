@@ -18,7 +18,7 @@ from kansrijk.meetings import services as meeting_services
 from kansrijk.safety.models import ChildcareContact, EmergencyAccess
 from tests.auth import sign_in
 from tests.factories import ChildFactory, ConsentFactory, professional, teaches
-from tests.pages import page_text
+from tests.pages import main_text
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +83,7 @@ def test_an_accepted_referral_is_the_workers_alone(client: Client, world, pupil)
 
 
 def _page_text(client: Client, url: str) -> str:
-    return page_text(client.get(url))
+    return main_text(client.get(url))
 
 
 def _pupil_names(client: Client, query: str = "") -> set[str]:
@@ -135,7 +135,7 @@ def test_the_nurse_finds_a_pupil_by_name_and_date_of_birth_only(
 ) -> None:  # type: ignore[no-untyped-def]
     sign_in(client, world.nurse)
     assert _pupil_names(client) == set()
-    assert pupil.given_name not in client.get("/signals/new/").content.decode()
+    assert pupil.given_name not in _page_text(client, "/signals/new/")
     born = pupil.date_of_birth.isoformat()
     assert _pupil_names(client, f"&name={pupil.family_name}&date_of_birth={born}") == {
         pupil.given_name
