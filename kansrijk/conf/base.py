@@ -165,6 +165,18 @@ for _database in DATABASES.values():
         _database.setdefault("OPTIONS", {}).update(
             {"server_side_binding": True, "prepare_threshold": DB_PREPARE_THRESHOLD}
         )
+# No parallel workers for a request's query: at region scale PostgreSQL planned a
+# coordinator's cases with two (a NOT IN over the district's cases looked dear), and starting
+# them cost the database 20 ms of CPU a page against 2 without, unseen by the backend's own
+# figures (issue 17). The pages' reads are index lookups; nothing here gains from them.
+# Negative: the server's setting (a pooler that refuses the `options` startup parameter:
+# set it on the role, docs/operations.md).
+DB_PARALLEL_WORKERS = env_int("KANSRIJK_DB_PARALLEL_WORKERS", 0)
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql" and DB_PARALLEL_WORKERS >= 0:
+        _database.setdefault("OPTIONS", {})["options"] = (
+            f"-c max_parallel_workers_per_gather={DB_PARALLEL_WORKERS}"
+        )
 # Server-side cursors: the inzage's JSON streams a family's access log from one after the
 # request's statements, `audit_verify` reads the log through one. A pooler in transaction
 # mode may hand the connection to another client between them: off behind one
