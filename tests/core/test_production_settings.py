@@ -104,3 +104,30 @@ def test_server_side_cursors_are_turned_off_for_a_pooler_in_transaction_mode(
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == disabled
+
+
+@pytest.mark.parametrize(
+    ("value", "options"),
+    [(None, "-c max_parallel_workers_per_gather=0"), ("2", "-c max_parallel_workers_per_gather=2"),
+     ("-1", "None")],
+)  # fmt: skip
+def test_postgresql_connections_start_no_parallel_workers_unless_told(
+    value: str | None, options: str
+) -> None:
+    """KANSRIJK_DB_PARALLEL_WORKERS: 0 by default, sent as the connection's `options`;
+    negative leaves the server's setting (a pooler that refuses `options`, operations.md)."""
+    env = {k: v for k, v in os.environ.items() if k != "KANSRIJK_DB_PARALLEL_WORKERS"}
+    env["DJANGO_SETTINGS_MODULE"] = "kansrijk.conf.test"
+    env["DATABASE_URL"] = "postgres://kansrijk@localhost:5432/kansrijk"
+    if value is not None:
+        env["KANSRIJK_DB_PARALLEL_WORKERS"] = value
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.DATABASES['default'].get('OPTIONS', {}).get('options'))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120,
+        cwd=settings.BASE_DIR,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == options
