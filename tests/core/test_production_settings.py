@@ -84,26 +84,35 @@ def test_health_answers_over_plain_http_for_the_load_balancer() -> None:
     assert health in {"200", "503"} and login == "301", result.stderr
 
 
-@pytest.mark.parametrize(("value", "disabled"), [(None, "False"), ("false", "True")])
-def test_server_side_cursors_are_turned_off_for_a_pooler_in_transaction_mode(
-    value: str | None, disabled: str
-) -> None:
-    """Behind a pooler in transaction mode a streamed read's cursor must not outlive its
-    transaction: KANSRIJK_DB_SERVER_SIDE_CURSORS=false sets Django's switch (operations.md)."""
-    env = {k: v for k, v in os.environ.items() if k != "KANSRIJK_DB_SERVER_SIDE_CURSORS"}
+def _database_setting(expression: str, **variables: str | None) -> str:
+    """`expression` of settings.DATABASES['default'] as the test settings make it, with the
+    environment's `variables` set (None: unset), in a fresh process."""
+    env = {k: v for k, v in os.environ.items() if k not in variables}
     env["DJANGO_SETTINGS_MODULE"] = "kansrijk.conf.test"
-    if value is not None:
-        env["KANSRIJK_DB_SERVER_SIDE_CURSORS"] = value
+    env |= {k: v for k, v in variables.items() if v is not None}
     code = (
         "import django; django.setup(); from django.conf import settings; "
-        "print(settings.DATABASES['default'].get('DISABLE_SERVER_SIDE_CURSORS', False))"
+        f"database = settings.DATABASES['default']; print({expression})"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120,
         cwd=settings.BASE_DIR,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == disabled
+    return result.stdout.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize(("value", "disabled"), [(None, "False"), ("false", "True")])
+def test_server_side_cursors_are_turned_off_for_a_pooler_in_transaction_mode(
+    value: str | None, disabled: str
+) -> None:
+    """Behind a pooler in transaction mode a streamed read's cursor must not outlive its
+    transaction: KANSRIJK_DB_SERVER_SIDE_CURSORS=false sets Django's switch (operations.md)."""
+    shown = _database_setting(
+        "database.get('DISABLE_SERVER_SIDE_CURSORS', False)",
+        KANSRIJK_DB_SERVER_SIDE_CURSORS=value,
+    )
+    assert shown == disabled
 
 
 @pytest.mark.parametrize(
@@ -116,18 +125,9 @@ def test_postgresql_connections_start_no_parallel_workers_unless_told(
 ) -> None:
     """KANSRIJK_DB_PARALLEL_WORKERS: 0 by default, sent as the connection's `options`;
     negative leaves the server's setting (a pooler that refuses `options`, operations.md)."""
-    env = {k: v for k, v in os.environ.items() if k != "KANSRIJK_DB_PARALLEL_WORKERS"}
-    env["DJANGO_SETTINGS_MODULE"] = "kansrijk.conf.test"
-    env["DATABASE_URL"] = "postgres://kansrijk@localhost:5432/kansrijk"
-    if value is not None:
-        env["KANSRIJK_DB_PARALLEL_WORKERS"] = value
-    code = (
-        "import django; django.setup(); from django.conf import settings; "
-        "print(settings.DATABASES['default'].get('OPTIONS', {}).get('options'))"
+    shown = _database_setting(
+        "database.get('OPTIONS', {}).get('options')",
+        DATABASE_URL="postgres://kansrijk@localhost:5432/kansrijk",
+        KANSRIJK_DB_PARALLEL_WORKERS=value,
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120,
-        cwd=settings.BASE_DIR,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == options
+    assert shown == options
