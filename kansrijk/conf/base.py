@@ -170,8 +170,8 @@ for _database in DATABASES.values():
 # them cost the database 20 ms of CPU a page against 2 without, unseen by the backend's own
 # figures (issue 17). The pages' reads are index lookups, and the monitor's refresh of a
 # year at region scale took as long without them (5.6-6.2 s against 5.9).
-# Negative: the server's setting (a pooler that refuses the `options` startup parameter:
-# set it on the role, docs/operations.md).
+# Negative: the server's setting (a pooler that does not pass the `options` startup
+# parameter on: set it on the role, docs/operations.md).
 DB_PARALLEL_WORKERS = env_int("KANSRIJK_DB_PARALLEL_WORKERS", 0)
 for _database in DATABASES.values():
     if _database["ENGINE"] == "django.db.backends.postgresql" and DB_PARALLEL_WORKERS >= 0:
